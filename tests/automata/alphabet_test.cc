@@ -1,0 +1,55 @@
+#include "automata/alphabet.h"
+
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include "automata/error.h"
+#include "tests/support/generators.h"
+
+namespace statelab::automata {
+namespace {
+
+TEST(Alphabet, SingleCharacterWordsRunTogether) {
+  Alphabet ab = Alphabet::from_chars("01");
+  EXPECT_TRUE(ab.single_char());
+  EXPECT_EQ(ab.parse_word("0110"), (Word{0, 1, 1, 0}));
+  EXPECT_EQ(ab.format_word(Word{1, 0}), "10");
+  EXPECT_EQ(ab.parse_word("0 1 1"), (Word{0, 1, 1}));
+  EXPECT_TRUE(ab.parse_word("").empty());
+}
+
+TEST(Alphabet, LongerNamesAreSpaceSeparated) {
+  Alphabet ab({"push", "pop"});
+  EXPECT_FALSE(ab.single_char());
+  EXPECT_EQ(ab.parse_word("push pop  pop"), (Word{0, 1, 1}));
+  EXPECT_EQ(ab.format_word(Word{0, 1}), "push pop");
+}
+
+TEST(Alphabet, UnknownSymbolNamesTheSymbolAndPosition) {
+  Alphabet ab = Alphabet::from_chars("ab");
+  try {
+    ab.parse_word("abxa");
+    FAIL() << "expected an error";
+  } catch (const InvalidArgument& e) {
+    EXPECT_NE(std::string(e.what()).find("'x' at position 2"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Alphabet, RefusesDuplicateAndEmptyNames) {
+  EXPECT_THROW(Alphabet({"a", "a"}), InvalidArgument);
+  EXPECT_THROW(Alphabet({""}), InvalidArgument);
+  EXPECT_THROW(Alphabet({"a b"}), InvalidArgument);
+}
+
+RC_GTEST_PROP(Alphabet, FormatThenParseIsIdentity, ()) {
+  const std::size_t k = *rc::gen::inRange<std::size_t>(1, 5);
+  const bool long_names = *rc::gen::arbitrary<bool>();
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < k; ++i) names.push_back(long_names ? "s" + std::to_string(i) : std::string(1, 'a' + i));
+  Alphabet ab(names);
+  const Word w = *testing::gen_word(k);
+  RC_ASSERT(ab.parse_word(ab.format_word(w)) == w);
+}
+
+}  // namespace
+}  // namespace statelab::automata
