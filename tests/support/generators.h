@@ -7,6 +7,7 @@
 
 #include <rapidcheck.h>
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -92,6 +93,29 @@ inline std::vector<automata::Word> all_words(std::size_t k, std::size_t max_leng
 }
 
 }  // namespace statelab::testing
+
+namespace statelab::automata {
+// How RapidCheck prints a counterexample (found by argument-dependent lookup).
+inline void showValue(const Dfa& dfa, std::ostream& os) {
+  os << "Dfa(" << dfa.num_states() << " states, initial " << dfa.initial() << "; ";
+  for (State q = 0; q < dfa.num_states(); ++q) {
+    os << (q ? " | " : "") << q << (dfa.is_accepting(q) ? "*" : "") << ":";
+    for (Symbol a = 0; a < dfa.num_symbols(); ++a) os << " " << dfa.alphabet().name(a) << "->" << dfa.next(q, a);
+  }
+  os << ")";
+}
+inline void showValue(const Nfa& nfa, std::ostream& os) {
+  os << "Nfa(" << nfa.num_states() << " states, initial {";
+  for (State q : nfa.initial_states()) os << " " << q;
+  os << " }; ";
+  for (State q = 0; q < nfa.num_states(); ++q) {
+    os << (q ? " | " : "") << q << (nfa.is_accepting(q) ? "*" : "") << ":";
+    for (const NfaArc& arc : nfa.arcs(q))
+      os << " " << (arc.symbol == kEpsilon ? std::string("eps") : nfa.alphabet().name(arc.symbol)) << "->" << arc.target;
+  }
+  os << ")";
+}
+}  // namespace statelab::automata
 
 namespace rc {
 template <>
