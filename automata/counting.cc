@@ -138,20 +138,23 @@ UniformSampler::UniformSampler(const Dfa& dfa, std::size_t length) : length_(len
 
 Word UniformSampler::sample(Rng& rng) const {
   if (empty()) throw InvalidArgument(no_word_message("UniformSampler::sample", length_));
-  return unrank(uniform_below(rng, count_));
+  return unrank_checked(uniform_below(rng, count_));
 }
 
 Word UniformSampler::unrank(const cpp_int& rank) const {
   if (empty()) throw InvalidArgument(no_word_message("UniformSampler::unrank", length_));
   if (rank < 0 || rank >= count_)
     throw InvalidArgument("UniformSampler::unrank: rank " + rank.str() + " is not in [0, " + count_.str() + ")");
+  return unrank_checked(rank);
+}
+
+Word UniformSampler::unrank_checked(cpp_int r) const {
   const std::size_t arcs = arc_target_.size();
   // Invariant: r < N[l][q], with l symbols left to choose from state q.  The words of length l
   // from q are ordered by their first symbol, and C[l][q.a] counts those whose first symbol is
   // a or less, so the r-th starts with the first a such that r < C[l][q.a]; its rank among the
   // words starting with a is r minus the cumulative count before a.  Search by comparisons
   // (cheap: they stop at the first differing limb), one subtraction (not cheap) per position.
-  cpp_int r = rank;
   Word word(length_);
   State q = initial_;
   for (std::size_t position = 0; position < length_; ++position) {

@@ -76,6 +76,9 @@ class UniformSampler {
   boost::multiprecision::cpp_int rank(std::span<const Symbol> word) const;
 
  private:
+  // unrank for a rank already known to be in [0, count()); taken by value, as it is consumed.
+  Word unrank_checked(boost::multiprecision::cpp_int rank) const;
+
   std::size_t length_ = 0;
   State initial_ = 0;  // in the trim numbering
   // The transitions between trim states, in compressed rows and symbol order: those of trim
