@@ -103,6 +103,75 @@ cpp_int count_accepted(const Dfa& dfa, std::size_t length) {
   return last;
 }
 
+// Fixed-width unsigned arithmetic on little-endian arrays of 64-bit limbs, for the sampler's
+// table.  Why not cpp_int there: each cpp_int is a 32-byte object whose limbs go to the heap
+// beyond 128 bits, so a table of them costs several times the numbers' size and every access
+// chases a pointer; packed limbs of one width per length are dense and allocation-free.
+namespace {
+namespace limbs {
+
+using Limb = std::uint64_t;
+
+// The number of limbs up to the most significant nonzero one (0 for zero).
+std::size_t significant(const Limb* a, std::size_t n) {
+  while (n > 0 && a[n - 1] == 0) --n;
+  return n;
+}
+
+// a < b, for a of na limbs and b of nb limbs (missing limbs are zeros).
+bool less(const Limb* a, std::size_t na, const Limb* b, std::size_t nb) {
+  for (std::size_t i = std::max(na, nb); i-- > 0;) {
+    const Limb x = i < na ? a[i] : 0;
+    const Limb y = i < nb ? b[i] : 0;
+    if (x != y) return x < y;
+  }
+  return false;
+}
+
+// a += b, for nb <= na; the sum must fit in na limbs.
+void add(Limb* a, std::size_t na, const Limb* b, std::size_t nb) {
+  assert(nb <= na);
+  Limb carry = 0;
+  for (std::size_t i = 0; i < na && (i < nb || carry); ++i) {
+    const Limb y = i < nb ? b[i] : 0;
+    const Limb sum = a[i] + y;
+    const Limb out = sum + carry;
+    carry = static_cast<Limb>(sum < y) | static_cast<Limb>(out < sum);
+    a[i] = out;
+  }
+  assert(carry == 0);
+}
+
+// a -= b, for nb <= na and a >= b.
+void subtract(Limb* a, std::size_t na, const Limb* b, std::size_t nb) {
+  assert(nb <= na);
+  Limb borrow = 0;
+  for (std::size_t i = 0; i < na && (i < nb || borrow); ++i) {
+    const Limb y = i < nb ? b[i] : 0;
+    const Limb difference = a[i] - y;
+    const Limb out = difference - borrow;
+    borrow = static_cast<Limb>(a[i] < y) | static_cast<Limb>(difference < borrow);
+    a[i] = out;
+  }
+  assert(borrow == 0);
+}
+
+cpp_int to_cpp_int(const Limb* a, std::size_t n) {
+  cpp_int x = 0;
+  if (n > 0) import_bits(x, a, a + n, 64, false);
+  return x;
+}
+
+// x into n limbs, for 0 <= x < 2^(64 n) and n >= 1 (export_bits writes one limb for zero).
+void from_cpp_int(const cpp_int& x, Limb* a, std::size_t n) {
+  assert(n >= 1 && x >= 0 && msb(x + 1) <= 64 * n);
+  std::fill(a, a + n, Limb{0});
+  export_bits(x, a, 64, false);
+}
+
+}  // namespace limbs
+}  // namespace
+
 UniformSampler::UniformSampler(const Dfa& dfa, std::size_t length) : length_(length) {
   TrimDfa t = trim(dfa);
   if (t.num_states == 0) return;  // count_ stays 0
@@ -111,29 +180,36 @@ UniformSampler::UniformSampler(const Dfa& dfa, std::size_t length) : length_(len
   arc_begin_ = std::move(t.arc_begin);
   arc_symbol_ = std::move(t.arc_symbol);
   arc_target_ = std::move(t.arc_target);
-  const std::size_t arcs = arc_target_.size();
-  if (arcs != 0 && length > cumulative_.max_size() / arcs)
-    throw LimitExceeded("UniformSampler: a table of " + std::to_string(length) + " x " + std::to_string(arcs) +
-                        " counts is too large");
-  cumulative_.resize(length * arcs);
+  if (length >= rows_.max_size())
+    throw LimitExceeded("UniformSampler: length " + std::to_string(length) + " is too large");
 
-  // Rolling rows of N: `previous` holds N[l-1][.], `current` N[l][.].  Only the cumulative sums
-  // are kept, as N[l][q] is the last of q's, and sampling needs nothing else.
-  std::vector<cpp_int> previous(m), current(m);
-  for (State q = 0; q < m; ++q) previous[q] = t.accepting[q] ? 1 : 0;
+  // Row 0: N[0][q] = 1 when q accepts; a trim DFA has an accepting state, so one limb.
+  rows_.emplace_back(m);
+  for (State q = 0; q < m; ++q) rows_[0][q] = t.accepting[q] ? 1 : 0;
+  widths_.push_back(1);
+  max_width_ = 1;
+  // Row l from row l - 1: a sum of at most k < 2^64 numbers below 2^(64 w) is below
+  // 2^(64 (w + 1)), so it is summed at width w + 1, then stored at the width of the row's
+  // largest entry (counts need not grow with l: they can even vanish at some lengths).
+  std::vector<Limb> sums;
   for (std::size_t l = 1; l <= length; ++l) {
-    cpp_int* row = cumulative_.data() + (l - 1) * arcs;
+    const std::size_t previous_width = widths_[l - 1];
+    const Limb* previous = rows_[l - 1].data();
+    const std::size_t wide = previous_width + 1;
+    sums.assign(m * wide, 0);
+    std::size_t row_width = 0;
     for (State q = 0; q < m; ++q) {
-      cpp_int sum = 0;
-      for (std::size_t i = arc_begin_[q]; i < arc_begin_[q + 1]; ++i) {
-        sum += previous[arc_target_[i]];
-        row[i] = sum;
-      }
-      current[q] = std::move(sum);
+      Limb* sum = sums.data() + q * wide;
+      for (std::size_t i = arc_begin_[q]; i < arc_begin_[q + 1]; ++i)
+        limbs::add(sum, wide, previous + arc_target_[i] * previous_width, previous_width);
+      row_width = std::max(row_width, limbs::significant(sum, wide));
     }
-    previous.swap(current);
+    std::vector<Limb>& row = rows_.emplace_back(m * row_width);
+    for (State q = 0; q < m; ++q) std::copy_n(sums.data() + q * wide, row_width, row.data() + q * row_width);
+    widths_.push_back(row_width);
+    max_width_ = std::max(max_width_, row_width);
   }
-  count_ = previous[initial_];
+  count_ = limbs::to_cpp_int(rows_[length].data() + initial_ * widths_[length], widths_[length]);
 }
 
 Word UniformSampler::sample(Rng& rng) const {
@@ -148,26 +224,33 @@ Word UniformSampler::unrank(const cpp_int& rank) const {
   return unrank_checked(rank);
 }
 
-Word UniformSampler::unrank_checked(cpp_int r) const {
-  const std::size_t arcs = arc_target_.size();
+Word UniformSampler::unrank_checked(const cpp_int& rank) const {
   // Invariant: r < N[l][q], with l symbols left to choose from state q.  The words of length l
-  // from q are ordered by their first symbol, and C[l][q.a] counts those whose first symbol is
-  // a or less, so the r-th starts with the first a such that r < C[l][q.a]; its rank among the
-  // words starting with a is r minus the cumulative count before a.  Search by comparisons
-  // (cheap: they stop at the first differing limb), one subtraction (not cheap) per position.
+  // from q are ordered by their first symbol, so the r-th starts with the first symbol a (in
+  // order) such that r < N[l-1][q.a] once the counts of the symbols before a are subtracted,
+  // and what is left of r is its rank among the words starting with a.  r lives in max_width_
+  // limbs; r_width bounds its significant ones, so comparisons stay short.
+  std::vector<Limb> r(max_width_);
+  limbs::from_cpp_int(rank, r.data(), max_width_);
+  std::size_t r_width = widths_[length_];
   Word word(length_);
   State q = initial_;
   for (std::size_t position = 0; position < length_; ++position) {
-    const cpp_int* row = cumulative_.data() + (length_ - position - 1) * arcs;
-    const cpp_int* first = row + arc_begin_[q];
-    const cpp_int* chosen = std::upper_bound(first, row + arc_begin_[q + 1], r);
-    assert(chosen != row + arc_begin_[q + 1]);
-    if (chosen != first) r -= *(chosen - 1);
-    const auto i = static_cast<std::size_t>(chosen - row);
+    const std::size_t level = length_ - position - 1;
+    const std::size_t w = widths_[level];
+    const Limb* row = rows_[level].data();
+    std::size_t i = arc_begin_[q];
+    for (;; ++i) {
+      assert(i < arc_begin_[q + 1]);
+      const Limb* c = row + arc_target_[i] * w;
+      if (limbs::less(r.data(), r_width, c, w)) break;
+      limbs::subtract(r.data(), std::max(r_width, w), c, w);
+    }
     word[position] = arc_symbol_[i];
     q = arc_target_[i];
+    r_width = w;  // r < N[level][q] < 2^(64 w)
   }
-  assert(r == 0);
+  assert(limbs::significant(r.data(), r.size()) == 0);
   return word;
 }
 
@@ -177,26 +260,24 @@ cpp_int UniformSampler::rank(std::span<const Symbol> word) const {
                            std::to_string(length_));
   };
   if (empty() || word.size() != length_) throw not_accepted();
-  const std::size_t arcs = arc_target_.size();
-  cpp_int r = 0;
+  // r < count() < 2^(64 max_width_) throughout, as it counts words before `word`.
+  std::vector<Limb> r(max_width_, 0);
   State q = initial_;
   for (std::size_t position = 0; position < length_; ++position) {
-    const auto begin = arc_symbol_.begin() + static_cast<std::ptrdiff_t>(arc_begin_[q]);
-    const auto end = arc_symbol_.begin() + static_cast<std::ptrdiff_t>(arc_begin_[q + 1]);
-    // A symbol missing from q's trim transitions leads to a dead state: no accepted word.
-    const auto found = std::lower_bound(begin, end, word[position]);
-    if (found == end || *found != word[position]) throw not_accepted();
-    const auto i = static_cast<std::size_t>(found - arc_symbol_.begin());
-    const cpp_int* row = cumulative_.data() + (length_ - position - 1) * arcs;
-    // The words before it in this subtree are those whose next symbol is smaller.  When as
-    // many come before as up to and including this symbol, no word of the remaining length
-    // completes from the successor (at the last position: the successor does not accept).
-    const cpp_int& before = found == begin ? cpp_int(0) : row[i - 1];
-    if (row[i] == before) throw not_accepted();
-    r += before;
+    const std::size_t level = length_ - position - 1;
+    const std::size_t w = widths_[level];
+    const Limb* row = rows_[level].data();
+    // The words before it in this subtree are those whose next symbol is smaller.  A symbol
+    // without a transition to a trim state, or to one with no word of the remaining length
+    // (at the last position: one that does not accept), reads no accepted word.
+    std::size_t i = arc_begin_[q];
+    for (; i < arc_begin_[q + 1] && arc_symbol_[i] < word[position]; ++i)
+      limbs::add(r.data(), max_width_, row + arc_target_[i] * w, w);
+    if (i == arc_begin_[q + 1] || arc_symbol_[i] != word[position]) throw not_accepted();
     q = arc_target_[i];
+    if (limbs::significant(row + q * w, w) == 0) throw not_accepted();
   }
-  return r;
+  return limbs::to_cpp_int(r.data(), max_width_);
 }
 
 std::vector<Word> sample_uniform(const Dfa& dfa, std::size_t length, std::size_t count, std::uint64_t seed) {

@@ -34,22 +34,21 @@ boost::multiprecision::cpp_int count_accepted(const Dfa& dfa, std::size_t length
 
 /// Exact uniform sampling of the accepted words of one length.
 ///
-/// With N[l][q] the number of words of length l leading from trim state q to an accepting
-/// state, construction builds the cumulative completion counts
-///   C[l][q.a] = sum of N[l-1][q.b] over the symbols b <= a,
-/// one big integer per trim transition q.a and per l = 1..length (N[l][q] is the last of q's).
-/// Time O(n k + length t) big-integer additions; space length * t big integers, where t <= m k
-/// is the number of transitions between trim states (about 40 bytes each below 2^128, plus the
-/// limbs above: a few MB for length 100 and m = 1000 over 2 letters).  Throws LimitExceeded when
-/// length * t does not fit in memory's address space.  The sampler copies what it needs and
-/// keeps no reference to the Dfa.
+/// Construction builds the completion counts N[l][q], the number of words of length l leading
+/// from trim state q to an accepting state, for l = 0..length: (length + 1) m numbers, each row
+/// l stored as fixed-width 64-bit limbs, as wide as its largest entry (O(l log2 k / 64) limbs).
+/// Time O(n k + length m k) additions of such rows' entries; space about
+/// (length + 1) m (length log2 k / 128 + 1) words of 8 bytes: 200 KB for length 100 and m = 100
+/// over 4 letters, 130 MB for length 1000 and m = 1000 over 4 letters (the space is quadratic
+/// in the length).  Throws LimitExceeded when the table cannot be addressed.  The sampler
+/// copies what it needs and keeps no reference to the Dfa.
 ///
 /// sample() draws r uniformly in [0, N[length][initial]) (uniform_below: exact and portable)
-/// and unranks it: at each position it picks the symbol by binary search among the cumulative
-/// counts of the current state (comparisons only) and subtracts once.  The result is the r-th
-/// accepted word of that length in lexicographic order, so the same engine state gives the same
-/// word on every platform.  Time O(length log k) big-integer comparisons and O(length)
-/// subtractions per word.
+/// and unranks it: at each position it takes the first symbol, in symbol order, whose
+/// successor's count exceeds what is left of r, subtracting the counts it passes.  The result
+/// is the r-th accepted word of that length in lexicographic order, so the same engine state
+/// gives the same word on every platform.  Time O(length k) comparisons and subtractions of
+/// O(length log2 k / 64)-limb numbers per word, no allocation but the word and r.
 class UniformSampler {
  public:
   UniformSampler(const Dfa& dfa, std::size_t length);
@@ -66,18 +65,20 @@ class UniformSampler {
   Word sample(Rng& rng) const;
 
   /// The accepted word of length length() with `rank` accepted words of that length before it in
-  /// lexicographic order (rank 0 is the least).  Time O(length log k) comparisons.
+  /// lexicographic order (rank 0 is the least).  Time as sample().
   /// Throws InvalidArgument unless 0 <= rank < count().
   Word unrank(const boost::multiprecision::cpp_int& rank) const;
 
   /// The inverse of unrank: how many accepted words of length length() come before `word` in
-  /// lexicographic order.  Time O(length log k).
+  /// lexicographic order.  Time as sample().
   /// Throws InvalidArgument when `word` is not an accepted word of length length().
   boost::multiprecision::cpp_int rank(std::span<const Symbol> word) const;
 
  private:
-  // unrank for a rank already known to be in [0, count()); taken by value, as it is consumed.
-  Word unrank_checked(boost::multiprecision::cpp_int rank) const;
+  using Limb = std::uint64_t;
+
+  // unrank for a rank already known to be in [0, count()).
+  Word unrank_checked(const boost::multiprecision::cpp_int& rank) const;
 
   std::size_t length_ = 0;
   State initial_ = 0;  // in the trim numbering
@@ -86,8 +87,11 @@ class UniformSampler {
   std::vector<std::size_t> arc_begin_;
   std::vector<Symbol> arc_symbol_;
   std::vector<State> arc_target_;
-  // C[l][i] at cumulative_[(l - 1) * t + i], for l = 1..length and transition i.
-  std::vector<boost::multiprecision::cpp_int> cumulative_;
+  // Row l of N, l = 0..length: N[l][q] is rows_[l][q * widths_[l] ..][0 .. widths_[l]), in
+  // little-endian 64-bit limbs.  One vector per row, so the table grows without reallocating.
+  std::vector<std::vector<Limb>> rows_;
+  std::vector<std::size_t> widths_;
+  std::size_t max_width_ = 0;  // the widest row
   boost::multiprecision::cpp_int count_ = 0;
 };
 

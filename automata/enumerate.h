@@ -21,7 +21,8 @@ namespace statelab::automata {
 /// max_length, at `limit` words, or as soon as no longer word can exist (a finite language is
 /// exhausted), whichever comes first.
 /// Time O(W L k + L' n k) and space O(W L + L' n), for W words returned, L the length of the
-/// last, and L' the number of lengths examined (L' <= min(max_length, L + n) + 1).
+/// last, and L' the number of lengths examined: L' <= min(max_length, max(L, n) + n) + 1, as an
+/// accepted word of length L >= n can be pumped to a longer one by a cycle of at most n states.
 std::vector<Word> enumerate_shortlex(const Dfa& dfa, std::size_t max_length, std::size_t limit);
 
 /// The shortest accepted word, and among those the lexicographically least (the shortlex-least

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <string>
 
@@ -112,8 +113,10 @@ TEST(CountByLength, CountsEvenLengthsOnly) {
 }
 
 RC_GTEST_PROP(UniformSampler, CountsAsCountAcceptedDoes, (const Dfa& dfa)) {
-  // Backward (completion counts) and forward (reach counts) dynamic programming must agree.
-  const auto length = *rc::gen::inRange<std::size_t>(0, 30);
+  // Backward (completion counts, in packed limbs) and forward (reach counts, in cpp_int)
+  // dynamic programming must agree, also beyond one limb (lengths up to 200: 317 bits over 3
+  // letters).
+  const auto length = *rc::gen::inRange<std::size_t>(0, 200);
   const UniformSampler sampler(dfa, length);
   RC_ASSERT(sampler.count() == count_accepted(dfa, length));
   RC_ASSERT(sampler.empty() == (sampler.count() == 0));
@@ -141,6 +144,70 @@ RC_GTEST_PROP(UniformSampler, RankRefusesWordsNotAcceptedAtItsLength, (const Dfa
     RC_ASSERT(sampler.unrank(sampler.rank(w)) == w);
   } else {
     RC_ASSERT_THROWS_AS(sampler.rank(w), InvalidArgument);
+  }
+}
+
+RC_GTEST_PROP(UniformSampler, UnrankIsIncreasingAndRankInvertsIt, (const Dfa& dfa, std::uint64_t seed)) {
+  // At lengths too long for brute force, where the counts take several limbs.
+  const auto length = *rc::gen::inRange<std::size_t>(0, 200);
+  const UniformSampler sampler(dfa, length);
+  RC_PRE(!sampler.empty());
+  Rng rng = make_rng(seed);
+  std::vector<cpp_int> ranks{0, sampler.count() - 1};
+  for (int i = 0; i < 10; ++i) ranks.push_back(uniform_below(rng, sampler.count()));
+  std::sort(ranks.begin(), ranks.end());
+  Word previous;
+  for (std::size_t i = 0; i < ranks.size(); ++i) {
+    const Word w = sampler.unrank(ranks[i]);
+    RC_ASSERT(w.size() == length);
+    RC_ASSERT(accepts(dfa, w));
+    RC_ASSERT(sampler.rank(w) == ranks[i]);
+    if (i > 0) RC_ASSERT((ranks[i] == ranks[i - 1]) == (w == previous));
+    if (i > 0) RC_ASSERT(previous <= w);
+    previous = w;
+  }
+}
+
+// The `length` digits of r in base k, most significant first.
+Word base_k_digits(cpp_int r, std::size_t k, std::size_t length) {
+  Word digits(length);
+  for (std::size_t i = length; i-- > 0;) {
+    digits[i] = static_cast<Symbol>(r % k);
+    r /= k;
+  }
+  return digits;
+}
+
+TEST(UniformSampler, UnranksFullLanguagesAsNumbersInBaseK) {
+  // When every word of the length is accepted, the r-th word is r written in base k: an oracle
+  // independent of the sampler, for counts of one to several limbs.  even_length() adds rows
+  // of zeros (odd lengths) in the middle of the walk.
+  struct Case {
+    Dfa dfa;
+    std::size_t length;
+  };
+  const std::vector<Case> cases{{universal(2), 64}, {universal(3), 150}, {universal(26), 40}, {even_length(), 100}};
+  Rng rng = make_rng(4);
+  for (const auto& [dfa, length] : cases) {
+    const std::size_t k = dfa.num_symbols();
+    const UniformSampler sampler(dfa, length);
+    ASSERT_EQ(sampler.count(), boost::multiprecision::pow(cpp_int(k), static_cast<unsigned>(length)));
+    std::vector<cpp_int> ranks{0, 1, sampler.count() - 1, sampler.count() / 2};
+    // Limb boundaries.  Unranking c + 2^(64 j) - 1, for c the count of words starting with the
+    // least symbol, subtracts c from it: its lowest limb borrows, and the next limbs are equal
+    // (0 - borrow wraps), the case random ranks almost never reach.
+    for (unsigned j = 1; j <= 3; ++j) {
+      const cpp_int boundary = cpp_int(1) << (64 * j);
+      for (const cpp_int& r : std::vector<cpp_int>{boundary - 1, boundary, sampler.count() / k + boundary - 1}) {
+        if (r < sampler.count()) ranks.push_back(r);
+      }
+    }
+    for (int i = 0; i < 50; ++i) ranks.push_back(uniform_below(rng, sampler.count()));
+    for (const cpp_int& r : ranks) {
+      const Word expected = base_k_digits(r, k, length);
+      EXPECT_EQ(sampler.unrank(r), expected) << "k " << k << " rank " << r;
+      EXPECT_EQ(sampler.rank(expected), r) << "k " << k << " rank " << r;
+    }
   }
 }
 
