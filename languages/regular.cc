@@ -165,7 +165,7 @@ std::unique_ptr<Language> make_tomita(int n) {
     }
     case 4: {
       Dfa dfa = build_dfa(
-          binary(), 0, [](int q, Symbol a) { return a == 1 ? 0 : std::min(q + 1, 3); }, [](int q) { return q < 3; }, name);
+          binary(), 0, [](int q, Symbol a) { return q == 3 ? 3 : a == 1 ? 0 : q + 1; }, [](int q) { return q < 3; }, name);
       return make_dfa_language(name, dfa, "no three consecutive 0s (no factor 000)");
     }
     case 5: {
