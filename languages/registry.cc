@@ -63,6 +63,19 @@ std::size_t Parameters::integer(std::string_view key, std::size_t min, std::size
   return x;
 }
 
+std::vector<std::uint32_t> parse_generators(const PermutationGroup& group, std::string_view text) {
+  if (text == "standard") return group.generators();
+  std::vector<std::uint32_t> ids;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find(';', start);
+    if (end == std::string_view::npos) end = text.size();
+    ids.push_back(group.element_named(text.substr(start, end - start)));
+    start = end + 1;
+  }
+  return ids;
+}
+
 }  // namespace detail
 
 ParsedName parse_name(std::string_view name) {
@@ -117,17 +130,7 @@ ParameterInfo letters_parameter() { return {"k", "2", false, "number of letters 
 std::unique_ptr<Language> word_problem(const detail::Parameters& p) {
   const PermutationGroup group = make_group(p.text("group"));
   if (!p.has("gens")) return make_word_problem(group);
-  const std::string gens = p.text("gens");
-  if (gens == "standard") return make_word_problem(group, group.generators());
-  std::vector<std::uint32_t> ids;
-  std::size_t start = 0;
-  while (start <= gens.size()) {
-    std::size_t end = gens.find(';', start);
-    if (end == std::string::npos) end = gens.size();
-    ids.push_back(group.element_named(std::string_view(gens).substr(start, end - start)));
-    start = end + 1;
-  }
-  return make_word_problem(group, ids);
+  return make_word_problem(group, detail::parse_generators(group, p.text("gens")));
 }
 
 const std::vector<Entry>& entries() {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "languages/language.h"
+#include "languages/permutation_group.h"
 
 namespace statelab::languages {
 
@@ -66,6 +67,9 @@ class Parameters {
   std::vector<ParameterInfo> known_;
   std::vector<std::pair<std::string, std::string>> given_;
 };
+
+/// The generators named by a `gens=` value: "standard" or element names separated by ';'.
+std::vector<std::uint32_t> parse_generators(const PermutationGroup& group, std::string_view text);
 
 /// "a, b, c" for messages.
 std::string join(const std::vector<std::string>& items, std::string_view separator = ", ");
