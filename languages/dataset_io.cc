@@ -2,55 +2,14 @@
 
 #include <nlohmann/json.hpp>
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <fstream>
-#include <random>
 #include <sstream>
-#include <unistd.h>
 
+#include "automata/atomic_file.h"
 #include "automata/error.h"
 
 namespace statelab::languages {
 
 namespace {
-
-// Writes `contents` beside `path` under a unique temporary name, flushes it to disk, and renames
-// it over `path`: a reader sees the old file or the whole new one, never a part.
-void write_atomically(const std::filesystem::path& path, const std::string& contents) {
-  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-  std::random_device entropy;
-  std::string name = ".";
-  name.append(path.filename().string()).append(".tmp-").append(std::to_string(::getpid()));
-  name.append("-").append(std::to_string(entropy()));
-  const std::filesystem::path temp = dir / name;
-  std::FILE* f = std::fopen(temp.c_str(), "wx");
-  if (!f) throw IoError(path.string() + ": cannot create " + temp.string() + ": " + std::strerror(errno));
-  const bool written = std::fwrite(contents.data(), 1, contents.size(), f) == contents.size() && std::fflush(f) == 0 &&
-                       ::fsync(::fileno(f)) == 0;
-  const int saved = errno;
-  const bool closed = std::fclose(f) == 0;
-  if (!written || !closed) {
-    std::filesystem::remove(temp);
-    throw IoError(path.string() + ": cannot write: " + std::strerror(written ? errno : saved));
-  }
-  std::error_code ec;
-  std::filesystem::rename(temp, path, ec);
-  if (ec) {
-    std::filesystem::remove(temp);
-    throw IoError(path.string() + ": cannot rename the temporary file over it: " + ec.message());
-  }
-}
-
-std::string read_all(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError(path.string() + ": cannot open for reading: " + std::strerror(errno));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw IoError(path.string() + ": read error");
-  return ss.str();
-}
 
 [[noreturn]] void parse_fail(const std::filesystem::path& path, std::size_t line, const std::string& what) {
   throw ParseError(path.string() + ":" + std::to_string(line) + ": " + what);
@@ -97,11 +56,11 @@ void write_jsonl(const std::filesystem::path& path, const Alphabet& alphabet, st
     out += j.dump();
     out += '\n';
   }
-  write_atomically(path, out);
+  automata::write_file_atomically(path, std::move(out));
 }
 
 std::vector<Example> read_jsonl(const std::filesystem::path& path, const Alphabet& alphabet) {
-  const std::string text = read_all(path);
+  const std::string text = automata::read_file(path);
   std::vector<Example> out;
   std::size_t number = 0;
   for (std::string_view line : lines_of(text)) {
@@ -167,11 +126,11 @@ void write_abbadingo(const std::filesystem::path& path, const Alphabet& alphabet
     }
     out += '\n';
   }
-  write_atomically(path, out);
+  automata::write_file_atomically(path, std::move(out));
 }
 
 std::vector<Example> read_abbadingo(const std::filesystem::path& path, const Alphabet& alphabet) {
-  const std::string text = read_all(path);
+  const std::string text = automata::read_file(path);
   const std::vector<std::string_view> lines = lines_of(text);
   auto numbers = [&](std::size_t number, std::string_view line) {
     std::vector<long long> out;

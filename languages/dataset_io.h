@@ -1,5 +1,6 @@
-// Datasets on disk: JSON lines and the Abbadingo format, written atomically (a temporary file in
-// the same directory, renamed over the target) and read back exactly.
+// Datasets on disk: JSON lines and the Abbadingo format, written atomically (through
+// automata/atomic_file.h: a temporary file in the same directory, flushed and renamed over the
+// target) and read back exactly.
 //
 // JSON lines: one object per example,
 //   {"word": "0110", "label": 1, "length": 4, "targets": [{"state": [0], "next": ["0", "1"], "end": false}, ...]}
