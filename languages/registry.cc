@@ -2,9 +2,13 @@
 
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <functional>
+#include <set>
 
+#include "automata/automaton_io.h"
 #include "automata/error.h"
+#include "automata/regex.h"
 #include "languages/entries.h"
 
 namespace statelab::languages {
@@ -195,23 +199,121 @@ const std::vector<Entry>& entries() {
   return kEntries;
 }
 
+// The symbols a pattern names, for `regex:` without an explicit alphabet: escaped characters,
+// <names>, and the characters that are not syntax, outside and inside classes; the contents of
+// {m,n} are counts, not symbols.
+std::vector<std::string> pattern_symbols(std::string_view pattern) {
+  const std::string_view meta = "|*+?()[]{}<>.\\";
+  std::set<std::string> found;
+  bool in_class = false;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
+    if (c == '\\' && i + 1 < pattern.size()) {
+      found.insert(std::string(1, pattern[++i]));
+    } else if (c == '<') {
+      const std::size_t end = pattern.find('>', i);
+      if (end == std::string_view::npos) break;  // the regex parser reports it
+      found.insert(std::string(pattern.substr(i + 1, end - i - 1)));
+      i = end;
+    } else if (in_class) {
+      if (c == ']') in_class = false;
+      else if (c != '-' && !(c == '^' && pattern[i - 1] == '[')) found.insert(std::string(1, c));
+    } else if (c == '[') {
+      in_class = true;
+    } else if (c == '{') {
+      const std::size_t end = pattern.find('}', i);
+      i = end == std::string_view::npos ? pattern.size() : end;
+    } else if (meta.find(c) == std::string_view::npos) {
+      found.insert(std::string(1, c));
+    }
+  }
+  return {found.begin(), found.end()};
+}
+
+std::unique_ptr<Language> regex_language(std::string_view full, std::string_view rest) {
+  constexpr std::string_view kAlphabetKey = "alphabet=";
+  std::string_view pattern = rest;
+  Alphabet alphabet;
+  if (rest.substr(0, kAlphabetKey.size()) == kAlphabetKey) {
+    const std::size_t colon = rest.find(':');
+    if (colon == std::string_view::npos)
+      throw InvalidArgument("language name '" + std::string(full) +
+                            "': expected regex:alphabet=CHARS:PATTERN (a ':' after the alphabet)");
+    const std::string_view chars = rest.substr(kAlphabetKey.size(), colon - kAlphabetKey.size());
+    if (chars.empty()) throw InvalidArgument("language name '" + std::string(full) + "': empty alphabet");
+    alphabet = Alphabet::from_chars(chars);
+    pattern = rest.substr(colon + 1);
+  } else {
+    std::vector<std::string> names = pattern_symbols(pattern);
+    if (names.empty())
+      throw InvalidArgument("language name '" + std::string(full) +
+                            "': the pattern names no symbol; give one with regex:alphabet=CHARS:PATTERN");
+    alphabet = Alphabet(std::move(names));
+  }
+  const automata::Dfa dfa = automata::regex_to_dfa(pattern, alphabet);
+  std::string symbols;
+  for (std::size_t i = 0; i < alphabet.size(); ++i) symbols.append(i ? " " : "").append(alphabet.name(static_cast<Symbol>(i)));
+  return make_dfa_language(std::string(full), dfa,
+                           "the regular expression " + std::string(pattern) + " over {" + symbols + "}");
+}
+
+std::unique_ptr<Language> file_language(std::string_view full, std::string_view path) {
+  // Any file automata/automaton_io.h reads (JSON, DOT, JFLAP, AT&T), determinised.
+  const automata::Nfa nfa = automata::read_automaton(std::filesystem::path(std::string(path)));
+  return make_dfa_language(std::string(full), automata::determinize(nfa),
+                           "the automaton in " + std::string(path) + " (determinised and minimised)");
+}
+
+// Entries whose whole remainder after ':' is one raw value (a pattern, a path).
+struct RawEntry {
+  CatalogueEntry info;
+  std::unique_ptr<Language> (*make)(std::string_view full, std::string_view rest);
+};
+
+const std::vector<RawEntry>& raw_entries() {
+  static const std::vector<RawEntry> kRaw = {
+      {{"regex",
+        {},
+        "regular",
+        "the pattern's symbols, or alphabet=CHARS",
+        "regex:PATTERN or regex:alphabet=CHARS:PATTERN (syntax: automata/regex.h)",
+        "regex:(10)*"},
+       regex_language},
+      {{"file", {}, "regular", "the file's", "file:PATH: a DFA or NFA in JSON, DOT, JFLAP or AT&T format", ""},
+       file_language},
+  };
+  return kRaw;
+}
+
 }  // namespace
 
 const std::vector<CatalogueEntry>& language_catalogue() {
   static const std::vector<CatalogueEntry> kCatalogue = [] {
     std::vector<CatalogueEntry> out;
     for (const Entry& e : entries()) out.push_back(e.info);
+    for (const RawEntry& e : raw_entries()) out.push_back(e.info);
     return out;
   }();
   return kCatalogue;
 }
 
 std::unique_ptr<Language> make_language(std::string_view name) {
+  for (const RawEntry& e : raw_entries()) {
+    const std::string prefix = e.info.name + ":";
+    if (name.substr(0, prefix.size()) != prefix) continue;
+    if (name.size() == prefix.size())
+      throw InvalidArgument("language name '" + std::string(name) + "': nothing after ':' (" + e.info.summary + ")");
+    return e.make(name, name.substr(prefix.size()));
+  }
   const ParsedName parsed = parse_name(name);
   for (const Entry& e : entries())
     if (e.info.name == parsed.base) return e.make(detail::Parameters(e.info.name, e.info.parameters, parsed));
   std::vector<std::string> names;
   for (const Entry& e : entries()) names.push_back(e.info.name);
+  for (const RawEntry& e : raw_entries()) names.push_back(e.info.name + ":...");
+  if (parsed.base == "regex" || parsed.base == "file")
+    throw InvalidArgument("language name '" + std::string(name) + "': " + parsed.base + " needs a value after ':'");
   throw InvalidArgument("unknown language '" + parsed.base + "' (the catalogue has " + detail::join(names) + ")");
 }
 

@@ -2,6 +2,7 @@
 // word problems against products computed here.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -27,6 +28,7 @@ std::string error_of(const std::string& name) {
 
 TEST(Registry, EveryCatalogueExampleBuildsUnderItsCanonicalName) {
   for (const CatalogueEntry& e : language_catalogue()) {
+    if (e.example.empty()) continue;  // file:PATH needs a file (RegexAndFile below)
     SCOPED_TRACE(e.example);
     const auto lang = make_language(e.example);
     EXPECT_EQ(lang->name().substr(0, e.name.size()), e.name);
@@ -115,6 +117,35 @@ TEST(Tomita, AgreesWithTheAalpyDfasExceptTomita2sKnownDefect) {
       EXPECT_TRUE(automata::equivalent(*lang->dfa(), dot));
     }
   }
+}
+
+TEST(Registry, RegexEntriesCompileThePatternOverItsSymbolsOrTheGivenAlphabet) {
+  const auto tomita2 = make_language("tomita:n=2");
+  const auto regex = make_language("regex:(10)*");
+  EXPECT_EQ(regex->alphabet(), Alphabet::from_chars("01"));
+  EXPECT_TRUE(automata::equivalent(*regex->dfa(), *tomita2->dfa()));
+  EXPECT_EQ(regex->name(), "regex:(10)*");
+  // Counts inside braces are not symbols; escapes and classes are.
+  EXPECT_EQ(make_language("regex:(a|[bc]){2,3}\\*")->alphabet(), Alphabet::from_chars("*abc"));
+  const auto wide = make_language("regex:alphabet=012:1.*");
+  EXPECT_EQ(wide->alphabet(), Alphabet::from_chars("012"));
+  EXPECT_EQ(wide->count_exactly(3), 9);
+  EXPECT_NE(error_of("regex:alphabet=01").find("a ':' after the alphabet"), std::string::npos);
+  EXPECT_NE(error_of("regex:").find("nothing after ':'"), std::string::npos);
+  EXPECT_NE(error_of("regex").find("needs a value"), std::string::npos);
+  EXPECT_NE(error_of("regex:()").find("names no symbol"), std::string::npos);
+  EXPECT_THROW(make_language("regex:(10"), Error);  // the regex parser's error, passed through
+}
+
+TEST(Registry, FileEntriesReadAnyAutomatonFile) {
+  const auto parity = make_language("parity");
+  const auto path = std::filesystem::temp_directory_path() / "statelab-registry-test-parity.json";
+  automata::write_automaton(*parity->dfa(), path);
+  const auto from_file = make_language("file:" + path.string());
+  std::filesystem::remove(path);
+  EXPECT_TRUE(automata::equivalent(*from_file->dfa(), *parity->dfa()));
+  EXPECT_EQ(from_file->language_class(), LanguageClass::regular);
+  EXPECT_THROW(make_language("file:/no/such/file.json"), IoError);
 }
 
 // ---- group word problems -----------------------------------------------------------------------
