@@ -67,7 +67,7 @@ Cell build_cell(const Language& lang, const DatasetOptions& options, Split split
   };
   std::vector<Example> pos, neg;
   for (std::size_t i = 0; i < want_pos; ++i) {
-    Rng rng(item_seed(options.seed, split, length, Origin::positive, i));
+    Rng rng = make_rng(item_seed(options.seed, split, length, Origin::positive, i));
     const std::size_t budget = draw_budget(positives, forbidden_pos + pos.size());
     bool done = false;
     for (std::size_t draw = 0; draw < budget && !done; ++draw) {
@@ -84,7 +84,7 @@ Cell build_cell(const Language& lang, const DatasetOptions& options, Split split
     // Odd indices are near misses when a positive of this length exists to start from.
     const bool near = i % 2 == 1 && (!positives || *positives > 0);
     const Origin kind = near ? Origin::near_miss : Origin::uniform_negative;
-    Rng rng(item_seed(options.seed, split, length, kind, i));
+    Rng rng = make_rng(item_seed(options.seed, split, length, kind, i));
     const std::size_t budget = draw_budget(negatives, forbidden_neg + neg.size());
     bool done = false;
     if (near) {
@@ -92,7 +92,7 @@ Cell build_cell(const Language& lang, const DatasetOptions& options, Split split
       for (std::size_t draw = 0; draw < kNearMissDraws && !done; ++draw) {
         std::optional<Word> p = lang.sample(length, rng);
         if (!p || length == 0) break;
-        const std::size_t edits = 1 + uniform_index(options.max_edits, rng);
+        const std::size_t edits = 1 + uniform_below(rng, options.max_edits);
         Word w = perturb(*p, k, edits, rng);
         if (!lang.contains(w) && used.insert(w).second) {
           neg.push_back(Example{std::move(w), false, {}, Origin::near_miss});
@@ -148,7 +148,7 @@ Word perturb(const Word& positive, std::size_t k, std::size_t edits, Rng& rng) {
     const std::size_t substitutions = w.size() * (k - 1);
     const std::size_t total = substitutions + swaps.size();
     if (total == 0) break;
-    const std::size_t pick = uniform_index(total, rng);
+    const std::size_t pick = uniform_below(rng, total);
     if (pick < substitutions) {
       const std::size_t pos = pick / (k - 1), offset = pick % (k - 1);
       w[pos] = static_cast<Symbol>((w[pos] + 1 + offset) % k);

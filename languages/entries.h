@@ -23,8 +23,9 @@
 namespace statelab::languages {
 
 /// A regular language given by any complete DFA, minimised on construction (Hopcroft,
-/// O(k n log n)).  Membership O(n) by the DFA; counting O(L k n) big additions once per length
-/// bound (cached); sampling by unranking, O(L k) per word; negatives from the complement DFA.
+/// O(k n log n)).  Membership O(n) by the DFA; counting by automata::count_accepted, O(L k n) big
+/// additions; sampling by automata::UniformSampler (one per length, cached), O(L k) per word;
+/// negatives from the complement DFA the same way.
 class DfaLanguage final : public Language {
  public:
   /// `info.alphabet` is taken from the DFA; engine is set to Engine::dfa, state_names to {"state"}.
@@ -42,8 +43,8 @@ class DfaLanguage final : public Language {
   automata::Dfa dfa_;
   automata::Dfa complement_;
   std::vector<bool> live_;
-  DfaCountCache positives_{dfa_};
-  DfaCountCache negatives_{complement_};
+  DfaSamplerCache positives_{dfa_};
+  DfaSamplerCache negatives_{complement_};
 };
 
 /// `name` with `definition` as its ground truth, decided by `dfa`.

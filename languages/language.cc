@@ -62,7 +62,7 @@ std::optional<Word> Language::do_sample_negative(std::size_t length, Rng& rng) c
 
 Word uniform_word(std::size_t k, std::size_t length, Rng& rng) {
   Word w(length);
-  for (Symbol& a : w) a = static_cast<Symbol>(uniform_index(k, rng));
+  for (Symbol& a : w) a = static_cast<Symbol>(uniform_below(rng, k));
   return w;
 }
 

@@ -75,7 +75,7 @@ class Majority final : public Language {
     const Count total = *do_count(n);
     if (total == 0) return std::nullopt;
     // The number of 1s j with probability C(n, j) / total, then a uniform set of j positions.
-    Count rank = uniform_below(total, rng);
+    Count rank = uniform_below(rng, total);
     std::size_t ones = n / 2 + 1;
     for (;; ++ones) {
       Count c = binomial(n, ones);
@@ -86,7 +86,7 @@ class Majority final : public Language {
     for (std::size_t i = 0; i < n; ++i) positions[i] = i;
     Word w(n, 0);
     for (std::size_t i = 0; i < ones; ++i) {  // partial Fisher-Yates
-      std::swap(positions[i], positions[i + uniform_index(n - i, rng)]);
+      std::swap(positions[i], positions[i + uniform_below(rng, n - i)]);
       w[positions[i]] = 1;
     }
     return w;
@@ -140,7 +140,7 @@ class Dyck final : public Language {
     std::vector<Symbol> stack;
     for (bool up : shape) {
       if (up) {
-        const auto pair = static_cast<Symbol>(uniform_index(k_, rng));
+        const auto pair = static_cast<Symbol>(uniform_below(rng, k_));
         stack.push_back(pair);
         w.push_back(2 * pair);
       } else {
@@ -227,7 +227,7 @@ class ShuffleDyck final : public Language {
     std::vector<std::size_t> lengths(k_);
     std::size_t left = n;
     for (std::size_t t = k_; t >= 1; --t) {
-      Count rank = uniform_below((*f)[t][left], rng);
+      Count rank = uniform_below(rng, (*f)[t][left]);
       for (std::size_t j = 0;; ++j) {
         Count weight = binomial(left, 2 * j) * catalan(j) * (*f)[t - 1][left - 2 * j];
         if (rank < weight) {
@@ -240,7 +240,7 @@ class ShuffleDyck final : public Language {
     }
     std::vector<Symbol> owner;
     for (std::size_t t = 0; t < k_; ++t) owner.insert(owner.end(), lengths[t], static_cast<Symbol>(t));
-    for (std::size_t i = owner.size(); i > 1; --i) std::swap(owner[i - 1], owner[uniform_index(i, rng)]);
+    for (std::size_t i = owner.size(); i > 1; --i) std::swap(owner[i - 1], owner[uniform_below(rng, i)]);
     std::vector<std::vector<bool>> shapes;
     std::vector<std::size_t> used(k_, 0);
     for (std::size_t t = 0; t < k_; ++t) shapes.push_back(sample_dyck_shape(lengths[t], rng));

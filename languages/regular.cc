@@ -31,7 +31,7 @@ DfaLanguage::DfaLanguage(LanguageInfo info, const Dfa& dfa)
 
 bool DfaLanguage::do_contains(std::span<const Symbol> word) const { return automata::accepts(dfa_, word); }
 
-std::optional<Count> DfaLanguage::do_count(std::size_t length) const { return positives_.count(length); }
+std::optional<Count> DfaLanguage::do_count(std::size_t length) const { return automata::count_accepted(dfa_, length); }
 
 std::optional<Word> DfaLanguage::do_sample(std::size_t length, Rng& rng) const { return positives_.sample(length, rng); }
 

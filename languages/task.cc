@@ -64,7 +64,7 @@ class IndexLookup final : public Task {
     if (size < 1 || size > max_)
       bad_input(name(), "size " + std::to_string(size) + " is impossible (expected 1.." + std::to_string(max_) + ")");
     Word w = uniform_word(k_, size, rng);
-    w.push_back(static_cast<Symbol>(k_ + uniform_index(size, rng)));
+    w.push_back(static_cast<Symbol>(k_ + uniform_below(rng, size)));
     return w;
   }
 
@@ -172,7 +172,7 @@ class NgramLookup final : public Task {
       Word w = uniform_word(k_, size, rng);
       const std::vector<std::size_t> ps = positions(w);
       if (ps.empty()) continue;
-      const std::size_t p = ps[uniform_index(ps.size(), rng)];
+      const std::size_t p = ps[uniform_below(rng, ps.size())];
       Word input = w;
       input.push_back(static_cast<Symbol>(k_));
       input.insert(input.end(), w.begin() + p, w.begin() + p + n_);

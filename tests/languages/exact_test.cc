@@ -150,20 +150,14 @@ TEST(Sampling, NegativesAreUniformOnTheComplement) {
   expect_uniform("tomita:n=1", 6, true);
 }
 
-TEST(Exact, UniformBelowIsUniformAcrossLimbBoundaries) {
-  Rng rng(3);
-  const Count bound = (Count(1) << 64) + 3;  // just above one limb: the rejection path matters
-  std::size_t high = 0;
-  for (int i = 0; i < 4000; ++i) {
-    const Count x = uniform_below(bound, rng);
-    ASSERT_LT(x, bound);
-    ASSERT_GE(x, 0);
-    high += x >= (Count(1) << 63);
-  }
-  EXPECT_NEAR(static_cast<double>(high) / 4000, 0.5, 0.05);
-  EXPECT_THROW(uniform_below(0, rng), InvalidArgument);
+TEST(Exact, BinomialsAndBallotNumbers) {
   EXPECT_EQ(binomial(60, 30), Count("118264581564861424"));  // 60 choose 30 (OEIS A000984(30))
-  EXPECT_EQ(ballot(10, 0), catalan(5));
+  EXPECT_EQ(binomial(5, 7), 0);
+  for (std::uint64_t m = 0; m <= 30; ++m) EXPECT_EQ(ballot(2 * m, 0), catalan(m));
+  // Paths from height d down to 0 in r steps satisfy the ballot recurrence.
+  for (std::uint64_t r = 1; r <= 40; ++r)
+    for (std::uint64_t d = 0; d <= r; ++d)
+      ASSERT_EQ(ballot(r, d), ballot(r - 1, d + 1) + (d > 0 ? ballot(r - 1, d - 1) : Count(0))) << r << " " << d;
 }
 
 }  // namespace
