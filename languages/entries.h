@@ -80,9 +80,10 @@ std::unique_ptr<Language> make_cycle_navigation(std::size_t n);
 std::unique_ptr<Language> make_flip_flop();
 /// `word-problem:group=G[,gens=g1;g2;...]`: the words whose product is the identity.  The alphabet
 /// is the group's elements in cycle notation (identity "e"), or the given generators; the DFA
-/// has one state per element reached (the subgroup the alphabet generates), and the per-position
-/// state is the prefix product's index in the group (PermutationGroup numbering).  Before
-/// minimisation the DFA is already minimal (distinct elements differ by their inverses).
+/// has one state per element reached (the subgroup the alphabet generates: distinct elements are
+/// told apart by their inverses, so minimisation merges nothing), numbered canonically like every
+/// DfaLanguage.  The prefix product as a group element is the target of the word-problem task
+/// (languages/task.h).
 /// Throws LimitExceeded when the alphabet is all elements of a group of order above 1024.
 std::unique_ptr<Language> make_word_problem(const PermutationGroup& group,
                                             std::optional<std::vector<std::uint32_t>> generators = std::nullopt);
