@@ -502,17 +502,19 @@ class Thompson {
       case Kind::kRepeat: {
         const Regex& body = r.children().front();
         State last = start;
-        for (std::size_t i = 0; i < r.min(); ++i) last = append(last, body);
         if (r.max() == Regex::kUnbounded) {
-          // One more copy that loops: zero or more further repetitions.
+          // x{m,} = x^(m-1) x+ for m >= 1, and x+ is one copy that loops back on itself, so
+          // nested `+` stays linear: ((x+)+)+ holds one copy of x, not eight.  x{0,} may skip it.
+          for (std::size_t i = 1; i < r.min(); ++i) last = append(last, body);
           const Fragment loop = build(body);
+          nfa_.add_arc(last, kEpsilon, loop.start);
           nfa_.add_arc(loop.end, kEpsilon, loop.start);
           const State end = nfa_.add_state();
-          nfa_.add_arc(last, kEpsilon, loop.start);
-          nfa_.add_arc(last, kEpsilon, end);
           nfa_.add_arc(loop.end, kEpsilon, end);
+          if (r.min() == 0) nfa_.add_arc(last, kEpsilon, end);
           return {start, end};
         }
+        for (std::size_t i = 0; i < r.min(); ++i) last = append(last, body);
         // max - min optional copies, each of which may be the last: x{1,3} = x(x(x)?)?.
         std::vector<State> exits;
         for (std::size_t i = r.min(); i < r.max(); ++i) {
@@ -554,7 +556,7 @@ std::size_t size_of(const Regex& r) {
       return n;
     }
     case Kind::kRepeat: {
-      const std::size_t copies = r.max() == Regex::kUnbounded ? r.min() + 1 : r.max();
+      const std::size_t copies = r.max() == Regex::kUnbounded ? std::max<std::size_t>(r.min(), 1) : r.max();
       return saturating_add(2, saturating_mul(copies, size_of(r.children().front())));
     }
   }
