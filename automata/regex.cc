@@ -190,40 +190,45 @@ class Parser {
     Regex r = parse_atom(groups);
     for (skip_space(); !at_end(); skip_space()) {
       const std::size_t column = pos_;
-      std::size_t min = 0, max = Regex::kUnbounded;
+      Bounds b{0, Regex::kUnbounded};
       switch (peek()) {
         case '*': ++pos_; break;
-        case '+': ++pos_; min = 1; break;
-        case '?': ++pos_; max = 1; break;
-        case '{': parse_count(&min, &max); break;
+        case '+': ++pos_; b.min = 1; break;
+        case '?': ++pos_; b.max = 1; break;
+        case '{': b = parse_count(); break;
         default: return r;
       }
       check_height(r.height() + 1, column);
-      r = Regex::repeat(std::move(r), min, max);
+      r = Regex::repeat(std::move(r), b.min, b.max);
     }
     return r;
   }
 
+  struct Bounds {
+    std::size_t min;
+    std::size_t max;
+  };
+
   // '{' m '}' | '{' m ',' '}' | '{' m ',' n '}', at '{'.
-  void parse_count(std::size_t* min, std::size_t* max) {
+  Bounds parse_count() {
     const std::size_t open = pos_;
     ++pos_;
     skip_space();
-    *min = parse_number();
+    Bounds b;
+    b.min = b.max = parse_number();
     skip_space();
     if (!at_end() && peek() == ',') {
       ++pos_;
       skip_space();
-      *max = (!at_end() && std::isdigit(static_cast<unsigned char>(peek()))) ? parse_number() : Regex::kUnbounded;
+      b.max = (!at_end() && std::isdigit(static_cast<unsigned char>(peek()))) ? parse_number() : Regex::kUnbounded;
       skip_space();
-    } else {
-      *max = *min;
     }
     if (at_end() || peek() != '}') expected("',' or '}' to close the repetition opened at column " + std::to_string(open));
     ++pos_;
-    if (*max < *min)
-      fail(open, "repetition {" + std::to_string(*min) + "," + std::to_string(*max) +
+    if (b.max < b.min)
+      fail(open, "repetition {" + std::to_string(b.min) + "," + std::to_string(b.max) +
                      "} has its maximum below its minimum");
+    return b;
   }
 
   std::size_t parse_number() {
