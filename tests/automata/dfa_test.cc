@@ -107,3 +107,24 @@ TEST(Determinize, StopsAtItsLimit) {
 
 }  // namespace
 }  // namespace statelab::automata
+
+#include "automata/membership.h"
+
+namespace statelab::automata {
+namespace {
+
+RC_GTEST_PROP(Membership, BatchAgreesWithOneWordAtATime, (const Dfa& dfa)) {
+  const auto words = *rc::gen::container<std::vector<Word>>(testing::gen_word(dfa.num_symbols(), 20));
+  const std::vector<std::uint8_t> batch = accepts_batch(dfa, words);
+  RC_ASSERT(batch.size() == words.size());
+  for (std::size_t i = 0; i < words.size(); ++i) RC_ASSERT(batch[i] == (accepts(dfa, words[i]) ? 1 : 0));
+}
+
+TEST(Membership, BatchRefusesUnknownSymbols) {
+  Dfa dfa(Alphabet::from_chars("ab"), 1);
+  std::vector<Word> words{{0, 1}, {1, 2}};
+  EXPECT_THROW(accepts_batch(dfa, words), InvalidArgument);
+}
+
+}  // namespace
+}  // namespace statelab::automata
