@@ -113,8 +113,9 @@ Cfg trim(const Cfg& cfg);
 
 /// Earley's recogniser, with Aycock and Horspool's treatment of nullable nonterminals (epsilon
 /// rules, left and right recursion, cycles of unit rules are all fine).
-/// Time O(n^3 |G|) in general, O(n^2 |G|) for an unambiguous grammar, O(n |G|) for most LR(k)
-/// ones; space O(n^2 |G|), |G| the total length of the rules.
+/// Time O(n^3 |G|) in general, O(n^2 |G|) for an unambiguous grammar, O(n |G|) for LR(k)
+/// grammars without right recursion (Leo's refinement for right recursion is not implemented);
+/// space O(n^2 |G|), |G| the total length of the rules.
 /// Throws InvalidArgument on a symbol outside the terminal alphabet.
 bool accepts(const Cfg& cfg, std::span<const Symbol> word);
 

@@ -51,7 +51,9 @@ TEST(CounterMachine, AnbncnWithTwoCountersMatchesBruteForce) {
   for (const Word& w : all_words(3, 10)) {
     const bool truth = testing::is_anbncn(m.alphabet().format_word(w));
     ASSERT_EQ(accepts(m, w), truth) << m.alphabet().format_word(w);
-    ASSERT_EQ(accepts_by_configurations(m, w), truth) << m.alphabet().format_word(w);
+    if (w.size() <= 8) {
+      ASSERT_EQ(accepts_by_configurations(m, w), truth) << m.alphabet().format_word(w);
+    }
   }
 }
 

@@ -38,30 +38,66 @@ void expect_language(const Pda& pda, const std::function<bool(const std::string&
 TEST(Pda, AnbnByDeterministicPdaMatchesBruteForce) {
   const Pda pda = testing::anbn_dpda();
   EXPECT_TRUE(is_deterministic(pda));
-  expect_language(pda, testing::is_anbn, 12);
+  expect_language(pda, testing::is_anbn, 12, 10);
 }
 
 TEST(Pda, DyckOneAndTwoMatchBruteForce) {
   const Pda dyck1 = testing::dyck_dpda("()");
   EXPECT_TRUE(is_deterministic(dyck1));
-  expect_language(dyck1, [](const std::string& w) { return testing::is_dyck(w, "()"); }, 12);
+  expect_language(dyck1, [](const std::string& w) { return testing::is_dyck(w, "()"); }, 12, 10);
   const Pda dyck2 = testing::dyck_dpda("()[]");
   EXPECT_TRUE(is_deterministic(dyck2));
-  // 4^10 words: the cubic summaries only up to length 7, to keep the suite fast.
-  expect_language(dyck2, [](const std::string& w) { return testing::is_dyck(w, "()[]"); }, 10, 7);
+  // Four letters: every word up to length 8 here, length 10 in DyckTwoAtLengthTen.
+  expect_language(dyck2, [](const std::string& w) { return testing::is_dyck(w, "()[]"); }, 8, 8);
+}
+
+// Every Dyck-2 word of length 10 (built here by recursion, independently of the engines) and
+// every word one substitution away from one: 4^10 words in all would slow the suite for little.
+TEST(Pda, DyckTwoAtLengthTen) {
+  const Pda pda = testing::dyck_dpda("()[]");
+  std::vector<std::string> dyck;
+  std::function<void(std::string, int, std::string)> grow = [&](std::string w, int left, std::string open) {
+    if (left == 0) {
+      if (open.empty()) dyck.push_back(w);
+      return;
+    }
+    if (static_cast<int>(open.size()) < left) {
+      grow(w + "(", left - 1, open + "(");
+      grow(w + "[", left - 1, open + "[");
+    }
+    if (!open.empty()) {
+      const char close = open.back() == '(' ? ')' : ']';
+      open.pop_back();
+      grow(w + close, left - 1, open);
+    }
+  };
+  grow("", 10, "");
+  ASSERT_EQ(dyck.size(), 42u * 32u);  // Catalan(5) 2^5
+  const Alphabet& sigma = pda.input_alphabet();
+  for (const std::string& w : dyck) {
+    ASSERT_TRUE(accepts_deterministic(pda, sigma.parse_word(w))) << w;
+    for (std::size_t i = 0; i < w.size(); ++i)
+      for (char c : std::string("()[]")) {
+        if (c == w[i]) continue;
+        std::string near = w;
+        near[i] = c;
+        ASSERT_EQ(accepts_deterministic(pda, sigma.parse_word(near)), testing::is_dyck(near, "()[]")) << near;
+      }
+  }
+  for (std::size_t i = 0; i < dyck.size(); i += 16) ASSERT_TRUE(accepts_by_summaries(pda, sigma.parse_word(dyck[i])));
 }
 
 TEST(Pda, MarkedPalindromesAreDeterministic) {
   const Pda pda = testing::marked_palindrome_dpda();
   EXPECT_TRUE(is_deterministic(pda));
-  expect_language(pda, testing::is_marked_palindrome, 10);
+  expect_language(pda, testing::is_marked_palindrome, 10, 8);
 }
 
 TEST(Pda, PalindromesNeedNondeterminismUnderBothAcceptances) {
   for (PdaAcceptance acceptance : {PdaAcceptance::kFinalState, PdaAcceptance::kEmptyStack}) {
     const Pda pda = testing::palindrome_pda(acceptance);
     EXPECT_FALSE(is_deterministic(pda));
-    expect_language(pda, testing::is_palindrome, 12);
+    expect_language(pda, testing::is_palindrome, 10);
   }
 }
 
