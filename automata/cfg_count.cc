@@ -8,22 +8,6 @@
 
 namespace statelab::automata {
 
-BigCount uniform_below(const BigCount& bound, std::mt19937_64& rng) {
-  if (bound <= 0) throw InvalidArgument("uniform_below: the bound must be positive, got " + bound.str());
-  const std::size_t bits = boost::multiprecision::msb(bound) + 1;
-  const std::size_t words = (bits + 63) / 64;
-  const BigCount mask = (BigCount(1) << bits) - 1;
-  for (;;) {
-    BigCount draw = 0;
-    for (std::size_t i = 0; i < words; ++i) {
-      draw <<= 64;
-      draw |= BigCount(rng());
-    }
-    draw &= mask;
-    if (draw < bound) return draw;
-  }
-}
-
 namespace {
 
 // Kahn's algorithm over `depends[a]` (the nodes a needs first); false when there is a cycle,
@@ -193,7 +177,7 @@ const BigCount& CfgCounter::count(std::size_t length) const {
   return counts_[start_][length];
 }
 
-Word CfgCounter::sample(std::size_t length, std::mt19937_64& rng) const {
+Word CfgCounter::sample(std::size_t length, Rng& rng) const {
   if (count(length) == 0)
     throw InvalidArgument("CfgCounter::sample: the grammar has no word of length " + std::to_string(length));
   Word word;
@@ -207,7 +191,7 @@ Word CfgCounter::sample(std::size_t length, std::mt19937_64& rng) const {
       word.push_back(static_cast<Symbol>(-(x + 1)));
       continue;
     }
-    BigCount r = uniform_below(counts_[x][len], rng);
+    BigCount r = uniform_below(rng, counts_[x][len]);
     bool chosen = false;
     for (const Rule& rule : rules_[x]) {
       if (rule.y == kNone) {

@@ -10,28 +10,23 @@
 // undecidable, so it is the caller's promise; the Dyck, palindrome and a^n b^n grammars of the
 // catalogue keep it.
 //
-// Counts are exact (boost::multiprecision::cpp_int); randomness comes from the caller's
-// std::mt19937_64 only, through uniform_below, so a sample reproduces from its seed on every
-// platform (std::uniform_int_distribution is implementation-defined, and is not used).
+// Counts are exact (boost::multiprecision::cpp_int); randomness comes from the caller's Rng
+// only, through automata/random.h's uniform_below, so a sample reproduces from its seed on
+// every platform.
 #pragma once
 
 #include <boost/multiprecision/cpp_int.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
-#include <random>
 #include <vector>
 
 #include "automata/cfg.h"
+#include "automata/random.h"
 
 namespace statelab::automata {
 
 using BigCount = boost::multiprecision::cpp_int;
-
-/// A uniform integer in [0, bound), by rejection: draw msb(bound)+1 random bits from whole
-/// 64-bit outputs of `rng`, retry when the draw is >= bound (fewer than 2 tries on average).
-/// Throws InvalidArgument when bound <= 0.
-BigCount uniform_below(const BigCount& bound, std::mt19937_64& rng);
 
 /// The counting tables of a grammar for lengths 0..max_length, and sampling from them.
 ///
@@ -59,7 +54,7 @@ class CfgCounter {
   /// one uniform integer below the count of each node chosen, top-down.
   /// Time O(length^2 |G|) in the worst case, O(length |G|) typically.
   /// Throws InvalidArgument when length > max_length() or no word has that length.
-  Word sample(std::size_t length, std::mt19937_64& rng) const;
+  Word sample(std::size_t length, Rng& rng) const;
 
  private:
   // A node is a nonterminal of the binarised grammar (>= 0) or a terminal a (-(a+1)).

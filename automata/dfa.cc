@@ -7,14 +7,22 @@
 
 namespace statelab::automata {
 
+namespace {
+// Checked before anything is allocated, so an impossible size is an error, not a bad_alloc.
+std::size_t checked_states(std::size_t num_states, std::size_t k) {
+  if (num_states == 0) throw InvalidArgument("Dfa: a DFA needs at least one state (its initial state)");
+  if (num_states > UINT32_MAX || (k && num_states > SIZE_MAX / k))
+    throw InvalidArgument("Dfa: too many states (" + std::to_string(num_states) + "; at most " +
+                          std::to_string(UINT32_MAX) + ")");
+  return num_states;
+}
+}  // namespace
+
 Dfa::Dfa(Alphabet alphabet, std::size_t num_states)
     : alphabet_(std::move(alphabet)),
       k_(alphabet_.size()),
-      table_(num_states * k_, 0),
-      accepting_(num_states, false) {
-  if (num_states == 0) throw InvalidArgument("Dfa: a DFA needs at least one state (its initial state)");
-  if (num_states > UINT32_MAX) throw InvalidArgument("Dfa: too many states (" + std::to_string(num_states) + ")");
-}
+      table_(checked_states(num_states, k_) * k_, 0),
+      accepting_(num_states, false) {}
 
 void Dfa::check_state(State q, const char* what) const {
   if (q >= num_states())
@@ -44,6 +52,7 @@ void Dfa::set_accepting(State q, bool accepting) {
 std::size_t Dfa::num_accepting() const { return static_cast<std::size_t>(std::count(accepting_.begin(), accepting_.end(), true)); }
 
 State Dfa::add_state(bool accepting) {
+  if (num_states() >= UINT32_MAX) throw InvalidArgument("Dfa::add_state: a DFA has at most " + std::to_string(UINT32_MAX) + " states");
   const State q = static_cast<State>(num_states());
   accepting_.push_back(accepting);
   table_.resize(table_.size() + k_, q);

@@ -252,7 +252,7 @@ TEST(CfgCount, ADeterministicPdaCountsThroughTheGrammarOfItsRuns) {
   for (unsigned n = 0; n <= 8; ++n) {
     ASSERT_EQ(counter.count(2 * n), catalan(n) * boost::multiprecision::pow(BigCount(2), n)) << n;
   }
-  std::mt19937_64 rng(5);
+  Rng rng = make_rng(5);
   const Word w = counter.sample(16, rng);
   EXPECT_TRUE(testing::is_dyck(counter.terminals().format_word(w), "()[]"));
 }
@@ -269,20 +269,6 @@ TEST(CfgCount, InfinitelyManyDerivationsAreRefused) {
   EXPECT_EQ(count_words(parse_cfg("S -> a\nX -> Y\nY -> X\n"), 2), (std::vector<BigCount>{0, 1, 0}));
 }
 
-TEST(CfgCount, UniformBelowStaysInRangeAndHitsEveryValue) {
-  std::mt19937_64 rng(7);
-  std::vector<int> seen(10, 0);
-  for (int i = 0; i < 2000; ++i) ++seen[uniform_below(10, rng).convert_to<int>()];
-  for (int c : seen) EXPECT_GT(c, 120);  // expected 200 each
-  const BigCount big = BigCount(1) << 130;
-  for (int i = 0; i < 100; ++i) {
-    const BigCount x = uniform_below(big + 3, rng);
-    EXPECT_LT(x, big + 3);
-    EXPECT_GE(x, 0);
-  }
-  EXPECT_THROW(uniform_below(0, rng), InvalidArgument);
-}
-
 // Pearson's chi-square statistic of `draws` samples against the uniform distribution over the
 // words of `length`.  The threshold is the 0.999 quantile of chi-square with `cells - 1`
 // degrees of freedom, by the Wilson-Hilferty approximation: a correct sampler fails with
@@ -292,7 +278,7 @@ void expect_uniform(const Cfg& g, std::size_t length, std::size_t per_word, std:
   const CfgCounter counter(g, length);
   const std::size_t cells = counter.count(length).convert_to<std::size_t>();
   ASSERT_GT(cells, 1u);
-  std::mt19937_64 rng(seed);
+  Rng rng = make_rng(seed);
   std::map<Word, std::size_t> histogram;
   const std::size_t draws = cells * per_word;
   for (std::size_t i = 0; i < draws; ++i) {
@@ -320,7 +306,7 @@ TEST(CfgSample, SamplingIsUniform) {
 
 TEST(CfgSample, ReproducesFromItsSeedAndRefusesEmptyLengths) {
   const CfgCounter counter(parse_cfg(testing::kDyck1Grammar), 200);
-  std::mt19937_64 a(99), b(99);
+  Rng a = make_rng(99), b = make_rng(99);
   EXPECT_EQ(counter.sample(200, a), counter.sample(200, b));
   EXPECT_THROW(counter.sample(7, a), InvalidArgument);
   EXPECT_TRUE(counter.sample(0, a).empty());

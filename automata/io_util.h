@@ -1,0 +1,37 @@
+// Helpers shared by the automaton readers (json_io, dot_io, jff_io, att_io): error messages of
+// the form "FILE:LINE: what was found, what was expected", quoting of what was found, and the
+// checks every reader makes on symbol names and state counts.  Not part of the public API.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "automata/error.h"
+#include "automata/nfa.h"
+
+namespace statelab::automata::io_detail {
+
+/// The most states a file may declare or imply (an OpenFst state id, a JSON "states" count),
+/// so that a short malformed file cannot ask for gigabytes.  Same as kDefaultMaxStates.
+inline constexpr std::uint64_t kMaxFileStates = 10'000'000;
+
+/// `found` quoted for a message: control and non-ASCII bytes escaped, cut after 40 bytes.
+std::string quote(std::string_view found);
+
+/// Throws ParseError("SOURCE:LINE: what").
+[[noreturn]] void fail(std::string_view source, std::size_t line, const std::string& what);
+
+/// Whether `name` can be a symbol of an Alphabet (non-empty, no whitespace or control byte).
+bool valid_symbol_name(std::string_view name);
+
+/// A non-negative decimal integer without sign or leading '+', at most `max`; false otherwise.
+bool parse_unsigned(std::string_view text, std::uint64_t max, std::uint64_t& value);
+
+/// The arcs of q sorted by (symbol, target), each once: formats that forbid a transition twice
+/// write an Nfa holding one twice (to the same effect) this way.  Epsilon sorts last.
+std::vector<NfaArc> distinct_arcs(const Nfa& nfa, State q);
+
+}  // namespace statelab::automata::io_detail

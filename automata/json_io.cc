@@ -1,0 +1,412 @@
+#include "automata/json_io.h"
+
+#include <algorithm>
+#include <istream>
+#include <iterator>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <tuple>
+#include <vector>
+
+#include "automata/atomic_file.h"
+#include "automata/error.h"
+#include "automata/io_util.h"
+
+namespace statelab::automata {
+
+namespace {
+
+using nlohmann::json;
+using io_detail::fail;
+using io_detail::quote;
+
+constexpr std::string_view kFormatName = "statelab-automaton";
+constexpr std::size_t kMaxDepth = 16;  // the schema nests three deep; deeper input is an error
+
+// How far the lexer has read, shared by every copy of CountingIterator.  The parser tells its
+// SAX handler nothing about positions, so the handler reads them from here.
+struct ReadPosition {
+  std::size_t offset = 0;    // bytes consumed
+  std::size_t newlines = 0;  // '\n' among them
+  const char* text = nullptr;
+
+  // The line of the byte last consumed: the lexer has read the token that caused an event,
+  // and at most one byte of lookahead, which may be the newline after it.
+  std::size_t line() const {
+    if (offset == 0) return 1;
+    return 1 + newlines - (text[offset - 1] == '\n' ? 1 : 0);
+  }
+};
+
+class CountingIterator {
+ public:
+  using iterator_category = std::input_iterator_tag;
+  using value_type = char;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const char*;
+  using reference = const char&;
+
+  CountingIterator(const char* p, ReadPosition* position) : p_(p), position_(position) {}
+  reference operator*() const { return *p_; }
+  CountingIterator& operator++() {
+    if (*p_ == '\n') ++position_->newlines;
+    ++p_;
+    ++position_->offset;
+    return *this;
+  }
+  CountingIterator operator++(int) {
+    CountingIterator old = *this;
+    ++*this;
+    return old;
+  }
+  friend bool operator==(const CountingIterator& a, const CountingIterator& b) { return a.p_ == b.p_; }
+
+ private:
+  const char* p_;
+  ReadPosition* position_;
+};
+
+// Where each part of the document starts: the line of each top-level key, and of each element
+// of a top-level array (one transition, one accepting state), so that errors found after
+// parsing can still name a line.
+struct Lines {
+  std::map<std::string, std::size_t> key;
+  std::map<std::string, std::vector<std::size_t>> element;
+};
+
+// Builds the DOM (as nlohmann's own SAX DOM builder would) and records Lines on the way.
+class LocatingBuilder {
+ public:
+  LocatingBuilder(json& root, Lines& lines, const ReadPosition& position, std::string_view source)
+      : root_(root), lines_(lines), position_(position), source_(source) {}
+
+  bool null() { return add(nullptr); }
+  bool boolean(bool v) { return add(v); }
+  bool number_integer(json::number_integer_t v) { return add(v); }
+  bool number_unsigned(json::number_unsigned_t v) { return add(v); }
+  bool number_float(json::number_float_t v, const std::string&) { return add(v); }
+  bool string(json::string_t& v) { return add(std::move(v)); }
+  bool binary(json::binary_t&) { fail(source_, position_.line(), "binary values are not JSON text"); }
+  bool start_object(std::size_t) { return open(json::object()); }
+  bool start_array(std::size_t) { return open(json::array()); }
+  bool end_object() { return close(); }
+  bool end_array() { return close(); }
+  bool key(json::string_t& k) {
+    if (stack_.size() == 1) {
+      if (lines_.key.count(k)) fail(source_, position_.line(), "key " + quote(k) + " appears twice");
+      lines_.key[k] = position_.line();
+      top_key_ = k;
+    } else if (stack_.back()->contains(k)) {
+      fail(source_, position_.line(), "key " + quote(k) + " appears twice in one object");
+    }
+    key_ = std::move(k);
+    return true;
+  }
+  bool parse_error(std::size_t byte, const std::string&, const nlohmann::detail::exception& e) {
+    // nlohmann says "[json.exception.parse_error.101] parse error at line 1, column 2: WHAT";
+    // keep WHAT, since the line is ours to give in the FILE:LINE form.
+    std::string what = e.what();
+    const std::size_t colon = what.find(": ");
+    if (colon != std::string::npos) what = what.substr(colon + 2);
+    std::size_t line = 1;
+    for (std::size_t i = 0; i + 1 < byte && i < position_.offset; ++i) line += position_.text[i] == '\n';
+    fail(source_, line, "JSON syntax error: " + what);
+  }
+
+ private:
+  void note_element_line() {
+    if (stack_.size() == 2 && stack_[0] == &root_ && stack_[1]->is_array())
+      lines_.element[top_key_].push_back(position_.line());
+  }
+  json* place(json value) {
+    if (stack_.empty()) {
+      root_ = std::move(value);
+      return &root_;
+    }
+    note_element_line();
+    json& parent = *stack_.back();
+    if (parent.is_array()) {
+      parent.push_back(std::move(value));
+      return &parent.back();
+    }
+    json& slot = parent[key_];
+    slot = std::move(value);
+    return &slot;
+  }
+  bool add(json value) {
+    place(std::move(value));
+    return true;
+  }
+  bool open(json container) {
+    if (stack_.size() >= kMaxDepth)
+      fail(source_, position_.line(), "JSON nested more than " + std::to_string(kMaxDepth) + " deep");
+    stack_.push_back(place(std::move(container)));
+    return true;
+  }
+  bool close() {
+    stack_.pop_back();
+    return true;
+  }
+
+  json& root_;
+  Lines& lines_;
+  const ReadPosition& position_;
+  std::string_view source_;
+  std::vector<json*> stack_;
+  std::string key_, top_key_;
+};
+
+std::string shown(const json& value) {
+  return quote(value.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+// Interprets a parsed document against the schema; every error names the line it came from.
+class Interpreter {
+ public:
+  Interpreter(const json& root, const Lines& lines, std::string_view source)
+      : root_(root), lines_(lines), source_(source) {}
+
+  Nfa run() {
+    if (!root_.is_object()) fail(source_, 1, "expected a JSON object {\"format\": \"" + std::string(kFormatName) + "\", ...}, found " + shown(root_));
+    static const char* const kKeys[] = {"format", "version", "kind", "alphabet", "states", "initial", "accepting", "transitions"};
+    for (const auto& [k, v] : root_.items()) {
+      if (std::find(std::begin(kKeys), std::end(kKeys), k) == std::end(kKeys))
+        fail(source_, key_line(k), "unknown key " + quote(k) + " (expected format, version, kind, alphabet, states, initial, accepting, transitions)");
+    }
+    for (const char* k : kKeys)
+      if (!root_.contains(k)) fail(source_, 1, "missing key \"" + std::string(k) + "\"");
+
+    const json& format = root_["format"];
+    if (format != kFormatName)
+      fail(source_, key_line("format"), "\"format\" is " + shown(format) + ", expected \"" + std::string(kFormatName) + "\"");
+    const json& version = root_["version"];
+    if (!version.is_number_unsigned() || version.get<std::uint64_t>() != 1)
+      fail(source_, key_line("version"), "unsupported \"version\" " + shown(version) + " (this reader reads version 1)");
+    const json& kind = root_["kind"];
+    if (kind != "dfa" && kind != "nfa")
+      fail(source_, key_line("kind"), "\"kind\" is " + shown(kind) + ", expected \"dfa\" or \"nfa\"");
+    dfa_ = kind == "dfa";
+
+    Nfa nfa(read_alphabet(), 0);
+    const std::size_t n = read_count();
+    for (std::size_t q = 0; q < n; ++q) nfa.add_state();
+    for (State q : read_states("initial", n)) nfa.add_initial(q);
+    if (dfa_ && nfa.initial_states().size() != 1)
+      fail(source_, key_line("initial"), "a \"dfa\" has exactly one initial state, found " + std::to_string(nfa.initial_states().size()));
+    for (State q : read_states("accepting", n)) nfa.set_accepting(q);
+    read_transitions(nfa, n);
+    return nfa;
+  }
+
+ private:
+  std::size_t key_line(const std::string& k) const {
+    auto it = lines_.key.find(k);
+    return it == lines_.key.end() ? 1 : it->second;
+  }
+  std::size_t element_line(const std::string& k, std::size_t i) const {
+    auto it = lines_.element.find(k);
+    if (it == lines_.element.end() || i >= it->second.size()) return key_line(k);
+    return it->second[i];
+  }
+
+  Alphabet read_alphabet() {
+    const json& names = root_["alphabet"];
+    if (!names.is_array()) fail(source_, key_line("alphabet"), "\"alphabet\" must be an array of symbol names, found " + shown(names));
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      const json& name = names[i];
+      if (!name.is_string() || !io_detail::valid_symbol_name(name.get_ref<const std::string&>()))
+        fail(source_, element_line("alphabet", i), "symbol " + shown(name) + " is not a non-empty string without whitespace");
+      if (std::find(out.begin(), out.end(), name.get<std::string>()) != out.end())
+        fail(source_, element_line("alphabet", i), "symbol " + shown(name) + " appears twice in the alphabet");
+      out.push_back(name.get<std::string>());
+    }
+    return Alphabet(std::move(out));
+  }
+
+  std::size_t read_count() {
+    const json& states = root_["states"];
+    if (!states.is_number_unsigned() || states.get<std::uint64_t>() > io_detail::kMaxFileStates)
+      fail(source_, key_line("states"), "\"states\" must be a number of states from 0 to " + std::to_string(io_detail::kMaxFileStates) + ", found " + shown(states));
+    const auto n = states.get<std::size_t>();
+    if (dfa_ && n == 0) fail(source_, key_line("states"), "a \"dfa\" needs at least one state (its initial state)");
+    return n;
+  }
+
+  State state_at(const json& value, std::size_t n, std::size_t line, const char* what) {
+    if (!value.is_number_unsigned() || value.get<std::uint64_t>() >= n)
+      fail(source_, line, std::string(what) + " " + shown(value) + " is not a state (" +
+                              (n == 0 ? std::string("the automaton has no states)") : "expected 0 to " + std::to_string(n - 1) + ")"));
+    return value.get<State>();
+  }
+
+  std::vector<State> read_states(const char* k, std::size_t n) {
+    const json& list = root_[k];
+    if (!list.is_array()) fail(source_, key_line(k), "\"" + std::string(k) + "\" must be an array of states, found " + shown(list));
+    std::vector<State> out;
+    std::vector<bool> seen(n, false);
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const State q = state_at(list[i], n, element_line(k, i), k);
+      if (seen[q]) fail(source_, element_line(k, i), "state " + std::to_string(q) + " is listed twice in \"" + k + "\"");
+      seen[q] = true;
+      out.push_back(q);
+    }
+    return out;
+  }
+
+  void read_transitions(Nfa& nfa, std::size_t n) {
+    const json& list = root_["transitions"];
+    if (!list.is_array()) fail(source_, key_line("transitions"), "\"transitions\" must be an array of [from, symbol, to], found " + shown(list));
+    struct Move {
+      State from;
+      Symbol symbol;
+      State to;
+      std::size_t index;
+    };
+    std::vector<Move> moves;
+    moves.reserve(list.size());
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const json& t = list[i];
+      const std::size_t line = element_line("transitions", i);
+      if (!t.is_array() || t.size() != 3) fail(source_, line, "a transition is [from, symbol, to], found " + shown(t));
+      const State from = state_at(t[0], n, line, "source");
+      const State to = state_at(t[2], n, line, "target");
+      Symbol symbol = kEpsilon;
+      const json& s = t[1];
+      if (s.is_string() && !s.get_ref<const std::string&>().empty()) {
+        auto found = nfa.alphabet().find(s.get_ref<const std::string&>());
+        if (!found) fail(source_, line, "symbol " + shown(s) + " is not in the alphabet");
+        symbol = *found;
+      } else if (!s.is_null() && !s.is_string()) {
+        fail(source_, line, "a symbol is a name from the alphabet, or null for epsilon, found " + shown(s));
+      }
+      if (dfa_ && symbol == kEpsilon) fail(source_, line, "a \"dfa\" has no epsilon moves (use \"kind\": \"nfa\")");
+      moves.push_back({from, symbol, to, i});
+    }
+    // Sorting by (from, symbol, to) brings together what the schema forbids twice.
+    std::vector<Move> sorted = moves;
+    std::sort(sorted.begin(), sorted.end(), [](const Move& a, const Move& b) {
+      return std::tie(a.from, a.symbol, a.to, a.index) < std::tie(b.from, b.symbol, b.to, b.index);
+    });
+    for (std::size_t i = 1; i < sorted.size(); ++i) {
+      const Move& a = sorted[i - 1];
+      const Move& b = sorted[i];
+      if (a.from != b.from || a.symbol != b.symbol) continue;
+      const std::string on = b.symbol == kEpsilon ? "epsilon" : quote(nfa.alphabet().name(b.symbol));
+      if (a.to == b.to)
+        fail(source_, element_line("transitions", b.index), "duplicate transition from state " + std::to_string(b.from) + " on " + on + " to state " + std::to_string(b.to));
+      if (dfa_)
+        fail(source_, element_line("transitions", b.index), "second transition from state " + std::to_string(b.from) + " on " + on + " (a \"dfa\" has one per state and symbol; use \"kind\": \"nfa\")");
+    }
+    if (dfa_) {
+      const std::size_t k = nfa.alphabet().size();
+      if (sorted.size() != n * k) {
+        std::size_t next = 0;  // walk (state, symbol) pairs in order against the sorted moves
+        for (State q = 0; q < n; ++q)
+          for (Symbol a = 0; a < k; ++a, ++next)
+            if (next >= sorted.size() || sorted[next].from != q || sorted[next].symbol != a)
+              fail(source_, key_line("transitions"), "state " + std::to_string(q) + " has no transition on " + quote(nfa.alphabet().name(a)) + " (a \"dfa\" is complete; use \"kind\": \"nfa\" for a partial automaton)");
+      }
+    }
+    for (const Move& m : moves) nfa.add_arc(m.from, m.symbol, m.to);
+  }
+
+  const json& root_;
+  const Lines& lines_;
+  std::string_view source_;
+  bool dfa_ = false;
+};
+
+// A name as a JSON string; JSON text is UTF-8, so a name that is not cannot be written.
+std::string json_string(const std::string& name) {
+  try {
+    return json(name).dump();
+  } catch (const json::exception&) {
+    throw InvalidArgument("write_json: symbol " + quote(name) + " is not valid UTF-8, which JSON requires");
+  }
+}
+
+std::string names_json(const Alphabet& alphabet) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < alphabet.size(); ++i) out += (i ? ", " : "") + json_string(alphabet.name(static_cast<Symbol>(i)));
+  return out + "]";
+}
+
+void append_states(std::string& out, const char* key, const std::vector<State>& states, bool last = false) {
+  out += "  \"";
+  out += key;
+  out += "\": [";
+  for (std::size_t i = 0; i < states.size(); ++i) out += (i ? ", " : "") + std::to_string(states[i]);
+  out += last ? "]\n" : "],\n";
+}
+
+std::string header(const char* kind, const Alphabet& alphabet, std::size_t n) {
+  return std::string("{\n  \"format\": \"") + std::string(kFormatName) + "\",\n  \"version\": 1,\n  \"kind\": \"" + kind +
+         "\",\n  \"alphabet\": " + names_json(alphabet) + ",\n  \"states\": " + std::to_string(n) + ",\n";
+}
+
+std::string transition_line(State from, const std::string& symbol, State to, bool first) {
+  return std::string(first ? "\n" : ",\n") + "    [" + std::to_string(from) + ", " + symbol + ", " + std::to_string(to) + "]";
+}
+
+}  // namespace
+
+Nfa read_json(std::string_view text, std::string_view source_name) {
+  ReadPosition position;
+  position.text = text.data();
+  json root;
+  Lines lines;
+  LocatingBuilder builder(root, lines, position, source_name);
+  json::sax_parse(CountingIterator(text.data(), &position), CountingIterator(text.data() + text.size(), &position),
+                  &builder);
+  return Interpreter(root, lines, source_name).run();
+}
+
+Nfa read_json(std::istream& in, std::string_view source_name) {
+  std::ostringstream text;
+  text << in.rdbuf();
+  return read_json(text.view(), source_name);
+}
+
+Nfa read_json_file(const std::filesystem::path& path) { return read_json(read_file(path), path.string()); }
+
+std::string write_json(const Dfa& dfa) {
+  std::string out = header("dfa", dfa.alphabet(), dfa.num_states());
+  append_states(out, "initial", {dfa.initial()});
+  std::vector<State> accepting;
+  for (State q = 0; q < dfa.num_states(); ++q)
+    if (dfa.is_accepting(q)) accepting.push_back(q);
+  append_states(out, "accepting", accepting);
+  std::vector<std::string> symbols;
+  for (const auto& name : dfa.alphabet().names()) symbols.push_back(json_string(name));
+  out += "  \"transitions\": [";
+  bool first = true;
+  for (State q = 0; q < dfa.num_states(); ++q)
+    for (Symbol a = 0; a < dfa.num_symbols(); ++a, first = false) out += transition_line(q, symbols[a], dfa.next(q, a), first);
+  out += first ? "]\n}\n" : "\n  ]\n}\n";
+  return out;
+}
+
+std::string write_json(const Nfa& nfa) {
+  std::string out = header("nfa", nfa.alphabet(), nfa.num_states());
+  append_states(out, "initial", nfa.initial_states());
+  std::vector<State> accepting;
+  for (State q = 0; q < nfa.num_states(); ++q)
+    if (nfa.is_accepting(q)) accepting.push_back(q);
+  append_states(out, "accepting", accepting);
+  std::vector<std::string> symbols;
+  for (const auto& name : nfa.alphabet().names()) symbols.push_back(json_string(name));
+  out += "  \"transitions\": [";
+  bool first = true;
+  for (State q = 0; q < nfa.num_states(); ++q) {
+    for (const NfaArc& arc : io_detail::distinct_arcs(nfa, q)) {
+      out += transition_line(q, arc.symbol == kEpsilon ? "null" : symbols[arc.symbol], arc.target, first);
+      first = false;
+    }
+  }
+  out += first ? "]\n}\n" : "\n  ]\n}\n";
+  return out;
+}
+
+}  // namespace statelab::automata

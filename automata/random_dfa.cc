@@ -1,0 +1,50 @@
+#include "automata/random_dfa.h"
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "automata/error.h"
+#include "automata/random.h"
+
+namespace statelab::automata {
+
+namespace {
+
+Alphabet symbol_names(std::size_t k) {
+  std::vector<std::string> names;
+  names.reserve(k);
+  for (std::size_t i = 0; i < k; ++i) {
+    if (k <= 26) {
+      names.emplace_back(1, static_cast<char>('a' + i));
+    } else {
+      // Appended rather than "s" + std::to_string(i), which trips GCC 12's false -Wrestrict.
+      names.emplace_back("s");
+      names.back() += std::to_string(i);
+    }
+  }
+  return Alphabet(std::move(names));
+}
+
+}  // namespace
+
+Dfa random_dfa(std::size_t states, std::size_t symbols, std::uint64_t seed, double accepting_probability) {
+  if (states == 0) throw InvalidArgument("random_dfa: the number of states must be positive (got 0)");
+  if (symbols == 0) throw InvalidArgument("random_dfa: the number of symbols must be positive (got 0)");
+  // Written so that NaN fails too.
+  if (!(accepting_probability >= 0.0 && accepting_probability <= 1.0))
+  {
+    std::ostringstream message;
+    message << "random_dfa: accepting_probability " << accepting_probability << " is not in [0, 1]";
+    throw InvalidArgument(message.str());
+  }
+  Dfa dfa(symbol_names(symbols), states);  // throws on more states than State can number
+  Rng rng = make_rng(seed);
+  for (State q = 0; q < states; ++q) {
+    for (Symbol a = 0; a < symbols; ++a) dfa.set_next(q, a, static_cast<State>(uniform_below(rng, states)));
+  }
+  for (State q = 0; q < states; ++q) dfa.set_accepting(q, bernoulli(rng, accepting_probability));
+  return dfa;
+}
+
+}  // namespace statelab::automata

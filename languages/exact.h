@@ -1,0 +1,68 @@
+// Exact arithmetic for the catalogue's closed forms: arbitrary-precision counts, the binomial,
+// Catalan and ballot numbers, and exactly uniform Dyck shapes; and a thread-safe cache of the
+// exact DFA samplers of automata/counting.h, one per length.  Random draws go through
+// automata/random.h, whose algorithms are fixed, so a seed gives the same words everywhere.
+#pragma once
+
+#include <boost/multiprecision/cpp_int.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <span>
+#include <vector>
+
+#include "automata/counting.h"
+#include "automata/dfa.h"
+#include "automata/random.h"
+
+namespace statelab::languages {
+
+/// An exact, unbounded non-negative count of words.
+using Count = boost::multiprecision::cpp_int;
+
+/// The random generator every sampler takes (automata/random.h).
+using automata::Rng;
+using automata::make_rng;
+using automata::uniform_below;
+
+/// The binomial coefficient C(n, k) (0 when k > n).  Time O(k) big multiplications.
+Count binomial(std::uint64_t n, std::uint64_t k);
+
+/// The m-th Catalan number C(2m, m) / (m + 1): the number of Dyck-1 words of length 2m.
+Count catalan(std::uint64_t m);
+
+/// base^exponent.
+Count power(std::uint64_t base, std::uint64_t exponent);
+
+/// The number of paths of `steps` steps +1/-1 from height `height` down to 0 that never go below
+/// 0 (the ballot numbers): (height + 1) / (steps + 1) * C(steps + 1, (steps - height) / 2), or 0
+/// when the parity is wrong or height > steps.  Time O(steps) big multiplications.
+Count ballot(std::uint64_t steps, std::uint64_t height);
+
+/// A uniformly random word of Dyck-1 shape with `length` steps: true for an up (open) step.
+/// Requires an even length.  Time O(length) big operations (the ballot numbers are updated by
+/// exact small ratios, not recomputed).
+std::vector<bool> sample_dyck_shape(std::size_t length, Rng& rng);
+
+/// The exact samplers of one DFA, one automata::UniformSampler per length, built on first use and
+/// shared by every thread (a sampler is immutable; the map is guarded by a mutex).
+/// Space: the samplers' tables, quadratic in each length used.
+class DfaSamplerCache {
+ public:
+  explicit DfaSamplerCache(const automata::Dfa& dfa) : dfa_(&dfa) {}
+  std::shared_ptr<const automata::UniformSampler> sampler(std::size_t length) const;
+  /// A uniform accepted word of this length, or nothing when there is none.
+  std::optional<automata::Word> sample(std::size_t length, Rng& rng) const;
+
+ private:
+  const automata::Dfa* dfa_;
+  mutable std::mutex mutex_;
+  mutable std::map<std::size_t, std::shared_ptr<const automata::UniformSampler>> samplers_;
+};
+
+}  // namespace statelab::languages

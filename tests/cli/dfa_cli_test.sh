@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# End-to-end tests of `statelab dfa`: outputs, exit codes and error messages.
+# usage: dfa_cli_test.sh STATELAB_BINARY TEST_DATA_DIR
+set -u
+sl=$(readlink -f "$1")
+data=$(readlink -f "$2")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+passed=0 failed=0
+
+# expect NAME EXPECTED_EXIT EXPECTED_STDOUT_REGEX EXPECTED_STDERR_REGEX -- command...
+expect() {
+  local name=$1 code=$2 out_re=$3 err_re=$4
+  shift 5
+  "$@" >stdout 2>stderr </dev/null
+  local rc=$?
+  local ok=1
+  [ "$rc" -eq "$code" ] || ok=0
+  # "^$" means "prints nothing" (grep finds no line in an empty file).
+  if [ "$out_re" = "^$" ]; then [ ! -s stdout ] || ok=0; else grep -Eq -- "$out_re" stdout || ok=0; fi
+  if [ "$err_re" = "^$" ]; then [ ! -s stderr ] || ok=0; else grep -Eq -- "$err_re" stderr || ok=0; fi
+  # Errors are one line on stderr.
+  if [ "$code" -eq 2 ] && [ "$(wc -l <stderr)" -ne 1 ]; then ok=0; fi
+  if [ $ok -eq 1 ]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: $name (exit $rc, expected $code)"
+    echo "  stdout: $(head -c 400 stdout)"
+    echo "  stderr: $(head -c 400 stderr)"
+  fi
+}
+
+expect "from-regex writes a minimal DFA" 0 "wrote even.json \(2 states\)" "^$" -- \
+  "$sl" dfa from-regex '(0*10*1)*0*' --alphabet 01 -o even.json
+expect "info --json has the documented keys" 0 \
+  '"accepting":1.*"complete":true.*"empty":false.*"finite":false.*"minimal":true.*"states":2,"symbols":\["0","1"\],"universal":false' "^$" -- \
+  "$sl" dfa info --json even.json
+expect "equivalent descriptions" 0 "^equivalent$" "^$" -- \
+  sh -c "'$sl' dfa from-regex '0*(10*10*)*' --alphabet 01 -o even.dot >/dev/null && '$sl' dfa equiv even.json even.dot"
+"$sl" dfa from-regex '(0|11)*' --alphabet 01 -o paired.jff >/dev/null
+expect "shortest counterexample, exit 1" 1 '^counterexample: "101" accepted by A' "^$" -- \
+  "$sl" dfa equiv even.json paired.jff
+expect "equiv --json" 1 '^\{"accepted_by":"B","counterexample":"101","equivalent":false\}$' "^$" -- \
+  "$sl" dfa equiv --json paired.jff even.json
+expect "member: one line per word, empty word included" 0 "^accept$" "^$" -- "$sl" dfa member even.json ''
+[ "$("$sl" dfa member even.json 0110 0111 '' 1 | tr '\n' ' ')" = "accept reject accept reject " ] &&
+  passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: member order"; }
+[ "$(printf '0110\n1\n' | "$sl" dfa member even.json - | tr '\n' ' ')" = "accept reject " ] &&
+  passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: member from stdin"; }
+expect "count is exact beyond 64 bits" 0 "^633825300114114700748351602688$" "^$" -- \
+  "$sl" dfa count even.json --length 100
+expect "sample is reproducible" 0 "^[01]{10}$" "^$" -- "$sl" dfa sample even.json --length 10 --count 3 --seed 9
+[ "$("$sl" dfa sample even.json --length 10 --count 5 --seed 9)" = "$("$sl" dfa sample even.json --length 10 --count 5 --seed 9)" ] &&
+  passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: sample reproducibility"; }
+expect "ops complement" 0 "complement: 2 states" "^$" -- "$sl" dfa ops complement even.json -o odd.att
+expect "ops xor of complements is universal" 0 '"universal":true' "^$" -- \
+  sh -c "'$sl' dfa ops xor even.json odd.att -o all.json >/dev/null && '$sl' dfa info --json all.json"
+expect "minimize a partial AT&T file from MLRegTest" 0 "minimized" "^$" -- \
+  "$sl" dfa minimize "$data/mlregtest/att/04.03.TLT.2.1.0.att" -o tlt.json
+expect "render DOT" 0 "rendered 2 states" "^$" -- "$sl" dfa render even.json -o even.gv
+if command -v dot >/dev/null; then
+  expect "render SVG through Graphviz" 0 "rendered" "^$" -- "$sl" dfa render even.json -o even.svg
+  grep -q "<svg" even.svg && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: svg content"; }
+fi
+expect "random is reproducible" 0 "wrote r1.json" "^$" -- "$sl" dfa random --states 50 --symbols 3 --seed 4 -o r1.json
+"$sl" dfa random --states 50 --symbols 3 --seed 4 -o r2.json >/dev/null
+cmp -s r1.json r2.json && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: random reproducibility"; }
+
+# Bad input: one line naming the problem, exit 2, and no output file left behind.
+echo '{"format": "statelab-automaton", "version": 1, "kind": "dfa", "alphabet": ["a"], "states": 2, "initial": [0], "accepting": [5], "transitions": []}' >bad_state.json
+expect "state out of range" 2 "^$" "bad_state.json.*5" -- "$sl" dfa info bad_state.json
+printf 'digraph {\n s0 -> s1 [label=a\n' >broken.dot
+expect "malformed DOT names the file and line" 2 "^$" "broken.dot:[0-9]+" -- "$sl" dfa info broken.dot
+expect "Moore machine refused" 2 "^$" "Moore" -- "$sl" dfa info "$data/aalpy-dot/Angluin_Moore.dot"
+expect "Mealy machine refused" 2 "^$" "Mealy" -- "$sl" dfa info "$data/aalpy-dot/Angluin_Mealy.dot"
+expect "unknown symbol names symbol and position" 2 "^$" "unknown symbol 'x' at position 2" -- \
+  "$sl" dfa member even.json 01x
+expect "mismatched alphabets" 2 "^$" "different alphabets" -- "$sl" dfa equiv even.json tlt.json
+expect "missing file" 2 "^$" "nothere.att" -- "$sl" dfa info nothere.att
+expect "construction past its limit" 2 "^$" "more than 100 states" -- \
+  "$sl" dfa from-regex '(a|b)*a(a|b)(a|b)(a|b)(a|b)(a|b)(a|b)(a|b)' --alphabet ab -o big.json --max-states 100
+[ ! -e big.json ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: output written despite error"; }
+expect "no accepted word of that length" 2 "^$" "no accepted word of length 3" -- \
+  sh -c "'$sl' dfa from-regex '(aa)*' --alphabet a -o aa.json >/dev/null && '$sl' dfa sample aa.json --length 3 --count 1 --seed 1"
+expect "unknown output extension" 2 "^$" "extension" -- "$sl" dfa minimize even.json -o out.xyz
+expect "bad regex names the column" 2 "^$" "column" -- "$sl" dfa from-regex '(0|1' --alphabet 01 -o x.json
+expect "impossible parameter" 2 "^$" "--states" -- "$sl" dfa random --states 0 --symbols 2 --seed 1 -o z.json
+expect "complement takes one automaton" 2 "^$" "one automaton" -- "$sl" dfa ops complement even.json odd.att -o c.json
+: >empty.att  # OpenFst compiles an empty text file to the FST with no state: the empty language
+expect "empty AT&T file is the empty language" 0 '"empty":true' "^$" -- "$sl" dfa info --json empty.att
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
