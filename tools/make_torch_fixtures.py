@@ -119,6 +119,33 @@ def make_case(outdir, cell, layers, head, seed):
     return name
 
 
+def make_adamw_case(outdir, seed):
+    """Three torch.optim.AdamW steps (lr 0.01, weight decay 0.1) with clip_grad_norm_(0.5) on
+    one batch of the 1-layer LSTM: adamw.data.safetensors holds the batch and the parameters
+    after each step (step<k>.<name>); the initial parameters are adamw.model.safetensors."""
+    torch.manual_seed(seed)
+    model = Model("lstm", 3, 4, 5, 1, 1)
+    save_safetensors(os.path.join(outdir, "adamw.model.safetensors"), dict(model.state_dict()), {})
+    lengths = torch.tensor([3, 6, 2, 6], dtype=torch.int64)
+    gen = torch.Generator().manual_seed(seed + 100)
+    tokens = torch.randint(0, 3, (4, 6), generator=gen) * (torch.arange(6).unsqueeze(0) < lengths.unsqueeze(1))
+    targets = torch.tensor([1.0, 0.0, 0.0, 1.0])
+    opt = torch.optim.AdamW(model.parameters(), lr=0.01, weight_decay=0.1)
+    data = {"input.tokens": tokens, "input.lengths": lengths, "input.targets": targets}
+    for step in range(1, 4):
+        opt.zero_grad()
+        _, last = model(tokens, lengths)
+        loss = F.binary_cross_entropy_with_logits(model.head(last).squeeze(-1), targets)
+        loss.backward()
+        data[f"norm{step}"] = torch.nn.utils.clip_grad_norm_(model.parameters(), 0.5).reshape(())
+        opt.step()
+        for k, v in model.state_dict().items():
+            data[f"step{step}.{k}"] = v.clone()
+    save_safetensors(os.path.join(outdir, "adamw.data.safetensors"), data,
+                     {"lr": "0.01", "weight_decay": "0.1", "clip_norm": "0.5"})
+    return "adamw"
+
+
 def main():
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     outdir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, "tests", "data", "torch")
@@ -133,6 +160,7 @@ def main():
         for head in ("tag", "next-set"):
             names.append(make_case(outdir, cell, 2, head, seed))
             seed += 1
+    names.append(make_adamw_case(outdir, seed))
     print("\n".join(names))
 
 
