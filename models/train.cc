@@ -2,9 +2,10 @@
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
-#include <tbb/parallel_reduce.h>
 
+#include <algorithm>
 #include <cmath>
+#include <map>
 #include <numeric>
 #include <string>
 
@@ -119,43 +120,92 @@ StepResult train(TrainState& s, std::span<const Example> data, const StepCallbac
   return last;
 }
 
+namespace {
+
+// Whether the model gets example b of the batch entirely right (cache holds its forward pass).
+bool predicted_right(const ModelConfig& c, const SequenceBatch& batch, const ModelCache<float>& cache, int b) {
+  const int B = batch.batch_size;
+  if (c.head == Head::recognize) return (cache.logits(0, b) > 0) == (batch.targets[b] == 1);
+  for (int t = 0; t < batch.lengths[b]; ++t) {
+    const auto z = cache.logits.col(t * B + b);
+    if (c.head == Head::tag) {
+      Eigen::Index best;
+      z.maxCoeff(&best);
+      if (best != batch.targets[t * B + b]) return false;
+    } else {
+      for (int k = 0; k < c.num_outputs; ++k)
+        if ((z(k) > 0) != (batch.targets[(static_cast<std::size_t>(t) * B + b) * c.num_outputs + k] == 1)) return false;
+    }
+  }
+  return true;
+}
+
+// right[i] = whether example i is predicted entirely right; parallel over chunks of 64.
+std::vector<char> right_answers(const ModelConfig& c, const ModelParams<float>& params, std::span<const Example> data) {
+  constexpr std::size_t kChunk = 64;
+  std::vector<char> right(data.size(), 0);
+  const std::size_t n_chunks = (data.size() + kChunk - 1) / kChunk;
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n_chunks, 1), [&](const tbb::blocked_range<std::size_t>& r) {
+    ModelCache<float> cache;
+    for (std::size_t k = r.begin(); k < r.end(); ++k) {
+      const std::size_t begin = k * kChunk, size = std::min(kChunk, data.size() - begin);
+      const SequenceBatch batch = make_batch(c, data.subspan(begin, size));
+      model_forward(c, params, batch, cache);
+      for (int b = 0; b < batch.batch_size; ++b) right[begin + batch.order[b]] = predicted_right(c, batch, cache, b);
+    }
+  });
+  return right;
+}
+
+}  // namespace
+
 double accuracy(const ModelConfig& c, const ModelParams<float>& params, std::span<const Example> data) {
   if (data.empty()) return 0.0;
-  constexpr std::size_t kChunk = 64;
-  const std::size_t n_chunks = (data.size() + kChunk - 1) / kChunk;
-  const std::size_t correct = tbb::parallel_reduce(
-      tbb::blocked_range<std::size_t>(0, n_chunks, 1), std::size_t{0},
-      [&](const tbb::blocked_range<std::size_t>& r, std::size_t count) {
-        ModelCache<float> cache;
-        for (std::size_t k = r.begin(); k < r.end(); ++k) {
-          const std::size_t begin = k * kChunk, size = std::min(kChunk, data.size() - begin);
-          const SequenceBatch batch = make_batch(c, data.subspan(begin, size));
-          model_forward(c, params, batch, cache);
-          const int B = batch.batch_size;
-          for (int b = 0; b < B; ++b) {
-            bool right = true;
-            if (c.head == Head::recognize) {
-              right = (cache.logits(0, b) > 0) == (batch.targets[b] == 1);
-            } else {
-              for (int t = 0; t < batch.lengths[b] && right; ++t) {
-                const auto z = cache.logits.col(t * B + b);
-                if (c.head == Head::tag) {
-                  Eigen::Index best;
-                  z.maxCoeff(&best);
-                  right = best == batch.targets[t * B + b];
-                } else {
-                  for (int k2 = 0; k2 < c.num_outputs && right; ++k2)
-                    right = (z(k2) > 0) == (batch.targets[(static_cast<std::size_t>(t) * B + b) * c.num_outputs + k2] == 1);
-                }
-              }
-            }
-            count += right;
-          }
-        }
-        return count;
-      },
-      std::plus<>());
-  return static_cast<double>(correct) / static_cast<double>(data.size());
+  const auto right = right_answers(c, params, data);
+  return static_cast<double>(std::count(right.begin(), right.end(), 1)) / static_cast<double>(data.size());
+}
+
+std::vector<LengthAccuracy> accuracy_by_length(const ModelConfig& c, const ModelParams<float>& params,
+                                               std::span<const Example> data) {
+  const auto right = right_answers(c, params, data);
+  std::map<int, std::pair<std::int64_t, std::int64_t>> counts;  // length -> (examples, right)
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    auto& [n, ok] = counts[static_cast<int>(data[i].tokens.size())];
+    ++n;
+    ok += right[i];
+  }
+  std::vector<LengthAccuracy> out;
+  for (const auto& [length, nk] : counts)
+    out.push_back({length, nk.first, static_cast<double>(nk.second) / static_cast<double>(nk.first)});
+  return out;
+}
+
+TrainOutcome train_with_validation(TrainState& s, std::span<const Example> data, std::span<const Example> validation,
+                                   const EarlyStopping& early, const StepCallback& on_step) {
+  if (early.every < 1) throw ModelError("EarlyStopping: every is " + std::to_string(early.every) + ", expected >= 1");
+  TrainOutcome outcome;
+  outcome.best_step = s.step;
+  outcome.best_accuracy = accuracy(s.config, s.params, validation);
+  ModelParams<float> best = s.params;
+  int stale = 0;
+  while (s.step < s.train.steps && outcome.best_accuracy < early.target) {
+    const auto batch = next_batch(s, data);
+    outcome.last = train_step(s, batch);
+    if (on_step) on_step(s.step, outcome.last);
+    if (s.step % early.every != 0 && s.step != s.train.steps) continue;
+    const double acc = accuracy(s.config, s.params, validation);
+    if (acc > outcome.best_accuracy) {
+      outcome.best_accuracy = acc;
+      outcome.best_step = s.step;
+      best = s.params;
+      stale = 0;
+    } else if (++stale >= early.patience) {
+      break;
+    }
+  }
+  outcome.stopped_early = s.step < s.train.steps;
+  s.params = std::move(best);
+  return outcome;
 }
 
 }  // namespace statelab::models

@@ -82,9 +82,39 @@ using StepCallback = std::function<void(std::int64_t step, const StepResult& res
 /// Returns the last step's result.  Throws DivergenceError as train_step does.
 StepResult train(TrainState& state, std::span<const Example> data, const StepCallback& on_step = {});
 
+/// Early stopping on a validation set: evaluate every `every` steps; stop when the validation
+/// accuracy reaches `target`, or after `patience` evaluations without improvement.
+struct EarlyStopping {
+  int every = 100;
+  int patience = 10;
+  double target = 1.0;
+};
+
+struct TrainOutcome {
+  StepResult last;            // the last step taken
+  std::int64_t best_step = 0;  // the step whose parameters are kept (0: the initial ones)
+  double best_accuracy = 0;    // their validation accuracy
+  bool stopped_early = false;
+};
+
+/// train() with early stopping: at the end state.params are the best ones seen on `validation`
+/// (ties keep the earlier).  Throws DivergenceError as train_step does.
+TrainOutcome train_with_validation(TrainState& state, std::span<const Example> data,
+                                   std::span<const Example> validation, const EarlyStopping& early,
+                                   const StepCallback& on_step = {});
+
 /// Fraction of examples predicted entirely right: recognize: (logit > 0) == target; tag: the
 /// argmax class at every position; next_set: every bit (logit > 0) at every position.
 /// Parallel over chunks of 64 examples.  Time O(forward).
 double accuracy(const ModelConfig& config, const ModelParams<float>& params, std::span<const Example> data);
+
+/// accuracy() per sequence length: (length, examples, fraction right), by increasing length.
+struct LengthAccuracy {
+  int length = 0;
+  std::int64_t examples = 0;
+  double accuracy = 0;
+};
+std::vector<LengthAccuracy> accuracy_by_length(const ModelConfig& config, const ModelParams<float>& params,
+                                               std::span<const Example> data);
 
 }  // namespace statelab::models

@@ -140,6 +140,30 @@ TEST(Train, LossDecreasesOnALearnableTask) {
   EXPECT_EQ(accuracy(c, state.params, data), 1.0);
 }
 
+TEST(Train, EarlyStoppingKeepsTheBestParametersAndStopsAtTheTarget) {
+  ModelConfig c;
+  c.hidden_size = 8;
+  c.embedding_dim = 4;
+  auto data = random_examples(c, 256, 1, 12, 3);
+  for (auto& e : data) e.target = {static_cast<std::int32_t>(e.tokens[0] == 1)};
+  const std::vector<Example> validation(data.begin(), data.begin() + 64);
+  TrainConfig train;
+  train.steps = 1000;
+  train.lr = 0.01f;
+  TrainState state = make_train_state(c, train, init_params(c, 1));
+  const TrainOutcome outcome = train_with_validation(state, data, validation, EarlyStopping{10, 5, 1.0});
+  EXPECT_TRUE(outcome.stopped_early);
+  EXPECT_EQ(outcome.best_accuracy, 1.0);
+  EXPECT_EQ(outcome.best_step, state.step);
+  EXPECT_EQ(outcome.best_step % 10, 0);
+  EXPECT_EQ(accuracy(c, state.params, validation), 1.0);
+  const auto by_length = accuracy_by_length(c, state.params, validation);
+  std::int64_t total = 0;
+  for (const auto& l : by_length) total += l.examples;
+  EXPECT_EQ(total, 64);
+  EXPECT_EQ(by_length.front().length, 1);
+}
+
 TEST(Train, NanLossStopsWithAClearErrorAndKeepsTheParameters) {
   ModelConfig c;
   c.hidden_size = 4;
