@@ -138,9 +138,15 @@ SafetensorsFile parse_safetensors(std::string_view bytes, const std::string& sou
     else fail(source, where + " has dtype " + dtype.dump() + ", expected F32, F64, I32 or I64");
     const auto& shape = entry["shape"];
     if (!shape.is_array()) fail(source, where + " has shape " + shape.dump() + ", expected an array");
+    std::uint64_t elements = 1;  // bounded by the data size as it grows, so it cannot overflow
     for (const auto& d : shape) {
       if (!d.is_number_integer() || d.get<std::int64_t>() < 0)
         fail(source, where + " has shape " + shape.dump() + ", expected non-negative integers");
+      const auto extent = static_cast<std::uint64_t>(d.get<std::int64_t>());
+      if (extent != 0 && elements > data.size() / extent)
+        fail(source, where + " has shape " + shape.dump() + ", more elements than the file's " +
+                         std::to_string(data.size()) + " data bytes hold");
+      elements *= extent;
       t.shape.push_back(d.get<std::int64_t>());
     }
     const auto& offsets = entry["data_offsets"];

@@ -79,6 +79,15 @@ TEST(Safetensors, RefusesOffsetsThatDisagreeWithTheShape) {
   EXPECT_NE(msg.find("needs 12 bytes"), std::string::npos) << msg;
 }
 
+TEST(Safetensors, RefusesAShapeLargerThanTheFile) {
+  const std::string header = R"({"w":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,0]}})";
+  std::string bytes(8, '\0');
+  const std::uint64_t n = header.size();
+  std::memcpy(bytes.data(), &n, 8);
+  bytes += header;
+  EXPECT_NE(error_of([&] { parse_safetensors(bytes, "f"); }).find("more elements than"), std::string::npos);
+}
+
 TEST(Safetensors, RefusesAnUnknownDtype) {
   const std::string header = R"({"w":{"dtype":"BF16","shape":[2],"data_offsets":[0,4]}})";
   std::string bytes(8, '\0');
