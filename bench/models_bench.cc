@@ -1,0 +1,77 @@
+// Training-step speed of statelab::models on the PyTorch reference workloads of
+// ../shared/bench/torch_reference.py (README section 1.2): PARITY over {0,1}, L = 64, batch 64,
+// Embedding(2, 16) -> LSTM/GRU (1 layer) -> last position -> Linear(H, 1) -> BCE with logits,
+// Adam lr 1e-3 (AdamW with weight decay 0), no clipping.  One iteration = one optimiser step
+// (forward, loss, backward, reduction, Adam) on its own pre-generated batch.
+//
+//   build/bench/models_bench --benchmark_filter=lstm-h64            # steps/s = items_per_second
+//
+// The argument is the thread count (tbb::global_control); the batch is cut into chunks of 32
+// sequences, so 2 threads have 2 chunks to share whatever the thread count (results identical).
+// Compare with torch_reference.py run in the same session: only side-by-side ratios mean anything
+// on a shared machine.
+#include <benchmark/benchmark.h>
+#include <tbb/global_control.h>
+
+#include "models/random.h"
+#include "models/train.h"
+
+namespace {
+
+using namespace statelab::models;
+
+constexpr int kBatch = 64, kLength = 64, kBatches = 64;
+
+std::vector<Example> parity_batches(std::uint64_t seed) {
+  Random random(seed);
+  std::vector<Example> out(static_cast<std::size_t>(kBatches) * kBatch);
+  for (auto& e : out) {
+    int ones = 0;
+    for (int t = 0; t < kLength; ++t) {
+      e.tokens.push_back(static_cast<Token>(random.below(2)));
+      ones += static_cast<int>(e.tokens.back());
+    }
+    e.target = {ones % 2};
+  }
+  return out;
+}
+
+void train_steps(benchmark::State& bench, Cell cell, int hidden) {
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(bench.range(0)));
+  ModelConfig c;
+  c.cell = cell;
+  c.vocab_size = 2;
+  c.embedding_dim = 16;
+  c.hidden_size = hidden;
+  TrainConfig t;
+  t.lr = 1e-3f;
+  t.adamw.weight_decay = 0.0f;
+  t.clip_norm = 0.0f;
+  t.chunk_size = 32;
+  const auto data = parity_batches(1);
+  std::vector<std::vector<const Example*>> batches(kBatches);
+  for (int b = 0; b < kBatches; ++b)
+    for (int i = 0; i < kBatch; ++i) batches[b].push_back(&data[static_cast<std::size_t>(b) * kBatch + i]);
+  TrainState state = make_train_state(c, t, init_params(c, 0));
+  for (int i = 0; i < 5; ++i) train_step(state, batches[i]);  // warm-up, as the reference
+  std::size_t i = 5;
+  float loss = 0;
+  for (auto _ : bench) loss = train_step(state, batches[i++ % kBatches]).loss;
+  bench.SetItemsProcessed(static_cast<std::int64_t>(bench.iterations()));  // items/s = steps/s
+  bench.counters["tokens_per_s"] =
+      benchmark::Counter(static_cast<double>(bench.iterations()) * kBatch * kLength, benchmark::Counter::kIsRate);
+  bench.counters["final_loss"] = loss;
+  bench.counters["params"] = static_cast<double>(parameter_count(c));
+}
+
+void lstm_h64(benchmark::State& s) { train_steps(s, Cell::lstm, 64); }
+void lstm_h256(benchmark::State& s) { train_steps(s, Cell::lstm, 256); }
+void gru_h64(benchmark::State& s) { train_steps(s, Cell::gru, 64); }
+
+BENCHMARK(lstm_h64)->Name("lstm-h64-L64-b64")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(gru_h64)->Name("gru-h64-L64-b64")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(lstm_h256)->Name("lstm-h256-L64-b64")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,31 @@
+// The exception statelab::models throws for a caller's mistake or bad input: a token outside the
+// vocabulary, a target of the wrong size, a checkpoint that is truncated or does not match the
+// model, a loss that became NaN or Inf.  Every message names the function or file, the bad value
+// and what was expected.  models/ stands alone (it includes nothing from automata/ or languages/),
+// so it has its own error type; it derives from std::runtime_error like statelab::Error does.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace statelab::models {
+
+/// Base of every exception statelab::models throws.
+class ModelError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// A checkpoint file that cannot be read, is truncated, malformed, or does not match the model.
+class CheckpointError : public ModelError {
+ public:
+  using ModelError::ModelError;
+};
+
+/// Training stopped because the loss (or a gradient) became NaN or infinite.
+class DivergenceError : public ModelError {
+ public:
+  using ModelError::ModelError;
+};
+
+}  // namespace statelab::models

@@ -1,0 +1,211 @@
+#include "models/train.h"
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <string>
+
+#include "models/error.h"
+
+namespace statelab::models {
+
+namespace {
+
+void add_into(const ModelConfig& config, ModelGrads<float>& into, ModelGrads<float>& from) {
+  auto a = named_tensors(config, into);
+  auto b = named_tensors(config, from);
+  for (std::size_t i = 0; i < a.size(); ++i)
+    Eigen::Map<Eigen::ArrayXf>(a[i].data, a[i].size) += Eigen::Map<const Eigen::ArrayXf>(b[i].data, b[i].size);
+}
+
+std::int64_t terms_of(const ModelConfig& c, std::span<const Example* const> batch) {
+  if (c.head == Head::recognize) return static_cast<std::int64_t>(batch.size());
+  std::int64_t positions = 0;
+  for (const Example* e : batch) positions += static_cast<std::int64_t>(e->tokens.size());
+  return c.head == Head::tag ? positions : positions * c.num_outputs;
+}
+
+}  // namespace
+
+TrainState make_train_state(const ModelConfig& config, const TrainConfig& train, ModelParams<float> params) {
+  validate(config);
+  if (train.batch_size < 1) throw ModelError("TrainConfig: batch_size is " + std::to_string(train.batch_size) + ", expected >= 1");
+  if (train.chunk_size < 1) throw ModelError("TrainConfig: chunk_size is " + std::to_string(train.chunk_size) + ", expected >= 1");
+  if (!(train.lr > 0) || !std::isfinite(train.lr)) throw ModelError("TrainConfig: lr is " + std::to_string(train.lr) + ", expected > 0");
+  if (train.steps < 0) throw ModelError("TrainConfig: steps is " + std::to_string(train.steps) + ", expected >= 0");
+  if (train.clip_norm < 0) throw ModelError("TrainConfig: clip_norm is " + std::to_string(train.clip_norm) + ", expected >= 0 (0 disables)");
+  TrainState s;
+  s.config = config;
+  s.train = train;
+  s.params = std::move(params);
+  s.grads = zero_params<float>(config);
+  s.adamw = make_adamw_state(config);
+  s.sampler = Random(train.seed);
+  return s;
+}
+
+float compute_gradients(TrainState& s, std::span<const Example* const> batch) {
+  const ModelConfig& c = s.config;
+  const std::size_t cs = static_cast<std::size_t>(s.train.chunk_size);
+  const std::size_t n_chunks = (batch.size() + cs - 1) / cs;
+  while (s.chunks.size() < n_chunks) s.chunks.push_back({{}, {}, zero_params<float>(c), 0.0f});
+  const std::int64_t terms = terms_of(c, batch);
+  const float scale = terms > 0 ? 1.0f / static_cast<float>(terms) : 0.0f;
+
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n_chunks, 1), [&](const tbb::blocked_range<std::size_t>& r) {
+    for (std::size_t k = r.begin(); k < r.end(); ++k) {
+      ChunkWorkspace& w = s.chunks[k];
+      const std::size_t begin = k * cs, size = std::min(cs, batch.size() - begin);
+      w.batch = make_batch(c, batch.subspan(begin, size));
+      model_forward(c, s.params, w.batch, w.cache);
+      w.loss = model_loss(c, w.batch, w.cache, scale);
+      set_zero(w.grads);
+      model_backward(c, s.params, w.batch, w.cache, w.grads);
+    }
+  });
+
+  // The fixed reduction order: chunk 0, 1, 2, ... on this thread.
+  set_zero(s.grads);
+  float loss = 0;
+  for (std::size_t k = 0; k < n_chunks; ++k) {
+    add_into(c, s.grads, s.chunks[k].grads);
+    loss += s.chunks[k].loss;
+  }
+  return loss;
+}
+
+StepResult train_step(TrainState& s, std::span<const Example* const> batch) {
+  StepResult result;
+  result.loss = compute_gradients(s, batch);
+  const double norm = global_norm(s.config, s.grads);
+  if (!std::isfinite(result.loss) || !std::isfinite(norm))
+    throw DivergenceError("train_step: at step " + std::to_string(s.step + 1) + " the loss is " +
+                          std::to_string(result.loss) + " and the gradient norm " + std::to_string(norm) +
+                          "; training stopped, the parameters are those after step " + std::to_string(s.step));
+  result.grad_norm = s.train.clip_norm > 0 ? clip_grad_norm(s.config, s.grads, s.train.clip_norm) : norm;
+  const LrSchedule schedule{s.train.lr, s.train.warmup_steps, s.train.schedule, s.train.steps, s.train.min_lr};
+  result.lr = learning_rate(schedule, s.step);
+  adamw_step(s.config, s.train.adamw, result.lr, s.params, s.grads, s.adamw);
+  ++s.step;
+  return result;
+}
+
+std::vector<const Example*> next_batch(TrainState& s, std::span<const Example> data) {
+  if (data.empty()) throw ModelError("next_batch: the training set is empty");
+  std::vector<const Example*> batch;
+  batch.reserve(s.train.batch_size);
+  while (batch.size() < static_cast<std::size_t>(s.train.batch_size)) {
+    if (s.cursor >= s.order.size() || s.order.size() != data.size()) {  // a new epoch: reshuffle
+      s.order.resize(data.size());
+      std::iota(s.order.begin(), s.order.end(), std::size_t{0});
+      for (std::size_t i = s.order.size(); i > 1; --i) std::swap(s.order[i - 1], s.order[s.sampler.below(i)]);
+      s.cursor = 0;
+    }
+    batch.push_back(&data[s.order[s.cursor++]]);
+  }
+  return batch;
+}
+
+StepResult train(TrainState& s, std::span<const Example> data, const StepCallback& on_step) {
+  StepResult last;
+  while (s.step < s.train.steps) {
+    const auto batch = next_batch(s, data);
+    last = train_step(s, batch);
+    if (on_step) on_step(s.step, last);
+  }
+  return last;
+}
+
+namespace {
+
+// Whether the model gets example b of the batch entirely right (cache holds its forward pass).
+bool predicted_right(const ModelConfig& c, const SequenceBatch& batch, const ModelCache<float>& cache, int b) {
+  const int B = batch.batch_size;
+  if (c.head == Head::recognize) return (cache.logits(0, b) > 0) == (batch.targets[b] == 1);
+  for (int t = 0; t < batch.lengths[b]; ++t) {
+    const auto z = cache.logits.col(t * B + b);
+    if (c.head == Head::tag) {
+      Eigen::Index best;
+      z.maxCoeff(&best);
+      if (best != batch.targets[t * B + b]) return false;
+    } else {
+      for (int k = 0; k < c.num_outputs; ++k)
+        if ((z(k) > 0) != (batch.targets[(static_cast<std::size_t>(t) * B + b) * c.num_outputs + k] == 1)) return false;
+    }
+  }
+  return true;
+}
+
+// right[i] = whether example i is predicted entirely right; parallel over chunks of 64.
+std::vector<char> right_answers(const ModelConfig& c, const ModelParams<float>& params, std::span<const Example> data) {
+  constexpr std::size_t kChunk = 64;
+  std::vector<char> right(data.size(), 0);
+  const std::size_t n_chunks = (data.size() + kChunk - 1) / kChunk;
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n_chunks, 1), [&](const tbb::blocked_range<std::size_t>& r) {
+    ModelCache<float> cache;
+    for (std::size_t k = r.begin(); k < r.end(); ++k) {
+      const std::size_t begin = k * kChunk, size = std::min(kChunk, data.size() - begin);
+      const SequenceBatch batch = make_batch(c, data.subspan(begin, size));
+      model_forward(c, params, batch, cache);
+      for (int b = 0; b < batch.batch_size; ++b) right[begin + batch.order[b]] = predicted_right(c, batch, cache, b);
+    }
+  });
+  return right;
+}
+
+}  // namespace
+
+double accuracy(const ModelConfig& c, const ModelParams<float>& params, std::span<const Example> data) {
+  if (data.empty()) return 0.0;
+  const auto right = right_answers(c, params, data);
+  return static_cast<double>(std::count(right.begin(), right.end(), 1)) / static_cast<double>(data.size());
+}
+
+std::vector<LengthAccuracy> accuracy_by_length(const ModelConfig& c, const ModelParams<float>& params,
+                                               std::span<const Example> data) {
+  const auto right = right_answers(c, params, data);
+  std::map<int, std::pair<std::int64_t, std::int64_t>> counts;  // length -> (examples, right)
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    auto& [n, ok] = counts[static_cast<int>(data[i].tokens.size())];
+    ++n;
+    ok += right[i];
+  }
+  std::vector<LengthAccuracy> out;
+  for (const auto& [length, nk] : counts)
+    out.push_back({length, nk.first, static_cast<double>(nk.second) / static_cast<double>(nk.first)});
+  return out;
+}
+
+TrainOutcome train_with_validation(TrainState& s, std::span<const Example> data, std::span<const Example> validation,
+                                   const EarlyStopping& early, const StepCallback& on_step) {
+  if (early.every < 1) throw ModelError("EarlyStopping: every is " + std::to_string(early.every) + ", expected >= 1");
+  TrainOutcome outcome;
+  outcome.best_step = s.step;
+  outcome.best_accuracy = accuracy(s.config, s.params, validation);
+  ModelParams<float> best = s.params;
+  int stale = 0;
+  while (s.step < s.train.steps && outcome.best_accuracy < early.target) {
+    const auto batch = next_batch(s, data);
+    outcome.last = train_step(s, batch);
+    if (on_step) on_step(s.step, outcome.last);
+    if (s.step % early.every != 0 && s.step != s.train.steps) continue;
+    const double acc = accuracy(s.config, s.params, validation);
+    if (acc > outcome.best_accuracy) {
+      outcome.best_accuracy = acc;
+      outcome.best_step = s.step;
+      best = s.params;
+      stale = 0;
+    } else if (++stale >= early.patience) {
+      break;
+    }
+  }
+  outcome.stopped_early = s.step < s.train.steps;
+  s.params = std::move(best);
+  return outcome;
+}
+
+}  // namespace statelab::models

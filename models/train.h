@@ -1,0 +1,120 @@
+// Training on mini-batches of variable-length sequences, parallel with TBB over the sequences of
+// a batch, reproducible bit for bit whatever the number of threads.
+//
+// Determinism: a mini-batch is cut into chunks of `chunk_size` consecutive examples (a fixed
+// cut that does not depend on the thread count); each chunk runs forward and backward into its
+// own gradient buffer, in parallel; the buffers are then summed in chunk order on one thread.
+// Every floating-point operation therefore happens in the same order with 1 or 64 threads.
+//
+// A step:  chunks forward/backward (parallel) -> sum in chunk order -> check the loss is finite
+// -> clip by global norm -> AdamW at the scheduled learning rate.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <vector>
+
+#include "models/model.h"
+#include "models/optim.h"
+#include "models/random.h"
+
+namespace statelab::models {
+
+struct TrainConfig {
+  int steps = 1000;
+  int batch_size = 32;
+  float lr = 1e-3f;
+  int warmup_steps = 0;
+  Schedule schedule = Schedule::constant;
+  float min_lr = 0.0f;  // cosine: the rate at the last step
+  AdamWConfig adamw;
+  float clip_norm = 1.0f;  // clip the global gradient norm to this; 0 disables clipping
+  std::uint64_t seed = 1;  // the order in which examples are drawn
+  int chunk_size = 8;      // examples per parallel work item; part of what the result depends on
+};
+
+/// Workspace of one chunk: its batch, cache and gradient buffer, reused from step to step.
+struct ChunkWorkspace {
+  SequenceBatch batch;
+  ModelCache<float> cache;
+  ModelGrads<float> grads;
+  float loss = 0;
+};
+
+struct TrainState {
+  ModelConfig config;
+  TrainConfig train;
+  ModelParams<float> params;
+  ModelGrads<float> grads;
+  AdamWState adamw;
+  std::vector<ChunkWorkspace> chunks;
+  std::int64_t step = 0;           // optimiser steps taken
+  Random sampler{0};               // draws the order of examples
+  std::vector<std::size_t> order;  // the current epoch's permutation of the training set
+  std::size_t cursor = 0;          // next position in `order`
+};
+
+/// Ready to train `params` (e.g. from init_params).  Throws ModelError for a bad config.
+TrainState make_train_state(const ModelConfig& config, const TrainConfig& train, ModelParams<float> params);
+
+struct StepResult {
+  float loss = 0;        // mean loss of the mini-batch (before the update)
+  double grad_norm = 0;  // global gradient norm before clipping
+  float lr = 0;          // learning rate used
+};
+
+/// Loss and gradients of the mini-batch into state.grads (mean over the batch's loss terms,
+/// as torch's mean-reduced losses), parallel over chunks.  Returns the loss.
+float compute_gradients(TrainState& state, std::span<const Example* const> batch);
+
+/// One optimiser step on the given mini-batch.  Throws DivergenceError (parameters unchanged)
+/// when the loss or the gradient norm is NaN or infinite.
+StepResult train_step(TrainState& state, std::span<const Example* const> batch);
+
+/// The next mini-batch of the training set: consecutive slices of a seeded permutation,
+/// reshuffled at each epoch.
+std::vector<const Example*> next_batch(TrainState& state, std::span<const Example> data);
+
+using StepCallback = std::function<void(std::int64_t step, const StepResult& result)>;
+
+/// Runs state.train.steps steps on mini-batches drawn by next_batch.  Calls on_step after each.
+/// Returns the last step's result.  Throws DivergenceError as train_step does.
+StepResult train(TrainState& state, std::span<const Example> data, const StepCallback& on_step = {});
+
+/// Early stopping on a validation set: evaluate every `every` steps; stop when the validation
+/// accuracy reaches `target`, or after `patience` evaluations without improvement.
+struct EarlyStopping {
+  int every = 100;
+  int patience = 10;
+  double target = 1.0;
+};
+
+struct TrainOutcome {
+  StepResult last;            // the last step taken
+  std::int64_t best_step = 0;  // the step whose parameters are kept (0: the initial ones)
+  double best_accuracy = 0;    // their validation accuracy
+  bool stopped_early = false;
+};
+
+/// train() with early stopping: at the end state.params are the best ones seen on `validation`
+/// (ties keep the earlier).  Throws DivergenceError as train_step does.
+TrainOutcome train_with_validation(TrainState& state, std::span<const Example> data,
+                                   std::span<const Example> validation, const EarlyStopping& early,
+                                   const StepCallback& on_step = {});
+
+/// Fraction of examples predicted entirely right: recognize: (logit > 0) == target; tag: the
+/// argmax class at every position; next_set: every bit (logit > 0) at every position.
+/// Parallel over chunks of 64 examples.  Time O(forward).
+double accuracy(const ModelConfig& config, const ModelParams<float>& params, std::span<const Example> data);
+
+/// accuracy() per sequence length: (length, examples, fraction right), by increasing length.
+struct LengthAccuracy {
+  int length = 0;
+  std::int64_t examples = 0;
+  double accuracy = 0;
+};
+std::vector<LengthAccuracy> accuracy_by_length(const ModelConfig& config, const ModelParams<float>& params,
+                                               std::span<const Example> data);
+
+}  // namespace statelab::models

@@ -1,0 +1,64 @@
+// Learning must be real: an LSTM with hidden size 32 trained on parity of random bit strings of
+// lengths 1..40 recognises parity exactly on lengths 41..200.  models/ knows no languages, so
+// the data (uniform random bits, label = number of ones mod 2) is generated here from a seed.
+// Seeds 1..5 all reach 100% (checked with PARITY_SEED=s); PARITY_STEPS and PARITY_VERBOSE=1
+// help when the hyper-parameters change.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "models/random.h"
+#include "models/train.h"
+
+namespace statelab::models {
+namespace {
+
+std::vector<Example> parity_examples(int n, int min_length, int max_length, std::uint64_t seed) {
+  Random random(seed);
+  std::vector<Example> out(n);
+  for (auto& e : out) {
+    const int len = min_length + static_cast<int>(random.below(max_length - min_length + 1));
+    int ones = 0;
+    for (int t = 0; t < len; ++t) {
+      e.tokens.push_back(static_cast<Token>(random.below(2)));
+      ones += static_cast<int>(e.tokens.back());
+    }
+    e.target = {ones % 2};
+  }
+  return out;
+}
+
+int env_int(const char* name, int fallback) {
+  const char* v = std::getenv(name);
+  return v ? std::atoi(v) : fallback;
+}
+
+TEST(Learning, LstmLearnsParityAndGeneralisesFromLengths1To40To41To200) {
+  ModelConfig c;
+  c.cell = Cell::lstm;
+  c.vocab_size = 2;
+  c.embedding_dim = 8;
+  c.hidden_size = 32;
+  c.num_layers = 1;
+  const auto train_set = parity_examples(4096, 1, 40, 1);
+  const auto test_set = parity_examples(1000, 41, 200, 2);
+  TrainConfig t;
+  t.steps = env_int("PARITY_STEPS", 2000);
+  t.batch_size = 32;
+  t.lr = 1e-2f;
+  t.warmup_steps = 50;
+  t.schedule = Schedule::cosine;
+  t.min_lr = 1e-4f;
+  t.clip_norm = 1.0f;
+  t.seed = static_cast<std::uint64_t>(env_int("PARITY_SEED", 3));
+  TrainState state = make_train_state(c, t, init_params(c, t.seed));
+  models::train(state, train_set, [&](std::int64_t step, const StepResult& r) {
+    if (std::getenv("PARITY_VERBOSE") && step % 100 == 0)
+      std::printf("step %lld loss %.5f norm %.3f lr %.5f\n", static_cast<long long>(step), r.loss, r.grad_norm, r.lr);
+  });
+  EXPECT_EQ(accuracy(c, state.params, train_set), 1.0);
+  EXPECT_EQ(accuracy(c, state.params, test_set), 1.0);
+}
+
+}  // namespace
+}  // namespace statelab::models

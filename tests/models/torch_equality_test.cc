@@ -1,0 +1,144 @@
+// statelab against PyTorch on the fixtures of tools/make_torch_fixtures.py: for every cell
+// (RNN, LSTM, GRU), 1 and 2 layers, and every head, the module saved by PyTorch loads through
+// load_checkpoint, and the hidden states, logits and loss agree within 1e-5 relative and every
+// gradient within 1e-4 relative (torch.allclose's convention: |a - b| <= atol + rtol |b|, with a
+// small atol for values that are zero up to rounding).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+
+#include "models/model.h"
+#include "models/safetensors.h"
+
+namespace statelab::models {
+namespace {
+
+const std::string kDir = std::string(STATELAB_TEST_DATA) + "/torch/";
+
+struct Fixture {
+  Checkpoint model;
+  SafetensorsFile data;
+  std::vector<Example> examples;
+};
+
+Fixture load_fixture(const std::string& name) {
+  Fixture f;
+  f.data = read_safetensors(kDir + name + ".data.safetensors");
+  SafetensorsFile module = read_safetensors(kDir + name + ".model.safetensors");
+  const auto& meta = f.data.metadata;
+  if (meta.at("head") != "recognize") {
+    // PyTorch's file cannot say which head a many-output Linear is: state it, as statelab does.
+    ModelConfig c;
+    c.cell = meta.at("cell") == "rnn" ? Cell::rnn : meta.at("cell") == "lstm" ? Cell::lstm : Cell::gru;
+    c.vocab_size = std::stoi(meta.at("vocab_size"));
+    c.embedding_dim = std::stoi(meta.at("embedding_dim"));
+    c.hidden_size = std::stoi(meta.at("hidden_size"));
+    c.num_layers = std::stoi(meta.at("layers"));
+    c.head = meta.at("head") == "tag" ? Head::tag : Head::next_set;
+    c.num_outputs = std::stoi(meta.at("num_outputs"));
+    module.metadata["statelab.model"] = to_json(c);
+  }
+  f.model = load_checkpoint(module, name);
+  const auto& tokens = f.data.tensors.at("input.tokens");
+  const auto values = tokens.to_int64();
+  const auto lengths = f.data.tensors.at("input.lengths").to_int64();
+  const std::int64_t B = tokens.shape[0], T = tokens.shape[1];
+  const int O = f.model.config.num_outputs;
+  const auto& targets = f.data.tensors.at("input.targets");
+  std::vector<std::int64_t> target_values;
+  if (targets.dtype == DType::i64) target_values = targets.to_int64();
+  else for (float v : targets.to_float()) target_values.push_back(static_cast<std::int64_t>(v));
+  for (std::int64_t b = 0; b < B; ++b) {
+    Example e;
+    for (std::int64_t t = 0; t < lengths[b]; ++t) e.tokens.push_back(static_cast<Token>(values[b * T + t]));
+    switch (f.model.config.head) {
+      case Head::recognize: e.target = {static_cast<std::int32_t>(target_values[b])}; break;
+      case Head::tag:
+        for (std::int64_t t = 0; t < lengths[b]; ++t) e.target.push_back(static_cast<std::int32_t>(target_values[b * T + t]));
+        break;
+      case Head::next_set:
+        for (std::int64_t t = 0; t < lengths[b]; ++t)
+          for (int k = 0; k < O; ++k) e.target.push_back(static_cast<std::int32_t>(target_values[(b * T + t) * O + k]));
+        break;
+    }
+    f.examples.push_back(std::move(e));
+  }
+  return f;
+}
+
+void expect_close(double actual, double expected, double rtol, double atol, const std::string& what) {
+  EXPECT_LE(std::abs(actual - expected), atol + rtol * std::abs(expected))
+      << what << ": statelab " << actual << ", torch " << expected;
+}
+
+class TorchEquality : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(TorchEquality, ForwardAndEveryGradientAgree) {
+  Fixture f = load_fixture(GetParam());
+  const ModelConfig& c = f.model.config;
+  const SequenceBatch batch = make_batch(c, std::span<const Example>(f.examples));
+  ModelCache<float> cache;
+  model_forward(c, f.model.params, batch, cache);
+  const float loss = model_loss(c, batch, cache, 1.0f / static_cast<float>(loss_terms(c, batch)));
+  const double rtol_forward = 1e-5, atol_forward = 1e-7;
+  expect_close(loss, f.data.tensors.at("output.loss").to_float()[0], rtol_forward, atol_forward, "loss");
+
+  const int B = batch.batch_size, H = c.hidden_size, O = c.num_outputs;
+  const auto& hidden_t = f.data.tensors.at("output.hidden");
+  const auto hidden = hidden_t.to_float();  // (B, T, H)
+  const auto logits = f.data.tensors.at("output.logits").to_float();
+  const std::int64_t T = hidden_t.shape[1];
+  for (int b = 0; b < B; ++b) {
+    const int src = batch.order[b];
+    for (int t = 0; t < batch.lengths[b]; ++t) {
+      for (int k = 0; k < H; ++k)
+        expect_close(cache.outputs.back()(k, t * B + b), hidden[(src * T + t) * H + k], rtol_forward, atol_forward,
+                     "hidden[" + std::to_string(src) + "," + std::to_string(t) + "," + std::to_string(k) + "]");
+      if (c.head != Head::recognize)
+        for (int k = 0; k < O; ++k)
+          expect_close(cache.logits(k, t * B + b), logits[(src * T + t) * O + k], rtol_forward, atol_forward, "logit");
+    }
+    if (c.head == Head::recognize) expect_close(cache.logits(0, b), logits[src], rtol_forward, atol_forward, "logit");
+  }
+
+  auto grads = zero_params<float>(c);
+  model_backward(c, f.model.params, batch, cache, grads);
+  std::vector<float> ours;
+  for (const auto& tensor : named_tensors(c, grads)) {
+    const auto expected = f.data.tensors.at("grad." + tensor.name).to_float();
+    ASSERT_EQ(expected.size(), static_cast<std::size_t>(tensor.size)) << tensor.name;
+    ours.resize(expected.size());
+    copy_to_torch_order(tensor, ours.data());
+    for (std::size_t i = 0; i < ours.size(); ++i)
+      expect_close(ours[i], expected[i], 1e-4, 1e-7, "grad." + tensor.name + "[" + std::to_string(i) + "]");
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, TorchEquality,
+                         ::testing::Values("rnn_l1_recognize", "rnn_l2_recognize", "rnn_l2_tag", "rnn_l2_next-set",
+                                           "lstm_l1_recognize", "lstm_l2_recognize", "lstm_l2_tag",
+                                           "lstm_l2_next-set", "gru_l1_recognize", "gru_l2_recognize",
+                                           "gru_l2_tag", "gru_l2_next-set"),
+                         [](const auto& info) {
+                           std::string s = info.param;
+                           for (char& ch : s)
+                             if (ch == '-') ch = '_';
+                           return s;
+                         });
+
+TEST(TorchEquality, AcceptProbabilityOfAPyTorchModuleIsSigmoidOfItsLogit) {
+  Fixture f = load_fixture("gru_l2_recognize");
+  EXPECT_EQ(f.model.config.cell, Cell::gru);
+  EXPECT_EQ(f.model.config.num_layers, 2);
+  EXPECT_EQ(f.model.metadata.at("alphabet"), R"(["a", "b", "c"])");
+  std::vector<Sequence> words;
+  for (const auto& e : f.examples) words.push_back(e.tokens);
+  const auto p = accept_probability(f.model.config, f.model.params, words);
+  const auto logits = f.data.tensors.at("output.logits").to_float();
+  for (std::size_t i = 0; i < words.size(); ++i)
+    expect_close(p[i], 1.0 / (1.0 + std::exp(-static_cast<double>(logits[i]))), 1e-5, 1e-7, "probability");
+}
+
+}  // namespace
+}  // namespace statelab::models

@@ -1,0 +1,168 @@
+#!/usr/bin/python3
+"""Writes the PyTorch fixtures the models tests compare statelab against.
+
+Run with Debian's python3-torch:  /usr/bin/python3 tools/make_torch_fixtures.py [OUTDIR]
+(OUTDIR defaults to tests/data/torch beside this script's repository).
+
+For each case it builds the torch module statelab mirrors,
+    embedding = nn.Embedding(V, E)
+    rnn | lstm | gru = nn.RNN | nn.LSTM | nn.GRU(E, H, num_layers, batch_first=True)
+    head = nn.Linear(H, O)
+runs a batch of variable-length sequences through it (as a packed sequence, unsorted lengths,
+including a sequence of length 1), and writes two safetensors files:
+
+  <case>.model.safetensors  the module's state_dict exactly as safetensors.torch.save_file would
+                            write it, with metadata {"alphabet": json list of symbol names}: what
+                            a user who trained in PyTorch hands to statelab;
+  <case>.data.safetensors   input.tokens (B, T) int64 padded with 0, input.lengths (B) int64,
+                            input.targets, output.hidden (B, T, H) (top layer, zero in padding),
+                            output.logits, output.loss (shape ()), and grad.<name> for every
+                            parameter; metadata {"cell", "layers", "head", "vocab_size", ...}.
+
+Heads: "recognize" (O = 1, logit at the last position, BCEWithLogitsLoss mean over sequences),
+"tag" (O = classes at every position, CrossEntropyLoss mean over positions), "next-set"
+(O = bits at every position, BCEWithLogitsLoss mean over positions and bits).
+
+safetensors is written by hand (python3-safetensors is not in Debian 12): 8-byte little-endian
+header length, a JSON header {name: {dtype, shape, data_offsets}, "__metadata__": {str: str}}
+padded with spaces to a multiple of 8, then the raw little-endian tensor bytes.
+"""
+import json
+import os
+import struct
+import sys
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+DTYPES = {torch.float32: "F32", torch.float64: "F64", torch.int64: "I64", torch.int32: "I32"}
+
+
+def save_safetensors(path, tensors, metadata):
+    """The format of safetensors.torch.save_file: tensors sorted by name, contiguous, no gaps."""
+    header, blobs, offset = {}, [], 0
+    for name in sorted(tensors):
+        t = tensors[name].detach().contiguous().cpu()
+        data = t.numpy().astype(t.numpy().dtype.newbyteorder("<")).tobytes()
+        header[name] = {"dtype": DTYPES[t.dtype], "shape": list(t.shape),
+                        "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    header["__metadata__"] = {k: str(v) for k, v in metadata.items()}
+    text = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    text += b" " * (-len(text) % 8)
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(struct.pack("<Q", len(text)))
+        f.write(text)
+        for b in blobs:
+            f.write(b)
+    os.replace(tmp, path)
+
+
+class Model(nn.Module):
+    def __init__(self, cell, vocab, emb, hidden, layers, outputs):
+        super().__init__()
+        self.cell = cell
+        self.embedding = nn.Embedding(vocab, emb)
+        module = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[cell](emb, hidden, num_layers=layers,
+                                                                        batch_first=True)
+        setattr(self, cell, module)
+        self.head = nn.Linear(hidden, outputs)
+
+    def forward(self, tokens, lengths):
+        packed = pack_padded_sequence(self.embedding(tokens), lengths, batch_first=True, enforce_sorted=False)
+        out, state = getattr(self, self.cell)(packed)
+        h_n = state[0] if self.cell == "lstm" else state
+        hidden, _ = pad_packed_sequence(out, batch_first=True, total_length=tokens.shape[1])
+        return hidden, h_n[-1]  # (B, T, H) top layer at every position, (B, H) after the last token
+
+
+def make_case(outdir, cell, layers, head, seed):
+    V, E, H = 3, 4, 5
+    O = {"recognize": 1, "tag": 3, "next-set": 4}[head]
+    torch.manual_seed(seed)
+    model = Model(cell, V, E, H, layers, O)
+    lengths = torch.tensor([5, 7, 1, 4, 7, 2], dtype=torch.int64)
+    B, T = len(lengths), int(lengths.max())
+    gen = torch.Generator().manual_seed(seed + 100)
+    tokens = torch.randint(0, V, (B, T), generator=gen)
+    mask = torch.arange(T).unsqueeze(0) < lengths.unsqueeze(1)  # (B, T)
+    tokens = tokens * mask
+    hidden, last = model(tokens, lengths)
+    if head == "recognize":
+        targets = torch.randint(0, 2, (B,), generator=gen).to(torch.float32)
+        logits = model.head(last).squeeze(-1)  # (B)
+        loss = F.binary_cross_entropy_with_logits(logits, targets)
+    elif head == "tag":
+        targets = torch.randint(0, O, (B, T), generator=gen) * mask
+        logits = model.head(hidden)  # (B, T, O)
+        loss = F.cross_entropy(logits[mask], targets[mask])
+    else:
+        targets = torch.randint(0, 2, (B, T, O), generator=gen).to(torch.float32) * mask.unsqueeze(-1)
+        logits = model.head(hidden)  # (B, T, O)
+        loss = F.binary_cross_entropy_with_logits(logits[mask], targets[mask])
+    loss.backward()
+    name = f"{cell}_l{layers}_{head}"
+    state = {k: v for k, v in model.state_dict().items()}
+    save_safetensors(os.path.join(outdir, name + ".model.safetensors"), state,
+                     {"alphabet": json.dumps(["a", "b", "c"])})
+    data = {"input.tokens": tokens, "input.lengths": lengths, "input.targets": targets,
+            "output.hidden": hidden, "output.logits": logits, "output.loss": loss.reshape(())}
+    for k, p in model.named_parameters():
+        data["grad." + k] = p.grad
+    save_safetensors(os.path.join(outdir, name + ".data.safetensors"), data,
+                     {"cell": cell, "layers": layers, "head": head, "vocab_size": V, "embedding_dim": E,
+                      "hidden_size": H, "num_outputs": O, "seed": seed, "torch_version": torch.__version__})
+    return name
+
+
+def make_adamw_case(outdir, seed):
+    """Three torch.optim.AdamW steps (lr 0.01, weight decay 0.1) with clip_grad_norm_(0.5) on
+    one batch of the 1-layer LSTM: adamw.data.safetensors holds the batch and the parameters
+    after each step (step<k>.<name>); the initial parameters are adamw.model.safetensors."""
+    torch.manual_seed(seed)
+    model = Model("lstm", 3, 4, 5, 1, 1)
+    save_safetensors(os.path.join(outdir, "adamw.model.safetensors"), dict(model.state_dict()), {})
+    lengths = torch.tensor([3, 6, 2, 6], dtype=torch.int64)
+    gen = torch.Generator().manual_seed(seed + 100)
+    tokens = torch.randint(0, 3, (4, 6), generator=gen) * (torch.arange(6).unsqueeze(0) < lengths.unsqueeze(1))
+    targets = torch.tensor([1.0, 0.0, 0.0, 1.0])
+    opt = torch.optim.AdamW(model.parameters(), lr=0.01, weight_decay=0.1)
+    data = {"input.tokens": tokens, "input.lengths": lengths, "input.targets": targets}
+    for step in range(1, 4):
+        opt.zero_grad()
+        _, last = model(tokens, lengths)
+        loss = F.binary_cross_entropy_with_logits(model.head(last).squeeze(-1), targets)
+        loss.backward()
+        data[f"norm{step}"] = torch.nn.utils.clip_grad_norm_(model.parameters(), 0.5).reshape(())
+        opt.step()
+        for k, v in model.state_dict().items():
+            data[f"step{step}.{k}"] = v.clone()
+    save_safetensors(os.path.join(outdir, "adamw.data.safetensors"), data,
+                     {"lr": "0.01", "weight_decay": "0.1", "clip_norm": "0.5"})
+    return "adamw"
+
+
+def main():
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    outdir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, "tests", "data", "torch")
+    os.makedirs(outdir, exist_ok=True)
+    torch.set_num_threads(1)
+    names = []
+    seed = 1
+    for cell in ("rnn", "lstm", "gru"):
+        for layers in (1, 2):
+            names.append(make_case(outdir, cell, layers, "recognize", seed))
+            seed += 1
+        for head in ("tag", "next-set"):
+            names.append(make_case(outdir, cell, 2, head, seed))
+            seed += 1
+    names.append(make_adamw_case(outdir, seed))
+    print("\n".join(names))
+
+
+if __name__ == "__main__":
+    main()
