@@ -1,6 +1,7 @@
 #include "automata/att_io.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <istream>
@@ -21,21 +22,28 @@ using io_detail::quote;
 
 constexpr std::string_view kEps = "<eps>";
 
+// One line split at blanks (spaces and tabs, as OpenFst splits them).  Fields live in a fixed
+// array so that a file of millions of lines is read without an allocation per line; a line
+// with more fields than any form allows keeps only the first ones and is refused by count.
+constexpr std::size_t kMaxFields = 5;
 struct Line {
-  std::size_t number;
-  std::vector<std::string_view> fields;
+  std::size_t number = 0;
+  std::size_t count = 0;
+  std::array<std::string_view, kMaxFields> fields;
 };
 
-// Lines split at blanks (spaces and tabs, as OpenFst splits them); blank lines are skipped.
-std::vector<Line> split_lines(std::string_view text) {
-  std::vector<Line> lines;
+// Calls visit(line) for every non-blank line, in order.  Time O(|text|).
+template <typename Visit>
+void for_each_line(std::string_view text, Visit visit) {
   std::size_t start = 0, number = 1;
+  Line out;
   while (start < text.size()) {
     std::size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
     std::string_view line = text.substr(start, end - start);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    Line out{number, {}};
+    out.number = number;
+    out.count = 0;
     std::size_t i = 0;
     while (i < line.size()) {
       if (line[i] == ' ' || line[i] == '\t') {
@@ -44,13 +52,13 @@ std::vector<Line> split_lines(std::string_view text) {
       }
       const std::size_t field = i;
       while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
-      out.fields.push_back(line.substr(field, i - field));
+      if (out.count < kMaxFields) out.fields[out.count] = line.substr(field, i - field);
+      ++out.count;
     }
-    if (!out.fields.empty()) lines.push_back(std::move(out));
+    if (out.count > 0) visit(static_cast<const Line&>(out));
     start = end + 1;
     ++number;
   }
-  return lines;
 }
 
 // A weight as OpenFst prints one: a decimal number, or Infinity / -Infinity.
@@ -94,9 +102,9 @@ AttSymbolTable read_att_symbols(std::string_view text, std::string_view source_n
   AttSymbolTable table;
   std::unordered_map<std::string_view, std::size_t> names;
   std::unordered_map<std::uint64_t, std::size_t> labels;
-  for (const Line& line : split_lines(text)) {
-    if (line.fields.size() != 2)
-      fail(source_name, line.number, "found " + std::to_string(line.fields.size()) + " fields, expected 'NAME LABEL'");
+  for_each_line(text, [&](const Line& line) {
+    if (line.count != 2)
+      fail(source_name, line.number, "found " + std::to_string(line.count) + " fields, expected 'NAME LABEL'");
     const std::string_view name = line.fields[0];
     std::uint64_t label = 0;
     if (!io_detail::parse_unsigned(line.fields[1], UINT32_MAX, label))
@@ -107,7 +115,7 @@ AttSymbolTable read_att_symbols(std::string_view text, std::string_view source_n
     names.emplace(name, table.size());
     labels.emplace(label, table.size());
     table.push_back({std::string(name), label});
-  }
+  });
   return table;
 }
 
@@ -123,15 +131,14 @@ std::string write_att_symbols(const Alphabet& alphabet) {
 }
 
 Nfa read_att(std::string_view text, std::string_view source_name, const std::optional<AttSymbolTable>& symbols) {
-  const std::vector<Line> lines = split_lines(text);
   // One form for the whole file (see the header): transducer when a line can only be one.
   bool transducer = false;
-  for (const Line& line : lines) {
-    const std::size_t f = line.fields.size();
+  for_each_line(text, [&](const Line& line) {
+    const std::size_t f = line.count;
     if (f == 5 || (f == 4 && !parse_weight(line.fields[3]))) transducer = true;
-    if (f > 5)
+    if (f > kMaxFields)
       fail(source_name, line.number, "found " + std::to_string(f) + " fields, expected 'SRC DST LABEL [WEIGHT]', 'SRC DST IN OUT [WEIGHT]' or 'STATE [WEIGHT]'");
-  }
+  });
 
   // Labels resolve to table labels when a table is given, else to names sorted at the end.
   std::unordered_map<std::string_view, std::uint64_t> table_labels;
@@ -143,23 +150,42 @@ Nfa read_att(std::string_view text, std::string_view source_name, const std::opt
     for (const AttSymbol& s : sorted)
       if (s.label != 0) table_names.push_back(s.name);
   }
+  // Labels get provisional ids in order of appearance (kEpsilon for epsilon), renumbered once
+  // the alphabet is known; a linear scan beats hashing for the few labels files usually have.
   struct Arc {
     State from, to;
-    std::string_view label;  // empty for epsilon
+    Symbol label;
   };
   std::vector<Arc> arcs;
+  std::vector<std::string_view> seen_labels;
+  std::unordered_map<std::string_view, Symbol> seen_index;  // used once there are many labels
+  auto provisional_id = [&](std::string_view label) {
+    if (seen_index.empty()) {
+      for (std::size_t i = 0; i < seen_labels.size(); ++i)
+        if (seen_labels[i] == label) return static_cast<Symbol>(i);
+    } else if (auto it = seen_index.find(label); it != seen_index.end()) {
+      return it->second;
+    }
+    const auto id = static_cast<Symbol>(seen_labels.size());
+    seen_labels.push_back(label);
+    if (seen_labels.size() == 64)
+      for (std::size_t i = 0; i < seen_labels.size(); ++i) seen_index.emplace(seen_labels[i], static_cast<Symbol>(i));
+    else if (!seen_index.empty())
+      seen_index.emplace(label, id);
+    return id;
+  };
   std::vector<std::pair<State, bool>> finals;
   std::optional<State> initial;
   std::uint64_t num_states = 0;
-  for (const Line& line : lines) {
-    const std::size_t f = line.fields.size();
+  for_each_line(text, [&](const Line& line) {
+    const std::size_t f = line.count;
     const State from = parse_state(line.fields[0], source_name, line.number, f <= 2 ? "final state" : "source");
     if (!initial) initial = from;
     num_states = std::max<std::uint64_t>(num_states, from + 1ULL);
     if (f <= 2) {
       const bool zero = f == 2 && weight_at(line.fields[1], source_name, line.number) == HUGE_VAL;
       finals.emplace_back(from, !zero);
-      continue;
+      return;
     }
     const State to = parse_state(line.fields[1], source_name, line.number, "target");
     num_states = std::max<std::uint64_t>(num_states, to + 1ULL);
@@ -172,7 +198,7 @@ Nfa read_att(std::string_view text, std::string_view source_name, const std::opt
                                            " and writes " + quote(line.fields[3]) + ": this is a transducer, not an acceptor");
     }
     const std::size_t weight_field = transducer ? 4 : 3;
-    if (f > weight_field && weight_at(line.fields[weight_field], source_name, line.number) == HUGE_VAL) continue;
+    if (f > weight_field && weight_at(line.fields[weight_field], source_name, line.number) == HUGE_VAL) return;
     bool epsilon = label == kEps;
     if (symbols) {
       auto it = table_labels.find(label);
@@ -181,22 +207,27 @@ Nfa read_att(std::string_view text, std::string_view source_name, const std::opt
     } else if (!io_detail::valid_symbol_name(label)) {
       fail(source_name, line.number, "label " + quote(label) + " contains a control character");
     }
-    arcs.push_back({from, to, epsilon ? std::string_view() : label});
-  }
+    arcs.push_back({from, to, epsilon ? kEpsilon : provisional_id(label)});
+  });
 
   std::vector<std::string> names = table_names;
   if (!symbols) {
-    for (const Arc& arc : arcs)
-      if (!arc.label.empty()) names.emplace_back(arc.label);
+    names.assign(seen_labels.begin(), seen_labels.end());
     std::sort(names.begin(), names.end());
-    names.erase(std::unique(names.begin(), names.end()), names.end());
   }
   std::unordered_map<std::string_view, Symbol> ids;
   for (std::size_t i = 0; i < names.size(); ++i) ids.emplace(names[i], static_cast<Symbol>(i));
+  std::vector<Symbol> final_id(seen_labels.size());
+  for (std::size_t i = 0; i < seen_labels.size(); ++i) final_id[i] = ids.at(seen_labels[i]);
   Nfa nfa(Alphabet(names), num_states);
   if (initial) nfa.add_initial(*initial);
   for (const auto& [q, final] : finals) nfa.set_accepting(q, final);
-  for (const Arc& arc : arcs) nfa.add_arc(arc.from, arc.label.empty() ? kEpsilon : ids.at(arc.label), arc.to);
+  {
+    std::vector<std::uint32_t> per_state(num_states, 0);
+    for (const Arc& arc : arcs) ++per_state[arc.from];
+    for (State q = 0; q < num_states; ++q) nfa.reserve_arcs(q, per_state[q]);
+  }
+  for (const Arc& arc : arcs) nfa.add_arc(arc.from, arc.label == kEpsilon ? kEpsilon : final_id[arc.label], arc.to);
   return nfa;
 }
 

@@ -71,24 +71,42 @@ bool Nfa::is_complete_deterministic() const {
   return true;
 }
 
-std::vector<State> epsilon_closure(const Nfa& nfa, std::span<const State> states) {
-  std::vector<State> out(states.begin(), states.end());
-  std::vector<bool> in(nfa.num_states(), false);
-  for (State q : out) in[q] = true;
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    for (const NfaArc& arc : nfa.arcs(out[i])) {
-      if (arc.symbol == kEpsilon && !in[arc.target]) {
-        in[arc.target] = true;
-        out.push_back(arc.target);
-      }
+namespace {
+
+// Epsilon closure with a reusable visited array: `seen[q] == epoch` marks q as visited in this
+// call, so a subset construction pays O(closure) per call instead of O(n) for a fresh bitset.
+class ClosureScratch {
+ public:
+  explicit ClosureScratch(std::size_t n) : seen_(n, 0) {}
+  std::vector<State> closure(const Nfa& nfa, std::span<const State> states) {
+    if (++epoch_ == 0) {  // wrapped around: forget every old mark
+      std::fill(seen_.begin(), seen_.end(), 0);
+      epoch_ = 1;
     }
+    std::vector<State> out;
+    for (State q : states)
+      if (seen_[q] != epoch_) seen_[q] = epoch_, out.push_back(q);
+    for (std::size_t i = 0; i < out.size(); ++i)
+      for (const NfaArc& arc : nfa.arcs(out[i]))
+        if (arc.symbol == kEpsilon && seen_[arc.target] != epoch_) seen_[arc.target] = epoch_, out.push_back(arc.target);
+    std::sort(out.begin(), out.end());
+    return out;
   }
-  std::sort(out.begin(), out.end());
-  return out;
+
+ private:
+  std::vector<std::uint32_t> seen_;
+  std::uint32_t epoch_ = 0;
+};
+
+}  // namespace
+
+std::vector<State> epsilon_closure(const Nfa& nfa, std::span<const State> states) {
+  return ClosureScratch(nfa.num_states()).closure(nfa, states);
 }
 
 bool accepts(const Nfa& nfa, std::span<const Symbol> word) {
-  std::vector<State> current = epsilon_closure(nfa, nfa.initial_states());
+  ClosureScratch scratch(nfa.num_states());
+  std::vector<State> current = scratch.closure(nfa, nfa.initial_states());
   std::vector<bool> mark(nfa.num_states(), false);
   for (std::size_t i = 0; i < word.size(); ++i) {
     if (word[i] >= nfa.alphabet().size())
@@ -102,7 +120,7 @@ bool accepts(const Nfa& nfa, std::span<const Symbol> word) {
           next.push_back(arc.target);
         }
     for (State q : next) mark[q] = false;
-    current = epsilon_closure(nfa, next);
+    current = scratch.closure(nfa, next);
     if (current.empty()) return false;
   }
   return std::any_of(current.begin(), current.end(), [&](State q) { return nfa.is_accepting(q); });
@@ -158,7 +176,8 @@ Dfa determinize(const Nfa& nfa, std::size_t max_states) {
     }
     return it->second;
   };
-  intern(epsilon_closure(nfa, nfa.initial_states()));
+  ClosureScratch scratch(nfa.num_states());
+  intern(scratch.closure(nfa, nfa.initial_states()));
   std::vector<std::vector<State>> moves(k);
   for (std::size_t i = 0; i < subsets.size(); ++i) {
     for (auto& m : moves) m.clear();
@@ -168,7 +187,7 @@ Dfa determinize(const Nfa& nfa, std::size_t max_states) {
     for (Symbol a = 0; a < k; ++a) {
       std::sort(moves[a].begin(), moves[a].end());
       moves[a].erase(std::unique(moves[a].begin(), moves[a].end()), moves[a].end());
-      table.push_back(intern(epsilon_closure(nfa, moves[a])));
+      table.push_back(intern(scratch.closure(nfa, moves[a])));
     }
   }
   Dfa dfa(nfa.alphabet(), subsets.size());

@@ -38,6 +38,8 @@ class Nfa {
   /// Throws InvalidArgument when a state or the symbol is out of range (kEpsilon is allowed).
   void add_arc(State from, Symbol symbol, State to);
   std::span<const NfaArc> arcs(State q) const { return arcs_.at(q); }
+  /// Room for `n` arcs out of q, so that readers of large files allocate once per state.
+  void reserve_arcs(State q, std::size_t n) { arcs_.at(q).reserve(n); }
 
   void add_initial(State q);
   const std::vector<State>& initial_states() const { return initial_; }

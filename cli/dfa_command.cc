@@ -114,7 +114,7 @@ void add_dfa_command(CLI::App& app, int& exit_code) {
     v->add_flag("--json", o->json, "print a JSON summary");
     v->callback([o] {
       const automata::Alphabet alphabet = parse_alphabet(o->alphabet);
-      const Dfa result = automata::minimize(automata::regex_to_dfa(o->pattern, alphabet, o->max_states));
+      const Dfa result = automata::regex_to_dfa(o->pattern, alphabet, o->max_states);  // minimal already
       save(result, o->output, o->out_format);
       if (o->json)
         std::cout << json{{"states", result.num_states()}, {"output", o->output}}.dump() << "\n";
