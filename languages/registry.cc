@@ -24,7 +24,7 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
 Parameters::Parameters(std::string entry, const std::vector<ParameterInfo>& known, const ParsedName& parsed)
     : entry_(std::move(entry)), known_(known), given_(parsed.parameters) {
   for (const auto& [key, value] : given_) {
-    auto it = std::find_if(known_.begin(), known_.end(), [&](const ParameterInfo& p) { return p.key == key; });
+    auto it = std::find_if(known_.begin(), known_.end(), [&key = key](const ParameterInfo& p) { return p.key == key; });
     if (it == known_.end()) {
       std::vector<std::string> keys;
       for (const ParameterInfo& p : known_) keys.push_back(p.key);
