@@ -48,7 +48,7 @@ std::string write_att_symbols(const Alphabet& alphabet);
 /// epsilon in label order when `symbols` is given (every label must then be one of its names),
 /// otherwise the labels that appear, sorted bytewise.  An empty file is the empty FST: no
 /// states, no initial state, the empty language.  Time O(size + m log k).
-/// Throws ParseError "SOURCE:LINE: ..." on a malformed line, a state id above 10^7 - 1, a NaN
+/// Throws ParseError "SOURCE:LINE: ..." on a malformed line, a state id above 2^20 - 1, a NaN
 /// weight, an unknown label, or a transducer arc whose input and output labels differ.
 Nfa read_att(std::string_view text, std::string_view source_name = "<att>",
              const std::optional<AttSymbolTable>& symbols = std::nullopt);

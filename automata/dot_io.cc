@@ -3,6 +3,7 @@
 #include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <boost/graph/graphviz.hpp>
 #include <boost/property_map/function_property_map.hpp>
+#include <cctype>
 #include <istream>
 #include <map>
 #include <sstream>

@@ -14,9 +14,11 @@
 
 namespace statelab::automata::io_detail {
 
-/// The most states a file may declare or imply (an OpenFst state id, a JSON "states" count),
-/// so that a short malformed file cannot ask for gigabytes.  Same as kDefaultMaxStates.
-inline constexpr std::uint64_t kMaxFileStates = 10'000'000;
+/// The most states a file may declare or imply (an OpenFst state id, a JSON "states" count,
+/// JFLAP <state> elements), so that a few bytes cannot ask for a large allocation: a file that
+/// says "state 9999999 is final" would otherwise cost 10^7 states (about 300 MB and a second).
+/// Fuzzing found that; 2^20 states is far beyond the automata these formats exchange.
+inline constexpr std::uint64_t kMaxFileStates = 1 << 20;
 
 /// `found` quoted for a message: control and non-ASCII bytes escaped, cut after 40 bytes.
 std::string quote(std::string_view found);

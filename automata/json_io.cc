@@ -188,9 +188,9 @@ class Interpreter {
       fail(source_, key_line("kind"), "\"kind\" is " + shown(kind) + ", expected \"dfa\" or \"nfa\"");
     dfa_ = kind == "dfa";
 
-    Nfa nfa(read_alphabet(), 0);
+    Alphabet alphabet = read_alphabet();
     const std::size_t n = read_count();
-    for (std::size_t q = 0; q < n; ++q) nfa.add_state();
+    Nfa nfa(std::move(alphabet), n);
     for (State q : read_states("initial", n)) nfa.add_initial(q);
     if (dfa_ && nfa.initial_states().size() != 1)
       fail(source_, key_line("initial"), "a \"dfa\" has exactly one initial state, found " + std::to_string(nfa.initial_states().size()));

@@ -24,7 +24,7 @@ namespace statelab::automata {
 /// "dfa" file, determinize(result) is that DFA exactly.  Time O(size + m log m), m transitions.
 /// Throws ParseError "SOURCE:LINE: ..." on a syntax error or anything outside the schema
 /// (unknown key, wrong type, state out of range, unknown symbol, duplicate or missing
-/// transition in a dfa, more than 10^7 states).
+/// transition in a dfa, more than 2^20 states).
 Nfa read_json(std::string_view text, std::string_view source_name = "<json>");
 Nfa read_json(std::istream& in, std::string_view source_name = "<json>");
 /// Throws IoError when the file cannot be read.

@@ -190,40 +190,45 @@ class Parser {
     Regex r = parse_atom(groups);
     for (skip_space(); !at_end(); skip_space()) {
       const std::size_t column = pos_;
-      std::size_t min = 0, max = Regex::kUnbounded;
+      Bounds b{0, Regex::kUnbounded};
       switch (peek()) {
         case '*': ++pos_; break;
-        case '+': ++pos_; min = 1; break;
-        case '?': ++pos_; max = 1; break;
-        case '{': parse_count(&min, &max); break;
+        case '+': ++pos_; b.min = 1; break;
+        case '?': ++pos_; b.max = 1; break;
+        case '{': b = parse_count(); break;
         default: return r;
       }
       check_height(r.height() + 1, column);
-      r = Regex::repeat(std::move(r), min, max);
+      r = Regex::repeat(std::move(r), b.min, b.max);
     }
     return r;
   }
 
+  struct Bounds {
+    std::size_t min;
+    std::size_t max;
+  };
+
   // '{' m '}' | '{' m ',' '}' | '{' m ',' n '}', at '{'.
-  void parse_count(std::size_t* min, std::size_t* max) {
+  Bounds parse_count() {
     const std::size_t open = pos_;
     ++pos_;
     skip_space();
-    *min = parse_number();
+    Bounds b;
+    b.min = b.max = parse_number();
     skip_space();
     if (!at_end() && peek() == ',') {
       ++pos_;
       skip_space();
-      *max = (!at_end() && std::isdigit(static_cast<unsigned char>(peek()))) ? parse_number() : Regex::kUnbounded;
+      b.max = (!at_end() && std::isdigit(static_cast<unsigned char>(peek()))) ? parse_number() : Regex::kUnbounded;
       skip_space();
-    } else {
-      *max = *min;
     }
     if (at_end() || peek() != '}') expected("',' or '}' to close the repetition opened at column " + std::to_string(open));
     ++pos_;
-    if (*max < *min)
-      fail(open, "repetition {" + std::to_string(*min) + "," + std::to_string(*max) +
+    if (b.max < b.min)
+      fail(open, "repetition {" + std::to_string(b.min) + "," + std::to_string(b.max) +
                      "} has its maximum below its minimum");
+    return b;
   }
 
   std::size_t parse_number() {
@@ -502,17 +507,19 @@ class Thompson {
       case Kind::kRepeat: {
         const Regex& body = r.children().front();
         State last = start;
-        for (std::size_t i = 0; i < r.min(); ++i) last = append(last, body);
         if (r.max() == Regex::kUnbounded) {
-          // One more copy that loops: zero or more further repetitions.
+          // x{m,} = x^(m-1) x+ for m >= 1, and x+ is one copy that loops back on itself, so
+          // nested `+` stays linear: ((x+)+)+ holds one copy of x, not eight.  x{0,} may skip it.
+          for (std::size_t i = 1; i < r.min(); ++i) last = append(last, body);
           const Fragment loop = build(body);
+          nfa_.add_arc(last, kEpsilon, loop.start);
           nfa_.add_arc(loop.end, kEpsilon, loop.start);
           const State end = nfa_.add_state();
-          nfa_.add_arc(last, kEpsilon, loop.start);
-          nfa_.add_arc(last, kEpsilon, end);
           nfa_.add_arc(loop.end, kEpsilon, end);
+          if (r.min() == 0) nfa_.add_arc(last, kEpsilon, end);
           return {start, end};
         }
+        for (std::size_t i = 0; i < r.min(); ++i) last = append(last, body);
         // max - min optional copies, each of which may be the last: x{1,3} = x(x(x)?)?.
         std::vector<State> exits;
         for (std::size_t i = r.min(); i < r.max(); ++i) {
@@ -554,7 +561,7 @@ std::size_t size_of(const Regex& r) {
       return n;
     }
     case Kind::kRepeat: {
-      const std::size_t copies = r.max() == Regex::kUnbounded ? r.min() + 1 : r.max();
+      const std::size_t copies = r.max() == Regex::kUnbounded ? std::max<std::size_t>(r.min(), 1) : r.max();
       return saturating_add(2, saturating_mul(copies, size_of(r.children().front())));
     }
   }

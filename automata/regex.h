@@ -43,7 +43,8 @@ inline constexpr std::size_t kMaxRegexDepth = 500;
 /// at least two children; a symbol set is sorted without duplicates; a repetition has
 /// min <= max, min <= kMaxRepeat and max <= kMaxRepeat or max == kUnbounded; the tree is at most
 /// kMaxRegexDepth deep.  Parentheses leave no node: `(ab)c` is a concatenation whose first child
-/// is a concatenation, and `(a)` is just `a`.
+/// is a concatenation, and `(a)` is just `a`.  The factories cost O(their arguments) (symbols:
+/// O(s log s) to sort), the accessors O(1); copying or comparing costs O(size of the tree).
 class Regex {
  public:
   enum class Kind : std::uint8_t {
@@ -119,8 +120,8 @@ std::size_t thompson_size(const Regex& regex);
 
 /// Thompson's construction: an Nfa with epsilon moves, one initial and one accepting state,
 /// accepting the language of `regex`.  A repetition {m,n} is built from n copies of its body
-/// ({m,} from m+1, the last one looping), so the size, thompson_size(regex), is linear in the
-/// tree without counted repetitions and multiplied by each count with them.  Time and space O(states + arcs), at most
+/// ({m,} from max(m, 1), the last one looping back), so the size, thompson_size(regex), is linear
+/// in the tree without counted repetitions and multiplied by each count with them.  Time and space O(states + arcs), at most
 /// O(thompson_size * |alphabet|).  Throws InvalidArgument on a symbol id outside `alphabet`,
 /// LimitExceeded when thompson_size(regex) exceeds `max_states`.
 Nfa thompson(const Regex& regex, const Alphabet& alphabet, std::size_t max_states = kDefaultMaxStates);

@@ -80,6 +80,8 @@ TEST(JsonIo, SchemaErrorsNameTheLineAndTheValue) {
   expect_parse_error([] { read_json(parity_with("\"states\": 2,", ""), "p.json"); }, "missing key \"states\"");
   expect_parse_error([] { read_json(parity_with("\"states\": 2", "\"states\": -1"), "p.json"); },
                      "\"states\" must be a number of states");
+  expect_parse_error([] { read_json(parity_with("\"states\": 2", "\"states\": 1048577"), "p.json"); },
+                     "\"states\" must be a number of states from 0 to 1048576, found '1048577'");
   expect_parse_error([] { read_json(parity_with("\"states\": 2", "\"states\": 1e12"), "p.json"); },
                      "\"states\" must be a number of states");
   expect_parse_error([] { read_json(parity_with("\"accepting\": [1]", "\"accepting\": [1, 1]"), "p.json"); },
