@@ -8,6 +8,7 @@
 
 #include "automata/error.h"
 #include "cli/dfa_command.h"
+#include "cli/lang_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"statelab: formal languages and the neural networks that learn them"};
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "statelab 0.1.0");
   int exit_code = 0;
   statelab::cli::add_dfa_command(app, exit_code);
+  statelab::cli::add_lang_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -31,8 +31,7 @@ std::vector<std::string_view> lines_of(const std::string& text) {
 
 }  // namespace
 
-void write_jsonl(const std::filesystem::path& path, const Alphabet& alphabet, std::span<const Example> examples,
-                 bool with_targets) {
+std::string format_jsonl(const Alphabet& alphabet, std::span<const Example> examples, bool with_targets) {
   std::string out;
   for (std::size_t i = 0; i < examples.size(); ++i) {
     const Example& e = examples[i];
@@ -42,7 +41,7 @@ void write_jsonl(const std::filesystem::path& path, const Alphabet& alphabet, st
     j["length"] = e.word.size();
     if (with_targets) {
       if (e.targets.size() != e.word.size() + 1)
-        throw InvalidArgument("write_jsonl " + path.string() + ": example " + std::to_string(i) +
+        throw InvalidArgument("format_jsonl: example " + std::to_string(i) +
                               " has no per-position targets (build the dataset with with_targets)");
       nlohmann::ordered_json targets = nlohmann::ordered_json::array();
       for (const PrefixTarget& t : e.targets) {
@@ -55,6 +54,17 @@ void write_jsonl(const std::filesystem::path& path, const Alphabet& alphabet, st
     }
     out += j.dump();
     out += '\n';
+  }
+  return out;
+}
+
+void write_jsonl(const std::filesystem::path& path, const Alphabet& alphabet, std::span<const Example> examples,
+                 bool with_targets) {
+  std::string out;
+  try {
+    out = format_jsonl(alphabet, examples, with_targets);
+  } catch (const InvalidArgument& e) {
+    throw InvalidArgument("write_jsonl " + path.string() + ": " + e.what());
   }
   automata::write_file_atomically(path, std::move(out));
 }
@@ -115,7 +125,7 @@ std::vector<Example> read_jsonl(const std::filesystem::path& path, const Alphabe
   return out;
 }
 
-void write_abbadingo(const std::filesystem::path& path, const Alphabet& alphabet, std::span<const Example> examples) {
+std::string format_abbadingo(const Alphabet& alphabet, std::span<const Example> examples) {
   std::string out = std::to_string(examples.size()) + " " + std::to_string(alphabet.size()) + "\n";
   for (const Example& e : examples) {
     out += e.label ? "1 " : "0 ";
@@ -126,7 +136,11 @@ void write_abbadingo(const std::filesystem::path& path, const Alphabet& alphabet
     }
     out += '\n';
   }
-  automata::write_file_atomically(path, std::move(out));
+  return out;
+}
+
+void write_abbadingo(const std::filesystem::path& path, const Alphabet& alphabet, std::span<const Example> examples) {
+  automata::write_file_atomically(path, format_abbadingo(alphabet, examples));
 }
 
 std::vector<Example> read_abbadingo(const std::filesystem::path& path, const Alphabet& alphabet) {

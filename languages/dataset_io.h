@@ -13,11 +13,16 @@
 
 #include <filesystem>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "languages/dataset.h"
 
 namespace statelab::languages {
+
+/// The text write_jsonl writes (for a program that prints it rather than saving it).  Throws
+/// InvalidArgument when targets are asked but missing.  Time O(total size).
+std::string format_jsonl(const Alphabet& alphabet, std::span<const Example> examples, bool with_targets = false);
 
 /// Writes `examples` as JSON lines, with targets when `with_targets` (every example must then
 /// carry them).  Throws IoError naming the path when it cannot be written, InvalidArgument when
@@ -29,6 +34,9 @@ void write_jsonl(const std::filesystem::path& path, const Alphabet& alphabet, st
 /// file cannot be read, ParseError naming the file and line on malformed JSON, a missing or
 /// mistyped field, a symbol outside the alphabet, or a `length` that disagrees with the word.
 std::vector<Example> read_jsonl(const std::filesystem::path& path, const Alphabet& alphabet);
+
+/// The text write_abbadingo writes.  Time O(total size).
+std::string format_abbadingo(const Alphabet& alphabet, std::span<const Example> examples);
 
 /// Writes `examples` in the Abbadingo format.  Throws IoError naming the path on failure.
 void write_abbadingo(const std::filesystem::path& path, const Alphabet& alphabet, std::span<const Example> examples);

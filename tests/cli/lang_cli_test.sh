@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# End-to-end tests of `statelab lang`: outputs, exit codes and error messages.
+# usage: lang_cli_test.sh STATELAB_BINARY
+set -u
+sl=$(readlink -f "$1")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+passed=0 failed=0
+
+# expect NAME EXPECTED_EXIT EXPECTED_STDOUT_REGEX EXPECTED_STDERR_REGEX -- command...
+expect() {
+  local name=$1 code=$2 out_re=$3 err_re=$4
+  shift 5
+  "$@" >stdout 2>stderr </dev/null
+  local rc=$?
+  local ok=1
+  [ "$rc" -eq "$code" ] || ok=0
+  # "^$" means "prints nothing" (grep finds no line in an empty file).
+  if [ "$out_re" = "^$" ]; then [ ! -s stdout ] || ok=0; else grep -Eq -- "$out_re" stdout || ok=0; fi
+  if [ "$err_re" = "^$" ]; then [ ! -s stderr ] || ok=0; else grep -Eq -- "$err_re" stderr || ok=0; fi
+  # Errors are one line on stderr.
+  if [ "$code" -eq 2 ] && [ "$(wc -l <stderr)" -ne 1 ]; then ok=0; fi
+  if [ $ok -eq 1 ]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: $name (exit $rc, expected $code)"
+    echo "  stdout: $(head -c 400 stdout)"
+    echo "  stderr: $(head -c 400 stderr)"
+  fi
+}
+
+# check NAME CONDITION...: a plain shell condition counted like expect.
+check() {
+  local name=$1
+  shift
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $name"; fi
+}
+
+# list
+expect "list: a table with a header" 0 "^NAME +CLASS +ALPHABET +GROUND TRUTH$" "^$" -- "$sl" lang list
+expect "list: parameters in the name" 0 "^tomita:n=N +regular +0 1 +dfa$" "^$" -- "$sl" lang list
+expect "list: optional parameters in brackets, both engines of dyck" 0 "^dyck\[:k=K\]\[,depth=DEPTH\] .* dfa or predicate$" "^$" -- \
+  "$sl" lang list
+expect "list: non-regular entries" 0 "^palindrome\[:k=K\] +context-free +a b \.\.\. +predicate$" "^$" -- "$sl" lang list
+expect "list: tasks too" 0 "^index-lookup.* task +.* task$" "^$" -- "$sl" lang list
+expect "list --json" 0 '^\[\{"name":"first","usage":"first","parameters":\[\],"class":"regular","alphabet":"0 1","engine":"dfa"' "^$" -- \
+  "$sl" lang list --json
+
+# show
+expect "show: DFA summary" 0 "^automaton: +DFA, 5 states \(minimal, complete\), 3 accepting$" "^$" -- "$sl" lang show tomita:n=3
+expect "show: counts of lengths 0..8" 0 "^counts 0\.\.8: +1, 2, 3, 6, 10, 18, 31, 54, 93$" "^$" -- "$sl" lang show tomita:n=3
+expect "show: first words in shortlex order" 0 '^first words: +"" "0" "1" "00" "01" "11" "000" "001"$' "^$" -- \
+  "$sl" lang show tomita:n=3
+expect "show: a context-free language's first words" 0 '^first words: +"" "a" "b" "aa" "bb" "aaa" "aba" "bab"$' "^$" -- \
+  "$sl" lang show palindrome
+expect "show: no automaton beyond regular" 0 "^automaton: +none" "^$" -- "$sl" lang show dyck:k=2
+expect "show --json" 0 \
+  '"class":"context-free","engine":"predicate".*"automaton":null,"shortest_words":\["","\(\)","\[\]","\(\(\)\)","\(\)\(\)","\(\)\[\]","\(\[\]\)","\[\(\)\]"\],"shortest_words_complete":true,"counts":\["1","0","2","0","8","0","40","0","224"\]' \
+  "^$" -- "$sl" lang show dyck:k=2 --json
+expect "show: the canonical name" 0 "^name: +dyck:k=1$" "^$" -- "$sl" lang show dyck
+expect "show: a task" 0 "^class: +task" "^$" -- "$sl" lang show copy-task:k=2
+
+# member
+check "member: one line per word, in order" \
+  test "$("$sl" lang member parity 0110 0111 '' 1 | tr '\n' ' ')" = "reject accept reject accept "
+check "member: words from stdin" \
+  test "$(printf '(())\n)(\n\n' | "$sl" lang member dyck - | tr '\n' ' ')" = "accept reject accept "
+expect "member --json" 0 '^\[\{"word":"aabb","accepted":true\},\{"word":"abab","accepted":false\}\]$' "^$" -- \
+  "$sl" lang member anbn aabb abab --json
+expect "member: group elements as words" 0 "^accept$" "^$" -- "$sl" lang member word-problem:group=S3 '(1,2) (1,2)'
+expect "member: a symbol outside the alphabet names it and its position" 2 "^$" \
+  "^statelab: parity: word '01x1': unknown symbol 'x' at position 2 \(alphabet \{0 1\}\)$" -- "$sl" lang member parity 0110 01x1
+
+# count
+expect "count: exact" 0 "^224$" "^$" -- "$sl" lang count dyck:k=2 --length 8
+expect "count: beyond 64 bits" 0 "^[0-9]{40,}$" "^$" -- "$sl" lang count dyck:k=2 --length 100
+expect "count: a negative length" 2 "^$" "--length: expected a length, a whole number 0\.\.100000, got '-1'" -- \
+  "$sl" lang count parity --length -1
+expect "count: a length past the limit" 2 "^$" "got '100001'" -- "$sl" lang count parity --length 100001
+expect "count --json" 0 '^\{"language":"tomita:n=5","length":8,"count":"128"\}$' "^$" -- \
+  "$sl" lang count tomita:n=5 --length 8 --json
+expect "count: a group word problem" 0 "^[0-9]+$" "^$" -- "$sl" lang count word-problem:group=S5 --length 6
+
+# sample
+expect "sample: JSON lines" 0 '^\{"word":"[01]{10}","label":1,"length":10\}$' "^$" -- \
+  "$sl" lang sample parity --length 10 --count 3 --seed 1
+check "sample: reproducible from the seed" \
+  test "$("$sl" lang sample dyck:k=2 --length 12 --count 5 --seed 7)" = "$("$sl" lang sample dyck:k=2 --length 12 --count 5 --seed 7)"
+check "sample: another seed, other words" \
+  test "$("$sl" lang sample dyck:k=2 --length 12 --count 5 --seed 7)" != "$("$sl" lang sample dyck:k=2 --length 12 --count 5 --seed 8)"
+check "sample: every word is in the language" \
+  test "$("$sl" lang sample anbncn --lengths 0..9 --count 2 --seed 3 | sed 's/.*"word":"\([abc]*\)".*/\1/' | "$sl" lang member anbncn - | sort -u)" = "accept"
+check "sample: a range skips the lengths with no word" \
+  test "$("$sl" lang sample dyck --lengths 0..5 --count 2 --seed 1 | grep -o '"length":[0-9]*' | sort -u | tr '\n' ' ')" = '"length":0 "length":2 "length":4 '
+"$sl" lang sample tomita:n=4 --lengths 6..8 --count 10 --negatives --seed 2 >mixed.jsonl
+check "sample --negatives: balanced labels" \
+  test "$(grep -c '"label":1' mixed.jsonl) $(grep -c '"label":0' mixed.jsonl)" = "15 15"
+check "sample --negatives: labels agree with membership" \
+  test "$(sed 's/.*"word":"\([01]*\)","label":\([01]\).*/\2/' mixed.jsonl | tr '\n' ' ')" = \
+       "$(sed 's/.*"word":"\([01]*\)".*/\1/' mixed.jsonl | "$sl" lang member tomita:n=4 - | sed 's/accept/1/;s/reject/0/' | tr '\n' ' ')"
+expect "sample: Abbadingo" 0 "^4 2$" "^$" -- "$sl" lang sample parity --length 6 --count 4 --format abbadingo --seed 1
+expect "sample: with targets" 0 '"targets":\[\{"state":\[0\],"next":\["\(","\["\],"end":true\}' "^$" -- \
+  "$sl" lang sample dyck:k=2 --length 4 --count 1 --seed 1 --targets
+expect "sample -o writes the file" 0 "^wrote 6 words \(6 positive, 0 negative\) of parity to p\.jsonl$" "^$" -- \
+  "$sl" lang sample parity --lengths 1..3 --count 2 --seed 1 -o p.jsonl
+check "sample -o: the file has one line per word" test "$(wc -l <p.jsonl)" -eq 6
+expect "sample: a length no word has" 2 "^$" "dyck:k=1 has no word of length 3$" -- \
+  "$sl" lang sample dyck --length 3 --count 1 --seed 1 -o odd.jsonl
+check "sample: nothing written on error" test ! -e odd.jsonl
+expect "sample: a range with no word" 2 "^$" "has no word of lengths 1\.\.2$" -- \
+  "$sl" lang sample anbncn --lengths 1..2 --count 1 --seed 1 --json
+expect "sample: odd count with negatives" 2 "^$" "must be even" -- \
+  "$sl" lang sample parity --length 4 --count 3 --negatives --seed 1
+expect "sample: a length is needed" 2 "^$" "--length N or --lengths A\.\.B" -- "$sl" lang sample parity --count 3 --seed 1
+expect "sample: malformed range" 2 "^$" "--lengths 5\.\.2" -- "$sl" lang sample parity --lengths 5..2 --count 3 --seed 1
+
+# targets
+expect "targets: a table with the state after each prefix" 0 '^4 +"0110" +0 +no +0 1$' "^$" -- "$sl" lang targets parity 0110
+expect "targets: stack depth and next symbols" 0 '^2 +"\(\[" +2 +no +\( \[ \]$' "^$" -- "$sl" lang targets dyck:k=2 '([])'
+expect "targets: dead prefixes" 0 '^2 +"ba" +dead +dead +no +\(none\)$' "^$" -- "$sl" lang targets anbncn bab
+expect "targets --json" 0 \
+  '^\{"language":"anbn","word":"ab","state_names":\["a_minus_b"\],"targets":\[\{"length":0,"prefix":"","state":\[0\],"next":\["a"\],"end":true\}' \
+  "^$" -- "$sl" lang targets anbn ab --json
+expect "targets: symbol outside the alphabet" 2 "^$" "unknown symbol 'c' at position 1" -- "$sl" lang targets anbn acb
+
+# export
+expect "export JSON" 0 "^wrote tomita:n=5 \(4 states\) to t5\.json$" "^$" -- "$sl" lang export tomita:n=5 -o t5.json
+expect "export: the file is the language's DFA" 0 '"minimal":true.*"states":4' "^$" -- "$sl" dfa info --json t5.json
+"$sl" lang export dyck:k=2,depth=2 -o d.json >/dev/null
+for ext in dot jff att gv; do
+  expect "export .$ext" 0 '^\{"language":"dyck:k=2,depth=2","states":8,"output":"d\.'$ext'"\}$' "^$" -- \
+    "$sl" lang export dyck:k=2,depth=2 -o d.$ext --json
+  check "export .$ext reads back as the same language" test "$("$sl" dfa equiv d.$ext d.json 2>&1)" = "equivalent"
+done
+expect "export: symbol names DOT cannot hold" 2 "^$" "write_dot: symbol '\(1,2\)'" -- \
+  "$sl" lang export word-problem:group=S3 -o s3.dot
+check "export: no DOT file written" test ! -e s3.dot
+if command -v dot >/dev/null; then
+  expect "export SVG" 0 "^wrote" "^$" -- "$sl" lang export tomita:n=5 -o t5.svg
+  check "export SVG content" grep -q "<svg" t5.svg
+fi
+expect "export: no finite automaton" 2 "^$" "palindrome:k=2 is context-free and has no finite automaton" -- \
+  "$sl" lang export palindrome -o pal.json
+check "export: nothing written on error" test ! -e pal.json
+expect "export: unknown extension" 2 "^$" "unknown output extension '\.xyz'" -- "$sl" lang export parity -o p.xyz
+
+# names
+expect "unknown language lists the catalogue" 2 "^$" "^statelab: unknown language 'nope' \(the catalogue has first, parity, .*dyck.*\)$" -- \
+  "$sl" lang show nope
+expect "unknown parameter lists the parameters" 2 "^$" "tomita: unknown parameter 'm' \(its parameters are n\)" -- \
+  "$sl" lang count tomita:m=3 --length 2
+expect "missing parameter" 2 "^$" "tomita: missing parameter 'n'" -- "$sl" lang show tomita
+expect "impossible parameter: depth 0" 2 "^$" "dyck: depth=0 is impossible \(expected 1\.\.64\)" -- \
+  "$sl" lang member dyck:k=2,depth=0 '()'
+expect "impossible parameter: a group that does not exist" 2 "^$" "Q8" -- "$sl" lang show word-problem:group=Q8
+expect "a task is not a language" 2 "^$" "'index-lookup' is a task" -- "$sl" lang count index-lookup --length 3
+expect "help" 0 "sample" "^$" -- "$sl" lang --help
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
