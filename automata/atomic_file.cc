@@ -39,10 +39,19 @@ std::string read_file(const std::filesystem::path& path) {
   if (std::filesystem::is_directory(path, ec)) throw IoError("cannot read " + quoted(path) + ": it is a directory");
   std::ifstream in(path, std::ios::binary);
   if (!in) fail("cannot open", path, errno);
-  std::ostringstream contents;
-  contents << in.rdbuf();
+  // One read into a buffer of the file's size: a stringstream would grow by doubling and copy
+  // a large file several times.  Files whose size cannot be known (pipes) are read in chunks.
+  std::string contents;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec && std::filesystem::is_regular_file(path, ec)) {
+    contents.resize(static_cast<std::size_t>(size));
+    in.read(contents.data(), static_cast<std::streamsize>(contents.size()));
+    contents.resize(static_cast<std::size_t>(in.gcount()));
+  }
+  char chunk[1 << 16];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) contents.append(chunk, static_cast<std::size_t>(in.gcount()));
   if (in.bad()) fail("cannot read", path, errno);
-  return std::move(contents).str();
+  return contents;
 }
 
 void write_file_atomically(const std::filesystem::path& path, std::string contents) {

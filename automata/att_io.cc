@@ -243,11 +243,24 @@ Nfa read_att_file(const std::filesystem::path& path, const std::optional<AttSymb
 
 namespace {
 
+// Appends the decimal digits of `value` (to_chars: no allocation, no locale).
+void append_number(std::string& out, std::uint64_t value) {
+  char digits[24];
+  const auto [end, error] = std::to_chars(digits, digits + sizeof digits, value);
+  out.append(digits, end);
+}
+
 // Writes the lines of `q`: its arcs, as "q\ttarget\tlabel".
 template <typename Arcs>
 void write_arcs(std::string& out, State q, const Arcs& arcs, const Alphabet& alphabet) {
-  for (const auto& [symbol, target] : arcs)
-    out += std::to_string(q) + "\t" + std::to_string(target) + "\t" + (symbol == kEpsilon ? std::string(kEps) : alphabet.name(symbol)) + "\n";
+  for (const auto& [symbol, target] : arcs) {
+    append_number(out, q);
+    out += '\t';
+    append_number(out, target);
+    out += '\t';
+    out += symbol == kEpsilon ? kEps : std::string_view(alphabet.name(symbol));
+    out += '\n';
+  }
 }
 
 // The first line must name the initial state: when it has no arc to write, a final-state line
@@ -271,6 +284,7 @@ std::vector<std::pair<Symbol, State>> arcs_of(const Nfa& nfa, State q) {
 template <typename Automaton>
 std::string write_from(const Automaton& automaton, State initial) {
   std::string out;
+  out.reserve(automaton.num_states() * (automaton.alphabet().size() * 16 + 8));  // ~16 bytes an arc line
   const auto n = static_cast<State>(automaton.num_states());
   const auto initial_arcs = arcs_of(automaton, initial);
   const bool initial_line = initial_arcs.empty();
@@ -279,7 +293,7 @@ std::string write_from(const Automaton& automaton, State initial) {
   for (State q = 0; q < n; ++q)
     if (q != initial) write_arcs(out, q, arcs_of(automaton, q), automaton.alphabet());
   for (State q = 0; q < n; ++q)
-    if (automaton.is_accepting(q) && !(initial_line && q == initial)) out += std::to_string(q) + "\n";
+    if (automaton.is_accepting(q) && !(initial_line && q == initial)) append_number(out, q), out += '\n';
   return out;
 }
 
