@@ -2,35 +2,14 @@
 # End-to-end tests of `statelab dfa`: outputs, exit codes and error messages.
 # usage: dfa_cli_test.sh STATELAB_BINARY TEST_DATA_DIR
 set -u
+here=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
 sl=$(readlink -f "$1")
 data=$(readlink -f "$2")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-passed=0 failed=0
-
-# expect NAME EXPECTED_EXIT EXPECTED_STDOUT_REGEX EXPECTED_STDERR_REGEX -- command...
-expect() {
-  local name=$1 code=$2 out_re=$3 err_re=$4
-  shift 5
-  "$@" >stdout 2>stderr </dev/null
-  local rc=$?
-  local ok=1
-  [ "$rc" -eq "$code" ] || ok=0
-  # "^$" means "prints nothing" (grep finds no line in an empty file).
-  if [ "$out_re" = "^$" ]; then [ ! -s stdout ] || ok=0; else grep -Eq -- "$out_re" stdout || ok=0; fi
-  if [ "$err_re" = "^$" ]; then [ ! -s stderr ] || ok=0; else grep -Eq -- "$err_re" stderr || ok=0; fi
-  # Errors are one line on stderr.
-  if [ "$code" -eq 2 ] && [ "$(wc -l <stderr)" -ne 1 ]; then ok=0; fi
-  if [ $ok -eq 1 ]; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: $name (exit $rc, expected $code)"
-    echo "  stdout: $(head -c 400 stdout)"
-    echo "  stderr: $(head -c 400 stderr)"
-  fi
-}
+# shellcheck source=expect.sh
+source "$here/expect.sh"
 
 expect "from-regex writes a minimal DFA" 0 "wrote even.json \(2 states\)" "^$" -- \
   "$sl" dfa from-regex '(0*10*1)*0*' --alphabet 01 -o even.json

@@ -2,41 +2,13 @@
 # End-to-end tests of `statelab lang`: outputs, exit codes and error messages.
 # usage: lang_cli_test.sh STATELAB_BINARY
 set -u
+here=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
 sl=$(readlink -f "$1")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-passed=0 failed=0
-
-# expect NAME EXPECTED_EXIT EXPECTED_STDOUT_REGEX EXPECTED_STDERR_REGEX -- command...
-expect() {
-  local name=$1 code=$2 out_re=$3 err_re=$4
-  shift 5
-  "$@" >stdout 2>stderr </dev/null
-  local rc=$?
-  local ok=1
-  [ "$rc" -eq "$code" ] || ok=0
-  # "^$" means "prints nothing" (grep finds no line in an empty file).
-  if [ "$out_re" = "^$" ]; then [ ! -s stdout ] || ok=0; else grep -Eq -- "$out_re" stdout || ok=0; fi
-  if [ "$err_re" = "^$" ]; then [ ! -s stderr ] || ok=0; else grep -Eq -- "$err_re" stderr || ok=0; fi
-  # Errors are one line on stderr.
-  if [ "$code" -eq 2 ] && [ "$(wc -l <stderr)" -ne 1 ]; then ok=0; fi
-  if [ $ok -eq 1 ]; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: $name (exit $rc, expected $code)"
-    echo "  stdout: $(head -c 400 stdout)"
-    echo "  stderr: $(head -c 400 stderr)"
-  fi
-}
-
-# check NAME CONDITION...: a plain shell condition counted like expect.
-check() {
-  local name=$1
-  shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $name"; fi
-}
+# shellcheck source=expect.sh
+source "$here/expect.sh"
 
 # list
 expect "list: a table with a header" 0 "^NAME +CLASS +ALPHABET +GROUND TRUTH$" "^$" -- "$sl" lang list
