@@ -136,10 +136,10 @@ void add_dfa_command(CLI::App& app, int& exit_code) {
       const bool deterministic = nfa.is_deterministic();
       const bool complete = nfa.is_complete_deterministic();
       const Dfa dfa = automata::determinize(nfa, o->max_states);
-      const bool minimal = complete && automata::is_minimal(dfa);
+      const std::size_t minimal_states = automata::minimize(dfa).num_states();
+      const bool minimal = complete && minimal_states == dfa.num_states();  // as is_minimal, without a second pass
       const bool empty = automata::is_empty(dfa), finite = automata::is_finite(dfa),
                  universal = automata::is_universal(dfa);
-      const std::size_t minimal_states = automata::minimize(dfa).num_states();
       std::size_t accepting = 0;
       for (automata::State q = 0; q < nfa.num_states(); ++q) accepting += nfa.is_accepting(q);
       if (o->json) {
@@ -165,7 +165,7 @@ void add_dfa_command(CLI::App& app, int& exit_code) {
                 << "accepting:      " << accepting << "\n"
                 << "deterministic:  " << yes(deterministic) << "\n"
                 << "complete:       " << yes(complete) << "\n"
-                << "minimal:        " << yes(minimal) << " (minimal complete DFA: " << minimal_states << " states)\n"
+                << "minimal:        " << yes(minimal) << " (minimal complete DFA: " << minimal_states << (minimal_states == 1 ? " state)\n" : " states)\n")
                 << "empty:          " << yes(empty) << "\n"
                 << "finite:         " << yes(finite) << "\n"
                 << "universal:      " << yes(universal) << "\n";
