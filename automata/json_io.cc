@@ -12,6 +12,7 @@
 #include "automata/atomic_file.h"
 #include "automata/error.h"
 #include "automata/io_util.h"
+#include "automata/json_locate.h"
 
 namespace statelab::automata {
 
@@ -24,49 +25,6 @@ using io_detail::quote;
 constexpr std::string_view kFormatName = "statelab-automaton";
 constexpr std::size_t kMaxDepth = 16;  // the schema nests three deep; deeper input is an error
 
-// How far the lexer has read, shared by every copy of CountingIterator.  The parser tells its
-// SAX handler nothing about positions, so the handler reads them from here.
-struct ReadPosition {
-  std::size_t offset = 0;    // bytes consumed
-  std::size_t newlines = 0;  // '\n' among them
-  const char* text = nullptr;
-
-  // The line of the byte last consumed: the lexer has read the token that caused an event,
-  // and at most one byte of lookahead, which may be the newline after it.
-  std::size_t line() const {
-    if (offset == 0) return 1;
-    return 1 + newlines - (text[offset - 1] == '\n' ? 1 : 0);
-  }
-};
-
-class CountingIterator {
- public:
-  using iterator_category = std::input_iterator_tag;
-  using value_type = char;
-  using difference_type = std::ptrdiff_t;
-  using pointer = const char*;
-  using reference = const char&;
-
-  CountingIterator(const char* p, ReadPosition* position) : p_(p), position_(position) {}
-  reference operator*() const { return *p_; }
-  CountingIterator& operator++() {
-    if (*p_ == '\n') ++position_->newlines;
-    ++p_;
-    ++position_->offset;
-    return *this;
-  }
-  CountingIterator operator++(int) {
-    CountingIterator old = *this;
-    ++*this;
-    return old;
-  }
-  friend bool operator==(const CountingIterator& a, const CountingIterator& b) { return a.p_ == b.p_; }
-
- private:
-  const char* p_;
-  ReadPosition* position_;
-};
-
 // Where each part of the document starts: the line of each top-level key, and of each element
 // of a top-level array (one transition, one accepting state), so that errors found after
 // parsing can still name a line.
@@ -78,7 +36,7 @@ struct Lines {
 // Builds the DOM (as nlohmann's own SAX DOM builder would) and records Lines on the way.
 class LocatingBuilder {
  public:
-  LocatingBuilder(json& root, Lines& lines, const ReadPosition& position, std::string_view source)
+  LocatingBuilder(json& root, Lines& lines, const json_detail::ReadPosition& position, std::string_view source)
       : root_(root), lines_(lines), position_(position), source_(source) {}
 
   bool null() { return add(nullptr); }
@@ -151,7 +109,7 @@ class LocatingBuilder {
 
   json& root_;
   Lines& lines_;
-  const ReadPosition& position_;
+  const json_detail::ReadPosition& position_;
   std::string_view source_;
   std::vector<json*> stack_;
   std::string key_, top_key_;
@@ -353,12 +311,13 @@ std::string transition_line(State from, const std::string& symbol, State to, boo
 }  // namespace
 
 Nfa read_json(std::string_view text, std::string_view source_name) {
-  ReadPosition position;
+  json_detail::ReadPosition position;
   position.text = text.data();
   json root;
   Lines lines;
   LocatingBuilder builder(root, lines, position, source_name);
-  json::sax_parse(CountingIterator(text.data(), &position), CountingIterator(text.data() + text.size(), &position),
+  json::sax_parse(json_detail::CountingIterator(text.data(), &position),
+                  json_detail::CountingIterator(text.data() + text.size(), &position),
                   &builder);
   return Interpreter(root, lines, source_name).run();
 }

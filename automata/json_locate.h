@@ -6,12 +6,55 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 
 namespace statelab::automata::json_detail {
+
+// How far the lexer has read; nlohmann's SAX events carry no position, so the builder reads it
+// from the input iterator, which every copy shares through this struct.
+struct ReadPosition {
+  const char* text = nullptr;
+  std::size_t offset = 0;
+  std::size_t newlines = 0;
+  // The line of the last byte consumed: the lexer has read the token that caused an event and
+  // at most one byte of lookahead, which may be the newline after it.
+  std::size_t line() const {
+    if (offset == 0) return 1;
+    return 1 + newlines - (text[offset - 1] == '\n' ? 1 : 0);
+  }
+};
+
+class CountingIterator {
+ public:
+  using iterator_category = std::input_iterator_tag;
+  using value_type = char;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const char*;
+  using reference = const char&;
+
+  CountingIterator(const char* p, ReadPosition* position) : p_(p), position_(position) {}
+  reference operator*() const { return *p_; }
+  CountingIterator& operator++() {
+    if (*p_ == '\n') ++position_->newlines;
+    ++p_;
+    ++position_->offset;
+    return *this;
+  }
+  CountingIterator operator++(int) {
+    CountingIterator old = *this;
+    ++*this;
+    return old;
+  }
+  friend bool operator==(const CountingIterator& a, const CountingIterator& b) { return a.p_ == b.p_; }
+
+ private:
+  const char* p_;
+  ReadPosition* position_;
+};
 
 /// A parsed document and the line on which each value starts, keyed by JSON pointer ("" for the
 /// root, "/moves/3/1" for the second element of the fourth move).
