@@ -102,6 +102,7 @@ void attention_forward(const AttentionSpec& spec, const SequenceBatch& batch, co
   }
   if (cache.probs.size() < total) cache.probs.resize(total);
   if (cache.ramp.size() < batch.max_length) cache.ramp = Vector<T>::LinSpaced(batch.max_length, 0, T(batch.max_length - 1));
+  if (cache.row.cols() < batch.max_length) cache.row.resize(1, batch.max_length);
 
   for (int b = 0; b < B; ++b) {
     const int n = batch.lengths[b];
@@ -113,15 +114,23 @@ void attention_forward(const AttentionSpec& spec, const SequenceBatch& batch, co
       Eigen::Map<Matrix<T>> p(cache.probs.data() + cache.offsets[b] + static_cast<std::ptrdiff_t>(h) * n * n, n, n);
       p.noalias() = scale * (k.transpose() * q);  // S = K'Q / sqrt(d_h)  (keys, queries)
       const T slope = static_cast<T>(spec.slopes[h]);
-      for (int j = 0; j < n; ++j) {
-        const KeyRange r = key_range(spec, h, j, n);
-        auto s = p.col(j).segment(r.lo, r.hi - r.lo + 1);
-        if (slope != T(0)) s.array() -= slope * (cache.ramp.segment(r.lo, r.hi - r.lo + 1).array() - T(j)).abs();
-        const T m = s.maxCoeff();
-        s = (s.array() - m).exp().matrix();
-        s /= s.sum();
-        p.col(j).head(r.lo).setZero();
-        p.col(j).tail(n - 1 - r.hi).setZero();
+      if (!spec.causal && spec.windows[h] == 0 && slope == T(0)) {  // every key: the whole matrix at once
+        auto c = cache.row.leftCols(n);
+        c.noalias() = p.colwise().maxCoeff();
+        p.array() = (p.array() - c.replicate(n, 1).array()).exp();
+        c.noalias() = p.colwise().sum().cwiseInverse();
+        p.array() *= c.replicate(n, 1).array();
+      } else {
+        for (int j = 0; j < n; ++j) {
+          const KeyRange r = key_range(spec, h, j, n);
+          auto s = p.col(j).segment(r.lo, r.hi - r.lo + 1);
+          if (slope != T(0)) s.array() -= slope * (cache.ramp.segment(r.lo, r.hi - r.lo + 1).array() - T(j)).abs();
+          const T m = s.maxCoeff();
+          s = (s.array() - m).exp().matrix();
+          s /= s.sum();
+          p.col(j).head(r.lo).setZero();
+          p.col(j).tail(n - 1 - r.hi).setZero();
+        }
       }
       Strided<T> o(context.data() + b * D + h * dh, dh, n, Eigen::OuterStride<>(B * D));
       o.noalias() = v * p;  // O = V P
