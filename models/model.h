@@ -34,12 +34,12 @@ struct ModelConfig {
   int hidden_size = 64;    // H
   int num_layers = 1;      // L
   Head head = Head::recognize;
-  int num_outputs = 1;  // 1 (recognize), classes (tag), symbols + 1 (next_set)
+  int num_outputs = 1;  // 1 (recognize), classes (tag), symbols + 1 (next_set), vocab_size (seq)
   friend bool operator==(const ModelConfig&, const ModelConfig&) = default;
 };
 
 /// Throws ModelError naming the first field out of range (sizes must be >= 1, recognize has
-/// exactly one output, tag at least two classes).
+/// exactly one output, tag at least two classes, seq one per token).
 void validate(const ModelConfig& config);
 
 /// The config as a JSON object ({"cell": "lstm", "vocab_size": 2, ...}) and back; from_json
@@ -104,17 +104,23 @@ void copy_from_torch_order(const NamedTensor<T>& tensor, const T* torch_order);
 std::int64_t parameter_count(const ModelConfig& config);
 
 /// Lays out examples as a batch (see tensor.h), sorted by length (longest first, ties in the
-/// given order), with the targets in the batch's order: recognize (B); tag (T*B), -1 in padding;
-/// next_set (T*B*K), column-major (K, T*B).  Throws ModelError naming the example and position
-/// of a token >= vocab_size or of a target of the wrong size or value.
+/// given order), with the targets in the batch's order: recognize (B); tag and seq (T*B), -1 in
+/// padding; next_set (T*B*K), column-major (K, T*B).  Throws ModelError naming the example and
+/// position of a token >= vocab_size or of a target of the wrong size or value (for seq: an
+/// output that is not teacher-forced, see heads.h).
 SequenceBatch make_batch(const ModelConfig& config, std::span<const Example> examples);
 SequenceBatch make_batch(const ModelConfig& config, std::span<const Example* const> examples);
 /// The same without targets, for inference.
 SequenceBatch make_batch(const ModelConfig& config, std::span<const Sequence> sequences);
 
-/// Number of loss terms of the batch: sequences (recognize), positions (tag), positions * K
-/// (next_set).  The mean loss of a mini-batch is the sum over its chunks with scale 1 / terms.
+/// Number of loss terms of the batch: sequences (recognize), positions with a target (tag, seq),
+/// positions * K (next_set).  The mean loss of a mini-batch is the sum over its chunks with
+/// scale 1 / terms.
 std::int64_t loss_terms(const ModelConfig& config, const SequenceBatch& batch);
+
+/// seq: the position where the example's output starts (its first target that is not -1); the
+/// prompt is tokens[0..p], the output targets[p..len-1].  target.size() when there is none.
+std::size_t output_start(const Example& example);
 
 /// Embedding, layers and head: fills cache.outputs and cache.logits.  Time O(T B L G H (E + H)).
 template <typename T>
@@ -138,6 +144,14 @@ std::vector<Matrix<float>> model_logits(const ModelConfig& config, const ModelPa
 /// recognize only: the acceptance probability σ(logit) of each sequence.
 std::vector<float> accept_probability(const ModelConfig& config, const ModelParams<float>& params,
                                       std::span<const Sequence> sequences);
+
+/// seq only: steps[i] tokens generated greedily after prompts[i]: token j is the argmax of the
+/// logits at the last position of prompt + tokens 0..j-1.  One forward pass per generated
+/// position over the sequences still generating, so time O(S) forward passes of length up to
+/// prompt + S, S = max steps (a causal model gives position t the same logits whatever follows).
+/// Throws ModelError for another head, an empty prompt or a token outside the vocabulary.
+std::vector<Sequence> greedy_decode(const ModelConfig& config, const ModelParams<float>& params,
+                                    std::span<const Sequence> prompts, std::span<const int> steps);
 
 /// The hidden state at every position, for probing and extraction: one matrix (L*H, len) per
 /// sequence, rows l*H .. l*H+H-1 holding h_t of layer l (the LSTM's cell state is not included).

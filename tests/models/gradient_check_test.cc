@@ -38,7 +38,7 @@ ModelConfig config_for(const Case& k) {
   c.hidden_size = 5;
   c.num_layers = k.layers;
   c.head = k.head;
-  c.num_outputs = k.head == Head::recognize ? 1 : k.head == Head::tag ? 3 : 4;
+  c.num_outputs = k.head == Head::recognize ? 1 : k.head == Head::tag || k.head == Head::seq ? 3 : 4;
   return c;
 }
 
@@ -119,7 +119,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{Cell::gru, Head::recognize, 1}, Case{Cell::gru, Head::recognize, 2},
                       Case{Cell::rnn, Head::tag, 2}, Case{Cell::lstm, Head::tag, 2}, Case{Cell::gru, Head::tag, 2},
                       Case{Cell::rnn, Head::next_set, 2}, Case{Cell::lstm, Head::next_set, 2},
-                      Case{Cell::gru, Head::next_set, 2}),
+                      Case{Cell::gru, Head::next_set, 2}, Case{Cell::rnn, Head::seq, 1}, Case{Cell::lstm, Head::seq, 2},
+                      Case{Cell::gru, Head::seq, 2}),
     case_name);
 
 // Each recurrent layer on its own, including dL/dx: L = sum(R ⊙ out) for a fixed random R, over a
