@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -16,6 +15,7 @@
 #include "automata/enumerate.h"
 #include "automata/error.h"
 #include "automata/minimize.h"
+#include "cli/options.h"
 #include "cli/render.h"
 #include "languages/dataset.h"
 #include "languages/dataset_io.h"
@@ -41,47 +41,6 @@ constexpr std::size_t kShownWordMaxLength = 12;
 constexpr std::size_t kShownCountMaxLength = 8;
 // Prefixes the shortlex walk of a non-regular language may visit before it stops.
 constexpr std::size_t kShortlexBudget = 200'000;
-
-const CLI::Validator kAtLeastOne(
-    [](std::string& value) {
-      std::size_t v = 0;
-      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
-      if (ec == std::errc() && end == value.data() + value.size() && v >= 1) return std::string();
-      return "expected a whole number of at least 1, got '" + value + "'";
-    },
-    "N>=1");
-
-// Lengths beyond this are refused: exact counts and samplers cost time (and samplers space)
-// quadratic in the length.
-constexpr std::size_t kMaxLength = 100'000;
-
-// A word length: a whole number 0..kMaxLength (CLI11 would read "-1" as 2^64 - 1).
-std::optional<std::size_t> parse_length(std::string_view s) {
-  std::size_t x = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), x);
-  if (s.empty() || ec != std::errc() || end != s.data() + s.size() || x > kMaxLength) return std::nullopt;
-  return x;
-}
-
-const CLI::Validator kLength(
-    [](std::string& value) {
-      if (parse_length(value)) return std::string();
-      return "expected a length, a whole number 0.." + std::to_string(kMaxLength) + ", got '" + value + "'";
-    },
-    "0.." + std::to_string(kMaxLength));
-
-bool is_task_name(const std::string& base) {
-  const auto& tasks = languages::task_catalogue();
-  return std::any_of(tasks.begin(), tasks.end(), [&](const CatalogueEntry& e) { return e.name == base; });
-}
-
-bool is_language_name(const std::string& base) {
-  const auto& langs = languages::language_catalogue();
-  return std::any_of(langs.begin(), langs.end(), [&](const CatalogueEntry& e) { return e.name == base; });
-}
-
-// The base of a name without throwing ("tomita:n=3" -> "tomita").
-std::string base_of(const std::string& name) { return name.substr(0, name.find(':')); }
 
 // The language called `name`; a task's name gets a message saying what it is instead of the
 // registry's "unknown language".
@@ -214,30 +173,6 @@ std::vector<Word> first_words(const Language& lang, std::size_t limit, std::size
     walk(walk);
   }
   return out;
-}
-
-// "A..B" (or a single "N") as a length range.
-languages::LengthRange parse_lengths(const std::string& text) {
-  auto number = [&](std::string_view s) {
-    const std::optional<std::size_t> x = parse_length(s);
-    if (!x)
-      throw InvalidArgument("--lengths " + text + ": expected A..B, two whole numbers 0.." + std::to_string(kMaxLength) +
-                            " with A <= B");
-    return *x;
-  };
-  const std::size_t dots = text.find("..");
-  if (dots == std::string::npos) {
-    const std::size_t n = number(text);
-    return {n, n};
-  }
-  const languages::LengthRange r{number(std::string_view(text).substr(0, dots)),
-                                 number(std::string_view(text).substr(dots + 2))};
-  if (r.min > r.max) throw InvalidArgument("--lengths " + text + ": the range is inverted (expected A <= B)");
-  return r;
-}
-
-std::string range_text(const languages::LengthRange& r) {
-  return r.min == r.max ? std::to_string(r.min) : std::to_string(r.min) + ".." + std::to_string(r.max);
 }
 
 void show_task(const std::string& name, bool as_json) {

@@ -32,7 +32,10 @@ carries metadata "statelab.model" (the config, which the tensors alone do not de
 
 Heads: "recognize" (O = 1, logit at the last position, BCEWithLogitsLoss mean over sequences),
 "tag" (O = classes at every position, CrossEntropyLoss mean over positions), "next-set"
-(O = bits at every position, BCEWithLogitsLoss mean over positions and bits).
+(O = bits at every position, BCEWithLogitsLoss mean over positions and bits), "seq" (O = V,
+next-token prediction: each sequence is a prompt and a teacher-forced output, targets -1 on the
+prompt but its last position and the next token from there on; CrossEntropyLoss with
+ignore_index=-1, mean over the target positions).
 
 safetensors is written by hand (python3-safetensors is not in Debian 12): 8-byte little-endian
 header length, a JSON header {name: {dtype, shape, data_offsets}, "__metadata__": {str: str}}
@@ -94,7 +97,7 @@ class Model(nn.Module):
 
 def make_case(outdir, cell, layers, head, seed):
     V, E, H = 3, 4, 5
-    O = {"recognize": 1, "tag": 3, "next-set": 4}[head]
+    O = {"recognize": 1, "tag": 3, "next-set": 4, "seq": V}[head]
     torch.manual_seed(seed)
     model = Model(cell, V, E, H, layers, O)
     lengths = torch.tensor([5, 7, 1, 4, 7, 2], dtype=torch.int64)
@@ -112,10 +115,20 @@ def make_case(outdir, cell, layers, head, seed):
         targets = torch.randint(0, O, (B, T), generator=gen) * mask
         logits = model.head(hidden)  # (B, T, O)
         loss = F.cross_entropy(logits[mask], targets[mask])
-    else:
+    elif head == "next-set":
         targets = torch.randint(0, 2, (B, T, O), generator=gen).to(torch.float32) * mask.unsqueeze(-1)
         logits = model.head(hidden)  # (B, T, O)
         loss = F.binary_cross_entropy_with_logits(logits[mask], targets[mask])
+    else:  # seq: prompt tokens[0..p], output from position p = len // 2 on, teacher-forced
+        targets = torch.full((B, T), -1, dtype=torch.int64)
+        last = torch.randint(0, V, (B,), generator=gen)
+        for b in range(B):
+            n = int(lengths[b])
+            for t in range(n // 2, n - 1):
+                targets[b, t] = tokens[b, t + 1]
+            targets[b, n - 1] = last[b]
+        logits = model.head(hidden)  # (B, T, V)
+        loss = F.cross_entropy(logits.reshape(B * T, O), targets.reshape(B * T), ignore_index=-1)
     loss.backward()
     name = f"{cell}_l{layers}_{head}"
     state = {k: v for k, v in model.state_dict().items()}
@@ -299,6 +312,7 @@ def main():
             seed += 1
     names.append(make_adamw_case(outdir, seed))
     seed += 1
+    family_seed = seed  # each family added later starts here, so that adding one changes no other file
     for positional, causal, head, activation in (
             ("learned", True, "recognize", "gelu"), ("learned", False, "recognize", "relu"),
             ("none", True, "tag", "gelu"), ("sinusoidal", False, "next-set", "gelu"),
@@ -306,6 +320,10 @@ def main():
             ("alibi", False, "tag", "gelu"), ("hard-alibi", True, "next-set", "gelu"),
             ("hard-alibi", False, "tag", "relu")):
         names.append(make_transformer_case(outdir, positional, causal, head, activation, seed))
+        seed += 1
+    seed = family_seed
+    for cell, layers in (("lstm", 1), ("gru", 2), ("rnn", 1)):  # added later: new seeds, new files
+        names.append(make_case(outdir, cell, layers, "seq", seed))
         seed += 1
     print("\n".join(names))
 

@@ -48,7 +48,7 @@ ModelConfig config_for(const Case& k) {
   c.hidden_size = 5;
   c.num_layers = k.layers;
   c.head = k.head;
-  c.num_outputs = k.head == Head::recognize ? 1 : k.head == Head::tag ? 3 : 4;
+  c.num_outputs = k.head == Head::recognize ? 1 : k.head == Head::tag || k.head == Head::seq ? 3 : 4;
   if (k.cell == Cell::transformer) {  // D = 6, 2 heads of 3, F = 7, window 2 for head 0
     c.hidden_size = 6;
     c.num_heads = 2;
@@ -140,7 +140,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{Cell::gru, Head::recognize, 1}, Case{Cell::gru, Head::recognize, 2},
                       Case{Cell::rnn, Head::tag, 2}, Case{Cell::lstm, Head::tag, 2}, Case{Cell::gru, Head::tag, 2},
                       Case{Cell::rnn, Head::next_set, 2}, Case{Cell::lstm, Head::next_set, 2},
-                      Case{Cell::gru, Head::next_set, 2},
+                      Case{Cell::gru, Head::next_set, 2}, Case{Cell::rnn, Head::seq, 1}, Case{Cell::lstm, Head::seq, 2},
+                      Case{Cell::gru, Head::seq, 2},
                       Case{Cell::transformer, Head::recognize, 1, Positional::learned, true},
                       Case{Cell::transformer, Head::recognize, 2, Positional::learned, false, Activation::relu},
                       Case{Cell::transformer, Head::recognize, 2, Positional::none, true},
@@ -148,7 +149,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{Cell::transformer, Head::tag, 2, Positional::alibi, false},
                       Case{Cell::transformer, Head::next_set, 2, Positional::alibi, true},
                       Case{Cell::transformer, Head::next_set, 2, Positional::hard_alibi, true, Activation::relu},
-                      Case{Cell::transformer, Head::tag, 2, Positional::hard_alibi, false}),
+                      Case{Cell::transformer, Head::tag, 2, Positional::hard_alibi, false},
+                      Case{Cell::transformer, Head::seq, 2, Positional::learned, true}),
     case_name);
 
 // Each recurrent layer on its own, including dL/dx: L = sum(R ⊙ out) for a fixed random R, over a

@@ -26,6 +26,13 @@ inline std::vector<Example> random_examples(const ModelConfig& c, int n, int min
       case Head::next_set:
         for (int i = 0; i < len * c.num_outputs; ++i) e.target.push_back(static_cast<std::int32_t>(random.below(2)));
         break;
+      case Head::seq: {  // a prompt tokens[0..p], then the teacher-forced output (needs len >= 1)
+        const int p = static_cast<int>(random.below(len));
+        e.target.assign(len, -1);
+        for (int t = p; t + 1 < len; ++t) e.target[t] = static_cast<std::int32_t>(e.tokens[t + 1]);
+        e.target[len - 1] = static_cast<std::int32_t>(random.below(c.vocab_size));
+        break;
+      }
     }
   }
   return out;
