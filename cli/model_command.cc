@@ -3,6 +3,7 @@
 #include <tbb/global_control.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -524,6 +525,9 @@ void run_eval(const EvalOpts& o) {
   const Source source = load_source(name, ckpt.config.head, "eval");
   check_matches(ckpt, o.ckpt, alphabet, source);
   const Data data = evaluation_data(source, ckpt.config.head, lengths, o.count, o.seed);
+  if (data.examples.empty())
+    throw InvalidArgument("eval: no example of " + source.name() + " at lengths " + range_text(lengths) +
+                          (ckpt.config.head == Head::next_set ? " (next-set is evaluated on the words of the language)" : ""));
   check_sequence_task(ckpt.config, source, data);
   const auto by_length = models::accuracy_by_length(ckpt.config, ckpt.params, data.examples, data.lengths);
   if (o.json) {
@@ -543,6 +547,26 @@ void run_eval(const EvalOpts& o) {
   std::printf("overall  %-9zu %.4f\n", data.examples.size(), overall(by_length));
 }
 
+// The columns of m as a JSON list of lists, each float in the shortest form that reads back
+// to the same float (null when it is not finite).
+std::string json_rows(const models::Matrix<float>& m) {
+  std::string out = "[";
+  char buffer[32];
+  for (Eigen::Index t = 0; t < m.cols(); ++t) {
+    out += t ? ",[" : "[";
+    for (Eigen::Index k = 0; k < m.rows(); ++k) {
+      if (k) out += ',';
+      if (!std::isfinite(m(k, t))) {  // JSON has no NaN or infinity
+        out += "null";
+        continue;
+      }
+      out.append(buffer, std::to_chars(buffer, buffer + sizeof buffer, m(k, t)).ptr);
+    }
+    out += ']';
+  }
+  return out + "]";
+}
+
 struct ScoreOpts {
   std::string ckpt, alphabet;
   std::vector<std::string> words;
@@ -555,17 +579,7 @@ void run_score(const ScoreOpts& o) {
     throw InvalidArgument("score: " + o.ckpt + " has a " + models::head_name(ckpt.config.head) +
                           " head; score gives a recognizer's acceptance probability (use eval)");
   const automata::Alphabet alphabet(checkpoint_alphabet(ckpt, o.ckpt, o.alphabet));
-  std::vector<std::string> texts;
-  for (const std::string& w : o.words) {
-    if (w != "-") {
-      texts.push_back(w);
-      continue;
-    }
-    for (std::string line; std::getline(std::cin, line);) {
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      texts.push_back(line);
-    }
-  }
+  const std::vector<std::string> texts = words_with_stdin(o.words);
   // Every word is checked before anything is printed.
   std::vector<models::Sequence> words;
   for (const std::string& text : texts) {
@@ -582,12 +596,7 @@ void run_score(const ScoreOpts& o) {
   for (std::size_t i = 0; i < words.size(); ++i) {
     const double p = 1.0 / (1.0 + std::exp(-static_cast<double>(logits[i](0, 0))));
     std::printf("%s\t%#.9g", texts[i].c_str(), p);
-    if (o.hidden) {
-      json positions = json::array();
-      for (Eigen::Index t = 0; t < hidden[i].cols(); ++t)
-        positions.push_back(std::vector<float>(hidden[i].col(t).data(), hidden[i].col(t).data() + hidden[i].rows()));
-      std::printf("\t%s", positions.dump().c_str());
-    }
+    if (o.hidden) std::printf("\t%s", json_rows(hidden[i]).c_str());
     std::printf("\n");
   }
 }

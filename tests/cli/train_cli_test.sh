@@ -86,6 +86,8 @@ expect "score: no alphabet anywhere" 2 "^$" 'has no "alphabet" metadata: give th
   "$sl" score --ckpt "$data/torch/adamw.model.safetensors" ab
 expect "score: --alphabet supplies it" 0 "^ab${tab}" "^$" -- \
   "$sl" score --ckpt "$data/torch/adamw.model.safetensors" --alphabet a,b,c ab
+expect "eval: lengths without an example" 2 "^$" "eval: no example of dyck:k=2 at lengths 3 \(next-set is evaluated on the words" -- \
+  "$sl" eval --ckpt d.safetensors --lengths 3
 expect "eval: a PyTorch file needs --lang" 2 "^$" "no statelab.language metadata\): give --lang" -- \
   "$sl" eval --ckpt "$torch_file" --lengths 1..2
 
