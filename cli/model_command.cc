@@ -291,6 +291,21 @@ void check_architecture_options(const TrainOpts& o, models::Cell cell) {
   only_for(o.negative_eigenvalues, "--negative-eigenvalues", {"s4d", "mamba"});
 }
 
+// Refuses a model too large to train here before anything is allocated: the estimate 16 H (H + E)
+// per layer bounds every architecture's layer (an LSTM has 4 H (H + E) + 8 H), and training
+// holds the parameters several times over (gradients, AdamW's moments, one gradient buffer per
+// chunk of the batch).
+void check_size(const models::ModelConfig& c) {
+  constexpr double kMaxParameters = 1e8;
+  const double H = c.hidden_size, E = c.embedding_dim;
+  const double estimate = E * c.vocab_size + c.num_layers * 16.0 * H * (H + E) + c.num_outputs * (H + 1);
+  if (estimate > kMaxParameters)
+    throw InvalidArgument("train: a model with --hidden " + std::to_string(c.hidden_size) + ", --embedding " +
+                          std::to_string(c.embedding_dim) + " and --layers " + std::to_string(c.num_layers) +
+                          " is too large to train on the CPU here (up to about " + std::to_string(static_cast<long long>(estimate)) +
+                          " parameters; the limit is 100 million)");
+}
+
 json training_json(const TrainOpts& o, Head head, const std::vector<std::string>& outputs) {
   json j = {{"task", models::head_name(head)},
             {"train_lengths", o.train_lengths},
@@ -342,6 +357,7 @@ void run_train(const TrainOpts& o) {
   config.head = head;
   config.num_outputs = static_cast<int>(outputs.size());
   models::validate(config);
+  check_size(config);
 
   models::TrainConfig train;
   train.steps = o.steps;
@@ -466,8 +482,8 @@ void run_train(const TrainOpts& o) {
                   {"timed_steps", timed_steps},
                   {"seconds", seconds},
                   {"steps_per_s", seconds > 0 ? static_cast<double>(timed_steps) / seconds : 0.0},
-                  {"final_loss", outcome.last.loss},
-                  {"final_batch_accuracy", models::batch_accuracy(state)},
+                  {"final_loss", state.step > 0 ? json(outcome.last.loss) : json(nullptr)},
+                  {"final_batch_accuracy", state.step > 0 ? json(models::batch_accuracy(state)) : json(nullptr)},
                   {"test_lengths", range_text(test_range)},
                   {"test_accuracy", overall(by_length)},
                   {"accuracy_by_length", accuracy_json(by_length)},

@@ -104,6 +104,8 @@ expect "train: an option of another architecture" 2 "^$" "--heads applies to --m
   "$sl" train --lang parity --heads 4 "${tiny[@]}" --steps 1 -o x.safetensors
 expect "train: impossible size" 2 "^$" "--hidden: expected a whole number of at least 1, got '0'" -- \
   "$sl" train --lang parity --hidden 0 --steps 1 -o x.safetensors
+expect "train: a model too large to train" 2 "^$" "--hidden 100000, --embedding 4 and --layers 1 is too large to train" -- \
+  "$sl" train --lang parity --embedding 4 --hidden 100000 --steps 1 -o x.safetensors
 expect "train: inverted lengths" 2 "^$" "--train-lengths 5\.\.2: the range is inverted" -- \
   "$sl" train --lang parity "${tiny[@]}" --train-lengths 5..2 --steps 1 -o x.safetensors
 expect "train: seq needs a task" 2 "^$" "--task seq needs a sequence task such as copy-task:k=2" -- \
