@@ -251,7 +251,7 @@ struct TrainOpts {
   std::string lang, task = "recognize", train_lengths = "1..20", test_lengths = "21..40", output;
   std::string model = "lstm";
   int layers = 1, hidden = 64, embedding = 16;
-  std::optional<int> heads, state, ffn_size;
+  std::optional<int> heads, state, ffn_size, max_length, hard_alibi_heads, hard_alibi_window;
   std::optional<std::string> pos, ffn_activation;
   bool bidirectional = false, negative_eigenvalues = false;
   int steps = 1000, batch = 32, warmup = 0, chunk = 8, checkpoint_every = 1000, log_every = 0, timing_skip = 0;
@@ -268,11 +268,10 @@ struct TrainOpts {
 };
 
 // The options of the architectures that are not recurrent cells belong to those architectures
-// only.  ModelConfig gets their fields with the transformer (num_heads, positional, causal,
-// ffn_size, ffn_activation) and the state-space models (state_size, negative_eigenvalues), and
-// run_train copies these options into them; until then --model refuses those architectures
-// (models::parse_cell), so the options cannot reach a model that lacks them.
-void check_architecture_options(const TrainOpts& o, models::Cell cell) {
+// only (refused with another --model), and set the config's fields of that architecture.
+// `longest`: the longest token sequence of the data, the default --max-length.
+void apply_architecture_options(const TrainOpts& o, std::size_t longest, models::ModelConfig& config) {
+  const models::Cell cell = config.cell;
   const std::string name = models::cell_name(cell);
   auto only_for = [&](bool given, const char* option, std::initializer_list<const char*> models) {
     if (!given) return;
@@ -287,8 +286,28 @@ void check_architecture_options(const TrainOpts& o, models::Cell cell) {
   only_for(o.bidirectional, "--bidirectional", {"transformer"});
   only_for(o.ffn_size.has_value(), "--ffn-size", {"transformer"});
   only_for(o.ffn_activation.has_value(), "--ffn-activation", {"transformer"});
+  only_for(o.max_length.has_value(), "--max-length", {"transformer"});
+  only_for(o.hard_alibi_heads.has_value(), "--hard-alibi-heads", {"transformer"});
+  only_for(o.hard_alibi_window.has_value(), "--hard-alibi-window", {"transformer"});
   only_for(o.state.has_value(), "--state", {"s4d", "mamba", "ids4"});
   only_for(o.negative_eigenvalues, "--negative-eigenvalues", {"s4d", "mamba"});
+  if (cell == models::Cell::transformer) {
+    if (o.heads) config.num_heads = *o.heads;
+    if (o.pos) config.positional = models::parse_positional(*o.pos);
+    config.causal = !o.bidirectional;
+    if (o.ffn_size) config.ffn_size = *o.ffn_size;
+    if (o.ffn_activation) config.ffn_activation = models::parse_activation(*o.ffn_activation);
+    config.max_length = o.max_length ? *o.max_length : static_cast<int>(std::max<std::size_t>(longest, 1));
+    if (o.hard_alibi_heads) config.hard_alibi_heads = *o.hard_alibi_heads;
+    if (o.hard_alibi_window) config.hard_alibi_window = *o.hard_alibi_window;
+  }
+}
+
+std::size_t longest_sequence(std::initializer_list<const Data*> sets) {
+  std::size_t n = 0;
+  for (const Data* d : sets)
+    for (const auto& e : d->examples) n = std::max(n, e.tokens.size());
+  return n;
 }
 
 // Refuses a model too large to train here before anything is allocated: the estimate 16 H (H + E)
@@ -347,7 +366,7 @@ void run_train(const TrainOpts& o) {
 
   models::ModelConfig config;
   config.cell = models::parse_cell(o.model);
-  check_architecture_options(o, config.cell);
+  apply_architecture_options(o, 0, config);  // refuses the options of other architectures early
   const Source source = load_source(o.lang, head, "train");
   const std::vector<std::string> outputs = output_names(source, head);
   config.vocab_size = static_cast<int>(source.alphabet().size());
@@ -356,7 +375,7 @@ void run_train(const TrainOpts& o) {
   config.num_layers = o.layers;
   config.head = head;
   config.num_outputs = static_cast<int>(outputs.size());
-  models::validate(config);
+  models::validate(config);  // before the data is drawn; again once max_length is known
   check_size(config);
 
   models::TrainConfig train;
@@ -401,6 +420,9 @@ void run_train(const TrainOpts& o) {
     }
   }
   const double data_seconds = seconds_since(data_start);
+  apply_architecture_options(o, longest_sequence({&train_data, &test_data, &validation_data}), config);
+  models::validate(config);
+  check_size(config);
   if (train_data.examples.empty())
     throw InvalidArgument("train: no training example of " + source.name() + " at lengths " + range_text(train_range) +
                           (head == Head::next_set ? " (next-set trains on the words of the language)" : ""));
@@ -626,7 +648,7 @@ void add_model_commands(CLI::App& app) {
     CLI::App* c = app.add_subcommand(
         "train", "train a neural model on a language or task; writes a safetensors checkpoint and NAME.metrics.json");
     c->add_option("--lang", o->lang, lang_help)->required();
-    c->add_option("--model", o->model, "architecture: " + models::available_cells() + " (transformer, s4d, mamba, ids4 when built)")
+    c->add_option("--model", o->model, "architecture: " + models::available_cells())
         ->capture_default_str();
     c->add_option("--task", o->task,
                   "recognize (accept/reject), tag (a class per position: a task's targets, or whether each prefix is in "
@@ -643,6 +665,12 @@ void add_model_commands(CLI::App& app) {
     c->add_flag("--bidirectional", o->bidirectional, "transformer: attention sees every position (default causal)");
     c->add_option("--ffn-size", o->ffn_size, "transformer: feed-forward width (default 4 H)")->check(kAtLeastOne);
     c->add_option("--ffn-activation", o->ffn_activation, "transformer: gelu or relu")->check(CLI::IsMember({"gelu", "relu"}));
+    c->add_option("--max-length", o->max_length,
+                  "transformer, learned positions: the longest sequence it can read (default: the longest in the data)")
+        ->check(kAtLeastOne);
+    c->add_option("--hard-alibi-heads", o->hard_alibi_heads, "transformer, hard-alibi: windowed heads (default half)")
+        ->check(CLI::NonNegativeNumber);
+    c->add_option("--hard-alibi-window", o->hard_alibi_window, "transformer, hard-alibi: the window w")->check(kAtLeastOne);
     c->add_flag("--negative-eigenvalues", o->negative_eigenvalues, "s4d, mamba: eigenvalues in [-1, 1] instead of [0, 1]");
     c->add_option("--train-lengths", o->train_lengths, "training word lengths (task sizes) A..B")->capture_default_str();
     c->add_option("--test-lengths", o->test_lengths, "test word lengths (task sizes) A..B")->capture_default_str();
