@@ -51,8 +51,8 @@ workload_options() {
   esac
 }
 
-# field FILE KEY: a top-level number of a JSON object file.
-field() { /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
+# rate FILE: the steps_per_s of a JSON object file, to 2 decimals.
+rate() { /usr/bin/python3 -c 'import json,sys; print("%.2f" % json.load(open(sys.argv[1]))["steps_per_s"])' "$1"; }
 # rss_mib FILE: the peak RSS /usr/bin/time -v wrote, in MiB.
 rss_mib() { awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$1"; }
 
@@ -70,7 +70,7 @@ for w in "${names[@]}"; do
       --steps $((warmup + steps)) --timing-skip $warmup --batch 64 --lr 1e-3 --schedule constant --warmup 0 \
       --weight-decay 0 --clip 0 --seed 1 --threads "$THREADS" --chunk-size "$CHUNK" --checkpoint-every 0 --quiet \
       -o "$w.safetensors" >"$w.statelab.out" 2>"$w.statelab.err"; then
-    sl_rate=$(field "$w.metrics.json" steps_per_s)
+    sl_rate=$(rate "$w.metrics.json")
     sl_rss=$(rss_mib "$w.statelab.time")
   elif grep -q "not available in this build" "$w.statelab.err"; then
     sl_rate="not available"
@@ -82,7 +82,7 @@ for w in "${names[@]}"; do
   /usr/bin/time -v -o "$w.torch.time" /usr/bin/python3 "$torch_ref" --workloads "$w" --steps "$steps" \
     --threads "$THREADS" >"$w.torch.jsonl" 2>"$w.torch.err" || { echo "compare_torch: torch failed on $w" >&2; cat "$w.torch.err" >&2; exit 2; }
   tail -n 1 "$w.torch.jsonl" >"$w.torch.json"
-  t_rate=$(field "$w.torch.json" steps_per_s)
+  t_rate=$(rate "$w.torch.json")
   t_rss=$(rss_mib "$w.torch.time")
   ratio="-"
   case $sl_rate in

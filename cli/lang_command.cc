@@ -325,17 +325,7 @@ void add_lang_command(CLI::App& app) {
     v->add_flag("--json", o->json, "machine-readable output");
     v->callback([o] {
       const std::unique_ptr<Language> l = load_language(o->name, "member");
-      std::vector<std::string> texts;
-      for (const std::string& w : o->words) {
-        if (w != "-") {
-          texts.push_back(w);
-          continue;
-        }
-        for (std::string line; std::getline(std::cin, line);) {
-          if (!line.empty() && line.back() == '\r') line.pop_back();
-          texts.push_back(line);
-        }
-      }
+      const std::vector<std::string> texts = words_with_stdin(o->words);
       // Every word is checked before anything is printed: a bad word prints nothing but the error.
       std::vector<Word> words;
       for (const std::string& text : texts) words.push_back(parse_word(*l, text));

@@ -3,6 +3,7 @@
 #include <tbb/global_control.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -250,7 +251,7 @@ struct TrainOpts {
   std::string lang, task = "recognize", train_lengths = "1..20", test_lengths = "21..40", output;
   std::string model = "lstm";
   int layers = 1, hidden = 64, embedding = 16;
-  std::optional<int> heads, state, ffn_size;
+  std::optional<int> heads, state, ffn_size, max_length, hard_alibi_heads, hard_alibi_window;
   std::optional<std::string> pos, ffn_activation;
   bool bidirectional = false, negative_eigenvalues = false;
   int steps = 1000, batch = 32, warmup = 0, chunk = 8, checkpoint_every = 1000, log_every = 0, timing_skip = 0;
@@ -267,11 +268,10 @@ struct TrainOpts {
 };
 
 // The options of the architectures that are not recurrent cells belong to those architectures
-// only.  ModelConfig gets their fields with the transformer (num_heads, positional, causal,
-// ffn_size, ffn_activation) and the state-space models (state_size, negative_eigenvalues), and
-// run_train copies these options into them; until then --model refuses those architectures
-// (models::parse_cell), so the options cannot reach a model that lacks them.
-void check_architecture_options(const TrainOpts& o, models::Cell cell) {
+// only (refused with another --model), and set the config's fields of that architecture.
+// `longest`: the longest token sequence of the data, the default --max-length.
+void apply_architecture_options(const TrainOpts& o, std::size_t longest, models::ModelConfig& config) {
+  const models::Cell cell = config.cell;
   const std::string name = models::cell_name(cell);
   auto only_for = [&](bool given, const char* option, std::initializer_list<const char*> models) {
     if (!given) return;
@@ -286,8 +286,43 @@ void check_architecture_options(const TrainOpts& o, models::Cell cell) {
   only_for(o.bidirectional, "--bidirectional", {"transformer"});
   only_for(o.ffn_size.has_value(), "--ffn-size", {"transformer"});
   only_for(o.ffn_activation.has_value(), "--ffn-activation", {"transformer"});
+  only_for(o.max_length.has_value(), "--max-length", {"transformer"});
+  only_for(o.hard_alibi_heads.has_value(), "--hard-alibi-heads", {"transformer"});
+  only_for(o.hard_alibi_window.has_value(), "--hard-alibi-window", {"transformer"});
   only_for(o.state.has_value(), "--state", {"s4d", "mamba", "ids4"});
   only_for(o.negative_eigenvalues, "--negative-eigenvalues", {"s4d", "mamba"});
+  if (cell == models::Cell::transformer) {
+    if (o.heads) config.num_heads = *o.heads;
+    if (o.pos) config.positional = models::parse_positional(*o.pos);
+    config.causal = !o.bidirectional;
+    if (o.ffn_size) config.ffn_size = *o.ffn_size;
+    if (o.ffn_activation) config.ffn_activation = models::parse_activation(*o.ffn_activation);
+    config.max_length = o.max_length ? *o.max_length : static_cast<int>(std::max<std::size_t>(longest, 1));
+    if (o.hard_alibi_heads) config.hard_alibi_heads = *o.hard_alibi_heads;
+    if (o.hard_alibi_window) config.hard_alibi_window = *o.hard_alibi_window;
+  }
+}
+
+std::size_t longest_sequence(std::initializer_list<const Data*> sets) {
+  std::size_t n = 0;
+  for (const Data* d : sets)
+    for (const auto& e : d->examples) n = std::max(n, e.tokens.size());
+  return n;
+}
+
+// Refuses a model too large to train here before anything is allocated: the estimate 16 H (H + E)
+// per layer bounds every architecture's layer (an LSTM has 4 H (H + E) + 8 H), and training
+// holds the parameters several times over (gradients, AdamW's moments, one gradient buffer per
+// chunk of the batch).
+void check_size(const models::ModelConfig& c) {
+  constexpr double kMaxParameters = 1e8;
+  const double H = c.hidden_size, E = c.embedding_dim;
+  const double estimate = E * c.vocab_size + c.num_layers * 16.0 * H * (H + E) + c.num_outputs * (H + 1);
+  if (estimate > kMaxParameters)
+    throw InvalidArgument("train: a model with --hidden " + std::to_string(c.hidden_size) + ", --embedding " +
+                          std::to_string(c.embedding_dim) + " and --layers " + std::to_string(c.num_layers) +
+                          " is too large to train on the CPU here (up to about " + std::to_string(static_cast<long long>(estimate)) +
+                          " parameters; the limit is 100 million)");
 }
 
 json training_json(const TrainOpts& o, Head head, const std::vector<std::string>& outputs) {
@@ -331,7 +366,7 @@ void run_train(const TrainOpts& o) {
 
   models::ModelConfig config;
   config.cell = models::parse_cell(o.model);
-  check_architecture_options(o, config.cell);
+  apply_architecture_options(o, 0, config);  // refuses the options of other architectures early
   const Source source = load_source(o.lang, head, "train");
   const std::vector<std::string> outputs = output_names(source, head);
   config.vocab_size = static_cast<int>(source.alphabet().size());
@@ -340,7 +375,8 @@ void run_train(const TrainOpts& o) {
   config.num_layers = o.layers;
   config.head = head;
   config.num_outputs = static_cast<int>(outputs.size());
-  models::validate(config);
+  models::validate(config);  // before the data is drawn; again once max_length is known
+  check_size(config);
 
   models::TrainConfig train;
   train.steps = o.steps;
@@ -384,6 +420,9 @@ void run_train(const TrainOpts& o) {
     }
   }
   const double data_seconds = seconds_since(data_start);
+  apply_architecture_options(o, longest_sequence({&train_data, &test_data, &validation_data}), config);
+  models::validate(config);
+  check_size(config);
   if (train_data.examples.empty())
     throw InvalidArgument("train: no training example of " + source.name() + " at lengths " + range_text(train_range) +
                           (head == Head::next_set ? " (next-set trains on the words of the language)" : ""));
@@ -465,8 +504,8 @@ void run_train(const TrainOpts& o) {
                   {"timed_steps", timed_steps},
                   {"seconds", seconds},
                   {"steps_per_s", seconds > 0 ? static_cast<double>(timed_steps) / seconds : 0.0},
-                  {"final_loss", outcome.last.loss},
-                  {"final_batch_accuracy", models::batch_accuracy(state)},
+                  {"final_loss", state.step > 0 ? json(outcome.last.loss) : json(nullptr)},
+                  {"final_batch_accuracy", state.step > 0 ? json(models::batch_accuracy(state)) : json(nullptr)},
                   {"test_lengths", range_text(test_range)},
                   {"test_accuracy", overall(by_length)},
                   {"accuracy_by_length", accuracy_json(by_length)},
@@ -524,6 +563,9 @@ void run_eval(const EvalOpts& o) {
   const Source source = load_source(name, ckpt.config.head, "eval");
   check_matches(ckpt, o.ckpt, alphabet, source);
   const Data data = evaluation_data(source, ckpt.config.head, lengths, o.count, o.seed);
+  if (data.examples.empty())
+    throw InvalidArgument("eval: no example of " + source.name() + " at lengths " + range_text(lengths) +
+                          (ckpt.config.head == Head::next_set ? " (next-set is evaluated on the words of the language)" : ""));
   check_sequence_task(ckpt.config, source, data);
   const auto by_length = models::accuracy_by_length(ckpt.config, ckpt.params, data.examples, data.lengths);
   if (o.json) {
@@ -543,6 +585,26 @@ void run_eval(const EvalOpts& o) {
   std::printf("overall  %-9zu %.4f\n", data.examples.size(), overall(by_length));
 }
 
+// The columns of m as a JSON list of lists, each float in the shortest form that reads back
+// to the same float (null when it is not finite).
+std::string json_rows(const models::Matrix<float>& m) {
+  std::string out = "[";
+  char buffer[32];
+  for (Eigen::Index t = 0; t < m.cols(); ++t) {
+    out += t ? ",[" : "[";
+    for (Eigen::Index k = 0; k < m.rows(); ++k) {
+      if (k) out += ',';
+      if (!std::isfinite(m(k, t))) {  // JSON has no NaN or infinity
+        out += "null";
+        continue;
+      }
+      out.append(buffer, std::to_chars(buffer, buffer + sizeof buffer, m(k, t)).ptr);
+    }
+    out += ']';
+  }
+  return out + "]";
+}
+
 struct ScoreOpts {
   std::string ckpt, alphabet;
   std::vector<std::string> words;
@@ -555,17 +617,7 @@ void run_score(const ScoreOpts& o) {
     throw InvalidArgument("score: " + o.ckpt + " has a " + models::head_name(ckpt.config.head) +
                           " head; score gives a recognizer's acceptance probability (use eval)");
   const automata::Alphabet alphabet(checkpoint_alphabet(ckpt, o.ckpt, o.alphabet));
-  std::vector<std::string> texts;
-  for (const std::string& w : o.words) {
-    if (w != "-") {
-      texts.push_back(w);
-      continue;
-    }
-    for (std::string line; std::getline(std::cin, line);) {
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      texts.push_back(line);
-    }
-  }
+  const std::vector<std::string> texts = words_with_stdin(o.words);
   // Every word is checked before anything is printed.
   std::vector<models::Sequence> words;
   for (const std::string& text : texts) {
@@ -582,12 +634,7 @@ void run_score(const ScoreOpts& o) {
   for (std::size_t i = 0; i < words.size(); ++i) {
     const double p = 1.0 / (1.0 + std::exp(-static_cast<double>(logits[i](0, 0))));
     std::printf("%s\t%#.9g", texts[i].c_str(), p);
-    if (o.hidden) {
-      json positions = json::array();
-      for (Eigen::Index t = 0; t < hidden[i].cols(); ++t)
-        positions.push_back(std::vector<float>(hidden[i].col(t).data(), hidden[i].col(t).data() + hidden[i].rows()));
-      std::printf("\t%s", positions.dump().c_str());
-    }
+    if (o.hidden) std::printf("\t%s", json_rows(hidden[i]).c_str());
     std::printf("\n");
   }
 }
@@ -601,7 +648,7 @@ void add_model_commands(CLI::App& app) {
     CLI::App* c = app.add_subcommand(
         "train", "train a neural model on a language or task; writes a safetensors checkpoint and NAME.metrics.json");
     c->add_option("--lang", o->lang, lang_help)->required();
-    c->add_option("--model", o->model, "architecture: " + models::available_cells() + " (transformer, s4d, mamba, ids4 when built)")
+    c->add_option("--model", o->model, "architecture: " + models::available_cells())
         ->capture_default_str();
     c->add_option("--task", o->task,
                   "recognize (accept/reject), tag (a class per position: a task's targets, or whether each prefix is in "
@@ -618,6 +665,12 @@ void add_model_commands(CLI::App& app) {
     c->add_flag("--bidirectional", o->bidirectional, "transformer: attention sees every position (default causal)");
     c->add_option("--ffn-size", o->ffn_size, "transformer: feed-forward width (default 4 H)")->check(kAtLeastOne);
     c->add_option("--ffn-activation", o->ffn_activation, "transformer: gelu or relu")->check(CLI::IsMember({"gelu", "relu"}));
+    c->add_option("--max-length", o->max_length,
+                  "transformer, learned positions: the longest sequence it can read (default: the longest in the data)")
+        ->check(kAtLeastOne);
+    c->add_option("--hard-alibi-heads", o->hard_alibi_heads, "transformer, hard-alibi: windowed heads (default half)")
+        ->check(CLI::NonNegativeNumber);
+    c->add_option("--hard-alibi-window", o->hard_alibi_window, "transformer, hard-alibi: the window w")->check(kAtLeastOne);
     c->add_flag("--negative-eigenvalues", o->negative_eigenvalues, "s4d, mamba: eigenvalues in [-1, 1] instead of [0, 1]");
     c->add_option("--train-lengths", o->train_lengths, "training word lengths (task sizes) A..B")->capture_default_str();
     c->add_option("--test-lengths", o->test_lengths, "test word lengths (task sizes) A..B")->capture_default_str();

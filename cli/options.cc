@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <iostream>
 
 #include "automata/error.h"
 #include "languages/registry.h"
@@ -50,6 +51,21 @@ const CLI::Validator kLength(
       return "expected a length, a whole number 0.." + std::to_string(kMaxLength) + ", got '" + value + "'";
     },
     "0.." + std::to_string(kMaxLength));
+
+std::vector<std::string> words_with_stdin(const std::vector<std::string>& args) {
+  std::vector<std::string> words;
+  for (const std::string& w : args) {
+    if (w != "-") {
+      words.push_back(w);
+      continue;
+    }
+    for (std::string line; std::getline(std::cin, line);) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      words.push_back(line);
+    }
+  }
+  return words;
+}
 
 std::string base_of(const std::string& name) { return name.substr(0, name.find(':')); }
 

@@ -1,7 +1,7 @@
 // Command-line pieces shared by `lang` and the model commands: word lengths, one ("12") or a
 // range "A..B" with both ends included (lengths beyond kMaxLength are refused: exact counts and
 // samplers cost time, and samplers space, quadratic in the length); whole-number validators; and
-// whether a catalogue name is a language or a task.
+// whether a catalogue name is a language or a task; words from the arguments or stdin.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "languages/dataset.h"
 
@@ -26,9 +27,14 @@ languages::LengthRange parse_lengths(const std::string& text, std::string_view o
 /// "A..B", or "N" when A = B.
 std::string range_text(const languages::LengthRange& range);
 
-/// CLI11 validators: a whole number >= 1; a length 0..kMaxLength.
+/// CLI11 validators: a whole number >= 1 (CLI11's PositiveNumber prints its range as a
+/// 300-digit double; this says it plainly); a length 0..kMaxLength.
 extern const CLI::Validator kAtLeastOne;
 extern const CLI::Validator kLength;
+
+/// The words of the command line, each "-" replaced by the lines of stdin (a trailing '\r'
+/// dropped), in order.
+std::vector<std::string> words_with_stdin(const std::vector<std::string>& args);
 
 /// The base of a catalogue name without throwing ("tomita:n=3" -> "tomita").
 std::string base_of(const std::string& name);

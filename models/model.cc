@@ -43,6 +43,9 @@ void validate(const ModelConfig& c) {
       require(c.num_outputs == c.vocab_size, "num_outputs is " + std::to_string(c.num_outputs) +
                                                  ", seq predicts the next token and expects vocab_size " +
                                                  std::to_string(c.vocab_size));
+      require(c.cell != Cell::transformer || c.causal,
+              "causal is false, but seq predicts the next token and needs a causal model (a bidirectional one "
+              "sees the token it is asked for)");
       break;
   }
 }
@@ -122,21 +125,11 @@ ModelConfig model_config_from_json(std::string_view text) {
     if (!v.is_boolean()) throw ModelError("model config: 'causal' is " + v.dump() + ", expected true or false");
     c.causal = v.get<bool>();
   }
-  if (j.contains("positional")) {
-    const std::string pos = text_field("positional");
-    bool found = false;
-    for (Positional p : {Positional::none, Positional::learned, Positional::sinusoidal, Positional::alibi,
-                         Positional::hard_alibi})
-      if (pos == positional_name(p)) c.positional = p, found = true;
-    if (!found)
-      throw ModelError("model config: positional is '" + pos +
-                       "', expected none, learned, sinusoidal, alibi or hard-alibi");
-  }
-  if (j.contains("ffn_activation")) {
-    const std::string act = text_field("ffn_activation");
-    if (act == "gelu") c.ffn_activation = Activation::gelu;
-    else if (act == "relu") c.ffn_activation = Activation::relu;
-    else throw ModelError("model config: ffn_activation is '" + act + "', expected gelu or relu");
+  try {
+    if (j.contains("positional")) c.positional = parse_positional(text_field("positional"));
+    if (j.contains("ffn_activation")) c.ffn_activation = parse_activation(text_field("ffn_activation"));
+  } catch (const ModelError& e) {
+    throw ModelError(std::string("model config: ") + e.what());
   }
   validate(c);
   return c;

@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <string>
+
+#include "models/error.h"
 
 namespace statelab::models {
 
@@ -25,6 +28,20 @@ const char* activation_name(Activation activation) {
     case Activation::relu: return "relu";
   }
   return "?";
+}
+
+Positional parse_positional(std::string_view name) {
+  for (Positional p : {Positional::none, Positional::learned, Positional::sinusoidal, Positional::alibi,
+                       Positional::hard_alibi})
+    if (name == positional_name(p)) return p;
+  throw ModelError("positional encoding '" + std::string(name) +
+                   "' is unknown (expected none, learned, sinusoidal, alibi or hard-alibi)");
+}
+
+Activation parse_activation(std::string_view name) {
+  for (Activation a : {Activation::gelu, Activation::relu})
+    if (name == activation_name(a)) return a;
+  throw ModelError("activation '" + std::string(name) + "' is unknown (expected gelu or relu)");
 }
 
 std::vector<double> alibi_slopes(int num_heads) {

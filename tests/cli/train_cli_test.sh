@@ -12,6 +12,8 @@ cd "$work"
 # shellcheck source=expect.sh
 source "$here/expect.sh"
 tab=$'\t'
+# The architectures of this build, as `train --help` lists them.
+available=$("$sl" train --help | grep -o "architecture: [a-z0-9, ]*")
 tiny=(--hidden 8 --embedding 4 --train-count 16 --test-count 8 --batch 16 --seed 1 --quiet)
 
 # train: a recognizer, its checkpoint and metrics
@@ -57,6 +59,22 @@ expect "train: seq on the copy task" 0 "^lstm on copy-task:k=2: 10 steps" "^$" -
 expect "eval: the copy task by size" 0 "^6 +8 +[01]\.[0-9]{4}$" "^$" -- "$sl" eval --ckpt c.safetensors --lengths 5..6 --count 8
 expect "eval: tag on a task" 0 "^overall +16 " "^$" -- "$sl" eval --ckpt wp.safetensors --lengths 3..4 --count 8
 
+if [[ "$available" == *" transformer"* ]]; then
+  expect "train: a transformer with its options" 0 "^transformer on parity: 5 steps" "^$" -- \
+    "$sl" train --lang parity --model transformer --heads 2 --pos alibi --ffn-size 12 --ffn-activation relu \
+    "${tiny[@]}" --layers 2 --train-lengths 1..6 --test-lengths 7..8 --steps 5 -o tf.safetensors
+  check "transformer: its options in the checkpoint" grep -aq 'positional\\":\\"alibi' tf.safetensors
+  expect "eval: a transformer" 0 "^overall +8 " "^$" -- "$sl" eval --ckpt tf.safetensors --lengths 5..6 --count 4
+  expect "train: learned positions cover the data" 0 '"max_length":12' "^$" -- \
+    "$sl" train --lang parity --model transformer --heads 2 "${tiny[@]}" --train-lengths 1..6 --test-lengths 12 \
+    --steps 2 -o tl.safetensors --json
+  expect "eval: longer than learned positions" 2 "^$" "max_length" -- "$sl" eval --ckpt tl.safetensors --lengths 13 --count 2
+  expect "train: seq needs a causal transformer" 2 "^$" "seq predicts the next token and needs a causal model" -- \
+    "$sl" train --lang copy-task --task seq --model transformer --heads 2 --bidirectional "${tiny[@]}" --steps 1 -o x.safetensors
+  expect "train: heads must divide the hidden size" 2 "^$" "hidden_size" -- \
+    "$sl" train --lang parity --model transformer --heads 3 "${tiny[@]}" --steps 1 -o x.safetensors
+fi
+
 # eval
 expect "eval: a table by length" 0 "^12 +10 +[01]\.[0-9]{4}$" "^$" -- \
   "$sl" eval --ckpt p.safetensors --lang parity --lengths 9..12 --count 10
@@ -86,6 +104,8 @@ expect "score: no alphabet anywhere" 2 "^$" 'has no "alphabet" metadata: give th
   "$sl" score --ckpt "$data/torch/adamw.model.safetensors" ab
 expect "score: --alphabet supplies it" 0 "^ab${tab}" "^$" -- \
   "$sl" score --ckpt "$data/torch/adamw.model.safetensors" --alphabet a,b,c ab
+expect "eval: lengths without an example" 2 "^$" "eval: no example of dyck:k=2 at lengths 3 \(next-set is evaluated on the words" -- \
+  "$sl" eval --ckpt d.safetensors --lengths 3
 expect "eval: a PyTorch file needs --lang" 2 "^$" "no statelab.language metadata\): give --lang" -- \
   "$sl" eval --ckpt "$torch_file" --lengths 1..2
 
@@ -94,14 +114,17 @@ expect "train: unknown language" 2 "^$" "^statelab: unknown language 'nope'" -- 
   "$sl" train --lang nope "${tiny[@]}" --steps 1 -o x.safetensors
 expect "train: unknown model" 2 "^$" "^statelab: unknown model 'lstn' \(expected one of rnn, lstm, gru" -- \
   "$sl" train --lang parity --model lstn "${tiny[@]}" --steps 1 -o x.safetensors
-if ! "$sl" train --help | grep -q "architecture: [a-z0-9, ]*transformer"; then
-  expect "train: an architecture this build lacks" 2 "^$" "model 'transformer' is not available in this build" -- \
-    "$sl" train --lang parity --model transformer "${tiny[@]}" --steps 1 -o x.safetensors
-fi
+for planned in transformer s4d mamba ids4; do
+  case "$available" in *" $planned"*) continue ;; esac
+  expect "train: an architecture this build lacks ($planned)" 2 "^$" "model '$planned' is not available in this build" -- \
+    "$sl" train --lang parity --model $planned "${tiny[@]}" --steps 1 -o x.safetensors
+done
 expect "train: an option of another architecture" 2 "^$" "--heads applies to --model transformer only \(not lstm\)" -- \
   "$sl" train --lang parity --heads 4 "${tiny[@]}" --steps 1 -o x.safetensors
 expect "train: impossible size" 2 "^$" "--hidden: expected a whole number of at least 1, got '0'" -- \
   "$sl" train --lang parity --hidden 0 --steps 1 -o x.safetensors
+expect "train: a model too large to train" 2 "^$" "--hidden 100000, --embedding 4 and --layers 1 is too large to train" -- \
+  "$sl" train --lang parity --embedding 4 --hidden 100000 --steps 1 -o x.safetensors
 expect "train: inverted lengths" 2 "^$" "--train-lengths 5\.\.2: the range is inverted" -- \
   "$sl" train --lang parity "${tiny[@]}" --train-lengths 5..2 --steps 1 -o x.safetensors
 expect "train: seq needs a task" 2 "^$" "--task seq needs a sequence task such as copy-task:k=2" -- \
