@@ -19,6 +19,9 @@ std::string_view to_string(LanguageClass c) {
 std::string_view to_string(Engine e) {
   switch (e) {
     case Engine::dfa: return "dfa";
+    case Engine::pda: return "pda";
+    case Engine::cfg: return "cfg";
+    case Engine::counter: return "counter";
     case Engine::predicate: return "predicate";
   }
   return "?";
