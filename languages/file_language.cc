@@ -32,16 +32,6 @@ namespace statelab::languages {
 
 namespace {
 
-LanguageInfo file_info(std::string name, Alphabet alphabet, LanguageClass c, Engine engine, std::string definition,
-                       std::vector<std::string> state_names) {
-  LanguageInfo info;
-  info.name = std::move(name);
-  info.alphabet = std::move(alphabet);
-  info.language_class = c;
-  info.ground_truth = {engine, std::move(definition)};
-  info.state_names = std::move(state_names);
-  return info;
-}
 
 std::string plural(std::size_t n, const std::string& noun) {
   return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
@@ -58,7 +48,7 @@ std::unique_ptr<Language> pda_language(std::string name, const std::string& path
                            (pda.acceptance() == automata::PdaAcceptance::kFinalState ? "final-state" : "empty-stack") +
                            " acceptance" + (options.grammar_counts ? "" : "; not counted: its runs are ambiguous") + ")";
   return std::make_unique<EngineLanguage>(
-      file_info(std::move(name), std::move(alphabet), LanguageClass::context_free, Engine::pda, std::move(definition),
+      make_language_info(std::move(name), std::move(alphabet), LanguageClass::context_free, Engine::pda, std::move(definition),
                 deterministic ? std::vector<std::string>{"stack_depth"} : std::vector<std::string>{}),
       Engines{std::move(pda), std::move(grammar), std::nullopt}, std::move(options));
 }
@@ -71,7 +61,7 @@ std::unique_ptr<Language> grammar_language(std::string name, const std::string& 
   std::string definition = "the grammar in " + path + " (" + plural(grammar.num_nonterminals(), "nonterminal") + ", " +
                            plural(grammar.productions().size(), "rule") +
                            (options.grammar_counts ? "" : "; not counted: it is ambiguous") + ")";
-  return std::make_unique<EngineLanguage>(file_info(std::move(name), std::move(alphabet), LanguageClass::context_free,
+  return std::make_unique<EngineLanguage>(make_language_info(std::move(name), std::move(alphabet), LanguageClass::context_free,
                                                     Engine::cfg, std::move(definition), {}),
                                           Engines{std::nullopt, std::move(grammar), std::nullopt}, std::move(options));
 }
@@ -85,7 +75,7 @@ std::unique_ptr<Language> counter_language(std::string name, const std::string& 
   std::string definition = "the counter machine in " + path + " (" + plural(m.num_states(), "state") + ", " +
                            plural(m.num_counters(), "counter") + (deterministic ? ", deterministic" : "") +
                            "; not counted: counter machines have no exact counter)";
-  return std::make_unique<EngineLanguage>(file_info(std::move(name), std::move(alphabet), LanguageClass::counter,
+  return std::make_unique<EngineLanguage>(make_language_info(std::move(name), std::move(alphabet), LanguageClass::counter,
                                                     Engine::counter, std::move(definition), std::move(names)),
                                           Engines{std::nullopt, std::nullopt, std::move(m)});
 }

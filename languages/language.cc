@@ -27,6 +27,17 @@ std::string_view to_string(Engine e) {
   return "?";
 }
 
+LanguageInfo make_language_info(std::string name, Alphabet alphabet, LanguageClass language_class, Engine engine,
+                                std::string definition, std::vector<std::string> state_names) {
+  LanguageInfo info;
+  info.name = std::move(name);
+  info.alphabet = std::move(alphabet);
+  info.language_class = language_class;
+  info.ground_truth = {engine, std::move(definition)};
+  info.state_names = std::move(state_names);
+  return info;
+}
+
 void Language::check_word(std::span<const Symbol> word, std::string_view what) const {
   const std::size_t k = alphabet().size();
   for (std::size_t i = 0; i < word.size(); ++i) {

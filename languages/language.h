@@ -77,6 +77,10 @@ struct LanguageInfo {
   std::vector<std::string> state_names;  // the components of PrefixTarget::state
 };
 
+/// A LanguageInfo from its parts.
+LanguageInfo make_language_info(std::string name, Alphabet alphabet, LanguageClass language_class, Engine engine,
+                                std::string definition, std::vector<std::string> state_names);
+
 class Language {
  public:
   virtual ~Language() = default;

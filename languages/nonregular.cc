@@ -29,16 +29,6 @@ using automata::GrammarSymbol;
 using automata::Pda;
 using automata::PdaAcceptance;
 
-LanguageInfo make_info(std::string name, Alphabet alphabet, LanguageClass c, Engine engine, std::string definition,
-                       std::vector<std::string> state_names) {
-  LanguageInfo info;
-  info.name = std::move(name);
-  info.alphabet = std::move(alphabet);
-  info.language_class = c;
-  info.ground_truth = {engine, std::move(definition)};
-  info.state_names = std::move(state_names);
-  return info;
-}
 
 /// A target whose every state component is kDead and nothing may follow.
 PrefixTarget dead_target(std::size_t components, std::size_t k) {
@@ -304,7 +294,7 @@ EngineOptions grammar_counting() {
 class Copy final : public Language {
  public:
   explicit Copy(std::size_t k)
-      : Language(make_info("copy:k=" + std::to_string(k), letter_alphabet(k), LanguageClass::context_sensitive,
+      : Language(make_language_info("copy:k=" + std::to_string(k), letter_alphabet(k), LanguageClass::context_sensitive,
                            Engine::predicate,
                            "ww: a word followed by itself, over " + std::to_string(k) +
                                " letters (context-sensitive: decided by a predicate, no automaton)",
@@ -407,7 +397,7 @@ Alphabet with_marker(const Alphabet& letters) {
 std::unique_ptr<Language> marked_reversal(std::string name, Alphabet alphabet, std::string letters) {
   const auto marker = static_cast<Symbol>(alphabet.size() - 1);
   Engines e{marked_reversal_pda(alphabet), mirror_grammar(alphabet, marker), std::nullopt};
-  return engine_language(make_info(std::move(name), std::move(alphabet), LanguageClass::context_free, Engine::pda,
+  return engine_language(make_language_info(std::move(name), std::move(alphabet), LanguageClass::context_free, Engine::pda,
                                    "w#reverse(w) with w over " + letters, {"stack_depth"}),
                          std::move(e), grammar_counting());
 }
@@ -429,7 +419,7 @@ std::unique_ptr<Language> make_majority() {
     const auto x = static_cast<std::int64_t>(c.counters[0]);
     return std::vector<std::int64_t>{c.state == 1 ? x + 1 : -x};
   };
-  return engine_language(make_info("majority", Alphabet::from_chars("01"), LanguageClass::counter, Engine::counter,
+  return engine_language(make_language_info("majority", Alphabet::from_chars("01"), LanguageClass::counter, Engine::counter,
                                    "words over {0,1} with strictly more 1s than 0s", {"ones_minus_zeros"}),
                          Engines{std::nullopt, std::nullopt, majority_machine()}, std::move(o));
 }
@@ -440,10 +430,10 @@ std::unique_ptr<Language> make_dyck(std::size_t k, std::optional<std::size_t> de
   const std::string definition =
       "well-nested words over " + std::to_string(k) + " bracket pair(s), any depth";
   if (k == 1)
-    return engine_language(make_info("dyck:k=1", bracket_alphabet(1), LanguageClass::counter, Engine::counter,
+    return engine_language(make_language_info("dyck:k=1", bracket_alphabet(1), LanguageClass::counter, Engine::counter,
                                      definition, {"depth"}),
                            Engines{std::nullopt, dyck_grammar(1), brackets_machine(1)}, grammar_counting());
-  return engine_language(make_info("dyck:k=" + std::to_string(k), bracket_alphabet(k), LanguageClass::context_free,
+  return engine_language(make_language_info("dyck:k=" + std::to_string(k), bracket_alphabet(k), LanguageClass::context_free,
                                    Engine::pda, definition, {"depth"}),
                          Engines{dyck_pda(k), dyck_grammar(k), std::nullopt}, grammar_counting());
 }
@@ -452,7 +442,7 @@ std::unique_ptr<Language> make_shuffle_dyck(std::size_t k) {
   (void)bracket_alphabet(k);
   EngineOptions o;
   o.closed_form = shuffle_closed_form(k);
-  return engine_language(make_info("shuffle-dyck:k=" + std::to_string(k), bracket_alphabet(k), LanguageClass::counter,
+  return engine_language(make_language_info("shuffle-dyck:k=" + std::to_string(k), bracket_alphabet(k), LanguageClass::counter,
                                    Engine::counter,
                                    "words over " + std::to_string(k) +
                                        " bracket pair(s) whose projection on each pair is a Dyck-1 word",
@@ -461,7 +451,7 @@ std::unique_ptr<Language> make_shuffle_dyck(std::size_t k) {
 }
 
 std::unique_ptr<Language> make_anbn() {
-  return engine_language(make_info("anbn", Alphabet::from_chars("ab"), LanguageClass::counter, Engine::counter,
+  return engine_language(make_language_info("anbn", Alphabet::from_chars("ab"), LanguageClass::counter, Engine::counter,
                                    "a^n b^n for n >= 0", {"a_minus_b"}),
                          Engines{std::nullopt, anbn_grammar(), anbn_machine()}, grammar_counting());
 }
@@ -470,7 +460,7 @@ std::unique_ptr<Language> make_anbncn() {
   EngineOptions o;
   o.closed_form = anbncn_closed_form();
   return engine_language(
-      make_info("anbncn", Alphabet::from_chars("abc"), LanguageClass::counter, Engine::counter,
+      make_language_info("anbncn", Alphabet::from_chars("abc"), LanguageClass::counter, Engine::counter,
                 "a^n b^n c^n for n >= 0 (not context-free; a deterministic real-time machine with two counters)",
                 {"a_minus_b", "a_minus_c"}),
       Engines{std::nullopt, std::nullopt, anbncn_machine()}, std::move(o));
@@ -479,7 +469,7 @@ std::unique_ptr<Language> make_anbncn() {
 std::unique_ptr<Language> make_palindrome(std::size_t k) {
   Alphabet alphabet = letter_alphabet(k);
   Cfg grammar = mirror_grammar(alphabet, std::nullopt);
-  return engine_language(make_info("palindrome:k=" + std::to_string(k), std::move(alphabet), LanguageClass::context_free,
+  return engine_language(make_language_info("palindrome:k=" + std::to_string(k), std::move(alphabet), LanguageClass::context_free,
                                    Engine::cfg,
                                    "palindromes w = reverse(w) of any length over " + std::to_string(k) + " letters",
                                    {}),
@@ -498,7 +488,7 @@ std::unique_ptr<Language> make_marked_reversal() {
 }
 
 std::unique_ptr<Language> make_marked_copy(std::size_t k) {
-  return std::make_unique<MarkedCopy>(make_info("marked-copy:k=" + std::to_string(k), with_marker(letter_alphabet(k)),
+  return std::make_unique<MarkedCopy>(make_language_info("marked-copy:k=" + std::to_string(k), with_marker(letter_alphabet(k)),
                                                 LanguageClass::context_sensitive, Engine::predicate,
                                                 "w#w with w over " + std::to_string(k) +
                                                     " letters (context-sensitive: decided by a predicate, no automaton)",
@@ -506,7 +496,7 @@ std::unique_ptr<Language> make_marked_copy(std::size_t k) {
 }
 
 std::unique_ptr<Language> make_string_equality() {
-  return std::make_unique<MarkedCopy>(make_info(
+  return std::make_unique<MarkedCopy>(make_language_info(
       "string-equality", Alphabet::from_chars("01#"), LanguageClass::context_sensitive, Engine::predicate,
       "u#v with u = v, u and v over {0,1} (context-sensitive: decided by a predicate, no automaton)",
       {"queue_length"}));
