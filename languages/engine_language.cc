@@ -48,6 +48,9 @@ EngineLanguage::EngineLanguage(LanguageInfo info, Engines engines, EngineOptions
   if (options_.grammar_counts) (void)counter_.get(0);  // throws when derivations are infinite
 
   std::size_t components = 0;
+  if (e == Engine::counter && !options_.closed_form.count)
+    counter_tables_ = automata::is_deterministic(*engines_.counter_machine) &&
+                      automata::is_real_time(*engines_.counter_machine);
   if (e == Engine::counter) {
     if (automata::is_deterministic(*engines_.counter_machine))
       components = options_.counter_state ? state_names().size() : engines_.counter_machine->num_counters();
@@ -69,14 +72,100 @@ bool EngineLanguage::do_contains(std::span<const Symbol> word) const {
   }
 }
 
+// layers[i]: each configuration reachable after i symbols (key: state, then the counters) with
+// the number of words of the remaining length - i symbols that lead from it to acceptance.
+struct EngineLanguage::ConfigurationTables {
+  std::vector<std::map<std::vector<std::uint64_t>, Count>> layers;
+};
+
+namespace {
+
+using ConfigKey = std::vector<std::uint64_t>;
+
+ConfigKey after_move(const automata::CounterMove& move, const ConfigKey& key) {
+  ConfigKey out = key;
+  out[0] = move.to;
+  for (std::size_t j = 0; j < move.ops.size(); ++j) {
+    if (move.ops[j] == automata::CounterOp::kIncrement) ++out[j + 1];
+    if (move.ops[j] == automata::CounterOp::kDecrement) --out[j + 1];
+  }
+  return out;
+}
+
+automata::Counters counters_of(const ConfigKey& key) { return automata::Counters(key.begin() + 1, key.end()); }
+
+}  // namespace
+
+// Forward: the configurations reachable after each prefix length; backward: the words that
+// lead from each to acceptance.  A deterministic real-time machine has one run per word, so the
+// count at the initial configuration is the number of words.  Time O(n C d k log C), space O(n C)
+// big integers, C the configurations of a layer (at most |Q| (n+1)^k).
+std::shared_ptr<const EngineLanguage::ConfigurationTables> EngineLanguage::configuration_tables(std::size_t n) const {
+  std::lock_guard lock(tables_mutex_);
+  if (auto it = tables_.find(n); it != tables_.end()) return it->second;
+  const automata::CounterMachine& m = *engines_.counter_machine;
+  auto tables = std::make_shared<ConfigurationTables>();
+  auto& layers = tables->layers;
+  layers.resize(n + 1);
+  ConfigKey start(m.num_counters() + 1, 0);
+  start[0] = m.initial();
+  layers[0][start] = 0;
+  std::size_t total = 1;
+  for (std::size_t i = 0; i < n; ++i)
+    for (const auto& [key, unused] : layers[i])
+      for (std::size_t index : m.moves_from(static_cast<automata::State>(key[0]))) {
+        const automata::CounterMove& move = m.moves()[index];
+        if (!automata::is_enabled(move, counters_of(key))) continue;
+        if (layers[i + 1].try_emplace(after_move(move, key), 0).second && ++total > kMaxCounterConfigurations)
+          throw LimitExceeded("count (" + name() + "): more than " + std::to_string(kMaxCounterConfigurations) +
+                              " counter-machine configurations for words of length " + std::to_string(n));
+      }
+  for (auto& [key, count] : layers[n])
+    count = automata::is_accepting(m, {static_cast<automata::State>(key[0]), counters_of(key)}) ? 1 : 0;
+  for (std::size_t i = n; i-- > 0;)
+    for (auto& [key, count] : layers[i])
+      for (std::size_t index : m.moves_from(static_cast<automata::State>(key[0]))) {
+        const automata::CounterMove& move = m.moves()[index];
+        if (automata::is_enabled(move, counters_of(key))) count += layers[i + 1].at(after_move(move, key));
+      }
+  tables_.emplace(n, tables);
+  return tables;
+}
+
 std::optional<Count> EngineLanguage::do_count(std::size_t length) const {
   if (options_.closed_form.count) return options_.closed_form.count(length);
+  if (counter_tables_) return configuration_tables(length)->layers[0].begin()->second;
   if (!options_.grammar_counts) return std::nullopt;
   return Count(counter_.get(length)->count(length));
 }
 
 std::optional<Word> EngineLanguage::do_sample(std::size_t length, Rng& rng) const {
   if (options_.closed_form.sample) return options_.closed_form.sample(length, rng);
+  if (counter_tables_) {
+    // One uniform integer below the count at each configuration picks the move whose share of
+    // the words holds it: every word of the length equally likely.
+    const auto tables = configuration_tables(length);
+    ConfigKey key = tables->layers[0].begin()->first;
+    if (tables->layers[0].begin()->second == 0) return std::nullopt;
+    const automata::CounterMachine& m = *engines_.counter_machine;
+    Word w;
+    for (std::size_t i = 0; i < length; ++i) {
+      Count rank = uniform_below(rng, tables->layers[i].at(key));
+      for (std::size_t index : m.moves_from(static_cast<automata::State>(key[0]))) {
+        const automata::CounterMove& move = m.moves()[index];
+        if (!automata::is_enabled(move, counters_of(key))) continue;
+        ConfigKey next = after_move(move, key);
+        const Count& share = tables->layers[i + 1].at(next);
+        if (rank < share) {
+          w.push_back(move.input);
+          key = std::move(next);
+          break;
+        }
+        rank -= share;
+      }
+    }
+    return w;
+  }
   if (!options_.grammar_counts)
     throw InvalidArgument("sample (" + name() +
                           "): no exact sampler (neither a closed form nor a grammar known to be unambiguous)");

@@ -22,6 +22,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -72,8 +75,9 @@ class EngineLanguage final : public Language {
   const automata::CounterMachine* counter_machine() const override {
     return engines_.counter_machine ? &*engines_.counter_machine : nullptr;
   }
-  /// Whether count() and sample() are exact (a closed form or a counting grammar).
-  bool counts() const { return options_.closed_form.count || options_.grammar_counts; }
+  /// Whether count() and sample() are exact: a closed form, a counting grammar, or a
+  /// deterministic real-time counter machine as the ground truth (counted by its configurations).
+  bool counts() const { return options_.closed_form.count || options_.grammar_counts || counter_tables_; }
 
  private:
   bool do_contains(std::span<const Symbol> word) const override;
@@ -82,13 +86,24 @@ class EngineLanguage final : public Language {
   std::vector<PrefixTarget> do_targets(std::span<const Symbol> word) const override;
   std::vector<PrefixTarget> counter_targets(std::span<const Symbol> word) const;
   std::vector<PrefixTarget> grammar_targets(std::span<const Symbol> word) const;
+  struct ConfigurationTables;
+  std::shared_ptr<const ConfigurationTables> configuration_tables(std::size_t length) const;
 
   Engines engines_;
   EngineOptions options_;
   std::optional<automata::Cfg> prefix_grammar_;  // the grammar Earley's chart runs on (pda, cfg)
   bool pda_depths_ = false;                       // the state is the deterministic PDA's depth
   GrowingTable<automata::CfgCounter> counter_;
+  // Deterministic real-time counter machines without a closed form: per length, the number of
+  // words leading from each reachable configuration to acceptance (built on first use).
+  bool counter_tables_ = false;
+  mutable std::mutex tables_mutex_;
+  mutable std::map<std::size_t, std::shared_ptr<const ConfigurationTables>> tables_;
 };
+
+/// The most configurations the counting tables of a counter machine may hold for one length
+/// (a real-time machine with k counters reaches up to |Q| (n+1)^k after n symbols).
+inline constexpr std::size_t kMaxCounterConfigurations = 5'000'000;
 
 /// Whether counting `grammar`'s derivations gives the number of words of `member` for every
 /// length n with k^n <= `budget` words in all (member decides each of them).  False also when

@@ -13,7 +13,8 @@
 // (automata::to_cfg, one derivation per accepting run); it is used only when its counts match
 // enumeration of every word up to the length where 20000 words have been tried, so an ambiguous
 // grammar or a PDA with several accepting runs per word is caught on short words (not proved
-// unambiguous: ambiguity is undecidable).  Counter machines do not count.
+// unambiguous: ambiguity is undecidable).  A deterministic real-time counter machine counts and
+// samples exactly by its configurations (one run per word); other counter machines do not.
 #include <algorithm>
 #include <cctype>
 #include <nlohmann/json.hpp>
@@ -74,7 +75,9 @@ std::unique_ptr<Language> counter_language(std::string name, const std::string& 
   Alphabet alphabet = m.alphabet();
   std::string definition = "the counter machine in " + path + " (" + plural(m.num_states(), "state") + ", " +
                            plural(m.num_counters(), "counter") + (deterministic ? ", deterministic" : "") +
-                           "; not counted: counter machines have no exact counter)";
+                           (deterministic && automata::is_real_time(m)
+                                ? ", real-time: counted by its configurations)"
+                                : "; not counted: only a deterministic real-time machine is counted)");
   return std::make_unique<EngineLanguage>(make_language_info(std::move(name), std::move(alphabet), LanguageClass::counter,
                                                     Engine::counter, std::move(definition), std::move(names)),
                                           Engines{std::nullopt, std::nullopt, std::move(m)});
