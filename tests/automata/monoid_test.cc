@@ -17,6 +17,7 @@
 #include "automata/monoid.h"
 #include "automata/nfa.h"
 #include "automata/perm_group.h"
+#include "automata/regex.h"
 #include "tests/support/generators.h"
 
 namespace statelab::automata {
@@ -131,28 +132,11 @@ RC_GTEST_PROP(PermGroup, DerivedSubgroupIsNormalAndHoldsEveryCommutator, ()) {
   RC_ASSERT(elements.size() % derived.size() == 0);
 }
 
-Dfa parity_dfa() {
-  Dfa dfa(Alphabet::from_chars("01"), 2);
-  dfa.set_next(0, 0, 0);
-  dfa.set_next(0, 1, 1);
-  dfa.set_next(1, 0, 1);
-  dfa.set_next(1, 1, 0);
-  dfa.set_accepting(1);
-  return dfa;
-}
+// An odd number of 1s.
+Dfa parity_dfa() { return regex_to_dfa("0*1(0*10*1)*0*", Alphabet::from_chars("01")); }
 
-// 1 Sigma*: the first symbol is 1 (states: start, yes, no).
-Dfa first_dfa() {
-  Dfa dfa(Alphabet::from_chars("01"), 3);
-  dfa.set_next(0, 0, 2);
-  dfa.set_next(0, 1, 1);
-  for (Symbol a = 0; a < 2; ++a) {
-    dfa.set_next(1, a, 1);
-    dfa.set_next(2, a, 2);
-  }
-  dfa.set_accepting(1);
-  return dfa;
-}
+// 1 Sigma*: the first symbol is 1 (minimal: start, yes, no).
+Dfa first_dfa() { return regex_to_dfa("1(0|1)*", Alphabet::from_chars("01")); }
 
 TEST(Monoid, ParityIsTheGroupOfOrderTwo) {
   const TransitionMonoid m = syntactic_monoid(parity_dfa());
