@@ -204,8 +204,9 @@ Word TransitionMonoid::word(Element x) const {
 }
 
 bool TransitionMonoid::is_idempotent(Element x) const {
+  const std::vector<State> t = transformation(x);
   for (State q = 0; q < degree_; ++q)
-    if (image(x, image(x, q)) != image(x, q)) return false;
+    if (t[t[q]] != t[q]) return false;
   return true;
 }
 
@@ -304,13 +305,15 @@ MonoidAnalysis analyze(const TransitionMonoid& m) {
   for (Symbol s = 0; s < k; ++s) letters[s] = m.transformation(m.right(m.identity(), s));
   std::vector<Element> left(size * k);
   std::vector<State> t(n);
-  for (Element x = 0; x < size; ++x)
+  for (Element x = 0; x < size; ++x) {
+    const std::vector<State> tx = m.transformation(x);
     for (Symbol s = 0; s < k; ++s) {
-      for (State q = 0; q < n; ++q) t[q] = m.image(x, letters[s][q]);
+      for (State q = 0; q < n; ++q) t[q] = tx[letters[s][q]];
       const std::optional<Element> y = m.find(t);
       assert(y);
       left[static_cast<std::size_t>(x) * k + s] = *y;
     }
+  }
 
   std::vector<std::size_t> offsets(size + 1);
   std::vector<Element> targets;

@@ -294,6 +294,30 @@ RC_GTEST_PROP(Monoid, AperiodicByGroupsAgreesWithAperiodicByPowers, ()) {
   for (const MaximalSubgroup& g : a.groups) RC_ASSERT(m.is_idempotent(g.idempotent));
 }
 
+RC_GTEST_PROP(Monoid, EachGroupsGeneratorsGenerateItsHClass, ()) {
+  const Dfa dfa = *small_dfa();
+  const TransitionMonoid m = syntactic_monoid(dfa);
+  const MonoidAnalysis a = analyze(m);
+  for (const MaximalSubgroup& g : a.groups) {
+    const Element e = g.idempotent;
+    std::vector<Element> h{e};  // the closure of the generators under the monoid's product
+    for (std::size_t i = 0; i < h.size(); ++i)
+      for (Element s : g.generators) {
+        const Element y = m.multiply(h[i], s);
+        if (std::find(h.begin(), h.end(), y) == h.end()) h.push_back(y);
+      }
+    RC_ASSERT(h.size() == g.order);
+    for (Element x : h) {
+      RC_ASSERT(a.r_class[x] == a.r_class[e] && a.l_class[x] == a.l_class[e]);  // inside e's H-class
+      RC_ASSERT(m.multiply(e, x) == x && m.multiply(x, e) == x);
+    }
+    std::size_t h_class = 0;
+    for (Element x = 0; x < m.size(); ++x) h_class += a.r_class[x] == a.r_class[e] && a.l_class[x] == a.l_class[e];
+    RC_ASSERT(h_class == g.order);
+    RC_ASSERT(group_closure(g.permutations, g.points.size()).size() == g.order);
+  }
+}
+
 RC_GTEST_PROP(Monoid, RenumberingTheStatesKeepsTheMonoid, ()) {
   const Dfa dfa = *small_dfa();
   const std::size_t n = dfa.num_states();
