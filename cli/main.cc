@@ -7,6 +7,7 @@
 #include <new>
 
 #include "automata/error.h"
+#include "cli/bridge_command.h"
 #include "cli/dfa_command.h"
 #include "cli/lang_command.h"
 
@@ -17,6 +18,8 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   statelab::cli::add_dfa_command(app, exit_code);
   statelab::cli::add_lang_command(app);
+  statelab::cli::add_check_command(app, exit_code);
+  statelab::cli::add_extract_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
