@@ -1,6 +1,7 @@
 // Training-step speed of statelab::models on the PyTorch reference workloads of
 // ../shared/bench/torch_reference.py (README section 1.2): PARITY over {0,1}, L = 64, batch 64,
-// Embedding(2, 16) -> LSTM/GRU (1 layer) -> last position -> Linear(H, 1) -> BCE with logits,
+// Embedding(2, 16) -> LSTM/GRU (1 layer) or the transformer of tf-d64-l2-h4 -> last position ->
+// Linear(H, 1) -> BCE with logits,
 // Adam lr 1e-3 (AdamW with weight decay 0), no clipping.  One iteration = one optimiser step
 // (forward, loss, backward, reduction, Adam) on its own pre-generated batch.
 //
@@ -36,13 +37,31 @@ std::vector<Example> parity_batches(std::uint64_t seed) {
   return out;
 }
 
-void train_steps(benchmark::State& bench, Cell cell, int hidden) {
-  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(bench.range(0)));
+ModelConfig recurrent(Cell cell, int hidden) {
   ModelConfig c;
   c.cell = cell;
   c.vocab_size = 2;
   c.embedding_dim = 16;
   c.hidden_size = hidden;
+  return c;
+}
+
+// tf-d64-l2-h4: Linear(16, 64) + learned positions; 2 pre-LN layers, 4 heads, FFN 256 with ReLU,
+// no attention mask; final LayerNorm.
+ModelConfig transformer() {
+  ModelConfig c = recurrent(Cell::transformer, 64);
+  c.num_layers = 2;
+  c.num_heads = 4;
+  c.ffn_size = 256;
+  c.ffn_activation = Activation::relu;
+  c.causal = false;
+  c.positional = Positional::learned;
+  c.max_length = kLength;
+  return c;
+}
+
+void train_steps(benchmark::State& bench, const ModelConfig& c) {
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(bench.range(0)));
   TrainConfig t;
   t.lr = 1e-3f;
   t.adamw.weight_decay = 0.0f;
@@ -64,13 +83,15 @@ void train_steps(benchmark::State& bench, Cell cell, int hidden) {
   bench.counters["params"] = static_cast<double>(parameter_count(c));
 }
 
-void lstm_h64(benchmark::State& s) { train_steps(s, Cell::lstm, 64); }
-void lstm_h256(benchmark::State& s) { train_steps(s, Cell::lstm, 256); }
-void gru_h64(benchmark::State& s) { train_steps(s, Cell::gru, 64); }
+void lstm_h64(benchmark::State& s) { train_steps(s, recurrent(Cell::lstm, 64)); }
+void lstm_h256(benchmark::State& s) { train_steps(s, recurrent(Cell::lstm, 256)); }
+void gru_h64(benchmark::State& s) { train_steps(s, recurrent(Cell::gru, 64)); }
+void tf_d64(benchmark::State& s) { train_steps(s, transformer()); }
 
 BENCHMARK(lstm_h64)->Name("lstm-h64-L64-b64")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(gru_h64)->Name("gru-h64-L64-b64")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(lstm_h256)->Name("lstm-h256-L64-b64")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(tf_d64)->Name("tf-d64-l2-h4-L64-b64")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

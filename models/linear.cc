@@ -4,8 +4,9 @@ namespace statelab::models {
 
 template <typename T>
 void linear_forward(const LinearParams<T>& params, const Matrix<T>& x, Matrix<T>& y) {
-  y.noalias() = params.weight * x;  // y = Wx + b
-  y.colwise() += params.bias;
+  y.resize(params.weight.rows(), x.cols());
+  y.colwise() = params.bias;        // y = b, then
+  y.noalias() += params.weight * x;  // y += Wx  (one pass fewer than y = Wx; y += b)
 }
 
 template <typename T>

@@ -18,6 +18,17 @@ void validate(const ModelConfig& c) {
   require(c.embedding_dim >= 1, "embedding_dim is " + std::to_string(c.embedding_dim) + ", expected >= 1");
   require(c.hidden_size >= 1, "hidden_size is " + std::to_string(c.hidden_size) + ", expected >= 1");
   require(c.num_layers >= 1, "num_layers is " + std::to_string(c.num_layers) + ", expected >= 1");
+  if (c.cell == Cell::transformer) {
+    require(c.num_heads >= 1, "num_heads is " + std::to_string(c.num_heads) + ", expected >= 1");
+    require(c.hidden_size % c.num_heads == 0, "hidden_size " + std::to_string(c.hidden_size) +
+                                                  " is not a multiple of num_heads " + std::to_string(c.num_heads));
+    require(c.ffn_size >= 0, "ffn_size is " + std::to_string(c.ffn_size) + ", expected >= 1 (or 0 for 4 * hidden_size)");
+    require(c.max_length >= 1, "max_length is " + std::to_string(c.max_length) + ", expected >= 1");
+    require(c.hard_alibi_heads >= 0 && c.hard_alibi_heads <= c.num_heads,
+            "hard_alibi_heads is " + std::to_string(c.hard_alibi_heads) + ", expected 0.." +
+                std::to_string(c.num_heads) + " (0 for half the heads)");
+    require(c.hard_alibi_window >= 1, "hard_alibi_window is " + std::to_string(c.hard_alibi_window) + ", expected >= 1");
+  }
   switch (c.head) {
     case Head::recognize:
       require(c.num_outputs == 1, "num_outputs is " + std::to_string(c.num_outputs) + ", recognize expects 1");
@@ -36,7 +47,24 @@ std::string to_json(const ModelConfig& c) {
                       {"embedding_dim", c.embedding_dim},  {"hidden_size", c.hidden_size},
                       {"num_layers", c.num_layers},        {"head", head_name(c.head)},
                       {"num_outputs", c.num_outputs}};
+  if (c.cell == Cell::transformer) {
+    j["num_heads"] = c.num_heads;
+    j["positional"] = positional_name(c.positional);
+    j["causal"] = c.causal;
+    j["ffn_size"] = c.ffn_size;
+    j["ffn_activation"] = activation_name(c.ffn_activation);
+    j["max_length"] = c.max_length;
+    j["hard_alibi_heads"] = c.hard_alibi_heads;
+    j["hard_alibi_window"] = c.hard_alibi_window;
+  }
   return j.dump();
+}
+
+int effective_ffn_size(const ModelConfig& c) { return c.ffn_size > 0 ? c.ffn_size : 4 * c.hidden_size; }
+
+AttentionSpec attention_spec(const ModelConfig& c) {
+  const int window_heads = c.hard_alibi_heads > 0 ? c.hard_alibi_heads : (c.num_heads + 1) / 2;
+  return attention_spec(c.num_heads, c.causal, c.positional, window_heads, c.hard_alibi_window);
 }
 
 ModelConfig model_config_from_json(std::string_view text) {
@@ -68,7 +96,8 @@ ModelConfig model_config_from_json(std::string_view text) {
   if (cell == "rnn") c.cell = Cell::rnn;
   else if (cell == "lstm") c.cell = Cell::lstm;
   else if (cell == "gru") c.cell = Cell::gru;
-  else throw ModelError("model config: cell is '" + cell + "', expected rnn, lstm or gru");
+  else if (cell == "transformer") c.cell = Cell::transformer;
+  else throw ModelError("model config: cell is '" + cell + "', expected rnn, lstm, gru or transformer");
   const std::string head = text_field("head");
   if (head == "recognize") c.head = Head::recognize;
   else if (head == "tag") c.head = Head::tag;
@@ -79,6 +108,36 @@ ModelConfig model_config_from_json(std::string_view text) {
   c.hidden_size = integer("hidden_size");
   c.num_layers = integer("num_layers");
   c.num_outputs = integer("num_outputs");
+  // Optional fields (the transformer's), defaulting as ModelConfig does.
+  auto optional_integer = [&](const char* name, int& into) {
+    if (j.contains(name)) into = integer(name);
+  };
+  optional_integer("num_heads", c.num_heads);
+  optional_integer("ffn_size", c.ffn_size);
+  optional_integer("max_length", c.max_length);
+  optional_integer("hard_alibi_heads", c.hard_alibi_heads);
+  optional_integer("hard_alibi_window", c.hard_alibi_window);
+  if (j.contains("causal")) {
+    const auto& v = j.at("causal");
+    if (!v.is_boolean()) throw ModelError("model config: 'causal' is " + v.dump() + ", expected true or false");
+    c.causal = v.get<bool>();
+  }
+  if (j.contains("positional")) {
+    const std::string pos = text_field("positional");
+    bool found = false;
+    for (Positional p : {Positional::none, Positional::learned, Positional::sinusoidal, Positional::alibi,
+                         Positional::hard_alibi})
+      if (pos == positional_name(p)) c.positional = p, found = true;
+    if (!found)
+      throw ModelError("model config: positional is '" + pos +
+                       "', expected none, learned, sinusoidal, alibi or hard-alibi");
+  }
+  if (j.contains("ffn_activation")) {
+    const std::string act = text_field("ffn_activation");
+    if (act == "gelu") c.ffn_activation = Activation::gelu;
+    else if (act == "relu") c.ffn_activation = Activation::relu;
+    else throw ModelError("model config: ffn_activation is '" + act + "', expected gelu or relu");
+  }
   validate(c);
   return c;
 }
@@ -89,8 +148,31 @@ ModelParams<T> zero_params(const ModelConfig& c) {
   ModelParams<T> p;
   const int H = c.hidden_size, GH = gate_count(c.cell) * c.hidden_size;
   p.embedding.weight.setZero(c.embedding_dim, c.vocab_size);
-  p.layers.resize(c.num_layers);
-  for (int l = 0; l < c.num_layers; ++l) {
+  if (c.cell == Cell::transformer) {
+    const int D = c.hidden_size, F = effective_ffn_size(c);
+    auto linear = [](LinearParams<T>& l, int out, int in) {
+      l.weight.setZero(out, in);
+      l.bias.setZero(out);
+    };
+    auto norm = [](LayerNormParams<T>& n, int size) {
+      n.weight.setZero(size);
+      n.bias.setZero(size);
+    };
+    linear(p.input_proj, D, c.embedding_dim);
+    if (c.positional == Positional::learned) p.positions.weight.setZero(D, c.max_length);
+    p.blocks.resize(c.num_layers);
+    for (auto& block : p.blocks) {
+      linear(block.in_proj, 3 * D, D);
+      linear(block.out_proj, D, D);
+      linear(block.linear1, F, D);
+      linear(block.linear2, D, F);
+      norm(block.norm1, D);
+      norm(block.norm2, D);
+    }
+    norm(p.final_norm, D);
+  }
+  p.layers.resize(is_recurrent(c.cell) ? c.num_layers : 0);
+  for (int l = 0; l < static_cast<int>(p.layers.size()); ++l) {
     auto& layer = p.layers[l];
     layer.w_ih.setZero(GH, l == 0 ? c.embedding_dim : H);
     layer.w_hh.setZero(GH, H);
@@ -104,6 +186,14 @@ ModelParams<T> zero_params(const ModelConfig& c) {
 
 template <typename T>
 void set_zero(ModelParams<T>& p) {
+  auto linear = [](LinearParams<T>& l) {
+    l.weight.setZero();
+    l.bias.setZero();
+  };
+  auto norm = [](LayerNormParams<T>& n) {
+    n.weight.setZero();
+    n.bias.setZero();
+  };
   p.embedding.weight.setZero();
   for (auto& layer : p.layers) {
     layer.w_ih.setZero();
@@ -111,8 +201,18 @@ void set_zero(ModelParams<T>& p) {
     layer.b_ih.setZero();
     layer.b_hh.setZero();
   }
-  p.head.weight.setZero();
-  p.head.bias.setZero();
+  linear(p.input_proj);
+  p.positions.weight.setZero();
+  for (auto& block : p.blocks) {
+    linear(block.in_proj);
+    linear(block.out_proj);
+    linear(block.linear1);
+    linear(block.linear2);
+    norm(block.norm1);
+    norm(block.norm2);
+  }
+  norm(p.final_norm);
+  linear(p.head);
 }
 
 template <typename T>
@@ -127,6 +227,30 @@ std::vector<NamedTensor<T>> named_tensors(const ModelConfig& c, ModelParams<T>& 
     out.push_back({std::move(name), {v.size()}, v.data(), v.size(), false});
   };
   matrix("embedding.weight", p.embedding.weight, false);  // ours (E, V) column-major = torch (V, E)
+  if (c.cell == Cell::transformer) {
+    auto linear = [&](const std::string& name, LinearParams<T>& l) {
+      matrix(name + ".weight", l.weight, true);
+      vector(name + ".bias", l.bias);
+    };
+    auto norm = [&](const std::string& name, LayerNormParams<T>& n) {
+      vector(name + ".weight", n.weight);
+      vector(name + ".bias", n.bias);
+    };
+    linear("input_proj", p.input_proj);
+    if (c.positional == Positional::learned) matrix("positions.weight", p.positions.weight, false);  // torch (max_length, D)
+    for (std::size_t l = 0; l < p.blocks.size(); ++l) {  // nn.TransformerEncoderLayer's state_dict order
+      const std::string k = "transformer.layers." + std::to_string(l) + ".";
+      auto& block = p.blocks[l];
+      matrix(k + "self_attn.in_proj_weight", block.in_proj.weight, true);
+      vector(k + "self_attn.in_proj_bias", block.in_proj.bias);
+      linear(k + "self_attn.out_proj", block.out_proj);
+      linear(k + "linear1", block.linear1);
+      linear(k + "linear2", block.linear2);
+      norm(k + "norm1", block.norm1);
+      norm(k + "norm2", block.norm2);
+    }
+    norm("transformer.norm", p.final_norm);
+  }
   const std::string cell = cell_name(c.cell);
   for (std::size_t l = 0; l < p.layers.size(); ++l) {
     const std::string k = std::to_string(l);
@@ -176,8 +300,37 @@ ModelParams<float> init_params(const ModelConfig& c, std::uint64_t seed) {
   std::vector<float> buffer;
   for (const auto& tensor : named_tensors(c, p)) {
     buffer.resize(static_cast<std::size_t>(tensor.size));
-    const bool normal = tensor.name == "embedding.weight";
-    for (auto& v : buffer) v = normal ? random.normal() : random.uniform(-k, k);
+    if (c.cell != Cell::transformer) {
+      const bool normal = tensor.name == "embedding.weight";
+      for (auto& v : buffer) v = normal ? random.normal() : random.uniform(-k, k);
+    } else {  // torch's initialisation of each module (see init_params in model.h)
+      const std::string& name = tensor.name;
+      auto ends_with = [&](const char* suffix) {
+        const std::string_view s(suffix);
+        return name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0;
+      };
+      const bool is_norm = name.find("norm") != std::string::npos;
+      if (name == "embedding.weight" || name == "positions.weight") {
+        for (auto& v : buffer) v = random.normal();
+      } else if (is_norm) {
+        std::fill(buffer.begin(), buffer.end(), ends_with(".weight") ? 1.0f : 0.0f);
+      } else if (ends_with("in_proj_bias") || ends_with("out_proj.bias")) {
+        std::fill(buffer.begin(), buffer.end(), 0.0f);
+      } else {
+        // in_proj_weight (3D, D): Xavier-uniform; a Linear's weight (O, I) and bias: U(±1/sqrt(I)).
+        float bound;
+        if (ends_with("in_proj_weight")) {
+          bound = std::sqrt(6.0f / static_cast<float>(tensor.shape[0] + tensor.shape[1]));
+        } else {
+          const std::int64_t fan_in = !ends_with(".bias")                  ? tensor.shape[1]
+                                      : name.starts_with("input_proj")     ? c.embedding_dim
+                                      : name.find("linear2") != std::string::npos ? effective_ffn_size(c)
+                                                                                : c.hidden_size;
+          bound = 1.0f / std::sqrt(static_cast<float>(fan_in));
+        }
+        for (auto& v : buffer) v = random.uniform(-bound, bound);
+      }
+    }
     copy_from_torch_order(tensor, buffer.data());  // drawn in torch's element order
   }
   return p;
@@ -263,6 +416,10 @@ SequenceBatch build_batch(const ModelConfig& c, std::size_t n, Get get) {
   batch.tokens.assign(static_cast<std::size_t>(T) * B, -1);
   for (int b = 0; b < B; ++b) {
     const auto& e = get(batch.order[b]);
+    if (c.cell == Cell::transformer && c.positional == Positional::learned && batch.lengths[b] > c.max_length)
+      throw ModelError("make_batch: sequence " + std::to_string(batch.order[b]) + " has length " +
+                       std::to_string(batch.lengths[b]) + ", but the transformer's learned positions cover " +
+                       std::to_string(c.max_length) + " (max_length)");
     for (int t = 0; t < batch.lengths[b]; ++t) {
       const Token token = e.tokens[t];
       if (token >= static_cast<Token>(c.vocab_size))
@@ -300,17 +457,77 @@ std::int64_t loss_terms(const ModelConfig& c, const SequenceBatch& batch) {
   return c.head == Head::tag ? positions : positions * c.num_outputs;
 }
 
+namespace {
+
+// The top activation the head reads: the last recurrent layer's h_t, or the transformer's final
+// LayerNorm.
+template <typename T>
+const Matrix<T>& top_of(const ModelConfig& c, const ModelCache<T>& cache) {
+  return c.cell == Cell::transformer ? cache.normed : cache.outputs.back();
+}
+
+// Input projection + positions -> blocks -> final LayerNorm (cache.normed).
+template <typename T>
+void transformer_forward(const ModelConfig& c, const ModelParams<T>& p, const SequenceBatch& batch,
+                         ModelCache<T>& cache) {
+  const int L = c.num_layers, B = batch.batch_size, D = c.hidden_size;
+  const AttentionSpec spec = attention_spec(c);
+  cache.blocks.resize(L);
+  cache.outputs.resize(L);
+  linear_forward(p.input_proj, cache.embedded, cache.projected);  // (D, T*B)  W x + b
+  if (c.positional == Positional::learned || c.positional == Positional::sinusoidal) {
+    if (c.positional == Positional::sinusoidal && (cache.sinusoid.rows() != D || cache.sinusoid.cols() < batch.max_length))
+      sinusoidal_positions(D, batch.max_length, cache.sinusoid);
+    const Matrix<T>& table = c.positional == Positional::learned ? p.positions.weight : cache.sinusoid;
+    for (int t = 0; t < batch.max_length; ++t)
+      cache.projected.middleCols(t * B, batch.active[t]).colwise() += table.col(t);  // + position t
+  }
+  zero_padding(batch, cache.projected);
+  for (int l = 0; l < L; ++l)
+    transformer_block_forward(spec, c.ffn_activation, p.blocks[l], batch, l == 0 ? cache.projected : cache.outputs[l - 1],
+                              cache.blocks[l], cache.outputs[l]);  // (D, T*B)
+  layer_norm_forward(p.final_norm, cache.outputs.back(), cache.final_norm, cache.normed);
+  zero_padding(batch, cache.normed);
+}
+
+// Given cache.d_top = dL/d normed, accumulates the transformer's gradients; leaves dL/d embedded
+// in cache.d_top.
+template <typename T>
+void transformer_backward(const ModelConfig& c, const ModelParams<T>& p, const SequenceBatch& batch,
+                          ModelCache<T>& cache, ModelGrads<T>& grads) {
+  const int B = batch.batch_size;
+  const AttentionSpec spec = attention_spec(c);
+  layer_norm_backward(p.final_norm, cache.final_norm, cache.d_top, grads.final_norm, cache.d_in);
+  std::swap(cache.d_top, cache.d_in);
+  for (int l = c.num_layers - 1; l >= 0; --l) {
+    transformer_block_backward(spec, c.ffn_activation, p.blocks[l], batch, cache.blocks[l], cache.d_top, grads.blocks[l],
+                               cache.d_in);
+    std::swap(cache.d_top, cache.d_in);  // d_top = dL/d(input of block l)
+  }
+  if (c.positional == Positional::learned)
+    for (int t = 0; t < batch.max_length; ++t)
+      grads.positions.weight.col(t) += cache.d_top.middleCols(t * B, batch.active[t]).rowwise().sum();
+  linear_backward(p.input_proj, cache.embedded, cache.d_top, grads.input_proj, &cache.d_in);
+  std::swap(cache.d_top, cache.d_in);
+}
+
+}  // namespace
+
 template <typename T>
 void model_forward(const ModelConfig& c, const ModelParams<T>& p, const SequenceBatch& batch, ModelCache<T>& cache) {
   const int L = c.num_layers;
-  cache.layers.resize(L);
-  cache.outputs.resize(L);
   embedding_forward(p.embedding, batch, cache.embedded);  // (E, T*B)
-  for (int l = 0; l < L; ++l) {
-    recurrent_forward(c.cell, p.layers[l], batch, l == 0 ? cache.embedded : cache.outputs[l - 1], cache.layers[l],
-                      cache.outputs[l]);  // (H, T*B)
+  if (c.cell == Cell::transformer) {
+    transformer_forward(c, p, batch, cache);
+  } else {
+    cache.layers.resize(L);
+    cache.outputs.resize(L);
+    for (int l = 0; l < L; ++l) {
+      recurrent_forward(c.cell, p.layers[l], batch, l == 0 ? cache.embedded : cache.outputs[l - 1], cache.layers[l],
+                        cache.outputs[l]);  // (H, T*B)
+    }
   }
-  const Matrix<T>& top = cache.outputs.back();
+  const Matrix<T>& top = top_of(c, cache);
   if (c.head == Head::recognize) {
     gather_last(batch, top, cache.last);  // (H, B)
     cache.logits.resize(c.num_outputs, batch.batch_size);
@@ -335,7 +552,7 @@ template <typename T>
 void model_backward(const ModelConfig& c, const ModelParams<T>& p, const SequenceBatch& batch, ModelCache<T>& cache,
                     ModelGrads<T>& grads) {
   const int L = c.num_layers;
-  const Matrix<T>& top = cache.outputs.back();
+  const Matrix<T>& top = top_of(c, cache);
   if (c.head == Head::recognize) {
     linear_backward(p.head, cache.last, cache.d_logits, grads.head, &cache.d_last);  // (H, B)
     cache.d_top.setZero(c.hidden_size, batch.columns());
@@ -343,7 +560,8 @@ void model_backward(const ModelConfig& c, const ModelParams<T>& p, const Sequenc
   } else {
     linear_backward(p.head, top, cache.d_logits, grads.head, &cache.d_top);  // (H, T*B)
   }
-  for (int l = L - 1; l >= 0; --l) {
+  if (c.cell == Cell::transformer) transformer_backward(c, p, batch, cache, grads);
+  for (int l = is_recurrent(c.cell) ? L - 1 : -1; l >= 0; --l) {
     recurrent_backward(c.cell, p.layers[l], batch, l == 0 ? cache.embedded : cache.outputs[l - 1], cache.outputs[l],
                        cache.layers[l], cache.d_top, grads.layers[l], &cache.d_in);
     std::swap(cache.d_top, cache.d_in);  // d_top = dL/d(input of layer l)

@@ -1,5 +1,6 @@
 // A sequence model: token embedding -> L recurrent layers (RNN, LSTM or GRU) -> linear head ->
-// loss (heads.h).  Parameters and gradients are the same struct; the cache holds what backward
+// loss (heads.h); or token embedding -> input projection (+ positions) -> L pre-LN transformer
+// blocks -> final LayerNorm -> linear head -> loss (transformer.h).  Parameters and gradients are the same struct; the cache holds what backward
 // needs and backward's workspace, so a training loop that reuses one cache per chunk allocates
 // only when the batch shape grows.  A training step is five plain calls:
 //
@@ -10,7 +11,9 @@
 //   adamw_step(...)                                               (optim.h)
 //
 // Tensors are named as the equivalent PyTorch module names them (`embedding.weight`,
-// `lstm.weight_ih_l0`, `lstm.bias_hh_l1`, `head.weight`, `head.bias`), see named_tensors.
+// `lstm.weight_ih_l0`, `lstm.bias_hh_l1`, `head.weight`, `head.bias`; for the transformer
+// `input_proj.weight`, `positions.weight`, `transformer.layers.0.self_attn.in_proj_weight`, ...,
+// `transformer.norm.weight`, as nn.TransformerEncoder names them), see named_tensors.
 #pragma once
 
 #include <cstdint>
@@ -22,8 +25,10 @@
 #include "models/embedding.h"
 #include "models/heads.h"
 #include "models/linear.h"
+#include "models/layer_norm.h"
 #include "models/recurrent.h"
 #include "models/tensor.h"
+#include "models/transformer.h"
 
 namespace statelab::models {
 
@@ -31,26 +36,49 @@ struct ModelConfig {
   Cell cell = Cell::lstm;
   int vocab_size = 2;      // V: tokens are 0..V-1
   int embedding_dim = 16;  // E
-  int hidden_size = 64;    // H
+  int hidden_size = 64;    // H (d_model D of the transformer)
   int num_layers = 1;      // L
   Head head = Head::recognize;
   int num_outputs = 1;  // 1 (recognize), classes (tag), symbols + 1 (next_set)
+  // Transformer only (the recurrent cells ignore them; optional in JSON):
+  int num_heads = 4;                            // A; hidden_size must be a multiple of A
+  Positional positional = Positional::learned;  // see transformer.h
+  bool causal = true;                           // false: every position attends to the whole sequence
+  int ffn_size = 0;                             // F; 0 means 4 * hidden_size
+  Activation ffn_activation = Activation::gelu;
+  int max_length = 512;        // learned positions: the longest sequence the table covers
+  int hard_alibi_heads = 0;    // hard-alibi: heads 0..k-1 are windowed; 0 means half the heads, rounded up
+  int hard_alibi_window = 4;   // hard-alibi: a windowed head sees the last w positions (itself included)
   friend bool operator==(const ModelConfig&, const ModelConfig&) = default;
 };
 
+/// F: ffn_size, or 4 * hidden_size when it is 0.
+int effective_ffn_size(const ModelConfig& config);
+
+/// What the attention heads of the transformer see (positional encoding, causality, windows).
+AttentionSpec attention_spec(const ModelConfig& config);
+
 /// Throws ModelError naming the first field out of range (sizes must be >= 1, recognize has
-/// exactly one output, tag at least two classes).
+/// exactly one output, tag at least two classes; transformer: hidden_size a multiple of
+/// num_heads, ffn_size >= 0, max_length >= 1, 0 <= hard_alibi_heads <= num_heads, window >= 1).
 void validate(const ModelConfig& config);
 
 /// The config as a JSON object ({"cell": "lstm", "vocab_size": 2, ...}) and back; from_json
-/// throws ModelError naming a missing or bad field.
+/// throws ModelError naming a missing or bad field.  The transformer fields (num_heads,
+/// positional, causal, ffn_size, ffn_activation, max_length, hard_alibi_heads,
+/// hard_alibi_window) are written for a transformer only and are optional when read.
 std::string to_json(const ModelConfig& config);
 ModelConfig model_config_from_json(std::string_view json);
 
+/// One member per architecture family; the members of the other families stay empty.
 template <typename T>
 struct ModelParams {
   EmbeddingParams<T> embedding;
-  std::vector<RecurrentParams<T>> layers;  // (L)
+  std::vector<RecurrentParams<T>> layers;  // (L) recurrent cells
+  LinearParams<T> input_proj;                      // transformer: (D, E)
+  EmbeddingParams<T> positions;                    // transformer, learned positions: (D, max_length)
+  std::vector<TransformerBlockParams<T>> blocks;   // transformer: (L)
+  LayerNormParams<T> final_norm;                   // transformer: (D)
   LinearParams<T> head;                    // (O, H)
 };
 template <typename T>
@@ -61,6 +89,12 @@ struct ModelCache {
   Matrix<T> embedded;                      // (E, T*B)
   std::vector<RecurrentCache<T>> layers;   // (L)
   std::vector<Matrix<T>> outputs;          // (L) each (H, T*B): h_t of layer l at every position
+                                           // (transformer: the residual stream after block l)
+  Matrix<T> projected;                     // transformer (D, T*B): input projection + positions
+  std::vector<TransformerBlockCache<T>> blocks;  // transformer (L)
+  LayerNormCache<T> final_norm;            // transformer
+  Matrix<T> normed;                        // transformer (D, T*B): final LayerNorm, what the head reads
+  Matrix<T> sinusoid;                      // transformer, sinusoidal positions: the table (D, T)
   Matrix<T> last;                          // (H, B) recognize: top state after the last token
   Matrix<T> logits;                        // (O, B) recognize, (O, T*B) tag / next_set
   Matrix<T> d_logits, d_last, d_top, d_in;  // backward workspace
@@ -72,7 +106,9 @@ ModelParams<T> zero_params(const ModelConfig& config);
 
 /// PyTorch-like seeded initialisation: embedding N(0, 1); recurrent weights and biases
 /// U(-1/sqrt(H), 1/sqrt(H)); head weight and bias U(-1/sqrt(H), 1/sqrt(H)) (torch.nn.Linear's
-/// default).  The generator is statelab's own (splitmix64 + Box-Muller), so a seed gives the
+/// default).  Transformer as torch's modules: Linear weights and biases U(±1/sqrt(fan_in)),
+/// in_proj_weight Xavier-uniform U(±sqrt(6 / 4D)), in_proj_bias and out_proj.bias 0, LayerNorm
+/// 1 and 0, learned positions N(0, 1).  The generator is statelab's own (splitmix64 + Box-Muller), so a seed gives the
 /// same parameters on every platform; it does not reproduce torch's random stream.
 ModelParams<float> init_params(const ModelConfig& config, std::uint64_t seed);
 
@@ -90,7 +126,9 @@ struct NamedTensor {
                               // weight matrix); false when it is already torch's row-major order
 };
 
-/// Every parameter tensor in a fixed order (embedding, layers bottom-up, head).
+/// Every parameter tensor in a fixed order (embedding, layers bottom-up, head; for the
+/// transformer: embedding, input_proj, positions, blocks bottom-up in torch's state_dict order,
+/// final norm, head).
 template <typename T>
 std::vector<NamedTensor<T>> named_tensors(const ModelConfig& config, ModelParams<T>& params);
 
@@ -106,7 +144,8 @@ std::int64_t parameter_count(const ModelConfig& config);
 /// Lays out examples as a batch (see tensor.h), sorted by length (longest first, ties in the
 /// given order), with the targets in the batch's order: recognize (B); tag (T*B), -1 in padding;
 /// next_set (T*B*K), column-major (K, T*B).  Throws ModelError naming the example and position
-/// of a token >= vocab_size or of a target of the wrong size or value.
+/// of a token >= vocab_size or of a target of the wrong size or value, and a sequence longer
+/// than max_length for a transformer with learned positions.
 SequenceBatch make_batch(const ModelConfig& config, std::span<const Example> examples);
 SequenceBatch make_batch(const ModelConfig& config, std::span<const Example* const> examples);
 /// The same without targets, for inference.
@@ -116,7 +155,8 @@ SequenceBatch make_batch(const ModelConfig& config, std::span<const Sequence> se
 /// (next_set).  The mean loss of a mini-batch is the sum over its chunks with scale 1 / terms.
 std::int64_t loss_terms(const ModelConfig& config, const SequenceBatch& batch);
 
-/// Embedding, layers and head: fills cache.outputs and cache.logits.  Time O(T B L G H (E + H)).
+/// Embedding, layers and head: fills cache.outputs and cache.logits.  Time O(T B L G H (E + H))
+/// (recurrent), O(T B L D (4D + 2F) + L D Σ_b len_b^2) (transformer).
 template <typename T>
 void model_forward(const ModelConfig& config, const ModelParams<T>& params, const SequenceBatch& batch,
                    ModelCache<T>& cache);
@@ -140,7 +180,8 @@ std::vector<float> accept_probability(const ModelConfig& config, const ModelPara
                                       std::span<const Sequence> sequences);
 
 /// The hidden state at every position, for probing and extraction: one matrix (L*H, len) per
-/// sequence, rows l*H .. l*H+H-1 holding h_t of layer l (the LSTM's cell state is not included).
+/// sequence, rows l*H .. l*H+H-1 holding h_t of layer l (the LSTM's cell state is not included;
+/// for the transformer, the residual stream after block l, before the final LayerNorm).
 std::vector<Matrix<float>> hidden_states(const ModelConfig& config, const ModelParams<float>& params,
                                          std::span<const Sequence> sequences);
 

@@ -20,6 +20,7 @@ const char* cell_name(Cell cell) {
     case Cell::rnn: return "rnn";
     case Cell::lstm: return "lstm";
     case Cell::gru: return "gru";
+    case Cell::transformer: return "transformer";
   }
   return "?";
 }
@@ -30,7 +31,7 @@ void recurrent_forward(Cell cell, const RecurrentParams<T>& p, const SequenceBat
   const int H = static_cast<int>(p.w_hh.cols());
   const int B = batch.batch_size;
   const int N = batch.columns();
-  assert(x.cols() == N && x.rows() == p.w_ih.cols() && p.w_ih.rows() == gate_count(cell) * H);
+  assert(is_recurrent(cell) && x.cols() == N && x.rows() == p.w_ih.cols() && p.w_ih.rows() == gate_count(cell) * H);
   out.setZero(H, N);  // (H, T*B), zero in padding
 
   // The input side for all time steps at once: one GEMM.
@@ -94,6 +95,7 @@ void recurrent_forward(Cell cell, const RecurrentParams<T>& p, const SequenceBat
         }
         break;
       }
+      case Cell::transformer: break;  // not a recurrent cell (asserted above)
     }
   }
 }
@@ -105,7 +107,7 @@ void recurrent_backward(Cell cell, const RecurrentParams<T>& p, const SequenceBa
   const int H = static_cast<int>(p.w_hh.cols());
   const int B = batch.batch_size;
   const int N = batch.columns();
-  assert(d_out.rows() == H && d_out.cols() == N);
+  assert(is_recurrent(cell) && d_out.rows() == H && d_out.cols() == N);
   cache.d_gates.setZero(p.w_ih.rows(), N);  // padding stays zero
   if (cell == Cell::gru) cache.d_hgates.setZero(p.w_hh.rows(), N);
   cache.d_h.setZero(H, B);
@@ -159,6 +161,7 @@ void recurrent_backward(Cell cell, const RecurrentParams<T>& p, const SequenceBa
         }
         break;
       }
+      case Cell::transformer: break;  // not a recurrent cell (asserted above)
     }
   }
 

@@ -19,13 +19,18 @@
 
 namespace statelab::models {
 
-/// The recurrent cell of a layer.
-enum class Cell { rnn, lstm, gru };
+/// The architecture of a model: a recurrent cell, or (values after the recurrent ones) another
+/// family whose layers live in their own files (transformer: models/transformer.h).
+enum class Cell { rnn, lstm, gru, transformer };
+
+/// Whether the model is a stack of recurrent layers (rnn, lstm, gru).
+constexpr bool is_recurrent(Cell cell) { return cell == Cell::rnn || cell == Cell::lstm || cell == Cell::gru; }
 
 /// Gates per hidden unit: 1 (RNN), 4 (LSTM: i, f, g, o), 3 (GRU: r, z, n).
 constexpr int gate_count(Cell cell) { return cell == Cell::lstm ? 4 : cell == Cell::gru ? 3 : 1; }
 
-/// "rnn", "lstm", "gru": the name torch gives the submodule in statelab's checkpoints.
+/// "rnn", "lstm", "gru", "transformer": the CLI and JSON name, and the name torch gives the
+/// submodule in statelab's checkpoints.
 const char* cell_name(Cell cell);
 
 /// Parameters of one layer, named and laid out as torch's `weight_ih_l{k}`, ... (gate blocks

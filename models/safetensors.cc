@@ -280,11 +280,58 @@ ModelConfig infer_config(const SafetensorsFile& file, const std::string& source)
     if (it == file.tensors.end()) fail(source, "missing tensor '" + name + "'");
     return it->second.shape;
   };
+  // Every tensor of the architecture must be there with its shape, and nothing else.
+  auto check_tensors = [&](ModelConfig c) {
+    try {
+      validate(c);
+    } catch (const ModelError& e) {
+      fail(source, e.what());
+    }
+    auto expected = zero_params<float>(c);
+    const auto tensors = named_tensors(c, expected);
+    for (const auto& tensor : tensors) {
+      const auto& shape = shape_of(tensor.name);
+      if (shape != tensor.shape)
+        fail(source, "tensor '" + tensor.name + "' has shape " + shape_string(shape) + ", expected " +
+                         shape_string(tensor.shape));
+    }
+    for (const auto& [name, t] : file.tensors) {
+      const bool known = std::any_of(tensors.begin(), tensors.end(), [&](const auto& x) { return x.name == name; });
+      if (known) continue;
+      std::string why;
+      if (name.find("_reverse") != std::string::npos) why = " (bidirectional layers are not supported)";
+      else if (name.find("weight_hr") != std::string::npos) why = " (LSTM projections are not supported)";
+      fail(source, "unexpected tensor '" + name + "'" + why + " for a " + std::to_string(c.num_layers) + "-layer " +
+                       cell_name(c.cell));
+    }
+    return c;
+  };
   ModelConfig c;
   const auto& embedding = shape_of("embedding.weight");
   if (embedding.size() != 2) fail(source, "embedding.weight has shape " + shape_string(embedding) + ", expected (V, E)");
   c.vocab_size = static_cast<int>(embedding[0]);
   c.embedding_dim = static_cast<int>(embedding[1]);
+
+  const auto meta = file.metadata.find("statelab.model");
+  auto stated_config = [&] {
+    try {
+      return model_config_from_json(meta->second);
+    } catch (const ModelError& e) {
+      fail(source, std::string("metadata statelab.model: ") + e.what());
+    }
+  };
+  if (file.tensors.count("transformer.layers.0.self_attn.in_proj_weight")) {
+    // The heads, positional encoding, causality and activation are not in the tensors: the
+    // config must come with the file; the tensors are then checked against it.
+    if (meta == file.metadata.end())
+      fail(source, "a transformer checkpoint needs its config in metadata statelab.model (the number of heads, "
+                   "positional encoding, causality and activation are not in the tensors)");
+    c = stated_config();
+    if (c.cell != Cell::transformer)
+      fail(source, "metadata statelab.model says cell " + std::string(cell_name(c.cell)) +
+                       " but the tensors are a transformer's");
+    return check_tensors(c);
+  }
 
   int cells_found = 0;
   for (Cell cell : {Cell::rnn, Cell::lstm, Cell::gru}) {
@@ -309,14 +356,8 @@ ModelConfig infer_config(const SafetensorsFile& file, const std::string& source)
   if (head.size() != 2 || head[1] != c.hidden_size)
     fail(source, "head.weight has shape " + shape_string(head) + ", expected (O, " + std::to_string(c.hidden_size) + ")");
   c.num_outputs = static_cast<int>(head[0]);
-  const auto meta = file.metadata.find("statelab.model");
   if (meta != file.metadata.end()) {
-    ModelConfig stated;
-    try {
-      stated = model_config_from_json(meta->second);
-    } catch (const ModelError& e) {
-      fail(source, std::string("metadata statelab.model: ") + e.what());
-    }
+    const ModelConfig stated = stated_config();
     c.head = stated.head;
     if (!(stated == c))
       fail(source, "metadata statelab.model says " + to_json(stated) + " but the tensors give " + to_json(c));
@@ -326,30 +367,7 @@ ModelConfig infer_config(const SafetensorsFile& file, const std::string& source)
     fail(source, "head.weight has " + std::to_string(c.num_outputs) +
                      " outputs; without metadata statelab.model only a one-logit recognize head can be inferred");
   }
-  try {
-    validate(c);
-  } catch (const ModelError& e) {
-    fail(source, e.what());
-  }
-
-  // Every tensor must be one the architecture has, with its shape.
-  auto expected = zero_params<float>(c);
-  const auto tensors = named_tensors(c, expected);
-  for (const auto& tensor : tensors) {
-    const auto& shape = shape_of(tensor.name);
-    if (shape != tensor.shape)
-      fail(source, "tensor '" + tensor.name + "' has shape " + shape_string(shape) + ", expected " +
-                       shape_string(tensor.shape));
-  }
-  for (const auto& [name, t] : file.tensors) {
-    const bool known = std::any_of(tensors.begin(), tensors.end(), [&](const auto& x) { return x.name == name; });
-    if (known) continue;
-    std::string why;
-    if (name.find("_reverse") != std::string::npos) why = " (bidirectional layers are not supported)";
-    else if (name.find("weight_hr") != std::string::npos) why = " (LSTM projections are not supported)";
-    fail(source, "unexpected tensor '" + name + "'" + why + " for a " + std::to_string(c.num_layers) + "-layer " + cell);
-  }
-  return c;
+  return check_tensors(c);
 }
 
 Checkpoint load_checkpoint(const SafetensorsFile& file, const std::string& source) {

@@ -80,8 +80,11 @@ void save_checkpoint(const std::filesystem::path& path, const ModelConfig& confi
 /// The architecture, inferred from the tensor names and shapes: the cell from the submodule
 /// name (rnn / lstm / gru; nn.RNN is taken as tanh), the layer count from `weight_ih_l{k}`, the
 /// sizes from the shapes; the head from metadata "statelab.model" when present (and then every
-/// field must agree with the tensors), otherwise a one-logit head is `recognize`.  Throws
-/// CheckpointError naming the missing, unexpected or mis-shaped tensor.
+/// field must agree with the tensors), otherwise a one-logit head is `recognize`.  A transformer
+/// (a tensor `transformer.layers.0.self_attn.in_proj_weight`) needs metadata "statelab.model":
+/// its heads, positional encoding, causality and activation are not in the tensors; every tensor
+/// must then have the shape that config gives.  Throws CheckpointError naming the missing,
+/// unexpected or mis-shaped tensor.
 ModelConfig infer_config(const SafetensorsFile& file, const std::string& source);
 
 /// Reads, infers the architecture and loads the parameters (F32 or F64).  Throws

@@ -44,4 +44,13 @@ struct SequenceBatch {
   int columns() const { return max_length * batch_size; }
 };
 
+/// Sets the padding columns of m (C, T*B) to zero: at time t, columns t*B + active[t] .. t*B + B-1.
+/// Time O(C (T*B - Σ lengths)).
+template <typename Derived>
+void zero_padding(const SequenceBatch& batch, Eigen::MatrixBase<Derived>& m) {
+  const int B = batch.batch_size;
+  for (int t = 0; t < batch.max_length; ++t)
+    if (batch.active[t] < B) m.middleCols(t * B + batch.active[t], B - batch.active[t]).setZero();
+}
+
 }  // namespace statelab::models

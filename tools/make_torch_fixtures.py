@@ -19,6 +19,17 @@ including a sequence of length 1), and writes two safetensors files:
                             output.logits, output.loss (shape ()), and grad.<name> for every
                             parameter; metadata {"cell", "layers", "head", "vocab_size", ...}.
 
+Transformer cases (transformer_<positional>_<causal|bidirectional>_<head>[_relu]) build
+    embedding = nn.Embedding(V, E);  input_proj = nn.Linear(E, D);  positions = nn.Embedding(max_length, D)
+    (learned only);  transformer = nn.TransformerEncoder(nn.TransformerEncoderLayer(D, A, F, dropout=0,
+    activation, batch_first=True, norm_first=True), L, norm=nn.LayerNorm(D));  head = nn.Linear(D, O)
+and run each sequence on its own (batch of one, no padding), with a float attention mask per head
+(-inf outside the causal / hard-window range, -m_h |i - j| for ALiBi), so that the reference
+shares no code with statelab's masking of a padded batch.  Their parameters are perturbed away
+from torch's initialisation (LayerNorms are not 1 and 0, biases not 0, layers differ), output.hidden
+is the residual stream after the last block (before the final LayerNorm), and the model file
+carries metadata "statelab.model" (the config, which the tensors alone do not determine).
+
 Heads: "recognize" (O = 1, logit at the last position, BCEWithLogitsLoss mean over sequences),
 "tag" (O = classes at every position, CrossEntropyLoss mean over positions), "next-set"
 (O = bits at every position, BCEWithLogitsLoss mean over positions and bits).
@@ -28,6 +39,7 @@ header length, a JSON header {name: {dtype, shape, data_offsets}, "__metadata__"
 padded with spaces to a multiple of 8, then the raw little-endian tensor bytes.
 """
 import json
+import math
 import os
 import struct
 import sys
@@ -119,6 +131,131 @@ def make_case(outdir, cell, layers, head, seed):
     return name
 
 
+def alibi_slopes(n):
+    """get_slopes of Press et al. (attention_with_linear_biases)."""
+    def power_of_2(n):
+        start = 2 ** (-2 ** -(math.log2(n) - 3))
+        return [start * start ** i for i in range(n)]
+    if math.log2(n).is_integer():
+        return power_of_2(n)
+    p = 2 ** math.floor(math.log2(n))
+    return power_of_2(p) + alibi_slopes(2 * p)[0::2][:n - p]
+
+
+class TransformerModel(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        self.cfg = cfg
+        V, E, D = cfg["vocab_size"], cfg["embedding_dim"], cfg["hidden_size"]
+        self.embedding = nn.Embedding(V, E)
+        self.input_proj = nn.Linear(E, D)
+        if cfg["positional"] == "learned":
+            self.positions = nn.Embedding(cfg["max_length"], D)
+        layer = nn.TransformerEncoderLayer(D, cfg["num_heads"], dim_feedforward=cfg["ffn_size"], dropout=0.0,
+                                           activation=cfg["ffn_activation"], batch_first=True, norm_first=True)
+        self.transformer = nn.TransformerEncoder(layer, cfg["num_layers"], norm=nn.LayerNorm(D),
+                                                 enable_nested_tensor=False)
+        self.head = nn.Linear(D, cfg["num_outputs"])
+
+    def mask(self, n):
+        """(A, n, n) float mask added to the scores: [h, query j, key i]."""
+        cfg = self.cfg
+        A = cfg["num_heads"]
+        j = torch.arange(n).unsqueeze(1)  # query
+        i = torch.arange(n).unsqueeze(0)  # key
+        m = torch.zeros(A, n, n, dtype=torch.float64)
+        slopes = alibi_slopes(A) if cfg["positional"] == "alibi" else [0.0] * A
+        windowed = cfg["hard_alibi_heads"] if cfg["positional"] == "hard-alibi" else 0
+        w = cfg["hard_alibi_window"]
+        for h in range(A):
+            allowed = torch.ones(n, n, dtype=torch.bool)
+            if cfg["causal"]:
+                allowed &= i <= j
+            if h < windowed:
+                allowed &= (j - i < w) & (i - j < w)
+            m[h] = -slopes[h] * (j - i).abs().to(torch.float64)
+            m[h][~allowed] = float("-inf")
+        return m.to(torch.float32)
+
+    def sinusoid(self, n):
+        D = self.cfg["hidden_size"]
+        t = torch.arange(n, dtype=torch.float64).unsqueeze(1)
+        k = torch.arange(D)
+        freq = torch.pow(torch.tensor(10000.0, dtype=torch.float64), -(k - k % 2).to(torch.float64) / D)
+        angle = t * freq
+        return torch.where(k % 2 == 0, torch.sin(angle), torch.cos(angle)).to(torch.float32)  # (n, D)
+
+    def forward(self, tokens, lengths):
+        """(B, T, D) residual stream after the last block and (B, T, D) final LayerNorm, zero in
+        padding; each sequence runs alone."""
+        B, T = tokens.shape
+        D = self.cfg["hidden_size"]
+        streams, normed = [], []
+        for b in range(B):
+            n = int(lengths[b])
+            x = self.input_proj(self.embedding(tokens[b, :n]))  # (n, D)
+            if self.cfg["positional"] == "learned":
+                x = x + self.positions.weight[:n]
+            elif self.cfg["positional"] == "sinusoidal":
+                x = x + self.sinusoid(n)
+            x = x.unsqueeze(0)
+            mask = self.mask(n)
+            for layer in self.transformer.layers:
+                x = layer(x, src_mask=mask)
+            pad = torch.zeros(1, T - n, D)
+            streams.append(torch.cat([x, pad], 1))
+            normed.append(torch.cat([self.transformer.norm(x), pad], 1))
+        return torch.cat(streams, 0), torch.cat(normed, 0)
+
+
+def make_transformer_case(outdir, positional, causal, head, activation, seed):
+    V, E, D, A, F_, L = 3, 4, 8, 2, 12, 2
+    O = {"recognize": 1, "tag": 3, "next-set": 4}[head]
+    cfg = {"cell": "transformer", "vocab_size": V, "embedding_dim": E, "hidden_size": D, "num_layers": L,
+           "head": head, "num_outputs": O, "num_heads": A, "positional": positional, "causal": causal,
+           "ffn_size": F_, "ffn_activation": activation, "max_length": 10, "hard_alibi_heads": 1,
+           "hard_alibi_window": 3}
+    torch.manual_seed(seed)
+    model = TransformerModel(cfg)
+    with torch.no_grad():  # away from the initialisation: LayerNorms not 1/0, zero biases not zero, layers differ
+        for p in model.parameters():
+            p.add_(torch.empty_like(p).uniform_(-0.3, 0.3))
+    lengths = torch.tensor([5, 7, 1, 4, 7, 2], dtype=torch.int64)
+    B, T = len(lengths), int(lengths.max())
+    gen = torch.Generator().manual_seed(seed + 100)
+    tokens = torch.randint(0, V, (B, T), generator=gen)
+    mask = torch.arange(T).unsqueeze(0) < lengths.unsqueeze(1)  # (B, T)
+    tokens = tokens * mask
+    hidden, normed = model(tokens, lengths)
+    if head == "recognize":
+        targets = torch.randint(0, 2, (B,), generator=gen).to(torch.float32)
+        last = normed[torch.arange(B), lengths - 1]  # (B, D)
+        logits = model.head(last).squeeze(-1)
+        loss = F.binary_cross_entropy_with_logits(logits, targets)
+    elif head == "tag":
+        targets = torch.randint(0, O, (B, T), generator=gen) * mask
+        logits = model.head(normed)
+        loss = F.cross_entropy(logits[mask], targets[mask])
+    else:
+        targets = torch.randint(0, 2, (B, T, O), generator=gen).to(torch.float32) * mask.unsqueeze(-1)
+        logits = model.head(normed)
+        loss = F.binary_cross_entropy_with_logits(logits[mask], targets[mask])
+    loss.backward()
+    name = f"transformer_{positional}_{'causal' if causal else 'bidirectional'}_{head}" + \
+           ("_relu" if activation == "relu" else "")
+    save_safetensors(os.path.join(outdir, name + ".model.safetensors"), dict(model.state_dict()),
+                     {"alphabet": json.dumps(["a", "b", "c"]),
+                      "statelab.model": json.dumps(cfg, separators=(",", ":"))})
+    data = {"input.tokens": tokens, "input.lengths": lengths, "input.targets": targets,
+            "output.hidden": hidden, "output.logits": logits, "output.loss": loss.reshape(())}
+    for k, p in model.named_parameters():
+        data["grad." + k] = p.grad
+    save_safetensors(os.path.join(outdir, name + ".data.safetensors"), data,
+                     {"cell": "transformer", "layers": L, "head": head, "vocab_size": V, "embedding_dim": E,
+                      "hidden_size": D, "num_outputs": O, "seed": seed, "torch_version": torch.__version__})
+    return name
+
+
 def make_adamw_case(outdir, seed):
     """Three torch.optim.AdamW steps (lr 0.01, weight decay 0.1) with clip_grad_norm_(0.5) on
     one batch of the 1-layer LSTM: adamw.data.safetensors holds the batch and the parameters
@@ -161,6 +298,15 @@ def main():
             names.append(make_case(outdir, cell, 2, head, seed))
             seed += 1
     names.append(make_adamw_case(outdir, seed))
+    seed += 1
+    for positional, causal, head, activation in (
+            ("learned", True, "recognize", "gelu"), ("learned", False, "recognize", "relu"),
+            ("none", True, "tag", "gelu"), ("sinusoidal", False, "next-set", "gelu"),
+            ("sinusoidal", True, "recognize", "gelu"), ("alibi", True, "recognize", "gelu"),
+            ("alibi", False, "tag", "gelu"), ("hard-alibi", True, "next-set", "gelu"),
+            ("hard-alibi", False, "tag", "relu")):
+        names.append(make_transformer_case(outdir, positional, causal, head, activation, seed))
+        seed += 1
     print("\n".join(names))
 
 

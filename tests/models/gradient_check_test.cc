@@ -1,5 +1,5 @@
 // Central-difference gradient checks, in double, for every layer and head through the whole
-// model (embedding -> 1 or 2 recurrent layers -> head -> loss): every parameter element's
+// model (embedding -> 1 or 2 recurrent layers or transformer blocks -> head -> loss): every parameter element's
 // analytic gradient against (L(p + eps) - L(p - eps)) / 2 eps.  In double with eps = 1e-6 the
 // truncation error is O(eps^2) ~ 1e-12 and the rounding error ~ 1e-16 / eps = 1e-10, so the
 // tolerance 1e-8 absolute + 1e-6 relative is tight and honest.
@@ -22,12 +22,22 @@ struct Case {
   Cell cell;
   Head head;
   int layers;
+  Positional positional = Positional::learned;  // transformer only
+  bool causal = true;                           // transformer only
+  Activation activation = Activation::gelu;     // transformer only
 };
 
 std::string case_name(const ::testing::TestParamInfo<Case>& info) {
-  return std::string(cell_name(info.param.cell)) + "_" +
-         (info.param.head == Head::next_set ? std::string("next_set") : head_name(info.param.head)) + "_L" +
-         std::to_string(info.param.layers);
+  const Case& k = info.param;
+  std::string name = std::string(cell_name(k.cell)) + "_" +
+                     (k.head == Head::next_set ? std::string("next_set") : head_name(k.head)) + "_L" +
+                     std::to_string(k.layers);
+  if (k.cell == Cell::transformer) {
+    std::string pos = positional_name(k.positional);
+    if (pos == "hard-alibi") pos = "hard_alibi";
+    name += "_" + pos + (k.causal ? "_causal" : "_bidirectional") + "_" + activation_name(k.activation);
+  }
+  return name;
 }
 
 ModelConfig config_for(const Case& k) {
@@ -39,6 +49,17 @@ ModelConfig config_for(const Case& k) {
   c.num_layers = k.layers;
   c.head = k.head;
   c.num_outputs = k.head == Head::recognize ? 1 : k.head == Head::tag ? 3 : 4;
+  if (k.cell == Cell::transformer) {  // D = 6, 2 heads of 3, F = 7, window 2 for head 0
+    c.hidden_size = 6;
+    c.num_heads = 2;
+    c.ffn_size = 7;
+    c.max_length = 8;
+    c.positional = k.positional;
+    c.causal = k.causal;
+    c.ffn_activation = k.activation;
+    c.hard_alibi_heads = 1;
+    c.hard_alibi_window = 2;
+  }
   return c;
 }
 
@@ -119,7 +140,15 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{Cell::gru, Head::recognize, 1}, Case{Cell::gru, Head::recognize, 2},
                       Case{Cell::rnn, Head::tag, 2}, Case{Cell::lstm, Head::tag, 2}, Case{Cell::gru, Head::tag, 2},
                       Case{Cell::rnn, Head::next_set, 2}, Case{Cell::lstm, Head::next_set, 2},
-                      Case{Cell::gru, Head::next_set, 2}),
+                      Case{Cell::gru, Head::next_set, 2},
+                      Case{Cell::transformer, Head::recognize, 1, Positional::learned, true},
+                      Case{Cell::transformer, Head::recognize, 2, Positional::learned, false, Activation::relu},
+                      Case{Cell::transformer, Head::recognize, 2, Positional::none, true},
+                      Case{Cell::transformer, Head::tag, 2, Positional::sinusoidal, true},
+                      Case{Cell::transformer, Head::tag, 2, Positional::alibi, false},
+                      Case{Cell::transformer, Head::next_set, 2, Positional::alibi, true},
+                      Case{Cell::transformer, Head::next_set, 2, Positional::hard_alibi, true, Activation::relu},
+                      Case{Cell::transformer, Head::tag, 2, Positional::hard_alibi, false}),
     case_name);
 
 // Each recurrent layer on its own, including dL/dx: L = sum(R ⊙ out) for a fixed random R, over a

@@ -1,5 +1,7 @@
 // Learning must be real: an LSTM with hidden size 32 trained on parity of random bit strings of
-// lengths 1..40 recognises parity exactly on lengths 41..200.  models/ knows no languages, so
+// lengths 1..40 recognises parity exactly on lengths 41..200; a 2-layer transformer trained the
+// same way does not generalise to those lengths (the literature's result: Hahn 2020,
+// Bhattamishra et al. 2020, Delétang et al. 2023).  models/ knows no languages, so
 // the data (uniform random bits, label = number of ones mod 2) is generated here from a seed.
 // Seeds 1..5 all reach 100% (checked with PARITY_SEED=s); PARITY_STEPS and PARITY_VERBOSE=1
 // help when the hyper-parameters change.
@@ -58,6 +60,47 @@ TEST(Learning, LstmLearnsParityAndGeneralisesFromLengths1To40To41To200) {
   });
   EXPECT_EQ(accuracy(c, state.params, train_set), 1.0);
   EXPECT_EQ(accuracy(c, state.params, test_set), 1.0);
+}
+
+// The same data, steps, batch, warm-up, cosine schedule and clipping as the LSTM, at the usual
+// transformer learning rate 1e-3 (at the LSTM's 1e-2 it stays at chance even on lengths 1..40:
+// train 0.533, test 0.488 with PARITY_LR=0.01); a 2-layer causal transformer, d_model 32, 4 heads,
+// FFN 64, GELU, sinusoidal positions (a learned table would not reach length 200).  It fits
+// lengths 1..40 only partly and is at chance on 41..200: the test asserts the failure to
+// generalise and prints the accuracies quoted in docs/models.md.
+TEST(Learning, TwoLayerTransformerDoesNotGeneraliseParityFromLengths1To40To41To200) {
+  ModelConfig c;
+  c.cell = Cell::transformer;
+  c.vocab_size = 2;
+  c.embedding_dim = 8;
+  c.hidden_size = 32;
+  c.num_layers = 2;
+  c.num_heads = 4;
+  c.ffn_size = 64;
+  c.positional = Positional::sinusoidal;
+  c.causal = true;
+  const auto train_set = parity_examples(4096, 1, 40, 1);
+  const auto test_set = parity_examples(1000, 41, 200, 2);
+  TrainConfig t;
+  t.steps = env_int("PARITY_STEPS", 2000);
+  t.batch_size = 32;
+  t.lr = std::getenv("PARITY_LR") ? std::strtof(std::getenv("PARITY_LR"), nullptr) : 1e-3f;
+  t.warmup_steps = 50;
+  t.schedule = Schedule::cosine;
+  t.min_lr = 1e-5f;
+  t.clip_norm = 1.0f;
+  t.seed = static_cast<std::uint64_t>(env_int("PARITY_SEED", 3));
+  TrainState state = make_train_state(c, t, init_params(c, t.seed));
+  models::train(state, train_set, [&](std::int64_t step, const StepResult& r) {
+    if (std::getenv("PARITY_VERBOSE") && step % 100 == 0)
+      std::printf("step %lld loss %.5f norm %.3f lr %.5f\n", static_cast<long long>(step), r.loss, r.grad_norm, r.lr);
+  });
+  const double train_accuracy = accuracy(c, state.params, train_set);
+  const double test_accuracy = accuracy(c, state.params, test_set);
+  std::printf("transformer parity: train (1..40) %.3f, test (41..200) %.3f\n", train_accuracy, test_accuracy);
+  RecordProperty("train_accuracy", std::to_string(train_accuracy));
+  RecordProperty("test_accuracy", std::to_string(test_accuracy));
+  EXPECT_LT(test_accuracy, 0.6);  // chance is 0.5
 }
 
 }  // namespace

@@ -1,0 +1,251 @@
+#include "models/transformer.h"
+
+#include <unsupported/Eigen/SpecialFunctions>
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+
+namespace statelab::models {
+
+const char* positional_name(Positional positional) {
+  switch (positional) {
+    case Positional::none: return "none";
+    case Positional::learned: return "learned";
+    case Positional::sinusoidal: return "sinusoidal";
+    case Positional::alibi: return "alibi";
+    case Positional::hard_alibi: return "hard-alibi";
+  }
+  return "?";
+}
+
+const char* activation_name(Activation activation) {
+  switch (activation) {
+    case Activation::gelu: return "gelu";
+    case Activation::relu: return "relu";
+  }
+  return "?";
+}
+
+std::vector<double> alibi_slopes(int num_heads) {
+  auto power_of_two = [](int n) {  // get_slopes_power_of_2 of the reference code
+    std::vector<double> out;
+    const double start = std::pow(2.0, -std::pow(2.0, -(std::log2(static_cast<double>(n)) - 3)));
+    for (int i = 0; i < n; ++i) out.push_back(start * std::pow(start, i));
+    return out;
+  };
+  if (num_heads <= 0) return {};
+  int p = 1;
+  while (p * 2 <= num_heads) p *= 2;
+  std::vector<double> out = power_of_two(p);
+  if (p == num_heads) return out;
+  const std::vector<double> finer = power_of_two(2 * p);
+  for (int i = 0; static_cast<int>(out.size()) < num_heads; i += 2) out.push_back(finer[i]);
+  return out;
+}
+
+AttentionSpec attention_spec(int num_heads, bool causal, Positional positional, int window_heads, int window) {
+  AttentionSpec spec;
+  spec.num_heads = num_heads;
+  spec.causal = causal;
+  spec.slopes.assign(num_heads, 0.0);
+  spec.windows.assign(num_heads, 0);
+  if (positional == Positional::alibi) spec.slopes = alibi_slopes(num_heads);
+  if (positional == Positional::hard_alibi)
+    for (int h = 0; h < std::min(window_heads, num_heads); ++h) spec.windows[h] = window;
+  return spec;
+}
+
+namespace {
+
+template <typename T>
+using Strided = Eigen::Map<Matrix<T>, 0, Eigen::OuterStride<>>;
+template <typename T>
+using ConstStrided = Eigen::Map<const Matrix<T>, 0, Eigen::OuterStride<>>;
+
+// The keys query j of a sequence of length n may read under head h: [lo, hi].
+struct KeyRange {
+  int lo, hi;
+};
+KeyRange key_range(const AttentionSpec& spec, int h, int j, int n) {
+  KeyRange r{0, spec.causal ? j : n - 1};
+  const int w = spec.windows[h];
+  if (w > 0) {
+    r.lo = std::max(0, j - w + 1);
+    if (!spec.causal) r.hi = std::min(n - 1, j + w - 1);
+  }
+  return r;
+}
+
+// exact GELU: x Φ(x) = x (1 + erf(x / sqrt 2)) / 2, and its derivative Φ(x) + x φ(x).
+template <typename T>
+constexpr T kSqrtHalf = T(0.70710678118654752440);
+template <typename T>
+constexpr T kInvSqrt2Pi = T(0.39894228040143267794);
+
+}  // namespace
+
+template <typename T>
+void attention_forward(const AttentionSpec& spec, const SequenceBatch& batch, const Matrix<T>& qkv,
+                       AttentionCache<T>& cache, Matrix<T>& context) {
+  const int A = spec.num_heads, B = batch.batch_size;
+  const Eigen::Index D3 = qkv.rows(), D = D3 / 3, dh = D / A;
+  assert(D3 == 3 * D && D == dh * A && qkv.cols() == batch.columns());
+  const T scale = T(1) / std::sqrt(static_cast<T>(dh));
+  context.resize(D, qkv.cols());
+  zero_padding(batch, context);
+  cache.offsets.resize(B);
+  std::ptrdiff_t total = 0;
+  for (int b = 0; b < B; ++b) {
+    cache.offsets[b] = total;
+    total += static_cast<std::ptrdiff_t>(A) * batch.lengths[b] * batch.lengths[b];
+  }
+  if (cache.probs.size() < total) cache.probs.resize(total);
+  if (cache.ramp.size() < batch.max_length) cache.ramp = Vector<T>::LinSpaced(batch.max_length, 0, T(batch.max_length - 1));
+  if (cache.row.cols() < batch.max_length) cache.row.resize(1, batch.max_length);
+
+  for (int b = 0; b < B; ++b) {
+    const int n = batch.lengths[b];
+    if (n == 0) continue;
+    for (int h = 0; h < A; ++h) {
+      const ConstStrided<T> q(qkv.data() + b * D3 + h * dh, dh, n, Eigen::OuterStride<>(B * D3));
+      const ConstStrided<T> k(q.data() + D, dh, n, Eigen::OuterStride<>(B * D3));
+      const ConstStrided<T> v(q.data() + 2 * D, dh, n, Eigen::OuterStride<>(B * D3));
+      Eigen::Map<Matrix<T>> p(cache.probs.data() + cache.offsets[b] + static_cast<std::ptrdiff_t>(h) * n * n, n, n);
+      p.noalias() = scale * (k.transpose() * q);  // S = K'Q / sqrt(d_h)  (keys, queries)
+      const T slope = static_cast<T>(spec.slopes[h]);
+      if (!spec.causal && spec.windows[h] == 0 && slope == T(0)) {  // every key: the whole matrix at once
+        auto c = cache.row.leftCols(n);
+        c.noalias() = p.colwise().maxCoeff();
+        p.array() = (p.array() - c.replicate(n, 1).array()).exp();
+        c.noalias() = p.colwise().sum().cwiseInverse();
+        p.array() *= c.replicate(n, 1).array();
+      } else {
+        for (int j = 0; j < n; ++j) {
+          const KeyRange r = key_range(spec, h, j, n);
+          auto s = p.col(j).segment(r.lo, r.hi - r.lo + 1);
+          if (slope != T(0)) s.array() -= slope * (cache.ramp.segment(r.lo, r.hi - r.lo + 1).array() - T(j)).abs();
+          const T m = s.maxCoeff();
+          s = (s.array() - m).exp().matrix();
+          s /= s.sum();
+          p.col(j).head(r.lo).setZero();
+          p.col(j).tail(n - 1 - r.hi).setZero();
+        }
+      }
+      Strided<T> o(context.data() + b * D + h * dh, dh, n, Eigen::OuterStride<>(B * D));
+      o.noalias() = v * p;  // O = V P
+    }
+  }
+}
+
+template <typename T>
+void attention_backward(const AttentionSpec& spec, const SequenceBatch& batch, const Matrix<T>& qkv,
+                        AttentionCache<T>& cache, const Matrix<T>& d_context, Matrix<T>& d_qkv) {
+  const int A = spec.num_heads, B = batch.batch_size;
+  const Eigen::Index D3 = qkv.rows(), D = D3 / 3, dh = D / A;
+  const T scale = T(1) / std::sqrt(static_cast<T>(dh));
+  d_qkv.resize(D3, qkv.cols());
+  zero_padding(batch, d_qkv);
+  const int Tmax = batch.max_length;
+  if (cache.d_probs.rows() < Tmax) cache.d_probs.resize(Tmax, Tmax);
+  if (cache.row.cols() < Tmax) cache.row.resize(1, Tmax);
+  for (int b = 0; b < B; ++b) {
+    const int n = batch.lengths[b];
+    if (n == 0) continue;
+    for (int h = 0; h < A; ++h) {
+      const Eigen::OuterStride<> stride(B * D3);
+      const ConstStrided<T> q(qkv.data() + b * D3 + h * dh, dh, n, stride);
+      const ConstStrided<T> k(q.data() + D, dh, n, stride);
+      const ConstStrided<T> v(q.data() + 2 * D, dh, n, stride);
+      Strided<T> dq(d_qkv.data() + b * D3 + h * dh, dh, n, stride);
+      Strided<T> dk(dq.data() + D, dh, n, stride);
+      Strided<T> dv(dq.data() + 2 * D, dh, n, stride);
+      const ConstStrided<T> d_o(d_context.data() + b * D + h * dh, dh, n, Eigen::OuterStride<>(B * D));
+      const Eigen::Map<const Matrix<T>> p(cache.probs.data() + cache.offsets[b] + static_cast<std::ptrdiff_t>(h) * n * n,
+                                          n, n);
+      auto ds = cache.d_probs.topLeftCorner(n, n);
+      auto c = cache.row.leftCols(n);
+      dv.noalias() = d_o * p.transpose();     // dV = dO P'
+      ds.noalias() = v.transpose() * d_o;     // dP = V' dO
+      c.noalias() = (p.array() * ds.array()).matrix().colwise().sum();  // Σ_i P dP per query
+      ds.array() = p.array() * (ds.array() - c.replicate(n, 1).array());  // dS = P ⊙ (dP - c)
+      dq.noalias() = scale * (k * ds);              // dQ = K dS / sqrt(d_h)
+      dk.noalias() = scale * (q * ds.transpose());  // dK = Q dS' / sqrt(d_h)
+    }
+  }
+}
+
+template <typename T>
+void transformer_block_forward(const AttentionSpec& spec, Activation activation, const TransformerBlockParams<T>& p,
+                               const SequenceBatch& batch, const Matrix<T>& x, TransformerBlockCache<T>& cache,
+                               Matrix<T>& out) {
+  layer_norm_forward(p.norm1, x, cache.norm1, cache.ln1);  // (D, N)
+  linear_forward(p.in_proj, cache.ln1, cache.qkv);        // (3D, N)
+  attention_forward(spec, batch, cache.qkv, cache.attention, cache.context);
+  linear_forward(p.out_proj, cache.context, cache.mid);  // W_o O + b_o
+  cache.mid += x;                                        // mid = x + attention
+  zero_padding(batch, cache.mid);
+  layer_norm_forward(p.norm2, cache.mid, cache.norm2, cache.ln2);
+  linear_forward(p.linear1, cache.ln2, cache.pre);  // (F, N)
+  cache.act.resize(cache.pre.rows(), cache.pre.cols());
+  if (activation == Activation::relu) {
+    cache.act.array() = cache.pre.array().max(T(0));
+  } else {
+    cache.act.array() = cache.pre.array() * (T(1) + (cache.pre.array() * kSqrtHalf<T>).erf()) * T(0.5);
+  }
+  linear_forward(p.linear2, cache.act, out);  // W_2 act + b_2
+  out += cache.mid;
+  zero_padding(batch, out);
+}
+
+template <typename T>
+void transformer_block_backward(const AttentionSpec& spec, Activation activation,
+                                const TransformerBlockParams<T>& p, const SequenceBatch& batch,
+                                TransformerBlockCache<T>& cache, const Matrix<T>& d_out,
+                                TransformerBlockGrads<T>& grads, Matrix<T>& d_x) {
+  // Feed-forward sublayer: out = mid + W_2 act(W_1 LN2(mid) + b_1) + b_2.
+  linear_backward(p.linear2, cache.act, d_out, grads.linear2, &cache.d_act);  // (F, N)
+  if (activation == Activation::relu) {
+    cache.d_act.array() *= (cache.pre.array() > T(0)).template cast<T>();
+  } else {  // d pre = d act (Φ(x) + x φ(x))
+    cache.d_act.array() *= (T(1) + (cache.pre.array() * kSqrtHalf<T>).erf()) * T(0.5) +
+                           cache.pre.array() * kInvSqrt2Pi<T> * (cache.pre.array().square() * T(-0.5)).exp();
+  }
+  linear_backward(p.linear1, cache.ln2, cache.d_act, grads.linear1, &cache.d_ln);  // (D, N)
+  layer_norm_backward(p.norm2, cache.norm2, cache.d_ln, grads.norm2, cache.d_norm);
+  cache.d_mid.noalias() = d_out + cache.d_norm;  // dL/dmid
+  // Attention sublayer: mid = x + W_o Attn(W_in LN1(x) + b_in) + b_o.
+  linear_backward(p.out_proj, cache.context, cache.d_mid, grads.out_proj, &cache.d_context);  // zero in padding
+  attention_backward(spec, batch, cache.qkv, cache.attention, cache.d_context, cache.d_qkv);
+  linear_backward(p.in_proj, cache.ln1, cache.d_qkv, grads.in_proj, &cache.d_ln);
+  layer_norm_backward(p.norm1, cache.norm1, cache.d_ln, grads.norm1, cache.d_norm);
+  d_x.noalias() = cache.d_mid + cache.d_norm;
+}
+
+template <typename T>
+void sinusoidal_positions(int d_model, int length, Matrix<T>& table) {
+  table.resize(d_model, length);
+  for (int i = 0; i < d_model; ++i) {
+    const double frequency = std::pow(10000.0, -static_cast<double>(i - i % 2) / d_model);  // 1 / 10000^(2k/D)
+    for (int t = 0; t < length; ++t)
+      table(i, t) = static_cast<T>(i % 2 == 0 ? std::sin(t * frequency) : std::cos(t * frequency));
+  }
+}
+
+#define STATELAB_INSTANTIATE(T)                                                                                      \
+  template void attention_forward(const AttentionSpec&, const SequenceBatch&, const Matrix<T>&, AttentionCache<T>&, \
+                                  Matrix<T>&);                                                                      \
+  template void attention_backward(const AttentionSpec&, const SequenceBatch&, const Matrix<T>&, AttentionCache<T>&, \
+                                   const Matrix<T>&, Matrix<T>&);                                                   \
+  template void transformer_block_forward(const AttentionSpec&, Activation, const TransformerBlockParams<T>&,       \
+                                          const SequenceBatch&, const Matrix<T>&, TransformerBlockCache<T>&,        \
+                                          Matrix<T>&);                                                              \
+  template void transformer_block_backward(const AttentionSpec&, Activation, const TransformerBlockParams<T>&,      \
+                                           const SequenceBatch&, TransformerBlockCache<T>&, const Matrix<T>&,       \
+                                           TransformerBlockGrads<T>&, Matrix<T>&);                                  \
+  template void sinusoidal_positions(int, int, Matrix<T>&);
+STATELAB_INSTANTIATE(float)
+STATELAB_INSTANTIATE(double)
+#undef STATELAB_INSTANTIATE
+
+}  // namespace statelab::models
