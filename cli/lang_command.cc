@@ -687,7 +687,10 @@ void add_lang_command(CLI::App& app) {
       table.push_back(header);
       for (std::size_t i = 0; i < targets.size(); ++i) {
         std::vector<std::string> row{std::to_string(i), quoted(*l, std::span(word).first(i))};
-        for (std::int64_t x : targets[i].state) row.push_back(x == languages::kDead ? "dead" : std::to_string(x));
+        // kDead is -1, also a value some states take (majority's ones_minus_zeros): a prefix is
+        // dead only when nothing may follow it and it is not a word.
+        const bool dead = !targets[i].end && std::none_of(targets[i].next.begin(), targets[i].next.end(), [](bool b) { return b; });
+        for (std::int64_t x : targets[i].state) row.push_back(dead && x == languages::kDead ? "dead" : std::to_string(x));
         row.push_back(targets[i].end ? "yes" : "no");
         const std::vector<std::string> next = next_of(targets[i]);
         row.push_back(next.empty() ? "(none)" : languages::detail::join(next, " "));

@@ -168,7 +168,8 @@ std::optional<Word> EngineLanguage::do_sample(std::size_t length, Rng& rng) cons
   }
   if (!options_.grammar_counts)
     throw InvalidArgument("sample (" + name() +
-                          "): no exact sampler (neither a closed form nor a grammar known to be unambiguous)");
+                          "): no exact sampler (no closed form, no grammar known to be unambiguous, not a deterministic "
+                          "real-time counter machine)");
   const auto table = counter_.get(length);
   if (table->count(length) == 0) return std::nullopt;
   return table->sample(length, rng);

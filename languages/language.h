@@ -66,7 +66,9 @@ struct PrefixTarget {
   friend bool operator==(const PrefixTarget&, const PrefixTarget&) = default;
 };
 
-/// The state value of a prefix no word of the language extends (for non-DFA machines).
+/// The state value of a prefix no word of the language extends (for non-DFA machines).  A signed
+/// state may also take -1 as a live value (majority's ones_minus_zeros), so a prefix is dead
+/// when its `next` is all false and `end` is false, not by this value alone.
 inline constexpr std::int64_t kDead = -1;
 
 struct LanguageInfo {

@@ -103,6 +103,7 @@ expect "sample: malformed range" 2 "^$" "--lengths 5\.\.2" -- "$sl" lang sample 
 expect "targets: a table with the state after each prefix" 0 '^4 +"0110" +0 +no +0 1$' "^$" -- "$sl" lang targets parity 0110
 expect "targets: stack depth and next symbols" 0 '^2 +"\(\[" +2 +no +\( \[ \]$' "^$" -- "$sl" lang targets dyck:k=2 '([])'
 expect "targets: dead prefixes" 0 '^2 +"ba" +dead +dead +no +\(none\)$' "^$" -- "$sl" lang targets anbncn bab
+expect "targets: a negative state is not dead" 0 '^1 +"0" +-1 +no +0 1$' "^$" -- "$sl" lang targets majority 0011
 expect "targets --json" 0 \
   '^\{"language":"anbn","word":"ab","state_names":\["a_minus_b"\],"targets":\[\{"length":0,"prefix":"","state":\[0\],"next":\["a"\],"end":true\}' \
   "^$" -- "$sl" lang targets anbn ab --json
