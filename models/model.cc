@@ -471,7 +471,11 @@ template <typename T>
 void transformer_forward(const ModelConfig& c, const ModelParams<T>& p, const SequenceBatch& batch,
                          ModelCache<T>& cache) {
   const int L = c.num_layers, B = batch.batch_size, D = c.hidden_size;
-  const AttentionSpec spec = attention_spec(c);
+  if (cache.spec.slopes.empty() || !(cache.spec_config == c)) {  // allocates only when the config changes
+    cache.spec = attention_spec(c);
+    cache.spec_config = c;
+  }
+  const AttentionSpec& spec = cache.spec;
   cache.blocks.resize(L);
   cache.outputs.resize(L);
   linear_forward(p.input_proj, cache.embedded, cache.projected);  // (D, T*B)  W x + b
@@ -496,7 +500,7 @@ template <typename T>
 void transformer_backward(const ModelConfig& c, const ModelParams<T>& p, const SequenceBatch& batch,
                           ModelCache<T>& cache, ModelGrads<T>& grads) {
   const int B = batch.batch_size;
-  const AttentionSpec spec = attention_spec(c);
+  const AttentionSpec& spec = cache.spec;  // set by transformer_forward
   layer_norm_backward(p.final_norm, cache.final_norm, cache.d_top, grads.final_norm, cache.d_in);
   std::swap(cache.d_top, cache.d_in);
   for (int l = c.num_layers - 1; l >= 0; --l) {

@@ -95,6 +95,8 @@ struct ModelCache {
   LayerNormCache<T> final_norm;            // transformer
   Matrix<T> normed;                        // transformer (D, T*B): final LayerNorm, what the head reads
   Matrix<T> sinusoid;                      // transformer, sinusoidal positions: the table (D, T)
+  AttentionSpec spec;                      // transformer: attention_spec of the config below
+  ModelConfig spec_config;                 // the config spec was computed for
   Matrix<T> last;                          // (H, B) recognize: top state after the last token
   Matrix<T> logits;                        // (O, B) recognize, (O, T*B) tag / next_set
   Matrix<T> d_logits, d_last, d_top, d_in;  // backward workspace ((H, T*B) each but d_logits, d_last)
