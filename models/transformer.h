@@ -113,9 +113,9 @@ void attention_backward(const AttentionSpec& spec, const SequenceBatch& batch, c
 
 /// out (D, N) = the block applied to x (D, N, zero in padding); out is zero in padding.
 template <typename T>
-void transformer_block_forward(const AttentionSpec& spec, Activation activation, const TransformerBlockParams<T>& params,
-                               const SequenceBatch& batch, const Matrix<T>& x, TransformerBlockCache<T>& cache,
-                               Matrix<T>& out);
+void transformer_block_forward(const AttentionSpec& spec, Activation activation,
+                               const TransformerBlockParams<T>& params, const SequenceBatch& batch, const Matrix<T>& x,
+                               TransformerBlockCache<T>& cache, Matrix<T>& out);
 
 /// Accumulates dL/dparams into grads and writes d_x = dL/dx (D, N) (may not alias d_out).
 template <typename T>

@@ -129,22 +129,21 @@ TEST_P(TorchEquality, ForwardAndEveryGradientAgree) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Fixtures, TorchEquality,
-                         ::testing::Values("rnn_l1_recognize", "rnn_l2_recognize", "rnn_l2_tag", "rnn_l2_next-set",
-                                           "lstm_l1_recognize", "lstm_l2_recognize", "lstm_l2_tag",
-                                           "lstm_l2_next-set", "gru_l1_recognize", "gru_l2_recognize",
-                                           "gru_l2_tag", "gru_l2_next-set", "transformer_learned_causal_recognize",
-                                           "transformer_learned_bidirectional_recognize_relu",
-                                           "transformer_none_causal_tag", "transformer_sinusoidal_bidirectional_next-set",
-                                           "transformer_sinusoidal_causal_recognize", "transformer_alibi_causal_recognize",
-                                           "transformer_alibi_bidirectional_tag", "transformer_hard-alibi_causal_next-set",
-                                           "transformer_hard-alibi_bidirectional_tag_relu"),
-                         [](const auto& info) {
-                           std::string s = info.param;
-                           for (char& ch : s)
-                             if (ch == '-') ch = '_';  // hard-alibi, next-set
-                           return s;
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Fixtures, TorchEquality,
+    ::testing::Values("rnn_l1_recognize", "rnn_l2_recognize", "rnn_l2_tag", "rnn_l2_next-set", "lstm_l1_recognize",
+                      "lstm_l2_recognize", "lstm_l2_tag", "lstm_l2_next-set", "gru_l1_recognize", "gru_l2_recognize",
+                      "gru_l2_tag", "gru_l2_next-set", "transformer_learned_causal_recognize",
+                      "transformer_learned_bidirectional_recognize_relu", "transformer_none_causal_tag",
+                      "transformer_sinusoidal_bidirectional_next-set", "transformer_sinusoidal_causal_recognize",
+                      "transformer_alibi_causal_recognize", "transformer_alibi_bidirectional_tag",
+                      "transformer_hard-alibi_causal_next-set", "transformer_hard-alibi_bidirectional_tag_relu"),
+    [](const auto& info) {
+      std::string s = info.param;
+      for (char& ch : s)
+        if (ch == '-') ch = '_';  // hard-alibi, next-set
+      return s;
+    });
 
 TEST(TorchEquality, AcceptProbabilityOfAPyTorchModuleIsSigmoidOfItsLogit) {
   Fixture f = load_fixture("gru_l2_recognize");
