@@ -37,7 +37,8 @@ void layer_norm_backward(const LayerNormParams<T>& p, LayerNormCache<T>& cache, 
     grads.bias += dy;                                  // dβ += dy
     g = dy.cwiseProduct(p.weight);                     // g = γ dy
     const T mean_g = g.sum() * inv_c, mean_gx = g.dot(x_hat) * inv_c;
-    d_x.col(j) = ((g.array() - mean_g) - x_hat.array() * mean_gx) * cache.rstd(0, j);  // (g - mean g - x̂ mean(g x̂)) rstd
+    d_x.col(j) =
+        ((g.array() - mean_g) - x_hat.array() * mean_gx) * cache.rstd(0, j);  // (g - mean g - x̂ mean(g x̂)) rstd
   }
 }
 

@@ -22,12 +22,14 @@ void validate(const ModelConfig& c) {
     require(c.num_heads >= 1, "num_heads is " + std::to_string(c.num_heads) + ", expected >= 1");
     require(c.hidden_size % c.num_heads == 0, "hidden_size " + std::to_string(c.hidden_size) +
                                                   " is not a multiple of num_heads " + std::to_string(c.num_heads));
-    require(c.ffn_size >= 0, "ffn_size is " + std::to_string(c.ffn_size) + ", expected >= 1 (or 0 for 4 * hidden_size)");
+    require(c.ffn_size >= 0,
+            "ffn_size is " + std::to_string(c.ffn_size) + ", expected >= 1 (or 0 for 4 * hidden_size)");
     require(c.max_length >= 1, "max_length is " + std::to_string(c.max_length) + ", expected >= 1");
     require(c.hard_alibi_heads >= 0 && c.hard_alibi_heads <= c.num_heads,
             "hard_alibi_heads is " + std::to_string(c.hard_alibi_heads) + ", expected 0.." +
                 std::to_string(c.num_heads) + " (0 for half the heads)");
-    require(c.hard_alibi_window >= 1, "hard_alibi_window is " + std::to_string(c.hard_alibi_window) + ", expected >= 1");
+    require(c.hard_alibi_window >= 1,
+            "hard_alibi_window is " + std::to_string(c.hard_alibi_window) + ", expected >= 1");
   }
   switch (c.head) {
     case Head::recognize:
@@ -230,7 +232,8 @@ std::vector<NamedTensor<T>> named_tensors(const ModelConfig& c, ModelParams<T>& 
       vector(name + ".bias", n.bias);
     };
     linear("input_proj", p.input_proj);
-    if (c.positional == Positional::learned) matrix("positions.weight", p.positions.weight, false);  // torch (max_length, D)
+    if (c.positional == Positional::learned)
+      matrix("positions.weight", p.positions.weight, false);  // torch (max_length, D)
     for (std::size_t l = 0; l < p.blocks.size(); ++l) {  // nn.TransformerEncoderLayer's state_dict order
       const std::string k = "transformer.layers." + std::to_string(l) + ".";
       auto& block = p.blocks[l];
@@ -492,12 +495,17 @@ template <typename T>
 void transformer_forward(const ModelConfig& c, const ModelParams<T>& p, const SequenceBatch& batch,
                          ModelCache<T>& cache) {
   const int L = c.num_layers, B = batch.batch_size, D = c.hidden_size;
-  const AttentionSpec spec = attention_spec(c);
+  if (cache.spec.slopes.empty() || !(cache.spec_config == c)) {  // allocates only when the config changes
+    cache.spec = attention_spec(c);
+    cache.spec_config = c;
+  }
+  const AttentionSpec& spec = cache.spec;
   cache.blocks.resize(L);
   cache.outputs.resize(L);
   linear_forward(p.input_proj, cache.embedded, cache.projected);  // (D, T*B)  W x + b
   if (c.positional == Positional::learned || c.positional == Positional::sinusoidal) {
-    if (c.positional == Positional::sinusoidal && (cache.sinusoid.rows() != D || cache.sinusoid.cols() < batch.max_length))
+    if (c.positional == Positional::sinusoidal &&
+        (cache.sinusoid.rows() != D || cache.sinusoid.cols() < batch.max_length))
       sinusoidal_positions(D, batch.max_length, cache.sinusoid);
     const Matrix<T>& table = c.positional == Positional::learned ? p.positions.weight : cache.sinusoid;
     for (int t = 0; t < batch.max_length; ++t)
@@ -505,8 +513,9 @@ void transformer_forward(const ModelConfig& c, const ModelParams<T>& p, const Se
   }
   zero_padding(batch, cache.projected);
   for (int l = 0; l < L; ++l)
-    transformer_block_forward(spec, c.ffn_activation, p.blocks[l], batch, l == 0 ? cache.projected : cache.outputs[l - 1],
-                              cache.blocks[l], cache.outputs[l]);  // (D, T*B)
+    transformer_block_forward(spec, c.ffn_activation, p.blocks[l], batch,
+                              l == 0 ? cache.projected : cache.outputs[l - 1], cache.blocks[l],
+                              cache.outputs[l]);  // (D, T*B)
   layer_norm_forward(p.final_norm, cache.outputs.back(), cache.final_norm, cache.normed);
   zero_padding(batch, cache.normed);
 }
@@ -517,12 +526,12 @@ template <typename T>
 void transformer_backward(const ModelConfig& c, const ModelParams<T>& p, const SequenceBatch& batch,
                           ModelCache<T>& cache, ModelGrads<T>& grads) {
   const int B = batch.batch_size;
-  const AttentionSpec spec = attention_spec(c);
+  const AttentionSpec& spec = cache.spec;  // set by transformer_forward
   layer_norm_backward(p.final_norm, cache.final_norm, cache.d_top, grads.final_norm, cache.d_in);
   std::swap(cache.d_top, cache.d_in);
   for (int l = c.num_layers - 1; l >= 0; --l) {
-    transformer_block_backward(spec, c.ffn_activation, p.blocks[l], batch, cache.blocks[l], cache.d_top, grads.blocks[l],
-                               cache.d_in);
+    transformer_block_backward(spec, c.ffn_activation, p.blocks[l], batch, cache.blocks[l], cache.d_top,
+                               grads.blocks[l], cache.d_in);
     std::swap(cache.d_top, cache.d_in);  // d_top = dL/d(input of block l)
   }
   if (c.positional == Positional::learned)

@@ -1,8 +1,9 @@
 // A sequence model: token embedding -> L recurrent layers (RNN, LSTM or GRU) -> linear head ->
 // loss (heads.h); or token embedding -> input projection (+ positions) -> L pre-LN transformer
-// blocks -> final LayerNorm -> linear head -> loss (transformer.h).  Parameters and gradients are the same struct; the cache holds what backward
-// needs and backward's workspace, so a training loop that reuses one cache per chunk allocates
-// only when the batch shape grows.  A training step is five plain calls:
+// blocks -> final LayerNorm -> linear head -> loss (transformer.h).  Parameters and gradients are
+// the same struct; the cache holds what backward needs and backward's workspace, so a training
+// loop that reuses one cache per chunk allocates only when the batch shape grows.  A training
+// step is five plain calls:
 //
 //   SequenceBatch batch = make_batch(config, examples);
 //   model_forward(config, params, batch, cache);
@@ -24,8 +25,8 @@
 
 #include "models/embedding.h"
 #include "models/heads.h"
-#include "models/linear.h"
 #include "models/layer_norm.h"
+#include "models/linear.h"
 #include "models/recurrent.h"
 #include "models/tensor.h"
 #include "models/transformer.h"
@@ -96,6 +97,8 @@ struct ModelCache {
   LayerNormCache<T> final_norm;            // transformer
   Matrix<T> normed;                        // transformer (D, T*B): final LayerNorm, what the head reads
   Matrix<T> sinusoid;                      // transformer, sinusoidal positions: the table (D, T)
+  AttentionSpec spec;                      // transformer: attention_spec of the config below
+  ModelConfig spec_config;                 // the config spec was computed for
   Matrix<T> last;                          // (H, B) recognize: top state after the last token
   Matrix<T> logits;                        // (O, B) recognize, (O, T*B) tag / next_set
   Matrix<T> d_logits, d_last, d_top, d_in;  // backward workspace ((H, T*B) each but d_logits, d_last)
@@ -111,8 +114,9 @@ ModelParams<T> zero_params(const ModelConfig& config);
 /// U(-1/sqrt(H), 1/sqrt(H)); head weight and bias U(-1/sqrt(H), 1/sqrt(H)) (torch.nn.Linear's
 /// default).  Transformer as torch's modules: Linear weights and biases U(±1/sqrt(fan_in)),
 /// in_proj_weight Xavier-uniform U(±sqrt(6 / 4D)), in_proj_bias and out_proj.bias 0, LayerNorm
-/// 1 and 0, learned positions N(0, 1).  The generator is statelab's own (splitmix64 + Box-Muller), so a seed gives the
-/// same parameters on every platform; it does not reproduce torch's random stream.
+/// 1 and 0, learned positions N(0, 1).  The generator is statelab's own (splitmix64 +
+/// Box-Muller), so a seed gives the same parameters on every platform; it does not reproduce
+/// torch's random stream.
 ModelParams<float> init_params(const ModelConfig& config, std::uint64_t seed);
 
 template <typename T>

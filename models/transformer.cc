@@ -118,7 +118,8 @@ void attention_forward(const AttentionSpec& spec, const SequenceBatch& batch, co
     total += static_cast<std::ptrdiff_t>(A) * batch.lengths[b] * batch.lengths[b];
   }
   if (cache.probs.size() < total) cache.probs.resize(total);
-  if (cache.ramp.size() < batch.max_length) cache.ramp = Vector<T>::LinSpaced(batch.max_length, 0, T(batch.max_length - 1));
+  if (cache.ramp.size() < batch.max_length)
+    cache.ramp = Vector<T>::LinSpaced(batch.max_length, 0, T(batch.max_length - 1));
 
   for (int b = 0; b < B; ++b) {
     const int n = batch.lengths[b];
@@ -176,8 +177,8 @@ void attention_backward(const AttentionSpec& spec, const SequenceBatch& batch, c
       Strided<T> dk(dq.data() + D, dh, n, stride);
       Strided<T> dv(dq.data() + 2 * D, dh, n, stride);
       const ConstStrided<T> d_o(d_context.data() + b * D + h * dh, dh, n, Eigen::OuterStride<>(B * D));
-      const Eigen::Map<const Matrix<T>> p(cache.probs.data() + cache.offsets[b] + static_cast<std::ptrdiff_t>(h) * n * n,
-                                          n, n);
+      const Eigen::Map<const Matrix<T>> p(
+          cache.probs.data() + cache.offsets[b] + static_cast<std::ptrdiff_t>(h) * n * n, n, n);
       auto ds = cache.d_probs.topLeftCorner(n, n);
       dv.noalias() = d_o * p.transpose();     // dV = dO P'
       ds.noalias() = v.transpose() * d_o;     // dP = V' dO

@@ -16,7 +16,8 @@
 // Cost per block: O(N D (3D + D + 2F)) for the projections and O(Σ_b len_b^2 D) for attention
 // (N = T*B columns), forward and backward; the cache holds O(N (6D + 2F) + A Σ_b len_b^2).
 // The attention products are GEMMs on strided views of the (3D, N) projection (Eigen), one per
-// sequence and head; nothing is allocated once the workspace has grown to the batch's sizes.
+// sequence and head; no matrix is allocated once the workspace has grown to the batch's sizes
+// (Eigen's GEMM may still take its own packing buffers from the heap for large products).
 #pragma once
 
 #include <cstddef>
@@ -117,9 +118,9 @@ void attention_backward(const AttentionSpec& spec, const SequenceBatch& batch, c
 
 /// out (D, N) = the block applied to x (D, N, zero in padding); out is zero in padding.
 template <typename T>
-void transformer_block_forward(const AttentionSpec& spec, Activation activation, const TransformerBlockParams<T>& params,
-                               const SequenceBatch& batch, const Matrix<T>& x, TransformerBlockCache<T>& cache,
-                               Matrix<T>& out);
+void transformer_block_forward(const AttentionSpec& spec, Activation activation,
+                               const TransformerBlockParams<T>& params, const SequenceBatch& batch, const Matrix<T>& x,
+                               TransformerBlockCache<T>& cache, Matrix<T>& out);
 
 /// Accumulates dL/dparams into grads and writes d_x = dL/dx (D, N) (may not alias d_out).
 template <typename T>

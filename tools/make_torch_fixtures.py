@@ -133,17 +133,23 @@ def save_case(outdir, name, model, model_metadata, data, data_metadata):
     save_safetensors(os.path.join(outdir, name + ".data.safetensors"), data, data_metadata)
 
 
-def make_case(outdir, cell, layers, head, seed):
-    V, E, H = 3, 4, 5
-    O = {"recognize": 1, "tag": 3, "next-set": 4, "seq": V}[head]
-    torch.manual_seed(seed)
-    model = Model(cell, V, E, H, layers, O)
+def fixture_batch(V, seed):
+    """The batch of every case: lengths 5, 7, 1, 4, 7, 2 (unsorted), random tokens padded with 0,
+    the mask (B, T) of real positions, and the generator that then draws the targets."""
     lengths = torch.tensor([5, 7, 1, 4, 7, 2], dtype=torch.int64)
     B, T = len(lengths), int(lengths.max())
     gen = torch.Generator().manual_seed(seed + 100)
     tokens = torch.randint(0, V, (B, T), generator=gen)
     mask = torch.arange(T).unsqueeze(0) < lengths.unsqueeze(1)  # (B, T)
-    tokens = tokens * mask
+    return tokens * mask, lengths, mask, gen
+
+
+def make_case(outdir, cell, layers, head, seed):
+    V, E, H = 3, 4, 5
+    O = {"recognize": 1, "tag": 3, "next-set": 4, "seq": V}[head]
+    torch.manual_seed(seed)
+    model = Model(cell, V, E, H, layers, O)
+    tokens, lengths, mask, gen = fixture_batch(V, seed)
     hidden, last = model(tokens, lengths)
     targets, logits, loss = head_loss(model.head, head, O, hidden, last, mask, gen, tokens, lengths)
     loss.backward()
@@ -245,14 +251,9 @@ def make_transformer_case(outdir, positional, causal, head, activation, seed):
     with torch.no_grad():  # away from the initialisation: LayerNorms not 1/0, zero biases not zero, layers differ
         for p in model.parameters():
             p.add_(torch.empty_like(p).uniform_(-0.3, 0.3))
-    lengths = torch.tensor([5, 7, 1, 4, 7, 2], dtype=torch.int64)
-    B, T = len(lengths), int(lengths.max())
-    gen = torch.Generator().manual_seed(seed + 100)
-    tokens = torch.randint(0, V, (B, T), generator=gen)
-    mask = torch.arange(T).unsqueeze(0) < lengths.unsqueeze(1)  # (B, T)
-    tokens = tokens * mask
+    tokens, lengths, mask, gen = fixture_batch(V, seed)
     hidden, normed = model(tokens, lengths)
-    last = normed[torch.arange(B), lengths - 1]  # (B, D)
+    last = normed[torch.arange(len(lengths)), lengths - 1]  # (B, D)
     targets, logits, loss = head_loss(model.head, head, O, normed, last, mask, gen)
     loss.backward()
     name = f"transformer_{positional}_{'causal' if causal else 'bidirectional'}_{head}" + \
