@@ -59,8 +59,9 @@ int effective_ffn_size(const ModelConfig& config);
 AttentionSpec attention_spec(const ModelConfig& config);
 
 /// Throws ModelError naming the first field out of range (sizes must be >= 1, recognize has
-/// exactly one output, tag at least two classes, seq one per token; transformer: hidden_size a multiple of
-/// num_heads, ffn_size >= 0, max_length >= 1, 0 <= hard_alibi_heads <= num_heads, window >= 1).
+/// exactly one output, tag at least two classes, seq one per token; transformer: hidden_size a
+/// multiple of num_heads, ffn_size >= 0, max_length >= 1, 0 <= hard_alibi_heads <= num_heads,
+/// window >= 1).
 void validate(const ModelConfig& config);
 
 /// The config as a JSON object ({"cell": "lstm", "vocab_size": 2, ...}) and back; from_json

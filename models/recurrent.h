@@ -23,9 +23,8 @@
 namespace statelab::models {
 
 /// The architecture of a model: a recurrent cell, or (values after the recurrent ones) another
-/// family whose layers live in their own files (transformer: models/transformer.h).  New
-/// architectures take the next values; cell_name gives each one's name and parse_cell finds
-/// them by it.
+/// family whose layers live in their own files (transformer: models/transformer.h).  cell_name
+/// gives each one's name, and parse_cell finds them by it.
 enum class Cell { rnn, lstm, gru, transformer };
 
 /// Whether the model is a stack of recurrent layers (rnn, lstm, gru).

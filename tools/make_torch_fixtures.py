@@ -312,11 +312,7 @@ def main():
             seed += 1
     names.append(make_adamw_case(outdir, seed))
     seed += 1
-    first = seed  # the families added later each take their seeds from here (new files each)
-    for cell, layers in (("lstm", 1), ("gru", 2), ("rnn", 1)):
-        names.append(make_case(outdir, cell, layers, "seq", seed))
-        seed += 1
-    seed = first
+    family_seed = seed  # each family added later starts here, so that adding one changes no other file
     for positional, causal, head, activation in (
             ("learned", True, "recognize", "gelu"), ("learned", False, "recognize", "relu"),
             ("none", True, "tag", "gelu"), ("sinusoidal", False, "next-set", "gelu"),
@@ -324,6 +320,10 @@ def main():
             ("alibi", False, "tag", "gelu"), ("hard-alibi", True, "next-set", "gelu"),
             ("hard-alibi", False, "tag", "relu")):
         names.append(make_transformer_case(outdir, positional, causal, head, activation, seed))
+        seed += 1
+    seed = family_seed
+    for cell, layers in (("lstm", 1), ("gru", 2), ("rnn", 1)):  # added later: new seeds, new files
+        names.append(make_case(outdir, cell, layers, "seq", seed))
         seed += 1
     print("\n".join(names))
 

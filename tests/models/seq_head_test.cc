@@ -142,10 +142,11 @@ TEST(TagHead, SkipsPositionsWithoutATarget) {
       expected += std::log(z.array().exp().sum()) - z(y);
     }
   EXPECT_NEAR(loss, expected / 3, 1e-5 * expected);
-  for (Eigen::Index j = 0; j < cache.d_logits.cols(); ++j)
+  for (Eigen::Index j = 0; j < cache.d_logits.cols(); ++j) {
     if (batch.targets[j] < 0) {
       EXPECT_EQ(cache.d_logits.col(j).norm(), 0.0f) << "column " << j;
     }
+  }
 }
 
 // batch_accuracy reads the forward passes of the step; it must equal accuracy() of the
