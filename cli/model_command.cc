@@ -364,6 +364,13 @@ void run_train(const TrainOpts& o) {
     throw InvalidArgument("train: --timing-skip " + std::to_string(o.timing_skip) + " leaves no timed step of --steps " +
                           std::to_string(o.steps));
 
+  // The output's folder must exist before hours of training end in a failed write.
+  const std::filesystem::path out = o.output;
+  std::error_code ec;
+  if (std::filesystem::is_directory(out, ec)) throw InvalidArgument("train: -o " + o.output + " is a directory");
+  if (!out.parent_path().empty() && !std::filesystem::is_directory(out.parent_path(), ec))
+    throw InvalidArgument("train: -o " + o.output + ": the folder " + out.parent_path().string() + " does not exist");
+
   models::ModelConfig config;
   config.cell = models::parse_cell(o.model);
   apply_architecture_options(o, 0, config);  // refuses the options of other architectures early
@@ -433,7 +440,6 @@ void run_train(const TrainOpts& o) {
       {"alphabet", json(source.alphabet().names()).dump()},
       {"statelab.language", source.name()},
       {"statelab.training", training_json(o, head, outputs).dump()}};
-  const std::filesystem::path out = o.output;
   std::int64_t saved_step = -1;
   auto save = [&](std::int64_t step, const models::ModelParams<float>& params, const json& metrics) {
     auto m = metadata;

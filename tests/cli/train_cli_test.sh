@@ -135,6 +135,8 @@ expect "train: seq on a task that is not sequence output" 2 "^$" "the targets of
   "$sl" train --lang word-problem:group=S3,gens=standard --task seq "${tiny[@]}" --steps 1 -o x.safetensors
 expect "train: an impossible task size" 2 "^$" "size 0 is impossible" -- \
   "$sl" train --lang copy-task --task seq "${tiny[@]}" --train-lengths 0..2 --steps 1 -o x.safetensors
+expect "train: an output folder that does not exist" 2 "^$" "train: -o nowhere/m.safetensors: the folder nowhere does not exist" -- \
+  "$sl" train --lang parity "${tiny[@]}" --steps 1 -o nowhere/m.safetensors
 check "train: nothing written on bad input" test ! -e x.safetensors
 head -c 200 p.safetensors >truncated.safetensors
 expect "eval: a truncated checkpoint" 2 "^$" "truncated.safetensors: truncated: the header announces" -- \
