@@ -121,6 +121,10 @@ struct MonoidBuilder {
         if (m.parent_.size() == max_elements)
           throw LimitExceeded("transition monoid: more than " + std::to_string(max_elements) +
                               " elements (the limit; the DFA has " + std::to_string(n) + " states)");
+        if ((m.parent_.size() + 1) * n * sizeof(T) > kMaxMonoidBytes)
+          throw LimitExceeded("transition monoid: more than " + std::to_string(m.parent_.size()) +
+                              " elements of " + std::to_string(n) + " states each would take more than " +
+                              std::to_string(kMaxMonoidBytes >> 30) + " GiB");
         const auto y = static_cast<Element>(m.parent_.size());
         data.insert(data.end(), next.begin(), next.end());
         m.parent_.push_back(x);

@@ -35,6 +35,8 @@ using Element = std::uint32_t;
 
 /// The largest monoid built unless asked otherwise.
 inline constexpr std::size_t kDefaultMaxMonoid = 100'000;
+/// Whatever the element limit, the stored transformations never take more than this.
+inline constexpr std::size_t kMaxMonoidBytes = std::size_t{4} << 30;
 
 class TransitionMonoid {
  public:
@@ -87,7 +89,8 @@ class TransitionMonoid {
 /// The transition monoid of `dfa` acting on all its states, as given (not minimised).
 /// Breadth-first closure of the letters' maps.  Time O(|M| k n) expected, space O(|M| (n + k))
 /// for |M| elements, k symbols and n states.  Throws LimitExceeded when the monoid has more
-/// than `max_elements` elements (never a truncated monoid).
+/// than `max_elements` elements, or when storing them would take more than kMaxMonoidBytes
+/// (never a truncated monoid).
 TransitionMonoid transition_monoid(const Dfa& dfa, std::size_t max_elements = kDefaultMaxMonoid);
 
 /// The syntactic monoid of the language `dfa` accepts: the transition monoid of its minimal
