@@ -19,12 +19,12 @@ std::size_t hash_of(const T* t, std::size_t n) {
 }
 
 // The slot holding the element equal to t, or the empty slot where it would go.
-template <class T>
-std::size_t probe(const std::vector<T>& data, std::size_t n, const std::vector<Element>& slots, const T* t) {
+template <class Store, class T>
+std::size_t probe(const Store& data, std::size_t n, const std::vector<Element>& slots, const T* t) {
   const std::size_t mask = slots.size() - 1;
   std::size_t i = hash_of(t, n) & mask;
   while (slots[i] != 0) {
-    const T* other = data.data() + static_cast<std::size_t>(slots[i] - 1) * n;
+    const T* other = data.at(slots[i] - 1);
     if (std::equal(t, t + n, other)) return i;
     i = (i + 1) & mask;
   }
@@ -90,28 +90,31 @@ std::vector<std::uint32_t> strong_components(std::size_t vertices, const std::ve
 
 template <class T>
 struct MonoidBuilder {
+  using Store = detail::MonoidStore<T>;
+
   // Grows the hash table to keep it at most half full.
-  static void grow(TransitionMonoid& m, const std::vector<T>& data) {
+  static void grow(TransitionMonoid& m, const Store& data) {
     const std::size_t n = m.degree_;
     std::vector<Element> slots(std::max<std::size_t>(16, m.slots_.size() * 2), 0);
     m.slots_.swap(slots);
     for (Element x = 0; x < m.parent_.size(); ++x) {
-      const std::size_t i = probe(data, n, m.slots_, data.data() + static_cast<std::size_t>(x) * n);
+      const std::size_t i = probe(data, n, m.slots_, data.at(x));
       m.slots_[i] = x + 1;
     }
   }
 
   static void build(TransitionMonoid& m, const Dfa& dfa, std::size_t max_elements) {
     const std::size_t n = dfa.num_states(), k = dfa.num_symbols();
-    std::vector<T>& data = m.data_.template emplace<std::vector<T>>();
-    for (std::size_t q = 0; q < n; ++q) data.push_back(static_cast<T>(q));
+    Store& data = m.data_.template emplace<Store>(n);
+    std::vector<T> next(n);
+    for (std::size_t q = 0; q < n; ++q) next[q] = static_cast<T>(q);
+    data.push(next.data());
     m.parent_.push_back(0);
     m.last_.push_back(0);
     grow(m, data);  // the identity goes in
-    std::vector<T> next(n);
     for (Element x = 0; x < m.parent_.size(); ++x) {
       for (Symbol a = 0; a < k; ++a) {
-        const T* t = data.data() + static_cast<std::size_t>(x) * n;
+        const T* t = data.at(x);
         for (std::size_t q = 0; q < n; ++q) next[q] = static_cast<T>(dfa.next(t[q], a));
         std::size_t slot = probe(data, n, m.slots_, next.data());
         if (m.slots_[slot] != 0) {
@@ -121,8 +124,12 @@ struct MonoidBuilder {
         if (m.parent_.size() == max_elements)
           throw LimitExceeded("transition monoid: more than " + std::to_string(max_elements) +
                               " elements (the limit; the DFA has " + std::to_string(n) + " states)");
+        if ((m.parent_.size() + 1) * n * sizeof(T) > kMaxMonoidBytes)
+          throw LimitExceeded("transition monoid: more than " + std::to_string(m.parent_.size()) +
+                              " elements of " + std::to_string(n) + " states each would take more than " +
+                              std::to_string(kMaxMonoidBytes >> 30) + " GiB");
         const auto y = static_cast<Element>(m.parent_.size());
-        data.insert(data.end(), next.begin(), next.end());
+        data.push(next.data());
         m.parent_.push_back(x);
         m.last_.push_back(a);
         m.right_.push_back(y);
@@ -136,7 +143,7 @@ struct MonoidBuilder {
   }
 
   static std::optional<Element> find(const TransitionMonoid& m, std::span<const State> t) {
-    const std::vector<T>& data = std::get<std::vector<T>>(m.data_);
+    const Store& data = std::get<Store>(m.data_);
     std::vector<T> narrow(t.size());
     for (std::size_t q = 0; q < t.size(); ++q) {
       if (t[q] >= m.degree_) return std::nullopt;
@@ -150,22 +157,22 @@ struct MonoidBuilder {
 
 State TransitionMonoid::image(Element x, State q) const {
   assert(x < size() && q < degree_);
-  return std::visit([&](const auto& data) { return static_cast<State>(data[static_cast<std::size_t>(x) * degree_ + q]); },
-                    data_);
+  return std::visit([&](const auto& data) { return static_cast<State>(data.at(x)[q]); }, data_);
 }
 
 std::vector<State> TransitionMonoid::transformation(Element x) const {
   std::vector<State> t(degree_);
   std::visit(
       [&](const auto& data) {
-        for (std::size_t q = 0; q < degree_; ++q) t[q] = data[static_cast<std::size_t>(x) * degree_ + q];
+        const auto* tx = data.at(x);
+        for (std::size_t q = 0; q < degree_; ++q) t[q] = tx[q];
       },
       data_);
   return t;
 }
 
 std::size_t TransitionMonoid::bytes_per_state() const {
-  return std::visit([](const auto& data) { return sizeof(data[0]); }, data_);
+  return std::visit([](const auto& data) { return sizeof(*data.at(0)); }, data_);
 }
 
 std::optional<Element> TransitionMonoid::find(std::span<const State> t) const {

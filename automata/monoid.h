@@ -35,6 +35,31 @@ using Element = std::uint32_t;
 
 /// The largest monoid built unless asked otherwise.
 inline constexpr std::size_t kDefaultMaxMonoid = 100'000;
+/// Whatever the element limit, the stored transformations never take more than this.
+inline constexpr std::size_t kMaxMonoidBytes = std::size_t{4} << 30;
+
+namespace detail {
+/// Transformations of n states, back to back in blocks of 2^shift transformations (at most
+/// about 1 MiB, at least one), so that growing never moves what is stored.
+template <class T>
+struct MonoidStore {
+  std::size_t n = 0, shift = 0, count = 0;
+  std::vector<std::vector<T>> blocks;
+  explicit MonoidStore(std::size_t states = 0) : n(states) {
+    while ((std::size_t{2} << shift) * n * sizeof(T) <= (std::size_t{1} << 20) && shift < 20) ++shift;
+  }
+  const T* at(Element x) const { return blocks[x >> shift].data() + (x & ((std::size_t{1} << shift) - 1)) * n; }
+  void push(const T* t) {
+    const std::size_t per_block = std::size_t{1} << shift;
+    if ((count & (per_block - 1)) == 0) {
+      blocks.emplace_back();
+      blocks.back().reserve(per_block * n);
+    }
+    blocks.back().insert(blocks.back().end(), t, t + n);
+    ++count;
+  }
+};
+}  // namespace detail
 
 class TransitionMonoid {
  public:
@@ -75,7 +100,9 @@ class TransitionMonoid {
   friend TransitionMonoid transition_monoid(const Dfa& dfa, std::size_t max_elements);
 
   // Transformations stored back to back, `degree_` entries each, in the narrowest type.
-  std::variant<std::vector<std::uint8_t>, std::vector<std::uint16_t>, std::vector<std::uint32_t>> data_;
+  std::variant<detail::MonoidStore<std::uint8_t>, detail::MonoidStore<std::uint16_t>,
+               detail::MonoidStore<std::uint32_t>>
+      data_;
   Alphabet alphabet_;
   std::size_t degree_ = 0;
   std::vector<Element> right_;    // size x symbols
@@ -87,7 +114,8 @@ class TransitionMonoid {
 /// The transition monoid of `dfa` acting on all its states, as given (not minimised).
 /// Breadth-first closure of the letters' maps.  Time O(|M| k n) expected, space O(|M| (n + k))
 /// for |M| elements, k symbols and n states.  Throws LimitExceeded when the monoid has more
-/// than `max_elements` elements (never a truncated monoid).
+/// than `max_elements` elements, or when storing them would take more than kMaxMonoidBytes
+/// (never a truncated monoid).
 TransitionMonoid transition_monoid(const Dfa& dfa, std::size_t max_elements = kDefaultMaxMonoid);
 
 /// The syntactic monoid of the language `dfa` accepts: the transition monoid of its minimal

@@ -318,6 +318,38 @@ RC_GTEST_PROP(Monoid, EachGroupsGeneratorsGenerateItsHClass, ()) {
   }
 }
 
+// Green's relations from their definitions, by brute force over the multiplication table:
+// x R y iff xM = yM, x L y iff Mx = My, x J y iff MxM = MyM.  Time O(|M|^3 n).
+RC_GTEST_PROP(Monoid, GreensRelationsAgreeWithTheirDefinitions, ()) {
+  const Dfa dfa = *rc::gen::mapcat(rc::gen::inRange<std::size_t>(1, 4),
+                                   [](std::size_t k) { return testing::gen_dfa(k, 4); });
+  const TransitionMonoid m = syntactic_monoid(dfa);
+  RC_CLASSIFY(m.size() > 60, "monoid too large for the brute force: skipped");
+  if (m.size() > 60) return;
+  const std::size_t size = m.size();
+  std::vector<std::vector<Element>> table(size, std::vector<Element>(size));
+  for (Element x = 0; x < size; ++x)
+    for (Element y = 0; y < size; ++y) table[x][y] = m.multiply(x, y);
+  using Ideal = std::vector<bool>;
+  std::vector<Ideal> right(size, Ideal(size)), left(size, Ideal(size)), two_sided(size, Ideal(size));
+  for (Element x = 0; x < size; ++x)
+    for (Element u = 0; u < size; ++u) {
+      right[x][table[x][u]] = true;
+      left[x][table[u][x]] = true;
+      for (Element v = 0; v < size; ++v) two_sided[x][table[table[u][x]][v]] = true;
+    }
+  const MonoidAnalysis a = analyze(m);
+  for (Element x = 0; x < size; ++x)
+    for (Element y = 0; y < size; ++y) {
+      RC_ASSERT((a.r_class[x] == a.r_class[y]) == (right[x] == right[y]));
+      RC_ASSERT((a.l_class[x] == a.l_class[y]) == (left[x] == left[y]));
+      RC_ASSERT((a.j_class[x] == a.j_class[y]) == (two_sided[x] == two_sided[y]));
+    }
+  std::size_t idempotents = 0;
+  for (Element x = 0; x < size; ++x) idempotents += table[x][x] == x;
+  RC_ASSERT(a.idempotents.size() == idempotents);
+}
+
 RC_GTEST_PROP(Monoid, RenumberingTheStatesKeepsTheMonoid, ()) {
   const Dfa dfa = *small_dfa();
   const std::size_t n = dfa.num_states();
