@@ -155,6 +155,26 @@ TEST(Extract, NetworkExtractionIsDeterministicForASeed) {
   EXPECT_EQ(c.fidelity, d.fidelity);
 }
 
+TEST(Extract, TrainedFixtureNetworkIsExtractedExactlyAndDeterministically) {
+  // tests/data/bridge/tomita1_lstm.safetensors: examples/03_extract_tomita's LSTM for tomita:n=1.
+  const auto model = load_model(std::string(STATELAB_TEST_DATA) + "/bridge/tomita1_lstm.safetensors");
+  const auto language = languages::make_language("tomita:n=1");
+  const auto network = model_recognizer(model, language->alphabet());
+  ExtractOptions options;
+  options.random_tests = 500;
+  options.fidelity_words = 500;
+  options.seed = 3;
+  const auto a = extract(*network, options, language.get());
+  const auto b = extract(*network, options, language.get());
+  EXPECT_TRUE(a.complete);
+  EXPECT_EQ(a.dfa, *language->dfa());
+  EXPECT_TRUE(*a.equivalent_to_truth);
+  EXPECT_EQ(a.fidelity, 1.0);
+  EXPECT_EQ(a.dfa, b.dfa);
+  EXPECT_EQ(a.membership_queries, b.membership_queries);
+  EXPECT_EQ(a.equivalence_queries, b.equivalence_queries);
+}
+
 TEST(Extract, ReportsEquivalenceWithARegularTruthAndRefusesANonRegularOne) {
   const auto language = languages::make_language("tomita:n=3");
   DfaRecognizer exact(*language->dfa());

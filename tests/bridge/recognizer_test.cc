@@ -105,6 +105,27 @@ TEST_F(CheckpointTest, RefusesAMismatchedOrMissingAlphabet) {
   EXPECT_THROW(load_model(path_.string() + ".missing"), InvalidArgument);
 }
 
+TEST(ModelRecognizer, LoadsAPyTorchCheckpointAndAgreesWithTorchsLogits) {
+  // tests/data/torch/lstm_l1_recognize: an nn.LSTM recognizer saved by PyTorch with metadata
+  // "alphabet" ["a", "b", "c"], and torch's logits on a batch (tools/make_torch_fixtures.py).
+  const std::string dir = std::string(STATELAB_TEST_DATA) + "/torch/";
+  const auto model = load_model(dir + "lstm_l1_recognize.model.safetensors");
+  EXPECT_EQ(model.alphabet.names(), (std::vector<std::string>{"a", "b", "c"}));
+  const auto net = model_recognizer(model);
+  const auto data = models::read_safetensors(dir + "lstm_l1_recognize.data.safetensors");
+  const auto& tokens = data.tensors.at("input.tokens");
+  const auto values = tokens.to_int64();
+  const auto lengths = data.tensors.at("input.lengths").to_int64();
+  const auto logits = data.tensors.at("output.logits").to_float();
+  std::vector<Word> words(lengths.size());
+  for (std::size_t b = 0; b < words.size(); ++b)
+    for (std::int64_t t = 0; t < lengths[b]; ++t)
+      words[b].push_back(static_cast<Symbol>(values[static_cast<std::int64_t>(b) * tokens.shape[1] + t]));
+  const auto scores = scores_all(*net, words);
+  for (std::size_t b = 0; b < words.size(); ++b)
+    EXPECT_NEAR(scores[b], 1.0 / (1.0 + std::exp(-static_cast<double>(logits[b]))), 1e-5);
+}
+
 TEST(Cluster, RecoversADfaFromItsOneHotStates) {
   for (std::uint64_t seed : {1, 2, 3}) {
     const auto dfa = automata::random_dfa(6, 2, seed);
