@@ -49,6 +49,24 @@ TEST(ModelRecognizer, ScoresStatesAndReadoutAgreeWithTheModel) {
   for (std::size_t i = 0; i < words.size(); ++i) EXPECT_EQ(finals[i], traj[i].col(traj[i].cols() - 1));
 }
 
+TEST(ModelRecognizer, ATransformerIsARecognizerWithStatesButNoAffineReadout) {
+  models::ModelConfig c;
+  c.cell = models::Cell::transformer;
+  c.vocab_size = 2;
+  c.embedding_dim = 8;
+  c.hidden_size = 8;
+  c.num_heads = 2;
+  c.max_length = 32;
+  const ModelRecognizer net(c, models::init_params(c, 3), Alphabet::from_chars("01"));
+  EXPECT_FALSE(net.readout().has_value());  // its head reads the LayerNorm of the stream
+  const auto words = statelab::testing::all_words(2, 4);
+  const auto scores = scores_all(net, words, 4);
+  const auto probability = models::accept_probability(c, net.params(), words);
+  for (std::size_t i = 0; i < words.size(); ++i) EXPECT_FLOAT_EQ(static_cast<float>(scores[i]), probability[i]);
+  const auto traj = net.trajectories(words);
+  for (std::size_t i = 0; i < words.size(); ++i) EXPECT_EQ(traj[i].rows(), 8);
+}
+
 TEST(DfaRecognizer, HiddenStatesAreOneHotStates) {
   const auto dfa = automata::random_dfa(6, 2, 3);
   DfaRecognizer r(dfa);
