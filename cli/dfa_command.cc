@@ -16,6 +16,7 @@
 #include "automata/nfa.h"
 #include "automata/random_dfa.h"
 #include "automata/regex.h"
+#include "cli/options.h"
 #include "cli/render.h"
 
 namespace statelab::cli {
@@ -32,19 +33,6 @@ struct InputOptions {
   std::size_t max_states = automata::kDefaultMaxStates;
   bool json = false;
 };
-
-// CLI11's PositiveNumber prints its range as a 300-digit double; this says it plainly.
-const CLI::Validator kAtLeastOne(
-    [](std::string& value) {
-      try {
-        std::size_t used = 0;
-        const long long v = std::stoll(value, &used);
-        if (used == value.size() && v >= 1) return std::string();
-      } catch (const std::exception&) {
-      }
-      return "expected a whole number of at least 1, got '" + value + "'";
-    },
-    "N>=1");
 
 std::optional<automata::Format> format_option(const std::string& name) {
   if (name.empty()) return std::nullopt;
@@ -277,17 +265,7 @@ void add_dfa_command(CLI::App& app, int& exit_code) {
     add_input_options(v, *o);
     v->callback([o] {
       const Dfa dfa = load_dfa(o->file, *o);
-      std::vector<std::string> words;
-      for (const std::string& w : o->words) {
-        if (w != "-") {
-          words.push_back(w);
-          continue;
-        }
-        for (std::string line; std::getline(std::cin, line);) {
-          if (!line.empty() && line.back() == '\r') line.pop_back();
-          words.push_back(line);
-        }
-      }
+      const std::vector<std::string> words = words_with_stdin(o->words);
       json results = json::array();
       for (const std::string& text : words) {
         const bool accepted = automata::accepts(dfa, dfa.alphabet().parse_word(text));

@@ -7,9 +7,12 @@
 #include <new>
 
 #include "automata/error.h"
+#include "cli/classify_command.h"
 #include "cli/bridge_command.h"
 #include "cli/dfa_command.h"
 #include "cli/lang_command.h"
+#include "cli/model_command.h"
+#include "models/error.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"statelab: formal languages and the neural networks that learn them"};
@@ -18,6 +21,8 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   statelab::cli::add_dfa_command(app, exit_code);
   statelab::cli::add_lang_command(app);
+  statelab::cli::add_model_commands(app);
+  statelab::cli::add_classify_command(app);
   statelab::cli::add_check_command(app, exit_code);
   statelab::cli::add_extract_command(app);
   try {
@@ -34,8 +39,11 @@ int main(int argc, char** argv) {
   } catch (const statelab::Error& e) {
     std::cerr << "statelab: " << e.what() << "\n";
     return 2;
+  } catch (const statelab::models::ModelError& e) {
+    std::cerr << "statelab: " << e.what() << "\n";
+    return 2;
   } catch (const std::bad_alloc&) {
-    std::cerr << "statelab: out of memory (lower --max-states or the input size)\n";
+    std::cerr << "statelab: out of memory (lower --max-states, the model sizes or the input size)\n";
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "statelab: internal error: " << e.what() << "\n";

@@ -1,6 +1,9 @@
 #include "models/heads.h"
 
 #include <cmath>
+#include <string>
+
+#include "models/error.h"
 
 namespace statelab::models {
 
@@ -9,8 +12,15 @@ const char* head_name(Head head) {
     case Head::recognize: return "recognize";
     case Head::tag: return "tag";
     case Head::next_set: return "next-set";
+    case Head::seq: return "seq";
   }
   return "?";
+}
+
+Head parse_head(std::string_view name) {
+  for (Head h : {Head::recognize, Head::tag, Head::next_set, Head::seq})
+    if (name == head_name(h)) return h;
+  throw ModelError("unknown head '" + std::string(name) + "' (expected recognize, tag, next-set or seq)");
 }
 
 template <typename T>
@@ -63,12 +73,13 @@ T tag_loss(const SequenceBatch& batch, const Matrix<T>& logits, T scale, Matrix<
   for (int t = 0; t < batch.max_length; ++t) {
     for (int b = 0; b < batch.active[t]; ++b) {
       const int j = t * B + b;
+      const int target = batch.targets[j];
+      if (target < 0) continue;  // nothing asked here: d_logits stays zero
       const auto z = logits.col(j);
       const T m = z.maxCoeff();
       auto d = d_logits.col(j);
       d = (z.array() - m).exp().matrix();
       const T sum = d.sum();
-      const int target = batch.targets[j];
       loss += std::log(sum) + m - z(target);  // logsumexp(z) - z_target
       d *= scale / sum;                       // scale softmax(z)
       d(target) -= scale;

@@ -5,19 +5,31 @@
 //
 //   recognize  one logit at the last position of each sequence; BCE with logits
 //              (torch.nn.BCEWithLogitsLoss); a sequence of length 0 reads the initial state 0.
-//   tag        num_outputs classes at every position; softmax cross-entropy (torch.nn.CrossEntropyLoss).
+//   tag        num_outputs classes at every position; softmax cross-entropy (torch.nn.CrossEntropyLoss);
+//              a target -1 asks nothing at that position (torch's ignore_index) and is skipped.
 //   next_set   num_outputs = symbols + 1 independent bits at every position (which symbols may
 //              follow, and whether the word may end here); sigmoid + BCE per bit.
+//   seq        autoregressive next-token prediction for sequence outputs (copying, lookup):
+//              num_outputs = vocab_size logits at every position; a sequence is a prompt followed
+//              by its output, teacher-forced, with target -1 on the prompt's positions but its
+//              last and the next token at every later one (the output's last token at the end).
+//              The loss is tag's (cross-entropy on the target positions); evaluation decodes
+//              greedily from the prompt (greedy_decode in model.h) and asks the whole output.
 #pragma once
+
+#include <string_view>
 
 #include "models/tensor.h"
 
 namespace statelab::models {
 
-enum class Head { recognize, tag, next_set };
+enum class Head { recognize, tag, next_set, seq };
 
-/// "recognize", "tag", "next-set".
+/// "recognize", "tag", "next-set", "seq".
 const char* head_name(Head head);
+
+/// The head called `name` (head_name's spelling).  Throws ModelError listing the names.
+Head parse_head(std::string_view name);
 
 /// last.col(b) = y at the last position of sequence b (zero when it is empty).
 /// y: (H, T*B), last: (H, B).  Time O(H B).
@@ -34,7 +46,8 @@ template <typename T>
 T recognize_loss(const SequenceBatch& batch, const Matrix<T>& logits, T scale, Matrix<T>& d_logits);
 
 /// scale * sum over positions of -log softmax(logits)[target]; d_logits = scale (softmax - onehot),
-/// zero in padding.  logits: (C, T*B).  Time O(C T B).
+/// zero in padding and where the target is -1 (skipped).  The loss of tag and seq.
+/// logits: (C, T*B).  Time O(C T B).
 template <typename T>
 T tag_loss(const SequenceBatch& batch, const Matrix<T>& logits, T scale, Matrix<T>& d_logits);
 

@@ -39,6 +39,14 @@ void validate(const ModelConfig& c) {
     case Head::next_set:
       require(c.num_outputs >= 1, "num_outputs is " + std::to_string(c.num_outputs) + ", next-set expects >= 1");
       break;
+    case Head::seq:
+      require(c.num_outputs == c.vocab_size, "num_outputs is " + std::to_string(c.num_outputs) +
+                                                 ", seq predicts the next token and expects vocab_size " +
+                                                 std::to_string(c.vocab_size));
+      require(c.cell != Cell::transformer || c.causal,
+              "causal is false, but seq predicts the next token and needs a causal model (a bidirectional one "
+              "sees the token it is asked for)");
+      break;
   }
 }
 
@@ -92,17 +100,12 @@ ModelConfig model_config_from_json(std::string_view text) {
     return v.get<std::string>();
   };
   ModelConfig c;
-  const std::string cell = text_field("cell");
-  if (cell == "rnn") c.cell = Cell::rnn;
-  else if (cell == "lstm") c.cell = Cell::lstm;
-  else if (cell == "gru") c.cell = Cell::gru;
-  else if (cell == "transformer") c.cell = Cell::transformer;
-  else throw ModelError("model config: cell is '" + cell + "', expected rnn, lstm, gru or transformer");
-  const std::string head = text_field("head");
-  if (head == "recognize") c.head = Head::recognize;
-  else if (head == "tag") c.head = Head::tag;
-  else if (head == "next-set") c.head = Head::next_set;
-  else throw ModelError("model config: head is '" + head + "', expected recognize, tag or next-set");
+  try {
+    c.cell = parse_cell(text_field("cell"));
+    c.head = parse_head(text_field("head"));
+  } catch (const ModelError& e) {
+    throw ModelError(std::string("model config: ") + e.what());
+  }
   c.vocab_size = integer("vocab_size");
   c.embedding_dim = integer("embedding_dim");
   c.hidden_size = integer("hidden_size");
@@ -122,21 +125,11 @@ ModelConfig model_config_from_json(std::string_view text) {
     if (!v.is_boolean()) throw ModelError("model config: 'causal' is " + v.dump() + ", expected true or false");
     c.causal = v.get<bool>();
   }
-  if (j.contains("positional")) {
-    const std::string pos = text_field("positional");
-    bool found = false;
-    for (Positional p : {Positional::none, Positional::learned, Positional::sinusoidal, Positional::alibi,
-                         Positional::hard_alibi})
-      if (pos == positional_name(p)) c.positional = p, found = true;
-    if (!found)
-      throw ModelError("model config: positional is '" + pos +
-                       "', expected none, learned, sinusoidal, alibi or hard-alibi");
-  }
-  if (j.contains("ffn_activation")) {
-    const std::string act = text_field("ffn_activation");
-    if (act == "gelu") c.ffn_activation = Activation::gelu;
-    else if (act == "relu") c.ffn_activation = Activation::relu;
-    else throw ModelError("model config: ffn_activation is '" + act + "', expected gelu or relu");
+  try {
+    if (j.contains("positional")) c.positional = parse_positional(text_field("positional"));
+    if (j.contains("ffn_activation")) c.ffn_activation = parse_activation(text_field("ffn_activation"));
+  } catch (const ModelError& e) {
+    throw ModelError(std::string("model config: ") + e.what());
   }
   validate(c);
   return c;
@@ -352,10 +345,27 @@ void check_target(const ModelConfig& c, const Example& e, std::size_t index) {
       if (e.target.size() != len)
         fail("has " + std::to_string(e.target.size()) + " targets for " + std::to_string(len) + " tokens");
       for (std::size_t t = 0; t < len; ++t)
-        if (e.target[t] < 0 || e.target[t] >= c.num_outputs)
+        if (e.target[t] < -1 || e.target[t] >= c.num_outputs)
           fail("target at position " + std::to_string(t) + " is " + std::to_string(e.target[t]) + ", expected 0.." +
-               std::to_string(c.num_outputs - 1));
+               std::to_string(c.num_outputs - 1) + " or -1 (none)");
       break;
+    case Head::seq: {
+      if (e.target.size() != len)
+        fail("has " + std::to_string(e.target.size()) + " targets for " + std::to_string(len) + " tokens");
+      const std::size_t p = output_start(e);
+      if (p == len) fail("has no output (every target is -1): seq expects a prompt, then the output");
+      for (std::size_t t = p; t < len; ++t)
+        if (e.target[t] < 0 || e.target[t] >= c.num_outputs)
+          fail("target at position " + std::to_string(t) + " is " + std::to_string(e.target[t]) + ", expected a token 0.." +
+               std::to_string(c.num_outputs - 1) + " (the output runs from position " + std::to_string(p) +
+               " to the end)");
+      for (std::size_t t = p; t + 1 < len; ++t)
+        if (static_cast<Token>(e.target[t]) != e.tokens[t + 1])
+          fail("target at position " + std::to_string(t) + " is " + std::to_string(e.target[t]) +
+               " but the next token is " + std::to_string(e.tokens[t + 1]) +
+               ": seq expects teacher forcing (each target is the next input)");
+      break;
+    }
     case Head::next_set:
       if (e.target.size() != len * c.num_outputs)
         fail("has " + std::to_string(e.target.size()) + " targets, expected length * num_outputs = " +
@@ -379,6 +389,7 @@ void fill_targets(const ModelConfig& c, Get get, SequenceBatch& batch) {
       for (int b = 0; b < B; ++b) batch.targets[b] = get(batch.order[b]).target[0];
       break;
     case Head::tag:
+    case Head::seq:
       batch.targets.assign(static_cast<std::size_t>(T) * B, -1);
       for (int b = 0; b < B; ++b)
         for (int t = 0; t < batch.lengths[b]; ++t)
@@ -452,9 +463,19 @@ SequenceBatch make_batch(const ModelConfig& c, std::span<const Sequence> sequenc
 }
 
 std::int64_t loss_terms(const ModelConfig& c, const SequenceBatch& batch) {
-  if (c.head == Head::recognize) return batch.batch_size;
-  const std::int64_t positions = std::accumulate(batch.lengths.begin(), batch.lengths.end(), std::int64_t{0});
-  return c.head == Head::tag ? positions : positions * c.num_outputs;
+  switch (c.head) {
+    case Head::recognize: return batch.batch_size;
+    case Head::tag:
+    case Head::seq: return std::count_if(batch.targets.begin(), batch.targets.end(), [](std::int32_t y) { return y >= 0; });
+    case Head::next_set: break;
+  }
+  return std::accumulate(batch.lengths.begin(), batch.lengths.end(), std::int64_t{0}) * c.num_outputs;
+}
+
+std::size_t output_start(const Example& example) {
+  std::size_t p = 0;
+  while (p < example.target.size() && example.target[p] == -1) ++p;
+  return p;
 }
 
 namespace {
@@ -490,8 +511,8 @@ void transformer_forward(const ModelConfig& c, const ModelParams<T>& p, const Se
   zero_padding(batch, cache.normed);
 }
 
-// Given cache.d_top = dL/d normed, accumulates the transformer's gradients; leaves dL/d embedded
-// in cache.d_top.
+// Given cache.d_top = dL/d normed, accumulates the transformer's gradients and writes
+// cache.d_embedded = dL/d embedded.
 template <typename T>
 void transformer_backward(const ModelConfig& c, const ModelParams<T>& p, const SequenceBatch& batch,
                           ModelCache<T>& cache, ModelGrads<T>& grads) {
@@ -507,8 +528,7 @@ void transformer_backward(const ModelConfig& c, const ModelParams<T>& p, const S
   if (c.positional == Positional::learned)
     for (int t = 0; t < batch.max_length; ++t)
       grads.positions.weight.col(t) += cache.d_top.middleCols(t * B, batch.active[t]).rowwise().sum();
-  linear_backward(p.input_proj, cache.embedded, cache.d_top, grads.input_proj, &cache.d_in);
-  std::swap(cache.d_top, cache.d_in);
+  linear_backward(p.input_proj, cache.embedded, cache.d_top, grads.input_proj, &cache.d_embedded);
 }
 
 }  // namespace
@@ -542,7 +562,8 @@ template <typename T>
 T model_loss(const ModelConfig& c, const SequenceBatch& batch, ModelCache<T>& cache, T scale) {
   switch (c.head) {
     case Head::recognize: return recognize_loss(batch, cache.logits, scale, cache.d_logits);
-    case Head::tag: return tag_loss(batch, cache.logits, scale, cache.d_logits);
+    case Head::tag:
+    case Head::seq: return tag_loss(batch, cache.logits, scale, cache.d_logits);
     case Head::next_set: return next_set_loss(batch, cache.logits, scale, cache.d_logits);
   }
   return T(0);
@@ -563,10 +584,10 @@ void model_backward(const ModelConfig& c, const ModelParams<T>& p, const Sequenc
   if (c.cell == Cell::transformer) transformer_backward(c, p, batch, cache, grads);
   for (int l = is_recurrent(c.cell) ? L - 1 : -1; l >= 0; --l) {
     recurrent_backward(c.cell, p.layers[l], batch, l == 0 ? cache.embedded : cache.outputs[l - 1], cache.outputs[l],
-                       cache.layers[l], cache.d_top, grads.layers[l], &cache.d_in);
-    std::swap(cache.d_top, cache.d_in);  // d_top = dL/d(input of layer l)
+                       cache.layers[l], cache.d_top, grads.layers[l], l == 0 ? &cache.d_embedded : &cache.d_in);
+    if (l > 0) std::swap(cache.d_top, cache.d_in);  // d_top = dL/d(input of layer l)
   }
-  embedding_backward(batch, cache.d_top, grads.embedding);
+  embedding_backward(batch, cache.d_embedded, grads.embedding);
 }
 
 std::vector<Matrix<float>> model_logits(const ModelConfig& c, const ModelParams<float>& p,
@@ -596,6 +617,44 @@ std::vector<float> accept_probability(const ModelConfig& c, const ModelParams<fl
   const auto logits = model_logits(c, p, sequences);
   std::vector<float> out(logits.size());
   for (std::size_t i = 0; i < logits.size(); ++i) out[i] = 1.0f / (1.0f + std::exp(-logits[i](0, 0)));
+  return out;
+}
+
+std::vector<Sequence> greedy_decode(const ModelConfig& c, const ModelParams<float>& p, std::span<const Sequence> prompts,
+                                    std::span<const int> steps) {
+  if (c.head != Head::seq)
+    throw ModelError(std::string("greedy_decode: the model's head is ") + head_name(c.head) + ", expected seq");
+  if (prompts.size() != steps.size())
+    throw ModelError("greedy_decode: " + std::to_string(prompts.size()) + " prompts but " + std::to_string(steps.size()) +
+                     " step counts");
+  int most = 0;
+  for (std::size_t i = 0; i < prompts.size(); ++i) {
+    if (prompts[i].empty() && steps[i] > 0) throw ModelError("greedy_decode: prompt " + std::to_string(i) + " is empty");
+    if (steps[i] < 0) throw ModelError("greedy_decode: steps[" + std::to_string(i) + "] is negative");
+    most = std::max(most, steps[i]);
+  }
+  std::vector<Sequence> current(prompts.begin(), prompts.end()), out(prompts.size());
+  std::vector<std::size_t> live;
+  std::vector<Sequence> inputs;
+  ModelCache<float> cache;
+  for (int j = 0; j < most; ++j) {
+    live.clear();
+    inputs.clear();
+    for (std::size_t i = 0; i < prompts.size(); ++i)
+      if (steps[i] > j) {
+        live.push_back(i);
+        inputs.push_back(current[i]);
+      }
+    const SequenceBatch batch = make_batch(c, std::span<const Sequence>(inputs));
+    model_forward(c, p, batch, cache);  // logits (V, T*B)
+    for (int b = 0; b < batch.batch_size; ++b) {
+      Eigen::Index best;
+      cache.logits.col((batch.lengths[b] - 1) * batch.batch_size + b).maxCoeff(&best);
+      const std::size_t i = live[batch.order[b]];
+      out[i].push_back(static_cast<Token>(best));
+      current[i].push_back(static_cast<Token>(best));
+    }
+  }
   return out;
 }
 

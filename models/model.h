@@ -39,7 +39,7 @@ struct ModelConfig {
   int hidden_size = 64;    // H (d_model D of the transformer)
   int num_layers = 1;      // L
   Head head = Head::recognize;
-  int num_outputs = 1;  // 1 (recognize), classes (tag), symbols + 1 (next_set)
+  int num_outputs = 1;  // 1 (recognize), classes (tag), symbols + 1 (next_set), vocab_size (seq)
   // Transformer only (the recurrent cells ignore them; optional in JSON):
   int num_heads = 4;                            // A; hidden_size must be a multiple of A
   Positional positional = Positional::learned;  // see transformer.h
@@ -59,8 +59,9 @@ int effective_ffn_size(const ModelConfig& config);
 AttentionSpec attention_spec(const ModelConfig& config);
 
 /// Throws ModelError naming the first field out of range (sizes must be >= 1, recognize has
-/// exactly one output, tag at least two classes; transformer: hidden_size a multiple of
-/// num_heads, ffn_size >= 0, max_length >= 1, 0 <= hard_alibi_heads <= num_heads, window >= 1).
+/// exactly one output, tag at least two classes, seq one per token; transformer: hidden_size a
+/// multiple of num_heads, ffn_size >= 0, max_length >= 1, 0 <= hard_alibi_heads <= num_heads,
+/// window >= 1).
 void validate(const ModelConfig& config);
 
 /// The config as a JSON object ({"cell": "lstm", "vocab_size": 2, ...}) and back; from_json
@@ -97,7 +98,9 @@ struct ModelCache {
   Matrix<T> sinusoid;                      // transformer, sinusoidal positions: the table (D, T)
   Matrix<T> last;                          // (H, B) recognize: top state after the last token
   Matrix<T> logits;                        // (O, B) recognize, (O, T*B) tag / next_set
-  Matrix<T> d_logits, d_last, d_top, d_in;  // backward workspace
+  Matrix<T> d_logits, d_last, d_top, d_in;  // backward workspace ((H, T*B) each but d_logits, d_last)
+  Matrix<T> d_embedded;                     // backward: dL/d embedded (E, T*B), its own buffer so
+                                            // that no buffer changes shape from step to step
 };
 
 /// Parameters of the right shapes, all zero.  Throws ModelError for an invalid config.
@@ -142,18 +145,24 @@ void copy_from_torch_order(const NamedTensor<T>& tensor, const T* torch_order);
 std::int64_t parameter_count(const ModelConfig& config);
 
 /// Lays out examples as a batch (see tensor.h), sorted by length (longest first, ties in the
-/// given order), with the targets in the batch's order: recognize (B); tag (T*B), -1 in padding;
-/// next_set (T*B*K), column-major (K, T*B).  Throws ModelError naming the example and position
-/// of a token >= vocab_size or of a target of the wrong size or value, and a sequence longer
-/// than max_length for a transformer with learned positions.
+/// given order), with the targets in the batch's order: recognize (B); tag and seq (T*B), -1 in
+/// padding; next_set (T*B*K), column-major (K, T*B).  Throws ModelError naming the example and
+/// position of a token >= vocab_size or of a target of the wrong size or value (for seq: an
+/// output that is not teacher-forced, see heads.h), and a sequence longer than max_length for a
+/// transformer with learned positions.
 SequenceBatch make_batch(const ModelConfig& config, std::span<const Example> examples);
 SequenceBatch make_batch(const ModelConfig& config, std::span<const Example* const> examples);
 /// The same without targets, for inference.
 SequenceBatch make_batch(const ModelConfig& config, std::span<const Sequence> sequences);
 
-/// Number of loss terms of the batch: sequences (recognize), positions (tag), positions * K
-/// (next_set).  The mean loss of a mini-batch is the sum over its chunks with scale 1 / terms.
+/// Number of loss terms of the batch: sequences (recognize), positions with a target (tag, seq),
+/// positions * K (next_set).  The mean loss of a mini-batch is the sum over its chunks with
+/// scale 1 / terms.
 std::int64_t loss_terms(const ModelConfig& config, const SequenceBatch& batch);
+
+/// seq: the position where the example's output starts (its first target that is not -1); the
+/// prompt is tokens[0..p], the output targets[p..len-1].  target.size() when there is none.
+std::size_t output_start(const Example& example);
 
 /// Embedding, layers and head: fills cache.outputs and cache.logits.  Time O(T B L G H (E + H))
 /// (recurrent), O(T B L D (4D + 2F) + L D Σ_b len_b^2) (transformer).
@@ -178,6 +187,14 @@ std::vector<Matrix<float>> model_logits(const ModelConfig& config, const ModelPa
 /// recognize only: the acceptance probability σ(logit) of each sequence.
 std::vector<float> accept_probability(const ModelConfig& config, const ModelParams<float>& params,
                                       std::span<const Sequence> sequences);
+
+/// seq only: steps[i] tokens generated greedily after prompts[i]: token j is the argmax of the
+/// logits at the last position of prompt + tokens 0..j-1.  One forward pass per generated
+/// position over the sequences still generating, so time O(S) forward passes of length up to
+/// prompt + S, S = max steps (a causal model gives position t the same logits whatever follows).
+/// Throws ModelError for another head, an empty prompt or a token outside the vocabulary.
+std::vector<Sequence> greedy_decode(const ModelConfig& config, const ModelParams<float>& params,
+                                    std::span<const Sequence> prompts, std::span<const int> steps);
 
 /// The hidden state at every position, for probing and extraction: one matrix (L*H, len) per
 /// sequence, rows l*H .. l*H+H-1 holding h_t of layer l (the LSTM's cell state is not included;

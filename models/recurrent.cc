@@ -1,6 +1,11 @@
 #include "models/recurrent.h"
 
+#include <array>
 #include <cassert>
+#include <optional>
+#include <string>
+
+#include "models/error.h"
 
 namespace statelab::models {
 
@@ -23,6 +28,39 @@ const char* cell_name(Cell cell) {
     case Cell::transformer: return "transformer";
   }
   return "?";
+}
+
+namespace {
+
+// Every value of Cell in order: they are numbered from 0 and cell_name gives "?" past the last,
+// so cells added at the end of the enum are found without a list to keep in step.
+template <typename F>
+void for_each_cell(F f) {
+  for (int i = 0; std::string_view(cell_name(static_cast<Cell>(i))) != "?"; ++i) f(static_cast<Cell>(i));
+}
+
+// Architectures of the plan (docs/models.md) that other parts of the work add to Cell.
+constexpr std::array<std::string_view, 4> kPlannedCells = {"transformer", "s4d", "mamba", "ids4"};
+
+}  // namespace
+
+std::string available_cells() {
+  std::string out;
+  for_each_cell([&](Cell c) { out += (out.empty() ? "" : ", ") + std::string(cell_name(c)); });
+  return out;
+}
+
+Cell parse_cell(std::string_view name) {
+  std::optional<Cell> found;
+  for_each_cell([&](Cell c) {
+    if (name == cell_name(c)) found = c;
+  });
+  if (found) return *found;
+  for (std::string_view planned : kPlannedCells)
+    if (name == planned)
+      throw ModelError("model '" + std::string(name) + "' is not available in this build (available: " +
+                       available_cells() + ")");
+  throw ModelError("unknown model '" + std::string(name) + "' (expected one of " + available_cells() + ")");
 }
 
 template <typename T>

@@ -15,12 +15,16 @@
 // Inputs to W_ih are multiplied for all time steps in one GEMM; only W_hh h_{t-1} is per step.
 #pragma once
 
+#include <string>
+#include <string_view>
+
 #include "models/tensor.h"
 
 namespace statelab::models {
 
 /// The architecture of a model: a recurrent cell, or (values after the recurrent ones) another
-/// family whose layers live in their own files (transformer: models/transformer.h).
+/// family whose layers live in their own files (transformer: models/transformer.h).  cell_name
+/// gives each one's name, and parse_cell finds them by it.
 enum class Cell { rnn, lstm, gru, transformer };
 
 /// Whether the model is a stack of recurrent layers (rnn, lstm, gru).
@@ -32,6 +36,15 @@ constexpr int gate_count(Cell cell) { return cell == Cell::lstm ? 4 : cell == Ce
 /// "rnn", "lstm", "gru", "transformer": the CLI and JSON name, and the name torch gives the
 /// submodule in statelab's checkpoints.
 const char* cell_name(Cell cell);
+
+/// The cell whose cell_name is `name` (the name --model takes on the command line).  Throws
+/// ModelError: for an architecture of the plan that this build does not have yet ("transformer",
+/// "s4d", "mamba", "ids4") that it is not available in this build, otherwise that the name is
+/// unknown; both messages list the available names.  Time O(number of cells).
+Cell parse_cell(std::string_view name);
+
+/// The names parse_cell accepts, "rnn, lstm, gru, ...", for help texts and messages.
+std::string available_cells();
 
 /// Parameters of one layer, named and laid out as torch's `weight_ih_l{k}`, ... (gate blocks
 /// stacked by rows in torch's order).

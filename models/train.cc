@@ -4,6 +4,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <numeric>
@@ -22,11 +23,18 @@ void add_into(const ModelConfig& config, ModelGrads<float>& into, ModelGrads<flo
     Eigen::Map<Eigen::ArrayXf>(a[i].data, a[i].size) += Eigen::Map<const Eigen::ArrayXf>(b[i].data, b[i].size);
 }
 
+// loss_terms of the whole mini-batch (before it is cut into chunks).
 std::int64_t terms_of(const ModelConfig& c, std::span<const Example* const> batch) {
-  if (c.head == Head::recognize) return static_cast<std::int64_t>(batch.size());
-  std::int64_t positions = 0;
-  for (const Example* e : batch) positions += static_cast<std::int64_t>(e->tokens.size());
-  return c.head == Head::tag ? positions : positions * c.num_outputs;
+  std::int64_t terms = 0;
+  for (const Example* e : batch) {
+    switch (c.head) {
+      case Head::recognize: ++terms; break;
+      case Head::tag:
+      case Head::seq: terms += std::count_if(e->target.begin(), e->target.end(), [](std::int32_t y) { return y >= 0; }); break;
+      case Head::next_set: terms += static_cast<std::int64_t>(e->tokens.size()) * c.num_outputs; break;
+    }
+  }
+  return terms;
 }
 
 }  // namespace
@@ -68,6 +76,7 @@ float compute_gradients(TrainState& s, std::span<const Example* const> batch) {
     }
   });
 
+  s.active_chunks = n_chunks;
   // The fixed reduction order: chunk 0, 1, 2, ... on this thread.
   set_zero(s.grads);
   float loss = 0;
@@ -128,10 +137,12 @@ bool predicted_right(const ModelConfig& c, const SequenceBatch& batch, const Mod
   if (c.head == Head::recognize) return (cache.logits(0, b) > 0) == (batch.targets[b] == 1);
   for (int t = 0; t < batch.lengths[b]; ++t) {
     const auto z = cache.logits.col(t * B + b);
-    if (c.head == Head::tag) {
+    if (c.head == Head::tag || c.head == Head::seq) {
+      const int target = batch.targets[t * B + b];
+      if (target < 0) continue;
       Eigen::Index best;
       z.maxCoeff(&best);
-      if (best != batch.targets[t * B + b]) return false;
+      if (best != target) return false;
     } else {
       for (int k = 0; k < c.num_outputs; ++k)
         if ((z(k) > 0) != (batch.targets[(static_cast<std::size_t>(t) * B + b) * c.num_outputs + k] == 1)) return false;
@@ -140,8 +151,28 @@ bool predicted_right(const ModelConfig& c, const SequenceBatch& batch, const Mod
   return true;
 }
 
-// right[i] = whether example i is predicted entirely right; parallel over chunks of 64.
-std::vector<char> right_answers(const ModelConfig& c, const ModelParams<float>& params, std::span<const Example> data) {
+// seq: whether greedy decoding from each example's prompt reproduces its output exactly.
+void decode_right(const ModelConfig& c, const ModelParams<float>& params, std::span<const Example> data, char* right) {
+  make_batch(c, data);  // checks every example's layout (a prompt, then a teacher-forced output)
+  std::vector<Sequence> prompts;
+  std::vector<int> steps;
+  for (const Example& e : data) {
+    const std::size_t p = output_start(e);
+    prompts.emplace_back(e.tokens.begin(), e.tokens.begin() + static_cast<std::ptrdiff_t>(p + 1));
+    steps.push_back(static_cast<int>(e.tokens.size() - p));
+  }
+  const auto outputs = greedy_decode(c, params, prompts, steps);
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    const std::size_t p = output_start(data[i]);
+    bool ok = true;
+    for (std::size_t j = 0; j < outputs[i].size(); ++j) ok = ok && static_cast<std::int32_t>(outputs[i][j]) == data[i].target[p + j];
+    right[i] = ok;
+  }
+}
+
+}  // namespace
+
+std::vector<char> predicted_right(const ModelConfig& c, const ModelParams<float>& params, std::span<const Example> data) {
   constexpr std::size_t kChunk = 64;
   std::vector<char> right(data.size(), 0);
   const std::size_t n_chunks = (data.size() + kChunk - 1) / kChunk;
@@ -149,6 +180,10 @@ std::vector<char> right_answers(const ModelConfig& c, const ModelParams<float>& 
     ModelCache<float> cache;
     for (std::size_t k = r.begin(); k < r.end(); ++k) {
       const std::size_t begin = k * kChunk, size = std::min(kChunk, data.size() - begin);
+      if (c.head == Head::seq) {
+        decode_right(c, params, data.subspan(begin, size), right.data() + begin);
+        continue;
+      }
       const SequenceBatch batch = make_batch(c, data.subspan(begin, size));
       model_forward(c, params, batch, cache);
       for (int b = 0; b < batch.batch_size; ++b) right[begin + batch.order[b]] = predicted_right(c, batch, cache, b);
@@ -157,20 +192,31 @@ std::vector<char> right_answers(const ModelConfig& c, const ModelParams<float>& 
   return right;
 }
 
-}  // namespace
+double batch_accuracy(const TrainState& s) {
+  std::int64_t examples = 0, right = 0;
+  for (std::size_t k = 0; k < s.active_chunks; ++k) {
+    const ChunkWorkspace& w = s.chunks[k];
+    for (int b = 0; b < w.batch.batch_size; ++b) right += predicted_right(s.config, w.batch, w.cache, b);
+    examples += w.batch.batch_size;
+  }
+  return examples ? static_cast<double>(right) / static_cast<double>(examples) : 0.0;
+}
 
 double accuracy(const ModelConfig& c, const ModelParams<float>& params, std::span<const Example> data) {
   if (data.empty()) return 0.0;
-  const auto right = right_answers(c, params, data);
+  const auto right = predicted_right(c, params, data);
   return static_cast<double>(std::count(right.begin(), right.end(), 1)) / static_cast<double>(data.size());
 }
 
 std::vector<LengthAccuracy> accuracy_by_length(const ModelConfig& c, const ModelParams<float>& params,
-                                               std::span<const Example> data) {
-  const auto right = right_answers(c, params, data);
+                                               std::span<const Example> data, std::span<const int> lengths) {
+  if (!lengths.empty() && lengths.size() != data.size())
+    throw ModelError("accuracy_by_length: " + std::to_string(lengths.size()) + " lengths for " +
+                     std::to_string(data.size()) + " examples");
+  const auto right = predicted_right(c, params, data);
   std::map<int, std::pair<std::int64_t, std::int64_t>> counts;  // length -> (examples, right)
   for (std::size_t i = 0; i < data.size(); ++i) {
-    auto& [n, ok] = counts[static_cast<int>(data[i].tokens.size())];
+    auto& [n, ok] = counts[lengths.empty() ? static_cast<int>(data[i].tokens.size()) : lengths[i]];
     ++n;
     ok += right[i];
   }
@@ -184,8 +230,15 @@ TrainOutcome train_with_validation(TrainState& s, std::span<const Example> data,
                                    const EarlyStopping& early, const StepCallback& on_step) {
   if (early.every < 1) throw ModelError("EarlyStopping: every is " + std::to_string(early.every) + ", expected >= 1");
   TrainOutcome outcome;
+  using Clock = std::chrono::steady_clock;
+  auto validate_now = [&] {
+    const auto start = Clock::now();
+    const double acc = accuracy(s.config, s.params, validation);
+    outcome.validation_seconds += std::chrono::duration<double>(Clock::now() - start).count();
+    return acc;
+  };
   outcome.best_step = s.step;
-  outcome.best_accuracy = accuracy(s.config, s.params, validation);
+  outcome.best_accuracy = validate_now();
   ModelParams<float> best = s.params;
   int stale = 0;
   while (s.step < s.train.steps && outcome.best_accuracy < early.target) {
@@ -193,7 +246,7 @@ TrainOutcome train_with_validation(TrainState& s, std::span<const Example> data,
     outcome.last = train_step(s, batch);
     if (on_step) on_step(s.step, outcome.last);
     if (s.step % early.every != 0 && s.step != s.train.steps) continue;
-    const double acc = accuracy(s.config, s.params, validation);
+    const double acc = validate_now();
     if (acc > outcome.best_accuracy) {
       outcome.best_accuracy = acc;
       outcome.best_step = s.step;

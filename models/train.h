@@ -49,6 +49,7 @@ struct TrainState {
   ModelGrads<float> grads;
   AdamWState adamw;
   std::vector<ChunkWorkspace> chunks;
+  std::size_t active_chunks = 0;   // chunks the last compute_gradients used
   std::int64_t step = 0;           // optimiser steps taken
   Random sampler{0};               // draws the order of examples
   std::vector<std::size_t> order;  // the current epoch's permutation of the training set
@@ -76,6 +77,11 @@ StepResult train_step(TrainState& state, std::span<const Example* const> batch);
 /// reshuffled at each epoch.
 std::vector<const Example*> next_batch(TrainState& state, std::span<const Example> data);
 
+/// Fraction of the last mini-batch's examples that the parameters before its update predicted
+/// entirely right, read from the forward passes compute_gradients kept (for progress output; seq
+/// is judged teacher-forced here).  Time O(batch outputs).
+double batch_accuracy(const TrainState& state);
+
 using StepCallback = std::function<void(std::int64_t step, const StepResult& result)>;
 
 /// Runs state.train.steps steps on mini-batches drawn by next_batch.  Calls on_step after each.
@@ -95,6 +101,7 @@ struct TrainOutcome {
   std::int64_t best_step = 0;  // the step whose parameters are kept (0: the initial ones)
   double best_accuracy = 0;    // their validation accuracy
   bool stopped_early = false;
+  double validation_seconds = 0;  // wall-clock time spent evaluating on the validation set
 };
 
 /// train() with early stopping: at the end state.params are the best ones seen on `validation`
@@ -103,18 +110,26 @@ TrainOutcome train_with_validation(TrainState& state, std::span<const Example> d
                                    std::span<const Example> validation, const EarlyStopping& early,
                                    const StepCallback& on_step = {});
 
-/// Fraction of examples predicted entirely right: recognize: (logit > 0) == target; tag: the
-/// argmax class at every position; next_set: every bit (logit > 0) at every position.
-/// Parallel over chunks of 64 examples.  Time O(forward).
+/// Whether each example is predicted entirely right: recognize: (logit > 0) == target; tag: the
+/// argmax class at every position with a target; next_set: every bit (logit > 0) at every
+/// position; seq: the output greedy_decode generates from the prompt equals the target output
+/// (exact match).  Parallel over chunks of 64 examples.  Time O(forward), seq O(output length)
+/// forward passes.
+std::vector<char> predicted_right(const ModelConfig& config, const ModelParams<float>& params,
+                                  std::span<const Example> data);
+
+/// The fraction of examples predicted_right.
 double accuracy(const ModelConfig& config, const ModelParams<float>& params, std::span<const Example> data);
 
-/// accuracy() per sequence length: (length, examples, fraction right), by increasing length.
+/// accuracy() per length: (length, examples, fraction right), by increasing length.  The length
+/// of example i is lengths[i] when given (e.g. a task's size rather than its token count),
+/// otherwise its number of tokens.
 struct LengthAccuracy {
   int length = 0;
   std::int64_t examples = 0;
   double accuracy = 0;
 };
 std::vector<LengthAccuracy> accuracy_by_length(const ModelConfig& config, const ModelParams<float>& params,
-                                               std::span<const Example> data);
+                                               std::span<const Example> data, std::span<const int> lengths = {});
 
 }  // namespace statelab::models

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string_view>
 #include <vector>
 
 #include "models/layer_norm.h"
@@ -40,12 +41,16 @@ enum class Positional { none, learned, sinusoidal, alibi, hard_alibi };
 
 /// "none", "learned", "sinusoidal", "alibi", "hard-alibi".
 const char* positional_name(Positional positional);
+/// The encoding positional_name calls `name`; throws ModelError listing the names.
+Positional parse_positional(std::string_view name);
 
 /// The feed-forward nonlinearity: exact GELU x Φ(x) (torch's "gelu") or ReLU.
 enum class Activation { gelu, relu };
 
 /// "gelu", "relu".
 const char* activation_name(Activation activation);
+/// The activation activation_name calls `name`; throws ModelError listing the names.
+Activation parse_activation(std::string_view name);
 
 /// The ALiBi slopes of Press et al. for A heads, as their reference get_slopes: for A a power
 /// of two, m_h = 2^(-8 (h+1) / A); otherwise the slopes of the largest power of two p < A,
@@ -81,7 +86,6 @@ struct AttentionCache {
   std::vector<std::ptrdiff_t> offsets;  // (B) where sequence b's A probability matrices start
   Vector<T> probs;                      // Σ_b A len_b^2: P of (b, h), column-major (keys, queries)
   Matrix<T> d_probs;                    // (T, T) backward workspace
-  Matrix<T> row;                        // (1, T) backward workspace
   Vector<T> ramp;                       // (T) 0, 1, ..., T-1 (ALiBi distances)
 };
 

@@ -48,7 +48,7 @@ ModelConfig config_for(const Case& k) {
   c.hidden_size = 5;
   c.num_layers = k.layers;
   c.head = k.head;
-  c.num_outputs = k.head == Head::recognize ? 1 : k.head == Head::tag ? 3 : 4;
+  c.num_outputs = k.head == Head::recognize ? 1 : k.head == Head::tag || k.head == Head::seq ? 3 : 4;
   if (k.cell == Cell::transformer) {  // D = 6, 2 heads of 3, F = 7, window 2 for head 0
     c.hidden_size = 6;
     c.num_heads = 2;
@@ -140,7 +140,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{Cell::gru, Head::recognize, 1}, Case{Cell::gru, Head::recognize, 2},
                       Case{Cell::rnn, Head::tag, 2}, Case{Cell::lstm, Head::tag, 2}, Case{Cell::gru, Head::tag, 2},
                       Case{Cell::rnn, Head::next_set, 2}, Case{Cell::lstm, Head::next_set, 2},
-                      Case{Cell::gru, Head::next_set, 2},
+                      Case{Cell::gru, Head::next_set, 2}, Case{Cell::rnn, Head::seq, 1}, Case{Cell::lstm, Head::seq, 2},
+                      Case{Cell::gru, Head::seq, 2}, Case{Cell::transformer, Head::seq, 2, Positional::alibi, true},
                       Case{Cell::transformer, Head::recognize, 1, Positional::learned, true},
                       Case{Cell::transformer, Head::recognize, 2, Positional::learned, false, Activation::relu},
                       Case{Cell::transformer, Head::recognize, 2, Positional::none, true},
@@ -148,7 +149,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{Cell::transformer, Head::tag, 2, Positional::alibi, false},
                       Case{Cell::transformer, Head::next_set, 2, Positional::alibi, true},
                       Case{Cell::transformer, Head::next_set, 2, Positional::hard_alibi, true, Activation::relu},
-                      Case{Cell::transformer, Head::tag, 2, Positional::hard_alibi, false}),
+                      Case{Cell::transformer, Head::tag, 2, Positional::hard_alibi, false},
+                      Case{Cell::transformer, Head::seq, 2, Positional::learned, true}),
     case_name);
 
 // Each recurrent layer on its own, including dL/dx: L = sum(R ⊙ out) for a fixed random R, over a
@@ -188,19 +190,8 @@ TEST_P(LayerGradientCheck, InputAndParameterGradientsMatchCentralDifferences) {
     if (batch.tokens[j] < 0) d_out.col(j).setZero();  // padding outputs are not outputs
   recurrent_backward(cell, p, batch, x, out, cache, d_out, g, &d_x);
 
-  const double eps = 1e-6;
   auto check = [&](auto& values, const auto& analytic, const std::string& name) {
-    for (Eigen::Index k = 0; k < values.size(); ++k) {
-      double& v = values.data()[k];
-      const double saved = v;
-      v = saved + eps;
-      const double up = loss();
-      v = saved - eps;
-      const double down = loss();
-      v = saved;
-      const double numeric = (up - down) / (2 * eps);
-      EXPECT_NEAR(analytic.data()[k], numeric, 1e-8 + 1e-6 * std::abs(numeric)) << name << "[" << k << "]";
-    }
+    testing::check_gradient(values, analytic, loss, name);
   };
   check(p.w_ih, g.w_ih, "w_ih");
   check(p.w_hh, g.w_hh, "w_hh");

@@ -1,6 +1,7 @@
 // statelab against PyTorch on the fixtures of tools/make_torch_fixtures.py: for every cell
-// (RNN, LSTM, GRU), 1 and 2 layers, and every head, and for the transformer under every
-// positional encoding, causal and bidirectional, GELU and ReLU, the module saved by PyTorch loads through
+// (RNN, LSTM, GRU), 1 and 2 layers, and every head (seq: next-token cross-entropy with ignored
+// prompt positions), and for the transformer under every positional encoding, causal and
+// bidirectional, GELU and ReLU, the module saved by PyTorch loads through
 // load_checkpoint, and the hidden states, logits and loss agree within 1e-5 relative and every
 // gradient within 1e-4 relative (torch.allclose's convention: |a - b| <= atol + rtol |b|, with a
 // small atol for values that are zero up to rounding).
@@ -32,12 +33,12 @@ Fixture load_fixture(const std::string& name) {
     // PyTorch's file cannot say which head a many-output Linear is: state it, as statelab does
     // (the transformer fixtures carry their whole config, as a transformer checkpoint must).
     ModelConfig c;
-    c.cell = meta.at("cell") == "rnn" ? Cell::rnn : meta.at("cell") == "lstm" ? Cell::lstm : Cell::gru;
+    c.cell = parse_cell(meta.at("cell"));
     c.vocab_size = std::stoi(meta.at("vocab_size"));
     c.embedding_dim = std::stoi(meta.at("embedding_dim"));
     c.hidden_size = std::stoi(meta.at("hidden_size"));
     c.num_layers = std::stoi(meta.at("layers"));
-    c.head = meta.at("head") == "tag" ? Head::tag : Head::next_set;
+    c.head = parse_head(meta.at("head"));
     c.num_outputs = std::stoi(meta.at("num_outputs"));
     module.metadata["statelab.model"] = to_json(c);
   }
@@ -57,6 +58,7 @@ Fixture load_fixture(const std::string& name) {
     switch (f.model.config.head) {
       case Head::recognize: e.target = {static_cast<std::int32_t>(target_values[b])}; break;
       case Head::tag:
+      case Head::seq:
         for (std::int64_t t = 0; t < lengths[b]; ++t) e.target.push_back(static_cast<std::int32_t>(target_values[b * T + t]));
         break;
       case Head::next_set:
@@ -133,7 +135,8 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, TorchEquality,
                          ::testing::Values("rnn_l1_recognize", "rnn_l2_recognize", "rnn_l2_tag", "rnn_l2_next-set",
                                            "lstm_l1_recognize", "lstm_l2_recognize", "lstm_l2_tag",
                                            "lstm_l2_next-set", "gru_l1_recognize", "gru_l2_recognize",
-                                           "gru_l2_tag", "gru_l2_next-set", "transformer_learned_causal_recognize",
+                                           "gru_l2_tag", "gru_l2_next-set", "lstm_l1_seq", "gru_l2_seq",
+                                           "rnn_l1_seq", "transformer_learned_causal_recognize",
                                            "transformer_learned_bidirectional_recognize_relu",
                                            "transformer_none_causal_tag", "transformer_sinusoidal_bidirectional_next-set",
                                            "transformer_sinusoidal_causal_recognize", "transformer_alibi_causal_recognize",

@@ -1,0 +1,20 @@
+// `statelab train`, `statelab eval` and `statelab score`: neural models on the catalogue's
+// languages and tasks, from the command line.  train builds a dataset (languages/dataset.h, or a
+// task's samples), trains a model (models/train.h) and writes a safetensors checkpoint with its
+// metadata and a metrics JSON beside it; eval measures a checkpoint's accuracy by length; score
+// prints a recognizer's acceptance probability (and hidden states) for words.
+//
+// Checkpoint metadata keys: "statelab.model" (the config), "alphabet" (JSON list of the symbol
+// names, token id = index: the key a PyTorch user writes too), "statelab.language" (catalogue
+// name), "statelab.training" (training options) and "statelab.metrics" (final metrics).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace statelab::cli {
+
+/// Registers `train`, `eval` and `score` on `app`.  Errors propagate as statelab::Error or
+/// statelab::models::ModelError (a DivergenceError when the loss becomes NaN or infinite).
+void add_model_commands(CLI::App& app);
+
+}  // namespace statelab::cli

@@ -1,0 +1,66 @@
+#include "cli/progress.h"
+
+#include <cstdio>
+#include <ostream>
+#include <string>
+
+namespace statelab::cli {
+
+namespace {
+
+// "42s", "3m05s", "1h02m".
+std::string duration_text(double seconds) {
+  const auto s = static_cast<long long>(seconds + 0.5);
+  char buffer[32];
+  if (s < 60) std::snprintf(buffer, sizeof buffer, "%llds", s);
+  else if (s < 3600) std::snprintf(buffer, sizeof buffer, "%lldm%02llds", s / 60, s % 60);
+  else std::snprintf(buffer, sizeof buffer, "%lldh%02lldm", s / 3600, s / 60 % 60);
+  return buffer;
+}
+
+}  // namespace
+
+Progress::Progress(std::ostream& out, std::int64_t first, std::int64_t total, int log_every, bool interactive, bool quiet)
+    : out_(out),
+      first_(first),
+      total_(total),
+      log_every_(log_every < 1 ? 1 : log_every),
+      interactive_(interactive),
+      quiet_(quiet),
+      start_(Clock::now()),
+      last_draw_(start_) {}
+
+bool Progress::wants(std::int64_t step) const {
+  if (quiet_) return false;
+  if (step == total_) return true;
+  if (interactive_) return Clock::now() - last_draw_ >= std::chrono::milliseconds(100);
+  return step % log_every_ == 0;
+}
+
+void Progress::update(std::int64_t step, double loss, double accuracy) {
+  if (!wants(step)) return;
+  const auto now = Clock::now();
+  last_draw_ = now;
+  const double elapsed = std::chrono::duration<double>(now - start_).count();
+  const double rate = elapsed > 0 ? static_cast<double>(step - first_) / elapsed : 0.0;
+  const double left = rate > 0 ? static_cast<double>(total_ - step) / rate : 0.0;
+  char line[256];
+  std::snprintf(line, sizeof line, "step %lld/%lld  loss %.4f  acc %.3f  %.1f steps/s  %s %s",
+                static_cast<long long>(step), static_cast<long long>(total_), loss, accuracy, rate,
+                step == total_ ? "took" : "ETA", duration_text(step == total_ ? elapsed : left).c_str());
+  if (interactive_) {
+    const int width = 40;
+    const int filled = total_ > 0 ? static_cast<int>(width * step / total_) : width;
+    out_ << "\r\033[K[" << std::string(filled, '#') << std::string(width - filled, '.') << "] " << line << std::flush;
+    drawn_ = true;
+  } else {
+    out_ << line << "\n" << std::flush;
+  }
+}
+
+void Progress::finish() {
+  if (drawn_) out_ << "\n" << std::flush;
+  drawn_ = false;
+}
+
+}  // namespace statelab::cli

@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# End-to-end tests of `statelab train`, `eval` and `score`: tiny models and few steps (the
+# learning itself is tested in tests/models), outputs, files, exit codes and error messages.
+# usage: train_cli_test.sh STATELAB_BINARY TEST_DATA_DIR
+set -u
+here=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
+sl=$(readlink -f "$1")
+data=$(readlink -f "$2")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+# shellcheck source=expect.sh
+source "$here/expect.sh"
+tab=$'\t'
+# The architectures of this build, as `train --help` lists them.
+available=$("$sl" train --help | grep -o "architecture: [a-z0-9, ]*")
+tiny=(--hidden 8 --embedding 4 --train-count 16 --test-count 8 --batch 16 --seed 1 --quiet)
+
+# train: a recognizer, its checkpoint and metrics
+expect "train: a summary" 0 "^lstm on parity: 30 steps in .* test accuracy [01]\.[0-9]{4} \(lengths 9\.\.12\)$" "^$" -- \
+  "$sl" train --lang parity --model lstm "${tiny[@]}" --train-lengths 1..8 --test-lengths 9..12 --steps 30 \
+  --threads 2 -o p.safetensors
+check "train: the checkpoint" test -s p.safetensors
+check "train: metrics beside it" test -s p.metrics.json
+for field in steps seconds steps_per_s final_loss test_accuracy accuracy_by_length; do
+  check "metrics: $field" grep -q "\"$field\"" p.metrics.json
+done
+check "metrics: every test length" test "$(grep -c '"length":' p.metrics.json)" -eq 4
+for key in statelab.model alphabet statelab.language statelab.training statelab.metrics; do
+  check "checkpoint metadata: $key" grep -aq "\"$key\"" p.safetensors
+done
+check "checkpoint metadata: the alphabet as a JSON list" grep -aq '"alphabet":"\[\\"0\\",\\"1\\"\]"' p.safetensors
+"$sl" train --lang parity --model lstm "${tiny[@]}" --train-lengths 1..8 --test-lengths 9..12 --steps 30 \
+  --threads 1 -o p1.safetensors >/dev/null
+check "train: the same parameters with 1 and 2 threads" \
+  test "$("$sl" score --ckpt p.safetensors 0110 111 '')" = "$("$sl" score --ckpt p1.safetensors 0110 111 '')"
+expect "train --json prints the metrics" 0 '^\{"language":"parity","task":"recognize",.*"steps":5,' "^$" -- \
+  "$sl" train --lang parity --model gru "${tiny[@]}" --train-lengths 1..4 --test-lengths 5 --steps 5 -o g.safetensors --json
+expect "train: progress lines without a terminal" 0 "wrote" "^step 10/20  loss [0-9.]+  acc [01]\.[0-9]{3}  [0-9.]+ steps/s" -- \
+  "$sl" train --lang parity --model rnn --hidden 8 --embedding 4 --train-count 16 --test-count 8 --batch 16 \
+  --train-lengths 1..4 --test-lengths 5 --steps 20 --log-every 10 -o r.safetensors
+expect "train: early stopping at the target" 0 '"stopped_early":true' "^$" -- \
+  "$sl" train --lang parity "${tiny[@]}" --train-lengths 1..4 --test-lengths 5 --steps 50 --validation-count 8 \
+  --target-accuracy 0 -o e.safetensors --json
+
+# tasks and the other heads
+expect "train: tag on a task (prefix products of S3)" 0 "^lstm on word-problem:group=S3: 10 steps" "^$" -- \
+  "$sl" train --lang word-problem:group=S3 --task tag "${tiny[@]}" --train-lengths 1..4 --test-lengths 5..6 --steps 10 \
+  -o wp.safetensors
+check "tag: the classes are recorded" grep -aq 'outputs' wp.safetensors
+expect "train: tag on a language (is each prefix in it)" 0 "^gru on parity: 10 steps" "^$" -- \
+  "$sl" train --lang parity --model gru --task tag "${tiny[@]}" --train-lengths 1..4 --test-lengths 5 --steps 10 \
+  -o pt.safetensors
+expect "train: next-set" 0 "^lstm on dyck:k=2: 10 steps" "^$" -- \
+  "$sl" train --lang dyck:k=2 --task next-set "${tiny[@]}" --train-lengths 2..6 --test-lengths 8 --steps 10 -o d.safetensors
+expect "train: seq on the copy task" 0 "^lstm on copy-task:k=2: 10 steps" "^$" -- \
+  "$sl" train --lang copy-task:k=2 --task seq "${tiny[@]}" --train-lengths 1..4 --test-lengths 5..6 --steps 10 \
+  -o c.safetensors
+expect "eval: the copy task by size" 0 "^6 +8 +[01]\.[0-9]{4}$" "^$" -- "$sl" eval --ckpt c.safetensors --lengths 5..6 --count 8
+expect "eval: tag on a task" 0 "^overall +16 " "^$" -- "$sl" eval --ckpt wp.safetensors --lengths 3..4 --count 8
+
+if [[ "$available" == *" transformer"* ]]; then
+  expect "train: a transformer with its options" 0 "^transformer on parity: 5 steps" "^$" -- \
+    "$sl" train --lang parity --model transformer --heads 2 --pos alibi --ffn-size 12 --ffn-activation relu \
+    "${tiny[@]}" --layers 2 --train-lengths 1..6 --test-lengths 7..8 --steps 5 -o tf.safetensors
+  check "transformer: its options in the checkpoint" grep -aq 'positional\\":\\"alibi' tf.safetensors
+  expect "eval: a transformer" 0 "^overall +8 " "^$" -- "$sl" eval --ckpt tf.safetensors --lengths 5..6 --count 4
+  expect "train: learned positions cover the data" 0 '"max_length":12' "^$" -- \
+    "$sl" train --lang parity --model transformer --heads 2 "${tiny[@]}" --train-lengths 1..6 --test-lengths 12 \
+    --steps 2 -o tl.safetensors --json
+  expect "eval: longer than learned positions" 2 "^$" "max_length" -- "$sl" eval --ckpt tl.safetensors --lengths 13 --count 2
+  expect "train: seq needs a causal transformer" 2 "^$" "seq predicts the next token and needs a causal model" -- \
+    "$sl" train --lang copy-task --task seq --model transformer --heads 2 --bidirectional "${tiny[@]}" --steps 1 -o x.safetensors
+  expect "train: heads must divide the hidden size" 2 "^$" "hidden_size" -- \
+    "$sl" train --lang parity --model transformer --heads 3 "${tiny[@]}" --steps 1 -o x.safetensors
+fi
+
+# eval
+expect "eval: a table by length" 0 "^12 +10 +[01]\.[0-9]{4}$" "^$" -- \
+  "$sl" eval --ckpt p.safetensors --lang parity --lengths 9..12 --count 10
+expect "eval: the language from the checkpoint" 0 "^overall +8 +[01]\.[0-9]{4}$" "^$" -- \
+  "$sl" eval --ckpt p.safetensors --lengths 3..4 --count 4
+expect "eval --json" 0 '^\{"checkpoint":"p\.safetensors","language":"parity","task":"recognize","lengths":"2\.\.3","examples":8,"accuracy":' \
+  "^$" -- "$sl" eval --ckpt p.safetensors --lengths 2..3 --count 4 --json
+
+# score
+expect "score: WORD<TAB>probability with 9 significant digits" 0 "^0110${tab}0\.[0-9]{9}$" "^$" -- \
+  "$sl" score --ckpt p.safetensors 0110
+check "score: one line per word, the empty word too" test "$("$sl" score --ckpt p.safetensors 0 1 '' | wc -l)" -eq 3
+check "score: words from stdin" test "$(printf '01\n110\n' | "$sl" score --ckpt p.safetensors - | cut -f1 | tr '\n' ' ')" = "01 110 "
+expect "score --hidden: every position's state" 0 "^011${tab}0\.[0-9]+${tab}\[\[[-0-9.e,]+\],\[[-0-9.e,]+\],\[[-0-9.e,]+\]\]$" "^$" -- \
+  "$sl" score --ckpt p.safetensors --hidden 011
+expect "score: an unknown symbol names it and its position" 2 "^$" \
+  "^statelab: score: word '01x1': unknown symbol 'x' at position 2 \(alphabet \{0 1\}\)$" -- "$sl" score --ckpt p.safetensors 0110 01x1
+expect "score: needs a recognizer" 2 "^$" "has a tag head" -- "$sl" score --ckpt wp.safetensors 'e'
+
+# a module written by PyTorch (tools/make_torch_fixtures.py): metadata "alphabet" only
+torch_file="$data/torch/lstm_l1_recognize.model.safetensors"
+expect "score: a PyTorch file with its alphabet" 0 "^abc${tab}0\.[0-9]{9}$" "^$" -- "$sl" score --ckpt "$torch_file" abc
+expect "score: --alphabet overrides it" 0 "^zyx${tab}0\.[0-9]{9}$" "^$" -- "$sl" score --ckpt "$torch_file" --alphabet x,y,z zyx
+expect "eval: a PyTorch file on a language with its alphabet" 0 "^overall " "^$" -- \
+  "$sl" eval --ckpt "$torch_file" --lang anbncn --lengths 0..3 --count 4
+expect "score: no alphabet anywhere" 2 "^$" 'has no "alphabet" metadata: give the symbols with --alphabet' -- \
+  "$sl" score --ckpt "$data/torch/adamw.model.safetensors" ab
+expect "score: --alphabet supplies it" 0 "^ab${tab}" "^$" -- \
+  "$sl" score --ckpt "$data/torch/adamw.model.safetensors" --alphabet a,b,c ab
+expect "eval: lengths without an example" 2 "^$" "eval: no example of dyck:k=2 at lengths 3 \(next-set is evaluated on the words" -- \
+  "$sl" eval --ckpt d.safetensors --lengths 3
+expect "eval: a PyTorch file needs --lang" 2 "^$" "no statelab.language metadata\): give --lang" -- \
+  "$sl" eval --ckpt "$torch_file" --lengths 1..2
+
+# bad input
+expect "train: unknown language" 2 "^$" "^statelab: unknown language 'nope'" -- \
+  "$sl" train --lang nope "${tiny[@]}" --steps 1 -o x.safetensors
+expect "train: unknown model" 2 "^$" "^statelab: unknown model 'lstn' \(expected one of rnn, lstm, gru" -- \
+  "$sl" train --lang parity --model lstn "${tiny[@]}" --steps 1 -o x.safetensors
+for planned in transformer s4d mamba ids4; do
+  case "$available" in *" $planned"*) continue ;; esac
+  expect "train: an architecture this build lacks ($planned)" 2 "^$" "model '$planned' is not available in this build" -- \
+    "$sl" train --lang parity --model $planned "${tiny[@]}" --steps 1 -o x.safetensors
+done
+expect "train: an option of another architecture" 2 "^$" "--heads applies to --model transformer only \(not lstm\)" -- \
+  "$sl" train --lang parity --heads 4 "${tiny[@]}" --steps 1 -o x.safetensors
+expect "train: impossible size" 2 "^$" "--hidden: expected a whole number of at least 1, got '0'" -- \
+  "$sl" train --lang parity --hidden 0 --steps 1 -o x.safetensors
+expect "train: a model too large to train" 2 "^$" "--hidden 100000, --embedding 4 and --layers 1 is too large to train" -- \
+  "$sl" train --lang parity --embedding 4 --hidden 100000 --steps 1 -o x.safetensors
+expect "train: inverted lengths" 2 "^$" "--train-lengths 5\.\.2: the range is inverted" -- \
+  "$sl" train --lang parity "${tiny[@]}" --train-lengths 5..2 --steps 1 -o x.safetensors
+expect "train: seq needs a task" 2 "^$" "--task seq needs a sequence task such as copy-task:k=2" -- \
+  "$sl" train --lang parity --task seq "${tiny[@]}" --steps 1 -o x.safetensors
+expect "train: recognize on a task" 2 "^$" "'copy-task' is a task \(targets per position\): use --task tag or --task seq" -- \
+  "$sl" train --lang copy-task --task recognize "${tiny[@]}" --steps 1 -o x.safetensors
+expect "train: seq on a task that is not sequence output" 2 "^$" "the targets of word-problem:group=S3,gens=.* are not input symbols" -- \
+  "$sl" train --lang word-problem:group=S3,gens=standard --task seq "${tiny[@]}" --steps 1 -o x.safetensors
+expect "train: an impossible task size" 2 "^$" "size 0 is impossible" -- \
+  "$sl" train --lang copy-task --task seq "${tiny[@]}" --train-lengths 0..2 --steps 1 -o x.safetensors
+check "train: nothing written on bad input" test ! -e x.safetensors
+head -c 200 p.safetensors >truncated.safetensors
+expect "eval: a truncated checkpoint" 2 "^$" "truncated.safetensors: truncated: the header announces" -- \
+  "$sl" eval --ckpt truncated.safetensors --lengths 1..2
+echo "not a checkpoint at all" >garbage.safetensors
+expect "score: a file that is not safetensors" 2 "^$" "garbage.safetensors: header length" -- \
+  "$sl" score --ckpt garbage.safetensors 01
+expect "eval: a missing checkpoint" 2 "^$" "nowhere.safetensors: cannot open" -- \
+  "$sl" eval --ckpt nowhere.safetensors --lengths 1..2
+expect "eval: the checkpoint's alphabet is not the language's" 2 "^$" \
+  "p.safetensors: the checkpoint's alphabet \{0 1\} does not match dyck:k=1's alphabet \{\( \)\}" -- \
+  "$sl" eval --ckpt p.safetensors --lang dyck --lengths 2
+expect "eval: outputs that do not fit the task" 2 "^$" "tag head has 6 outputs but index-lookup:k=2,max=4 needs 2" -- \
+  "$sl" eval --ckpt wp.safetensors --lang index-lookup:k=2,max=4 --alphabet a,b,0,1,2,3 --lengths 2
+expect "score: an alphabet of the wrong size" 2 "^$" "the alphabet has 3 symbols \(a b c\) but the model's vocabulary has 2 tokens" -- \
+  "$sl" score --ckpt p.safetensors --alphabet a,b,c ab
+
+# divergence: a huge learning rate; the checkpoint on disk stays the last good one
+expect "train: NaN stops training" 2 "^$" "train: train_step: at step [0-9]+ the loss is .*; dv.safetensors holds the last good checkpoint, from step [0-9]+$" -- \
+  "$sl" train --lang parity "${tiny[@]}" --train-lengths 1..8 --test-lengths 9 --steps 200 --lr 1e30 --clip 0 \
+  --checkpoint-every 1 -o dv.safetensors
+check "divergence: the last good checkpoint gives a probability" \
+  grep -Eq "^01${tab}0\.[0-9]{9}$" <("$sl" score --ckpt dv.safetensors 01)
+check "divergence: it says training did not finish" grep -aq 'finished\\":false' dv.safetensors
+check "divergence: no metrics file" test ! -e dv.metrics.json
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
