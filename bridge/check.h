@@ -115,7 +115,10 @@ struct CheckResult {
 /// Compares `model` with `truth` on options.tests random words (the four kinds in turn, test i
 /// drawn from a seed derived from (options.seed, i) alone) and, when asked, on every word up to
 /// exhaustive_up_to; evaluation is batched and parallel.  A disagreement is shrunk as above.
-/// Throws InvalidArgument when the alphabets differ.
+/// Time: one evaluation of the model and the truth per distinct word (tests + k^(n+1) for
+/// exhaustive length n; refused above 2^26 words), plus the shrinking (at most
+/// ShrinkOptions::exhaustive_budget evaluations per move, batched).
+/// Throws InvalidArgument when the alphabets differ or the exhaustive set is too large.
 CheckResult check(const Recognizer& model, const languages::Language& truth, const CheckOptions& options = {});
 
 }  // namespace statelab::bridge

@@ -47,7 +47,7 @@ ExtractionReport extract(const Recognizer& network, const ExtractOptions& option
     report.method = "cluster";
     auto r = cluster_extract(network, options.cluster);
     report.dfa = std::move(r.dfa);
-    report.membership_queries = r.points;
+    report.membership_queries = options.cluster.words;  // words run through the network
     report.seconds = r.seconds;
   }
   report.states = report.dfa.num_states();

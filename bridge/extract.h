@@ -36,7 +36,7 @@ struct ExtractionReport {
   std::string oracle;  // L*: the oracles used, e.g. "abstraction+random-words"
   automata::Dfa dfa;
   std::size_t states = 0;
-  std::size_t membership_queries = 0;  // distinct words asked of the network
+  std::size_t membership_queries = 0;  // distinct words asked of the network (cluster: words run)
   std::size_t equivalence_queries = 0;
   std::size_t refinements = 0;         // abstraction splits (L* with the abstraction oracle)
   double seconds = 0;

@@ -36,7 +36,7 @@ inline rc::Seq<Word> shrink_sequence(const Word& word, std::size_t k, const Shri
 }
 
 /// Words of one kind (check.h's draw_word), lengths in [min_length, max_length], shrinking in
-/// shortlex order.
+/// shortlex order.  The generator keeps a reference to `language`, which must outlive it.
 inline rc::Gen<Word> gen_word(const languages::Language& language, WordKind kind, std::size_t min_length,
                               std::size_t max_length, ShrinkOptions options = {}) {
   return rc::Gen<Word>([&language, kind, min_length, max_length, options](const rc::Random& random, int size) {

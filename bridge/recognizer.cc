@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "automata/error.h"
+#include "languages/registry.h"
 #include "models/error.h"
 #include "models/safetensors.h"
 
@@ -13,11 +14,7 @@ namespace statelab::bridge {
 
 namespace {
 
-std::string word_list(const std::vector<std::string>& names) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + names[i];
-  return out + "]";
-}
+std::string word_list(const std::vector<std::string>& names) { return "[" + languages::detail::join(names) + "]"; }
 
 void check_symbols(const Alphabet& alphabet, std::span<const Word> words, const char* who) {
   for (const Word& w : words)
@@ -170,7 +167,9 @@ std::vector<Trajectory> ModelRecognizer::trajectories(std::span<const Word> word
 }
 
 std::optional<Readout> ModelRecognizer::readout() const {
-  // logit = head.weight (1, H) . h_top + head.bias, h_top the last layer's rows.
+  // Recurrent stacks: logit = head.weight (1, H) . h_top + head.bias, h_top the last layer's rows.
+  // A transformer's states are the residual stream before the final LayerNorm: not affine.
+  if (!models::is_recurrent(config_.cell)) return std::nullopt;
   const auto d = static_cast<Eigen::Index>(state_dim());
   const auto H = static_cast<Eigen::Index>(config_.hidden_size);
   Readout r;

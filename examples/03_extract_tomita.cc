@@ -9,6 +9,7 @@
 //
 // Run: ./build/examples/03_extract_tomita [out-dir]   (default out/bridge; a few minutes)
 //      ./build/examples/03_extract_tomita out/bridge dyck       (only the dyck experiment)
+//      ./build/examples/03_extract_tomita out/bridge imperfect  (an under-trained network)
 //      ./build/examples/03_extract_tomita out/bridge tomita 6   (only Tomita 6)
 // The checkpoints it writes work with `statelab check` and `statelab extract`.
 #include <cstdio>
@@ -108,6 +109,37 @@ void tomita(const std::filesystem::path& out, int only) {
   }
 }
 
+// A network stopped early (300 steps, no early stopping) is not perfect: `check` and extraction
+// must both point at a word it gets wrong.
+void imperfect(const std::filesystem::path& out) {
+  const auto language = languages::make_language("tomita:n=5");
+  auto options = training_options(1);
+  options.train.steps = 300;
+  options.early.every = 1000;
+  const auto trained = bridge::train_recognizer(*language, options);
+  bridge::save_recognizer(out / "tomita5_imperfect.safetensors", trained.recognizer, "tomita:n=5");
+  const auto& alphabet = language->alphabet();
+  std::printf("\ntomita:n=5 after 300 steps: validation %.2f%%\n", 100 * trained.validation_accuracy);
+  bridge::CheckOptions check;
+  check.seed = 1;
+  const auto checked = bridge::check(trained.recognizer, *language, check);
+  for (const auto& d : checked.counterexamples)
+    std::printf("  check: %s: network %s (%.3f), truth %s\n", quoted(alphabet.format_word(d.word)).c_str(),
+                d.model_score > 0.5 ? "accepts" : "rejects", d.model_score, d.truth ? "accepts" : "rejects");
+  bridge::ExtractOptions extract;
+  extract.limits.seconds = 10;
+  extract.seed = 1;
+  const auto report = bridge::extract(trained.recognizer, extract, language.get());
+  std::printf("  L*: %zu states in %.2f s (%s), fidelity %.2f%%, equivalent to the grammar: %s\n", report.states,
+              report.seconds, report.complete ? "complete" : report.stopped_by.c_str(), 100 * report.fidelity,
+              *report.equivalent_to_truth ? "yes" : "no");
+  if (report.counterexample)
+    std::printf("  L*: separating word %s: truth %s, network %s (%.3f)\n",
+                quoted(alphabet.format_word(*report.counterexample)).c_str(),
+                *report.truth_on_counterexample ? "accepts" : "rejects",
+                *report.network_on_counterexample > 0.5 ? "accepts" : "rejects", *report.network_on_counterexample);
+}
+
 void dyck(const std::filesystem::path& out) {
   const auto language = languages::make_language("dyck:k=1");
   const auto trained = bridge::train_recognizer(*language, training_options(1));
@@ -153,5 +185,6 @@ int main(int argc, char** argv) {
   const std::string only = argc > 2 ? argv[2] : "";
   const int grammar = argc > 3 ? std::atoi(argv[3]) : 0;
   if (only.empty() || only == "tomita") tomita(out, grammar);
+  if (only.empty() || only == "imperfect") imperfect(out);
   if (only.empty() || only == "dyck") dyck(out);
 }

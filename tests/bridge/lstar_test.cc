@@ -3,11 +3,13 @@
 // extraction is deterministic for a seed.
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
+#include <tbb/global_control.h>
 
 #include "automata/decide.h"
 #include "automata/error.h"
 #include "automata/minimize.h"
 #include "automata/random_dfa.h"
+#include "bridge/check.h"
 #include "bridge/extract.h"
 #include "bridge/lstar.h"
 #include "languages/registry.h"
@@ -153,6 +155,52 @@ TEST(Extract, NetworkExtractionIsDeterministicForASeed) {
   const auto d = extract(network, options);
   EXPECT_EQ(c.dfa, d.dfa);
   EXPECT_EQ(c.fidelity, d.fidelity);
+}
+
+TEST(Extract, ResultsDoNotDependOnTheNumberOfThreads) {
+  const auto network = testing::tiny_lstm(13);
+  const auto language = languages::make_language("tomita:n=3");
+  ExtractOptions options;
+  options.limits.max_states = 10;
+  options.random_tests = 300;
+  options.fidelity_words = 300;
+  CheckOptions check_options;
+  check_options.tests = 300;
+  const auto a = extract(network, options, language.get());
+  const auto c = check(network, *language, check_options);
+  ExtractionReport b;
+  CheckResult d;
+  {
+    tbb::global_control one(tbb::global_control::max_allowed_parallelism, 1);
+    b = extract(network, options, language.get());
+    d = check(network, *language, check_options);
+  }
+  EXPECT_EQ(a.dfa, b.dfa);
+  EXPECT_EQ(a.membership_queries, b.membership_queries);
+  EXPECT_EQ(a.fidelity, b.fidelity);
+  EXPECT_EQ(a.counterexample, b.counterexample);
+  ASSERT_EQ(c.counterexamples.size(), d.counterexamples.size());
+  for (std::size_t i = 0; i < c.counterexamples.size(); ++i) EXPECT_EQ(c.counterexamples[i].word, d.counterexamples[i].word);
+}
+
+TEST(Extract, TrainedFixtureNetworkIsExtractedExactlyAndDeterministically) {
+  // tests/data/bridge/tomita1_lstm.safetensors: examples/03_extract_tomita's LSTM for tomita:n=1.
+  const auto model = load_model(std::string(STATELAB_TEST_DATA) + "/bridge/tomita1_lstm.safetensors");
+  const auto language = languages::make_language("tomita:n=1");
+  const auto network = model_recognizer(model, language->alphabet());
+  ExtractOptions options;
+  options.random_tests = 500;
+  options.fidelity_words = 500;
+  options.seed = 3;
+  const auto a = extract(*network, options, language.get());
+  const auto b = extract(*network, options, language.get());
+  EXPECT_TRUE(a.complete);
+  EXPECT_EQ(a.dfa, *language->dfa());
+  EXPECT_TRUE(*a.equivalent_to_truth);
+  EXPECT_EQ(a.fidelity, 1.0);
+  EXPECT_EQ(a.dfa, b.dfa);
+  EXPECT_EQ(a.membership_queries, b.membership_queries);
+  EXPECT_EQ(a.equivalence_queries, b.equivalence_queries);
 }
 
 TEST(Extract, ReportsEquivalenceWithARegularTruthAndRefusesANonRegularOne) {

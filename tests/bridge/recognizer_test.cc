@@ -49,6 +49,24 @@ TEST(ModelRecognizer, ScoresStatesAndReadoutAgreeWithTheModel) {
   for (std::size_t i = 0; i < words.size(); ++i) EXPECT_EQ(finals[i], traj[i].col(traj[i].cols() - 1));
 }
 
+TEST(ModelRecognizer, ATransformerIsARecognizerWithStatesButNoAffineReadout) {
+  models::ModelConfig c;
+  c.cell = models::Cell::transformer;
+  c.vocab_size = 2;
+  c.embedding_dim = 8;
+  c.hidden_size = 8;
+  c.num_heads = 2;
+  c.max_length = 32;
+  const ModelRecognizer net(c, models::init_params(c, 3), Alphabet::from_chars("01"));
+  EXPECT_FALSE(net.readout().has_value());  // its head reads the LayerNorm of the stream
+  const auto words = statelab::testing::all_words(2, 4);
+  const auto scores = scores_all(net, words, 4);
+  const auto probability = models::accept_probability(c, net.params(), words);
+  for (std::size_t i = 0; i < words.size(); ++i) EXPECT_FLOAT_EQ(static_cast<float>(scores[i]), probability[i]);
+  const auto traj = net.trajectories(words);
+  for (std::size_t i = 0; i < words.size(); ++i) EXPECT_EQ(traj[i].rows(), 8);
+}
+
 TEST(DfaRecognizer, HiddenStatesAreOneHotStates) {
   const auto dfa = automata::random_dfa(6, 2, 3);
   DfaRecognizer r(dfa);
@@ -103,6 +121,27 @@ TEST_F(CheckpointTest, RefusesAMismatchedOrMissingAlphabet) {
   models::save_checkpoint(path_, net.config(), net.params(), {{"alphabet", "not json"}});
   EXPECT_THROW(load_model(path_), InvalidArgument);
   EXPECT_THROW(load_model(path_.string() + ".missing"), InvalidArgument);
+}
+
+TEST(ModelRecognizer, LoadsAPyTorchCheckpointAndAgreesWithTorchsLogits) {
+  // tests/data/torch/lstm_l1_recognize: an nn.LSTM recognizer saved by PyTorch with metadata
+  // "alphabet" ["a", "b", "c"], and torch's logits on a batch (tools/make_torch_fixtures.py).
+  const std::string dir = std::string(STATELAB_TEST_DATA) + "/torch/";
+  const auto model = load_model(dir + "lstm_l1_recognize.model.safetensors");
+  EXPECT_EQ(model.alphabet.names(), (std::vector<std::string>{"a", "b", "c"}));
+  const auto net = model_recognizer(model);
+  const auto data = models::read_safetensors(dir + "lstm_l1_recognize.data.safetensors");
+  const auto& tokens = data.tensors.at("input.tokens");
+  const auto values = tokens.to_int64();
+  const auto lengths = data.tensors.at("input.lengths").to_int64();
+  const auto logits = data.tensors.at("output.logits").to_float();
+  std::vector<Word> words(lengths.size());
+  for (std::size_t b = 0; b < words.size(); ++b)
+    for (std::int64_t t = 0; t < lengths[b]; ++t)
+      words[b].push_back(static_cast<Symbol>(values[static_cast<std::int64_t>(b) * tokens.shape[1] + t]));
+  const auto scores = scores_all(*net, words);
+  for (std::size_t b = 0; b < words.size(); ++b)
+    EXPECT_NEAR(scores[b], 1.0 / (1.0 + std::exp(-static_cast<double>(logits[b]))), 1e-5);
 }
 
 TEST(Cluster, RecoversADfaFromItsOneHotStates) {

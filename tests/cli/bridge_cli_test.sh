@@ -35,6 +35,9 @@ expect "extract --json" 0 '^\{"method":"lstar","oracle":"abstraction\+random-wor
   "$sl" extract --ckpt "$net" --lang tomita:n=1 -o t1.dot --json
 expect "extract: against another language, the separating word" 0 '^accuracy .* against tomita:n=2; differs from it on "1" \(truth rejects, network accepts\)$' "^$" -- \
   "$sl" extract --ckpt "$net" --lang tomita:n=2 -o t2.att
+expect "extract: --svg draws it" 0 "^wrote t1b\.json and t1b\.svg$" "^$" -- \
+  "$sl" extract --ckpt "$net" -o t1b.json --svg t1b.svg
+check "extract: the SVG is an SVG" grep -q "<svg" t1b.svg
 expect "extract: clustering" 0 "^extracted [0-9]+ states by cluster" "^$" -- "$sl" extract --ckpt "$net" --method cluster -o c.jff
 expect "extract: a state limit marks the result incomplete" 0 '"complete":false,"stopped_by":"states"' "^$" -- \
   "$sl" extract --ckpt "$net" --max-states 1 -o s.json --json
