@@ -12,6 +12,8 @@
 
 #include "automata/atomic_file.h"
 #include "automata/automaton_io.h"
+#include "automata/engine_json.h"
+#include "automata/pda_jff.h"
 #include "automata/enumerate.h"
 #include "automata/error.h"
 #include "automata/minimize.h"
@@ -70,9 +72,10 @@ std::string usage(const CatalogueEntry& e) {
   return out;
 }
 
-// The ground-truth engines an entry's languages use: those of its example and of its bare name
-// (when that builds without parameters), in that order, e.g. "dfa or predicate" for dyck, whose
-// bounded-depth variants are DFAs.  Every regular entry is a DFA (languages/entries.h).
+// The ground-truth engines an entry's languages use: those of its example, of the example
+// without each optional parameter in turn, and of its bare name (when that builds without
+// parameters), in that order, e.g. "dfa or pda or counter" for dyck (dyck:k=2,depth=3 is a DFA,
+// dyck:k=2 a PDA, dyck = dyck:k=1 a counter machine).  Every regular entry is a DFA.
 std::string engines_of(const CatalogueEntry& e) {
   if (e.language_class == "task") return "task";
   std::vector<std::string> engines;
@@ -80,10 +83,25 @@ std::string engines_of(const CatalogueEntry& e) {
     const std::string engine(languages::to_string(languages::make_language(name)->ground_truth().engine));
     if (std::find(engines.begin(), engines.end(), engine) == engines.end()) engines.push_back(engine);
   };
-  if (!e.example.empty()) add(e.example);
+  if (!e.example.empty()) {
+    add(e.example);
+    const bool raw = e.name == "regex" || e.name == "file";  // one raw value, not key=value pairs
+    const languages::ParsedName parsed = raw ? languages::ParsedName{e.name, {}} : languages::parse_name(e.example);
+    for (std::size_t drop = 0; drop < parsed.parameters.size(); ++drop) {
+      const std::string& key = parsed.parameters[drop].first;
+      const bool optional = std::any_of(e.parameters.begin(), e.parameters.end(),
+                                        [&](const languages::ParameterInfo& p) { return p.key == key && !p.required; });
+      if (!optional) continue;
+      std::string name = parsed.base;
+      for (std::size_t i = 0, n = 0; i < parsed.parameters.size(); ++i)
+        if (i != drop) name += (n++ ? "," : ":") + parsed.parameters[i].first + "=" + parsed.parameters[i].second;
+      add(name);
+    }
+  }
   const bool bare = std::none_of(e.parameters.begin(), e.parameters.end(),
                                  [](const languages::ParameterInfo& p) { return p.required; });
   if (bare && e.name != "regex" && e.name != "file") add(e.name);
+  if (e.name == "file") return "dfa, pda, cfg or counter (the file's)";
   if (engines.empty() && e.language_class == "regular") engines.emplace_back(languages::to_string(languages::Engine::dfa));
   return languages::detail::join(engines, " or ");
 }
@@ -142,6 +160,12 @@ std::vector<Word> first_words(const Language& lang, std::size_t limit, std::size
   std::vector<Word> out;
   std::size_t visited = 0;
   const std::size_t k = lang.alphabet().size();
+  bool has_targets = true;
+  try {
+    (void)lang.targets({});
+  } catch (const InvalidArgument&) {
+    has_targets = false;
+  }
   for (std::size_t n = 0; n <= max_length && out.size() < limit && complete; ++n) {
     const std::optional<Count> total = lang.count(n);
     if (total && *total == 0) continue;
@@ -160,9 +184,12 @@ std::vector<Word> first_words(const Language& lang, std::size_t limit, std::size
         }
         return out.size() < limit && !(total && *total == found);
       }
-      const PrefixTarget t = lang.targets(prefix).back();
+      // A language without targets (a nondeterministic counter machine from a file) is walked
+      // through every prefix.
+      std::vector<bool> next(k, true);
+      if (has_targets) next = lang.targets(prefix).back().next;
       for (Symbol a = 0; a < k; ++a) {
-        if (!t.next[a]) continue;
+        if (!next[a]) continue;
         prefix.push_back(a);
         const bool go_on = self(self);
         prefix.pop_back();
@@ -172,6 +199,78 @@ std::vector<Word> first_words(const Language& lang, std::size_t limit, std::size
     };
     walk(walk);
   }
+  return out;
+}
+
+// ---- the machines of a language, for show and export -------------------------------------------
+
+std::string plural(std::size_t n, const std::string& noun) { return std::to_string(n) + " " + noun + (n == 1 ? "" : "s"); }
+
+std::string acceptance_text(automata::PdaAcceptance a) {
+  return a == automata::PdaAcceptance::kFinalState ? "final-state" : "empty-stack";
+}
+std::string acceptance_text(automata::CounterAcceptance a) {
+  return a == automata::CounterAcceptance::kFinalState ? "final-state" : "final-state-and-zero";
+}
+
+// One summary per machine the language has, the ground truth's first: {kind, text, json}.
+struct MachineSummary {
+  std::string kind, text;
+  json detail;
+};
+
+std::vector<MachineSummary> machines_of(const Language& l) {
+  std::vector<MachineSummary> out;
+  if (const automata::Dfa* dfa = l.dfa()) {
+    const bool minimal = automata::is_minimal(*dfa);
+    out.push_back({"dfa",
+                   "DFA, " + plural(dfa->num_states(), "state") + " (" + (minimal ? "minimal" : "not minimal") +
+                       ", complete), " + std::to_string(dfa->num_accepting()) + " accepting",
+                   {{"kind", "dfa"}, {"states", dfa->num_states()}, {"accepting", dfa->num_accepting()}, {"minimal", minimal}}});
+  }
+  if (const automata::Pda* pda = l.pda()) {
+    const bool det = automata::is_deterministic(*pda);
+    out.push_back({"pda",
+                   "PDA, " + plural(pda->num_states(), "state") + ", " +
+                       plural(pda->stack_alphabet().size(), "stack symbol") + " (bottom " +
+                       pda->stack_alphabet().name(pda->bottom()) + "), " + plural(pda->moves().size(), "move") + ", " +
+                       (det ? "deterministic" : "nondeterministic") + ", " + acceptance_text(pda->acceptance()) +
+                       " acceptance",
+                   {{"kind", "pda"},
+                    {"states", pda->num_states()},
+                    {"stack_alphabet", pda->stack_alphabet().names()},
+                    {"bottom", pda->stack_alphabet().name(pda->bottom())},
+                    {"moves", pda->moves().size()},
+                    {"deterministic", det},
+                    {"acceptance", acceptance_text(pda->acceptance())}}});
+  }
+  if (const automata::Cfg* g = l.grammar()) {
+    out.push_back({"cfg",
+                   "grammar, " + plural(g->num_nonterminals(), "nonterminal") + ", " +
+                       plural(g->productions().size(), "rule") + ", start " + g->nonterminal_name(g->start()),
+                   {{"kind", "cfg"},
+                    {"nonterminals", g->nonterminal_names()},
+                    {"rules", g->productions().size()},
+                    {"start", g->nonterminal_name(g->start())}}});
+  }
+  if (const automata::CounterMachine* m = l.counter_machine()) {
+    const bool det = automata::is_deterministic(*m), real_time = automata::is_real_time(*m);
+    out.push_back({"counter",
+                   "counter machine, " + plural(m->num_states(), "state") + ", " + plural(m->num_counters(), "counter") +
+                       ", " + plural(m->moves().size(), "move") + ", " + (det ? "deterministic" : "nondeterministic") +
+                       (real_time ? " real-time" : " with epsilon moves") + ", " + acceptance_text(m->acceptance()) +
+                       " acceptance",
+                   {{"kind", "counter"},
+                    {"states", m->num_states()},
+                    {"counters", m->num_counters()},
+                    {"moves", m->moves().size()},
+                    {"deterministic", det},
+                    {"real_time", real_time},
+                    {"acceptance", acceptance_text(m->acceptance())}}});
+  }
+  // The ground truth's machine first.
+  const std::string truth(languages::to_string(l.ground_truth().engine));
+  std::stable_partition(out.begin(), out.end(), [&](const MachineSummary& m) { return m.kind == truth; });
   return out;
 }
 
@@ -200,6 +299,79 @@ void show_task(const std::string& name, bool as_json) {
             << "target alphabet:  " << symbols_of(task->target_alphabet()) << "\n"
             << "example (size 4): \"" << task->input_alphabet().format_word(example.input) << "\" -> targets "
             << languages::detail::join(targets, " ") << " (- : no target)\n";
+}
+
+// `lang export`: the machine to write is --engine's, else the grammar for .cfg, else the ground
+// truth's (for .jff a DFA, or else a PDA); a PDA and a grammar convert into each other
+// (automata::to_cfg, automata::to_pda with final-state acceptance, which .jff files assume).
+void export_language(const std::string& name, const std::string& output, std::string engine, bool as_json) {
+  const std::unique_ptr<Language> l = load_language(name, "export");
+  std::string ext = std::filesystem::path(output).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const bool drawn = ext == ".svg" || ext == ".gv" || ext == ".dot" || ext == ".att";
+  if (!drawn && ext != ".json" && ext != ".jff" && ext != ".cfg")
+    throw InvalidArgument("lang export: unknown output extension '" + ext + "' of " + output +
+                          " (expected .json, .jff, .cfg, .dot, .att, .gv or .svg)");
+  const std::string truth(languages::to_string(l->ground_truth().engine));
+  if (truth == "predicate" && engine.empty())
+    throw InvalidArgument("lang export: " + l->name() + " is " + std::string(languages::to_string(l->language_class())) +
+                          " and has no automaton or grammar (its ground truth is a predicate written from the definition)");
+  if (engine.empty()) {
+    if (ext == ".cfg") engine = "cfg";
+    else if (ext == ".jff") engine = l->dfa() ? "dfa" : "pda";
+    else if (drawn) engine = "dfa";
+    else engine = truth;
+  }
+  if (engine == "predicate") engine = l->dfa() ? "dfa" : "none";
+  const bool has = (engine == "dfa" && l->dfa()) || (engine == "pda" && (l->pda() || l->grammar())) ||
+                   (engine == "cfg" && (l->grammar() || l->pda())) || (engine == "counter" && l->counter_machine());
+  if (!has)
+    throw InvalidArgument("lang export: " + l->name() + " has no " +
+                          (engine == "dfa" ? std::string("finite automaton") : engine == "counter" ? "counter machine"
+                                           : engine == "pda" ? "pushdown automaton" : "grammar") +
+                          " (its ground truth is " + truth + ")");
+  // Which formats hold which machine.
+  const bool fits = engine == "dfa" ? ext != ".cfg" : engine == "pda" ? (ext == ".json" || ext == ".jff")
+                                                    : engine == "cfg" ? (ext == ".json" || ext == ".cfg")
+                                                                      : ext == ".json";
+  if (!fits)
+    throw InvalidArgument("lang export: a " + std::string(engine == "dfa" ? "DFA" : engine == "pda" ? "PDA" : engine == "cfg" ? "grammar" : "counter machine") +
+                          " cannot be written as " + ext + " (" +
+                          (engine == "dfa" ? "use .json, .dot, .jff, .att, .gv or .svg" : engine == "pda" ? "use .json or .jff"
+                           : engine == "cfg" ? "use .cfg or .json" : "use .json") +
+                          ")");
+  std::string summary;
+  json size;  // {"states": n} or {"rules": n}
+  if (engine == "dfa") {
+    const automata::Dfa& dfa = *l->dfa();
+    if (ext == ".svg" || ext == ".gv") render(dfa, output);
+    else automata::write_automaton(dfa, output);
+    summary = "DFA, " + plural(dfa.num_states(), "state");
+    size = {{"states", dfa.num_states()}};
+  } else if (engine == "pda") {
+    const automata::Pda pda = l->pda() ? *l->pda() : automata::to_pda(*l->grammar(), automata::PdaAcceptance::kFinalState);
+    automata::write_file_atomically(output, ext == ".jff" ? automata::write_jff(pda) : automata::write_json(pda));
+    summary = "PDA, " + plural(pda.num_states(), "state");
+    size = {{"states", pda.num_states()}};
+  } else if (engine == "cfg") {
+    const automata::Cfg g = l->grammar() ? *l->grammar() : automata::to_cfg(*l->pda());
+    automata::write_file_atomically(output, ext == ".cfg" ? automata::format_cfg(g) : automata::write_json(g));
+    summary = "grammar, " + plural(g.productions().size(), "rule");
+    size = {{"rules", g.productions().size()}};
+  } else {
+    const automata::CounterMachine& m = *l->counter_machine();
+    automata::write_file_atomically(output, automata::write_json(m));
+    summary = "counter machine, " + plural(m.num_states(), "state") + ", " + plural(m.num_counters(), "counter");
+    size = {{"states", m.num_states()}, {"counters", m.num_counters()}};
+  }
+  if (as_json) {
+    json out{{"language", l->name()}, {"engine", engine}};
+    out.update(size);
+    out["output"] = output;
+    std::cout << out.dump() << "\n";
+  }
+  else
+    std::cout << "wrote " << l->name() << " (" << summary << ") to " << output << "\n";
 }
 
 }  // namespace
@@ -258,15 +430,12 @@ void add_lang_command(CLI::App& app) {
       const std::vector<Word> words = first_words(*l, kShownWords, kShownWordMaxLength, complete);
       std::vector<std::optional<Count>> counts;
       for (std::size_t n = 0; n <= kShownCountMaxLength; ++n) counts.push_back(l->count(n));
-      const automata::Dfa* dfa = l->dfa();
+      const std::vector<MachineSummary> machines = machines_of(*l);
       if (o->json) {
-        json automaton = nullptr;
-        if (dfa) {
-          automaton = {{"kind", "dfa"},
-                       {"states", dfa->num_states()},
-                       {"accepting", dfa->num_accepting()},
-                       {"minimal", automata::is_minimal(*dfa)}};
-        }
+        json automaton = nullptr, machines_json = json::array();
+        if (!machines.empty() && machines.front().kind == languages::to_string(l->ground_truth().engine))
+          automaton = machines.front().detail;
+        for (const MachineSummary& m : machines) machines_json.push_back(m.detail);
         json shortest = json::array(), counts_json = json::array();
         for (const Word& w : words) shortest.push_back(l->alphabet().format_word(w));
         for (const auto& c : counts) counts_json.push_back(c ? json(c->str()) : json(nullptr));
@@ -277,6 +446,7 @@ void add_lang_command(CLI::App& app) {
                           {"alphabet", l->alphabet().names()},
                           {"state_names", l->state_names()},
                           {"automaton", automaton},
+                          {"machines", machines_json},
                           {"shortest_words", shortest},
                           {"shortest_words_complete", complete},
                           {"counts", counts_json}}
@@ -284,11 +454,12 @@ void add_lang_command(CLI::App& app) {
                   << "\n";
         return;
       }
-      std::string automaton = "none (not regular: no finite automaton)";
-      if (dfa) {
-        automaton = "DFA, " + std::to_string(dfa->num_states()) + " states (" +
-                    (automata::is_minimal(*dfa) ? "minimal" : "not minimal") + ", complete), " +
-                    std::to_string(dfa->num_accepting()) + " accepting";
+      std::string automaton = "none (" + std::string(languages::to_string(l->language_class())) +
+                              ": decided by a predicate written from the definition)";
+      if (!machines.empty()) {
+        std::vector<std::string> parts;
+        for (const MachineSummary& m : machines) parts.push_back(m.text);
+        automaton = languages::detail::join(parts, "; ");
       }
       std::vector<std::string> shown, count_text;
       for (const Word& w : words) shown.push_back(quoted(*l, w));
@@ -528,38 +699,22 @@ void add_lang_command(CLI::App& app) {
 
   {
     struct Opts {
-      std::string name, output;
+      std::string name, output, engine;
       bool json = false;
     };
     auto o = std::make_shared<Opts>();
     CLI::App* v = lang->add_subcommand(
-        "export", "write a regular language's minimal DFA: .json, .dot, .jff, .att, or .svg / .gv (drawn)");
+        "export",
+        "write a language's automaton or grammar: a DFA as .json .dot .jff .att or drawn as .svg .gv; a PDA as .json "
+        ".jff; a grammar as .cfg .json; a counter machine as .json (file:PATH reads each back)");
     v->add_option("name", o->name, name_help)->required();
     v->add_option("-o,--output", o->output, "output file; its extension picks the format")->required();
+    v->add_option("--engine", o->engine,
+                  "which machine to write when the language has several (default: the ground truth's; .cfg: the "
+                  "grammar): dfa, pda, cfg (a PDA becomes a grammar and back by the standard constructions) or counter")
+        ->check(CLI::IsMember({"dfa", "pda", "cfg", "counter"}));
     v->add_flag("--json", o->json, "print a JSON summary");
-    v->callback([o] {
-      const std::unique_ptr<Language> l = load_language(o->name, "export");
-      const automata::Dfa* dfa = l->dfa();
-      if (!dfa)
-        throw InvalidArgument("lang export: " + l->name() + " is " +
-                              std::string(languages::to_string(l->language_class())) +
-                              " and has no finite automaton (its ground truth is a " +
-                              std::string(languages::to_string(l->ground_truth().engine)) + ")");
-      std::string ext = std::filesystem::path(o->output).extension().string();
-      std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-      if (ext == ".svg" || ext == ".gv") {
-        render(*dfa, o->output);
-      } else if (ext == ".json" || ext == ".dot" || ext == ".jff" || ext == ".att") {
-        automata::write_automaton(*dfa, o->output);
-      } else {
-        throw InvalidArgument("lang export: unknown output extension '" + ext + "' of " + o->output +
-                              " (expected .json, .dot, .jff, .att, .gv or .svg)");
-      }
-      if (o->json)
-        std::cout << json{{"language", l->name()}, {"states", dfa->num_states()}, {"output", o->output}}.dump() << "\n";
-      else
-        std::cout << "wrote " << l->name() << " (" << dfa->num_states() << " states) to " << o->output << "\n";
-    });
+    v->callback([o] { export_language(o->name, o->output, o->engine, o->json); });
   }
 }
 

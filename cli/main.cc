@@ -7,6 +7,8 @@
 #include <new>
 
 #include "automata/error.h"
+#include "cli/classify_command.h"
+#include "cli/bridge_command.h"
 #include "cli/dfa_command.h"
 #include "cli/lang_command.h"
 #include "cli/model_command.h"
@@ -20,6 +22,9 @@ int main(int argc, char** argv) {
   statelab::cli::add_dfa_command(app, exit_code);
   statelab::cli::add_lang_command(app);
   statelab::cli::add_model_commands(app);
+  statelab::cli::add_classify_command(app);
+  statelab::cli::add_check_command(app, exit_code);
+  statelab::cli::add_extract_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -5,12 +5,16 @@
 //
 // Regular entries are DfaLanguage: their ground truth is the minimal DFA, built from the
 // definition and minimised (canonical numbering), so the per-position state is that DFA's state.
-// The others are decided by a predicate written from the definition, count by a closed form or a
-// dynamic programme, and sample exactly; their per-position state is the value of the reference
-// machine named in state_names() (a stack depth or counters).
+// Counter and context-free entries are EngineLanguage (languages/engine_language.h): a
+// deterministic counter machine (majority, anbn, anbncn, dyck:k=1, shuffle-dyck), a deterministic
+// PDA with an unambiguous grammar (dyck:k>=2, marked-palindrome, marked-reversal) or a grammar
+// (palindrome); the engine decides membership and gives the per-position state (counters, stack
+// depth).  The context-sensitive entries (copy, marked-copy, string-equality) are decided by a
+// predicate written from the definition.  Every entry counts and samples exactly.
 #pragma once
 
 #include <cstddef>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -51,12 +55,21 @@ class DfaLanguage final : public Language {
 std::unique_ptr<Language> make_dfa_language(std::string name, const automata::Dfa& dfa, std::string definition,
                                             LanguageClass language_class = LanguageClass::regular);
 
+/// `file:PATH`: the language of an automaton or grammar file, its kind told by the file
+/// (languages/file_language.cc has the table): a DFA/NFA gives a DfaLanguage; a PDA, a grammar or
+/// a counter machine an EngineLanguage (languages/engine_language.h) with that ground truth.
+/// Counting and sampling use the grammar of the file (or of the PDA, automata::to_cfg) when its
+/// derivation counts match enumeration on short words; otherwise count() is nothing.
+/// Throws IoError, ParseError naming the file, or InvalidArgument for an unknown extension.
+std::unique_ptr<Language> make_file_language(std::string name, const std::filesystem::path& path);
+
 // ---- Boolean functions of the sensitivity literature, over {0,1} -------------------------------
 /// `first`: the first symbol is 1.  Regular, 3 states.
 std::unique_ptr<Language> make_first();
 /// `parity`: an odd number of 1s (the XOR of the bits).  Regular, 2 states.
 std::unique_ptr<Language> make_parity();
-/// `majority`: strictly more 1s than 0s.  Counter language; state {"ones_minus_zeros"}.
+/// `majority`: strictly more 1s than 0s.  Counter language: a deterministic real-time machine
+/// with one counter holding |#1 - #0| and two states for its sign; state {"ones_minus_zeros"}.
 /// Count: sum over j > n/2 of C(n, j).
 std::unique_ptr<Language> make_majority();
 
@@ -94,33 +107,40 @@ std::unique_ptr<Language> make_word_problem(const PermutationGroup& group,
 Alphabet bracket_alphabet(std::size_t k);
 /// `dyck:k=K[,depth=D]`: well-nested words over K >= 1 bracket pairs; with depth D >= 1, nesting at
 /// most D deep (regular, one DFA state per stack of height <= D).  Unbounded: counter language for
-/// K = 1 and context-free for K > 1, state {"depth"}; count Catalan(n/2) K^(n/2).
+/// K = 1 (a one-counter machine) and context-free for K > 1 (a deterministic PDA of 3 states),
+/// state {"depth"}; counted and sampled by the grammar S -> (_t S )_t S | epsilon, whose counts
+/// are Catalan(n/2) K^(n/2).
 std::unique_ptr<Language> make_dyck(std::size_t k, std::optional<std::size_t> depth = std::nullopt);
 /// `shuffle-dyck:k=K`: words over K bracket pairs whose projection on each pair is Dyck-1 (the
-/// shuffle of K Dyck-1 languages; Suzgun et al. 2019).  Counter language, state one counter per
-/// pair ("open_minus_close_t").  Count by a convolution over the pairs' lengths.
+/// shuffle of K Dyck-1 languages; Suzgun et al. 2019).  Counter language (one counter per pair,
+/// one state), state the counters ("open_minus_close_t").  Not context-free for K >= 2: counted
+/// by a convolution over the pairs' lengths.
 std::unique_ptr<Language> make_shuffle_dyck(std::size_t k);
 
 // ---- counter -----------------------------------------------------------------------------------
-/// `anbn`: a^n b^n, n >= 0, over {a,b}.  State {"a_minus_b"} (the counter).
+/// `anbn`: a^n b^n, n >= 0, over {a,b}.  A one-counter machine; state {"a_minus_b"} (the
+/// counter); counted by the grammar S -> a S b | epsilon.
 std::unique_ptr<Language> make_anbn();
-/// `anbncn`: a^n b^n c^n, n >= 0, over {a,b,c}.  State {"a_minus_b", "a_minus_c"}.
+/// `anbncn`: a^n b^n c^n, n >= 0, over {a,b,c}.  Not context-free, but a deterministic real-time
+/// two-counter machine decides it: a counter language.  State {"a_minus_b", "a_minus_c"}.
 std::unique_ptr<Language> make_anbncn();
 
 // ---- context-free and beyond -------------------------------------------------------------------
 /// The first k letters a, b, c, ... (1 <= k <= 26); throws InvalidArgument otherwise.
 Alphabet letter_alphabet(std::size_t k);
-/// `palindrome:k=K`: w = reverse(w), over the first K letters.  No deterministic stack machine;
-/// state {"length"}.
+/// `palindrome:k=K`: w = reverse(w), over the first K letters.  Ground truth the grammar
+/// S -> x S x | x | epsilon (Earley); no deterministic stack machine exists, so no state.
 std::unique_ptr<Language> make_palindrome(std::size_t k);
-/// `marked-palindrome:k=K`: w#reverse(w), over K letters and #.  State {"stack_depth"}.
+/// `marked-palindrome:k=K`: w#reverse(w), over K letters and #.  A deterministic PDA of 4
+/// states; grammar S -> x S x | #; state {"stack_depth"}.
 std::unique_ptr<Language> make_marked_palindrome(std::size_t k);
 /// `marked-reversal`: w#reverse(w) over {0,1,#}, the name and alphabet of DuSell and Chiang's
 /// stack-RNN benchmarks (the same language as marked-palindrome:k=2 up to renaming).
 std::unique_ptr<Language> make_marked_reversal();
-/// `copy:k=K`: ww over K letters (context-sensitive).  State {"length"}.
+/// `copy:k=K`: ww over K letters (context-sensitive: a predicate).  No state.
 std::unique_ptr<Language> make_copy(std::size_t k);
-/// `marked-copy:k=K`: w#w over K letters and #.  State {"queue_length"}.
+/// `marked-copy:k=K`: w#w over K letters and #.  Context-sensitive: a predicate; state
+/// {"queue_length"}.
 std::unique_ptr<Language> make_marked_copy(std::size_t k);
 /// `string-equality`: u#v with u = v, over {0,1,#}: the string-equality function of the
 /// communication-complexity literature as a language (the same as marked-copy:k=2 up to renaming).

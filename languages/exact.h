@@ -6,8 +6,11 @@
 
 #include <boost/multiprecision/cpp_int.hpp>
 
+#include <algorithm>
+
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -63,6 +66,30 @@ class DfaSamplerCache {
   const automata::Dfa* dfa_;
   mutable std::mutex mutex_;
   mutable std::map<std::size_t, std::shared_ptr<const automata::UniformSampler>> samplers_;
+};
+
+/// A table of exact counts (or any table indexed by length) grown on demand: get(n) returns a
+/// table covering at least lengths 0..n, rebuilt at max(n, twice the previous cover) so that a
+/// growing series of requests costs a constant factor more than the last.  Readers share the
+/// immutable snapshot they got; the rebuild is guarded by a mutex.
+template <class Table>
+class GrowingTable {
+ public:
+  explicit GrowingTable(std::function<Table(std::size_t)> build) : build_(std::move(build)) {}
+  std::shared_ptr<const Table> get(std::size_t length) const {
+    std::lock_guard lock(mutex_);
+    if (!table_ || covered_ < length) {
+      covered_ = std::max(length, 2 * covered_);
+      table_ = std::make_shared<const Table>(build_(covered_));
+    }
+    return table_;
+  }
+
+ private:
+  std::function<Table(std::size_t)> build_;
+  mutable std::mutex mutex_;
+  mutable std::size_t covered_ = 0;
+  mutable std::shared_ptr<const Table> table_;
 };
 
 }  // namespace statelab::languages

@@ -19,9 +19,23 @@ std::string_view to_string(LanguageClass c) {
 std::string_view to_string(Engine e) {
   switch (e) {
     case Engine::dfa: return "dfa";
+    case Engine::pda: return "pda";
+    case Engine::cfg: return "cfg";
+    case Engine::counter: return "counter";
     case Engine::predicate: return "predicate";
   }
   return "?";
+}
+
+LanguageInfo make_language_info(std::string name, Alphabet alphabet, LanguageClass language_class, Engine engine,
+                                std::string definition, std::vector<std::string> state_names) {
+  LanguageInfo info;
+  info.name = std::move(name);
+  info.alphabet = std::move(alphabet);
+  info.language_class = language_class;
+  info.ground_truth = {engine, std::move(definition)};
+  info.state_names = std::move(state_names);
+  return info;
 }
 
 void Language::check_word(std::span<const Symbol> word, std::string_view what) const {

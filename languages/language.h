@@ -16,7 +16,10 @@
 #include <vector>
 
 #include "automata/alphabet.h"
+#include "automata/cfg.h"
+#include "automata/counter_machine.h"
 #include "automata/dfa.h"
+#include "automata/pda.h"
 #include "languages/exact.h"
 
 namespace statelab::languages {
@@ -33,10 +36,12 @@ enum class LanguageClass { regular, counter, context_free, context_sensitive };
 
 std::string_view to_string(LanguageClass c);
 
-/// What decides membership exactly.  `dfa`: the minimal DFA (Language::dfa()); `predicate`: a
-/// documented function written directly from the definition.  The pushdown, grammar and
-/// counter-machine engines (branch engines) add their kinds here and their automata beside dfa().
-enum class Engine { dfa, predicate };
+/// What decides membership exactly.  `dfa`: the minimal DFA (Language::dfa()); `pda`: a pushdown
+/// automaton (Language::pda(), automata/pda.h); `cfg`: a context-free grammar (Language::grammar(),
+/// Earley); `counter`: a counter machine (Language::counter_machine()); `predicate`: a documented
+/// function written directly from the definition (the context-sensitive entries, which none of
+/// the engines can hold).
+enum class Engine { dfa, pda, cfg, counter, predicate };
 
 std::string_view to_string(Engine e);
 
@@ -72,6 +77,10 @@ struct LanguageInfo {
   std::vector<std::string> state_names;  // the components of PrefixTarget::state
 };
 
+/// A LanguageInfo from its parts.
+LanguageInfo make_language_info(std::string name, Alphabet alphabet, LanguageClass language_class, Engine engine,
+                                std::string definition, std::vector<std::string> state_names);
+
 class Language {
  public:
   virtual ~Language() = default;
@@ -87,6 +96,15 @@ class Language {
 
   /// The minimal DFA (canonical numbering) when the language is regular, else nullptr.
   virtual const automata::Dfa* dfa() const { return nullptr; }
+  /// The pushdown automaton of the language when it has one (its ground truth when engine() is
+  /// pda), else nullptr.  Its stack depth after each prefix is the per-position state.
+  virtual const automata::Pda* pda() const { return nullptr; }
+  /// A context-free grammar of the language when it has one (its ground truth when engine() is
+  /// cfg; otherwise the unambiguous grammar it counts and samples with), else nullptr.
+  virtual const automata::Cfg* grammar() const { return nullptr; }
+  /// The counter machine of the language when it has one (its ground truth when engine() is
+  /// counter), else nullptr.  Its counters after each prefix are the per-position state.
+  virtual const automata::CounterMachine* counter_machine() const { return nullptr; }
 
   /// Whether `word` is in the language.  Throws InvalidArgument naming the symbol and its position
   /// when a symbol is outside the alphabet.  Cost: each entry's documentation (linear for all).

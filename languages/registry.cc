@@ -259,10 +259,7 @@ std::unique_ptr<Language> regex_language(std::string_view full, std::string_view
 }
 
 std::unique_ptr<Language> file_language(std::string_view full, std::string_view path) {
-  // Any file automata/automaton_io.h reads (JSON, DOT, JFLAP, AT&T), determinised.
-  const automata::Nfa nfa = automata::read_automaton(std::filesystem::path(std::string(path)));
-  return make_dfa_language(std::string(full), automata::determinize(nfa),
-                           "the automaton in " + std::string(path) + " (determinised and minimised)");
+  return make_file_language(std::string(full), std::filesystem::path(std::string(path)));
 }
 
 // Entries whose whole remainder after ':' is one raw value (a pattern, a path).
@@ -280,7 +277,13 @@ const std::vector<RawEntry>& raw_entries() {
         "regex:PATTERN or regex:alphabet=CHARS:PATTERN (syntax: automata/regex.h)",
         "regex:(10)*"},
        regex_language},
-      {{"file", {}, "regular", "the file's", "file:PATH: a DFA or NFA in JSON, DOT, JFLAP or AT&T format", ""},
+      {{"file",
+        {},
+        "the file's (regular for a DFA/NFA)",
+        "the file's",
+        "file:PATH: a DFA/NFA (.json .jff .dot .gv .att), PDA (.json .jff), grammar (.cfg .json) or counter machine "
+        "(.json)",
+        ""},
        file_language},
   };
   return kRaw;

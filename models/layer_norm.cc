@@ -1,18 +1,25 @@
 #include "models/layer_norm.h"
 
+#include <cmath>
+
 namespace statelab::models {
 
+// Column by column: a column (C values) stays in L1 while it is read once and written twice.
 template <typename T>
 void layer_norm_forward(const LayerNormParams<T>& p, const Matrix<T>& x, LayerNormCache<T>& cache, Matrix<T>& y) {
   const Eigen::Index C = x.rows(), N = x.cols();
   const T inv_c = T(1) / static_cast<T>(C);
-  cache.row.noalias() = x.colwise().sum() * inv_c;                     // mean  (1, N)
-  cache.x_hat.noalias() = x - cache.row.replicate(C, 1);                // x - mean
-  cache.rstd.noalias() = cache.x_hat.colwise().squaredNorm() * inv_c;  // var
-  cache.rstd = (cache.rstd.array() + static_cast<T>(kLayerNormEps)).rsqrt().matrix();
-  cache.x_hat.array() *= cache.rstd.replicate(C, 1).array();            // x̂
+  cache.x_hat.resize(C, N);
+  cache.rstd.resize(1, N);
   y.resize(C, N);
-  y.array() = (cache.x_hat.array().colwise() * p.weight.array()).colwise() + p.bias.array();  // γ x̂ + β
+  for (Eigen::Index j = 0; j < N; ++j) {
+    auto x_hat = cache.x_hat.col(j);
+    x_hat = x.col(j).array() - x.col(j).sum() * inv_c;                      // x - mean
+    const T rstd = T(1) / std::sqrt(x_hat.squaredNorm() * inv_c + static_cast<T>(kLayerNormEps));  // 1/sqrt(var + eps)
+    cache.rstd(0, j) = rstd;
+    x_hat *= rstd;                                                          // x̂
+    y.col(j) = x_hat.cwiseProduct(p.weight) + p.bias;                       // γ x̂ + β
+  }
 }
 
 template <typename T>
@@ -20,15 +27,18 @@ void layer_norm_backward(const LayerNormParams<T>& p, LayerNormCache<T>& cache, 
                          LayerNormGrads<T>& grads, Matrix<T>& d_x) {
   const Eigen::Index C = d_y.rows(), N = d_y.cols();
   const T inv_c = T(1) / static_cast<T>(C);
-  grads.weight.noalias() += (d_y.array() * cache.x_hat.array()).matrix().rowwise().sum();  // dγ += Σ dy x̂
-  grads.bias.noalias() += d_y.rowwise().sum();                                             // dβ += Σ dy
-  cache.g.resize(C, N);
-  cache.g.array() = d_y.array().colwise() * p.weight.array();  // g = γ dy
   d_x.resize(C, N);
-  cache.row.noalias() = (cache.g.array() * cache.x_hat.array()).matrix().colwise().sum() * inv_c;  // mean(g x̂)
-  d_x.array() = cache.g.array() - cache.x_hat.array() * cache.row.replicate(C, 1).array();
-  cache.row.noalias() = cache.g.colwise().sum() * inv_c;  // mean(g)
-  d_x.array() = (d_x.array() - cache.row.replicate(C, 1).array()) * cache.rstd.replicate(C, 1).array();
+  cache.g.resize(C, 1);
+  auto g = cache.g.col(0);
+  for (Eigen::Index j = 0; j < N; ++j) {
+    const auto dy = d_y.col(j);
+    const auto x_hat = cache.x_hat.col(j);
+    grads.weight.noalias() += dy.cwiseProduct(x_hat);  // dγ += dy x̂
+    grads.bias += dy;                                  // dβ += dy
+    g = dy.cwiseProduct(p.weight);                     // g = γ dy
+    const T mean_g = g.sum() * inv_c, mean_gx = g.dot(x_hat) * inv_c;
+    d_x.col(j) = ((g.array() - mean_g) - x_hat.array() * mean_gx) * cache.rstd(0, j);  // (g - mean g - x̂ mean(g x̂)) rstd
+  }
 }
 
 #define STATELAB_INSTANTIATE(T)                                                                         \

@@ -27,8 +27,7 @@ template <typename T>
 struct LayerNormCache {
   Matrix<T> x_hat;  // (C, N) normalised input
   Matrix<T> rstd;   // (1, N) 1 / sqrt(var + eps)
-  Matrix<T> row;    // (1, N) workspace: column means
-  Matrix<T> g;      // (C, N) backward workspace: γ ⊙ dy
+  Matrix<T> g;      // (C, 1) backward workspace: γ ⊙ dy of one column
 };
 
 inline constexpr double kLayerNormEps = 1e-5;

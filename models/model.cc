@@ -511,8 +511,8 @@ void transformer_forward(const ModelConfig& c, const ModelParams<T>& p, const Se
   zero_padding(batch, cache.normed);
 }
 
-// Given cache.d_top = dL/d normed, accumulates the transformer's gradients; leaves dL/d embedded
-// in cache.d_top.
+// Given cache.d_top = dL/d normed, accumulates the transformer's gradients and writes
+// cache.d_embedded = dL/d embedded.
 template <typename T>
 void transformer_backward(const ModelConfig& c, const ModelParams<T>& p, const SequenceBatch& batch,
                           ModelCache<T>& cache, ModelGrads<T>& grads) {
@@ -528,8 +528,7 @@ void transformer_backward(const ModelConfig& c, const ModelParams<T>& p, const S
   if (c.positional == Positional::learned)
     for (int t = 0; t < batch.max_length; ++t)
       grads.positions.weight.col(t) += cache.d_top.middleCols(t * B, batch.active[t]).rowwise().sum();
-  linear_backward(p.input_proj, cache.embedded, cache.d_top, grads.input_proj, &cache.d_in);
-  std::swap(cache.d_top, cache.d_in);
+  linear_backward(p.input_proj, cache.embedded, cache.d_top, grads.input_proj, &cache.d_embedded);
 }
 
 }  // namespace
@@ -585,10 +584,10 @@ void model_backward(const ModelConfig& c, const ModelParams<T>& p, const Sequenc
   if (c.cell == Cell::transformer) transformer_backward(c, p, batch, cache, grads);
   for (int l = is_recurrent(c.cell) ? L - 1 : -1; l >= 0; --l) {
     recurrent_backward(c.cell, p.layers[l], batch, l == 0 ? cache.embedded : cache.outputs[l - 1], cache.outputs[l],
-                       cache.layers[l], cache.d_top, grads.layers[l], &cache.d_in);
-    std::swap(cache.d_top, cache.d_in);  // d_top = dL/d(input of layer l)
+                       cache.layers[l], cache.d_top, grads.layers[l], l == 0 ? &cache.d_embedded : &cache.d_in);
+    if (l > 0) std::swap(cache.d_top, cache.d_in);  // d_top = dL/d(input of layer l)
   }
-  embedding_backward(batch, cache.d_top, grads.embedding);
+  embedding_backward(batch, cache.d_embedded, grads.embedding);
 }
 
 std::vector<Matrix<float>> model_logits(const ModelConfig& c, const ModelParams<float>& p,

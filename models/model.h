@@ -98,7 +98,9 @@ struct ModelCache {
   Matrix<T> sinusoid;                      // transformer, sinusoidal positions: the table (D, T)
   Matrix<T> last;                          // (H, B) recognize: top state after the last token
   Matrix<T> logits;                        // (O, B) recognize, (O, T*B) tag / next_set
-  Matrix<T> d_logits, d_last, d_top, d_in;  // backward workspace
+  Matrix<T> d_logits, d_last, d_top, d_in;  // backward workspace ((H, T*B) each but d_logits, d_last)
+  Matrix<T> d_embedded;                     // backward: dL/d embedded (E, T*B), its own buffer so
+                                            // that no buffer changes shape from step to step
 };
 
 /// Parameters of the right shapes, all zero.  Throws ModelError for an invalid config.

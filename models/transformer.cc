@@ -119,7 +119,6 @@ void attention_forward(const AttentionSpec& spec, const SequenceBatch& batch, co
   }
   if (cache.probs.size() < total) cache.probs.resize(total);
   if (cache.ramp.size() < batch.max_length) cache.ramp = Vector<T>::LinSpaced(batch.max_length, 0, T(batch.max_length - 1));
-  if (cache.row.cols() < batch.max_length) cache.row.resize(1, batch.max_length);
 
   for (int b = 0; b < B; ++b) {
     const int n = batch.lengths[b];
@@ -131,12 +130,12 @@ void attention_forward(const AttentionSpec& spec, const SequenceBatch& batch, co
       Eigen::Map<Matrix<T>> p(cache.probs.data() + cache.offsets[b] + static_cast<std::ptrdiff_t>(h) * n * n, n, n);
       p.noalias() = scale * (k.transpose() * q);  // S = K'Q / sqrt(d_h)  (keys, queries)
       const T slope = static_cast<T>(spec.slopes[h]);
-      if (!spec.causal && spec.windows[h] == 0 && slope == T(0)) {  // every key: the whole matrix at once
-        auto c = cache.row.leftCols(n);
-        c.noalias() = p.colwise().maxCoeff();
-        p.array() = (p.array() - c.replicate(n, 1).array()).exp();
-        c.noalias() = p.colwise().sum().cwiseInverse();
-        p.array() *= c.replicate(n, 1).array();
+      if (!spec.causal && spec.windows[h] == 0 && slope == T(0)) {  // every key (vectorised exp per column)
+        for (int j = 0; j < n; ++j) {
+          auto s = p.col(j);
+          s = (s.array() - s.maxCoeff()).exp().matrix();
+          s /= s.sum();
+        }
       } else {
         for (int j = 0; j < n; ++j) {
           const KeyRange r = key_range(spec, h, j, n);
@@ -165,7 +164,6 @@ void attention_backward(const AttentionSpec& spec, const SequenceBatch& batch, c
   zero_padding(batch, d_qkv);
   const int Tmax = batch.max_length;
   if (cache.d_probs.rows() < Tmax) cache.d_probs.resize(Tmax, Tmax);
-  if (cache.row.cols() < Tmax) cache.row.resize(1, Tmax);
   for (int b = 0; b < B; ++b) {
     const int n = batch.lengths[b];
     if (n == 0) continue;
@@ -181,11 +179,13 @@ void attention_backward(const AttentionSpec& spec, const SequenceBatch& batch, c
       const Eigen::Map<const Matrix<T>> p(cache.probs.data() + cache.offsets[b] + static_cast<std::ptrdiff_t>(h) * n * n,
                                           n, n);
       auto ds = cache.d_probs.topLeftCorner(n, n);
-      auto c = cache.row.leftCols(n);
       dv.noalias() = d_o * p.transpose();     // dV = dO P'
       ds.noalias() = v.transpose() * d_o;     // dP = V' dO
-      c.noalias() = (p.array() * ds.array()).matrix().colwise().sum();  // Σ_i P dP per query
-      ds.array() = p.array() * (ds.array() - c.replicate(n, 1).array());  // dS = P ⊙ (dP - c)
+      for (int j = 0; j < n; ++j) {           // dS = P ⊙ (dP - Σ_i P dP), per query column
+        auto d = ds.col(j);
+        const auto pj = p.col(j);
+        d = (pj.array() * (d.array() - pj.dot(d))).matrix();
+      }
       dq.noalias() = scale * (k * ds);              // dQ = K dS / sqrt(d_h)
       dk.noalias() = scale * (q * ds.transpose());  // dK = Q dS' / sqrt(d_h)
     }

@@ -86,7 +86,6 @@ struct AttentionCache {
   std::vector<std::ptrdiff_t> offsets;  // (B) where sequence b's A probability matrices start
   Vector<T> probs;                      // Σ_b A len_b^2: P of (b, h), column-major (keys, queries)
   Matrix<T> d_probs;                    // (T, T) backward workspace
-  Matrix<T> row;                        // (1, T) backward workspace
   Vector<T> ramp;                       // (T) 0, 1, ..., T-1 (ALiBi distances)
 };
 

@@ -95,6 +95,44 @@ class Model(nn.Module):
         return hidden, h_n[-1]  # (B, T, H) top layer at every position, (B, H) after the last token
 
 
+def head_loss(head_module, head, O, top, last, mask, gen, tokens=None, lengths=None):
+    """Draws the targets and computes the logits and mean loss of a head on top (B, T, H) / last (B, H).
+    seq also needs the tokens (B, T) and lengths (B): its targets are the next tokens."""
+    B, T = mask.shape
+    if head == "recognize":
+        targets = torch.randint(0, 2, (B,), generator=gen).to(torch.float32)
+        logits = head_module(last).squeeze(-1)  # (B)
+        loss = F.binary_cross_entropy_with_logits(logits, targets)
+    elif head == "tag":
+        targets = torch.randint(0, O, (B, T), generator=gen) * mask
+        logits = head_module(top)  # (B, T, O)
+        loss = F.cross_entropy(logits[mask], targets[mask])
+    elif head == "next-set":
+        targets = torch.randint(0, 2, (B, T, O), generator=gen).to(torch.float32) * mask.unsqueeze(-1)
+        logits = head_module(top)  # (B, T, O)
+        loss = F.binary_cross_entropy_with_logits(logits[mask], targets[mask])
+    else:  # seq: prompt tokens[0..p], output from position p = len // 2 on, teacher-forced
+        targets = torch.full((B, T), -1, dtype=torch.int64)
+        final = torch.randint(0, O, (B,), generator=gen)
+        for b in range(B):
+            n = int(lengths[b])
+            for t in range(n // 2, n - 1):
+                targets[b, t] = tokens[b, t + 1]
+            targets[b, n - 1] = final[b]
+        logits = head_module(top)  # (B, T, V)
+        loss = F.cross_entropy(logits.reshape(B * T, O), targets.reshape(B * T), ignore_index=-1)
+    return targets, logits, loss
+
+
+def save_case(outdir, name, model, model_metadata, data, data_metadata):
+    """After loss.backward(): writes <name>.model (the state_dict) and <name>.data
+    (data plus grad.<name> of every parameter)."""
+    save_safetensors(os.path.join(outdir, name + ".model.safetensors"), dict(model.state_dict()), model_metadata)
+    for k, p in model.named_parameters():
+        data["grad." + k] = p.grad
+    save_safetensors(os.path.join(outdir, name + ".data.safetensors"), data, data_metadata)
+
+
 def make_case(outdir, cell, layers, head, seed):
     V, E, H = 3, 4, 5
     O = {"recognize": 1, "tag": 3, "next-set": 4, "seq": V}[head]
@@ -107,40 +145,14 @@ def make_case(outdir, cell, layers, head, seed):
     mask = torch.arange(T).unsqueeze(0) < lengths.unsqueeze(1)  # (B, T)
     tokens = tokens * mask
     hidden, last = model(tokens, lengths)
-    if head == "recognize":
-        targets = torch.randint(0, 2, (B,), generator=gen).to(torch.float32)
-        logits = model.head(last).squeeze(-1)  # (B)
-        loss = F.binary_cross_entropy_with_logits(logits, targets)
-    elif head == "tag":
-        targets = torch.randint(0, O, (B, T), generator=gen) * mask
-        logits = model.head(hidden)  # (B, T, O)
-        loss = F.cross_entropy(logits[mask], targets[mask])
-    elif head == "next-set":
-        targets = torch.randint(0, 2, (B, T, O), generator=gen).to(torch.float32) * mask.unsqueeze(-1)
-        logits = model.head(hidden)  # (B, T, O)
-        loss = F.binary_cross_entropy_with_logits(logits[mask], targets[mask])
-    else:  # seq: prompt tokens[0..p], output from position p = len // 2 on, teacher-forced
-        targets = torch.full((B, T), -1, dtype=torch.int64)
-        last = torch.randint(0, V, (B,), generator=gen)
-        for b in range(B):
-            n = int(lengths[b])
-            for t in range(n // 2, n - 1):
-                targets[b, t] = tokens[b, t + 1]
-            targets[b, n - 1] = last[b]
-        logits = model.head(hidden)  # (B, T, V)
-        loss = F.cross_entropy(logits.reshape(B * T, O), targets.reshape(B * T), ignore_index=-1)
+    targets, logits, loss = head_loss(model.head, head, O, hidden, last, mask, gen, tokens, lengths)
     loss.backward()
     name = f"{cell}_l{layers}_{head}"
-    state = {k: v for k, v in model.state_dict().items()}
-    save_safetensors(os.path.join(outdir, name + ".model.safetensors"), state,
-                     {"alphabet": json.dumps(["a", "b", "c"])})
-    data = {"input.tokens": tokens, "input.lengths": lengths, "input.targets": targets,
-            "output.hidden": hidden, "output.logits": logits, "output.loss": loss.reshape(())}
-    for k, p in model.named_parameters():
-        data["grad." + k] = p.grad
-    save_safetensors(os.path.join(outdir, name + ".data.safetensors"), data,
-                     {"cell": cell, "layers": layers, "head": head, "vocab_size": V, "embedding_dim": E,
-                      "hidden_size": H, "num_outputs": O, "seed": seed, "torch_version": torch.__version__})
+    save_case(outdir, name, model, {"alphabet": json.dumps(["a", "b", "c"])},
+              {"input.tokens": tokens, "input.lengths": lengths, "input.targets": targets,
+               "output.hidden": hidden, "output.logits": logits, "output.loss": loss.reshape(())},
+              {"cell": cell, "layers": layers, "head": head, "vocab_size": V, "embedding_dim": E,
+               "hidden_size": H, "num_outputs": O, "seed": seed, "torch_version": torch.__version__})
     return name
 
 
@@ -240,32 +252,17 @@ def make_transformer_case(outdir, positional, causal, head, activation, seed):
     mask = torch.arange(T).unsqueeze(0) < lengths.unsqueeze(1)  # (B, T)
     tokens = tokens * mask
     hidden, normed = model(tokens, lengths)
-    if head == "recognize":
-        targets = torch.randint(0, 2, (B,), generator=gen).to(torch.float32)
-        last = normed[torch.arange(B), lengths - 1]  # (B, D)
-        logits = model.head(last).squeeze(-1)
-        loss = F.binary_cross_entropy_with_logits(logits, targets)
-    elif head == "tag":
-        targets = torch.randint(0, O, (B, T), generator=gen) * mask
-        logits = model.head(normed)
-        loss = F.cross_entropy(logits[mask], targets[mask])
-    else:
-        targets = torch.randint(0, 2, (B, T, O), generator=gen).to(torch.float32) * mask.unsqueeze(-1)
-        logits = model.head(normed)
-        loss = F.binary_cross_entropy_with_logits(logits[mask], targets[mask])
+    last = normed[torch.arange(B), lengths - 1]  # (B, D)
+    targets, logits, loss = head_loss(model.head, head, O, normed, last, mask, gen)
     loss.backward()
     name = f"transformer_{positional}_{'causal' if causal else 'bidirectional'}_{head}" + \
            ("_relu" if activation == "relu" else "")
-    save_safetensors(os.path.join(outdir, name + ".model.safetensors"), dict(model.state_dict()),
-                     {"alphabet": json.dumps(["a", "b", "c"]),
-                      "statelab.model": json.dumps(cfg, separators=(",", ":"))})
-    data = {"input.tokens": tokens, "input.lengths": lengths, "input.targets": targets,
-            "output.hidden": hidden, "output.logits": logits, "output.loss": loss.reshape(())}
-    for k, p in model.named_parameters():
-        data["grad." + k] = p.grad
-    save_safetensors(os.path.join(outdir, name + ".data.safetensors"), data,
-                     {"cell": "transformer", "layers": L, "head": head, "vocab_size": V, "embedding_dim": E,
-                      "hidden_size": D, "num_outputs": O, "seed": seed, "torch_version": torch.__version__})
+    save_case(outdir, name, model, {"alphabet": json.dumps(["a", "b", "c"]),
+                                    "statelab.model": json.dumps(cfg, separators=(",", ":"))},
+              {"input.tokens": tokens, "input.lengths": lengths, "input.targets": targets,
+               "output.hidden": hidden, "output.logits": logits, "output.loss": loss.reshape(())},
+              {"cell": "transformer", "layers": L, "head": head, "vocab_size": V, "embedding_dim": E,
+               "hidden_size": D, "num_outputs": O, "seed": seed, "torch_version": torch.__version__})
     return name
 
 

@@ -13,9 +13,12 @@ source "$here/expect.sh"
 # list
 expect "list: a table with a header" 0 "^NAME +CLASS +ALPHABET +GROUND TRUTH$" "^$" -- "$sl" lang list
 expect "list: parameters in the name" 0 "^tomita:n=N +regular +0 1 +dfa$" "^$" -- "$sl" lang list
-expect "list: optional parameters in brackets, both engines of dyck" 0 "^dyck\[:k=K\]\[,depth=DEPTH\] .* dfa or predicate$" "^$" -- \
+expect "list: optional parameters in brackets, both engines of dyck" 0 "^dyck\[:k=K\]\[,depth=DEPTH\] .* dfa or pda or counter$" "^$" -- \
   "$sl" lang list
-expect "list: non-regular entries" 0 "^palindrome\[:k=K\] +context-free +a b \.\.\. +predicate$" "^$" -- "$sl" lang list
+expect "list: a grammar entry" 0 "^palindrome\[:k=K\] +context-free +a b \.\.\. +cfg$" "^$" -- "$sl" lang list
+expect "list: a counter entry" 0 "^anbncn +counter +a b c +counter$" "^$" -- "$sl" lang list
+expect "list: a PDA entry" 0 "^marked-reversal +context-free +0 1 # +pda$" "^$" -- "$sl" lang list
+expect "list: a context-sensitive entry" 0 "^copy\[:k=K\] +context-sensitive +a b \.\.\. +predicate$" "^$" -- "$sl" lang list
 expect "list: tasks too" 0 "^index-lookup.* task +.* task$" "^$" -- "$sl" lang list
 expect "list --json" 0 '^\[\{"name":"first","usage":"first","parameters":\[\],"class":"regular","alphabet":"0 1","engine":"dfa"' "^$" -- \
   "$sl" lang list --json
@@ -27,9 +30,17 @@ expect "show: first words in shortlex order" 0 '^first words: +"" "0" "1" "00" "
   "$sl" lang show tomita:n=3
 expect "show: a context-free language's first words" 0 '^first words: +"" "a" "b" "aa" "bb" "aaa" "aba" "bab"$' "^$" -- \
   "$sl" lang show palindrome
-expect "show: no automaton beyond regular" 0 "^automaton: +none" "^$" -- "$sl" lang show dyck:k=2
+expect "show: a PDA and its grammar" 0 \
+  "^automaton: +PDA, 3 states, 3 stack symbols \(bottom Z\), 9 moves, deterministic, final-state acceptance; grammar, 1 nonterminal, 3 rules, start S$" \
+  "^$" -- "$sl" lang show dyck:k=2
+expect "show: a counter machine" 0 \
+  "^automaton: +counter machine, 3 states, 2 counters, 5 moves, deterministic real-time, final-state-and-zero acceptance$" \
+  "^$" -- "$sl" lang show anbncn
+expect "show: a grammar" 0 "^automaton: +grammar, 1 nonterminal, 5 rules, start S$" "^$" -- "$sl" lang show palindrome
+expect "show: no automaton beyond context-free" 0 "^automaton: +none \(context-sensitive: decided by a predicate" "^$" -- \
+  "$sl" lang show copy
 expect "show --json" 0 \
-  '"class":"context-free","engine":"predicate".*"automaton":null,"shortest_words":\["","\(\)","\[\]","\(\(\)\)","\(\)\(\)","\(\)\[\]","\(\[\]\)","\[\(\)\]"\],"shortest_words_complete":true,"counts":\["1","0","2","0","8","0","40","0","224"\]' \
+  '"class":"context-free","engine":"pda".*"automaton":\{"kind":"pda","states":3,.*"machines":\[\{"kind":"pda".*\{"kind":"cfg".*"shortest_words":\["","\(\)","\[\]","\(\(\)\)","\(\)\(\)","\(\)\[\]","\(\[\]\)","\[\(\)\]"\],"shortest_words_complete":true,"counts":\["1","0","2","0","8","0","40","0","224"\]' \
   "^$" -- "$sl" lang show dyck:k=2 --json
 expect "show: the canonical name" 0 "^name: +dyck:k=1$" "^$" -- "$sl" lang show dyck
 expect "show: a task" 0 "^class: +task" "^$" -- "$sl" lang show copy-task:k=2
@@ -98,11 +109,11 @@ expect "targets --json" 0 \
 expect "targets: symbol outside the alphabet" 2 "^$" "unknown symbol 'c' at position 1" -- "$sl" lang targets anbn acb
 
 # export
-expect "export JSON" 0 "^wrote tomita:n=5 \(4 states\) to t5\.json$" "^$" -- "$sl" lang export tomita:n=5 -o t5.json
+expect "export JSON" 0 "^wrote tomita:n=5 \(DFA, 4 states\) to t5\.json$" "^$" -- "$sl" lang export tomita:n=5 -o t5.json
 expect "export: the file is the language's DFA" 0 '"minimal":true.*"states":4' "^$" -- "$sl" dfa info --json t5.json
 "$sl" lang export dyck:k=2,depth=2 -o d.json >/dev/null
 for ext in dot jff att gv; do
-  expect "export .$ext" 0 '^\{"language":"dyck:k=2,depth=2","states":8,"output":"d\.'$ext'"\}$' "^$" -- \
+  expect "export .$ext" 0 '^\{"language":"dyck:k=2,depth=2","engine":"dfa","states":8,"output":"d\.'$ext'"\}$' "^$" -- \
     "$sl" lang export dyck:k=2,depth=2 -o d.$ext --json
   check "export .$ext reads back as the same language" test "$("$sl" dfa equiv d.$ext d.json 2>&1)" = "equivalent"
 done
@@ -113,9 +124,64 @@ if command -v dot >/dev/null; then
   expect "export SVG" 0 "^wrote" "^$" -- "$sl" lang export tomita:n=5 -o t5.svg
   check "export SVG content" grep -q "<svg" t5.svg
 fi
-expect "export: no finite automaton" 2 "^$" "palindrome:k=2 is context-free and has no finite automaton" -- \
-  "$sl" lang export palindrome -o pal.json
-check "export: nothing written on error" test ! -e pal.json
+expect "export: no automaton" 2 "^$" "copy:k=2 is context-sensitive and has no automaton or grammar" -- \
+  "$sl" lang export copy -o copy.json
+check "export: nothing written on error" test ! -e copy.json
+expect "export: no finite automaton" 2 "^$" "palindrome:k=2 has no finite automaton \(its ground truth is cfg\)" -- \
+  "$sl" lang export palindrome -o pal.dot
+expect "export: a format that cannot hold the machine" 2 "^$" "a counter machine cannot be written as \.jff \(use \.json\)" -- \
+  "$sl" lang export anbncn -o a.jff --engine counter
+expect "export: a machine the language lacks" 2 "^$" "anbncn has no pushdown automaton \(its ground truth is counter\)" -- \
+  "$sl" lang export anbncn -o a.jff
+# export then file: gives the same language, for every kind of machine and format: the same
+# counts of lengths 0..10 (by membership of every word where the file's machine does not count)
+roundtrip() {  # NAME FILE SYMBOLS [export options]
+  local name=$1 file=$2 symbols=$3 n a b
+  shift 3
+  "$sl" lang export "$name" -o "$file" "$@" >/dev/null 2>export.err || { echo "export $name -o $file: $(cat export.err)"; return 1; }
+  for n in 0 1 2 3 4 5 6 7 8 9 10; do
+    a=$("$sl" lang count "$name" --length $n) || return 1
+    b=$("$sl" lang count "file:$file" --length $n 2>/dev/null) || b=$(enumerate_count "file:$file" $n "$symbols") || return 1
+    [ "$a" = "$b" ] || { echo "$name vs $file: length $n: $a != $b"; return 1; }
+  done
+}
+enumerate_count() {  # NAME N SYMBOLS: the words of length N over SYMBOLS (space-separated) NAME accepts
+  local name=$1 n=$2 i w s
+  local -a symbols words=("") next
+  read -r -a symbols <<<"$3"
+  for ((i = 0; i < n; i++)); do
+    next=()
+    for w in "${words[@]}"; do for s in "${symbols[@]}"; do next+=("$w$s"); done; done
+    words=("${next[@]}")
+  done
+  printf '%s\n' "${words[@]}" | "$sl" lang member "$name" - | { grep -c accept || true; }
+}
+check "export/file: dyck:k=2 as PDA JSON" roundtrip dyck:k=2 dyck2.json '( ) [ ]'
+check "export/file: dyck:k=2 as JFLAP PDA" roundtrip dyck:k=2 dyck2.jff '( ) [ ]'
+check "export/file: dyck:k=2 as grammar text" roundtrip dyck:k=2 dyck2.cfg '( ) [ ]'
+check "export/file: dyck:k=2 as grammar JSON" roundtrip dyck:k=2 dyck2g.json '( ) [ ]' --engine cfg
+check "export/file: marked-reversal as PDA" roundtrip marked-reversal mr.json '0 1 #'
+check "export/file: palindrome as grammar" roundtrip palindrome pal.cfg 'a b'
+check "export/file: palindrome as JFLAP PDA" roundtrip palindrome pal.jff 'a b'
+check "export/file: anbn as counter machine" roundtrip anbn anbn.json 'a b'
+check "export/file: anbn as grammar" roundtrip anbn anbn.cfg 'a b'
+check "export/file: anbncn as counter machine" roundtrip anbncn anbncn.json 'a b c'
+check "export/file: dyck:k=1 as counter machine" roundtrip dyck:k=1 dyck1.json '( )'
+check "export/file: shuffle-dyck:k=2 as counter machine" roundtrip shuffle-dyck:k=2 sd.json '( ) [ ]'
+check "export/file: majority as counter machine" roundtrip majority maj.json '0 1'
+check "export/file: a DFA" roundtrip tomita:n=3 t3.json '0 1'
+expect "file: a PDA's show" 0 "^ground truth: +pda$" "^$" -- "$sl" lang show file:dyck2.json
+expect "file: a PDA's targets" 0 '^2 +"\(\[" +2 +no +\( \[ \]$' "^$" -- "$sl" lang targets file:dyck2.json '([])'
+expect "file: a counter machine's targets" 0 '^2 +"aa" +2 +no +a b$' "^$" -- "$sl" lang targets file:anbn.json aabb
+expect "file: sampling from a grammar file" 0 '^\{"word":"[ab]{7}","label":1,"length":7\}$' "^$" -- \
+  "$sl" lang sample file:pal.cfg --length 7 --count 2 --seed 1
+echo '{"format": "statelab-pda", "version": 1}' >bad.json
+expect "file: a bad PDA file" 2 "^$" "^statelab: bad\.json:1: .*" -- "$sl" lang show file:bad.json
+echo '{"format": "statelab-tm"}' >tm.json
+expect "file: an unknown JSON format" 2 "^$" 'tm\.json: unknown "format": "statelab-tm"' -- "$sl" lang show file:tm.json
+echo 'S -> a S |' >bad.cfg
+expect "file: a bad grammar" 2 "^$" "^statelab: bad\.cfg:1:" -- "$sl" lang count file:bad.cfg --length 2
+expect "file: an unknown extension" 2 "^$" "unknown extension '\.txt'" -- "$sl" lang show file:x.txt
 expect "export: unknown extension" 2 "^$" "unknown output extension '\.xyz'" -- "$sl" lang export parity -o p.xyz
 
 # names

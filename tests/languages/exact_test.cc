@@ -1,9 +1,13 @@
 // Counting against closed forms computed here, and sampling against the uniform distribution.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
+#include <filesystem>
 #include <map>
 
+#include "automata/atomic_file.h"
+#include "automata/engine_json.h"
 #include "automata/error.h"
 #include "languages/exact.h"
 #include "languages/registry.h"
@@ -140,8 +144,23 @@ TEST(Sampling, IsUniformOnTheWordsOfOneLength) {
   expect_uniform("majority", 7);
   expect_uniform("word-problem:group=S3", 3);
   expect_uniform("palindrome:k=3", 5);
+  expect_uniform("marked-reversal", 7);
   expect_uniform("marked-copy:k=2", 7);
   expect_uniform("flip-flop", 8);
+}
+
+// Machines read from files sample through their own engines: a deterministic real-time counter
+// machine by its configurations, a deterministic PDA through the grammar of its runs.
+TEST(Sampling, FileMachinesSampleUniformly) {
+  const auto dir = std::filesystem::temp_directory_path();
+  const auto counter = dir / ("statelab-exact-test-" + std::to_string(::getpid()) + "-shuffle.json");
+  const auto pda = dir / ("statelab-exact-test-" + std::to_string(::getpid()) + "-dyck.json");
+  automata::write_file_atomically(counter, automata::write_json(*make_language("shuffle-dyck:k=2")->counter_machine()));
+  automata::write_file_atomically(pda, automata::write_json(*make_language("dyck:k=2")->pda()));
+  expect_uniform("file:" + counter.string(), 6);
+  expect_uniform("file:" + pda.string(), 6);
+  std::filesystem::remove(counter);
+  std::filesystem::remove(pda);
 }
 
 TEST(Sampling, NegativesAreUniformOnTheComplement) {

@@ -93,7 +93,8 @@ TEST(Registry, ClassesFollowTheHierarchy) {
   EXPECT_EQ(make_language("dyck:k=2")->language_class(), LanguageClass::context_free);
   EXPECT_EQ(make_language("copy")->language_class(), LanguageClass::context_sensitive);
   EXPECT_EQ(make_language("tomita:n=3")->ground_truth().engine, Engine::dfa);
-  EXPECT_EQ(make_language("palindrome")->ground_truth().engine, Engine::predicate);
+  EXPECT_EQ(make_language("palindrome")->ground_truth().engine, Engine::cfg);
+  EXPECT_EQ(make_language("copy")->ground_truth().engine, Engine::predicate);
   EXPECT_EQ(make_language("palindrome")->dfa(), nullptr);
 }
 

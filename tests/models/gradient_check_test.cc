@@ -141,7 +141,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{Cell::rnn, Head::tag, 2}, Case{Cell::lstm, Head::tag, 2}, Case{Cell::gru, Head::tag, 2},
                       Case{Cell::rnn, Head::next_set, 2}, Case{Cell::lstm, Head::next_set, 2},
                       Case{Cell::gru, Head::next_set, 2}, Case{Cell::rnn, Head::seq, 1}, Case{Cell::lstm, Head::seq, 2},
-                      Case{Cell::gru, Head::seq, 2},
+                      Case{Cell::gru, Head::seq, 2}, Case{Cell::transformer, Head::seq, 2, Positional::alibi, true},
                       Case{Cell::transformer, Head::recognize, 1, Positional::learned, true},
                       Case{Cell::transformer, Head::recognize, 2, Positional::learned, false, Activation::relu},
                       Case{Cell::transformer, Head::recognize, 2, Positional::none, true},
@@ -190,19 +190,8 @@ TEST_P(LayerGradientCheck, InputAndParameterGradientsMatchCentralDifferences) {
     if (batch.tokens[j] < 0) d_out.col(j).setZero();  // padding outputs are not outputs
   recurrent_backward(cell, p, batch, x, out, cache, d_out, g, &d_x);
 
-  const double eps = 1e-6;
   auto check = [&](auto& values, const auto& analytic, const std::string& name) {
-    for (Eigen::Index k = 0; k < values.size(); ++k) {
-      double& v = values.data()[k];
-      const double saved = v;
-      v = saved + eps;
-      const double up = loss();
-      v = saved - eps;
-      const double down = loss();
-      v = saved;
-      const double numeric = (up - down) / (2 * eps);
-      EXPECT_NEAR(analytic.data()[k], numeric, 1e-8 + 1e-6 * std::abs(numeric)) << name << "[" << k << "]";
-    }
+    testing::check_gradient(values, analytic, loss, name);
   };
   check(p.w_ih, g.w_ih, "w_ih");
   check(p.w_hh, g.w_hh, "w_hh");

@@ -1,7 +1,12 @@
-// Helpers shared by the models tests: random examples for every head, and parameter casts.
+// Helpers shared by the models tests: random examples for every head, parameter casts, and a
+// central-difference gradient check.
 #pragma once
 
+#include <gtest/gtest.h>
+
+#include <cmath>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "models/model.h"
@@ -47,6 +52,24 @@ ModelParams<To> cast_params(const ModelConfig& c, ModelParams<From>& from) {
   for (std::size_t i = 0; i < src.size(); ++i)
     for (std::int64_t k = 0; k < src[i].size; ++k) dst[i].data[k] = static_cast<To>(src[i].data[k]);
   return to;
+}
+
+/// Checks analytic (shaped like values) against the central differences (L(v + eps) - L(v - eps))
+/// / 2 eps of loss() in every element v of values (double; eps 1e-6, tolerance 1e-8 + 1e-6 relative).
+template <typename M, typename A, typename F>
+void check_gradient(M& values, const A& analytic, F loss, const std::string& name) {
+  const double eps = 1e-6;
+  for (Eigen::Index k = 0; k < values.size(); ++k) {
+    double& v = values.data()[k];
+    const double saved = v;
+    v = saved + eps;
+    const double up = loss();
+    v = saved - eps;
+    const double down = loss();
+    v = saved;
+    const double numeric = (up - down) / (2 * eps);
+    EXPECT_NEAR(analytic.data()[k], numeric, 1e-8 + 1e-6 * std::abs(numeric)) << name << "[" << k << "]";
+  }
 }
 
 }  // namespace statelab::models::testing

@@ -18,6 +18,8 @@
 namespace statelab::models {
 namespace {
 
+using testing::check_gradient;
+
 // A batch of token-0 sequences of the given lengths (only its layout matters here).
 SequenceBatch layout(std::vector<int> lengths) {
   ModelConfig c;
@@ -30,23 +32,6 @@ SequenceBatch layout(std::vector<int> lengths) {
 template <typename M>
 void fill(M& m, Random& random) {
   for (Eigen::Index k = 0; k < m.size(); ++k) m.data()[k] = 2.0 * random.uniform01() - 1.0;
-}
-
-// Checks analytic (same shape as values) against central differences of loss() in values.
-template <typename M, typename A, typename F>
-void check_gradient(M& values, const A& analytic, F loss, const std::string& name) {
-  const double eps = 1e-6;
-  for (Eigen::Index k = 0; k < values.size(); ++k) {
-    double& v = values.data()[k];
-    const double saved = v;
-    v = saved + eps;
-    const double up = loss();
-    v = saved - eps;
-    const double down = loss();
-    v = saved;
-    const double numeric = (up - down) / (2 * eps);
-    EXPECT_NEAR(analytic.data()[k], numeric, 1e-8 + 1e-6 * std::abs(numeric)) << name << "[" << k << "]";
-  }
 }
 
 TEST(LayerNorm, GradientsMatchCentralDifferences) {

@@ -1,0 +1,222 @@
+#include "bridge/check.h"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <set>
+
+#include "automata/error.h"
+#include "automata/random.h"
+#include "languages/dataset.h"
+
+namespace statelab::bridge {
+
+namespace {
+
+constexpr std::uint64_t kSaturated = std::numeric_limits<std::uint64_t>::max();
+
+std::uint64_t saturating_mul(std::uint64_t a, std::uint64_t b) {
+  if (a != 0 && b > kSaturated / a) return kSaturated;
+  return a * b;
+}
+std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) { return b > kSaturated - a ? kSaturated : a + b; }
+
+bool shortlex_less(const Word& a, const Word& b) { return a.size() != b.size() ? a.size() < b.size() : a < b; }
+
+std::uint64_t mix(std::uint64_t x) {  // splitmix64's finaliser
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+}  // namespace
+
+std::uint64_t shortlex_rank(const Word& word, std::size_t k) {
+  std::uint64_t shorter = 0, power = 1;
+  for (std::size_t l = 0; l < word.size(); ++l) {
+    shorter = saturating_add(shorter, power);
+    power = saturating_mul(power, k);
+  }
+  std::uint64_t rank = 0;  // rank among the words of its length
+  for (Symbol s : word) rank = saturating_add(saturating_mul(rank, k), s);
+  return saturating_add(shorter, rank);
+}
+
+Word shortlex_next(Word word, std::size_t k) {
+  for (std::size_t i = word.size(); i-- > 0;) {
+    if (word[i] + 1 < k) {
+      ++word[i];
+      return word;
+    }
+    word[i] = 0;
+  }
+  word.assign(word.size() + 1, 0);
+  return word;
+}
+
+ShrinkCandidates::ShrinkCandidates(Word word, std::size_t k, const ShrinkOptions& options)
+    : word_(std::move(word)), k_(k), exhaustive_(shortlex_rank(word_, k) <= options.exhaustive_budget) {
+  block_ = word_.size() / 2;
+  if (block_ == 0 && !word_.empty()) block_ = 1;
+}
+
+std::optional<Word> ShrinkCandidates::next() {
+  if (k_ == 0) return std::nullopt;
+  if (exhaustive_) {
+    if (!started_) {
+      started_ = true;
+      cursor_.clear();
+    } else {
+      cursor_ = shortlex_next(std::move(cursor_), k_);
+    }
+    if (!shortlex_less(cursor_, word_)) return std::nullopt;
+    return cursor_;
+  }
+  // Block deletions: sizes |w|/2, |w|/4, ..., 1; starts 0, size, 2 size, ...
+  while (block_ > 0) {
+    if (start_ < word_.size()) {
+      Word w = word_;
+      const std::size_t end = std::min(word_.size(), start_ + block_);
+      w.erase(w.begin() + static_cast<std::ptrdiff_t>(start_), w.begin() + static_cast<std::ptrdiff_t>(end));
+      start_ += block_;
+      return w;
+    }
+    block_ /= 2;
+    start_ = 0;
+  }
+  // Lowerings: position by position, smaller symbols in order.
+  while (position_ < word_.size()) {
+    if (symbol_ < word_[position_]) {
+      Word w = word_;
+      w[position_] = symbol_++;
+      return w;
+    }
+    ++position_;
+    symbol_ = 0;
+  }
+  return std::nullopt;
+}
+
+Word shrink_counterexample(const Word& word, std::size_t k, const std::function<bool(const Word&)>& fails,
+                           const ShrinkOptions& options) {
+  Word current = word;
+  for (bool moved = true; moved;) {
+    moved = false;
+    ShrinkCandidates candidates(current, k, options);
+    while (auto c = candidates.next())
+      if (fails(*c)) {
+        current = std::move(*c);
+        moved = true;
+        break;
+      }
+  }
+  return current;
+}
+
+Word shrink_counterexample_batched(const Word& word, std::size_t k, const BatchPredicate& fails,
+                                   const ShrinkOptions& options, std::size_t batch) {
+  Word current = word;
+  batch = std::max<std::size_t>(batch, 1);
+  for (bool moved = true; moved;) {
+    moved = false;
+    ShrinkCandidates candidates(current, k, options);
+    for (bool more = true; more && !moved;) {
+      std::vector<Word> chunk;
+      while (chunk.size() < batch) {
+        auto c = candidates.next();
+        if (!c) {
+          more = false;
+          break;
+        }
+        chunk.push_back(std::move(*c));
+      }
+      if (chunk.empty()) break;
+      const auto f = fails(chunk);
+      for (std::size_t i = 0; i < chunk.size(); ++i)
+        if (f[i]) {
+          current = std::move(chunk[i]);
+          moved = true;
+          break;
+        }
+    }
+  }
+  return current;
+}
+
+Word draw_word(const languages::Language& language, WordKind kind, std::size_t min_length, std::size_t max_length,
+               std::uint64_t seed) {
+  auto rng = automata::make_rng(seed);
+  const std::size_t k = language.alphabet().size();
+  if (max_length < min_length) std::swap(min_length, max_length);
+  bool positive = kind != WordKind::uniform;
+  if (kind == WordKind::long_word) {
+    positive = seed % 2 == 0;
+    min_length = max_length + 1;
+    max_length = 4 * std::max<std::size_t>(max_length, 1);
+  }
+  const std::size_t length = min_length + automata::uniform_below(rng, max_length - min_length + 1);
+  std::optional<Word> w;
+  if (positive) w = language.sample(length, rng);
+  if (!w) return languages::uniform_word(k, length, rng);
+  if (kind == WordKind::near_miss)
+    return languages::perturb(*w, k, 1 + automata::uniform_below(rng, 3), rng);
+  return *w;
+}
+
+CheckResult check(const Recognizer& model, const languages::Language& truth, const CheckOptions& options) {
+  automata::require_same_alphabet(model.alphabet(), truth.alphabet(), "check: the model and the language");
+  const std::size_t k = truth.alphabet().size();
+  // The words: random ones from their own seeds, then (when asked) every word up to a length.
+  std::vector<Word> words;
+  words.reserve(options.tests);
+  constexpr WordKind kKinds[] = {WordKind::positive, WordKind::uniform, WordKind::near_miss, WordKind::long_word};
+  for (std::size_t i = 0; i < options.tests; ++i)
+    words.push_back(draw_word(truth, kKinds[i % 4], 0, options.max_length, mix(mix(options.seed) ^ i)));
+  if (options.exhaustive_up_to) {
+    const std::uint64_t count = shortlex_rank(Word(*options.exhaustive_up_to + 1, 0), k);
+    if (count > (std::uint64_t{1} << 26))
+      throw InvalidArgument("check: every word up to length " + std::to_string(*options.exhaustive_up_to) + " over " +
+                            std::to_string(k) + " symbols is more than 2^26 words; lower the exhaustive length");
+    for (Word w; w.size() <= *options.exhaustive_up_to; w = shortlex_next(std::move(w), k)) words.push_back(w);
+  }
+  std::sort(words.begin(), words.end(), shortlex_less);
+  words.erase(std::unique(words.begin(), words.end()), words.end());
+
+  const LanguageRecognizer truth_recognizer(truth);
+  const auto model_scores = scores_all(model, words);
+  const auto truth_accepts = accepts_all(truth_recognizer, words);
+  CheckResult result;
+  result.tested = words.size();
+  std::map<std::size_t, LengthAgreement> by_length;
+  std::vector<Disagreement> found;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    auto& row = by_length[words[i].size()];
+    row.length = words[i].size();
+    ++row.tested;
+    if ((model_scores[i] > 0.5) == truth_accepts[i]) {
+      ++row.agree;
+    } else {
+      found.push_back({words[i], model_scores[i], truth_accepts[i]});
+    }
+  }
+  for (const auto& [length, row] : by_length) result.by_length.push_back(row);
+  if (found.empty()) return result;
+  result.agree = false;
+  // Words are in shortlex order, so found[0] is the least disagreement seen; shrink it further.
+  auto fails = [&](std::span<const Word> ws) {
+    const auto m = accepts_all(model, ws), t = accepts_all(truth_recognizer, ws);
+    std::vector<bool> out(ws.size());
+    for (std::size_t i = 0; i < ws.size(); ++i) out[i] = m[i] != t[i];
+    return out;
+  };
+  const Word minimal = shrink_counterexample_batched(found.front().word, k, fails, options.shrink);
+  result.counterexamples.push_back({minimal, model.score(minimal), truth.contains(minimal)});
+  for (const auto& d : found) {
+    if (result.counterexamples.size() >= std::max<std::size_t>(options.max_counterexamples, 1)) break;
+    if (d.word != minimal) result.counterexamples.push_back(d);
+  }
+  return result;
+}
+
+}  // namespace statelab::bridge

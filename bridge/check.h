@@ -1,0 +1,121 @@
+// Property testing a recognizer against the ground truth of a language: random words of several
+// kinds (uniform positives, uniform words, near misses, words far beyond the tested lengths),
+// an exhaustive mode over every word up to a length, agreement by length, and the shrinker that
+// turns any disagreement into the minimal one: the shortest disagreeing word, then the
+// shortlex-least of that length.  bridge/rapidcheck.h gives the same generators and shrinker to
+// RapidCheck, for a user's own GoogleTest suite; this header needs no RapidCheck.
+//
+// The shrink order.  The candidates offered for a word w are all shortlex-smaller than w:
+//   - when at most `exhaustive_budget` words are shortlex-smaller than w: every one of them, in
+//     shortlex order;
+//   - otherwise: w with a block deleted (blocks of |w|/2, |w|/4, ..., 1 symbols, left to right),
+//     then w with one symbol lowered (positions left to right, smaller symbols in order).
+// Shrinking (RapidCheck's, or shrink_counterexample below, which runs the same search) moves to the
+// first failing candidate and starts again from it.  Once a failing word has at most
+// `exhaustive_budget` smaller words, the first failing candidate is the least failing word of all,
+// and none of its own candidates fails: the search ends at the shortest, shortlex-least
+// counterexample.  (A failing word that keeps more smaller words than the budget after every
+// deletion and lowering ends at a deletion- and lowering-minimal word instead.)
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bridge/recognizer.h"
+#include "languages/language.h"
+
+namespace statelab::bridge {
+
+struct ShrinkOptions {
+  /// Enumerate every smaller word when there are at most this many (2^16: binary words of length
+  /// <= 15, or ternary of length <= 9, are shrunk exactly).
+  std::uint64_t exhaustive_budget = std::uint64_t{1} << 16;
+};
+
+/// The shrink candidates of one word, produced one at a time in the order above.
+class ShrinkCandidates {
+ public:
+  ShrinkCandidates(Word word, std::size_t k, const ShrinkOptions& options = {});
+  /// The next candidate, or nothing when they are exhausted.
+  std::optional<Word> next();
+
+ private:
+  Word word_;
+  std::size_t k_;
+  bool exhaustive_;
+  // exhaustive: the next word in shortlex order
+  Word cursor_;
+  bool started_ = false;
+  // reductions: block size and start, then lowering position and symbol
+  std::size_t block_ = 0, start_ = 0, position_ = 0;
+  Symbol symbol_ = 0;
+};
+
+/// The number of words over k symbols shortlex-smaller than `word`, saturated at 2^64 - 1.
+std::uint64_t shortlex_rank(const Word& word, std::size_t k);
+
+/// The word after `word` in shortlex order over k symbols.
+Word shortlex_next(Word word, std::size_t k);
+
+/// RapidCheck's shrinking search on the candidates above: from a failing `word`, move to the first
+/// failing candidate until none fails.  Returns the word it ends at; see the file comment for when
+/// that is the shortest, shortlex-least failing word.  Time: (number of moves + 1) x candidates.
+Word shrink_counterexample(const Word& word, std::size_t k, const std::function<bool(const Word&)>& fails,
+                           const ShrinkOptions& options = {});
+
+/// The same search, asking `fails` about up to `batch` candidates at a time (in order; the first
+/// failing one is taken, so the result is the same as one at a time).
+using BatchPredicate = std::function<std::vector<bool>(std::span<const Word>)>;
+Word shrink_counterexample_batched(const Word& word, std::size_t k, const BatchPredicate& fails,
+                                   const ShrinkOptions& options = {}, std::size_t batch = 1024);
+
+/// The kinds of word the generators draw.
+enum class WordKind { positive, uniform, near_miss, long_word };
+
+/// One word of a kind, drawn from make_rng(seed): a positive is exactly uniform among the
+/// language's words of a length uniform in [min_length, max_length] (a uniform word when that
+/// length has none); a near miss is a positive with 1..3 random edits (languages::perturb);
+/// a long word is a positive or a uniform word (even / odd seed) of length in
+/// [max_length + 1, 4 max_length].
+Word draw_word(const languages::Language& language, WordKind kind, std::size_t min_length, std::size_t max_length,
+               std::uint64_t seed);
+
+struct CheckOptions {
+  std::size_t max_length = 20;  // random words have lengths 0..max_length (long words beyond)
+  std::size_t tests = 1000;     // random words
+  std::uint64_t seed = 0;
+  std::optional<std::size_t> exhaustive_up_to;  // also every word of length <= this
+  std::size_t max_counterexamples = 5;          // reported, the minimal one first
+  ShrinkOptions shrink;
+};
+
+/// One word on which the model and the truth disagree.
+struct Disagreement {
+  Word word;
+  double model_score = 0;  // the model's score; it accepts when > 1/2
+  bool truth = false;
+};
+
+struct LengthAgreement {
+  std::size_t length = 0;
+  std::size_t tested = 0;
+  std::size_t agree = 0;
+};
+
+struct CheckResult {
+  bool agree = true;
+  std::size_t tested = 0;  // distinct words compared (random and exhaustive)
+  std::vector<Disagreement> counterexamples;  // shrunk minimal first, then others found, shortlex
+  std::vector<LengthAgreement> by_length;     // every length tested, increasing
+};
+
+/// Compares `model` with `truth` on options.tests random words (the four kinds in turn, test i
+/// drawn from a seed derived from (options.seed, i) alone) and, when asked, on every word up to
+/// exhaustive_up_to; evaluation is batched and parallel.  A disagreement is shrunk as above.
+/// Throws InvalidArgument when the alphabets differ.
+CheckResult check(const Recognizer& model, const languages::Language& truth, const CheckOptions& options = {});
+
+}  // namespace statelab::bridge

@@ -1,0 +1,195 @@
+#include "bridge/expressivity.h"
+
+#include <numeric>
+
+namespace statelab::bridge {
+
+using automata::MonoidClass;
+
+std::string_view to_string(Answer a) {
+  switch (a) {
+    case Answer::yes: return "yes";
+    case Answer::no: return "no";
+    case Answer::open: return "open";
+  }
+  return "?";
+}
+
+std::string_view to_string(Condition c) {
+  switch (c) {
+    case Condition::any_regular: return "any regular language";
+    case Condition::trivial: return "trivial monoid";
+    case Condition::star_free: return "star-free (aperiodic)";
+    case Condition::not_star_free: return "not star-free (a non-trivial group)";
+    case Condition::group_of_exponent_two: return "the monoid is a group of exponent 2 (parity-like)";
+    case Condition::cyclic_group_not_power_of_two: return "the monoid is Zm, m not a power of 2 (counting mod m)";
+    case Condition::non_solvable: return "non-solvable (NC1-complete)";
+  }
+  return "?";
+}
+
+AlgebraicFacts algebraic_facts(const automata::MonoidAnalysis& a) {
+  AlgebraicFacts f;
+  f.monoid_class = a.monoid_class;
+  // The J-class of the identity is the group of units; the monoid is a group when it is all of it.
+  if (a.size > 1 && !a.groups.empty() && a.groups.front().j_class == 0 && a.groups.front().order == a.size) {
+    const automata::MaximalSubgroup& g = a.groups.front();
+    f.is_group = true;
+    if (g.abelian) {
+      // An abelian group's exponent is the lcm of its generators' orders; it is cyclic exactly
+      // when that is its order.
+      std::uint64_t exponent = 1;
+      for (const automata::Perm& p : g.permutations) exponent = std::lcm(exponent, automata::perm_order(p));
+      f.group_of_exponent_two = exponent == 2;
+      const bool power_of_two = (g.order & (g.order - 1)) == 0;
+      f.cyclic_group_not_power_of_two = exponent == g.order && !power_of_two;
+    }
+  }
+  return f;
+}
+
+bool holds(Condition c, const AlgebraicFacts& f) {
+  switch (c) {
+    case Condition::any_regular: return true;
+    case Condition::trivial: return f.monoid_class == MonoidClass::trivial;
+    case Condition::star_free: return f.monoid_class == MonoidClass::trivial || f.monoid_class == MonoidClass::aperiodic;
+    case Condition::not_star_free:
+      return f.monoid_class == MonoidClass::solvable || f.monoid_class == MonoidClass::non_solvable;
+    case Condition::group_of_exponent_two: return f.group_of_exponent_two;
+    case Condition::cyclic_group_not_power_of_two: return f.cyclic_group_not_power_of_two;
+    case Condition::non_solvable: return f.monoid_class == MonoidClass::non_solvable;
+  }
+  return false;
+}
+
+namespace {
+
+// Sources, cited once each.
+constexpr std::string_view kRnnSource =
+    "Minsky 1967, Computation: Finite and Infinite Machines (ch. 3, nets of threshold units and finite automata); "
+    "Merrill 2019, Sequential Neural Networks as Automata (saturated RNN, GRU, LSTM)";
+constexpr std::string_view kIds4Source =
+    "Merrill, Petty and Sabharwal 2024, The Illusion of State in State-Space Models (ICML), input-dependent S4 (IDS4)";
+constexpr std::string_view kSarrof =
+    "Sarrof, Veitsman and Hahn 2024, The Expressive Capacity of State Space Models: A Formal Language Perspective "
+    "(NeurIPS)";
+constexpr std::string_view kGrazzi =
+    "Grazzi, Siems, Zela, Franke, Hutter and Pontil 2024, Unlocking State-Tracking in Linear RNNs Through Negative "
+    "Eigenvalues (arXiv:2411.12537, ICLR 2025)";
+constexpr std::string_view kSsmTc0 =
+    "Merrill, Petty and Sabharwal 2024, The Illusion of State in State-Space Models (ICML): S4 and Mamba are in "
+    "L-uniform TC0; Barrington 1989: non-solvable monoids are NC1-complete";
+constexpr std::string_view kTransformerTc0 =
+    "Merrill and Sabharwal 2023, The Parallelism Tradeoff: Limitations of Log-Precision Transformers (TACL); "
+    "Barrington 1989: non-solvable monoids are NC1-complete";
+constexpr std::string_view kStarFreeTransformer =
+    "Yang, Chiang and Angluin 2024, Masked Hard-Attention Transformers Recognize Exactly the Star-Free Languages "
+    "(NeurIPS)";
+constexpr std::string_view kGroupTransformer =
+    "Liu, Ash, Goel, Krishnamurthy and Zhang 2023, Transformers Learn Shortcuts to Automata (ICLR); Hahn 2020, "
+    "Theoretical Limitations of Self-Attention in Neural Sequence Models (TACL); Chiang and Cholak 2022, Overcoming "
+    "a Theoretical Limitation of Self-Attention (ACL)";
+
+constexpr std::string_view kConstant = "a constant answer (the empty language or every word)";
+constexpr std::string_view kDefinition = "the definition";
+constexpr std::string_view kNc1 = "unless TC0 = NC1: the language is NC1-complete and the architecture computes in TC0";
+
+std::vector<Rule> make_rules() {
+  using C = Condition;
+  using A = Answer;
+  std::vector<Rule> rules;
+  for (std::string_view rnn : {"rnn", "lstm", "gru"})
+    rules.push_back({rnn, C::any_regular, A::yes,
+                     "every DFA: the state one-hot in saturated units, each transition a threshold layer", kRnnSource});
+  rules.push_back({"ids4", C::any_regular, A::yes,
+                   "every DFA: input-dependent dense transition matrices carry the letters' state maps", kIds4Source});
+
+  rules.push_back({"transformer", C::trivial, A::yes, kConstant, kDefinition});
+  rules.push_back({"transformer", C::non_solvable, A::no, kNc1, kTransformerTc0});
+  rules.push_back({"transformer", C::star_free, A::open,
+                   "masked hard-attention transformers recognise exactly the star-free languages; softmax attention "
+                   "at fixed precision and every length is not settled",
+                   kStarFreeTransformer});
+  rules.push_back({"transformer", C::not_star_free, A::open,
+                   "solvable automata have constant-depth constructions whose precision grows with the length; hard "
+                   "attention cannot do parity; fixed precision at every length is not settled",
+                   kGroupTransformer});
+
+  rules.push_back({"mamba", C::star_free, A::yes,
+                   "finite-precision SSMs with non-negative input-dependent gates recognise exactly the star-free "
+                   "languages",
+                   kSarrof});
+  rules.push_back({"mamba", C::not_star_free, A::no,
+                   "with gates in [0, 1] the state cannot alternate: no language with a non-trivial group (parity first)",
+                   kSarrof});
+
+  rules.push_back({"s4d", C::trivial, A::yes, kConstant, kDefinition});
+  rules.push_back({"s4d", C::not_star_free, A::no,
+                   "a fixed transition with eigenvalues in [0, 1] is a non-negative gate: no language with a non-trivial "
+                   "group (parity first)",
+                   kSarrof});
+  rules.push_back({"s4d", C::star_free, A::open,
+                   "the star-free constructions use input-dependent gates; for time-invariant S4D transitions it is "
+                   "not settled",
+                   kSarrof});
+
+  rules.push_back({"mamba-negative", C::star_free, A::yes,
+                   "non-negative input-dependent gates already suffice for every star-free language, and [0, 1] is "
+                   "inside [-1, 1]",
+                   kSarrof});
+  rules.push_back({"mamba-negative", C::non_solvable, A::no, kNc1, kSsmTc0});
+  rules.push_back({"mamba-negative", C::group_of_exponent_two, A::yes,
+                   "a gate of -1 on the letters that flip a parity, one channel per Z2 factor: parity is proved "
+                   "reachable with eigenvalues in [-1, 1]",
+                   kGrazzi});
+  rules.push_back({"mamba-negative", C::cyclic_group_not_power_of_two, A::no,
+                   "counting modulo m (m not a power of two, e.g. 3) needs non-triangular transition matrices; diagonal "
+                   "ones with real eigenvalues are triangular",
+                   kGrazzi});
+  rules.push_back({"mamba-negative", C::not_star_free, A::open,
+                   "proved: parity reachable, counting modulo 3 not with diagonal transitions; other groups (Z4, groups "
+                   "beside aperiodic parts) are not settled for diagonal [-1, 1] gates",
+                   kGrazzi});
+
+  rules.push_back({"s4d-negative", C::trivial, A::yes, kConstant, kDefinition});
+  rules.push_back({"s4d-negative", C::non_solvable, A::no, kNc1, kSsmTc0});
+  rules.push_back({"s4d-negative", C::cyclic_group_not_power_of_two, A::no,
+                   "counting modulo m (m not a power of two, e.g. 3) needs non-triangular transition matrices; a fixed "
+                   "diagonal one is triangular",
+                   kGrazzi});
+  rules.push_back({"s4d-negative", C::any_regular, A::open,
+                   "the parity and star-free constructions flip or reset the state depending on the input; with a "
+                   "time-invariant transition it is not settled",
+                   kGrazzi});
+  return rules;
+}
+
+}  // namespace
+
+const std::vector<Rule>& expressivity_rules() {
+  static const std::vector<Rule> rules = make_rules();
+  return rules;
+}
+
+const std::vector<std::string_view>& architectures() {
+  static const std::vector<std::string_view> names = {"rnn",  "lstm",  "gru",          "ids4",
+                                                      "transformer", "s4d", "mamba", "s4d-negative",
+                                                      "mamba-negative"};
+  return names;
+}
+
+std::vector<Prediction> predict(const AlgebraicFacts& facts) {
+  std::vector<Prediction> out;
+  for (std::string_view arch : architectures()) {
+    Prediction p{std::string(arch), Answer::open, "no rule applies", ""};
+    for (const Rule& r : expressivity_rules()) {
+      if (r.architecture != arch || !holds(r.condition, facts)) continue;
+      p = {std::string(arch), r.answer, std::string(r.reason), std::string(r.source)};
+      break;
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+}  // namespace statelab::bridge

@@ -1,0 +1,126 @@
+#include "bridge/extract.h"
+
+#include <nlohmann/json.hpp>
+
+#include "automata/decide.h"
+#include "automata/error.h"
+#include "automata/random.h"
+#include "bridge/check.h"
+
+namespace statelab::bridge {
+
+std::optional<Word> difference_with_truth(const automata::Dfa& dfa, const languages::Language& truth) {
+  if (!truth.dfa())
+    throw InvalidArgument("'" + truth.name() + "' has no regular ground truth (it is " +
+                          std::string(languages::to_string(truth.language_class())) +
+                          "), so an automaton cannot be compared with it for equivalence");
+  automata::require_same_alphabet(dfa.alphabet(), truth.alphabet(), "the extracted automaton and the language");
+  return automata::find_counterexample(dfa, *truth.dfa());
+}
+
+ExtractionReport extract(const Recognizer& network, const ExtractOptions& options, const languages::Language* truth) {
+  validate(options.limits);
+  if (truth) automata::require_same_alphabet(network.alphabet(), truth->alphabet(), "the network and the language");
+  ExtractionReport report;
+  if (options.method == Method::lstar) {
+    report.method = "lstar";
+    std::optional<AbstractionOracle> abstraction;
+    std::optional<RandomWordsOracle> random;
+    std::vector<EquivalenceOracle*> oracles;
+    if (options.abstraction_oracle && network.state_dim() > 0) oracles.push_back(&abstraction.emplace(network));
+    if (options.random_tests > 0)
+      oracles.push_back(&random.emplace(options.random_tests, options.random_max_length, options.seed));
+    if (oracles.empty())
+      throw InvalidArgument("extract: L* needs an equivalence oracle (the network has no hidden state and "
+                            "random tests are 0)");
+    SequenceOracle oracle(oracles);
+    auto r = lstar(network, oracle, options.limits);
+    report.oracle = oracle.name();
+    report.dfa = std::move(r.dfa);
+    report.membership_queries = r.membership_queries;
+    report.equivalence_queries = r.equivalence_queries;
+    report.refinements = abstraction ? abstraction->refinements() : 0;
+    report.seconds = r.seconds;
+    report.complete = r.complete;
+    report.stopped_by = r.stopped_by;
+  } else {
+    report.method = "cluster";
+    auto r = cluster_extract(network, options.cluster);
+    report.dfa = std::move(r.dfa);
+    report.membership_queries = r.points;
+    report.seconds = r.seconds;
+  }
+  report.states = report.dfa.num_states();
+  // Held-out words, from their own seeds.
+  const auto words = held_out_words(network.alphabet().size(), truth, options.fidelity_words,
+                                    options.fidelity_max_length, options.seed ^ 0x5eed'f1de'11c7'0000ULL);
+  report.fidelity = agreement(report.dfa, network, words);
+  report.fidelity_words = words.size();
+  report.fidelity_max_length = options.fidelity_max_length;
+  if (truth) {
+    report.accuracy = agreement(report.dfa, LanguageRecognizer(*truth), words);
+    if (truth->dfa()) {
+      report.counterexample = difference_with_truth(report.dfa, *truth);
+      report.equivalent_to_truth = !report.counterexample;
+      if (report.counterexample) {
+        report.truth_on_counterexample = truth->contains(*report.counterexample);
+        report.network_on_counterexample = network.score(*report.counterexample);
+      }
+    }
+  }
+  return report;
+}
+
+std::vector<Word> held_out_words(std::size_t k, const languages::Language* truth, std::size_t count,
+                                 std::size_t max_length, std::uint64_t seed) {
+  std::vector<Word> words;
+  words.reserve(count);
+  auto rng = automata::make_rng(seed);
+  for (std::size_t i = 0; i < count; ++i) {
+    if (truth && i % 2 == 1) {
+      words.push_back(draw_word(*truth, WordKind::positive, 0, max_length, rng()));
+    } else {
+      words.push_back(languages::uniform_word(k, automata::uniform_below(rng, max_length + 1), rng));
+    }
+  }
+  return words;
+}
+
+double agreement(const automata::Dfa& dfa, const Recognizer& recognizer, std::span<const Word> words) {
+  if (words.empty()) return 1.0;
+  const auto says = accepts_all(recognizer, words);
+  std::size_t agree = 0;
+  for (std::size_t i = 0; i < words.size(); ++i) agree += automata::accepts(dfa, words[i]) == says[i];
+  return static_cast<double>(agree) / static_cast<double>(words.size());
+}
+
+std::string to_json(const ExtractionReport& r, const Alphabet& alphabet) {
+  nlohmann::ordered_json j;
+  j["method"] = r.method;
+  if (!r.oracle.empty()) j["oracle"] = r.oracle;
+  j["states"] = r.states;
+  j["membership_queries"] = r.membership_queries;
+  j["equivalence_queries"] = r.equivalence_queries;
+  j["refinements"] = r.refinements;
+  j["seconds"] = r.seconds;
+  j["complete"] = r.complete;
+  j["stopped_by"] = r.stopped_by.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.stopped_by);
+  j["fidelity"] = r.fidelity;
+  j["fidelity_words"] = r.fidelity_words;
+  j["fidelity_max_length"] = r.fidelity_max_length;
+  if (r.accuracy) j["accuracy"] = *r.accuracy;
+  if (r.equivalent_to_truth) {
+    j["equivalent_to_truth"] = *r.equivalent_to_truth;
+    if (r.counterexample) {
+      j["counterexample"] = {{"word", alphabet.format_word(*r.counterexample)},
+                             {"truth", *r.truth_on_counterexample},
+                             {"network", *r.network_on_counterexample > 0.5},
+                             {"network_score", *r.network_on_counterexample}};
+    } else {
+      j["counterexample"] = nullptr;
+    }
+  }
+  return j.dump();
+}
+
+}  // namespace statelab::bridge

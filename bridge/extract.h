@@ -1,0 +1,81 @@
+// Extraction end to end: the automaton a network learned, by L* (with the abstraction oracle of
+// Weiss, Goldberg and Yahav, then random-word conformance testing) or by clustering, and a report
+// on it: size, queries, seconds, fidelity to the network on held-out words, accuracy against the
+// ground truth, and -- when the truth is regular -- exact equivalence with it or the shortest word
+// on which they differ (with what the network says there: the network's own error when the
+// extracted automaton follows the network).  `statelab extract` prints this report.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "automata/dfa.h"
+#include "bridge/cluster.h"
+#include "bridge/lstar.h"
+#include "bridge/recognizer.h"
+#include "languages/language.h"
+
+namespace statelab::bridge {
+
+enum class Method { lstar, cluster };
+
+struct ExtractOptions {
+  Method method = Method::lstar;
+  Limits limits;                      // L*: time, states, queries
+  bool abstraction_oracle = true;     // L*: Weiss et al.'s oracle first (networks only)
+  std::size_t random_tests = 2000;    // L*: conformance words per equivalence query (0: none)
+  std::size_t random_max_length = 30;
+  ClusterOptions cluster;             // clustering
+  std::size_t fidelity_words = 2000;  // held-out words for fidelity and accuracy
+  std::size_t fidelity_max_length = 50;
+  std::uint64_t seed = 0;
+};
+
+struct ExtractionReport {
+  std::string method;  // "lstar" or "cluster"
+  std::string oracle;  // L*: the oracles used, e.g. "abstraction+random-words"
+  automata::Dfa dfa;
+  std::size_t states = 0;
+  std::size_t membership_queries = 0;  // distinct words asked of the network
+  std::size_t equivalence_queries = 0;
+  std::size_t refinements = 0;         // abstraction splits (L* with the abstraction oracle)
+  double seconds = 0;
+  bool complete = true;                // false when a limit stopped the run
+  std::string stopped_by;              // the limit that did ("time", "states", ...)
+  double fidelity = 0;                 // agreement with the network on held-out words
+  std::size_t fidelity_words = 0;
+  std::size_t fidelity_max_length = 0;
+  std::optional<double> accuracy;      // agreement with the ground truth on the same words
+  std::optional<bool> equivalent_to_truth;  // regular ground truth only
+  std::optional<Word> counterexample;       // shortest, shortlex-least word where dfa and truth differ
+  std::optional<bool> truth_on_counterexample;
+  std::optional<double> network_on_counterexample;  // the network's score there
+};
+
+/// Extracts and reports.  `truth`, when given, must have the network's alphabet; its accuracy is
+/// always reported, equivalence only when it is regular (Language::dfa()).  Held-out words alternate
+/// uniform words and (with a truth) uniform positives, lengths uniform in 0..fidelity_max_length,
+/// drawn from a seed derived from options.seed.  Deterministic for a seed whenever the limits stop
+/// nothing on time (a time limit that is hit makes the result depend on the machine's speed).
+/// Throws InvalidArgument on invalid limits or mismatched alphabets.
+ExtractionReport extract(const Recognizer& network, const ExtractOptions& options,
+                         const languages::Language* truth = nullptr);
+
+/// Held-out words: `count` words alternating uniform words and (with a truth) uniform positives,
+/// lengths uniform in 0..max_length, from make_rng(seed).
+std::vector<Word> held_out_words(std::size_t k, const languages::Language* truth, std::size_t count,
+                                 std::size_t max_length, std::uint64_t seed);
+
+/// The fraction of `words` on which the automaton and the recognizer agree (1 when there are none).
+double agreement(const automata::Dfa& dfa, const Recognizer& recognizer, std::span<const Word> words);
+
+/// Compares an extracted automaton with a regular language: equivalence and the shortest,
+/// shortlex-least word on which they differ.  Throws InvalidArgument naming the language when it
+/// has no regular ground truth (no DFA), or when the alphabets differ.
+std::optional<Word> difference_with_truth(const automata::Dfa& dfa, const languages::Language& truth);
+
+/// The report as a JSON object (the fields above; words written with the alphabet; the automaton
+/// itself is not included).
+std::string to_json(const ExtractionReport& report, const Alphabet& alphabet);
+
+}  // namespace statelab::bridge

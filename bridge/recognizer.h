@@ -1,0 +1,163 @@
+// Recognizer: one interface for anything that classifies words over an alphabet -- a language of
+// the catalogue (its exact ground truth, whatever its engine), a DFA, or a trained network (in
+// memory or loaded from a safetensors checkpoint, statelab's or PyTorch's).  Property tests and
+// extraction (bridge/check.h, bridge/lstar.h, bridge/cluster.h) see models only through it.
+//
+// A recognizer says `score(word)` in [0, 1] (1 or 0 for an exact ground truth; sigma(logit) for a
+// network) and `accepts(word)` (score > 1/2).  A network also exposes its hidden state after every
+// prefix (`trajectories`), which the abstraction oracle and the clustering method partition.
+// Batched evaluation (`accepts_all`, `scores_all`) cuts the words into fixed chunks run in parallel
+// with TBB; the result does not depend on the number of threads.
+#pragma once
+
+#include <Eigen/Core>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "automata/alphabet.h"
+#include "automata/dfa.h"
+#include "languages/language.h"
+#include "models/model.h"
+
+namespace statelab::bridge {
+
+using automata::Alphabet;
+using automata::Symbol;
+using automata::Word;
+
+/// A hidden-state trajectory: column t is the state after the prefix of length t, so a word of
+/// length n has n + 1 columns (column 0 is the initial state).  Shape (state_dim, n + 1).
+using Trajectory = Eigen::MatrixXf;
+
+/// An affine read-out on the hidden state: the word is accepted when weight . h + bias > 0.
+struct Readout {
+  Eigen::VectorXf weight;  // (state_dim)
+  float bias = 0;
+};
+
+class Recognizer {
+ public:
+  virtual ~Recognizer() = default;
+
+  /// The symbols words are written in.
+  virtual const Alphabet& alphabet() const = 0;
+
+  /// Scores of many words, in order, each in [0, 1].  Implementations may evaluate in one batch.
+  /// Throws InvalidArgument on a symbol outside the alphabet.
+  virtual std::vector<double> scores(std::span<const Word> words) const = 0;
+
+  /// Dimension of the hidden state, 0 when the recognizer exposes none.
+  virtual std::size_t state_dim() const { return 0; }
+
+  /// The hidden state after every prefix of each word (see Trajectory).  Throws InvalidArgument
+  /// when state_dim() is 0.
+  virtual std::vector<Trajectory> trajectories(std::span<const Word> words) const;
+
+  /// The read-out that turns a hidden state into the decision, when it is affine (a network's
+  /// recognition head on its top layer), else nothing.
+  virtual std::optional<Readout> readout() const { return std::nullopt; }
+
+  double score(std::span<const Symbol> word) const;
+  bool accepts(std::span<const Symbol> word) const { return score(word) > 0.5; }
+};
+
+/// Scores / decisions of many words, in order: chunks of `chunk` words evaluated in parallel
+/// (TBB), each chunk one call to Recognizer::scores.  Time: the recognizer's, divided by the cores.
+std::vector<double> scores_all(const Recognizer& r, std::span<const Word> words, std::size_t chunk = 64);
+std::vector<bool> accepts_all(const Recognizer& r, std::span<const Word> words, std::size_t chunk = 64);
+
+/// The hidden state after each whole word (the last column of its trajectory), in parallel chunks.
+std::vector<Eigen::VectorXf> final_states(const Recognizer& r, std::span<const Word> words, std::size_t chunk = 64);
+
+/// The exact ground truth of a catalogue language, through Language::contains (DFA, PDA, grammar,
+/// counter machine or predicate alike).  Holds a reference: the language must outlive it.
+class LanguageRecognizer final : public Recognizer {
+ public:
+  explicit LanguageRecognizer(const languages::Language& language) : language_(language) {}
+  const Alphabet& alphabet() const override { return language_.alphabet(); }
+  std::vector<double> scores(std::span<const Word> words) const override;
+
+ private:
+  const languages::Language& language_;
+};
+
+/// A DFA as a recognizer.  Its hidden state is the one-hot vector of its current state
+/// (state_dim = number of states), and its read-out sums the accepting states' coordinates minus
+/// 1/2, as a network's head would: the state-space methods can be tested on it exactly.
+class DfaRecognizer final : public Recognizer {
+ public:
+  explicit DfaRecognizer(automata::Dfa dfa) : dfa_(std::move(dfa)) {}
+  const Alphabet& alphabet() const override { return dfa_.alphabet(); }
+  const automata::Dfa& dfa() const { return dfa_; }
+  std::vector<double> scores(std::span<const Word> words) const override;
+  std::size_t state_dim() const override { return dfa_.num_states(); }
+  std::vector<Trajectory> trajectories(std::span<const Word> words) const override;
+  std::optional<Readout> readout() const override;
+
+ private:
+  automata::Dfa dfa_;
+};
+
+/// A trained network with a recognition head.  Symbol s of `alphabet` is token `tokens[s]`.
+/// Its hidden state is every layer's h_t stacked (L*H); column 0 is the zero initial state.
+class ModelRecognizer final : public Recognizer {
+ public:
+  /// Throws InvalidArgument when the head is not `recognize`, when `tokens` does not have one
+  /// entry per symbol, or when a token is outside the vocabulary.
+  ModelRecognizer(models::ModelConfig config, models::ModelParams<float> params, Alphabet alphabet,
+                  std::vector<models::Token> tokens);
+  /// Symbol i is token i (the alphabet lists the vocabulary in token order).
+  ModelRecognizer(models::ModelConfig config, models::ModelParams<float> params, Alphabet alphabet);
+
+  const Alphabet& alphabet() const override { return alphabet_; }
+  std::vector<double> scores(std::span<const Word> words) const override;
+  std::size_t state_dim() const override;
+  std::vector<Trajectory> trajectories(std::span<const Word> words) const override;
+  std::optional<Readout> readout() const override;
+
+  const models::ModelConfig& config() const { return config_; }
+  const models::ModelParams<float>& params() const { return params_; }
+  /// tokens()[s]: the token id of symbol s.
+  const std::vector<models::Token>& tokens() const { return tokens_; }
+  /// The symbol names in token order (what a checkpoint's "alphabet" lists); a token no symbol
+  /// maps to is named "<unused:ID>".
+  std::vector<std::string> vocabulary() const;
+
+ private:
+  std::vector<models::Sequence> to_tokens(std::span<const Word> words) const;
+
+  models::ModelConfig config_;
+  models::ModelParams<float> params_;
+  Alphabet alphabet_;
+  std::vector<models::Token> tokens_;
+};
+
+/// A checkpoint loaded for the bridge: the model and the alphabet its metadata names.
+struct LoadedModel {
+  models::ModelConfig config;
+  models::ModelParams<float> params;
+  Alphabet alphabet;                            // from metadata "alphabet": token id = index
+  std::map<std::string, std::string> metadata;  // everything in __metadata__
+};
+
+/// Reads a safetensors checkpoint and its metadata "alphabet" (a JSON list of symbol names, token
+/// id = index).  Throws InvalidArgument naming the file when it cannot be read, is not a
+/// recognition model, has no "alphabet" or one that is malformed or disagrees with the vocabulary.
+LoadedModel load_model(const std::filesystem::path& path);
+
+/// The model as a recognizer over its own alphabet.
+std::unique_ptr<ModelRecognizer> model_recognizer(const LoadedModel& model);
+
+/// The model as a recognizer over `alphabet` (a language's), symbols mapped to tokens by name.
+/// Throws InvalidArgument listing both alphabets when their symbol sets differ.
+std::unique_ptr<ModelRecognizer> model_recognizer(const LoadedModel& model, const Alphabet& alphabet);
+
+/// The metadata "alphabet" value for an alphabet: a JSON list of its symbol names in order.
+std::string alphabet_json(const Alphabet& alphabet);
+
+}  // namespace statelab::bridge

@@ -1,0 +1,12 @@
+// `statelab classify NAME|FILE`: the algebra of a regular language (its syntactic monoid, the
+// monoid's groups and class) and what it predicts for each neural architecture (bridge/).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace statelab::cli {
+
+/// Registers `classify` on `app`; errors propagate as statelab::Error.
+void add_classify_command(CLI::App& app);
+
+}  // namespace statelab::cli

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# End-to-end tests of `statelab check` and `statelab extract`: outputs, exit codes and errors.
+# usage: bridge_cli_test.sh STATELAB_BINARY TEST_DATA_DIR
+# The checkpoint tests/data/bridge/tomita1_lstm.safetensors is examples/03_extract_tomita's
+# network for tomita:n=1 (an LSTM, hidden size 32, 100% on validation up to length 20).
+set -u
+here=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
+sl=$(readlink -f "$1")
+data=$(readlink -f "$2")
+net="$data/bridge/tomita1_lstm.safetensors"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+# shellcheck source=expect.sh
+source "$here/expect.sh"
+
+# check
+expect "check: a perfect network agrees" 0 "^agree: no disagreement with tomita:n=1 on [0-9]+ words$" "^$" -- \
+  "$sl" check --ckpt "$net" --lang tomita:n=1 --tests 300 --exhaustive-up-to 8
+expect "check: another language disagrees, minimal counterexample first" 1 '^  "1" \(length 1\): model accepts \(score 0\.9[0-9]*\), truth rejects$' "^$" -- \
+  "$sl" check --ckpt "$net" --lang tomita:n=2 --tests 200
+expect "check --json" 1 '^\{"language":"tomita:n=2",.*"agree":false,"tested":[0-9]+,"counterexamples":\[\{"word":"1","length":1,"model":true,"model_score":0\.9[0-9]*,"truth":false\}.*"by_length":\[\{"length":0,' "^$" -- \
+  "$sl" check --ckpt "$net" --lang tomita:n=2 --tests 200 --json
+expect "check: alphabet mismatch" 2 "^$" "^statelab: the checkpoint's alphabet \[0, 1\] does not match the language's alphabet \[\(, \)\]$" -- \
+  "$sl" check --ckpt "$net" --lang dyck:k=1
+expect "check: missing checkpoint" 2 "^$" "^statelab: .*nope.safetensors" -- "$sl" check --ckpt nope.safetensors --lang tomita:n=1
+expect "check: --lang is required" 2 "^$" "lang is required" -- "$sl" check --ckpt "$net"
+
+# extract
+expect "extract: L* finds tomita 1's DFA" 0 "^accuracy 100\.00% against tomita:n=1; equivalent to its minimal DFA$" "^$" -- \
+  "$sl" extract --ckpt "$net" --lang tomita:n=1 -o t1.json
+check "extract: wrote the DFA" test -s t1.json
+expect "extract: the DFA reads back" 0 "2 states" "^$" -- "$sl" dfa info t1.json
+expect "extract --json" 0 '^\{"method":"lstar","oracle":"abstraction\+random-words","states":2,"membership_queries":[0-9]+,"equivalence_queries":[0-9]+,.*"complete":true,.*"fidelity":1\.0,.*"equivalent_to_truth":true,"counterexample":null' "^$" -- \
+  "$sl" extract --ckpt "$net" --lang tomita:n=1 -o t1.dot --json
+expect "extract: against another language, the separating word" 0 '^accuracy .* against tomita:n=2; differs from it on "1" \(truth rejects, network accepts\)$' "^$" -- \
+  "$sl" extract --ckpt "$net" --lang tomita:n=2 -o t2.att
+expect "extract: clustering" 0 "^extracted [0-9]+ states by cluster" "^$" -- "$sl" extract --ckpt "$net" --method cluster -o c.jff
+expect "extract: a state limit marks the result incomplete" 0 '"complete":false,"stopped_by":"states"' "^$" -- \
+  "$sl" extract --ckpt "$net" --max-states 1 -o s.json --json
+expect "extract: time limit zero" 2 "^$" "^statelab: extract: --time-limit must be a positive number of seconds, got 0" -- \
+  "$sl" extract --ckpt "$net" --time-limit 0 -o x.json
+expect "extract: non-regular --lang" 2 "^$" "^statelab: extract: 'dyck:k=1' has no regular ground truth" -- \
+  "$sl" extract --ckpt "$net" --lang dyck:k=1 -o x.json
+expect "extract: unknown method" 2 "^$" "^statelab: extract: unknown method 'svm'" -- "$sl" extract --ckpt "$net" --method svm -o x.json
+expect "extract: unknown output extension" 2 "^$" "^statelab: .*x\.txt" -- "$sl" extract --ckpt "$net" -o x.txt
+check "extract: nothing written on error" test ! -e x.json
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
