@@ -18,6 +18,15 @@ void validate(const ModelConfig& c) {
   require(c.embedding_dim >= 1, "embedding_dim is " + std::to_string(c.embedding_dim) + ", expected >= 1");
   require(c.hidden_size >= 1, "hidden_size is " + std::to_string(c.hidden_size) + ", expected >= 1");
   require(c.num_layers >= 1, "num_layers is " + std::to_string(c.num_layers) + ", expected >= 1");
+  if (!is_recurrent(c.cell)) {
+    require(c.state_size >= 1, "state_size is " + std::to_string(c.state_size) + ", expected >= 1");
+    require(c.expand >= 1, "expand is " + std::to_string(c.expand) + ", expected >= 1");
+    require(c.conv_width >= 1, "conv_width is " + std::to_string(c.conv_width) + ", expected >= 1");
+  }
+  require(!c.negative_eigenvalues || c.cell == Cell::s4d || c.cell == Cell::mamba,
+          std::string("negative_eigenvalues applies to s4d and mamba, not to ") + cell_name(c.cell));
+  require(!c.s4d_convolution || c.cell == Cell::s4d,
+          std::string("s4d_convolution applies to s4d, not to ") + cell_name(c.cell));
   switch (c.head) {
     case Head::recognize:
       require(c.num_outputs == 1, "num_outputs is " + std::to_string(c.num_outputs) + ", recognize expects 1");
@@ -36,6 +45,15 @@ std::string to_json(const ModelConfig& c) {
                       {"embedding_dim", c.embedding_dim},  {"hidden_size", c.hidden_size},
                       {"num_layers", c.num_layers},        {"head", head_name(c.head)},
                       {"num_outputs", c.num_outputs}};
+  if (!is_recurrent(c.cell)) {
+    j["state_size"] = c.state_size;
+    j["negative_eigenvalues"] = c.negative_eigenvalues;
+    if (c.cell == Cell::mamba) {
+      j["expand"] = c.expand;
+      j["conv_width"] = c.conv_width;
+    }
+    if (c.cell == Cell::s4d) j["s4d_convolution"] = c.s4d_convolution;
+  }
   return j.dump();
 }
 
@@ -63,12 +81,21 @@ ModelConfig model_config_from_json(std::string_view text) {
                                          ", expected a string");
     return v.get<std::string>();
   };
+  auto optional_integer = [&](const char* name, int fallback) { return j.contains(name) ? integer(name) : fallback; };
+  auto optional_bool = [&](const char* name, bool fallback) {
+    if (!j.contains(name)) return fallback;
+    const auto& v = j.at(name);
+    if (!v.is_boolean()) throw ModelError(std::string("model config: '") + name + "' is " + v.dump() +
+                                          ", expected true or false");
+    return v.get<bool>();
+  };
   ModelConfig c;
   const std::string cell = text_field("cell");
-  if (cell == "rnn") c.cell = Cell::rnn;
-  else if (cell == "lstm") c.cell = Cell::lstm;
-  else if (cell == "gru") c.cell = Cell::gru;
-  else throw ModelError("model config: cell is '" + cell + "', expected rnn, lstm or gru");
+  bool known = false;
+  for (Cell k : {Cell::rnn, Cell::lstm, Cell::gru, Cell::s4d, Cell::mamba, Cell::ids4}) {
+    if (cell == cell_name(k)) c.cell = k, known = true;
+  }
+  if (!known) throw ModelError("model config: cell is '" + cell + "', expected rnn, lstm, gru, s4d, mamba or ids4");
   const std::string head = text_field("head");
   if (head == "recognize") c.head = Head::recognize;
   else if (head == "tag") c.head = Head::tag;
@@ -79,8 +106,17 @@ ModelConfig model_config_from_json(std::string_view text) {
   c.hidden_size = integer("hidden_size");
   c.num_layers = integer("num_layers");
   c.num_outputs = integer("num_outputs");
+  c.state_size = optional_integer("state_size", c.state_size);
+  c.negative_eigenvalues = optional_bool("negative_eigenvalues", c.negative_eigenvalues);
+  c.expand = optional_integer("expand", c.expand);
+  c.conv_width = optional_integer("conv_width", c.conv_width);
+  c.s4d_convolution = optional_bool("s4d_convolution", c.s4d_convolution);
   validate(c);
   return c;
+}
+
+SsmOptions ssm_options(const ModelConfig& c) {
+  return {c.cell, c.hidden_size, c.state_size, c.expand, c.conv_width, c.negative_eigenvalues, c.s4d_convolution};
 }
 
 template <typename T>
@@ -89,6 +125,16 @@ ModelParams<T> zero_params(const ModelConfig& c) {
   ModelParams<T> p;
   const int H = c.hidden_size, GH = gate_count(c.cell) * c.hidden_size;
   p.embedding.weight.setZero(c.embedding_dim, c.vocab_size);
+  p.head.weight.setZero(c.num_outputs, H);
+  p.head.bias.setZero(c.num_outputs);
+  if (!is_recurrent(c.cell)) {
+    p.input_proj.weight.setZero(H, c.embedding_dim);
+    p.input_proj.bias.setZero(H);
+    p.ssm_blocks.assign(c.num_layers, zero_ssm_block<T>(ssm_options(c)));
+    p.final_norm.weight.setZero(H);
+    p.final_norm.bias.setZero(H);
+    return p;
+  }
   p.layers.resize(c.num_layers);
   for (int l = 0; l < c.num_layers; ++l) {
     auto& layer = p.layers[l];
@@ -97,8 +143,6 @@ ModelParams<T> zero_params(const ModelConfig& c) {
     layer.b_ih.setZero(GH);
     layer.b_hh.setZero(GH);
   }
-  p.head.weight.setZero(c.num_outputs, H);
-  p.head.bias.setZero(c.num_outputs);
   return p;
 }
 
@@ -113,6 +157,18 @@ void set_zero(ModelParams<T>& p) {
   }
   p.head.weight.setZero();
   p.head.bias.setZero();
+  p.input_proj.weight.setZero();
+  p.input_proj.bias.setZero();
+  p.final_norm.weight.setZero();
+  p.final_norm.bias.setZero();
+  for (auto& block : p.ssm_blocks) {
+    auto zero = [](auto&... m) { (m.setZero(), ...); };
+    zero(block.norm.weight, block.norm.bias, block.out_proj.weight, block.out_proj.bias);
+    zero(block.s4d.log_dt, block.s4d.log_a_real, block.s4d.a_imag, block.s4d.b, block.s4d.c, block.s4d.d);
+    zero(block.mamba.in_proj, block.mamba.conv_weight, block.mamba.conv_bias, block.mamba.x_proj, block.mamba.dt_proj,
+         block.mamba.dt_bias, block.mamba.a_log, block.mamba.d, block.mamba.out_proj);
+    zero(block.ids4.a_proj, block.ids4.a_bias, block.ids4.b_proj, block.ids4.b_bias, block.ids4.c, block.ids4.d);
+  }
 }
 
 template <typename T>
@@ -127,6 +183,18 @@ std::vector<NamedTensor<T>> named_tensors(const ModelConfig& c, ModelParams<T>& 
     out.push_back({std::move(name), {v.size()}, v.data(), v.size(), false});
   };
   matrix("embedding.weight", p.embedding.weight, false);  // ours (E, V) column-major = torch (V, E)
+  if (!is_recurrent(c.cell)) {
+    matrix("input_proj.weight", p.input_proj.weight, true);
+    vector("input_proj.bias", p.input_proj.bias);
+    const SsmOptions options = ssm_options(c);
+    for (std::size_t l = 0; l < p.ssm_blocks.size(); ++l)
+      append_ssm_block_tensors(options, "layers." + std::to_string(l) + ".", p.ssm_blocks[l], out);
+    vector("final_norm.weight", p.final_norm.weight);
+    vector("final_norm.bias", p.final_norm.bias);
+    matrix("head.weight", p.head.weight, true);
+    vector("head.bias", p.head.bias);
+    return out;
+  }
   const std::string cell = cell_name(c.cell);
   for (std::size_t l = 0; l < p.layers.size(); ++l) {
     const std::string k = std::to_string(l);
@@ -146,7 +214,7 @@ void copy_to_torch_order(const NamedTensor<T>& tensor, T* torch_order) {
     std::copy(tensor.data, tensor.data + tensor.size, torch_order);
     return;
   }
-  const std::int64_t rows = tensor.shape[0], cols = tensor.shape[1];
+  const std::int64_t rows = tensor.shape[0], cols = tensor.size / rows;
   for (std::int64_t r = 0; r < rows; ++r)
     for (std::int64_t k = 0; k < cols; ++k) torch_order[r * cols + k] = tensor.data[k * rows + r];
 }
@@ -157,7 +225,7 @@ void copy_from_torch_order(const NamedTensor<T>& tensor, const T* torch_order) {
     std::copy(torch_order, torch_order + tensor.size, tensor.data);
     return;
   }
-  const std::int64_t rows = tensor.shape[0], cols = tensor.shape[1];
+  const std::int64_t rows = tensor.shape[0], cols = tensor.size / rows;
   for (std::int64_t r = 0; r < rows; ++r)
     for (std::int64_t k = 0; k < cols; ++k) tensor.data[k * rows + r] = torch_order[r * cols + k];
 }
@@ -172,6 +240,22 @@ std::int64_t parameter_count(const ModelConfig& config) {
 ModelParams<float> init_params(const ModelConfig& c, std::uint64_t seed) {
   auto p = zero_params<float>(c);
   Random random(seed);
+  if (!is_recurrent(c.cell)) {
+    auto uniform = [&](auto& m, float bound) {
+      for (Eigen::Index k = 0; k < m.size(); ++k) m.data()[k] = random.uniform(-bound, bound);
+    };
+    for (Eigen::Index k = 0; k < p.embedding.weight.size(); ++k) p.embedding.weight.data()[k] = random.normal();
+    const float e = 1.0f / std::sqrt(static_cast<float>(c.embedding_dim));
+    uniform(p.input_proj.weight, e);
+    uniform(p.input_proj.bias, e);
+    const SsmOptions options = ssm_options(c);
+    for (auto& block : p.ssm_blocks) init_ssm_block(options, block, random);
+    p.final_norm.weight.setOnes();
+    const float h = 1.0f / std::sqrt(static_cast<float>(c.hidden_size));
+    uniform(p.head.weight, h);
+    uniform(p.head.bias, h);
+    return p;
+  }
   const float k = 1.0f / std::sqrt(static_cast<float>(c.hidden_size));
   std::vector<float> buffer;
   for (const auto& tensor : named_tensors(c, p)) {
@@ -300,17 +384,39 @@ std::int64_t loss_terms(const ModelConfig& c, const SequenceBatch& batch) {
   return c.head == Head::tag ? positions : positions * c.num_outputs;
 }
 
+namespace {
+
+// The activation the head reads: the top layer's output (recurrent) or the final LayerNorm's.
+template <typename T>
+const Matrix<T>& top_of(const ModelConfig& c, const ModelCache<T>& cache) {
+  return is_recurrent(c.cell) ? cache.outputs.back() : cache.top;
+}
+
+}  // namespace
+
 template <typename T>
 void model_forward(const ModelConfig& c, const ModelParams<T>& p, const SequenceBatch& batch, ModelCache<T>& cache) {
   const int L = c.num_layers;
-  cache.layers.resize(L);
   cache.outputs.resize(L);
   embedding_forward(p.embedding, batch, cache.embedded);  // (E, T*B)
-  for (int l = 0; l < L; ++l) {
-    recurrent_forward(c.cell, p.layers[l], batch, l == 0 ? cache.embedded : cache.outputs[l - 1], cache.layers[l],
-                      cache.outputs[l]);  // (H, T*B)
+  if (is_recurrent(c.cell)) {
+    cache.layers.resize(L);
+    for (int l = 0; l < L; ++l) {
+      recurrent_forward(c.cell, p.layers[l], batch, l == 0 ? cache.embedded : cache.outputs[l - 1], cache.layers[l],
+                        cache.outputs[l]);  // (H, T*B)
+    }
+  } else {
+    const SsmOptions options = ssm_options(c);
+    cache.ssm_blocks.resize(L);
+    linear_forward(p.input_proj, cache.embedded, cache.projected);  // (H, T*B)
+    zero_padding(batch, cache.projected);
+    for (int l = 0; l < L; ++l) {
+      ssm_block_forward(options, p.ssm_blocks[l], batch, l == 0 ? cache.projected : cache.outputs[l - 1],
+                        cache.ssm_blocks[l], cache.outputs[l]);  // (H, T*B) the residual stream
+    }
+    layer_norm_forward(p.final_norm, batch, cache.outputs.back(), cache.final_norm, cache.top);
   }
-  const Matrix<T>& top = cache.outputs.back();
+  const Matrix<T>& top = top_of(c, cache);
   if (c.head == Head::recognize) {
     gather_last(batch, top, cache.last);  // (H, B)
     cache.logits.resize(c.num_outputs, batch.batch_size);
@@ -335,7 +441,7 @@ template <typename T>
 void model_backward(const ModelConfig& c, const ModelParams<T>& p, const SequenceBatch& batch, ModelCache<T>& cache,
                     ModelGrads<T>& grads) {
   const int L = c.num_layers;
-  const Matrix<T>& top = cache.outputs.back();
+  const Matrix<T>& top = top_of(c, cache);
   if (c.head == Head::recognize) {
     linear_backward(p.head, cache.last, cache.d_logits, grads.head, &cache.d_last);  // (H, B)
     cache.d_top.setZero(c.hidden_size, batch.columns());
@@ -343,10 +449,23 @@ void model_backward(const ModelConfig& c, const ModelParams<T>& p, const Sequenc
   } else {
     linear_backward(p.head, top, cache.d_logits, grads.head, &cache.d_top);  // (H, T*B)
   }
-  for (int l = L - 1; l >= 0; --l) {
-    recurrent_backward(c.cell, p.layers[l], batch, l == 0 ? cache.embedded : cache.outputs[l - 1], cache.outputs[l],
-                       cache.layers[l], cache.d_top, grads.layers[l], &cache.d_in);
-    std::swap(cache.d_top, cache.d_in);  // d_top = dL/d(input of layer l)
+  if (is_recurrent(c.cell)) {
+    for (int l = L - 1; l >= 0; --l) {
+      recurrent_backward(c.cell, p.layers[l], batch, l == 0 ? cache.embedded : cache.outputs[l - 1],
+                         cache.outputs[l], cache.layers[l], cache.d_top, grads.layers[l], &cache.d_in);
+      std::swap(cache.d_top, cache.d_in);  // d_top = dL/d(input of layer l)
+    }
+  } else {
+    const SsmOptions options = ssm_options(c);
+    layer_norm_backward(p.final_norm, batch, cache.final_norm, cache.d_top, grads.final_norm, cache.d_in);
+    std::swap(cache.d_top, cache.d_in);  // d_top = dL/d(residual stream after the last block)
+    for (int l = L - 1; l >= 0; --l) {
+      ssm_block_backward(options, p.ssm_blocks[l], batch, l == 0 ? cache.projected : cache.outputs[l - 1],
+                         cache.ssm_blocks[l], cache.d_top, grads.ssm_blocks[l], cache.d_in);
+      std::swap(cache.d_top, cache.d_in);
+    }
+    linear_backward(p.input_proj, cache.embedded, cache.d_top, grads.input_proj, &cache.d_in);
+    std::swap(cache.d_top, cache.d_in);  // dL/dembedded
   }
   embedding_backward(batch, cache.d_top, grads.embedding);
 }

@@ -1,5 +1,6 @@
 // A sequence model: token embedding -> L recurrent layers (RNN, LSTM or GRU) -> linear head ->
-// loss (heads.h).  Parameters and gradients are the same struct; the cache holds what backward
+// loss (heads.h); or, for the state-space architectures (s4d, mamba, ids4; ssm.h): token
+// embedding -> input projection Linear(E, H) -> L residual blocks -> final LayerNorm -> head.  Parameters and gradients are the same struct; the cache holds what backward
 // needs and backward's workspace, so a training loop that reuses one cache per chunk allocates
 // only when the batch shape grows.  A training step is five plain calls:
 //
@@ -23,6 +24,7 @@
 #include "models/heads.h"
 #include "models/linear.h"
 #include "models/recurrent.h"
+#include "models/ssm.h"
 #include "models/tensor.h"
 
 namespace statelab::models {
@@ -35,23 +37,37 @@ struct ModelConfig {
   int num_layers = 1;      // L
   Head head = Head::recognize;
   int num_outputs = 1;  // 1 (recognize), classes (tag), symbols + 1 (next_set)
+  // State-space architectures (s4d, mamba, ids4); hidden_size is d_model.  Optional in JSON.
+  int state_size = 16;                // N: states per channel (s4d, mamba), state dimension (ids4)
+  bool negative_eigenvalues = false;  // s4d, mamba: transitions in (-1, 1) instead of (0, 1)
+  int expand = 2;                     // mamba: inner channels = expand * hidden_size
+  int conv_width = 4;                 // mamba: causal depthwise convolution width
+  bool s4d_convolution = false;       // s4d: compute by the kernel instead of the recurrence
   friend bool operator==(const ModelConfig&, const ModelConfig&) = default;
 };
 
 /// Throws ModelError naming the first field out of range (sizes must be >= 1, recognize has
-/// exactly one output, tag at least two classes).
+/// exactly one output, tag at least two classes, negative_eigenvalues only for s4d and mamba,
+/// s4d_convolution only for s4d).
 void validate(const ModelConfig& config);
 
 /// The config as a JSON object ({"cell": "lstm", "vocab_size": 2, ...}) and back; from_json
-/// throws ModelError naming a missing or bad field.
+/// throws ModelError naming a missing or bad field.  The state-space fields are written for the
+/// state-space cells only and are optional when read (defaults above), so older files load.
 std::string to_json(const ModelConfig& config);
 ModelConfig model_config_from_json(std::string_view json);
+
+/// What the blocks of ssm.h need from a state-space config.
+SsmOptions ssm_options(const ModelConfig& config);
 
 template <typename T>
 struct ModelParams {
   EmbeddingParams<T> embedding;
-  std::vector<RecurrentParams<T>> layers;  // (L)
-  LinearParams<T> head;                    // (O, H)
+  std::vector<RecurrentParams<T>> layers;        // (L) rnn, lstm, gru
+  LinearParams<T> input_proj;                    // (H, E) s4d, mamba, ids4
+  std::vector<SsmBlockParams<T>> ssm_blocks;     // (L) s4d, mamba, ids4
+  LayerNormParams<T> final_norm;                 // (H) s4d, mamba, ids4
+  LinearParams<T> head;                          // (O, H)
 };
 template <typename T>
 using ModelGrads = ModelParams<T>;
@@ -61,6 +77,11 @@ struct ModelCache {
   Matrix<T> embedded;                      // (E, T*B)
   std::vector<RecurrentCache<T>> layers;   // (L)
   std::vector<Matrix<T>> outputs;          // (L) each (H, T*B): h_t of layer l at every position
+                                           // (state-space: the residual stream after block l)
+  Matrix<T> projected;                     // (H, T*B) state-space: input_proj(embedded)
+  std::vector<SsmBlockCache<T>> ssm_blocks;  // (L)
+  LayerNormCache<T> final_norm;
+  Matrix<T> top;                           // (H, T*B) state-space: final_norm(outputs[L-1]), the head's input
   Matrix<T> last;                          // (H, B) recognize: top state after the last token
   Matrix<T> logits;                        // (O, B) recognize, (O, T*B) tag / next_set
   Matrix<T> d_logits, d_last, d_top, d_in;  // backward workspace
@@ -72,25 +93,16 @@ ModelParams<T> zero_params(const ModelConfig& config);
 
 /// PyTorch-like seeded initialisation: embedding N(0, 1); recurrent weights and biases
 /// U(-1/sqrt(H), 1/sqrt(H)); head weight and bias U(-1/sqrt(H), 1/sqrt(H)) (torch.nn.Linear's
-/// default).  The generator is statelab's own (splitmix64 + Box-Muller), so a seed gives the
+/// default); state-space: input_proj U(±1/sqrt(E)), blocks as init_ssm_block (ssm.h), final
+/// LayerNorm 1 / 0.  The generator is statelab's own (splitmix64 + Box-Muller), so a seed gives the
 /// same parameters on every platform; it does not reproduce torch's random stream.
 ModelParams<float> init_params(const ModelConfig& config, std::uint64_t seed);
 
 template <typename T>
 void set_zero(ModelParams<T>& params);
 
-/// One parameter tensor, named and shaped as PyTorch names and shapes it.
-template <typename T>
-struct NamedTensor {
-  std::string name;                 // e.g. "lstm.weight_ih_l0"
-  std::vector<std::int64_t> shape;  // torch's shape, e.g. {4H, I}
-  T* data = nullptr;                // our storage
-  std::int64_t size = 0;            // number of elements
-  bool column_major = false;  // our storage is torch's (rows, cols) in column-major order (a
-                              // weight matrix); false when it is already torch's row-major order
-};
-
-/// Every parameter tensor in a fixed order (embedding, layers bottom-up, head).
+/// Every parameter tensor in a fixed order (embedding, layers bottom-up, head; state-space:
+/// embedding, input_proj, layers.{l}.* bottom-up, final_norm, head).
 template <typename T>
 std::vector<NamedTensor<T>> named_tensors(const ModelConfig& config, ModelParams<T>& params);
 
@@ -140,7 +152,8 @@ std::vector<float> accept_probability(const ModelConfig& config, const ModelPara
                                       std::span<const Sequence> sequences);
 
 /// The hidden state at every position, for probing and extraction: one matrix (L*H, len) per
-/// sequence, rows l*H .. l*H+H-1 holding h_t of layer l (the LSTM's cell state is not included).
+/// sequence, rows l*H .. l*H+H-1 holding h_t of layer l (the LSTM's cell state is not included;
+/// for the state-space architectures, the residual stream after block l).
 std::vector<Matrix<float>> hidden_states(const ModelConfig& config, const ModelParams<float>& params,
                                          std::span<const Sequence> sequences);
 

@@ -20,6 +20,9 @@ const char* cell_name(Cell cell) {
     case Cell::rnn: return "rnn";
     case Cell::lstm: return "lstm";
     case Cell::gru: return "gru";
+    case Cell::s4d: return "s4d";
+    case Cell::mamba: return "mamba";
+    case Cell::ids4: return "ids4";
   }
   return "?";
 }
@@ -94,6 +97,7 @@ void recurrent_forward(Cell cell, const RecurrentParams<T>& p, const SequenceBat
         }
         break;
       }
+      default: assert(false && "not a recurrent cell");
     }
   }
 }
@@ -159,6 +163,7 @@ void recurrent_backward(Cell cell, const RecurrentParams<T>& p, const SequenceBa
         }
         break;
       }
+      default: assert(false && "not a recurrent cell");
     }
   }
 

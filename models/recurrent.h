@@ -19,13 +19,18 @@
 
 namespace statelab::models {
 
-/// The recurrent cell of a layer.
-enum class Cell { rnn, lstm, gru };
+/// The architecture of a model's layers: the recurrent cells here, and the state-space blocks of
+/// ssm.h (s4d, mamba, ids4), which are not recurrent layers of this file.
+enum class Cell { rnn, lstm, gru, s4d, mamba, ids4 };
+
+/// rnn, lstm and gru: the layers of this file.
+constexpr bool is_recurrent(Cell cell) { return cell == Cell::rnn || cell == Cell::lstm || cell == Cell::gru; }
 
 /// Gates per hidden unit: 1 (RNN), 4 (LSTM: i, f, g, o), 3 (GRU: r, z, n).
 constexpr int gate_count(Cell cell) { return cell == Cell::lstm ? 4 : cell == Cell::gru ? 3 : 1; }
 
-/// "rnn", "lstm", "gru": the name torch gives the submodule in statelab's checkpoints.
+/// "rnn", "lstm", "gru" (the name torch gives the submodule in statelab's checkpoints), "s4d",
+/// "mamba", "ids4": the CLI and JSON name.
 const char* cell_name(Cell cell);
 
 /// Parameters of one layer, named and laid out as torch's `weight_ih_l{k}`, ... (gate blocks

@@ -286,45 +286,64 @@ ModelConfig infer_config(const SafetensorsFile& file, const std::string& source)
   c.vocab_size = static_cast<int>(embedding[0]);
   c.embedding_dim = static_cast<int>(embedding[1]);
 
+  const auto meta = file.metadata.find("statelab.model");
+  auto stated_config = [&] {
+    try {
+      return model_config_from_json(meta->second);
+    } catch (const ModelError& e) {
+      fail(source, std::string("metadata statelab.model: ") + e.what());
+    }
+  };
   int cells_found = 0;
+  if (meta != file.metadata.end() && file.tensors.count("input_proj.weight")) {
+    // A state-space model (s4d, mamba, ids4): its config is the metadata's; the tensors must
+    // agree with it (checked below).
+    const ModelConfig stated = stated_config();
+    if (is_recurrent(stated.cell))
+      fail(source, std::string("metadata statelab.model says cell ") + cell_name(stated.cell) +
+                       " but the file has the state-space tensor input_proj.weight");
+    if (stated.vocab_size != c.vocab_size || stated.embedding_dim != c.embedding_dim)
+      fail(source, "metadata statelab.model says " + to_json(stated) + " but embedding.weight has shape " +
+                       shape_string(embedding));
+    c = stated;
+    cells_found = -1;
+  }
   for (Cell cell : {Cell::rnn, Cell::lstm, Cell::gru}) {
+    if (cells_found < 0) break;
     if (file.tensors.count(std::string(cell_name(cell)) + ".weight_ih_l0")) {
       c.cell = cell;
       ++cells_found;
     }
   }
-  if (cells_found != 1)
-    fail(source, cells_found == 0 ? "no recurrent module: expected one of rnn.weight_ih_l0, lstm.weight_ih_l0, gru.weight_ih_l0"
-                                  : "more than one recurrent module (rnn, lstm, gru): expected exactly one");
+  if (cells_found == 0)
+    fail(source, "no recurrent module: expected one of rnn.weight_ih_l0, lstm.weight_ih_l0, gru.weight_ih_l0 (a "
+                 "state-space model needs input_proj.weight and its config in metadata statelab.model)");
+  if (cells_found > 1) fail(source, "more than one recurrent module (rnn, lstm, gru): expected exactly one");
   const std::string cell = cell_name(c.cell);
-  const std::int64_t G = gate_count(c.cell);
-  const auto& hh0 = shape_of(cell + ".weight_hh_l0");
-  if (hh0.size() != 2 || hh0[0] != G * hh0[1])
-    fail(source, cell + ".weight_hh_l0 has shape " + shape_string(hh0) + ", expected (" + std::to_string(G) + "H, H)");
-  c.hidden_size = static_cast<int>(hh0[1]);
-  c.num_layers = 0;
-  while (file.tensors.count(cell + ".weight_ih_l" + std::to_string(c.num_layers))) ++c.num_layers;
+  if (cells_found > 0) {
+    const std::int64_t G = gate_count(c.cell);
+    const auto& hh0 = shape_of(cell + ".weight_hh_l0");
+    if (hh0.size() != 2 || hh0[0] != G * hh0[1])
+      fail(source, cell + ".weight_hh_l0 has shape " + shape_string(hh0) + ", expected (" + std::to_string(G) + "H, H)");
+    c.hidden_size = static_cast<int>(hh0[1]);
+    c.num_layers = 0;
+    while (file.tensors.count(cell + ".weight_ih_l" + std::to_string(c.num_layers))) ++c.num_layers;
 
-  const auto& head = shape_of("head.weight");
-  if (head.size() != 2 || head[1] != c.hidden_size)
-    fail(source, "head.weight has shape " + shape_string(head) + ", expected (O, " + std::to_string(c.hidden_size) + ")");
-  c.num_outputs = static_cast<int>(head[0]);
-  const auto meta = file.metadata.find("statelab.model");
-  if (meta != file.metadata.end()) {
-    ModelConfig stated;
-    try {
-      stated = model_config_from_json(meta->second);
-    } catch (const ModelError& e) {
-      fail(source, std::string("metadata statelab.model: ") + e.what());
+    const auto& head = shape_of("head.weight");
+    if (head.size() != 2 || head[1] != c.hidden_size)
+      fail(source, "head.weight has shape " + shape_string(head) + ", expected (O, " + std::to_string(c.hidden_size) + ")");
+    c.num_outputs = static_cast<int>(head[0]);
+    if (meta != file.metadata.end()) {
+      const ModelConfig stated = stated_config();
+      c.head = stated.head;
+      if (!(stated == c))
+        fail(source, "metadata statelab.model says " + to_json(stated) + " but the tensors give " + to_json(c));
+    } else if (c.num_outputs == 1) {
+      c.head = Head::recognize;
+    } else {
+      fail(source, "head.weight has " + std::to_string(c.num_outputs) +
+                       " outputs; without metadata statelab.model only a one-logit recognize head can be inferred");
     }
-    c.head = stated.head;
-    if (!(stated == c))
-      fail(source, "metadata statelab.model says " + to_json(stated) + " but the tensors give " + to_json(c));
-  } else if (c.num_outputs == 1) {
-    c.head = Head::recognize;
-  } else {
-    fail(source, "head.weight has " + std::to_string(c.num_outputs) +
-                     " outputs; without metadata statelab.model only a one-logit recognize head can be inferred");
   }
   try {
     validate(c);

@@ -1,5 +1,6 @@
 // statelab against PyTorch on the fixtures of tools/make_torch_fixtures.py: for every cell
-// (RNN, LSTM, GRU), 1 and 2 layers, and every head, the module saved by PyTorch loads through
+// (RNN, LSTM, GRU; S4D, Mamba, IDS4 and the negative-eigenvalue variants), 1 and 2 layers, and
+// every head, the module saved by PyTorch loads through
 // load_checkpoint, and the hidden states, logits and loss agree within 1e-5 relative and every
 // gradient within 1e-4 relative (torch.allclose's convention: |a - b| <= atol + rtol |b|, with a
 // small atol for values that are zero up to rounding).
@@ -7,9 +8,11 @@
 
 #include <cmath>
 #include <string>
+#include <type_traits>
 
 #include "models/model.h"
 #include "models/safetensors.h"
+#include "tests/models/model_test_util.h"
 
 namespace statelab::models {
 namespace {
@@ -27,7 +30,7 @@ Fixture load_fixture(const std::string& name) {
   f.data = read_safetensors(kDir + name + ".data.safetensors");
   SafetensorsFile module = read_safetensors(kDir + name + ".model.safetensors");
   const auto& meta = f.data.metadata;
-  if (meta.at("head") != "recognize") {
+  if (meta.at("head") != "recognize" && !module.metadata.count("statelab.model")) {
     // PyTorch's file cannot say which head a many-output Linear is: state it, as statelab does.
     ModelConfig c;
     c.cell = meta.at("cell") == "rnn" ? Cell::rnn : meta.at("cell") == "lstm" ? Cell::lstm : Cell::gru;
@@ -72,60 +75,99 @@ void expect_close(double actual, double expected, double rtol, double atol, cons
       << what << ": statelab " << actual << ", torch " << expected;
 }
 
-class TorchEquality : public ::testing::TestWithParam<std::string> {};
+double max_abs(const std::vector<float>& values) {
+  double m = 0;
+  for (float v : values) m = std::max(m, std::abs(static_cast<double>(v)));
+  return m;
+}
 
-TEST_P(TorchEquality, ForwardAndEveryGradientAgree) {
-  Fixture f = load_fixture(GetParam());
+// The fixture's forward outputs, loss and gradients against statelab's computed in T, with the
+// model's config changed by `adjust` (e.g. another computation of the same map).  Tolerance
+// |ours - torch| <= atol + rtol |torch| with rtol 1e-5 (forward) and 1e-4 (gradients), and
+// atol = 1e-7 + floor * (the largest |value| of that tensor): floor is 0 in double; in float it
+// is 1e-6, because a value that is a sum of O(1) terms cancelling to nearly 0 (a logit of 0.001,
+// say) carries an absolute float32 rounding error of ~1e-7 that no relative bound can meet.
+template <typename T, typename Adjust>
+void expect_fixture_agrees(const std::string& name, Adjust adjust) {
+  Fixture f = load_fixture(name);
+  adjust(f.model.config);
   const ModelConfig& c = f.model.config;
+  const double floor = std::is_same_v<T, float> ? 1e-6 : 0.0;
+  const ModelParams<T> params = testing::cast_params<T>(c, f.model.params);
   const SequenceBatch batch = make_batch(c, std::span<const Example>(f.examples));
-  ModelCache<float> cache;
-  model_forward(c, f.model.params, batch, cache);
-  const float loss = model_loss(c, batch, cache, 1.0f / static_cast<float>(loss_terms(c, batch)));
+  ModelCache<T> cache;
+  model_forward(c, params, batch, cache);
+  const T loss = model_loss(c, batch, cache, T(1) / static_cast<T>(loss_terms(c, batch)));
   const double rtol_forward = 1e-5, atol_forward = 1e-7;
-  expect_close(loss, f.data.tensors.at("output.loss").to_float()[0], rtol_forward, atol_forward, "loss");
+  const auto expected_loss = f.data.tensors.at("output.loss").to_float();
+  expect_close(loss, expected_loss[0], rtol_forward, atol_forward + floor * max_abs(expected_loss), "loss");
 
   const int B = batch.batch_size, H = c.hidden_size, O = c.num_outputs;
   const auto& hidden_t = f.data.tensors.at("output.hidden");
   const auto hidden = hidden_t.to_float();  // (B, T, H)
   const auto logits = f.data.tensors.at("output.logits").to_float();
-  const std::int64_t T = hidden_t.shape[1];
+  const double atol_hidden = atol_forward + floor * max_abs(hidden), atol_logits = atol_forward + floor * max_abs(logits);
+  const std::int64_t T_ = hidden_t.shape[1];
   for (int b = 0; b < B; ++b) {
     const int src = batch.order[b];
     for (int t = 0; t < batch.lengths[b]; ++t) {
       for (int k = 0; k < H; ++k)
-        expect_close(cache.outputs.back()(k, t * B + b), hidden[(src * T + t) * H + k], rtol_forward, atol_forward,
+        expect_close(cache.outputs.back()(k, t * B + b), hidden[(src * T_ + t) * H + k], rtol_forward, atol_hidden,
                      "hidden[" + std::to_string(src) + "," + std::to_string(t) + "," + std::to_string(k) + "]");
       if (c.head != Head::recognize)
         for (int k = 0; k < O; ++k)
-          expect_close(cache.logits(k, t * B + b), logits[(src * T + t) * O + k], rtol_forward, atol_forward, "logit");
+          expect_close(cache.logits(k, t * B + b), logits[(src * T_ + t) * O + k], rtol_forward, atol_logits, "logit");
     }
-    if (c.head == Head::recognize) expect_close(cache.logits(0, b), logits[src], rtol_forward, atol_forward, "logit");
+    if (c.head == Head::recognize) expect_close(cache.logits(0, b), logits[src], rtol_forward, atol_logits, "logit");
   }
 
-  auto grads = zero_params<float>(c);
-  model_backward(c, f.model.params, batch, cache, grads);
-  std::vector<float> ours;
+  auto grads = zero_params<T>(c);
+  model_backward(c, params, batch, cache, grads);
+  std::vector<T> ours;
   for (const auto& tensor : named_tensors(c, grads)) {
     const auto expected = f.data.tensors.at("grad." + tensor.name).to_float();
     ASSERT_EQ(expected.size(), static_cast<std::size_t>(tensor.size)) << tensor.name;
     ours.resize(expected.size());
     copy_to_torch_order(tensor, ours.data());
+    const double atol = 1e-7 + floor * max_abs(expected);
     for (std::size_t i = 0; i < ours.size(); ++i)
-      expect_close(ours[i], expected[i], 1e-4, 1e-7, "grad." + tensor.name + "[" + std::to_string(i) + "]");
+      expect_close(ours[i], expected[i], 1e-4, atol, "grad." + tensor.name + "[" + std::to_string(i) + "]");
   }
+}
+
+class TorchEquality : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(TorchEquality, ForwardAndEveryGradientAgree) {
+  expect_fixture_agrees<float>(GetParam(), [](ModelConfig&) {});
+}
+
+TEST_P(TorchEquality, ForwardAndEveryGradientAgreeInDouble) {
+  expect_fixture_agrees<double>(GetParam(), [](ModelConfig&) {});
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, TorchEquality,
                          ::testing::Values("rnn_l1_recognize", "rnn_l2_recognize", "rnn_l2_tag", "rnn_l2_next-set",
                                            "lstm_l1_recognize", "lstm_l2_recognize", "lstm_l2_tag",
                                            "lstm_l2_next-set", "gru_l1_recognize", "gru_l2_recognize",
-                                           "gru_l2_tag", "gru_l2_next-set"),
+                                           "gru_l2_tag", "gru_l2_next-set", "s4d_l2_recognize", "s4d_l2_tag",
+                                           "s4d_l2_next-set", "s4d_negative_l2_recognize", "mamba_l2_recognize",
+                                           "mamba_l2_tag", "mamba_l2_next-set", "mamba_negative_l2_recognize",
+                                           "ids4_l2_recognize", "ids4_l2_tag", "ids4_l2_next-set"),
                          [](const auto& info) {
                            std::string s = info.param;
                            for (char& ch : s)
                              if (ch == '-') ch = '_';
                            return s;
                          });
+
+// S4D by its convolution kernel agrees with PyTorch's recurrence as well.
+TEST(TorchEquality, S4dByConvolutionAgrees) {
+  for (const char* name : {"s4d_l2_recognize", "s4d_l2_tag", "s4d_l2_next-set", "s4d_negative_l2_recognize"}) {
+    SCOPED_TRACE(name);
+    expect_fixture_agrees<float>(name, [](ModelConfig& c) { c.s4d_convolution = true; });
+    expect_fixture_agrees<double>(name, [](ModelConfig& c) { c.s4d_convolution = true; });
+  }
+}
 
 TEST(TorchEquality, AcceptProbabilityOfAPyTorchModuleIsSigmoidOfItsLogit) {
   Fixture f = load_fixture("gru_l2_recognize");
