@@ -1,6 +1,7 @@
 // Training-step speed of statelab::models on the PyTorch reference workloads of
 // ../shared/bench/torch_reference.py (README section 1.2): PARITY over {0,1}, L = 64, batch 64,
-// Embedding(2, 16) -> LSTM/GRU (1 layer) -> last position -> Linear(H, 1) -> BCE with logits,
+// Embedding(2, 16) -> LSTM/GRU (1 layer) -> last position -> Linear(H, 1) -> BCE with logits
+// (s4d / mamba: Embedding(2, 16) -> Linear(16, 64) -> 2 blocks -> LayerNorm -> last position -> head),
 // Adam lr 1e-3 (AdamW with weight decay 0), no clipping.  One iteration = one optimiser step
 // (forward, loss, backward, reduction, Adam) on its own pre-generated batch.
 //
@@ -43,6 +44,10 @@ void train_steps(benchmark::State& bench, Cell cell, int hidden) {
   c.vocab_size = 2;
   c.embedding_dim = 16;
   c.hidden_size = hidden;
+  if (!is_recurrent(cell)) {  // s4d-d64-n16, mamba-d64-n16: 2 blocks, N = 16 (expand 2, conv 4)
+    c.num_layers = 2;
+    c.state_size = 16;
+  }
   TrainConfig t;
   t.lr = 1e-3f;
   t.adamw.weight_decay = 0.0f;
@@ -67,9 +72,13 @@ void train_steps(benchmark::State& bench, Cell cell, int hidden) {
 void lstm_h64(benchmark::State& s) { train_steps(s, Cell::lstm, 64); }
 void lstm_h256(benchmark::State& s) { train_steps(s, Cell::lstm, 256); }
 void gru_h64(benchmark::State& s) { train_steps(s, Cell::gru, 64); }
+void s4d_d64(benchmark::State& s) { train_steps(s, Cell::s4d, 64); }
+void mamba_d64(benchmark::State& s) { train_steps(s, Cell::mamba, 64); }
 
 BENCHMARK(lstm_h64)->Name("lstm-h64-L64-b64")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(gru_h64)->Name("gru-h64-L64-b64")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(s4d_d64)->Name("s4d-d64-n16-L64-b64")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(mamba_d64)->Name("mamba-d64-n16-L64-b64")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(lstm_h256)->Name("lstm-h256-L64-b64")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 }  // namespace

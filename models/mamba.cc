@@ -1,7 +1,10 @@
 #include "models/mamba.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cmath>
+
+#include "models/simd.h"
 
 namespace statelab::models {
 
@@ -30,68 +33,138 @@ T softplus_grad(T x) {
   return x > T(20) ? T(1) : T(1) / (T(1) + std::exp(-x));
 }
 
-// The selective scan of sequence b: y at its positions (y_t = h_t C_t + D x_t) and, when keep,
-// the state after every step in cache.states.  Negative selects the transition 2 exp(delta A) - 1.
+// The selective scan of one sequence of `len` positions whose columns are j = t*B + b, as
+// plain loops the compiler vectorises over the E channels (see simd.h).  Arrays: a, h, states
+// (E, N) column-major (state n's channels contiguous); delta, x, y (E, T*B); xdbl (R+2N, T*B).
+//   h = transition(exp(delta A)) ⊙ h + (delta ⊙ x) ⊗ B_t;   y_t = h C_t + D ⊙ x_t
+// When states is given, the state after step t is written at states + t*E*N.
 template <bool negative, typename T>
-void scan_sequence(const MambaParams<T>& p, const SequenceBatch& batch, int b, MambaCache<T>& c, bool keep) {
-  const int B = batch.batch_size, E = static_cast<int>(c.a.rows()), N = static_cast<int>(c.a.cols());
-  const int R = static_cast<int>(p.dt_proj.cols());
-  c.h.setZero();
-  for (int t = 0; t < batch.lengths[b]; ++t) {
-    const int j = t * B + b;
-    const auto dl = c.delta.col(j).array();
-    c.v = (dl * c.xa.col(j).array()).matrix();  // delta ⊙ x
-    auto y = c.y.col(j);
-    y = p.d.cwiseProduct(c.xa.col(j));  // D x
+[[gnu::always_inline]] inline void scan_kernel(int E, int N, int R, int len, int B, int b, const T* __restrict a,
+                                               const T* __restrict delta, const T* __restrict x,
+                                               const T* __restrict xdbl, const T* __restrict d, T* __restrict y,
+                                               T* __restrict h, T* __restrict states) {
+  const int rows = R + 2 * N;
+  std::fill(h, h + static_cast<std::ptrdiff_t>(E) * N, T(0));
+  for (int t = 0; t < len; ++t) {
+    const std::ptrdiff_t j = static_cast<std::ptrdiff_t>(t) * B + b;
+    const T* dl = delta + j * E;
+    const T* xt = x + j * E;
+    const T* bc = xdbl + j * rows + R;  // B_t then C_t
+    T* yt = y + j * E;
+    for (int e = 0; e < E; ++e) yt[e] = d[e] * xt[e];
     for (int n = 0; n < N; ++n) {
-      const T bn = c.xdbl(R + n, j), cn = c.xdbl(R + N + n, j);
-      auto h = c.h.col(n).array();
-      if constexpr (negative) h = (T(2) * (c.a.col(n).array() * dl).exp() - T(1)) * h + c.v.array() * bn;
-      else h = (c.a.col(n).array() * dl).exp() * h + c.v.array() * bn;
-      y.array() += h * cn;
-      if (keep) c.states.col(t).segment(static_cast<Eigen::Index>(n) * E, E) = c.h.col(n);
+      const T bn = bc[n], cn = bc[N + n];
+      T* hn = h + static_cast<std::ptrdiff_t>(n) * E;
+      const T* an = a + static_cast<std::ptrdiff_t>(n) * E;
+#pragma GCC ivdep
+      for (int e = 0; e < E; ++e) {
+        T da = vexp(an[e] * dl[e]);
+        if constexpr (negative) da = T(2) * da - T(1);
+        hn[e] = da * hn[e] + dl[e] * xt[e] * bn;
+        yt[e] += hn[e] * cn;
+      }
+    }
+    if (states) std::copy(h, h + static_cast<std::ptrdiff_t>(E) * N, states + static_cast<std::ptrdiff_t>(t) * E * N);
+  }
+}
+
+// Backward of scan_kernel for one sequence, given its states: reads dL/dy from d_y, adds into
+// d_delta, d_x, d_xdbl (the B and C rows) and g_a_log (E, N); g and w are (E, N) and (E) scratch.
+template <bool negative, typename T>
+[[gnu::always_inline]] inline void scan_backward_kernel(int E, int N, int R, int len, int B, int b,
+                                                        const T* __restrict a, const T* __restrict delta,
+                                                        const T* __restrict x, const T* __restrict xdbl,
+                                                        const T* __restrict states, const T* __restrict d_y,
+                                                        T* __restrict d_delta, T* __restrict d_x,
+                                                        T* __restrict d_xdbl, T* __restrict g_a_log, T* __restrict g,
+                                                        T* __restrict w) {
+  const int rows = R + 2 * N;
+  constexpr int kLanes = 16;  // independent partial sums, so that the reductions vectorise
+  std::fill(g, g + static_cast<std::ptrdiff_t>(E) * N, T(0));
+  for (int t = len - 1; t >= 0; --t) {
+    const std::ptrdiff_t j = static_cast<std::ptrdiff_t>(t) * B + b;
+    const T* dl = delta + j * E;
+    const T* xt = x + j * E;
+    const T* dy = d_y + j * E;
+    const T* bc = xdbl + j * rows + R;
+    T* dbc = d_xdbl + j * rows + R;
+    T* ddl = d_delta + j * E;
+    const T* h_t = states + static_cast<std::ptrdiff_t>(t) * E * N;
+    const T* h_prev = t > 0 ? h_t - static_cast<std::ptrdiff_t>(E) * N : nullptr;
+    std::fill(w, w + E, T(0));  // dL/d(delta ⊙ x)
+    for (int n = 0; n < N; ++n) {
+      const T bn = bc[n], cn = bc[N + n];
+      const std::ptrdiff_t o = static_cast<std::ptrdiff_t>(n) * E;
+      T* gn = g + o;
+      const T* an = a + o;
+      T sum_c[kLanes] = {}, sum_b[kLanes] = {};
+      int e0 = 0;
+      for (; e0 + kLanes <= E; e0 += kLanes) {
+#pragma GCC ivdep
+        for (int k = 0; k < kLanes; ++k) {
+          const int e = e0 + k;
+          sum_c[k] += h_t[o + e] * dy[e];        // dC_n = Σ_e h dy
+          gn[e] += dy[e] * cn;                   // dh += dy C_n
+          w[e] += gn[e] * bn;
+          sum_b[k] += gn[e] * dl[e] * xt[e];     // dB_n = Σ_e dh (delta x)
+        }
+      }
+      for (int e = e0; e < E; ++e) {
+        sum_c[0] += h_t[o + e] * dy[e];
+        gn[e] += dy[e] * cn;
+        w[e] += gn[e] * bn;
+        sum_b[0] += gn[e] * dl[e] * xt[e];
+      }
+      T dc = 0, db = 0;
+      for (int k = 0; k < kLanes; ++k) dc += sum_c[k], db += sum_b[k];
+      dbc[N + n] = dc;
+      dbc[n] = db;
+      if (h_prev) {
+        const T* hp = h_prev + o;
+        T* gan = g_a_log + o;
+#pragma GCC ivdep
+        for (int e = 0; e < E; ++e) {
+          const T da = vexp(an[e] * dl[e]);  // exp(delta A)
+          // d(delta A) = dh ⊙ h_{t-1} ⊙ (2) exp(delta A)
+          const T r = (negative ? T(2) : T(1)) * gn[e] * hp[e] * da;
+          ddl[e] += r * an[e];
+          gan[e] += r * dl[e] * an[e];  // dA/dA_log = A
+          gn[e] *= negative ? T(2) * da - T(1) : da;  // dh_{t-1} = dh ⊙ transition
+        }
+      }
+    }
+    T* dxt = d_x + j * E;
+    for (int e = 0; e < E; ++e) {
+      ddl[e] += w[e] * xt[e];
+      dxt[e] += w[e] * dl[e];
     }
   }
 }
 
-// Backward of the scan of sequence b: adds into d_xa, d_delta, d_xdbl (B and C rows) and
-// grads.a_log; reads dL/dy from d_gated.  Needs cache.states from scan_sequence(keep).
-template <bool negative, typename T>
-void scan_sequence_backward(const SequenceBatch& batch, int b, MambaCache<T>& c, MambaGrads<T>& grads, int R) {
-  const int B = batch.batch_size, E = static_cast<int>(c.a.rows()), N = static_cast<int>(c.a.cols());
-  c.h.setZero();  // dL/dh
-  for (int t = batch.lengths[b] - 1; t >= 0; --t) {
-    const int j = t * B + b;
-    const auto dy = c.d_gated.col(j).array();
-    const auto dl = c.delta.col(j).array();
-    const auto x = c.xa.col(j).array();
-    c.v = (dl * x).matrix();
-    c.w.setZero(E);  // dL/d(delta ⊙ x)
-    auto d_delta = c.d_delta.col(j).array();
-    for (int n = 0; n < N; ++n) {
-      const T bn = c.xdbl(R + n, j), cn = c.xdbl(R + N + n, j);
-      const auto h_t = c.states.col(t).segment(static_cast<Eigen::Index>(n) * E, E).array();
-      auto g = c.h.col(n).array();
-      c.d_xdbl(R + N + n, j) = (h_t * dy).sum();  // dC_n = Σ_e h dy
-      g += dy * cn;                                // dh += dy C_n
-      c.w.array() += g * bn;
-      c.d_xdbl(R + n, j) = (g * c.v.array()).sum();  // dB_n = Σ_e dh (delta x)
-      c.s = (c.a.col(n).array() * dl).exp().matrix();  // exp(delta A)
-      const auto da = c.s.array();
-      if (t > 0) {
-        const auto h_prev = c.states.col(t - 1).segment(static_cast<Eigen::Index>(n) * E, E).array();
-        // d(delta A) = dh ⊙ h_{t-1} ⊙ d(transition)/d(delta A), the derivative being (2) exp(delta A)
-        const T factor = negative ? T(2) : T(1);
-        c.r = (factor * g * h_prev * da).matrix();
-        d_delta += c.r.array() * c.a.col(n).array();
-        grads.a_log.col(n).array() += c.r.array() * dl * c.a.col(n).array();  // dA/dA_log = A
-      }
-      if constexpr (negative) g *= T(2) * da - T(1);  // dh_{t-1} = dh ⊙ transition
-      else g *= da;
-    }
-    d_delta += c.w.array() * x;
-    c.d_xa.col(j).array() += c.w.array() * dl;
-  }
+// The kernels above, compiled for each instruction set (simd.h).
+STATELAB_SIMD_CLONES void scan(bool negative, int E, int N, int R, int len, int B, int b, const float* a,
+                               const float* delta, const float* x, const float* xdbl, const float* d, float* y,
+                               float* h, float* states) {
+  if (negative) scan_kernel<true>(E, N, R, len, B, b, a, delta, x, xdbl, d, y, h, states);
+  else scan_kernel<false>(E, N, R, len, B, b, a, delta, x, xdbl, d, y, h, states);
+}
+void scan(bool negative, int E, int N, int R, int len, int B, int b, const double* a, const double* delta,
+          const double* x, const double* xdbl, const double* d, double* y, double* h, double* states) {
+  if (negative) scan_kernel<true>(E, N, R, len, B, b, a, delta, x, xdbl, d, y, h, states);
+  else scan_kernel<false>(E, N, R, len, B, b, a, delta, x, xdbl, d, y, h, states);
+}
+STATELAB_SIMD_CLONES void scan_backward(bool negative, int E, int N, int R, int len, int B, int b, const float* a,
+                                        const float* delta, const float* x, const float* xdbl, const float* states,
+                                        const float* d_y, float* d_delta, float* d_x, float* d_xdbl, float* g_a_log,
+                                        float* g, float* w) {
+  if (negative) scan_backward_kernel<true>(E, N, R, len, B, b, a, delta, x, xdbl, states, d_y, d_delta, d_x, d_xdbl, g_a_log, g, w);
+  else scan_backward_kernel<false>(E, N, R, len, B, b, a, delta, x, xdbl, states, d_y, d_delta, d_x, d_xdbl, g_a_log, g, w);
+}
+void scan_backward(bool negative, int E, int N, int R, int len, int B, int b, const double* a, const double* delta,
+                   const double* x, const double* xdbl, const double* states, const double* d_y, double* d_delta,
+                   double* d_x, double* d_xdbl, double* g_a_log, double* g, double* w) {
+  if (negative) scan_backward_kernel<true>(E, N, R, len, B, b, a, delta, x, xdbl, states, d_y, d_delta, d_x, d_xdbl, g_a_log, g, w);
+  else scan_backward_kernel<false>(E, N, R, len, B, b, a, delta, x, xdbl, states, d_y, d_delta, d_x, d_xdbl, g_a_log, g, w);
 }
 
 }  // namespace
@@ -123,10 +196,9 @@ void mamba_forward(const MambaOptions& o, const MambaParams<T>& p, const Sequenc
   c.a = -p.a_log.array().exp().matrix();
   c.h.resize(E, N);
   c.y.resize(E, cols);
-  for (int b = 0; b < B; ++b) {
-    if (o.negative_eigenvalues) scan_sequence<true>(p, batch, b, c, false);
-    else scan_sequence<false>(p, batch, b, c, false);
-  }
+  for (int b = 0; b < B; ++b)
+    scan(o.negative_eigenvalues, E, N, R, batch.lengths[b], B, b, c.a.data(), c.delta.data(), c.xa.data(),
+         c.xdbl.data(), p.d.data(), c.y.data(), c.h.data(), static_cast<T*>(nullptr));
   zero_padding(batch, c.y);
   const auto z = c.xz.bottomRows(E).array();
   c.gated = (c.y.array() * z * sigmoid(z)).matrix();  // y ⊙ SiLU(z)
@@ -150,15 +222,15 @@ void mamba_backward(const MambaOptions& o, const MambaParams<T>& p, const Sequen
   c.d_delta.setZero(E, cols);
   c.d_xdbl.setZero(R + 2 * N, cols);
   c.states.resize(static_cast<Eigen::Index>(E) * N, batch.max_length);
+  c.w.resize(E);
   for (int b = 0; b < B; ++b) {
-    if (batch.lengths[b] == 0) continue;
-    if (o.negative_eigenvalues) {
-      scan_sequence<true>(p, batch, b, c, true);
-      scan_sequence_backward<true>(batch, b, c, grads, R);
-    } else {
-      scan_sequence<false>(p, batch, b, c, true);
-      scan_sequence_backward<false>(batch, b, c, grads, R);
-    }
+    const int len = batch.lengths[b];
+    if (len == 0) continue;
+    scan(o.negative_eigenvalues, E, N, R, len, B, b, c.a.data(), c.delta.data(), c.xa.data(), c.xdbl.data(),
+         p.d.data(), c.y.data(), c.h.data(), c.states.data());
+    scan_backward(o.negative_eigenvalues, E, N, R, len, B, b, c.a.data(), c.delta.data(), c.xa.data(),
+                  c.xdbl.data(), c.states.data(), c.d_gated.data(), c.d_delta.data(), c.d_xa.data(), c.d_xdbl.data(),
+                  grads.a_log.data(), c.h.data(), c.w.data());
   }
   // delta = softplus(dt_proj dt + bias)
   c.d_delta = c.d_delta.binaryExpr(c.dt_pre, [](T g, T x) { return g * softplus_grad(x); });

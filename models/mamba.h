@@ -13,8 +13,9 @@
 //   out    = out_proj(y ⊙ SiLU(z))                  out_proj (D, E), no bias
 //
 // The convolution is causal within each sequence: sequences start at t = 0 and padding follows
-// them, so it never reads padding.  The scan runs per sequence, vectorised over the E channels
-// of each state; backward recomputes one sequence's states at a time (O(T E N) workspace).
+// them, so it never reads padding.  The scan runs per sequence as plain loops vectorised over the
+// E channels of each state (compiled for AVX-512, AVX2 and the baseline, see simd.h); backward
+// recomputes one sequence's states at a time (O(T E N) workspace, no per-step cache).
 // Time O(T B E (D + N + W)) forward and backward.
 #pragma once
 
@@ -54,7 +55,7 @@ struct MambaCache {
   Matrix<T> a;         // (E, N) A = -exp(A_log)
   Matrix<T> h;         // (E, N) scan state / backward's dL/dh
   Matrix<T> states;    // (E*N, T) backward: one sequence's states, recomputed
-  Vector<T> v, w, r, s;  // (E) scratch
+  Vector<T> w;         // (E) backward scratch
   Matrix<T> d_xz, d_xa, d_xdbl, d_delta, d_gated;  // backward workspace, shaped as above
 };
 
