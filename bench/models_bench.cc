@@ -37,7 +37,7 @@ std::vector<Example> parity_batches(std::uint64_t seed) {
   return out;
 }
 
-void train_steps(benchmark::State& bench, Cell cell, int hidden) {
+void train_steps(benchmark::State& bench, Cell cell, int hidden, bool s4d_convolution = false) {
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(bench.range(0)));
   ModelConfig c;
   c.cell = cell;
@@ -47,6 +47,7 @@ void train_steps(benchmark::State& bench, Cell cell, int hidden) {
   if (!is_recurrent(cell)) {  // s4d-d64-n16, mamba-d64-n16: 2 blocks, N = 16 (expand 2, conv 4)
     c.num_layers = 2;
     c.state_size = 16;
+    c.s4d_convolution = s4d_convolution;
   }
   TrainConfig t;
   t.lr = 1e-3f;
@@ -73,11 +74,13 @@ void lstm_h64(benchmark::State& s) { train_steps(s, Cell::lstm, 64); }
 void lstm_h256(benchmark::State& s) { train_steps(s, Cell::lstm, 256); }
 void gru_h64(benchmark::State& s) { train_steps(s, Cell::gru, 64); }
 void s4d_d64(benchmark::State& s) { train_steps(s, Cell::s4d, 64); }
+void s4d_d64_convolution(benchmark::State& s) { train_steps(s, Cell::s4d, 64, true); }
 void mamba_d64(benchmark::State& s) { train_steps(s, Cell::mamba, 64); }
 
 BENCHMARK(lstm_h64)->Name("lstm-h64-L64-b64")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(gru_h64)->Name("gru-h64-L64-b64")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(s4d_d64)->Name("s4d-d64-n16-L64-b64")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(s4d_d64_convolution)->Name("s4d-d64-n16-L64-b64-convolution")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(mamba_d64)->Name("mamba-d64-n16-L64-b64")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(lstm_h256)->Name("lstm-h256-L64-b64")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 

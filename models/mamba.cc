@@ -4,17 +4,12 @@
 #include <cassert>
 #include <cmath>
 
+#include "models/activation.h"
 #include "models/simd.h"
 
 namespace statelab::models {
 
 namespace {
-
-template <typename Derived>
-auto sigmoid(const Eigen::ArrayBase<Derived>& x) {
-  using T = typename Derived::Scalar;
-  return (T(1) + (-x).exp()).inverse();
-}
 
 // SiLU'(x) = σ(x) (1 + x (1 - σ(x))).
 template <typename Derived>

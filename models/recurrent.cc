@@ -2,18 +2,9 @@
 
 #include <cassert>
 
+#include "models/activation.h"
+
 namespace statelab::models {
-
-namespace {
-
-// σ(x) = 1 / (1 + e^-x), elementwise.
-template <typename Derived>
-auto sigmoid(const Eigen::ArrayBase<Derived>& x) {
-  using T = typename Derived::Scalar;
-  return (T(1) + (-x).exp()).inverse();
-}
-
-}  // namespace
 
 const char* cell_name(Cell cell) {
   switch (cell) {
