@@ -4,6 +4,8 @@
 #include <cmath>
 #include <complex>
 
+#include "models/simd.h"
+
 namespace statelab::models {
 
 namespace {
@@ -103,25 +105,121 @@ void parameter_gradients(const S4dOptions& o, const S4dParams<T>& p, const S4dCa
 
 namespace {
 
-// The state after each step of sequence b into states_r/i (when `keep`), and y at its positions.
+// The recurrence over one sequence of `len` positions (columns j = t*B + b), as plain loops the
+// compiler vectorises over the H channels of each state (simd.h).  (H, N) arrays are column-major
+// (state n's channels contiguous): ar, ai, br, bi, cr, ci are Abar, Bbar, C; hr, hi the state.
+//   h = Abar h + Bbar x_t,   y_t = Re(Σ_n C h) + D x_t
+// When states_r/i are given, the state after step t is written at + t*H*N.
 template <typename T>
-void scan_sequence(const S4dParams<T>& p, const SequenceBatch& batch, int b, const Matrix<T>& x, S4dCache<T>& c,
-                   Matrix<T>* y, bool keep) {
-  const int B = batch.batch_size;
-  c.hr.setZero();
-  c.hi.setZero();
-  for (int t = 0; t < batch.lengths[b]; ++t) {
-    const int j = t * B + b;
-    const auto u = x.col(j).array();
-    c.tmp = c.ar * c.hr - c.ai * c.hi + c.br.colwise() * u;  // h = Abar h + Bbar x
-    c.hi = c.ar * c.hi + c.ai * c.hr + c.bi.colwise() * u;
-    c.hr.swap(c.tmp);
-    if (keep) {
-      c.states_r.col(t) = c.hr.reshaped();
-      c.states_i.col(t) = c.hi.reshaped();
+[[gnu::always_inline]] inline void scan_kernel(int H, int N, int len, int B, int b, const T* __restrict ar,
+                                               const T* __restrict ai, const T* __restrict br,
+                                               const T* __restrict bi, const T* __restrict cr,
+                                               const T* __restrict ci, const T* __restrict d, const T* __restrict x,
+                                               T* __restrict y, T* __restrict hr, T* __restrict hi,
+                                               T* __restrict states_r, T* __restrict states_i) {
+  const std::ptrdiff_t size = static_cast<std::ptrdiff_t>(H) * N;
+  std::fill(hr, hr + size, T(0));
+  std::fill(hi, hi + size, T(0));
+  for (int t = 0; t < len; ++t) {
+    const std::ptrdiff_t j = static_cast<std::ptrdiff_t>(t) * B + b;
+    const T* xt = x + j * H;
+    T* yt = y + j * H;
+    for (int h = 0; h < H; ++h) yt[h] = d[h] * xt[h];
+    for (int n = 0; n < N; ++n) {
+      const std::ptrdiff_t o = static_cast<std::ptrdiff_t>(n) * H;
+#pragma GCC ivdep
+      for (int h = 0; h < H; ++h) {
+        const std::ptrdiff_t i = o + h;
+        const T re = ar[i] * hr[i] - ai[i] * hi[i] + br[i] * xt[h];
+        const T im = ar[i] * hi[i] + ai[i] * hr[i] + bi[i] * xt[h];
+        hr[i] = re;
+        hi[i] = im;
+        yt[h] += cr[i] * re - ci[i] * im;
+      }
     }
-    if (y) y->col(j) = (c.cr * c.hr - c.ci * c.hi).rowwise().sum().matrix() + p.d.cwiseProduct(x.col(j));
+    if (states_r) {
+      std::copy(hr, hr + size, states_r + t * size);
+      std::copy(hi, hi + size, states_i + t * size);
+    }
   }
+}
+
+// Backward of scan_kernel for one sequence given its states: reads dL/dy, writes dL/dx at the
+// sequence's columns, adds dL/dAbar, dL/dBbar, dL/dC (conjugate convention) into g_*; gr, gi
+// (H, N) scratch for dL/dh.
+template <typename T>
+[[gnu::always_inline]] inline void scan_backward_kernel(
+    int H, int N, int len, int B, int b, const T* __restrict ar, const T* __restrict ai, const T* __restrict br,
+    const T* __restrict bi, const T* __restrict cr, const T* __restrict ci, const T* __restrict d,
+    const T* __restrict x, const T* __restrict states_r, const T* __restrict states_i, const T* __restrict d_y,
+    T* __restrict d_x, T* __restrict gr, T* __restrict gi, T* __restrict g_ar, T* __restrict g_ai,
+    T* __restrict g_br, T* __restrict g_bi, T* __restrict g_cr, T* __restrict g_ci) {
+  const std::ptrdiff_t size = static_cast<std::ptrdiff_t>(H) * N;
+  std::fill(gr, gr + size, T(0));
+  std::fill(gi, gi + size, T(0));
+  for (int t = len - 1; t >= 0; --t) {
+    const std::ptrdiff_t j = static_cast<std::ptrdiff_t>(t) * B + b;
+    const T* dy = d_y + j * H;
+    const T* xt = x + j * H;
+    T* dxt = d_x + j * H;
+    const T* hr = states_r + t * size;
+    const T* hi = states_i + t * size;
+    for (int h = 0; h < H; ++h) dxt[h] = d[h] * dy[h];
+    for (int n = 0; n < N; ++n) {
+      const std::ptrdiff_t o = static_cast<std::ptrdiff_t>(n) * H;
+#pragma GCC ivdep
+      for (int h = 0; h < H; ++h) {
+        const std::ptrdiff_t i = o + h;
+        gr[i] += cr[i] * dy[h];  // dh += dy conj(C)
+        gi[i] -= ci[i] * dy[h];
+        g_cr[i] += hr[i] * dy[h];  // dC += dy conj(h)
+        g_ci[i] -= hi[i] * dy[h];
+        g_br[i] += gr[i] * xt[h];  // dBbar += x dh
+        g_bi[i] += gi[i] * xt[h];
+        dxt[h] += br[i] * gr[i] + bi[i] * gi[i];  // dx += Re(conj(Bbar) dh)
+      }
+      if (t == 0) continue;
+      const T* pr = hr - size;  // h_{t-1}
+      const T* pi = hi - size;
+#pragma GCC ivdep
+      for (int h = 0; h < H; ++h) {
+        const std::ptrdiff_t i = o + h;
+        g_ar[i] += pr[i] * gr[i] + pi[i] * gi[i];  // dAbar += conj(h_{t-1}) dh
+        g_ai[i] += pr[i] * gi[i] - pi[i] * gr[i];
+        const T re = ar[i] * gr[i] + ai[i] * gi[i];  // dh_{t-1} = conj(Abar) dh
+        gi[i] = ar[i] * gi[i] - ai[i] * gr[i];
+        gr[i] = re;
+      }
+    }
+  }
+}
+
+// The kernels above, compiled for each instruction set (simd.h).
+STATELAB_SIMD_CLONES void scan(int H, int N, int len, int B, int b, const float* ar, const float* ai,
+                               const float* br, const float* bi, const float* cr, const float* ci, const float* d,
+                               const float* x, float* y, float* hr, float* hi, float* states_r, float* states_i) {
+  scan_kernel(H, N, len, B, b, ar, ai, br, bi, cr, ci, d, x, y, hr, hi, states_r, states_i);
+}
+void scan(int H, int N, int len, int B, int b, const double* ar, const double* ai, const double* br, const double* bi,
+          const double* cr, const double* ci, const double* d, const double* x, double* y, double* hr, double* hi,
+          double* states_r, double* states_i) {
+  scan_kernel(H, N, len, B, b, ar, ai, br, bi, cr, ci, d, x, y, hr, hi, states_r, states_i);
+}
+STATELAB_SIMD_CLONES void scan_backward(int H, int N, int len, int B, int b, const float* ar, const float* ai,
+                                        const float* br, const float* bi, const float* cr, const float* ci,
+                                        const float* d, const float* x, const float* states_r,
+                                        const float* states_i, const float* d_y, float* d_x, float* gr, float* gi,
+                                        float* g_ar, float* g_ai, float* g_br, float* g_bi, float* g_cr,
+                                        float* g_ci) {
+  scan_backward_kernel(H, N, len, B, b, ar, ai, br, bi, cr, ci, d, x, states_r, states_i, d_y, d_x, gr, gi, g_ar,
+                       g_ai, g_br, g_bi, g_cr, g_ci);
+}
+void scan_backward(int H, int N, int len, int B, int b, const double* ar, const double* ai, const double* br,
+                   const double* bi, const double* cr, const double* ci, const double* d, const double* x,
+                   const double* states_r, const double* states_i, const double* d_y, double* d_x, double* gr,
+                   double* gi, double* g_ar, double* g_ai, double* g_br, double* g_bi, double* g_cr, double* g_ci) {
+  scan_backward_kernel(H, N, len, B, b, ar, ai, br, bi, cr, ci, d, x, states_r, states_i, d_y, d_x, gr, gi, g_ar,
+                       g_ai, g_br, g_bi, g_cr, g_ci);
 }
 
 // The kernel K (T, H): K(k, h) = Re(Σ_n C Bbar Abar^k).  Time O(T H N).
@@ -157,7 +255,10 @@ void s4d_forward(const S4dOptions& o, const S4dParams<T>& p, const SequenceBatch
   discretise(o, p, c);
   y.resize(H, x.cols());
   if (!o.convolution) {
-    for (int b = 0; b < B; ++b) scan_sequence(p, batch, b, x, c, &y, false);
+    for (int b = 0; b < B; ++b)
+      scan(H, static_cast<int>(c.ar.cols()), batch.lengths[b], B, b, c.ar.data(), c.ai.data(), c.br.data(),
+           c.bi.data(), c.cr.data(), c.ci.data(), p.d.data(), x.data(), y.data(), c.hr.data(), c.hi.data(),
+           static_cast<T*>(nullptr), static_cast<T*>(nullptr));
     zero_padding(batch, y);
     return;
   }
@@ -187,33 +288,17 @@ void s4d_backward(const S4dOptions& o, const S4dParams<T>& p, const SequenceBatc
   if (!o.convolution) {
     c.states_r.resize(static_cast<Eigen::Index>(H) * N, T_);
     c.states_i.resize(static_cast<Eigen::Index>(H) * N, T_);
-    using Array = typename S4dCache<T>::Array;
+    d_x.setZero();
+    c.y_t.resize(H, x.cols());  // the recomputed outputs (not needed)
     for (int b = 0; b < B; ++b) {
       const int len = batch.lengths[b];
       if (len == 0) continue;
-      scan_sequence(p, batch, b, x, c, static_cast<Matrix<T>*>(nullptr), true);
-      c.gr.setZero();
-      c.gi.setZero();
-      for (int t = len - 1; t >= 0; --t) {
-        const int j = t * B + b;
-        const auto dy = d_y.col(j).array();
-        const auto u = x.col(j).array();
-        const Eigen::Map<const Array> hr(c.states_r.col(t).data(), H, N), hi(c.states_i.col(t).data(), H, N);
-        c.gr += c.cr.colwise() * dy;  // dh += dy conj(C)
-        c.gi -= c.ci.colwise() * dy;
-        c.g_cr += hr.colwise() * dy;  // dC += dy conj(h)
-        c.g_ci -= hi.colwise() * dy;
-        c.g_br += c.gr.colwise() * u;  // dBbar += x dh
-        c.g_bi += c.gi.colwise() * u;
-        d_x.col(j) = (c.br * c.gr + c.bi * c.gi).rowwise().sum().matrix() + p.d.cwiseProduct(d_y.col(j));
-        if (t == 0) break;
-        const Eigen::Map<const Array> pr(c.states_r.col(t - 1).data(), H, N), pi(c.states_i.col(t - 1).data(), H, N);
-        c.g_ar += pr * c.gr + pi * c.gi;  // dAbar += conj(h_{t-1}) dh
-        c.g_ai += pr * c.gi - pi * c.gr;
-        c.tmp = c.ar * c.gr + c.ai * c.gi;  // dh_{t-1} = conj(Abar) dh
-        c.gi = c.ar * c.gi - c.ai * c.gr;
-        c.gr.swap(c.tmp);
-      }
+      scan(H, N, len, B, b, c.ar.data(), c.ai.data(), c.br.data(), c.bi.data(), c.cr.data(), c.ci.data(),
+           p.d.data(), x.data(), c.y_t.data(), c.hr.data(), c.hi.data(), c.states_r.data(), c.states_i.data());
+      scan_backward(H, N, len, B, b, c.ar.data(), c.ai.data(), c.br.data(), c.bi.data(), c.cr.data(), c.ci.data(),
+                    p.d.data(), x.data(), c.states_r.data(), c.states_i.data(), d_y.data(), d_x.data(),
+                    c.gr.data(), c.gi.data(), c.g_ar.data(), c.g_ai.data(), c.g_br.data(), c.g_bi.data(),
+                    c.g_cr.data(), c.g_ci.data());
     }
     zero_padding(batch, d_x);
     parameter_gradients(o, p, c, grads);
