@@ -16,8 +16,9 @@
 // the zero-order hold of the continuous system (as the paper keeps Mamba's input term).
 //
 // Two computations of the same map (`convolution` switch):
-//   recurrence   the scan above, per sequence, vectorised over (H, N); backward recomputes each
-//                sequence's states (no per-step cache).  Time O(T B H N), space O(T H N) per sequence.
+//   recurrence   the scan above, per sequence, as plain loops vectorised over the H channels of each
+//                state (compiled for AVX-512, AVX2 and the baseline, see simd.h); backward recomputes
+//                each sequence's states (no per-step cache).  Time O(T B H N), space O(T H N).
 //   convolution  y_t = Σ_{k<=t} K_k ⊙ x_{t-k} + D ⊙ x_t with the kernel K_k = Re(Σ_n C_n Abar_n^k Bbar_n)
 //                (H, T), as one (B, T) x (T, T) Toeplitz product per channel.  Time O(H T (N + T B)).
 // Sequences start at t = 0 and padding follows them, so the causal convolution never reads padding.

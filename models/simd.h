@@ -1,5 +1,5 @@
 // Helpers for the few inner loops of models/ that are written as plain loops for the compiler to
-// vectorise (the selective scan of mamba.cc): a vectorisable exp for float, and the attribute
+// vectorise (the scans of s4d.cc and mamba.cc): a vectorisable exp for float, and the attribute
 // that compiles a function for AVX-512, AVX2 and the baseline, chosen at load time by the CPU
 // (GCC/clang function multiversioning on x86-64; nothing elsewhere).  The project builds without
 // -march, so Eigen's own code is SSE2; these clones let the hot loops use the wide registers.
