@@ -1,7 +1,8 @@
 // Training-step speed of statelab::models on the PyTorch reference workloads of
 // ../shared/bench/torch_reference.py (README section 1.2): PARITY over {0,1}, L = 64, batch 64,
 // Embedding(2, 16) -> LSTM/GRU (1 layer) or the transformer of tf-d64-l2-h4 -> last position ->
-// Linear(H, 1) -> BCE with logits,
+// Linear(H, 1) -> BCE with logits (s4d / mamba: Embedding(2, 16) -> Linear(16, 64) -> 2 blocks ->
+// LayerNorm -> last position -> head),
 // Adam lr 1e-3 (AdamW with weight decay 0), no clipping.  One iteration = one optimiser step
 // (forward, loss, backward, reduction, Adam) on its own pre-generated batch.
 //
@@ -37,7 +38,7 @@ std::vector<Example> parity_batches(std::uint64_t seed) {
   return out;
 }
 
-ModelConfig recurrent(Cell cell, int hidden) {
+ModelConfig parity_config(Cell cell, int hidden) {
   ModelConfig c;
   c.cell = cell;
   c.vocab_size = 2;
@@ -49,7 +50,7 @@ ModelConfig recurrent(Cell cell, int hidden) {
 // tf-d64-l2-h4: Linear(16, 64) + learned positions; 2 pre-LN layers, 4 heads, FFN 256 with ReLU,
 // no attention mask; final LayerNorm.
 ModelConfig transformer() {
-  ModelConfig c = recurrent(Cell::transformer, 64);
+  ModelConfig c = parity_config(Cell::transformer, 64);
   c.num_layers = 2;
   c.num_heads = 4;
   c.ffn_size = 256;
@@ -57,6 +58,15 @@ ModelConfig transformer() {
   c.causal = false;
   c.positional = Positional::learned;
   c.max_length = kLength;
+  return c;
+}
+
+// s4d-d64-n16, mamba-d64-n16: 2 blocks, N = 16 (expand 2, conv 4).
+ModelConfig state_space(Cell cell, bool s4d_convolution = false) {
+  ModelConfig c = parity_config(cell, 64);
+  c.num_layers = 2;
+  c.state_size = 16;
+  c.s4d_convolution = s4d_convolution;
   return c;
 }
 
@@ -83,13 +93,19 @@ void train_steps(benchmark::State& bench, const ModelConfig& c) {
   bench.counters["params"] = static_cast<double>(parameter_count(c));
 }
 
-void lstm_h64(benchmark::State& s) { train_steps(s, recurrent(Cell::lstm, 64)); }
-void lstm_h256(benchmark::State& s) { train_steps(s, recurrent(Cell::lstm, 256)); }
-void gru_h64(benchmark::State& s) { train_steps(s, recurrent(Cell::gru, 64)); }
+void lstm_h64(benchmark::State& s) { train_steps(s, parity_config(Cell::lstm, 64)); }
+void lstm_h256(benchmark::State& s) { train_steps(s, parity_config(Cell::lstm, 256)); }
+void gru_h64(benchmark::State& s) { train_steps(s, parity_config(Cell::gru, 64)); }
 void tf_d64(benchmark::State& s) { train_steps(s, transformer()); }
+void s4d_d64(benchmark::State& s) { train_steps(s, state_space(Cell::s4d)); }
+void s4d_d64_convolution(benchmark::State& s) { train_steps(s, state_space(Cell::s4d, true)); }
+void mamba_d64(benchmark::State& s) { train_steps(s, state_space(Cell::mamba)); }
 
 BENCHMARK(lstm_h64)->Name("lstm-h64-L64-b64")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(gru_h64)->Name("gru-h64-L64-b64")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(s4d_d64)->Name("s4d-d64-n16-L64-b64")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(s4d_d64_convolution)->Name("s4d-d64-n16-L64-b64-convolution")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(mamba_d64)->Name("mamba-d64-n16-L64-b64")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(lstm_h256)->Name("lstm-h256-L64-b64")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(tf_d64)->Name("tf-d64-l2-h4-L64-b64")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 

@@ -168,7 +168,8 @@ std::vector<Trajectory> ModelRecognizer::trajectories(std::span<const Word> word
 
 std::optional<Readout> ModelRecognizer::readout() const {
   // Recurrent stacks: logit = head.weight (1, H) . h_top + head.bias, h_top the last layer's rows.
-  // A transformer's states are the residual stream before the final LayerNorm: not affine.
+  // A transformer's or state-space stack's states are the residual stream before the final
+  // LayerNorm: not affine.
   if (!models::is_recurrent(config_.cell)) return std::nullopt;
   const auto d = static_cast<Eigen::Index>(state_dim());
   const auto H = static_cast<Eigen::Index>(config_.hidden_size);

@@ -105,8 +105,9 @@ class DfaRecognizer final : public Recognizer {
 
 /// A trained network with a recognition head.  Symbol s of `alphabet` is token `tokens[s]`.
 /// Its hidden state is models::hidden_states stacked over layers (L*H: every layer's h_t for a
-/// recurrent stack, the residual stream after each block for a transformer); column 0 is the
-/// zero initial state.  The read-out exists for recurrent stacks (the head on the top layer).
+/// recurrent stack, the residual stream after each block for a transformer or a state-space
+/// stack); column 0 is the zero initial state.  The read-out exists for recurrent stacks (the
+/// head on the top layer).
 class ModelRecognizer final : public Recognizer {
  public:
   /// Throws InvalidArgument when the head is not `recognize`, when `tokens` does not have one

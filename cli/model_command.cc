@@ -301,6 +301,10 @@ void apply_architecture_options(const TrainOpts& o, std::size_t longest, models:
     if (o.hard_alibi_heads) config.hard_alibi_heads = *o.hard_alibi_heads;
     if (o.hard_alibi_window) config.hard_alibi_window = *o.hard_alibi_window;
   }
+  if (models::is_state_space(cell)) {
+    if (o.state) config.state_size = *o.state;
+    config.negative_eigenvalues = o.negative_eigenvalues;
+  }
 }
 
 std::size_t longest_sequence(std::initializer_list<const Data*> sets) {

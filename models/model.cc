@@ -31,6 +31,15 @@ void validate(const ModelConfig& c) {
     require(c.hard_alibi_window >= 1,
             "hard_alibi_window is " + std::to_string(c.hard_alibi_window) + ", expected >= 1");
   }
+  if (is_state_space(c.cell)) {
+    require(c.state_size >= 1, "state_size is " + std::to_string(c.state_size) + ", expected >= 1");
+    require(c.expand >= 1, "expand is " + std::to_string(c.expand) + ", expected >= 1");
+    require(c.conv_width >= 1, "conv_width is " + std::to_string(c.conv_width) + ", expected >= 1");
+  }
+  require(!c.negative_eigenvalues || c.cell == Cell::s4d || c.cell == Cell::mamba,
+          std::string("negative_eigenvalues applies to s4d and mamba, not to ") + cell_name(c.cell));
+  require(!c.s4d_convolution || c.cell == Cell::s4d,
+          std::string("s4d_convolution applies to s4d, not to ") + cell_name(c.cell));
   switch (c.head) {
     case Head::recognize:
       require(c.num_outputs == 1, "num_outputs is " + std::to_string(c.num_outputs) + ", recognize expects 1");
@@ -66,6 +75,15 @@ std::string to_json(const ModelConfig& c) {
     j["max_length"] = c.max_length;
     j["hard_alibi_heads"] = c.hard_alibi_heads;
     j["hard_alibi_window"] = c.hard_alibi_window;
+  }
+  if (is_state_space(c.cell)) {
+    j["state_size"] = c.state_size;
+    j["negative_eigenvalues"] = c.negative_eigenvalues;
+    if (c.cell == Cell::mamba) {
+      j["expand"] = c.expand;
+      j["conv_width"] = c.conv_width;
+    }
+    if (c.cell == Cell::s4d) j["s4d_convolution"] = c.s4d_convolution;
   }
   return j.dump();
 }
@@ -113,20 +131,28 @@ ModelConfig model_config_from_json(std::string_view text) {
   c.hidden_size = integer("hidden_size");
   c.num_layers = integer("num_layers");
   c.num_outputs = integer("num_outputs");
-  // Optional fields (the transformer's), defaulting as ModelConfig does.
+  // Optional fields (the transformer's and the state-space ones), defaulting as ModelConfig does.
   auto optional_integer = [&](const char* name, int& into) {
     if (j.contains(name)) into = integer(name);
+  };
+  auto optional_bool = [&](const char* name, bool& into) {
+    if (!j.contains(name)) return;
+    const auto& v = j.at(name);
+    if (!v.is_boolean())
+      throw ModelError(std::string("model config: '") + name + "' is " + v.dump() + ", expected true or false");
+    into = v.get<bool>();
   };
   optional_integer("num_heads", c.num_heads);
   optional_integer("ffn_size", c.ffn_size);
   optional_integer("max_length", c.max_length);
   optional_integer("hard_alibi_heads", c.hard_alibi_heads);
   optional_integer("hard_alibi_window", c.hard_alibi_window);
-  if (j.contains("causal")) {
-    const auto& v = j.at("causal");
-    if (!v.is_boolean()) throw ModelError("model config: 'causal' is " + v.dump() + ", expected true or false");
-    c.causal = v.get<bool>();
-  }
+  optional_bool("causal", c.causal);
+  optional_integer("state_size", c.state_size);
+  optional_bool("negative_eigenvalues", c.negative_eigenvalues);
+  optional_integer("expand", c.expand);
+  optional_integer("conv_width", c.conv_width);
+  optional_bool("s4d_convolution", c.s4d_convolution);
   try {
     if (j.contains("positional")) c.positional = parse_positional(text_field("positional"));
     if (j.contains("ffn_activation")) c.ffn_activation = parse_activation(text_field("ffn_activation"));
@@ -137,23 +163,31 @@ ModelConfig model_config_from_json(std::string_view text) {
   return c;
 }
 
+SsmOptions ssm_options(const ModelConfig& c) {
+  return {c.cell, c.hidden_size, c.state_size, c.expand, c.conv_width, c.negative_eigenvalues, c.s4d_convolution};
+}
+
 template <typename T>
 ModelParams<T> zero_params(const ModelConfig& c) {
   validate(c);
   ModelParams<T> p;
   const int H = c.hidden_size, GH = gate_count(c.cell) * c.hidden_size;
   p.embedding.weight.setZero(c.embedding_dim, c.vocab_size);
+  auto linear = [](LinearParams<T>& l, int out, int in) {
+    l.weight.setZero(out, in);
+    l.bias.setZero(out);
+  };
+  auto norm = [](LayerNormParams<T>& n, int size) {
+    n.weight.setZero(size);
+    n.bias.setZero(size);
+  };
+  if (!is_recurrent(c.cell)) {
+    linear(p.input_proj, H, c.embedding_dim);
+    norm(p.final_norm, H);
+  }
+  if (is_state_space(c.cell)) p.ssm_blocks.assign(c.num_layers, zero_ssm_block<T>(ssm_options(c)));
   if (c.cell == Cell::transformer) {
     const int D = c.hidden_size, F = effective_ffn_size(c);
-    auto linear = [](LinearParams<T>& l, int out, int in) {
-      l.weight.setZero(out, in);
-      l.bias.setZero(out);
-    };
-    auto norm = [](LayerNormParams<T>& n, int size) {
-      n.weight.setZero(size);
-      n.bias.setZero(size);
-    };
-    linear(p.input_proj, D, c.embedding_dim);
     if (c.positional == Positional::learned) p.positions.weight.setZero(D, c.max_length);
     p.blocks.resize(c.num_layers);
     for (auto& block : p.blocks) {
@@ -164,7 +198,6 @@ ModelParams<T> zero_params(const ModelConfig& c) {
       norm(block.norm1, D);
       norm(block.norm2, D);
     }
-    norm(p.final_norm, D);
   }
   p.layers.resize(is_recurrent(c.cell) ? c.num_layers : 0);
   for (int l = 0; l < static_cast<int>(p.layers.size()); ++l) {
@@ -206,6 +239,15 @@ void set_zero(ModelParams<T>& p) {
     norm(block.norm1);
     norm(block.norm2);
   }
+  for (auto& block : p.ssm_blocks) {
+    auto zero = [](auto&... m) { (m.setZero(), ...); };
+    norm(block.norm);
+    linear(block.out_proj);
+    zero(block.s4d.log_dt, block.s4d.log_a_real, block.s4d.a_imag, block.s4d.b, block.s4d.c, block.s4d.d);
+    zero(block.mamba.in_proj, block.mamba.conv_weight, block.mamba.conv_bias, block.mamba.x_proj, block.mamba.dt_proj,
+         block.mamba.dt_bias, block.mamba.a_log, block.mamba.d, block.mamba.out_proj);
+    zero(block.ids4.a_proj, block.ids4.a_bias, block.ids4.b_proj, block.ids4.b_bias, block.ids4.c, block.ids4.d);
+  }
   norm(p.final_norm);
   linear(p.head);
 }
@@ -221,17 +263,23 @@ std::vector<NamedTensor<T>> named_tensors(const ModelConfig& c, ModelParams<T>& 
   auto vector = [&](std::string name, Vector<T>& v) {
     out.push_back({std::move(name), {v.size()}, v.data(), v.size(), false});
   };
+  auto linear = [&](const std::string& name, LinearParams<T>& l) {
+    matrix(name + ".weight", l.weight, true);
+    vector(name + ".bias", l.bias);
+  };
+  auto norm = [&](const std::string& name, LayerNormParams<T>& n) {
+    vector(name + ".weight", n.weight);
+    vector(name + ".bias", n.bias);
+  };
   matrix("embedding.weight", p.embedding.weight, false);  // ours (E, V) column-major = torch (V, E)
+  if (!is_recurrent(c.cell)) linear("input_proj", p.input_proj);
+  if (is_state_space(c.cell)) {
+    const SsmOptions options = ssm_options(c);
+    for (std::size_t l = 0; l < p.ssm_blocks.size(); ++l)
+      append_ssm_block_tensors(options, "layers." + std::to_string(l) + ".", p.ssm_blocks[l], out);
+    norm("final_norm", p.final_norm);
+  }
   if (c.cell == Cell::transformer) {
-    auto linear = [&](const std::string& name, LinearParams<T>& l) {
-      matrix(name + ".weight", l.weight, true);
-      vector(name + ".bias", l.bias);
-    };
-    auto norm = [&](const std::string& name, LayerNormParams<T>& n) {
-      vector(name + ".weight", n.weight);
-      vector(name + ".bias", n.bias);
-    };
-    linear("input_proj", p.input_proj);
     if (c.positional == Positional::learned)
       matrix("positions.weight", p.positions.weight, false);  // torch (max_length, D)
     for (std::size_t l = 0; l < p.blocks.size(); ++l) {  // nn.TransformerEncoderLayer's state_dict order
@@ -255,8 +303,7 @@ std::vector<NamedTensor<T>> named_tensors(const ModelConfig& c, ModelParams<T>& 
     vector(cell + ".bias_ih_l" + k, p.layers[l].b_ih);
     vector(cell + ".bias_hh_l" + k, p.layers[l].b_hh);
   }
-  matrix("head.weight", p.head.weight, true);
-  vector("head.bias", p.head.bias);
+  linear("head", p.head);
   return out;
 }
 
@@ -266,7 +313,7 @@ void copy_to_torch_order(const NamedTensor<T>& tensor, T* torch_order) {
     std::copy(tensor.data, tensor.data + tensor.size, torch_order);
     return;
   }
-  const std::int64_t rows = tensor.shape[0], cols = tensor.shape[1];
+  const std::int64_t rows = tensor.shape[0], cols = tensor.size / rows;
   for (std::int64_t r = 0; r < rows; ++r)
     for (std::int64_t k = 0; k < cols; ++k) torch_order[r * cols + k] = tensor.data[k * rows + r];
 }
@@ -277,7 +324,7 @@ void copy_from_torch_order(const NamedTensor<T>& tensor, const T* torch_order) {
     std::copy(torch_order, torch_order + tensor.size, tensor.data);
     return;
   }
-  const std::int64_t rows = tensor.shape[0], cols = tensor.shape[1];
+  const std::int64_t rows = tensor.shape[0], cols = tensor.size / rows;
   for (std::int64_t r = 0; r < rows; ++r)
     for (std::int64_t k = 0; k < cols; ++k) tensor.data[k * rows + r] = torch_order[r * cols + k];
 }
@@ -292,6 +339,22 @@ std::int64_t parameter_count(const ModelConfig& config) {
 ModelParams<float> init_params(const ModelConfig& c, std::uint64_t seed) {
   auto p = zero_params<float>(c);
   Random random(seed);
+  if (is_state_space(c.cell)) {  // each module as the reference's (init_ssm_block), in our storage order
+    auto uniform = [&](auto& m, float bound) {
+      for (Eigen::Index k = 0; k < m.size(); ++k) m.data()[k] = random.uniform(-bound, bound);
+    };
+    for (Eigen::Index k = 0; k < p.embedding.weight.size(); ++k) p.embedding.weight.data()[k] = random.normal();
+    const float e = 1.0f / std::sqrt(static_cast<float>(c.embedding_dim));
+    uniform(p.input_proj.weight, e);
+    uniform(p.input_proj.bias, e);
+    const SsmOptions options = ssm_options(c);
+    for (auto& block : p.ssm_blocks) init_ssm_block(options, block, random);
+    p.final_norm.weight.setOnes();
+    const float h = 1.0f / std::sqrt(static_cast<float>(c.hidden_size));
+    uniform(p.head.weight, h);
+    uniform(p.head.bias, h);
+    return p;
+  }
   const float k = 1.0f / std::sqrt(static_cast<float>(c.hidden_size));
   std::vector<float> buffer;
   for (const auto& tensor : named_tensors(c, p)) {
@@ -483,14 +546,14 @@ std::size_t output_start(const Example& example) {
 
 namespace {
 
-// The top activation the head reads: the last recurrent layer's h_t, or the transformer's final
-// LayerNorm.
+// The top activation the head reads: the last recurrent layer's h_t, or the final LayerNorm
+// (transformer, state-space).
 template <typename T>
 const Matrix<T>& top_of(const ModelConfig& c, const ModelCache<T>& cache) {
-  return c.cell == Cell::transformer ? cache.normed : cache.outputs.back();
+  return is_recurrent(c.cell) ? cache.outputs.back() : cache.normed;
 }
 
-// Input projection + positions -> blocks -> final LayerNorm (cache.normed).
+// Given cache.projected = input_proj(embedded), zero in padding: + positions -> blocks (cache.outputs).
 template <typename T>
 void transformer_forward(const ModelConfig& c, const ModelParams<T>& p, const SequenceBatch& batch,
                          ModelCache<T>& cache) {
@@ -501,8 +564,6 @@ void transformer_forward(const ModelConfig& c, const ModelParams<T>& p, const Se
   }
   const AttentionSpec& spec = cache.spec;
   cache.blocks.resize(L);
-  cache.outputs.resize(L);
-  linear_forward(p.input_proj, cache.embedded, cache.projected);  // (D, T*B)  W x + b
   if (c.positional == Positional::learned || c.positional == Positional::sinusoidal) {
     if (c.positional == Positional::sinusoidal &&
         (cache.sinusoid.rows() != D || cache.sinusoid.cols() < batch.max_length))
@@ -511,24 +572,19 @@ void transformer_forward(const ModelConfig& c, const ModelParams<T>& p, const Se
     for (int t = 0; t < batch.max_length; ++t)
       cache.projected.middleCols(t * B, batch.active[t]).colwise() += table.col(t);  // + position t
   }
-  zero_padding(batch, cache.projected);
   for (int l = 0; l < L; ++l)
     transformer_block_forward(spec, c.ffn_activation, p.blocks[l], batch,
                               l == 0 ? cache.projected : cache.outputs[l - 1], cache.blocks[l],
                               cache.outputs[l]);  // (D, T*B)
-  layer_norm_forward(p.final_norm, cache.outputs.back(), cache.final_norm, cache.normed);
-  zero_padding(batch, cache.normed);
 }
 
-// Given cache.d_top = dL/d normed, accumulates the transformer's gradients and writes
-// cache.d_embedded = dL/d embedded.
+// Given cache.d_top = dL/d outputs[L-1], accumulates the gradients of the blocks and positions and
+// leaves cache.d_top = dL/d projected.
 template <typename T>
 void transformer_backward(const ModelConfig& c, const ModelParams<T>& p, const SequenceBatch& batch,
                           ModelCache<T>& cache, ModelGrads<T>& grads) {
   const int B = batch.batch_size;
   const AttentionSpec& spec = cache.spec;  // set by transformer_forward
-  layer_norm_backward(p.final_norm, cache.final_norm, cache.d_top, grads.final_norm, cache.d_in);
-  std::swap(cache.d_top, cache.d_in);
   for (int l = c.num_layers - 1; l >= 0; --l) {
     transformer_block_backward(spec, c.ffn_activation, p.blocks[l], batch, cache.blocks[l], cache.d_top,
                                grads.blocks[l], cache.d_in);
@@ -537,7 +593,31 @@ void transformer_backward(const ModelConfig& c, const ModelParams<T>& p, const S
   if (c.positional == Positional::learned)
     for (int t = 0; t < batch.max_length; ++t)
       grads.positions.weight.col(t) += cache.d_top.middleCols(t * B, batch.active[t]).rowwise().sum();
-  linear_backward(p.input_proj, cache.embedded, cache.d_top, grads.input_proj, &cache.d_embedded);
+}
+
+// Given cache.projected = input_proj(embedded), zero in padding: the state-space blocks (cache.outputs).
+template <typename T>
+void ssm_forward(const ModelConfig& c, const ModelParams<T>& p, const SequenceBatch& batch, ModelCache<T>& cache) {
+  const int L = c.num_layers;
+  const SsmOptions options = ssm_options(c);
+  cache.ssm_blocks.resize(L);
+  for (int l = 0; l < L; ++l) {
+    ssm_block_forward(options, p.ssm_blocks[l], batch, l == 0 ? cache.projected : cache.outputs[l - 1],
+                      cache.ssm_blocks[l], cache.outputs[l]);  // (H, T*B) the residual stream
+  }
+}
+
+// Given cache.d_top = dL/d outputs[L-1], accumulates the blocks' gradients and leaves
+// cache.d_top = dL/d projected.
+template <typename T>
+void ssm_backward(const ModelConfig& c, const ModelParams<T>& p, const SequenceBatch& batch, ModelCache<T>& cache,
+                  ModelGrads<T>& grads) {
+  const SsmOptions options = ssm_options(c);
+  for (int l = c.num_layers - 1; l >= 0; --l) {
+    ssm_block_backward(options, p.ssm_blocks[l], batch, l == 0 ? cache.projected : cache.outputs[l - 1],
+                       cache.ssm_blocks[l], cache.d_top, grads.ssm_blocks[l], cache.d_in);
+    std::swap(cache.d_top, cache.d_in);  // d_top = dL/d(input of block l)
+  }
 }
 
 }  // namespace
@@ -546,15 +626,20 @@ template <typename T>
 void model_forward(const ModelConfig& c, const ModelParams<T>& p, const SequenceBatch& batch, ModelCache<T>& cache) {
   const int L = c.num_layers;
   embedding_forward(p.embedding, batch, cache.embedded);  // (E, T*B)
-  if (c.cell == Cell::transformer) {
-    transformer_forward(c, p, batch, cache);
-  } else {
+  cache.outputs.resize(L);
+  if (is_recurrent(c.cell)) {
     cache.layers.resize(L);
-    cache.outputs.resize(L);
     for (int l = 0; l < L; ++l) {
       recurrent_forward(c.cell, p.layers[l], batch, l == 0 ? cache.embedded : cache.outputs[l - 1], cache.layers[l],
                         cache.outputs[l]);  // (H, T*B)
     }
+  } else {
+    linear_forward(p.input_proj, cache.embedded, cache.projected);  // (H, T*B)  W x + b
+    zero_padding(batch, cache.projected);
+    if (c.cell == Cell::transformer) transformer_forward(c, p, batch, cache);
+    else ssm_forward(c, p, batch, cache);
+    layer_norm_forward(p.final_norm, cache.outputs.back(), cache.final_norm, cache.normed);  // (H, T*B)
+    zero_padding(batch, cache.normed);
   }
   const Matrix<T>& top = top_of(c, cache);
   if (c.head == Head::recognize) {
@@ -590,7 +675,13 @@ void model_backward(const ModelConfig& c, const ModelParams<T>& p, const Sequenc
   } else {
     linear_backward(p.head, top, cache.d_logits, grads.head, &cache.d_top);  // (H, T*B)
   }
-  if (c.cell == Cell::transformer) transformer_backward(c, p, batch, cache, grads);
+  if (!is_recurrent(c.cell)) {
+    layer_norm_backward(p.final_norm, cache.final_norm, cache.d_top, grads.final_norm, cache.d_in);
+    std::swap(cache.d_top, cache.d_in);  // d_top = dL/d outputs[L-1]
+    if (c.cell == Cell::transformer) transformer_backward(c, p, batch, cache, grads);
+    else ssm_backward(c, p, batch, cache, grads);
+    linear_backward(p.input_proj, cache.embedded, cache.d_top, grads.input_proj, &cache.d_embedded);
+  }
   for (int l = is_recurrent(c.cell) ? L - 1 : -1; l >= 0; --l) {
     recurrent_backward(c.cell, p.layers[l], batch, l == 0 ? cache.embedded : cache.outputs[l - 1], cache.outputs[l],
                        cache.layers[l], cache.d_top, grads.layers[l], l == 0 ? &cache.d_embedded : &cache.d_in);

@@ -1,9 +1,9 @@
 // A sequence model: token embedding -> L recurrent layers (RNN, LSTM or GRU) -> linear head ->
-// loss (heads.h); or token embedding -> input projection (+ positions) -> L pre-LN transformer
-// blocks -> final LayerNorm -> linear head -> loss (transformer.h).  Parameters and gradients are
-// the same struct; the cache holds what backward needs and backward's workspace, so a training
-// loop that reuses one cache per chunk allocates only when the batch shape grows.  A training
-// step is five plain calls:
+// loss (heads.h); or token embedding -> input projection Linear(E, H) (+ positions) -> L pre-LN
+// transformer blocks (transformer.h) or L residual state-space blocks (s4d, mamba, ids4; ssm.h) ->
+// final LayerNorm -> linear head -> loss.  Parameters and gradients are the same struct; the
+// cache holds what backward needs and backward's workspace, so a training loop that reuses one
+// cache per chunk allocates only when the batch shape grows.  A training step is five plain calls:
 //
 //   SequenceBatch batch = make_batch(config, examples);
 //   model_forward(config, params, batch, cache);
@@ -14,7 +14,9 @@
 // Tensors are named as the equivalent PyTorch module names them (`embedding.weight`,
 // `lstm.weight_ih_l0`, `lstm.bias_hh_l1`, `head.weight`, `head.bias`; for the transformer
 // `input_proj.weight`, `positions.weight`, `transformer.layers.0.self_attn.in_proj_weight`, ...,
-// `transformer.norm.weight`, as nn.TransformerEncoder names them), see named_tensors.
+// `transformer.norm.weight`, as nn.TransformerEncoder names them; for the state-space ones
+// `input_proj.weight`, `layers.0.mixer.A_log`, ..., `final_norm.weight`, as the reference modules
+// of tools/make_torch_fixtures.py name them), see named_tensors.
 #pragma once
 
 #include <cstdint>
@@ -28,6 +30,7 @@
 #include "models/layer_norm.h"
 #include "models/linear.h"
 #include "models/recurrent.h"
+#include "models/ssm.h"
 #include "models/tensor.h"
 #include "models/transformer.h"
 
@@ -41,7 +44,7 @@ struct ModelConfig {
   int num_layers = 1;      // L
   Head head = Head::recognize;
   int num_outputs = 1;  // 1 (recognize), classes (tag), symbols + 1 (next_set), vocab_size (seq)
-  // Transformer only (the recurrent cells ignore them; optional in JSON):
+  // Transformer only (the other architectures ignore them; optional in JSON):
   int num_heads = 4;                            // A; hidden_size must be a multiple of A
   Positional positional = Positional::learned;  // see transformer.h
   bool causal = true;                           // false: every position attends to the whole sequence
@@ -50,6 +53,12 @@ struct ModelConfig {
   int max_length = 512;        // learned positions: the longest sequence the table covers
   int hard_alibi_heads = 0;    // hard-alibi: heads 0..k-1 are windowed; 0 means half the heads, rounded up
   int hard_alibi_window = 4;   // hard-alibi: a windowed head sees the last w positions (itself included)
+  // State-space architectures (s4d, mamba, ids4); hidden_size is d_model.  Optional in JSON.
+  int state_size = 16;                // N: states per channel (s4d, mamba), state dimension (ids4)
+  bool negative_eigenvalues = false;  // s4d, mamba: transitions in (-1, 1) instead of (0, 1)
+  int expand = 2;                     // mamba: inner channels = expand * hidden_size
+  int conv_width = 4;                 // mamba: causal depthwise convolution width
+  bool s4d_convolution = false;       // s4d: compute by the kernel instead of the recurrence
   friend bool operator==(const ModelConfig&, const ModelConfig&) = default;
 };
 
@@ -62,26 +71,34 @@ AttentionSpec attention_spec(const ModelConfig& config);
 /// Throws ModelError naming the first field out of range (sizes must be >= 1, recognize has
 /// exactly one output, tag at least two classes, seq one per token; transformer: hidden_size a
 /// multiple of num_heads, ffn_size >= 0, max_length >= 1, 0 <= hard_alibi_heads <= num_heads,
-/// window >= 1).
+/// window >= 1; state-space: state_size, expand, conv_width >= 1; negative_eigenvalues only for
+/// s4d and mamba, s4d_convolution only for s4d).
 void validate(const ModelConfig& config);
 
 /// The config as a JSON object ({"cell": "lstm", "vocab_size": 2, ...}) and back; from_json
 /// throws ModelError naming a missing or bad field.  The transformer fields (num_heads,
 /// positional, causal, ffn_size, ffn_activation, max_length, hard_alibi_heads,
-/// hard_alibi_window) are written for a transformer only and are optional when read.
+/// hard_alibi_window) are written for a transformer only, the state-space fields (state_size,
+/// negative_eigenvalues; expand, conv_width for mamba; s4d_convolution for s4d) for the
+/// state-space cells only, and all are optional when read (defaults above), so older files load.
 std::string to_json(const ModelConfig& config);
 ModelConfig model_config_from_json(std::string_view json);
 
-/// One member per architecture family; the members of the other families stay empty.
+/// What the blocks of ssm.h need from a state-space config.
+SsmOptions ssm_options(const ModelConfig& config);
+
+/// One member per architecture family; the members of the other families stay empty.  The
+/// transformer and the state-space architectures share input_proj and final_norm.
 template <typename T>
 struct ModelParams {
   EmbeddingParams<T> embedding;
-  std::vector<RecurrentParams<T>> layers;  // (L) recurrent cells
-  LinearParams<T> input_proj;                      // transformer: (D, E)
-  EmbeddingParams<T> positions;                    // transformer, learned positions: (D, max_length)
-  std::vector<TransformerBlockParams<T>> blocks;   // transformer: (L)
-  LayerNormParams<T> final_norm;                   // transformer: (D)
-  LinearParams<T> head;                    // (O, H)
+  std::vector<RecurrentParams<T>> layers;         // (L) recurrent cells
+  LinearParams<T> input_proj;                     // transformer, state-space: (H, E)
+  EmbeddingParams<T> positions;                   // transformer, learned positions: (H, max_length)
+  std::vector<TransformerBlockParams<T>> blocks;  // transformer: (L)
+  std::vector<SsmBlockParams<T>> ssm_blocks;      // state-space: (L)
+  LayerNormParams<T> final_norm;                  // transformer, state-space: (H)
+  LinearParams<T> head;                           // (O, H)
 };
 template <typename T>
 using ModelGrads = ModelParams<T>;
@@ -91,12 +108,13 @@ struct ModelCache {
   Matrix<T> embedded;                      // (E, T*B)
   std::vector<RecurrentCache<T>> layers;   // (L)
   std::vector<Matrix<T>> outputs;          // (L) each (H, T*B): h_t of layer l at every position
-                                           // (transformer: the residual stream after block l)
-  Matrix<T> projected;                     // transformer (D, T*B): input projection + positions
+                                           // (transformer, state-space: the residual stream after block l)
+  Matrix<T> projected;                     // transformer, state-space (H, T*B): input projection (+ positions)
   std::vector<TransformerBlockCache<T>> blocks;  // transformer (L)
-  LayerNormCache<T> final_norm;            // transformer
-  Matrix<T> normed;                        // transformer (D, T*B): final LayerNorm, what the head reads
-  Matrix<T> sinusoid;                      // transformer, sinusoidal positions: the table (D, T)
+  std::vector<SsmBlockCache<T>> ssm_blocks;      // state-space (L)
+  LayerNormCache<T> final_norm;            // transformer, state-space
+  Matrix<T> normed;                        // transformer, state-space (H, T*B): final LayerNorm, what the head reads
+  Matrix<T> sinusoid;                      // transformer, sinusoidal positions: the table (H, T)
   AttentionSpec spec;                      // transformer: attention_spec of the config below
   ModelConfig spec_config;                 // the config spec was computed for
   Matrix<T> last;                          // (H, B) recognize: top state after the last token
@@ -114,7 +132,8 @@ ModelParams<T> zero_params(const ModelConfig& config);
 /// U(-1/sqrt(H), 1/sqrt(H)); head weight and bias U(-1/sqrt(H), 1/sqrt(H)) (torch.nn.Linear's
 /// default).  Transformer as torch's modules: Linear weights and biases U(±1/sqrt(fan_in)),
 /// in_proj_weight Xavier-uniform U(±sqrt(6 / 4D)), in_proj_bias and out_proj.bias 0, LayerNorm
-/// 1 and 0, learned positions N(0, 1).  The generator is statelab's own (splitmix64 +
+/// 1 and 0, learned positions N(0, 1).  State-space: input_proj U(±1/sqrt(E)), blocks as
+/// init_ssm_block (ssm.h), final LayerNorm 1 / 0.  The generator is statelab's own (splitmix64 +
 /// Box-Muller), so a seed gives the same parameters on every platform; it does not reproduce
 /// torch's random stream.
 ModelParams<float> init_params(const ModelConfig& config, std::uint64_t seed);
@@ -122,20 +141,10 @@ ModelParams<float> init_params(const ModelConfig& config, std::uint64_t seed);
 template <typename T>
 void set_zero(ModelParams<T>& params);
 
-/// One parameter tensor, named and shaped as PyTorch names and shapes it.
-template <typename T>
-struct NamedTensor {
-  std::string name;                 // e.g. "lstm.weight_ih_l0"
-  std::vector<std::int64_t> shape;  // torch's shape, e.g. {4H, I}
-  T* data = nullptr;                // our storage
-  std::int64_t size = 0;            // number of elements
-  bool column_major = false;  // our storage is torch's (rows, cols) in column-major order (a
-                              // weight matrix); false when it is already torch's row-major order
-};
-
 /// Every parameter tensor in a fixed order (embedding, layers bottom-up, head; for the
 /// transformer: embedding, input_proj, positions, blocks bottom-up in torch's state_dict order,
-/// final norm, head).
+/// final norm ("transformer.norm"), head; state-space: embedding, input_proj, layers.{l}.*
+/// bottom-up, final_norm, head).
 template <typename T>
 std::vector<NamedTensor<T>> named_tensors(const ModelConfig& config, ModelParams<T>& params);
 
@@ -202,7 +211,8 @@ std::vector<Sequence> greedy_decode(const ModelConfig& config, const ModelParams
 
 /// The hidden state at every position, for probing and extraction: one matrix (L*H, len) per
 /// sequence, rows l*H .. l*H+H-1 holding h_t of layer l (the LSTM's cell state is not included;
-/// for the transformer, the residual stream after block l, before the final LayerNorm).
+/// for the transformer and the state-space architectures, the residual stream after block l,
+/// before the final LayerNorm).
 std::vector<Matrix<float>> hidden_states(const ModelConfig& config, const ModelParams<float>& params,
                                          std::span<const Sequence> sequences);
 

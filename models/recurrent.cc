@@ -1,24 +1,13 @@
 #include "models/recurrent.h"
 
-#include <array>
 #include <cassert>
 #include <optional>
 #include <string>
 
+#include "models/activation.h"
 #include "models/error.h"
 
 namespace statelab::models {
-
-namespace {
-
-// σ(x) = 1 / (1 + e^-x), elementwise.
-template <typename Derived>
-auto sigmoid(const Eigen::ArrayBase<Derived>& x) {
-  using T = typename Derived::Scalar;
-  return (T(1) + (-x).exp()).inverse();
-}
-
-}  // namespace
 
 const char* cell_name(Cell cell) {
   switch (cell) {
@@ -26,6 +15,9 @@ const char* cell_name(Cell cell) {
     case Cell::lstm: return "lstm";
     case Cell::gru: return "gru";
     case Cell::transformer: return "transformer";
+    case Cell::s4d: return "s4d";
+    case Cell::mamba: return "mamba";
+    case Cell::ids4: return "ids4";
   }
   return "?";
 }
@@ -38,9 +30,6 @@ template <typename F>
 void for_each_cell(F f) {
   for (int i = 0; std::string_view(cell_name(static_cast<Cell>(i))) != "?"; ++i) f(static_cast<Cell>(i));
 }
-
-// Architectures of the plan (docs/models.md) that other parts of the work add to Cell.
-constexpr std::array<std::string_view, 4> kPlannedCells = {"transformer", "s4d", "mamba", "ids4"};
 
 }  // namespace
 
@@ -56,10 +45,6 @@ Cell parse_cell(std::string_view name) {
     if (name == cell_name(c)) found = c;
   });
   if (found) return *found;
-  for (std::string_view planned : kPlannedCells)
-    if (name == planned)
-      throw ModelError("model '" + std::string(name) + "' is not available in this build (available: " +
-                       available_cells() + ")");
   throw ModelError("unknown model '" + std::string(name) + "' (expected one of " + available_cells() + ")");
 }
 
@@ -133,7 +118,7 @@ void recurrent_forward(Cell cell, const RecurrentParams<T>& p, const SequenceBat
         }
         break;
       }
-      case Cell::transformer: break;  // not a recurrent cell (asserted above)
+      default: break;  // not a recurrent cell (asserted above)
     }
   }
 }
@@ -199,7 +184,7 @@ void recurrent_backward(Cell cell, const RecurrentParams<T>& p, const SequenceBa
         }
         break;
       }
-      case Cell::transformer: break;  // not a recurrent cell (asserted above)
+      default: break;  // not a recurrent cell (asserted above)
     }
   }
 

@@ -22,25 +22,28 @@
 
 namespace statelab::models {
 
-/// The architecture of a model: a recurrent cell, or (values after the recurrent ones) another
-/// family whose layers live in their own files (transformer: models/transformer.h).  cell_name
-/// gives each one's name, and parse_cell finds them by it.
-enum class Cell { rnn, lstm, gru, transformer };
+/// The architecture of a model: a recurrent cell of this file, or (values after the recurrent
+/// ones) another family whose layers live in their own files (transformer: transformer.h; the
+/// state-space blocks s4d, mamba, ids4: ssm.h).  cell_name gives each one's name, and parse_cell
+/// finds them by it.
+enum class Cell { rnn, lstm, gru, transformer, s4d, mamba, ids4 };
 
 /// Whether the model is a stack of recurrent layers (rnn, lstm, gru).
 constexpr bool is_recurrent(Cell cell) { return cell == Cell::rnn || cell == Cell::lstm || cell == Cell::gru; }
 
+/// Whether the model is a stack of state-space blocks (s4d, mamba, ids4; ssm.h).
+constexpr bool is_state_space(Cell cell) { return cell == Cell::s4d || cell == Cell::mamba || cell == Cell::ids4; }
+
 /// Gates per hidden unit: 1 (RNN), 4 (LSTM: i, f, g, o), 3 (GRU: r, z, n).
 constexpr int gate_count(Cell cell) { return cell == Cell::lstm ? 4 : cell == Cell::gru ? 3 : 1; }
 
-/// "rnn", "lstm", "gru", "transformer": the CLI and JSON name, and the name torch gives the
-/// submodule in statelab's checkpoints.
+/// "rnn", "lstm", "gru", "transformer" (also the name torch gives the submodule in statelab's
+/// checkpoints), "s4d", "mamba", "ids4": the CLI and JSON name.
 const char* cell_name(Cell cell);
 
 /// The cell whose cell_name is `name` (the name --model takes on the command line).  Throws
-/// ModelError: for an architecture of the plan that this build does not have yet ("transformer",
-/// "s4d", "mamba", "ids4") that it is not available in this build, otherwise that the name is
-/// unknown; both messages list the available names.  Time O(number of cells).
+/// ModelError saying the name is unknown and listing the available names.  Time O(number of
+/// cells).
 Cell parse_cell(std::string_view name);
 
 /// The names parse_cell accepts, "rnn, lstm, gru, ...", for help texts and messages.

@@ -332,6 +332,18 @@ ModelConfig infer_config(const SafetensorsFile& file, const std::string& source)
                        " but the tensors are a transformer's");
     return check_tensors(c);
   }
+  if (file.tensors.count("input_proj.weight")) {
+    // A state-space model (s4d, mamba, ids4): the state size, expansion and switches are not all
+    // in the tensors, so the config comes with the file and the tensors are checked against it.
+    if (meta == file.metadata.end())
+      fail(source, "a state-space checkpoint (it has input_proj.weight) needs its config in metadata "
+                   "statelab.model");
+    c = stated_config();
+    if (!is_state_space(c.cell))
+      fail(source, "metadata statelab.model says cell " + std::string(cell_name(c.cell)) +
+                       " but the file has the state-space tensor input_proj.weight");
+    return check_tensors(c);
+  }
 
   int cells_found = 0;
   for (Cell cell : {Cell::rnn, Cell::lstm, Cell::gru}) {

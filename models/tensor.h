@@ -11,6 +11,7 @@
 #include <Eigen/Core>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace statelab::models {
@@ -44,8 +45,19 @@ struct SequenceBatch {
   int columns() const { return max_length * batch_size; }
 };
 
-/// Sets the padding columns of m (C, T*B) to zero: at time t, columns t*B + active[t] .. t*B + B-1.
-/// Time O(C (T*B - Σ lengths)).
+/// One parameter tensor, named and shaped as PyTorch names and shapes it.
+template <typename T>
+struct NamedTensor {
+  std::string name;                 // e.g. "lstm.weight_ih_l0"
+  std::vector<std::int64_t> shape;  // torch's shape, e.g. {4H, I}
+  T* data = nullptr;                // our storage
+  std::int64_t size = 0;            // number of elements
+  bool column_major = false;  // our storage is torch's (rows, size / rows) in column-major order
+                              // (a weight matrix); false when it is already torch's row-major order
+};
+
+/// Sets the padding columns of m (C, T*B) to zero: at time t, columns t*B + active[t] .. t*B + B - 1.
+/// Time O(C * padding columns).
 template <typename Derived>
 void zero_padding(const SequenceBatch& batch, Eigen::MatrixBase<Derived>& m) {
   const int B = batch.batch_size;

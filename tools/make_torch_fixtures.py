@@ -37,6 +37,15 @@ next-token prediction: each sequence is a prompt and a teacher-forced output, ta
 prompt but its last position and the next token from there on; CrossEntropyLoss with
 ignore_index=-1, mean over the target positions).
 
+State-space cases (s4d, mamba, ids4; also with negative eigenvalues) use the reference modules
+below (S4DMixer, MambaMixer with a sequential selective_scan_ref, IDS4Mixer) in the stack
+    embedding -> input_proj = Linear(E, H) -> L blocks -> final_norm = LayerNorm(H) -> head
+with blocks  x + out_proj(gelu(mixer(norm(x))))  (s4d, ids4)  and  x + mixer(norm(x))  (mamba);
+output.hidden is then the residual stream after the last block.  Their parameters are perturbed
+from the default initialisation (so that no tensor is degenerate) in float32, the forward and
+backward run in float64, and the data file stores float64 values; the model file holds the
+float32 parameters and the config as metadata "statelab.model".
+
 safetensors is written by hand (python3-safetensors is not in Debian 12): 8-byte little-endian
 header length, a JSON header {name: {dtype, shape, data_offsets}, "__metadata__": {str: str}}
 padded with spaces to a multiple of 8, then the raw little-endian tensor bytes.
@@ -53,6 +62,7 @@ import torch.nn.functional as F
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 DTYPES = {torch.float32: "F32", torch.float64: "F64", torch.int64: "I64", torch.int32: "I32"}
+
 
 
 def save_safetensors(path, tensors, metadata):
@@ -267,6 +277,204 @@ def make_transformer_case(outdir, positional, causal, head, activation, seed):
     return name
 
 
+def selective_scan_ref(u, delta, A, B, C, D, z=None, delta_softplus=True, negative_eigenvalues=False):
+    """mamba_ssm.ops.selective_scan_interface.selective_scan_ref, real A, B and C input-dependent
+    (one group), sequential over time; layout (batch, E, L) as there.  negative_eigenvalues maps
+    the transition exp(delta A) to 2 exp(delta A) - 1 (Grazzi et al. 2024)."""
+    if delta_softplus:
+        delta = F.softplus(delta)
+    batch, dim, L = u.shape
+    x = A.new_zeros((batch, dim, A.shape[1]))
+    deltaA = torch.exp(torch.einsum("bdl,dn->bdln", delta, A))
+    if negative_eigenvalues:
+        deltaA = 2 * deltaA - 1
+    deltaB_u = torch.einsum("bdl,bnl,bdl->bdln", delta, B, u)
+    ys = []
+    for i in range(L):
+        x = deltaA[:, :, i] * x + deltaB_u[:, :, i]
+        ys.append(torch.einsum("bdn,bn->bd", x, C[:, :, i]))
+    out = torch.stack(ys, dim=2) + u * D.unsqueeze(-1)
+    return out if z is None else out * F.silu(z)
+
+
+class MambaMixer(nn.Module):
+    """mamba_ssm.modules.mamba_simple.Mamba, the non-fused path (conv1d then selective_scan_ref)."""
+
+    def __init__(self, d_model, d_state, d_conv=4, expand=2, negative_eigenvalues=False):
+        super().__init__()
+        self.d_inner, self.d_state = expand * d_model, d_state
+        self.dt_rank = math.ceil(d_model / 16)
+        self.negative_eigenvalues = negative_eigenvalues
+        self.in_proj = nn.Linear(d_model, 2 * self.d_inner, bias=False)
+        self.conv1d = nn.Conv1d(self.d_inner, self.d_inner, d_conv, groups=self.d_inner, padding=d_conv - 1, bias=True)
+        self.x_proj = nn.Linear(self.d_inner, self.dt_rank + 2 * d_state, bias=False)
+        self.dt_proj = nn.Linear(self.dt_rank, self.d_inner, bias=True)
+        dt = torch.exp(torch.rand(self.d_inner) * (math.log(0.1) - math.log(1e-3)) + math.log(1e-3)).clamp(min=1e-4)
+        with torch.no_grad():
+            self.dt_proj.bias.copy_(dt + torch.log(-torch.expm1(-dt)))
+        self.A_log = nn.Parameter(torch.log(torch.arange(1, d_state + 1, dtype=torch.float32).repeat(self.d_inner, 1)))
+        self.D = nn.Parameter(torch.ones(self.d_inner))
+        self.out_proj = nn.Linear(self.d_inner, d_model, bias=False)
+
+    def forward(self, u):  # (B, L, d_model)
+        L = u.shape[1]
+        xz = self.in_proj(u).transpose(1, 2)  # (B, 2E, L)
+        x, z = xz.chunk(2, dim=1)
+        x = F.silu(self.conv1d(x)[..., :L])
+        x_dbl = self.x_proj(x.transpose(1, 2))  # (B, L, R + 2N)
+        dt, B, C = torch.split(x_dbl, [self.dt_rank, self.d_state, self.d_state], dim=-1)
+        delta = (dt @ self.dt_proj.weight.t()).transpose(1, 2)  # (B, E, L), bias added in the scan as mamba does
+        y = selective_scan_ref(x, delta + self.dt_proj.bias.unsqueeze(-1), -torch.exp(self.A_log),
+                               B.transpose(1, 2), C.transpose(1, 2), self.D, z=z, delta_softplus=True,
+                               negative_eigenvalues=self.negative_eigenvalues)
+        return self.out_proj(y.transpose(1, 2))
+
+
+class S4DMixer(nn.Module):
+    """Diagonal complex LTI SSM per channel, zero-order hold for A and B, sequential recurrence:
+    Abar = exp(dt A), Bbar = (exp(dt A) - 1) / A * B, h_t = Abar h_{t-1} + Bbar x_t,
+    y_t = Re(sum_n C_n h_t,n) + D x_t.  negative_eigenvalues: Abar = (2 |exp(dt A)| - 1) e^{i dt a_imag}."""
+
+    def __init__(self, H, N, negative_eigenvalues=False):
+        super().__init__()
+        self.negative_eigenvalues = negative_eigenvalues
+        self.log_dt = nn.Parameter(torch.rand(H) * (math.log(0.1) - math.log(1e-3)) + math.log(1e-3))
+        self.log_a_real = nn.Parameter(torch.full((H, N), math.log(0.5)))
+        self.a_imag = nn.Parameter(math.pi * torch.arange(N, dtype=torch.float32).repeat(H, 1))
+        self.B = nn.Parameter(torch.stack([torch.ones(H, N), torch.zeros(H, N)], -1))
+        self.C = nn.Parameter(torch.randn(H, N, 2) * math.sqrt(0.5))
+        self.D = nn.Parameter(torch.ones(H))
+
+    def forward(self, x):  # (B, L, H)
+        dt = torch.exp(self.log_dt).unsqueeze(-1)
+        A = torch.complex(-torch.exp(self.log_a_real), self.a_imag)
+        Abar0 = torch.exp(dt * A)
+        if self.negative_eigenvalues:
+            r = torch.exp(-dt * torch.exp(self.log_a_real))
+            Abar = torch.polar(2 * r - 1, dt * self.a_imag)
+        else:
+            Abar = Abar0
+        Bbar = (Abar0 - 1) / A * torch.view_as_complex(self.B)
+        C = torch.view_as_complex(self.C)
+        h = torch.zeros(x.shape[0], x.shape[2], A.shape[1], dtype=A.dtype)
+        ys = []
+        for x_t in x.unbind(1):
+            h = Abar * h + Bbar * x_t.unsqueeze(-1)
+            ys.append((h * C).real.sum(-1))
+        return torch.stack(ys, 1) + x * self.D
+
+
+class IDS4Mixer(nn.Module):
+    """Input-dependent dense transition (Merrill et al. 2024): A_t = reshape(A_proj x_t) (N, N), each
+    row divided by max(1, its L1 norm); h_t = A_t h_{t-1} + B_proj x_t; y_t = C h_t + D x_t."""
+
+    def __init__(self, H, N):
+        super().__init__()
+        self.N = N
+        self.A_proj = nn.Linear(H, N * N)
+        self.B_proj = nn.Linear(H, N)
+        self.C = nn.Parameter(torch.randn(H, N) / math.sqrt(N))
+        self.D = nn.Parameter(torch.ones(H))
+        with torch.no_grad():
+            self.A_proj.weight.mul_(0.1)
+            self.A_proj.bias.copy_(torch.eye(N).reshape(-1))
+
+    def forward(self, x):  # (B, L, H)
+        Bsz, L, _ = x.shape
+        M = self.A_proj(x).view(Bsz, L, self.N, self.N)
+        A = M / M.abs().sum(-1, keepdim=True).clamp(min=1)
+        b = self.B_proj(x)
+        h = x.new_zeros(Bsz, self.N)
+        hs = []
+        for A_t, b_t in zip(A.unbind(1), b.unbind(1)):
+            h = (A_t @ h.unsqueeze(-1)).squeeze(-1) + b_t
+            hs.append(h)
+        return torch.stack(hs, 1) @ self.C.t() + x * self.D
+
+
+class SsmBlock(nn.Module):
+    def __init__(self, kind, H, N, negative):
+        super().__init__()
+        self.kind = kind
+        self.norm = nn.LayerNorm(H)
+        if kind == "mamba":
+            self.mixer = MambaMixer(H, N, negative_eigenvalues=negative)
+        else:
+            self.mixer = S4DMixer(H, N, negative) if kind == "s4d" else IDS4Mixer(H, N)
+            self.out_proj = nn.Linear(H, H)
+
+    def forward(self, x):
+        if self.kind == "mamba":
+            return x + self.mixer(self.norm(x))
+        return x + self.out_proj(F.gelu(self.mixer(self.norm(x))))
+
+
+class SsmModel(nn.Module):
+    def __init__(self, kind, vocab, emb, hidden, layers, outputs, state, negative):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab, emb)
+        self.input_proj = nn.Linear(emb, hidden)
+        self.layers = nn.ModuleList([SsmBlock(kind, hidden, state, negative) for _ in range(layers)])
+        self.final_norm = nn.LayerNorm(hidden)
+        self.head = nn.Linear(hidden, outputs)
+
+    def forward(self, tokens, lengths):
+        """(B, T, H) residual stream after the last block, (B, T, H) final_norm of it, (B, H) at the
+        last position.  Every operation is causal, so padding never reaches a real position."""
+        x = self.input_proj(self.embedding(tokens))
+        for block in self.layers:
+            x = block(x)
+        top = self.final_norm(x)
+        return x, top, top[torch.arange(tokens.shape[0]), lengths - 1]
+
+
+def make_ssm_case(outdir, kind, negative, layers, head, seed):
+    V, E, H, N = 3, 4, 6, 3
+    O = {"recognize": 1, "tag": 3, "next-set": 4}[head]
+    torch.manual_seed(seed)
+    model = SsmModel(kind, V, E, H, layers, O, N, negative)
+    with torch.no_grad():  # perturb every parameter so that none is degenerate, in float32
+        for name, p in model.named_parameters():
+            p.add_(0.3 * (2 * torch.rand(p.shape) - 1))
+            if name.endswith("log_dt"):
+                p.add_(2.5)  # dt ~ 0.1 .. 1: the states move within a few steps
+    config = {"cell": kind, "vocab_size": V, "embedding_dim": E, "hidden_size": H, "num_layers": layers,
+              "head": head, "num_outputs": O, "state_size": N, "negative_eigenvalues": negative}
+    if kind == "mamba":
+        config.update({"expand": 2, "conv_width": 4})
+    if kind == "s4d":
+        config["s4d_convolution"] = False
+    name = f"{kind}{'_negative' if negative else ''}_l{layers}_{head}"
+    save_safetensors(os.path.join(outdir, name + ".model.safetensors"), dict(model.state_dict()),
+                     {"alphabet": json.dumps(["a", "b", "c"]), "statelab.model": json.dumps(config)})
+    model = model.double()
+    tokens, lengths, mask, gen = fixture_batch(V, seed)
+    B, T = tokens.shape
+    hidden, top, last = model(tokens, lengths)
+    hidden = hidden * mask.unsqueeze(-1)
+    if head == "recognize":
+        targets = torch.randint(0, 2, (B,), generator=gen).to(torch.float64)
+        logits = model.head(last).squeeze(-1)
+        loss = F.binary_cross_entropy_with_logits(logits, targets)
+    elif head == "tag":
+        targets = torch.randint(0, O, (B, T), generator=gen) * mask
+        logits = model.head(top)
+        loss = F.cross_entropy(logits[mask], targets[mask])
+    else:
+        targets = torch.randint(0, 2, (B, T, O), generator=gen).to(torch.float64) * mask.unsqueeze(-1)
+        logits = model.head(top)
+        loss = F.binary_cross_entropy_with_logits(logits[mask], targets[mask])
+    loss.backward()
+    data = {"input.tokens": tokens, "input.lengths": lengths, "input.targets": targets,
+            "output.hidden": hidden, "output.logits": logits, "output.loss": loss.reshape(())}
+    for k, p in model.named_parameters():
+        data["grad." + k] = p.grad
+    meta = dict(config)
+    meta.update({"layers": layers, "seed": seed, "torch_version": torch.__version__})
+    save_safetensors(os.path.join(outdir, name + ".data.safetensors"), data, meta)
+    return name
+
+
 def make_adamw_case(outdir, seed):
     """Three torch.optim.AdamW steps (lr 0.01, weight decay 0.1) with clip_grad_norm_(0.5) on
     one batch of the 1-layer LSTM: adamw.data.safetensors holds the batch and the parameters
@@ -323,6 +531,14 @@ def main():
     for cell, layers in (("lstm", 1), ("gru", 2), ("rnn", 1)):  # added later: new seeds, new files
         names.append(make_case(outdir, cell, layers, "seq", seed))
         seed += 1
+    seed = family_seed
+    for kind in ("s4d", "mamba", "ids4"):
+        for head in ("recognize", "tag", "next-set"):
+            names.append(make_ssm_case(outdir, kind, False, 2, head, seed))
+            seed += 1
+        if kind != "ids4":
+            names.append(make_ssm_case(outdir, kind, True, 2, "recognize", seed))
+            seed += 1
     print("\n".join(names))
 
 

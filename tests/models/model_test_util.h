@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -54,13 +55,15 @@ ModelParams<To> cast_params(const ModelConfig& c, ModelParams<From>& from) {
   return to;
 }
 
-/// Checks analytic (shaped like values) against the central differences (L(v + eps) - L(v - eps))
-/// / 2 eps of loss() in every element v of values (double; eps 1e-6, tolerance 1e-8 + 1e-6 relative).
-template <typename M, typename A, typename F>
-void check_gradient(M& values, const A& analytic, F loss, const std::string& name) {
+/// Central differences in double: for every element v of `values` (size elements), (loss(v + eps) -
+/// loss(v - eps)) / 2 eps against the analytic gradient at the same place in `analytic`, within
+/// 1e-8 absolute + 1e-6 relative (eps = 1e-6: truncation O(eps²) ~ 1e-12, rounding ~ 1e-10).
+template <typename Loss>
+void expect_central_differences(double* values, const double* analytic, std::int64_t size, Loss& loss,
+                                const std::string& name) {
   const double eps = 1e-6;
-  for (Eigen::Index k = 0; k < values.size(); ++k) {
-    double& v = values.data()[k];
+  for (std::int64_t k = 0; k < size; ++k) {
+    double& v = values[k];
     const double saved = v;
     v = saved + eps;
     const double up = loss();
@@ -68,8 +71,48 @@ void check_gradient(M& values, const A& analytic, F loss, const std::string& nam
     const double down = loss();
     v = saved;
     const double numeric = (up - down) / (2 * eps);
-    EXPECT_NEAR(analytic.data()[k], numeric, 1e-8 + 1e-6 * std::abs(numeric)) << name << "[" << k << "]";
+    EXPECT_LE(std::abs(numeric - analytic[k]), 1e-8 + 1e-6 * std::max(std::abs(numeric), std::abs(analytic[k])))
+        << name << "[" << k << "]: analytic " << analytic[k] << ", numeric " << numeric;
   }
+}
+
+/// The same for every tensor of `values` against the tensor at the same place in `gradients`.
+template <typename Loss>
+void expect_central_differences(std::vector<NamedTensor<double>>& values, const std::vector<NamedTensor<double>>& gradients,
+                                Loss loss) {
+  for (std::size_t i = 0; i < values.size(); ++i)
+    expect_central_differences(values[i].data, gradients[i].data, values[i].size, loss, values[i].name);
+}
+
+/// The same for one matrix or vector `values` against `analytic`, shaped like it.
+template <typename M, typename A, typename Loss>
+void check_gradient(M& values, const A& analytic, Loss loss, const std::string& name) {
+  expect_central_differences(values.data(), analytic.data(), values.size(), loss, name);
+}
+
+/// The model in float and in double (the same parameters, rounded to float) on the same batch:
+/// the loss within 1e-5 relative, every gradient within grad_atol + 1e-4 relative.
+inline void expect_float_agrees_with_double(const ModelConfig& c, ModelParams<float>& params_f,
+                                            const std::vector<Example>& examples, double grad_atol) {
+  auto params_d = cast_params<double>(c, params_f);
+  const SequenceBatch batch = make_batch(c, std::span<const Example>(examples));
+  const auto terms = static_cast<double>(loss_terms(c, batch));
+  ModelCache<float> cache_f;
+  ModelCache<double> cache_d;
+  model_forward(c, params_f, batch, cache_f);
+  model_forward(c, params_d, batch, cache_d);
+  const float loss_f = model_loss(c, batch, cache_f, static_cast<float>(1 / terms));
+  const double loss_d = model_loss(c, batch, cache_d, 1 / terms);
+  EXPECT_NEAR(loss_f, loss_d, 1e-5 * std::abs(loss_d));
+  auto grads_f = zero_params<float>(c);
+  auto grads_d = zero_params<double>(c);
+  model_backward(c, params_f, batch, cache_f, grads_f);
+  model_backward(c, params_d, batch, cache_d, grads_d);
+  auto gf = named_tensors(c, grads_f);
+  auto gd = named_tensors(c, grads_d);
+  for (std::size_t i = 0; i < gf.size(); ++i)
+    for (std::int64_t k = 0; k < gf[i].size; ++k)
+      EXPECT_NEAR(gf[i].data[k], gd[i].data[k], grad_atol + 1e-4 * std::abs(gd[i].data[k])) << gf[i].name << "[" << k << "]";
 }
 
 }  // namespace statelab::models::testing

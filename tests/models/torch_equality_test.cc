@@ -1,7 +1,8 @@
 // statelab against PyTorch on the fixtures of tools/make_torch_fixtures.py: for every cell
 // (RNN, LSTM, GRU), 1 and 2 layers, and every head (seq: next-token cross-entropy with ignored
-// prompt positions), and for the transformer under every positional encoding, causal and
-// bidirectional, GELU and ReLU, the module saved by PyTorch loads through
+// prompt positions), for the transformer under every positional encoding, causal and
+// bidirectional, GELU and ReLU, and for S4D, Mamba, IDS4 and the negative-eigenvalue variants,
+// the module saved by PyTorch loads through
 // load_checkpoint, and the hidden states, logits and loss agree within 1e-5 relative and every
 // gradient within 1e-4 relative (torch.allclose's convention: |a - b| <= atol + rtol |b|, with a
 // small atol for values that are zero up to rounding).
@@ -9,9 +10,11 @@
 
 #include <cmath>
 #include <string>
+#include <type_traits>
 
 #include "models/model.h"
 #include "models/safetensors.h"
+#include "tests/models/model_test_util.h"
 
 namespace statelab::models {
 namespace {
@@ -31,7 +34,7 @@ Fixture load_fixture(const std::string& name) {
   const auto& meta = f.data.metadata;
   if (meta.at("head") != "recognize" && !module.metadata.count("statelab.model")) {
     // PyTorch's file cannot say which head a many-output Linear is: state it, as statelab does
-    // (the transformer fixtures carry their whole config, as a transformer checkpoint must).
+    // (the transformer and state-space fixtures carry their whole config, as their checkpoints must).
     ModelConfig c;
     c.cell = parse_cell(meta.at("cell"));
     c.vocab_size = std::stoi(meta.at("vocab_size"));
@@ -76,59 +79,77 @@ void expect_close(double actual, double expected, double rtol, double atol, cons
       << what << ": statelab " << actual << ", torch " << expected;
 }
 
-class TorchEquality : public ::testing::TestWithParam<std::string> {};
+double max_abs(const std::vector<float>& values) {
+  double m = 0;
+  for (float v : values) m = std::max(m, std::abs(static_cast<double>(v)));
+  return m;
+}
 
-TEST_P(TorchEquality, ForwardAndEveryGradientAgree) {
-  Fixture f = load_fixture(GetParam());
+// The fixture's forward outputs, loss and gradients against statelab's computed in T, with the
+// model's config changed by `adjust` (e.g. another computation of the same map).  Tolerance
+// |ours - torch| <= atol + rtol |torch| with rtol 1e-5 (forward) and 1e-4 (gradients), and
+// atol = 1e-7 + floor * (the largest |value| of that tensor): floor is 0 in double; in float it
+// is 1e-6, because a value that is a sum of O(1) terms cancelling to nearly 0 (a logit of 0.001,
+// say) carries an absolute float32 rounding error of ~1e-7 that no relative bound can meet.  The
+// transformer keeps that floor in double too: its residual stream and logits are sums of terms of
+// the tensor's own scale (up to ~5 here), and torch's float32 result itself differs from its
+// float64 one by ~1e-6 of that scale.
+template <typename T, typename Adjust>
+void expect_fixture_agrees(const std::string& name, Adjust adjust) {
+  Fixture f = load_fixture(name);
+  adjust(f.model.config);
   const ModelConfig& c = f.model.config;
+  const double floor = std::is_same_v<T, float> || c.cell == Cell::transformer ? 1e-6 : 0.0;
+  const ModelParams<T> params = testing::cast_params<T>(c, f.model.params);
   const SequenceBatch batch = make_batch(c, std::span<const Example>(f.examples));
-  ModelCache<float> cache;
-  model_forward(c, f.model.params, batch, cache);
-  const float loss = model_loss(c, batch, cache, 1.0f / static_cast<float>(loss_terms(c, batch)));
+  ModelCache<T> cache;
+  model_forward(c, params, batch, cache);
+  const T loss = model_loss(c, batch, cache, T(1) / static_cast<T>(loss_terms(c, batch)));
   const double rtol_forward = 1e-5, atol_forward = 1e-7;
-  expect_close(loss, f.data.tensors.at("output.loss").to_float()[0], rtol_forward, atol_forward, "loss");
+  const auto expected_loss = f.data.tensors.at("output.loss").to_float();
+  expect_close(loss, expected_loss[0], rtol_forward, atol_forward + floor * max_abs(expected_loss), "loss");
 
   const int B = batch.batch_size, H = c.hidden_size, O = c.num_outputs;
   const auto& hidden_t = f.data.tensors.at("output.hidden");
   const auto hidden = hidden_t.to_float();  // (B, T, H)
   const auto logits = f.data.tensors.at("output.logits").to_float();
-  // A transformer's residual stream and logits are sums of terms of the tensor's own scale (up to
-  // ~5 here), so an element near zero carries the rounding of those terms: torch's float32 result
-  // itself differs from its float64 one by ~1e-6 of the scale.  Their absolute tolerance is 1e-6
-  // times the tensor's largest magnitude (the recurrent states are bounded by 1 and keep 1e-7).
-  auto scale_of = [](const std::vector<float>& v) {
-    double m = 0;
-    for (float x : v) m = std::max(m, static_cast<double>(std::abs(x)));
-    return m;
-  };
-  const bool transformer = c.cell == Cell::transformer;
-  const double atol_hidden = transformer ? 1e-6 * scale_of(hidden) : atol_forward;
-  const double atol_logits = transformer ? 1e-6 * scale_of(logits) : atol_forward;
-  const std::int64_t T = hidden_t.shape[1];
+  const double atol_hidden = atol_forward + floor * max_abs(hidden), atol_logits = atol_forward + floor * max_abs(logits);
+  const std::int64_t T_ = hidden_t.shape[1];
   for (int b = 0; b < B; ++b) {
     const int src = batch.order[b];
     for (int t = 0; t < batch.lengths[b]; ++t) {
       for (int k = 0; k < H; ++k)
-        expect_close(cache.outputs.back()(k, t * B + b), hidden[(src * T + t) * H + k], rtol_forward, atol_hidden,
+        expect_close(cache.outputs.back()(k, t * B + b), hidden[(src * T_ + t) * H + k], rtol_forward, atol_hidden,
                      "hidden[" + std::to_string(src) + "," + std::to_string(t) + "," + std::to_string(k) + "]");
       if (c.head != Head::recognize)
         for (int k = 0; k < O; ++k)
-          expect_close(cache.logits(k, t * B + b), logits[(src * T + t) * O + k], rtol_forward, atol_logits, "logit");
+          expect_close(cache.logits(k, t * B + b), logits[(src * T_ + t) * O + k], rtol_forward, atol_logits, "logit");
     }
     if (c.head == Head::recognize) expect_close(cache.logits(0, b), logits[src], rtol_forward, atol_logits, "logit");
   }
 
-  auto grads = zero_params<float>(c);
-  model_backward(c, f.model.params, batch, cache, grads);
-  std::vector<float> ours;
+  auto grads = zero_params<T>(c);
+  model_backward(c, params, batch, cache, grads);
+  std::vector<T> ours;
   for (const auto& tensor : named_tensors(c, grads)) {
     const auto expected = f.data.tensors.at("grad." + tensor.name).to_float();
     ASSERT_EQ(expected.size(), static_cast<std::size_t>(tensor.size)) << tensor.name;
     ours.resize(expected.size());
     copy_to_torch_order(tensor, ours.data());
+    const double atol = 1e-7 + floor * max_abs(expected);
     for (std::size_t i = 0; i < ours.size(); ++i)
-      expect_close(ours[i], expected[i], 1e-4, 1e-7, "grad." + tensor.name + "[" + std::to_string(i) + "]");
+      expect_close(ours[i], expected[i], 1e-4, atol, "grad." + tensor.name + "[" + std::to_string(i) + "]");
   }
+}
+
+class TorchEquality : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(TorchEquality, ForwardAndEveryGradientAgree) {
+  expect_fixture_agrees<float>(GetParam(), [](ModelConfig&) {});
+}
+
+TEST_P(TorchEquality, ForwardAndEveryGradientAgreeInDouble) {
+  expect_fixture_agrees<double>(GetParam(), [](ModelConfig&) {});
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, TorchEquality,
@@ -141,13 +162,26 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, TorchEquality,
                                            "transformer_none_causal_tag", "transformer_sinusoidal_bidirectional_next-set",
                                            "transformer_sinusoidal_causal_recognize", "transformer_alibi_causal_recognize",
                                            "transformer_alibi_bidirectional_tag", "transformer_hard-alibi_causal_next-set",
-                                           "transformer_hard-alibi_bidirectional_tag_relu"),
+                                           "transformer_hard-alibi_bidirectional_tag_relu", "s4d_l2_recognize",
+                                           "s4d_l2_tag", "s4d_l2_next-set", "s4d_negative_l2_recognize",
+                                           "mamba_l2_recognize", "mamba_l2_tag", "mamba_l2_next-set",
+                                           "mamba_negative_l2_recognize", "ids4_l2_recognize", "ids4_l2_tag",
+                                           "ids4_l2_next-set"),
                          [](const auto& info) {
                            std::string s = info.param;
                            for (char& ch : s)
                              if (ch == '-') ch = '_';  // hard-alibi, next-set
                            return s;
                          });
+
+// S4D by its convolution kernel agrees with PyTorch's recurrence as well.
+TEST(TorchEquality, S4dByConvolutionAgrees) {
+  for (const char* name : {"s4d_l2_recognize", "s4d_l2_tag", "s4d_l2_next-set", "s4d_negative_l2_recognize"}) {
+    SCOPED_TRACE(name);
+    expect_fixture_agrees<float>(name, [](ModelConfig& c) { c.s4d_convolution = true; });
+    expect_fixture_agrees<double>(name, [](ModelConfig& c) { c.s4d_convolution = true; });
+  }
+}
 
 TEST(TorchEquality, AcceptProbabilityOfAPyTorchModuleIsSigmoidOfItsLogit) {
   Fixture f = load_fixture("gru_l2_recognize");

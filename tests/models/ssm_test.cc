@@ -1,0 +1,299 @@
+// The state-space architectures (s4d, mamba, ids4; models/ssm.h): central-difference gradient
+// checks in double through the whole model and per layer (including dL/dx), the two computations
+// of S4D (recurrence and convolution) against each other, config JSON and checkpoints.  Agreement
+// with PyTorch is in torch_equality_test.cc.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <string>
+
+#include "models/error.h"
+#include "models/model.h"
+#include "models/random.h"
+#include "models/safetensors.h"
+#include "tests/models/model_test_util.h"
+
+namespace statelab::models {
+namespace {
+
+using testing::cast_params;
+using testing::random_examples;
+
+struct Variant {
+  Cell cell;
+  bool negative = false;
+  bool convolution = false;
+  Head head = Head::recognize;
+  int layers = 2;
+};
+
+std::string variant_name(const Variant& v) {
+  std::string s = cell_name(v.cell);
+  if (v.negative) s += "_negative";
+  if (v.convolution) s += "_convolution";
+  s += std::string("_") + (v.head == Head::next_set ? "next_set" : head_name(v.head)) + "_L" + std::to_string(v.layers);
+  return s;
+}
+
+ModelConfig config_for(const Variant& v) {
+  ModelConfig c;
+  c.cell = v.cell;
+  c.vocab_size = 3;
+  c.embedding_dim = 4;
+  c.hidden_size = 5;
+  c.num_layers = v.layers;
+  c.state_size = 3;
+  c.negative_eigenvalues = v.negative;
+  c.s4d_convolution = v.convolution;
+  c.head = v.head;
+  c.num_outputs = v.head == Head::recognize ? 1 : v.head == Head::tag ? 3 : 4;
+  return c;
+}
+
+// Parameters whose every element matters at a visible scale: init_params, then every tensor
+// perturbed by U(±0.3) (s4d's dt raised so that the states do not stay near their input).
+ModelParams<double> test_params(const ModelConfig& c, std::uint64_t seed) {
+  auto pf = init_params(c, seed);
+  auto p = cast_params<double>(c, pf);
+  Random random(seed + 1000);
+  for (auto& t : named_tensors(c, p))
+    for (std::int64_t k = 0; k < t.size; ++k) t.data[k] += 0.6 * random.uniform01() - 0.3;
+  for (auto& block : p.ssm_blocks)
+    if (c.cell == Cell::s4d) block.s4d.log_dt.array() += 2.5;  // dt ~ 0.1 .. 1
+  return p;
+}
+
+class SsmGradientCheck : public ::testing::TestWithParam<Variant> {};
+
+TEST_P(SsmGradientCheck, AnalyticGradientsMatchCentralDifferences) {
+  const ModelConfig c = config_for(GetParam());
+  auto params = test_params(c, 7);
+  const auto examples = random_examples(c, 6, c.head == Head::recognize ? 0 : 1, 6, 11);
+  const SequenceBatch batch = make_batch(c, std::span<const Example>(examples));
+  const double scale = 1.0 / static_cast<double>(loss_terms(c, batch));
+  ModelCache<double> cache;
+  auto loss_at = [&] {
+    model_forward(c, params, batch, cache);
+    return model_loss(c, batch, cache, scale);
+  };
+  auto grads = zero_params<double>(c);
+  loss_at();
+  model_backward(c, params, batch, cache, grads);
+  auto p_tensors = named_tensors(c, params);
+  testing::expect_central_differences(p_tensors, named_tensors(c, grads), loss_at);
+}
+
+TEST_P(SsmGradientCheck, FloatAgreesWithDouble) {
+  const ModelConfig c = config_for(GetParam());
+  auto params_d = test_params(c, 3);
+  auto params_f = cast_params<float>(c, params_d);
+  testing::expect_float_agrees_with_double(c, params_f, random_examples(c, 5, 1, 7, 5), 1e-5);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    AllVariants, SsmGradientCheck,
+    ::testing::Values(Variant{Cell::s4d}, Variant{Cell::s4d, false, true}, Variant{Cell::s4d, true},
+                      Variant{Cell::s4d, true, true}, Variant{Cell::s4d, false, false, Head::tag},
+                      Variant{Cell::s4d, false, true, Head::next_set, 1}, Variant{Cell::mamba},
+                      Variant{Cell::mamba, true}, Variant{Cell::mamba, false, false, Head::tag, 1},
+                      Variant{Cell::mamba, true, false, Head::next_set}, Variant{Cell::ids4},
+                      Variant{Cell::ids4, false, false, Head::tag}, Variant{Cell::ids4, false, false, Head::next_set, 1}),
+    [](const auto& info) { return variant_name(info.param); });
+
+// One block on its own (LayerNorm, mixer, GELU, out_proj, residual), including dL/dx: L = sum(R ⊙
+// out) over a batch with lengths 6, 4, 4, 1, random inputs with zero padding.
+class SsmBlockGradientCheck : public ::testing::TestWithParam<Variant> {};
+
+TEST_P(SsmBlockGradientCheck, InputAndParameterGradientsMatchCentralDifferences) {
+  const Variant v = GetParam();
+  ModelConfig c = config_for(v);
+  c.num_layers = 1;
+  const SsmOptions o = ssm_options(c);
+  std::vector<Sequence> words = {Sequence(6, 0), Sequence(4, 0), Sequence(4, 0), Sequence(1, 0)};
+  const SequenceBatch batch = make_batch(c, std::span<const Sequence>(words));
+  auto params = test_params(c, 21);
+  SsmBlockParams<double>& p = params.ssm_blocks[0];
+  Random random(5);
+  Matrix<double> x(c.hidden_size, batch.columns()), r(c.hidden_size, batch.columns());
+  for (Eigen::Index k = 0; k < x.size(); ++k) x.data()[k] = 2 * random.uniform01() - 1, r.data()[k] = 2 * random.uniform01() - 1;
+  zero_padding(batch, x);
+  zero_padding(batch, r);  // padding outputs are not outputs
+  SsmBlockCache<double> cache;
+  Matrix<double> out, d_x;
+  auto loss = [&] {
+    ssm_block_forward(o, p, batch, x, cache, out);
+    return (r.array() * out.array()).sum();
+  };
+  loss();
+  for (int j = 0; j < batch.columns(); ++j) {
+    if (batch.tokens[j] < 0) {
+      EXPECT_EQ(out.col(j).cwiseAbs().sum(), 0.0) << "padding column " << j;
+    }
+  }
+  auto grads = zero_ssm_block<double>(o);
+  ssm_block_backward(o, p, batch, x, cache, r, grads, d_x);
+  std::vector<NamedTensor<double>> p_tensors, g_tensors;
+  append_ssm_block_tensors(o, "", p, p_tensors);
+  append_ssm_block_tensors(o, "", grads, g_tensors);
+  p_tensors.push_back({"x", {}, x.data(), x.size(), false});
+  g_tensors.push_back({"x", {}, d_x.data(), d_x.size(), false});
+  testing::expect_central_differences(p_tensors, g_tensors, loss);
+}
+
+INSTANTIATE_TEST_SUITE_P(AllMixers, SsmBlockGradientCheck,
+                         ::testing::Values(Variant{Cell::s4d}, Variant{Cell::s4d, false, true}, Variant{Cell::s4d, true},
+                                           Variant{Cell::mamba}, Variant{Cell::mamba, true}, Variant{Cell::ids4}),
+                         [](const auto& info) { return variant_name(info.param); });
+
+// The two computations of S4D share only the discretisation: forward outputs and every gradient
+// agree, on a batch of 9 sequences of lengths 0..20.
+template <typename T>
+void expect_s4d_paths_agree(bool negative, double tolerance) {
+  ModelConfig c = config_for(Variant{Cell::s4d, negative});
+  c.hidden_size = 8;
+  c.state_size = 4;
+  c.head = Head::tag;
+  c.num_outputs = 3;
+  auto params = cast_params<T>(c, *std::make_unique<ModelParams<double>>(test_params(c, 17)));
+  const auto examples = random_examples(c, 9, 0, 20, 23);
+  const SequenceBatch batch = make_batch(c, std::span<const Example>(examples));
+  ModelConfig conv = c;
+  conv.s4d_convolution = true;
+  ModelCache<T> cache_r, cache_c;
+  model_forward(c, params, batch, cache_r);
+  model_forward(conv, params, batch, cache_c);
+  const T scale = T(1) / static_cast<T>(loss_terms(c, batch));
+  const T loss_r = model_loss(c, batch, cache_r, scale), loss_c = model_loss(conv, batch, cache_c, scale);
+  EXPECT_NEAR(loss_r, loss_c, tolerance * std::abs(loss_r));
+  for (int l = 0; l < c.num_layers; ++l)
+    EXPECT_LE((cache_r.outputs[l] - cache_c.outputs[l]).cwiseAbs().maxCoeff(),
+              tolerance * (1 + cache_r.outputs[l].cwiseAbs().maxCoeff()));
+  auto grads_r = zero_params<T>(c), grads_c = zero_params<T>(c);
+  model_backward(c, params, batch, cache_r, grads_r);
+  model_backward(conv, params, batch, cache_c, grads_c);
+  auto gr = named_tensors(c, grads_r), gc = named_tensors(c, grads_c);
+  for (std::size_t i = 0; i < gr.size(); ++i)
+    for (std::int64_t k = 0; k < gr[i].size; ++k)
+      EXPECT_NEAR(gr[i].data[k], gc[i].data[k], tolerance * (1e-3 + std::abs(gr[i].data[k]))) << gr[i].name << "[" << k << "]";
+}
+
+TEST(S4d, RecurrenceAndConvolutionAgreeInDouble) {
+  expect_s4d_paths_agree<double>(false, 1e-10);
+  expect_s4d_paths_agree<double>(true, 1e-10);
+}
+
+TEST(S4d, RecurrenceAndConvolutionAgreeInFloat) {
+  expect_s4d_paths_agree<float>(false, 1e-4);
+  expect_s4d_paths_agree<float>(true, 1e-4);
+}
+
+TEST(Ssm, ParameterCountsMatchTheTorchReferenceWorkloads) {
+  // ../shared/bench/torch_reference.py: s4d-d64-n16 has 22,433 parameters, mamba-d64-n16 66,849.
+  ModelConfig c;
+  c.vocab_size = 2;
+  c.embedding_dim = 16;
+  c.hidden_size = 64;
+  c.num_layers = 2;
+  c.state_size = 16;
+  c.cell = Cell::s4d;
+  EXPECT_EQ(parameter_count(c), 22433);
+  c.cell = Cell::mamba;
+  EXPECT_EQ(parameter_count(c), 66849);
+}
+
+TEST(Ssm, NegativeEigenvaluesAreForS4dAndMambaOnly) {
+  ModelConfig c;
+  c.negative_eigenvalues = true;
+  for (Cell cell : {Cell::lstm, Cell::gru, Cell::rnn, Cell::ids4}) {
+    c.cell = cell;
+    EXPECT_THROW(validate(c), ModelError) << cell_name(cell);
+  }
+  c.cell = Cell::mamba;
+  EXPECT_NO_THROW(validate(c));
+  c.s4d_convolution = true;
+  EXPECT_THROW(validate(c), ModelError);
+  c.cell = Cell::s4d;
+  EXPECT_NO_THROW(validate(c));
+  c.state_size = 0;
+  EXPECT_THROW(validate(c), ModelError);
+}
+
+TEST(Ssm, ConfigJsonRoundTripsAndOldFilesLoad) {
+  for (Cell cell : {Cell::s4d, Cell::mamba, Cell::ids4}) {
+    ModelConfig c = config_for(Variant{cell, cell != Cell::ids4, cell == Cell::s4d, Head::tag});
+    c.expand = 3;
+    c.conv_width = 2;
+    ModelConfig back = model_config_from_json(to_json(c));
+    if (cell != Cell::mamba) back.expand = 3, back.conv_width = 2;  // written for mamba only
+    EXPECT_EQ(back, c) << to_json(c);
+  }
+  // A config written before the state-space fields existed loads with their defaults.
+  const ModelConfig old = model_config_from_json(
+      R"({"cell":"s4d","vocab_size":2,"embedding_dim":3,"hidden_size":4,"num_layers":1,"head":"recognize","num_outputs":1})");
+  EXPECT_EQ(old.cell, Cell::s4d);
+  EXPECT_EQ(old.state_size, 16);
+  EXPECT_FALSE(old.negative_eigenvalues);
+  EXPECT_THROW(model_config_from_json(
+                   R"({"cell":"mamba","vocab_size":2,"embedding_dim":3,"hidden_size":4,"num_layers":1,"head":"recognize","num_outputs":1,"negative_eigenvalues":1})"),
+               ModelError);
+  EXPECT_THROW(model_config_from_json(
+                   R"({"cell":"s5","vocab_size":2,"embedding_dim":3,"hidden_size":4,"num_layers":1,"head":"recognize","num_outputs":1})"),
+               ModelError);
+}
+
+TEST(Ssm, CheckpointsRoundTripAndMismatchesAreRefused) {
+  const auto dir = std::filesystem::temp_directory_path() / "statelab_ssm_test_checkpoints";
+  std::filesystem::create_directories(dir);
+  for (const Variant& v : {Variant{Cell::s4d, true, true, Head::tag}, Variant{Cell::mamba, true},
+                           Variant{Cell::ids4, false, false, Head::next_set}}) {
+    const ModelConfig c = config_for(v);
+    const auto params = init_params(c, 9);
+    const auto path = dir / (variant_name(v) + ".safetensors");
+    save_checkpoint(path, c, params, {{"language", "parity"}});
+    const Checkpoint back = load_checkpoint(path);
+    EXPECT_EQ(back.config, c);
+    EXPECT_EQ(back.metadata.at("language"), "parity");
+    auto a = params;
+    auto b = back.params;
+    auto ta = named_tensors(c, a), tb = named_tensors(c, b);
+    ASSERT_EQ(ta.size(), tb.size());
+    for (std::size_t i = 0; i < ta.size(); ++i)
+      for (std::int64_t k = 0; k < ta[i].size; ++k) ASSERT_EQ(ta[i].data[k], tb[i].data[k]) << ta[i].name;
+    const std::vector<Sequence> words = {{0, 1, 2, 1}, {2}, {}};
+    EXPECT_EQ(hidden_states(c, params, words)[0], hidden_states(back.config, back.params, words)[0]);
+
+    // Metadata that disagrees with the tensors is refused, naming the tensor.
+    SafetensorsFile file = checkpoint_tensors(c, params);
+    ModelConfig wrong = c;
+    wrong.state_size = 4;
+    file.metadata["statelab.model"] = to_json(wrong);
+    try {
+      load_checkpoint(file, "mem");
+      ADD_FAILURE() << "accepted a mismatched state size";
+    } catch (const CheckpointError& e) {
+      EXPECT_NE(std::string(e.what()).find("has shape"), std::string::npos) << e.what();
+    }
+    file.metadata.erase("statelab.model");
+    EXPECT_THROW(load_checkpoint(file, "mem"), CheckpointError);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Ssm, HiddenStatesAreTheResidualStreamAfterEachBlock) {
+  const ModelConfig c = config_for(Variant{Cell::mamba});
+  const auto params = init_params(c, 4);
+  const std::vector<Sequence> words = {{0, 1, 2, 1, 0}, {2, 2}};
+  const auto states = hidden_states(c, params, words);
+  ASSERT_EQ(states.size(), 2u);
+  EXPECT_EQ(states[0].rows(), c.num_layers * c.hidden_size);
+  EXPECT_EQ(states[0].cols(), 5);
+  EXPECT_EQ(states[1].cols(), 2);
+  // Causal: a sequence's states at its first two positions do not depend on what follows.
+  const std::vector<Sequence> prefix = {{0, 1}};
+  const auto states_prefix = hidden_states(c, params, prefix);
+  EXPECT_LE((states_prefix[0] - states[0].leftCols(2)).cwiseAbs().maxCoeff(), 1e-6);
+}
+
+}  // namespace
+}  // namespace statelab::models
