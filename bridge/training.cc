@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
 
 #include <nlohmann/json.hpp>
 
@@ -18,18 +19,23 @@ std::vector<models::Example> model_examples(const std::vector<languages::Example
   return out;
 }
 
+std::vector<languages::Example> repeated_draws(const languages::Language& language, languages::DatasetOptions options,
+                                               std::size_t draws, std::uint64_t first_seed) {
+  std::vector<languages::Example> out;
+  for (std::size_t i = 0; i < draws; ++i) {
+    options.seed = first_seed + i;
+    auto part = languages::build_dataset(language, options).train;
+    out.insert(out.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
+  }
+  return out;
+}
+
 TrainedRecognizer train_recognizer(const languages::Language& language, const RecognizerTraining& options) {
   const auto start = std::chrono::steady_clock::now();
-  std::vector<models::Example> train, validation;
-  for (std::size_t i = 0; i < std::max<std::size_t>(options.draws, 1); ++i) {
-    auto data = options.data;
-    data.seed = options.data.seed + i;
-    auto part = model_examples(languages::build_dataset(language, data).train);
-    train.insert(train.end(), part.begin(), part.end());
-    data.seed = options.data.seed + (std::uint64_t{1} << 32) + i;
-    part = model_examples(languages::build_dataset(language, data).train);
-    validation.insert(validation.end(), part.begin(), part.end());
-  }
+  const std::size_t draws = std::max<std::size_t>(options.draws, 1);
+  const auto train = model_examples(repeated_draws(language, options.data, draws, options.data.seed));
+  const auto validation =
+      model_examples(repeated_draws(language, options.data, draws, options.data.seed + kValidationSeedOffset));
   models::ModelConfig config = options.model;
   config.vocab_size = static_cast<int>(language.alphabet().size());
   config.head = models::Head::recognize;

@@ -20,12 +20,24 @@ namespace statelab::bridge {
 /// Dataset examples as model examples: tokens = symbol ids, target = {label}.
 std::vector<models::Example> model_examples(const std::vector<languages::Example>& examples);
 
+/// Where the seeds of independent validation draws start: validation draw i has seed
+/// data.seed + kValidationSeedOffset + i, far from the training draws' data.seed + i.
+inline constexpr std::uint64_t kValidationSeedOffset = std::uint64_t{1} << 32;
+
+/// The train splits of `draws` datasets with seeds first_seed, first_seed + 1, ..., concatenated
+/// in that order (options.seed is ignored).  Each draw's words are distinct and balanced per
+/// length (build_dataset); different draws may repeat words, which is how a sparse language gets
+/// its few positives more than once.  Time: `draws` times build_dataset's.  Throws what it throws.
+std::vector<languages::Example> repeated_draws(const languages::Language& language, languages::DatasetOptions options,
+                                               std::size_t draws, std::uint64_t first_seed);
+
 struct RecognizerTraining {
   models::ModelConfig model;          // vocab_size is set from the language
   models::TrainConfig train;
   models::EarlyStopping early;
   /// Training examples: the train splits of `draws` datasets with seeds data.seed, data.seed + 1,
-  /// ...; validation: the train splits of `draws` more with seeds data.seed + 2^32 + i.  A sparse
+  /// ...; validation: the train splits of `draws` more with seeds data.seed + 2^32 + i
+  /// (repeated_draws; `statelab train --train-draws N --validation-independent` is the same recipe).  A sparse
   /// language (Tomita 1 and 2 have one or two words per length) gets only as many positives per
   /// length as it has words, and as many negatives to balance them, from one dataset; several draws
   /// repeat its positives and add distinct negatives.  Validation words are drawn independently of

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -19,6 +20,7 @@
 #include "automata/alphabet.h"
 #include "automata/atomic_file.h"
 #include "automata/error.h"
+#include "bridge/training.h"
 #include "cli/options.h"
 #include "cli/progress.h"
 #include "languages/dataset.h"
@@ -262,6 +264,8 @@ struct TrainOpts {
   std::size_t train_count = 100, test_count = 100;
   std::size_t validation_count = 0;
   std::string validation_lengths;
+  std::size_t train_draws = 1;         // languages: the training set is the union of this many draws
+  bool validation_independent = false;  // languages: validation drawn like training, from its own seeds
   int eval_every = 100, patience = 10;
   double target_accuracy = 1.0;
   bool quiet = false, json = false;
@@ -346,12 +350,15 @@ json training_json(const TrainOpts& o, Head head, const std::vector<std::string>
             {"seed", o.seed},
             {"chunk_size", o.chunk},
             {"threads", o.threads}};
-  if (o.validation_count > 0)
+  if (o.train_draws != 1) j["train_draws"] = o.train_draws;
+  if (o.validation_count > 0) {
     j["validation"] = {{"lengths", o.validation_lengths.empty() ? o.train_lengths : o.validation_lengths},
                        {"count", o.validation_count},
                        {"every", o.eval_every},
                        {"patience", o.patience},
                        {"target_accuracy", o.target_accuracy}};
+    if (o.validation_independent) j["validation"]["independent"] = true;
+  }
   if (head == Head::tag || head == Head::next_set) j["outputs"] = outputs;
   return j;
 }
@@ -367,6 +374,8 @@ void run_train(const TrainOpts& o) {
   if (o.timing_skip >= o.steps && o.timing_skip > 0)
     throw InvalidArgument("train: --timing-skip " + std::to_string(o.timing_skip) + " leaves no timed step of --steps " +
                           std::to_string(o.steps));
+  if (o.validation_independent && o.validation_count == 0)
+    throw InvalidArgument("train: --validation-independent needs --validation-count (the validation words per length)");
 
   // The output's folder must exist before hours of training end in a failed write.
   const std::filesystem::path out = o.output;
@@ -405,6 +414,9 @@ void run_train(const TrainOpts& o) {
   const auto data_start = Clock::now();
   Data train_data, test_data, validation_data;
   if (source.task) {
+    if (o.train_draws != 1 || o.validation_independent)
+      throw InvalidArgument("train: --train-draws and --validation-independent apply to languages, not to the task " +
+                            source.name() + " (whose samples are already independent draws)");
     train_data = task_examples(*source.task, head, train_range, o.train_count, o.seed, languages::Split::train,
                                languages::Origin::positive);
     test_data = task_examples(*source.task, head, test_range, o.test_count, o.seed, languages::Split::test,
@@ -422,9 +434,19 @@ void run_train(const TrainOpts& o) {
     d.with_targets = head != Head::recognize;
     const std::size_t k = source.alphabet().size();
     languages::Dataset dataset = languages::build_dataset(*source.language, d);
+    if (o.train_draws > 1) {  // draws seed, seed + 1, ...: a sparse language's few words repeated
+      auto more = bridge::repeated_draws(*source.language, d, o.train_draws - 1, o.seed + 1);
+      dataset.train.insert(dataset.train.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+    }
     train_data = language_examples(head, dataset.train, k);
-    test_data = language_examples(head, dataset.test, k);
-    if (o.validation_count > 0) {  // the same training set, and words outside it
+    test_data = language_examples(head, dataset.test, k);  // outside the first draw's training words
+    if (o.validation_independent) {  // as many draws again, from seeds of their own; may share words
+      languages::DatasetOptions v = d;
+      v.train_lengths = validation_range;
+      v.train_per_length = o.validation_count;
+      validation_data = language_examples(
+          head, bridge::repeated_draws(*source.language, v, o.train_draws, o.seed + bridge::kValidationSeedOffset), k);
+    } else if (o.validation_count > 0) {  // the same training set, and words outside it
       d.test_lengths = validation_range;
       d.test_per_length = o.validation_count;
       validation_data = language_examples(head, languages::build_dataset(*source.language, d).test, k);
@@ -528,6 +550,7 @@ void run_train(const TrainOpts& o) {
                                                   tbb::global_control::max_allowed_parallelism))}};
   if (o.validation_count > 0) {
     metrics["validation_accuracy"] = outcome.best_accuracy;
+    metrics["validation_examples"] = validation_data.examples.size();
     metrics["best_step"] = outcome.best_step;
     metrics["stopped_early"] = outcome.stopped_early;
     metrics["validation_seconds"] = outcome.validation_seconds;
@@ -706,8 +729,17 @@ void add_model_commands(CLI::App& app) {
         ->check(kAtLeastOne)
         ->capture_default_str();
     c->add_option("--validation-count", o->validation_count,
-                  "early stopping: validation words per length (0: none), drawn outside the training set")
+                  "early stopping: validation words per length (0: none), drawn outside the training set "
+                  "unless --validation-independent")
         ->capture_default_str();
+    c->add_option("--train-draws", o->train_draws,
+                  "languages: the training set is this many draws of --train-count words per length (seeds seed, "
+                  "seed+1, ...), so a length with few words repeats them")
+        ->check(kAtLeastOne)
+        ->capture_default_str();
+    c->add_flag("--validation-independent", o->validation_independent,
+                "languages: draw the validation words like the training words (--train-draws draws of "
+                "--validation-count per length, seeds of their own), not outside the training set");
     c->add_option("--validation-lengths", o->validation_lengths, "early stopping: validation lengths A..B (default: the training lengths)");
     c->add_option("--eval-every", o->eval_every, "early stopping: evaluate every N steps")->check(kAtLeastOne)->capture_default_str();
     c->add_option("--patience", o->patience, "early stopping: stop after N evaluations without improvement")

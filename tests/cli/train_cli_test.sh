@@ -41,6 +41,25 @@ expect "train: early stopping at the target" 0 '"stopped_early":true' "^$" -- \
   "$sl" train --lang parity "${tiny[@]}" --train-lengths 1..4 --test-lengths 5 --steps 50 --validation-count 8 \
   --target-accuracy 0 -o e.safetensors --json
 
+# the dataset recipe for sparse languages: tomita:n=1 has one word of each length
+recipe=(--lang tomita:n=1 "${tiny[@]}" --train-lengths 0..6 --test-lengths 7..8 --steps 5 --validation-count 8 --json)
+expect "train: validation outside the training set has no positive word left" 0 '"train_examples":13,.*"validation_examples":32,' "^$" -- \
+  "$sl" train "${recipe[@]}" -o t1.safetensors
+expect "train: --train-draws 3 and --validation-independent (3 more draws, positives and epsilon included)" 0 \
+  '"train_examples":39,.*"validation_examples":39,' "^$" -- \
+  "$sl" train "${recipe[@]}" --train-draws 3 --validation-independent --threads 2 -o t3.safetensors
+check "train: the recipe is recorded" grep -aq '\\"train_draws\\":3' t3.safetensors
+check "train: independent validation is recorded" grep -aq '\\"independent\\":true' t3.safetensors
+"$sl" train "${recipe[@]}" --train-draws 3 --validation-independent --threads 1 -o t3b.safetensors >/dev/null
+check "train: repeated draws give the same parameters with 1 and 2 threads" \
+  test "$("$sl" score --ckpt t3.safetensors '' 1 11 0110)" = "$("$sl" score --ckpt t3b.safetensors '' 1 11 0110)"
+expect "train: --validation-independent needs --validation-count" 2 "^$" "needs --validation-count" -- \
+  "$sl" train --lang tomita:n=1 "${tiny[@]}" --steps 5 --validation-independent -o x.safetensors
+expect "train: --train-draws is for languages" 2 "^$" "apply to languages, not to the task" -- \
+  "$sl" train --lang word-problem:group=S3 --task tag "${tiny[@]}" --steps 5 --train-draws 2 -o x.safetensors
+expect "train: --train-draws 0 is refused" 2 "^$" "train-draws" -- \
+  "$sl" train --lang tomita:n=1 "${tiny[@]}" --steps 5 --train-draws 0 -o x.safetensors
+
 # tasks and the other heads
 expect "train: tag on a task (prefix products of S3)" 0 "^lstm on word-problem:group=S3: 10 steps" "^$" -- \
   "$sl" train --lang word-problem:group=S3 --task tag "${tiny[@]}" --train-lengths 1..4 --test-lengths 5..6 --steps 10 \
