@@ -16,8 +16,11 @@
 # torch figure is its own JSON's steps_per_s.  The dataset is statelab's exact parity sampler at
 # length 64 with (5 + steps) * 64 distinct words, so no batch is reused either; the words differ
 # from torch's uniform draws (half are near misses), which changes nothing in the computation.
-# --chunk-size CHUNK cuts each batch into 64 / CHUNK work items for the threads.  A workload
-# whose architecture this build lacks is reported as "not available".
+# --chunk-size CHUNK cuts each batch into 64 / CHUNK work items for the threads.
+#
+# PyTorch must run on OpenBLAS, as in ../shared/bench/README.md: Debian's python3-torch is
+# satisfied by the netlib reference BLAS (libblas3), on which every workload runs 5-8x slower
+# (lstm-h64: 8.5 instead of 64 steps/s here), so the script refuses to compare against that.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-/tmp/statelab_vs_torch}
@@ -25,8 +28,8 @@ WORKLOADS=${WORKLOADS:-lstm-h64-L64-b64,lstm-h256-L64-b64,gru-h64-L64-b64,tf-d64
 STEPS=${STEPS:-}
 THREADS=${THREADS:-2}
 CHUNK=${CHUNK:-32}
-STATELAB=${STATELAB:-$root/build/cli/statelab}
-SHARED=${SHARED:-$root/../shared}
+STATELAB=$(realpath -m "${STATELAB:-$root/build/cli/statelab}")
+SHARED=$(realpath -m "${SHARED:-$root/../shared}")
 torch_ref=$SHARED/bench/torch_reference.py
 warmup=5
 
@@ -34,6 +37,11 @@ warmup=5
 [ -f "$torch_ref" ] || { echo "compare_torch: missing $torch_ref" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "compare_torch: missing /usr/bin/time (apt-get install time)" >&2; exit 2; }
 /usr/bin/python3 -c 'import torch' 2>/dev/null || { echo "compare_torch: /usr/bin/python3 has no torch (apt-get install python3-torch)" >&2; exit 2; }
+blas=$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 || true)
+case $blas in
+  *openblas*) ;;
+  *) echo "compare_torch: PyTorch would use ${blas:-no BLAS} (the reference BLAS), not OpenBLAS: apt-get install libopenblas0-pthread" >&2; exit 2 ;;
+esac
 mkdir -p "$work"
 cd "$work"
 
@@ -64,7 +72,7 @@ for w in "${names[@]}"; do
   unset 'opts[-1]'
   echo "== $w ($steps timed steps)" >&2
   # statelab
-  sl_rate="not available" sl_rss="-"
+  sl_rate="failed" sl_rss="-"
   if /usr/bin/time -v -o "$w.statelab.time" "$STATELAB" train --lang parity --task recognize "${opts[@]}" \
       --embedding 16 --train-lengths 64 --test-lengths 64 --train-count $(((warmup + steps) * 64)) --test-count 64 \
       --steps $((warmup + steps)) --timing-skip $warmup --batch 64 --lr 1e-3 --schedule constant --warmup 0 \
@@ -72,11 +80,8 @@ for w in "${names[@]}"; do
       -o "$w.safetensors" >"$w.statelab.out" 2>"$w.statelab.err"; then
     sl_rate=$(rate "$w.metrics.json")
     sl_rss=$(rss_mib "$w.statelab.time")
-  elif grep -q "not available in this build" "$w.statelab.err"; then
-    sl_rate="not available"
   else
     echo "compare_torch: statelab failed on $w: $(cat "$w.statelab.err")" >&2
-    sl_rate="failed"
   fi
   # PyTorch
   /usr/bin/time -v -o "$w.torch.time" /usr/bin/python3 "$torch_ref" --workloads "$w" --steps "$steps" \
@@ -92,7 +97,7 @@ for w in "${names[@]}"; do
 done
 
 echo
-echo "threads: $THREADS each; statelab --chunk-size $CHUNK; $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ); files in $work"
+echo "threads: $THREADS each; statelab --chunk-size $CHUNK ($STATELAB); PyTorch on $blas; $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ); files in $work"
 echo
 echo "| workload | timed steps | statelab steps/s | PyTorch steps/s | ratio | statelab peak RSS MiB | PyTorch peak RSS MiB |"
 echo "|---|---:|---:|---:|---:|---:|---:|"

@@ -87,13 +87,18 @@ float compute_gradients(TrainState& s, std::span<const Example* const> batch) {
   return loss;
 }
 
+namespace {
+// "nan" whatever its sign bit (which differs between instruction sets), "inf" / "-inf", else the number.
+std::string describe(double x) { return std::isnan(x) ? "nan" : std::to_string(x); }
+}  // namespace
+
 StepResult train_step(TrainState& s, std::span<const Example* const> batch) {
   StepResult result;
   result.loss = compute_gradients(s, batch);
   const double norm = global_norm(s.config, s.grads);
   if (!std::isfinite(result.loss) || !std::isfinite(norm))
     throw DivergenceError("train_step: at step " + std::to_string(s.step + 1) + " the loss is " +
-                          std::to_string(result.loss) + " and the gradient norm " + std::to_string(norm) +
+                          describe(result.loss) + " and the gradient norm " + describe(norm) +
                           "; training stopped, the parameters are those after step " + std::to_string(s.step));
   result.grad_norm = s.train.clip_norm > 0 ? clip_grad_norm(s.config, s.grads, s.train.clip_norm) : norm;
   const LrSchedule schedule{s.train.lr, s.train.warmup_steps, s.train.schedule, s.train.steps, s.train.min_lr};
