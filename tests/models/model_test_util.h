@@ -15,6 +15,15 @@
 
 namespace statelab::models::testing {
 
+/// Every tensor of a equals its namesake in b, bit for bit (a checkpoint round trip). Takes
+/// copies because named_tensors hands out writable views.
+inline void expect_same_parameters(const ModelConfig& c, ModelParams<float> a, ModelParams<float> b) {
+  const auto ta = named_tensors(c, a), tb = named_tensors(c, b);
+  ASSERT_EQ(ta.size(), tb.size());
+  for (std::size_t i = 0; i < ta.size(); ++i)
+    for (std::int64_t k = 0; k < ta[i].size; ++k) ASSERT_EQ(ta[i].data[k], tb[i].data[k]) << ta[i].name;
+}
+
 /// n examples with lengths drawn from [min_length, max_length] and random tokens and targets
 /// valid for the config's head.
 inline std::vector<Example> random_examples(const ModelConfig& c, int n, int min_length, int max_length,

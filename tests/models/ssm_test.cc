@@ -254,12 +254,7 @@ TEST(Ssm, CheckpointsRoundTripAndMismatchesAreRefused) {
     const Checkpoint back = load_checkpoint(path);
     EXPECT_EQ(back.config, c);
     EXPECT_EQ(back.metadata.at("language"), "parity");
-    auto a = params;
-    auto b = back.params;
-    auto ta = named_tensors(c, a), tb = named_tensors(c, b);
-    ASSERT_EQ(ta.size(), tb.size());
-    for (std::size_t i = 0; i < ta.size(); ++i)
-      for (std::int64_t k = 0; k < ta[i].size; ++k) ASSERT_EQ(ta[i].data[k], tb[i].data[k]) << ta[i].name;
+    ASSERT_NO_FATAL_FAILURE(testing::expect_same_parameters(c, params, back.params));
     const std::vector<Sequence> words = {{0, 1, 2, 1}, {2}, {}};
     EXPECT_EQ(hidden_states(c, params, words)[0], hidden_states(back.config, back.params, words)[0]);
 
