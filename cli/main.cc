@@ -11,7 +11,10 @@
 #include "cli/bridge_command.h"
 #include "cli/dfa_command.h"
 #include "cli/lang_command.h"
-#include "cli/model_command.h"
+#include "cli/command.h"
+#include "cli/eval.h"
+#include "cli/score.h"
+#include "cli/train.h"
 #include "models/error.h"
 
 int main(int argc, char** argv) {
@@ -21,12 +24,17 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   statelab::cli::add_dfa_command(app, exit_code);
   statelab::cli::add_lang_command(app);
-  statelab::cli::add_model_commands(app);
+  statelab::cli::Commands commands;
+  statelab::cli::add_train_command(app, commands);
+  statelab::cli::add_eval_command(app, commands);
+  statelab::cli::add_score_command(app, commands);
   statelab::cli::add_classify_command(app);
   statelab::cli::add_check_command(app, exit_code);
   statelab::cli::add_extract_command(app);
   try {
     app.parse(argc, argv);
+    for (const statelab::cli::Command& command : commands)
+      if (command.app->parsed()) return command.run();
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

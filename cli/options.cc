@@ -18,22 +18,7 @@ std::optional<std::size_t> parse_length(std::string_view s) {
 }
 
 languages::LengthRange parse_lengths(const std::string& text, std::string_view option) {
-  auto number = [&](std::string_view s) {
-    const std::optional<std::size_t> x = parse_length(s);
-    if (!x)
-      throw InvalidArgument(std::string(option) + " " + text + ": expected A..B, two whole numbers 0.." +
-                            std::to_string(kMaxLength) + " with A <= B");
-    return *x;
-  };
-  const std::size_t dots = text.find("..");
-  if (dots == std::string::npos) {
-    const std::size_t n = number(text);
-    return {n, n};
-  }
-  const languages::LengthRange r{number(std::string_view(text).substr(0, dots)),
-                                 number(std::string_view(text).substr(dots + 2))};
-  if (r.min > r.max) throw InvalidArgument(std::string(option) + " " + text + ": the range is inverted (expected A <= B)");
-  return r;
+  return languages::parse_length_range(text, option);
 }
 
 const CLI::Validator kAtLeastOne(
@@ -79,8 +64,6 @@ bool is_language_name(const std::string& base) {
   return std::any_of(langs.begin(), langs.end(), [&](const languages::CatalogueEntry& e) { return e.name == base; });
 }
 
-std::string range_text(const languages::LengthRange& r) {
-  return r.min == r.max ? std::to_string(r.min) : std::to_string(r.min) + ".." + std::to_string(r.max);
-}
+std::string range_text(const languages::LengthRange& r) { return languages::to_string(r); }
 
 }  // namespace statelab::cli

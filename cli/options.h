@@ -15,7 +15,7 @@
 
 namespace statelab::cli {
 
-inline constexpr std::size_t kMaxLength = 100'000;
+using languages::kMaxLength;
 
 /// A word length: a whole number 0..kMaxLength, or nothing (CLI11 would read "-1" as 2^64 - 1).
 std::optional<std::size_t> parse_length(std::string_view s);

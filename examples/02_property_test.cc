@@ -28,16 +28,12 @@ const languages::Language& tomita2() {
 // Trained once, on words of lengths 0..20; validated on other words of those lengths.
 const bridge::ModelRecognizer& network() {
   static const bridge::TrainedRecognizer trained = [] {
-    bridge::RecognizerTraining t;
-    t.model.hidden_size = 16;
-    t.model.embedding_dim = 8;
-    t.data.train_lengths = {0, 20};
-    t.data.test_lengths = {0, 20};
-    t.train.steps = 2000;
-    t.train.lr = 1e-2f;
-    t.train.schedule = models::Schedule::cosine;
-    t.early.every = 100;
-    return bridge::train_recognizer(tomita2(), t);
+    bridge::RunSpec t;  // the default recipe, a smaller network
+    t.lang = "tomita:n=2";
+    t.hidden = 16;
+    t.train_lengths = "0..20";
+    t.test_lengths = "21..30";
+    return bridge::train_recognizer(t);
   }();
   return trained.recognizer;
 }

@@ -1,5 +1,6 @@
 // Example 3: what did the network learn?  For each of the seven Tomita grammars, train an LSTM
-// (hidden size 32) until it is right on every validation word of length <= 20, save it as a
+// by the default recipe of a run (bridge/run.h) until it is right on every validation word of
+// length <= 20, save it as a
 // checkpoint, property-test it against the grammar (bridge::check), and extract its automaton
 // with L* (Weiss, Goldberg and Yahav's abstraction oracle, then random words), limited to 10 s.
 // The extracted DFA is compared exactly with the catalogue's minimal DFA; when they differ the
@@ -28,33 +29,13 @@ namespace {
 
 using namespace statelab;
 
-bridge::RecognizerTraining training_options(std::uint64_t seed, int grammar = 0) {
-  bridge::RecognizerTraining t;
-  t.model.cell = models::Cell::lstm;
-  t.model.embedding_dim = 8;
-  t.model.hidden_size = 32;
-  t.data.train_lengths = {0, 20};
-  t.data.test_lengths = {21, 21};  // unused: validation is independent draws (bridge/training.h)
-  t.data.train_per_length = 40;
-  t.data.test_per_length = 2;
-  t.data.seed = seed;
-  t.draws = 20;
-  t.train.steps = 10000;
-  t.train.batch_size = 32;
-  t.train.lr = 1e-2f;
-  t.train.warmup_steps = 50;
-  t.train.schedule = models::Schedule::cosine;
-  t.train.min_lr = 1e-4f;
-  t.train.seed = seed;
-  t.early.every = 100;
-  t.early.patience = 40;
-  t.early.target = 1.0;
-  t.init_seed = seed;
-  if (grammar == 6) {  // counting mod 3 needs a gentler rate and longer training
-    t.train.lr = 3e-3f;
-    t.train.steps = 20000;
-    t.early.patience = 80;
-  }
+// The default recipe of a run (bridge/run.h) on lengths 0..20; nothing grammar-specific.
+bridge::RunSpec training_options(const std::string& language, std::uint64_t seed) {
+  bridge::RunSpec t;
+  t.lang = language;
+  t.train_lengths = "0..20";
+  t.test_lengths = "21..30";
+  t.seed = seed;
   return t;
 }
 
@@ -76,8 +57,8 @@ void tomita(const std::filesystem::path& out, int only) {
     const auto language = languages::make_language(name);
     // A run that ends below 100% on validation is restarted with the next seed (at most 4).
     std::uint64_t seed = 1;
-    auto trained = bridge::train_recognizer(*language, training_options(seed, n));
-    while (trained.validation_accuracy < 1.0 && seed < 4) trained = bridge::train_recognizer(*language, training_options(++seed, n));
+    auto trained = bridge::train_recognizer(training_options(name, seed));
+    while (trained.validation_accuracy < 1.0 && seed < 4) trained = bridge::train_recognizer(training_options(name, ++seed));
     bridge::save_recognizer(out / ("tomita" + std::to_string(n) + ".safetensors"), trained.recognizer, name);
 
     bridge::CheckOptions check;
@@ -113,10 +94,10 @@ void tomita(const std::filesystem::path& out, int only) {
 // must both point at a word it gets wrong.
 void imperfect(const std::filesystem::path& out) {
   const auto language = languages::make_language("tomita:n=5");
-  auto options = training_options(1);
-  options.train.steps = 300;
-  options.early.every = 1000;
-  const auto trained = bridge::train_recognizer(*language, options);
+  auto options = training_options("tomita:n=5", 1);
+  options.steps = 300;
+  options.validation_count = 0;
+  const auto trained = bridge::train_recognizer(options);
   bridge::save_recognizer(out / "tomita5_imperfect.safetensors", trained.recognizer, "tomita:n=5");
   const auto& alphabet = language->alphabet();
   std::printf("\ntomita:n=5 after 300 steps: validation %.2f%%\n", 100 * trained.validation_accuracy);
@@ -142,7 +123,7 @@ void imperfect(const std::filesystem::path& out) {
 
 void dyck(const std::filesystem::path& out) {
   const auto language = languages::make_language("dyck:k=1");
-  const auto trained = bridge::train_recognizer(*language, training_options(1));
+  const auto trained = bridge::train_recognizer(training_options("dyck:k=1", 1));
   bridge::save_recognizer(out / "dyck1.safetensors", trained.recognizer, "dyck:k=1");
   std::printf("\ndyck:k=1: trained in %.1f s, validation accuracy %.2f%%; the network against the truth:", trained.seconds,
               100 * trained.validation_accuracy);

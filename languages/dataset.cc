@@ -2,6 +2,7 @@
 
 #include <tbb/parallel_for.h>
 
+#include <charconv>
 #include <set>
 #include <string>
 
@@ -187,6 +188,30 @@ Dataset build_dataset(const Language& lang, const DatasetOptions& options) {
   for (const Cell& c : train) out.train.insert(out.train.end(), c.examples.begin(), c.examples.end());
   for (const Cell& c : test) out.test.insert(out.test.end(), c.examples.begin(), c.examples.end());
   return out;
+}
+
+LengthRange parse_length_range(std::string_view text, std::string_view option) {
+  auto number = [&](std::string_view s) {
+    std::size_t x = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), x);
+    if (s.empty() || ec != std::errc() || end != s.data() + s.size() || x > kMaxLength)
+      throw InvalidArgument(std::string(option) + " " + std::string(text) + ": expected A..B, two whole numbers 0.." +
+                            std::to_string(kMaxLength) + " with A <= B");
+    return x;
+  };
+  const std::size_t dots = text.find("..");
+  if (dots == std::string_view::npos) {
+    const std::size_t n = number(text);
+    return {n, n};
+  }
+  const LengthRange r{number(text.substr(0, dots)), number(text.substr(dots + 2))};
+  if (r.min > r.max)
+    throw InvalidArgument(std::string(option) + " " + std::string(text) + ": the range is inverted (expected A <= B)");
+  return r;
+}
+
+std::string to_string(const LengthRange& r) {
+  return r.min == r.max ? std::to_string(r.min) : std::to_string(r.min) + ".." + std::to_string(r.max);
 }
 
 }  // namespace statelab::languages

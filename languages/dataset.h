@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "languages/language.h"
@@ -21,6 +22,17 @@ struct LengthRange {
   std::size_t min = 0;
   std::size_t max = 0;
 };
+
+/// The longest word length a range may name: exact counts and samplers cost time, and samplers
+/// space, quadratic in the length.
+inline constexpr std::size_t kMaxLength = 100'000;
+
+/// "A..B" (or a single "N") as a length range.  Throws InvalidArgument naming `option` and the
+/// text when it is malformed, past kMaxLength or inverted.
+LengthRange parse_length_range(std::string_view text, std::string_view option);
+
+/// "A..B", or "N" when A = B.
+std::string to_string(const LengthRange& range);
 
 struct DatasetOptions {
   LengthRange train_lengths{1, 20};

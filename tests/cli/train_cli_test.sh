@@ -15,7 +15,7 @@ tab=$'\t'
 tiny=(--hidden 8 --embedding 4 --train-count 16 --test-count 8 --batch 16 --seed 1 --quiet)
 
 # train: a recognizer, its checkpoint and metrics
-expect "train: a summary" 0 "^lstm on parity: 30 steps in .* test accuracy [01]\.[0-9]{4} \(lengths 9\.\.12\)$" "^$" -- \
+expect "train: a summary" 0 "^lstm on parity: 30 steps in .* test accuracy [01]\.[0-9]{4} \(lengths 9\.\.12\); the budget of 30 steps ran out; kept step [0-9]+ \(validation [01]\.[0-9]{4}\)$" "^$" -- \
   "$sl" train --lang parity --model lstm "${tiny[@]}" --train-lengths 1..8 --test-lengths 9..12 --steps 30 \
   --threads 2 -o p.safetensors
 check "train: the checkpoint" test -s p.safetensors
@@ -42,21 +42,18 @@ expect "train: early stopping at the target" 0 '"stopped_early":true' "^$" -- \
   --target-accuracy 0 -o e.safetensors --json
 
 # the dataset recipe for sparse languages: tomita:n=1 has one word of each length
-recipe=(--lang tomita:n=1 "${tiny[@]}" --train-lengths 0..6 --test-lengths 7..8 --steps 5 --validation-count 8 --json)
-expect "train: validation outside the training set has no positive word left" 0 '"train_examples":13,.*"validation_examples":32,' "^$" -- \
-  "$sl" train "${recipe[@]}" -o t1.safetensors
-expect "train: --train-draws 3 and --validation-independent (3 more draws, positives and epsilon included)" 0 \
-  '"train_examples":39,.*"validation_examples":39,' "^$" -- \
+recipe=(--lang tomita:n=1 "${tiny[@]}" --train-lengths 0..6 --test-lengths 7..8 --steps 5 --validation-count 8 --json
+        --train-draws 1)
+expect "train: validation outside the training set has no positive word left" 0 '"train_examples":112,.*"validation_examples":32,' "^$" -- \
+  "$sl" train "${recipe[@]}" --validation-independent=false -o t1.safetensors
+expect "train: --train-draws 3 (every length filled to 3 x 16) and independent validation (3 more draws, positives and epsilon included)" 0 \
+  '"train_examples":336,.*"validation_examples":39,' "^$" -- \
   "$sl" train "${recipe[@]}" --train-draws 3 --validation-independent --threads 2 -o t3.safetensors
-check "train: the recipe is recorded" grep -aq '\\"train_draws\\":3' t3.safetensors
-check "train: independent validation is recorded" grep -aq '\\"independent\\":true' t3.safetensors
+check "train: the recipe is recorded" grep -aq '\\"train-draws\\":3' t3.safetensors
+check "train: independent validation is recorded" grep -aq '\\"validation-independent\\":true' t3.safetensors
 "$sl" train "${recipe[@]}" --train-draws 3 --validation-independent --threads 1 -o t3b.safetensors >/dev/null
 check "train: repeated draws give the same parameters with 1 and 2 threads" \
   test "$("$sl" score --ckpt t3.safetensors '' 1 11 0110)" = "$("$sl" score --ckpt t3b.safetensors '' 1 11 0110)"
-expect "train: --validation-independent needs --validation-count" 2 "^$" "needs --validation-count" -- \
-  "$sl" train --lang tomita:n=1 "${tiny[@]}" --steps 5 --validation-independent -o x.safetensors
-expect "train: --train-draws is for languages" 2 "^$" "apply to languages, not to the task" -- \
-  "$sl" train --lang word-problem:group=S3 --task tag "${tiny[@]}" --steps 5 --train-draws 2 -o x.safetensors
 expect "train: --train-draws 0 is refused" 2 "^$" "train-draws" -- \
   "$sl" train --lang tomita:n=1 "${tiny[@]}" --steps 5 --train-draws 0 -o x.safetensors
 
@@ -144,7 +141,7 @@ expect "eval: a PyTorch file needs --lang" 2 "^$" "no statelab.language metadata
 # bad input
 expect "train: unknown language" 2 "^$" "^statelab: unknown language 'nope'" -- \
   "$sl" train --lang nope "${tiny[@]}" --steps 1 -o x.safetensors
-expect "train: unknown model" 2 "^$" "^statelab: unknown model 'lstn' \(expected one of rnn, lstm, gru" -- \
+expect "train: unknown model" 2 "^$" "^statelab: --model lstn: must be one of rnn, lstm, gru" -- \
   "$sl" train --lang parity --model lstn "${tiny[@]}" --steps 1 -o x.safetensors
 expect "train: --help lists every architecture" 0 "architecture: rnn, lstm, gru, transformer, s4d, mamba, ids4" "^$" -- \
   "$sl" train --help
@@ -154,7 +151,7 @@ expect "train: --state belongs to the state-space models" 2 "^$" "--state applie
   "$sl" train --lang parity --model transformer --state 4 "${tiny[@]}" --steps 1 -o x.safetensors
 expect "train: ids4 has no negative eigenvalues" 2 "^$" "--negative-eigenvalues applies to --model s4d, mamba only \(not ids4\)" -- \
   "$sl" train --lang parity --model ids4 --negative-eigenvalues "${tiny[@]}" --steps 1 -o x.safetensors
-expect "train: impossible size" 2 "^$" "--hidden: expected a whole number of at least 1, got '0'" -- \
+expect "train: impossible size" 2 "^$" "^statelab: --hidden 0: must be a whole number of at least 1$" -- \
   "$sl" train --lang parity --hidden 0 --steps 1 -o x.safetensors
 expect "train: a model too large to train" 2 "^$" "--hidden 100000, --embedding 4 and --layers 1 is too large to train" -- \
   "$sl" train --lang parity --embedding 4 --hidden 100000 --steps 1 -o x.safetensors
@@ -170,7 +167,49 @@ expect "train: an impossible task size" 2 "^$" "size 0 is impossible" -- \
   "$sl" train --lang copy-task --task seq "${tiny[@]}" --train-lengths 0..2 --steps 1 -o x.safetensors
 expect "train: an output folder that does not exist" 2 "^$" "train: -o nowhere/m.safetensors: the folder nowhere does not exist" -- \
   "$sl" train --lang parity "${tiny[@]}" --steps 1 -o nowhere/m.safetensors
+
+# issue 12 #13: float options say what they must be, never DBL_MAX
+expect "train: --lr 0" 2 "^$" "^statelab: --lr 0: must be positive$" -- "$sl" train --lang parity --lr 0 -o x.safetensors
+expect "train: --min-lr -1" 2 "^$" "^statelab: --min-lr -1: must not be negative$" -- "$sl" train --lang parity --min-lr -1 -o x.safetensors
+expect "train: --weight-decay -0.1" 2 "^$" "^statelab: --weight-decay -0.1: must not be negative$" -- \
+  "$sl" train --lang parity --weight-decay -0.1 -o x.safetensors
+expect "train: --clip x" 2 "^$" "^statelab: --clip x: must be a number$" -- "$sl" train --lang parity --clip x -o x.safetensors
+expect "train: --target-accuracy 2" 2 "^$" "^statelab: --target-accuracy 2: must be between 0 and 1$" -- \
+  "$sl" train --lang parity --target-accuracy 2 -o x.safetensors
+expect "train: --seed -1 is refused, not wrapped" 2 "^$" "^statelab: --seed -1: must be a whole number of at least 0$" -- \
+  "$sl" train --lang parity --seed -1 -o x.safetensors
+expect "eval: --seed -1 is refused, not wrapped" 2 "^$" "seed" -- "$sl" eval --ckpt p.safetensors --lengths 2 --seed -1
+# issue 12 #4: an empty test or validation set is an error, never an accuracy over nothing
+expect "train: --test-count 1 gives no test word" 2 "^$" \
+  "^statelab: train: no test example of parity at lengths 9 with --test-count 1 \(labels are balanced per length: give --test-count 2 or more\)$" -- \
+  "$sl" train --lang parity "${tiny[@]}" --train-lengths 1..4 --test-lengths 9 --test-count 1 --steps 1 -o x.safetensors
+expect "train: an empty validation set" 2 "^$" "^statelab: train: no validation example of first at lengths 1\.\.2 with --validation-count 2" -- \
+  "$sl" train --lang first "${tiny[@]}" --train-lengths 1..6 --validation-lengths 1..2 --validation-count 2 \
+  --validation-independent=false --steps 1 -o x.safetensors
+# issue 12 #9: every option is checked before anything is written (no step-0 checkpoint left behind)
+expect "train: --max-length shorter than the data" 2 "^$" \
+  "^statelab: train: --max-length 1 is shorter than the longest sequence of the data \(8 tokens\)$" -- \
+  "$sl" train --lang parity --model transformer --max-length 1 "${tiny[@]}" --train-lengths 1..6 --test-lengths 7..8 \
+  --steps 5 --checkpoint-every 1 -o x.safetensors
+expect "train: --lang is required" 2 "^$" "^statelab: train: --lang is required" -- "$sl" train -o x.safetensors
 check "train: nothing written on bad input" test ! -e x.safetensors
+check "train: no metrics written on bad input" test ! -e x.metrics.json
+
+# one run = one call: the metrics hold the whole spec, and --from repeats the run
+check "metrics: the spec" grep -q '"spec": {' p.metrics.json
+"$sl" train --from p.metrics.json --threads 1 --quiet -o again.safetensors >/dev/null
+check "train --from: the same parameters" \
+  test "$("$sl" score --ckpt p.safetensors 0110 111 '')" = "$("$sl" score --ckpt again.safetensors 0110 111 '')"
+check "train --from: the same metrics" test "$(grep -E '"(final_loss|test_accuracy)"' p.metrics.json)" = \
+  "$(grep -E '"(final_loss|test_accuracy)"' again.metrics.json)"
+expect "train --from: options beside it change the run" 0 '"steps":3,' "^$" -- \
+  "$sl" train --from p.metrics.json --steps 3 --json --quiet -o again3.safetensors
+expect "train --from: not a metrics file" 2 "^$" 'p.safetensors: not a metrics file' -- \
+  "$sl" train --from p.safetensors -o x.safetensors
+expect "train: the summary says why training stopped and which step was kept" 0 \
+  "; stopped at step 0: validation accuracy reached 0\.[0-9]{4}; kept step 0 " "^$" -- \
+  "$sl" train --lang parity "${tiny[@]}" --train-lengths 1..4 --test-lengths 5 --steps 50 --eval-every 1 \
+  --target-accuracy 0 -o e2.safetensors
 head -c 200 p.safetensors >truncated.safetensors
 expect "eval: a truncated checkpoint" 2 "^$" "truncated.safetensors: truncated: the header announces" -- \
   "$sl" eval --ckpt truncated.safetensors --lengths 1..2

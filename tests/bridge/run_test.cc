@@ -1,0 +1,163 @@
+// Runs (bridge/run.h): the spec's canonical forms round-trip, every option is checked with one
+// line naming it, empty evaluation sets are errors, a run repeats from its metrics, and the
+// default recipe learns (a short version: tomita:n=1 and parity at small lengths).
+#include "bridge/run.h"
+
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "automata/error.h"
+
+namespace statelab::bridge {
+namespace {
+
+std::string message_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+RunSpec tiny(const std::string& lang) {
+  RunSpec s;
+  s.lang = lang;
+  s.hidden = 8;
+  s.embedding = 4;
+  s.train_lengths = "1..6";
+  s.test_lengths = "7..8";
+  s.train_count = 16;
+  s.train_draws = 1;
+  s.test_count = 8;
+  s.steps = 20;
+  return s;
+}
+
+TEST(RunSpec, JsonRoundTripIsExactAndCanonical) {
+  RunSpec s = tiny("tomita:n=3");
+  s.model = "transformer";
+  s.heads = 2;
+  s.pos = "alibi";
+  s.lr = 3e-3;
+  s.validation_lengths = "0..4";
+  s.validation_independent = false;
+  const std::string j = spec_to_json(s);
+  EXPECT_EQ(spec_from_json(j), s);
+  EXPECT_EQ(spec_to_json(spec_from_json(j)), j);
+  EXPECT_NE(j.find("\"lr\":0.003,"), std::string::npos) << j;
+  EXPECT_EQ(j.find("\"state\""), std::string::npos) << "unset options are left out: " << j;
+}
+
+TEST(RunSpec, OptionMapRoundTrip) {
+  RunSpec s = tiny("parity");
+  s.state = 4;
+  s.model = "mamba";
+  s.negative_eigenvalues = true;
+  const auto options = spec_options(s);
+  EXPECT_EQ(options.at("lr"), "0.01");
+  EXPECT_EQ(options.at("negative-eigenvalues"), "true");
+  EXPECT_EQ(spec_from_options(options), s);
+}
+
+RC_GTEST_PROP(RunSpec, AnyCountsAndRatesRoundTrip, (unsigned hidden, unsigned steps, std::uint64_t seed)) {
+  RunSpec s;
+  s.lang = "parity";
+  s.hidden = static_cast<int>(hidden % 1000) + 1;
+  s.steps = static_cast<int>(steps % 100000);
+  s.seed = seed;
+  s.lr = *rc::gen::inRange(1, 1000000) * 1e-7;
+  RC_ASSERT(spec_from_json(spec_to_json(s)) == s);
+  RC_ASSERT(spec_from_options(spec_options(s)) == s);
+}
+
+TEST(RunSpec, EveryOptionNamesItselfWhenRefused) {
+  RunSpec s;
+  EXPECT_EQ(message_of([&] { set_option(s, "lr", "0"); }), "--lr 0: must be positive");
+  EXPECT_EQ(message_of([&] { set_option(s, "min-lr", "-1"); }), "--min-lr -1: must not be negative");
+  EXPECT_EQ(message_of([&] { set_option(s, "target-accuracy", "2"); }), "--target-accuracy 2: must be between 0 and 1");
+  EXPECT_EQ(message_of([&] { set_option(s, "clip", "nan"); }), "--clip nan: must be a number");
+  EXPECT_EQ(message_of([&] { set_option(s, "seed", "-1"); }), "--seed -1: must be a whole number of at least 0");
+  EXPECT_EQ(message_of([&] { set_option(s, "hidden", "0"); }), "--hidden 0: must be a whole number of at least 1");
+  EXPECT_EQ(message_of([&] { set_option(s, "schedule", "linear"); }), "--schedule linear: must be one of constant, cosine");
+  EXPECT_EQ(message_of([&] { set_option(s, "train-lengths", "5..2"); }),
+            "--train-lengths 5..2: the range is inverted (expected A <= B)");
+  EXPECT_EQ(message_of([&] { set_option(s, "nope", "1"); }), "unknown run option 'nope' (see statelab train --help)");
+  EXPECT_EQ(message_of([] { spec_from_json(R"({"lang":"parity","lr":0})"); }), "run spec: --lr 0: must be positive");
+  EXPECT_EQ(message_of([] { spec_from_json(R"({"lang":"parity","lr":[1]})"); }),
+            "run spec: option \"lr\" is [1], expected a string, number or boolean");
+}
+
+TEST(Run, AnEmptyTestSetIsAnErrorNotAnAccuracy) {
+  RunSpec s = tiny("parity");
+  s.test_count = 1;  // balanced labels: one word per length rounds down to none
+  EXPECT_EQ(message_of([&] { run(s); }),
+            "train: no test example of parity at lengths 7..8 with --test-count 1 (labels are balanced per length: give "
+            "--test-count 2 or more)");
+}
+
+TEST(Run, AnEmptyValidationSetIsAnError) {
+  RunSpec s = tiny("first");  // words that start with 1: few words of length 1 and 2 outside the training set
+  s.validation_count = 2;
+  s.validation_independent = false;
+  s.validation_lengths = "1";
+  EXPECT_NE(message_of([&] { run(s); }).find("train: no validation example of first at lengths 1"), std::string::npos);
+}
+
+TEST(Run, NothingIsWrittenWhenAnOptionIsBad) {
+  const auto dir = std::filesystem::temp_directory_path() / "statelab_run_test_bad";
+  std::filesystem::create_directories(dir);
+  RunSpec s = tiny("parity");
+  s.model = "transformer";
+  s.max_length = 1;
+  RunOptions how;
+  how.output = dir / "m.safetensors";
+  how.checkpoint_every = 5;
+  EXPECT_EQ(message_of([&] { run(s, how); }),
+            "train: --max-length 1 is shorter than the longest sequence of the data (8 tokens)");
+  EXPECT_FALSE(std::filesystem::exists(how.output));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Run, RepeatsFromItsMetrics) {
+  const auto dir = std::filesystem::temp_directory_path() / "statelab_run_test_repeat";
+  std::filesystem::create_directories(dir);
+  RunOptions how;
+  how.output = dir / "a.safetensors";
+  const RunResult a = run(tiny("parity"), how);
+  const RunSpec again = spec_from_metrics_file(metrics_path(how.output));
+  EXPECT_EQ(again, tiny("parity"));
+  const RunResult b = run(again);
+  EXPECT_EQ(a.test_accuracy, b.test_accuracy);
+  EXPECT_EQ(nlohmann::json::parse(a.metrics)["final_loss"], nlohmann::json::parse(b.metrics)["final_loss"]);
+  std::filesystem::remove_all(dir);
+}
+
+// The default recipe, short: only the language and the lengths are given.
+TEST(Run, DefaultsLearnTomita1) {
+  RunSpec s;
+  s.lang = "tomita:n=1";
+  s.train_lengths = "0..10";
+  s.test_lengths = "11..20";
+  const RunResult r = run(s);
+  EXPECT_EQ(r.validation_accuracy, 1.0);
+  EXPECT_EQ(r.test_accuracy, 1.0);
+  EXPECT_LT(r.steps, s.steps) << "stops early once validation is perfect";
+  EXPECT_NE(r.summary.find("validation accuracy reached 1.0000; kept step"), std::string::npos) << r.summary;
+}
+
+TEST(Run, DefaultsLearnParityAtSmallLengths) {
+  RunSpec s;
+  s.lang = "parity";
+  s.train_lengths = "1..10";
+  s.test_lengths = "11..20";
+  const RunResult r = run(s);
+  EXPECT_EQ(r.test_accuracy, 1.0) << r.summary;
+}
+
+}  // namespace
+}  // namespace statelab::bridge
