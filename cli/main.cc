@@ -9,6 +9,8 @@
 #include "automata/error.h"
 #include "cli/classify_command.h"
 #include "cli/bridge_command.h"
+#include "cli/command.h"
+#include "cli/dfa/learn.h"
 #include "cli/dfa_command.h"
 #include "cli/lang_command.h"
 #include "cli/model_command.h"
@@ -19,7 +21,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "statelab 0.1.0");
   int exit_code = 0;
+  statelab::cli::Commands commands;
   statelab::cli::add_dfa_command(app, exit_code);
+  statelab::cli::add_dfa_learn_command(*app.get_subcommand("dfa"), commands);
   statelab::cli::add_lang_command(app);
   statelab::cli::add_model_commands(app);
   statelab::cli::add_classify_command(app);
@@ -27,6 +31,8 @@ int main(int argc, char** argv) {
   statelab::cli::add_extract_command(app);
   try {
     app.parse(argc, argv);
+    for (const auto& command : commands)
+      if (command.app->parsed()) return command.run();
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
