@@ -75,7 +75,7 @@ std::optional<Word> find_counterexample(const Dfa& a, const Dfa& b) {
   // Breadth-first over pairs with symbols in order: the first pair reached by a word is reached
   // by its shortlex-least shortest word, and pairs leave the queue in shortlex order of those
   // words, so the first disagreeing pair gives the shortest, shortlex-least counterexample.
-  detail::PairIndex index(a.num_states(), b.num_states());
+  detail::PairIndex index(a.num_states(), b.num_states(), std::size_t{1} << 16);
   struct Node {
     State p, q;
     std::uint32_t parent;

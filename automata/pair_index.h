@@ -10,11 +10,13 @@
 
 namespace statelab::automata::detail {
 
-// Pair (p, q) -> id: a dense array while n_a n_b is small (<= 2^26 pairs), a hash map otherwise.
+// Pair (p, q) -> id: a dense array while n_a n_b is small (<= dense_limit pairs, 2^26 by default),
+// a hash map otherwise.  A search that usually stops after a few pairs (find_counterexample) passes
+// a lower limit: clearing 2^26 entries costs more than the search.
 class PairIndex {
  public:
-  PairIndex(std::size_t na, std::size_t nb) : nb_(nb) {
-    if (na * nb <= (std::size_t{1} << 26)) dense_.assign(na * nb, kNone);
+  PairIndex(std::size_t na, std::size_t nb, std::size_t dense_limit = std::size_t{1} << 26) : nb_(nb) {
+    if (na * nb <= dense_limit) dense_.assign(na * nb, kNone);
   }
   static constexpr State kNone = UINT32_MAX;
   State find(State p, State q) const {

@@ -6,6 +6,7 @@
 #include "automata/error.h"
 #include "automata/random.h"
 #include "bridge/check.h"
+#include "bridge/lsharp.h"
 
 namespace statelab::bridge {
 
@@ -22,8 +23,8 @@ ExtractionReport extract(const Recognizer& network, const ExtractOptions& option
   validate(options.limits);
   if (truth) automata::require_same_alphabet(network.alphabet(), truth->alphabet(), "the network and the language");
   ExtractionReport report;
-  if (options.method == Method::lstar) {
-    report.method = "lstar";
+  if (options.method == Method::lstar || options.method == Method::lsharp) {
+    report.method = options.method == Method::lstar ? "lstar" : "lsharp";
     std::optional<AbstractionOracle> abstraction;
     std::optional<RandomWordsOracle> random;
     std::vector<EquivalenceOracle*> oracles;
@@ -31,10 +32,11 @@ ExtractionReport extract(const Recognizer& network, const ExtractOptions& option
     if (options.random_tests > 0)
       oracles.push_back(&random.emplace(options.random_tests, options.random_max_length, options.seed));
     if (oracles.empty())
-      throw InvalidArgument("extract: L* needs an equivalence oracle (the network has no hidden state and "
+      throw InvalidArgument("extract: " + report.method + " needs an equivalence oracle (the network has no hidden state and "
                             "random tests are 0)");
     SequenceOracle oracle(oracles);
-    auto r = lstar(network, oracle, options.limits);
+    auto r = options.method == Method::lstar ? lstar(network, oracle, options.limits)
+                                             : lsharp(network, oracle, options.limits);
     report.oracle = oracle.name();
     report.dfa = std::move(r.dfa);
     report.membership_queries = r.membership_queries;

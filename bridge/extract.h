@@ -1,4 +1,4 @@
-// Extraction end to end: the automaton a network learned, by L* (with the abstraction oracle of
+// Extraction end to end: the automaton a network learned, by L* or L# (with the abstraction oracle of
 // Weiss, Goldberg and Yahav, then random-word conformance testing) or by clustering, and a report
 // on it: size, queries, seconds, fidelity to the network on held-out words, accuracy against the
 // ground truth, and -- when the truth is regular -- exact equivalence with it or the shortest word
@@ -17,7 +17,8 @@
 
 namespace statelab::bridge {
 
-enum class Method { lstar, cluster };
+/// lstar and lsharp: query learners (bridge/lstar.h, bridge/lsharp.h) with the same oracles.
+enum class Method { lstar, lsharp, cluster };
 
 struct ExtractOptions {
   Method method = Method::lstar;
@@ -32,7 +33,7 @@ struct ExtractOptions {
 };
 
 struct ExtractionReport {
-  std::string method;  // "lstar" or "cluster"
+  std::string method;  // "lstar", "lsharp" or "cluster"
   std::string oracle;  // L*: the oracles used, e.g. "abstraction+random-words"
   automata::Dfa dfa;
   std::size_t states = 0;

@@ -36,6 +36,16 @@ std::string Budget::exhausted(std::size_t states) const {
   return "";
 }
 
+namespace {
+
+Word concat(const Word& a, std::span<const Symbol> b) {
+  Word w = a;
+  w.insert(w.end(), b.begin(), b.end());
+  return w;
+}
+
+}  // namespace
+
 std::size_t WordHash::operator()(const Word& w) const noexcept {
   std::uint64_t h = 1469598103934665603ULL ^ w.size();
   for (Symbol s : w) h = (h ^ s) * 1099511628211ULL;
@@ -64,13 +74,31 @@ std::vector<bool> MembershipOracle::ask(std::span<const Word> words) {
 
 bool MembershipOracle::ask(const Word& word) { return ask(std::span<const Word>(&word, 1)).front(); }
 
-namespace {
-
-Word concat(const Word& a, std::span<const Symbol> b) {
-  Word w = a;
-  w.insert(w.end(), b.begin(), b.end());
-  return w;
+std::vector<bool> MembershipOracle::ask_column(std::span<const Prefix> prefixes, std::span<const Symbol> suffix) {
+  if (!dfa_) {
+    std::vector<Word> words;
+    words.reserve(prefixes.size());
+    for (const Prefix& p : prefixes) words.push_back(concat(*p.word, suffix));
+    return ask(words);
+  }
+  budget_.membership_queries += prefixes.size();
+  std::vector<bool> out(prefixes.size());
+  const std::size_t n = dfa_->num_states();
+  auto from = [&](State q) {
+    for (Symbol s : suffix) q = dfa_->next(q, s);
+    return dfa_->is_accepting(q);
+  };
+  if (prefixes.size() > n && !suffix.empty()) {
+    std::vector<char> column(n);
+    for (std::size_t q = 0; q < n; ++q) column[q] = from(static_cast<State>(q));
+    for (std::size_t i = 0; i < prefixes.size(); ++i) out[i] = column[prefixes[i].state];
+  } else {
+    for (std::size_t i = 0; i < prefixes.size(); ++i) out[i] = from(prefixes[i].state);
+  }
+  return out;
 }
+
+namespace {
 
 bool shortlex_less(const Word& a, const Word& b) {
   return a.size() != b.size() ? a.size() < b.size() : a < b;
@@ -104,43 +132,57 @@ std::optional<Word> separating_suffix(const Dfa& dfa, State p, State q) {
   return std::nullopt;
 }
 
-// The observation table (see lstar.h).
+// The observation table (see lstar.h).  Every row -- of S and of S.A alike -- is one entry of
+// `rows_` (its word and the target DFA's state after it, when the recognizer is one) and one run of
+// `words_` 64-bit words in `bits_` (bit j: membership of word . E[j]).  S is a list of row ids;
+// `index_` holds S's rows keyed by their bits (hashed), so finding a row's state is one lookup.
+// Closing scans S.A once from `cursor_` (rows before it are closed, and stay closed while S grows);
+// a new suffix changes every row, so it rebuilds the index and rescans.
 class Table {
  public:
-  Table(MembershipOracle& member, std::size_t k) : member_(member), k_(k) {
+  Table(MembershipOracle& member, std::size_t k)
+      : member_(member), k_(k), index_(64, RowHash{this}, RowEq{this}) {
     suffixes_.push_back({});
-    add_upper(Word{}, "");
+    const std::uint32_t root = new_row(Word{}, member_.initial_state());
+    fill_rows(root, root + 1);
+    promote(root);
   }
 
   // Closes the table; false when a limit stopped it first.
   bool close(std::string& stopped_by) {
-    for (;;) {
-      std::size_t open = lower_.size();
-      for (std::size_t i = 0; i < lower_.size(); ++i)
-        if (!index_.count(lower_[i].row)) {
-          open = i;
-          break;
-        }
-      if (open == lower_.size()) return true;
+    for (; cursor_ < lower_.size(); ++cursor_) {
+      if (lower_state_[cursor_] >= 0) continue;  // still the row of the state it had
+      const std::uint32_t r = lower_[cursor_];
+      if (auto it = index_.find(r); it != index_.end()) {
+        lower_state_[cursor_] = rows_[*it].state;
+        continue;
+      }
       stopped_by = member_.budget().exhausted(upper_.size() + 1);
       if (!stopped_by.empty()) return false;
-      add_upper(lower_[open].word, lower_[open].row);
+      promote(r);
+      lower_state_[cursor_] = rows_[r].state;
     }
+    return true;
   }
 
   void add_suffix(Word suffix) {
-    std::vector<Word> ask;
-    ask.reserve(upper_.size() + lower_.size());
-    for (const auto& e : upper_) ask.push_back(concat(e.word, suffix));
-    for (const auto& e : lower_) ask.push_back(concat(e.word, suffix));
-    const auto answers = member_.ask(ask);
-    index_.clear();
-    for (std::size_t i = 0; i < upper_.size(); ++i) {
-      upper_[i].row += answers[i] ? '1' : '0';
-      index_.emplace(upper_[i].row, i);
-    }
-    for (std::size_t i = 0; i < lower_.size(); ++i) lower_[i].row += answers[upper_.size() + i] ? '1' : '0';
+    const std::size_t j = suffixes_.size();
     suffixes_.push_back(std::move(suffix));
+    if (j / 64 + 1 > words_) {  // one more 64-bit word per row
+      std::vector<std::uint64_t> wider(rows_.size() * (words_ + 1));
+      for (std::size_t r = 0; r < rows_.size(); ++r)
+        std::copy_n(bits_.begin() + static_cast<std::ptrdiff_t>(r * words_), words_, wider.begin() + static_cast<std::ptrdiff_t>(r * (words_ + 1)));
+      bits_ = std::move(wider);
+      ++words_;
+    }
+    fill_column(j, 0, static_cast<std::uint32_t>(rows_.size()));
+    index_.clear();
+    for (std::uint32_t r : upper_) index_.insert(r);
+    // A row of S.A keeps its state unless the new column tells them apart.
+    for (std::size_t i = 0; i < lower_.size(); ++i)
+      if (const std::int32_t s = lower_state_[i]; s >= 0 && bit(lower_[i], j) != bit(upper_[static_cast<std::size_t>(s)], j))
+        lower_state_[i] = -1;
+    cursor_ = 0;
   }
 
   bool has_suffix(const Word& suffix) const {
@@ -152,70 +194,112 @@ class Table {
   Dfa hypothesis(const Alphabet& alphabet) const {
     Dfa dfa(alphabet, upper_.size());
     for (std::size_t s = 0; s < upper_.size(); ++s) {
-      dfa.set_accepting(static_cast<State>(s), upper_[s].row[0] == '1');
+      dfa.set_accepting(static_cast<State>(s), bit(upper_[s], 0));
       for (std::size_t a = 0; a < k_; ++a)
-        dfa.set_next(static_cast<State>(s), static_cast<Symbol>(a), state_of(lower_[s * k_ + a].row));
+        dfa.set_next(static_cast<State>(s), static_cast<Symbol>(a), state_of(s * k_ + a));
     }
     return dfa;
   }
 
-  const Word& access(State s) const { return upper_[s].word; }
+  const Word& access(State s) const { return rows_[upper_[s]].word; }
   std::size_t states() const { return upper_.size(); }
   std::vector<Word> access_words() const {
     std::vector<Word> out;
-    for (const auto& e : upper_) out.push_back(e.word);
+    for (std::uint32_t r : upper_) out.push_back(rows_[r].word);
     return out;
   }
   const std::vector<Word>& suffixes() const { return suffixes_; }
 
  private:
-  struct Entry {
+  struct Row {
     Word word;
-    std::string row;  // '0'/'1' per suffix
+    State target;        // the recognizer's DFA state after word, or Prefix::kNoState
+    std::int32_t state;  // its index in S, or -1
+  };
+  struct RowHash {
+    const Table* t;
+    std::size_t operator()(std::uint32_t r) const noexcept {
+      std::uint64_t h = 0x9E3779B97F4A7C15ULL;
+      for (std::size_t i = 0; i < t->words_; ++i) {
+        h ^= t->bits_[r * t->words_ + i];
+        h *= 0xBF58476D1CE4E5B9ULL;
+        h ^= h >> 31;
+      }
+      return static_cast<std::size_t>(h);
+    }
+  };
+  struct RowEq {
+    const Table* t;
+    bool operator()(std::uint32_t a, std::uint32_t b) const noexcept {
+      const std::uint64_t* x = t->bits_.data() + a * t->words_;
+      const std::uint64_t* y = t->bits_.data() + b * t->words_;
+      for (std::size_t i = 0; i < t->words_; ++i)
+        if (x[i] != y[i]) return false;
+      return true;
+    }
   };
 
-  State state_of(const std::string& row) const {
-    if (auto it = index_.find(row); it != index_.end()) return static_cast<State>(it->second);
+  bool bit(std::uint32_t r, std::size_t j) const { return (bits_[r * words_ + j / 64] >> (j % 64)) & 1; }
+
+  std::uint32_t new_row(Word word, State target) {
+    rows_.push_back({std::move(word), target, -1});
+    bits_.resize(rows_.size() * words_);
+    return static_cast<std::uint32_t>(rows_.size() - 1);
+  }
+
+  // Column j of rows [from, to).
+  void fill_column(std::size_t j, std::uint32_t from, std::uint32_t to) {
+    std::vector<Prefix> prefixes;
+    prefixes.reserve(to - from);
+    for (std::uint32_t r = from; r < to; ++r) prefixes.push_back({&rows_[r].word, rows_[r].target});
+    const auto answers = member_.ask_column(prefixes, suffixes_[j]);
+    for (std::uint32_t r = from; r < to; ++r)
+      if (answers[r - from]) bits_[r * words_ + j / 64] |= std::uint64_t{1} << (j % 64);
+  }
+  void fill_rows(std::uint32_t from, std::uint32_t to) {
+    for (std::size_t j = 0; j < suffixes_.size(); ++j) fill_column(j, from, to);
+  }
+
+  // Moves row r into S and adds its successors to S.A with every column.
+  void promote(std::uint32_t r) {
+    rows_[r].state = static_cast<std::int32_t>(upper_.size());
+    upper_.push_back(r);
+    index_.insert(r);
+    const auto first = static_cast<std::uint32_t>(rows_.size());
+    for (Symbol a = 0; a < k_; ++a) {
+      Word w = rows_[r].word;
+      w.push_back(a);
+      lower_.push_back(new_row(std::move(w), member_.extend(rows_[r].target, a)));
+      lower_state_.push_back(-1);
+    }
+    fill_rows(first, static_cast<std::uint32_t>(rows_.size()));
+  }
+
+  // The state of lower_[i].
+  State state_of(std::size_t i) const {
+    if (lower_state_[i] >= 0) return static_cast<State>(lower_state_[i]);
+    const std::uint32_t r = lower_[i];
+    if (auto it = index_.find(r); it != index_.end()) return static_cast<State>(rows_[*it].state);
     std::size_t best = 0, best_agree = 0;
     for (std::size_t s = 0; s < upper_.size(); ++s) {
       std::size_t agree = 0;
-      for (std::size_t j = 0; j < row.size(); ++j) agree += upper_[s].row[j] == row[j];
+      for (std::size_t j = 0; j < suffixes_.size(); ++j) agree += bit(upper_[s], j) == bit(r, j);
       if (agree > best_agree) best = s, best_agree = agree;
     }
     return static_cast<State>(best);
   }
 
-  void add_upper(Word word, std::string row) {
-    // The new state's successors, with every column.
-    std::vector<Word> ask;
-    for (Symbol a = 0; a < k_; ++a)
-      for (const Word& e : suffixes_) {
-        Word w = word;
-        w.push_back(a);
-        ask.push_back(concat(w, e));
-      }
-    if (row.empty()) {  // epsilon's own row
-      std::vector<Word> own;
-      for (const Word& e : suffixes_) own.push_back(concat(word, e));
-      for (bool b : member_.ask(own)) row += b ? '1' : '0';
-    }
-    const auto answers = member_.ask(ask);
-    index_.emplace(row, upper_.size());
-    upper_.push_back({word, std::move(row)});
-    for (Symbol a = 0; a < k_; ++a) {
-      Entry e{word, ""};
-      e.word.push_back(a);
-      for (std::size_t j = 0; j < suffixes_.size(); ++j) e.row += answers[a * suffixes_.size() + j] ? '1' : '0';
-      lower_.push_back(std::move(e));
-    }
-  }
-
   MembershipOracle& member_;
   std::size_t k_;
-  std::vector<Word> suffixes_;
-  std::vector<Entry> upper_;  // S
-  std::vector<Entry> lower_;  // S.A: lower_[s * k + a] = upper_[s].word . a
-  std::map<std::string, std::size_t> index_;  // row -> state
+  std::vector<Word> suffixes_;             // E
+  std::vector<Row> rows_;                  // S and S.A, in the order they were made
+  std::size_t words_ = 1;                  // 64-bit words per row
+  std::vector<std::uint64_t> bits_;        // rows_.size() * words_
+  std::vector<std::uint32_t> upper_;       // S: row ids by state
+  std::vector<std::uint32_t> lower_;       // S.A: lower_[s * k + a] = the row of S[s] . a
+  std::vector<std::int32_t> lower_state_;  // the state whose row lower_[i] has, or -1: not known
+  std::size_t cursor_ = 0;                 // lower_[0..cursor_) are closed
+  std::unordered_set<std::uint32_t, RowHash, RowEq> index_;  // S's rows by content
 };
 
 }  // namespace

@@ -68,16 +68,45 @@ struct WordHash {
   std::size_t operator()(const Word& w) const noexcept;
 };
 
+/// A prefix of a membership query, as a learner keeps it: the word, and -- when the recognizer
+/// is a DFA (Recognizer::as_dfa) -- that DFA's state after it (else kNoState).  A learner extends
+/// it symbol by symbol (`extend`), so the state costs one transition per symbol it ever adds.
+struct Prefix {
+  static constexpr automata::State kNoState = static_cast<automata::State>(-1);
+  const Word* word = nullptr;
+  automata::State state = kNoState;
+};
+
 /// Membership answers with a cache: every distinct word is asked of the recognizer once.
 class MembershipOracle {
  public:
   /// Without `cache`, every word asked goes to the recognizer (and is counted): for cheap exact
   /// targets, where a cache of millions of words costs more memory than asking again.
   MembershipOracle(const Recognizer& recognizer, Budget& budget, bool cache = true)
-      : recognizer_(recognizer), budget_(budget), use_cache_(cache) {}
+      : recognizer_(recognizer), budget_(budget), use_cache_(cache), dfa_(recognizer.as_dfa()) {}
   /// Answers every word, asking the recognizer (in one parallel batch) about those not yet known.
   std::vector<bool> ask(std::span<const Word> words);
   bool ask(const Word& word);
+
+  /// One column of a table: the membership of p.word . suffix for every prefix p.  When the
+  /// recognizer is a DFA, each answer runs the suffix from p.state (or, for more prefixes than
+  /// the DFA has states, looks it up in the suffix's answers from every state: n |suffix| steps);
+  /// every prefix counts as one query and nothing is cached (the table asks no cell twice).
+  /// Otherwise the words are built and asked as by `ask`.
+  std::vector<bool> ask_column(std::span<const Prefix> prefixes, std::span<const Symbol> suffix);
+  /// The recognizer's DFA state after the empty word (kNoState when it is no DFA).
+  automata::State initial_state() const { return dfa_ ? dfa_->initial() : Prefix::kNoState; }
+  /// The state after prefix . a, from the state after prefix.
+  automata::State extend(automata::State state, Symbol a) const {
+    return dfa_ ? dfa_->next(state, a) : Prefix::kNoState;
+  }
+  /// The DFA's answer for a prefix ending in `state` (only when the recognizer is a DFA); counts one query.
+  bool ask_state(automata::State state) {
+    ++budget_.membership_queries;
+    return dfa_->is_accepting(state);
+  }
+  bool exact_dfa() const { return dfa_ != nullptr; }
+
   const Recognizer& recognizer() const { return recognizer_; }
   Budget& budget() { return budget_; }
 
@@ -85,6 +114,7 @@ class MembershipOracle {
   const Recognizer& recognizer_;
   Budget& budget_;
   bool use_cache_;
+  const automata::Dfa* dfa_;
   std::unordered_map<Word, bool, WordHash> cache_;
 };
 

@@ -62,6 +62,11 @@ class Recognizer {
   /// recognition head on its top layer), else nothing.
   virtual std::optional<Readout> readout() const { return std::nullopt; }
 
+  /// The DFA this recognizer is, when it is one (DfaRecognizer), else null.  Learners then answer
+  /// a membership query u.e by running e from the DFA's state after u, kept per prefix, instead of
+  /// running the whole word (bridge/lstar.h, MembershipOracle::ask_column).
+  virtual const automata::Dfa* as_dfa() const { return nullptr; }
+
   double score(std::span<const Symbol> word) const;
   bool accepts(std::span<const Symbol> word) const { return score(word) > 0.5; }
 };
@@ -98,6 +103,7 @@ class DfaRecognizer final : public Recognizer {
   std::size_t state_dim() const override { return dfa_.num_states(); }
   std::vector<Trajectory> trajectories(std::span<const Word> words) const override;
   std::optional<Readout> readout() const override;
+  const automata::Dfa* as_dfa() const override { return &dfa_; }
 
  private:
   automata::Dfa dfa_;

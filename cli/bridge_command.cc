@@ -103,10 +103,12 @@ void run_extract(const ExtractOptions& o) {
   bridge::ExtractOptions options;
   if (o.method == "lstar") {
     options.method = bridge::Method::lstar;
+  } else if (o.method == "lsharp") {
+    options.method = bridge::Method::lsharp;
   } else if (o.method == "cluster") {
     options.method = bridge::Method::cluster;
   } else {
-    throw InvalidArgument("extract: unknown method '" + o.method + "' (expected lstar or cluster)");
+    throw InvalidArgument("extract: unknown method '" + o.method + "' (expected lstar, lsharp or cluster)");
   }
   options.limits.seconds = o.time_limit;
   options.limits.max_states = o.max_states;
@@ -175,9 +177,9 @@ void add_check_command(CLI::App& app, int& exit_code) {
 
 void add_extract_command(CLI::App& app) {
   auto o = std::make_shared<ExtractOptions>();
-  CLI::App* c = app.add_subcommand("extract", "extract the automaton a trained recognizer learned (L* or clustering)");
+  CLI::App* c = app.add_subcommand("extract", "extract the automaton a trained recognizer learned (L*, L# or clustering)");
   c->add_option("--ckpt", o->ckpt, "the model checkpoint (safetensors with metadata \"alphabet\")")->required();
-  c->add_option("--method", o->method, "lstar (queries, Weiss et al.'s oracle) or cluster (k-means)")
+  c->add_option("--method", o->method, "lstar or lsharp (queries, Weiss et al.'s oracle) or cluster (k-means)")
       ->capture_default_str();
   c->add_option("--lang", o->lang, "compare with this regular language's minimal DFA");
   c->add_option("--time-limit", o->time_limit, "seconds (L*); a partial result is marked incomplete")

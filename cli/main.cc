@@ -9,9 +9,10 @@
 #include "automata/error.h"
 #include "cli/classify_command.h"
 #include "cli/bridge_command.h"
+#include "cli/command.h"
+#include "cli/dfa/learn.h"
 #include "cli/dfa_command.h"
 #include "cli/lang_command.h"
-#include "cli/command.h"
 #include "cli/eval.h"
 #include "cli/score.h"
 #include "cli/train.h"
@@ -22,9 +23,10 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "statelab 0.1.0");
   int exit_code = 0;
-  statelab::cli::add_dfa_command(app, exit_code);
-  statelab::cli::add_lang_command(app);
   statelab::cli::Commands commands;
+  statelab::cli::add_dfa_command(app, exit_code);
+  statelab::cli::add_dfa_learn_command(*app.get_subcommand("dfa"), commands);
+  statelab::cli::add_lang_command(app);
   statelab::cli::add_train_command(app, commands);
   statelab::cli::add_eval_command(app, commands);
   statelab::cli::add_score_command(app, commands);

@@ -47,6 +47,21 @@ expect "random is reproducible" 0 "wrote r1.json" "^$" -- "$sl" dfa random --sta
 "$sl" dfa random --states 50 --symbols 3 --seed 4 -o r2.json >/dev/null
 cmp -s r1.json r2.json && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: random reproducibility"; }
 
+# learn: a black-box teacher answering with the target; exit 0 when the result is its minimal DFA.
+expect "learn with L*" 0 '^lstar: 2 states, [0-9]+ membership queries, [0-9]+ equivalence queries, .* s; the minimal DFA of the target \(2 states\)$' "^$" -- \
+  "$sl" dfa learn even.json
+expect "learn with L# --json" 0 \
+  '^\{"equivalence_queries":[0-9]+,"membership_queries":[0-9]+,"method":"lsharp","minimal":true,"minimal_states":2,"seconds":[0-9.e-]+,"states":2\}$' "^$" -- \
+  "$sl" dfa learn even.json --method lsharp --json
+expect "learn a random DFA with L#, writing the result" 0 '"minimal":true,"minimal_states":[0-9]+' "^$" -- \
+  "$sl" dfa learn r1.json --method lsharp --json -o learned.att
+expect "the learned DFA equals the target" 0 "^equivalent$" "^$" -- "$sl" dfa equiv learned.att r1.json
+expect "learn: a partial MLRegTest automaton is completed first" 0 "the minimal DFA of the target" "^$" -- \
+  "$sl" dfa learn "$data/mlregtest/att/04.03.TLT.2.1.0.att" --method lsharp
+expect "learn: unknown method" 2 "^$" "--method.*(lstar|lsharp)" -- "$sl" dfa learn even.json --method kv
+expect "learn: missing target" 2 "^$" "nothere.json" -- "$sl" dfa learn nothere.json
+expect "learn: unknown output extension" 2 "^$" "learned\.txt" -- "$sl" dfa learn even.json -o learned.txt
+
 # Bad input: one line naming the problem, exit 2, and no output file left behind.
 echo '{"format": "statelab-automaton", "version": 1, "kind": "dfa", "alphabet": ["a"], "states": 2, "initial": [0], "accepting": [5], "transitions": []}' >bad_state.json
 expect "state out of range" 2 "^$" "bad_state.json.*5" -- "$sl" dfa info bad_state.json

@@ -1,0 +1,34 @@
+// L# (Vaandrager, Garhewal, Rot and Wisselink, "A New Approach for Active Automata Learning Based
+// on Apartness", TACAS 2022) for DFAs: a second learner beside L* (bridge/lstar.h), with the same
+// recognizers, equivalence oracles, limits and result.
+//
+// L# keeps no table: it keeps an observation tree, the prefix tree of every word it asked, with the
+// answer at the nodes whose word was asked.  Two nodes are apart when some suffix w leads from both
+// to answered nodes with different answers (w is their witness).  The basis is a set of pairwise
+// apart nodes (the states found so far, starting with the root); the frontier holds the basis's
+// children outside it.  Four rules grow the tree:
+//   - promotion: a frontier node apart from every basis node joins the basis;
+//   - extension: a basis node without a child for some symbol gets one (its word is asked);
+//   - separation: a frontier node compatible with two basis nodes is asked their witness;
+//   - equivalence: when every frontier node is compatible with exactly one basis node, that map is
+//     the hypothesis's transitions.  It is first checked against the tree (a disagreement is a
+//     counterexample that costs no equivalence query), then submitted to the oracle.
+// A counterexample w is processed as Rivest and Schapire do: with u_i the basis node the hypothesis
+// reaches after w[0..i), a binary search finds i where u_i . w[i..] and u_{i+1} . w[i+1..] get
+// different answers; u_i . w[i] is then a frontier node newly apart from u_{i+1}, the basis node it
+// was identified with, so the next rounds promote or re-identify it.
+// Membership queries: one per tree node asked; with a DFA recognizer each is one lookup of the
+// node's state, kept per node (see MembershipOracle).  Cost per promotion: an apartness check of
+// every frontier node against the new basis node, each walking the frontier node's subtree.
+#pragma once
+
+#include "bridge/lstar.h"
+
+namespace statelab::bridge {
+
+/// L# (see the file comment) with the recognizer as membership oracle.  The result is an
+/// LStarResult whose `suffixes` is empty; `access_words` are the basis's words.  Throws
+/// InvalidArgument on an empty alphabet, invalid limits or an oracle whose counterexample is none.
+LStarResult lsharp(const Recognizer& recognizer, EquivalenceOracle& oracle, const Limits& limits = {});
+
+}  // namespace statelab::bridge
