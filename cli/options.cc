@@ -83,4 +83,14 @@ std::string range_text(const languages::LengthRange& r) {
   return r.min == r.max ? std::to_string(r.min) : std::to_string(r.min) + ".." + std::to_string(r.max);
 }
 
+CLI::Option* add_max_memory_option(CLI::App* command, std::size_t& bytes) {
+  bytes = kDefaultMemoryLimit;
+  return command
+      ->add_option("--max-memory", bytes,
+                   "refuse work that would hold more than this much memory (default 4GiB; b, kb, mb, gb = powers of 1024)")
+      ->transform(CLI::AsSizeValue(false));
+}
+
+MemoryLimit memory_limit(std::size_t bytes) { return {bytes, "--max-memory"}; }
+
 }  // namespace statelab::cli
