@@ -65,7 +65,7 @@ std::string no_word_message(const char* function, std::size_t length) {
 // accepted words of that length: forward dynamic programming from the initial state.
 // It is not called at all when the language is empty (every count is 0).
 template <typename OnLength>
-void for_each_count(const Dfa& dfa, std::size_t max_length, OnLength on_length) {
+void for_each_count(const Dfa& dfa, std::size_t max_length, const ProgressFn& progress, OnLength on_length) {
   const TrimDfa t = trim(dfa);
   if (t.num_states == 0) return;
   // reach[q] = the number of words of the current length leading from the initial state to q.
@@ -77,6 +77,7 @@ void for_each_count(const Dfa& dfa, std::size_t max_length, OnLength on_length) 
       if (t.accepting[q]) count += reach[q];
     }
     on_length(length, std::move(count));
+    report(progress, length, max_length);
     if (length == max_length) break;
     for (cpp_int& c : next) c = 0;
     for (State q = 0; q < t.num_states; ++q) {
@@ -89,17 +90,18 @@ void for_each_count(const Dfa& dfa, std::size_t max_length, OnLength on_length) 
 
 }  // namespace
 
-std::vector<cpp_int> count_by_length(const Dfa& dfa, std::size_t max_length) {
+std::vector<cpp_int> count_by_length(const Dfa& dfa, std::size_t max_length, const ProgressFn& progress) {
   if (max_length == std::numeric_limits<std::size_t>::max())
     throw InvalidArgument("count_by_length: max_length " + std::to_string(max_length) + " is too large");
   std::vector<cpp_int> counts(max_length + 1);
-  for_each_count(dfa, max_length, [&](std::size_t length, cpp_int&& count) { counts[length] = std::move(count); });
+  for_each_count(dfa, max_length, progress,
+                 [&](std::size_t length, cpp_int&& count) { counts[length] = std::move(count); });
   return counts;
 }
 
-cpp_int count_accepted(const Dfa& dfa, std::size_t length) {
+cpp_int count_accepted(const Dfa& dfa, std::size_t length, const ProgressFn& progress) {
   cpp_int last = 0;
-  for_each_count(dfa, length, [&](std::size_t, cpp_int&& count) { last = std::move(count); });
+  for_each_count(dfa, length, progress, [&](std::size_t, cpp_int&& count) { last = std::move(count); });
   return last;
 }
 
@@ -172,7 +174,9 @@ void from_cpp_int(const cpp_int& x, Limb* a, std::size_t n) {
 }  // namespace limbs
 }  // namespace
 
-UniformSampler::UniformSampler(const Dfa& dfa, std::size_t length) : length_(length) {
+UniformSampler::UniformSampler(const Dfa& dfa, std::size_t length, const MemoryLimit& memory,
+                               const ProgressFn& progress)
+    : length_(length) {
   TrimDfa t = trim(dfa);
   if (t.num_states == 0) return;  // count_ stays 0
   const std::size_t m = t.num_states;
@@ -183,7 +187,15 @@ UniformSampler::UniformSampler(const Dfa& dfa, std::size_t length) : length_(len
   if (length >= rows_.max_size())
     throw LimitExceeded("UniformSampler: length " + std::to_string(length) + " is too large");
 
+  // What the table holds so far: its rows (and their bookkeeping) and the scratch row of sums.
+  const std::string what = "UniformSampler: the table of completion counts for length " + std::to_string(length) +
+                           " over " + std::to_string(m) + " states";
+  std::size_t bytes = (length + 1) * (sizeof(std::vector<Limb>) + sizeof(std::size_t));
+  check_memory(memory, bytes + m * sizeof(Limb), what);
+  bytes += m * sizeof(Limb);
   // Row 0: N[0][q] = 1 when q accepts; a trim DFA has an accepting state, so one limb.
+  rows_.reserve(length + 1);
+  widths_.reserve(length + 1);
   rows_.emplace_back(m);
   for (State q = 0; q < m; ++q) rows_[0][q] = t.accepting[q] ? 1 : 0;
   widths_.push_back(1);
@@ -196,6 +208,8 @@ UniformSampler::UniformSampler(const Dfa& dfa, std::size_t length) : length_(len
     const std::size_t previous_width = widths_[l - 1];
     const Limb* previous = rows_[l - 1].data();
     const std::size_t wide = previous_width + 1;
+    // The sums at width w + 1 and the row stored at most as wide: check both before allocating.
+    check_memory(memory, bytes + 2 * m * wide * sizeof(Limb), what);
     sums.assign(m * wide, 0);
     std::size_t row_width = 0;
     for (State q = 0; q < m; ++q) {
@@ -208,6 +222,8 @@ UniformSampler::UniformSampler(const Dfa& dfa, std::size_t length) : length_(len
     for (State q = 0; q < m; ++q) std::copy_n(sums.data() + q * wide, row_width, row.data() + q * row_width);
     widths_.push_back(row_width);
     max_width_ = std::max(max_width_, row_width);
+    bytes += m * row_width * sizeof(Limb);
+    report(progress, l, length);
   }
   count_ = limbs::to_cpp_int(rows_[length].data() + initial_ * widths_[length], widths_[length]);
 }
@@ -280,8 +296,12 @@ cpp_int UniformSampler::rank(std::span<const Symbol> word) const {
   return limbs::to_cpp_int(r.data(), max_width_);
 }
 
-std::vector<Word> sample_uniform(const Dfa& dfa, std::size_t length, std::size_t count, std::uint64_t seed) {
-  const UniformSampler sampler(dfa, length);
+std::vector<Word> sample_uniform(const Dfa& dfa, std::size_t length, std::size_t count, std::uint64_t seed,
+                                 const MemoryLimit& memory, const ProgressFn& progress) {
+  const std::size_t each = sizeof(Word) + length * sizeof(Symbol);
+  check_memory(memory, count > SIZE_MAX / each ? SIZE_MAX : count * each,
+               "sample_uniform: " + std::to_string(count) + " words of length " + std::to_string(length));
+  const UniformSampler sampler(dfa, length, memory, progress);
   if (sampler.empty()) throw InvalidArgument(no_word_message("sample_uniform", length));
   Rng rng = make_rng(seed);
   std::vector<Word> words;

@@ -19,6 +19,7 @@
 
 #include "automata/alphabet.h"
 #include "automata/dfa.h"
+#include "automata/limits.h"
 #include "automata/random.h"
 
 namespace statelab::automata {
@@ -26,11 +27,15 @@ namespace statelab::automata {
 /// counts[n] = the number of words of length n the DFA accepts, for n = 0..max_length.
 /// Forward dynamic programming over the trim states.
 /// Time O(n k + max_length m k) big-integer additions; space O(m) big integers + the result.
-std::vector<boost::multiprecision::cpp_int> count_by_length(const Dfa& dfa, std::size_t max_length);
+/// `progress` is called with (lengths done, max_length) after each length.
+std::vector<boost::multiprecision::cpp_int> count_by_length(const Dfa& dfa, std::size_t max_length,
+                                                            const ProgressFn& progress = {});
 
 /// The number of words of length `length` the DFA accepts; the last entry of count_by_length.
-/// Time O(n k + length m k) big-integer additions; space O(m) big integers.
-boost::multiprecision::cpp_int count_accepted(const Dfa& dfa, std::size_t length);
+/// Time O(n k + length m k) big-integer additions of O(length log2 k) bits, so quadratic in the
+/// length: callers bound it (the CLI by --max-length).  Space O(m) big integers.
+/// `progress` is called with (lengths done, length) after each length.
+boost::multiprecision::cpp_int count_accepted(const Dfa& dfa, std::size_t length, const ProgressFn& progress = {});
 
 /// Exact uniform sampling of the accepted words of one length.
 ///
@@ -40,7 +45,9 @@ boost::multiprecision::cpp_int count_accepted(const Dfa& dfa, std::size_t length
 /// Time O(n k + length m k) additions of such rows' entries; space about
 /// (length + 1) m (length log2 k / 128 + 1) words of 8 bytes: 200 KB for length 100 and m = 100
 /// over 4 letters, 130 MB for length 1000 and m = 1000 over 4 letters (the space is quadratic
-/// in the length).  Throws LimitExceeded when the table cannot be addressed.  The sampler
+/// in the length).  Throws LimitExceeded when the table cannot be addressed or when it would
+/// hold more than `memory` (checked row by row as it grows, before each row is allocated).
+/// `progress` is called with (rows done, length) after each row.  The sampler
 /// copies what it needs and keeps no reference to the Dfa.
 ///
 /// sample() draws r uniformly in [0, N[length][initial]) (uniform_below: exact and portable)
@@ -51,7 +58,8 @@ boost::multiprecision::cpp_int count_accepted(const Dfa& dfa, std::size_t length
 /// O(length log2 k / 64)-limb numbers per word, no allocation but the word and r.
 class UniformSampler {
  public:
-  UniformSampler(const Dfa& dfa, std::size_t length);
+  UniformSampler(const Dfa& dfa, std::size_t length, const MemoryLimit& memory = {},
+                 const ProgressFn& progress = {});
 
   std::size_t length() const { return length_; }
   /// The number of accepted words of this length.
@@ -98,7 +106,9 @@ class UniformSampler {
 /// `count` words drawn independently and uniformly among the accepted words of length `length`,
 /// from make_rng(seed): the same arguments give the same words everywhere.
 /// Time: one UniformSampler construction, then count samples.
-/// Throws InvalidArgument ("no accepted word of length 7") when there is no such word.
-std::vector<Word> sample_uniform(const Dfa& dfa, std::size_t length, std::size_t count, std::uint64_t seed);
+/// Throws InvalidArgument ("no accepted word of length 7") when there is no such word, and as
+/// UniformSampler past `memory`.  `progress` follows the sampler's construction.
+std::vector<Word> sample_uniform(const Dfa& dfa, std::size_t length, std::size_t count, std::uint64_t seed,
+                                 const MemoryLimit& memory = {}, const ProgressFn& progress = {});
 
 }  // namespace statelab::automata

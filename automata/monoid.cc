@@ -4,6 +4,7 @@
 #include <cassert>
 #include <cstring>
 #include <string>
+#include <type_traits>
 #include <unordered_set>
 
 #include "automata/error.h"
@@ -103,17 +104,47 @@ struct MonoidBuilder {
     }
   }
 
-  static void build(TransitionMonoid& m, const Dfa& dfa, std::size_t max_elements) {
+  // The bytes a full vector would add while it grows by one more element (the old and the new
+  // buffer are both alive while it reallocates).
+  template <class V>
+  static std::size_t growth(const V& v) {
+    return v.size() < v.capacity() ? 0 : std::max<std::size_t>(1, 2 * v.capacity()) * sizeof(typename V::value_type);
+  }
+
+  // The bytes the monoid would hold at worst after one more step of the closure: a new block of
+  // transformations, the BFS words and Cayley graph reallocating, the hash table doubling
+  // (the old table is alive while the new one fills).
+  static std::size_t next_footprint(const TransitionMonoid& m, const Store& data) {
+    const std::size_t new_block = (data.count & ((std::size_t{1} << data.shift) - 1)) == 0
+                                      ? (data.n * sizeof(T) << data.shift) + sizeof(std::vector<T>)
+                                      : 0;
+    const std::size_t new_slots =
+        2 * (m.parent_.size() + 1) > m.slots_.size() ? 2 * m.slots_.size() * sizeof(Element) : 0;
+    return m.memory_bytes() + new_block + growth(m.parent_) + growth(m.last_) + growth(m.right_) + new_slots;
+  }
+
+  static void build(TransitionMonoid& m, const Dfa& dfa, std::size_t max_elements, const MemoryLimit& memory,
+                    const ProgressFn& progress) {
     const std::size_t n = dfa.num_states(), k = dfa.num_symbols();
     Store& data = m.data_.template emplace<Store>(n);
+    auto check = [&] {
+      const std::size_t needed = next_footprint(m, data);
+      if (needed > memory.bytes)
+        check_memory(memory, needed,
+                     "transition monoid: " + std::to_string(m.parent_.size()) + " elements of " + std::to_string(n) +
+                         " states each (with their hash table, Cayley graph and words) and more");
+    };
     std::vector<T> next(n);
     for (std::size_t q = 0; q < n; ++q) next[q] = static_cast<T>(q);
+    check();
     data.push(next.data());
     m.parent_.push_back(0);
     m.last_.push_back(0);
     grow(m, data);  // the identity goes in
     for (Element x = 0; x < m.parent_.size(); ++x) {
+      report(progress, x, m.parent_.size());
       for (Symbol a = 0; a < k; ++a) {
+        check();
         const T* t = data.at(x);
         for (std::size_t q = 0; q < n; ++q) next[q] = static_cast<T>(dfa.next(t[q], a));
         std::size_t slot = probe(data, n, m.slots_, next.data());
@@ -124,10 +155,6 @@ struct MonoidBuilder {
         if (m.parent_.size() == max_elements)
           throw LimitExceeded("transition monoid: more than " + std::to_string(max_elements) +
                               " elements (the limit; the DFA has " + std::to_string(n) + " states)");
-        if ((m.parent_.size() + 1) * n * sizeof(T) > kMaxMonoidBytes)
-          throw LimitExceeded("transition monoid: more than " + std::to_string(m.parent_.size()) +
-                              " elements of " + std::to_string(n) + " states each would take more than " +
-                              std::to_string(kMaxMonoidBytes >> 30) + " GiB");
         const auto y = static_cast<Element>(m.parent_.size());
         data.push(next.data());
         m.parent_.push_back(x);
@@ -140,6 +167,7 @@ struct MonoidBuilder {
         }
       }
     }
+    report(progress, m.parent_.size(), m.parent_.size());
   }
 
   static std::optional<Element> find(const TransitionMonoid& m, std::span<const State> t) {
@@ -169,6 +197,17 @@ std::vector<State> TransitionMonoid::transformation(Element x) const {
       },
       data_);
   return t;
+}
+
+std::size_t TransitionMonoid::memory_bytes() const {
+  const std::size_t store = std::visit(
+      [](const auto& data) {
+        using T = std::remove_cvref_t<decltype(*data.at(0))>;
+        return data.blocks.capacity() * sizeof(std::vector<T>) + data.blocks.size() * (data.n * sizeof(T) << data.shift);
+      },
+      data_);
+  const auto held = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
+  return store + held(right_) + held(parent_) + held(last_) + held(slots_);
 }
 
 std::size_t TransitionMonoid::bytes_per_state() const {
@@ -217,23 +256,25 @@ bool TransitionMonoid::is_idempotent(Element x) const {
   return true;
 }
 
-TransitionMonoid transition_monoid(const Dfa& dfa, std::size_t max_elements) {
+TransitionMonoid transition_monoid(const Dfa& dfa, std::size_t max_elements, const MemoryLimit& memory,
+                                   const ProgressFn& progress) {
   if (max_elements == 0) throw InvalidArgument("transition_monoid: the limit must be at least 1 element");
   TransitionMonoid m;
   m.alphabet_ = dfa.alphabet();
   m.degree_ = dfa.num_states();
   if (m.degree_ <= 256) {
-    MonoidBuilder<std::uint8_t>::build(m, dfa, max_elements);
+    MonoidBuilder<std::uint8_t>::build(m, dfa, max_elements, memory, progress);
   } else if (m.degree_ <= 65536) {
-    MonoidBuilder<std::uint16_t>::build(m, dfa, max_elements);
+    MonoidBuilder<std::uint16_t>::build(m, dfa, max_elements, memory, progress);
   } else {
-    MonoidBuilder<std::uint32_t>::build(m, dfa, max_elements);
+    MonoidBuilder<std::uint32_t>::build(m, dfa, max_elements, memory, progress);
   }
   return m;
 }
 
-TransitionMonoid syntactic_monoid(const Dfa& dfa, std::size_t max_elements) {
-  return transition_monoid(minimize(dfa), max_elements);
+TransitionMonoid syntactic_monoid(const Dfa& dfa, std::size_t max_elements, const MemoryLimit& memory,
+                                  const ProgressFn& progress) {
+  return transition_monoid(minimize(dfa), max_elements, memory, progress);
 }
 
 std::string_view to_string(MonoidClass c) {
@@ -257,7 +298,8 @@ namespace {
 
 // The H-class of e (elements R- and L-equivalent to it) as a permutation group on e's image.
 MaximalSubgroup maximal_subgroup(const TransitionMonoid& m, const MonoidAnalysis& a, Element e,
-                                 const std::vector<Element>& r_class_members) {
+                                 const std::vector<Element>& r_class_members, const MemoryLimit& memory,
+                                 std::size_t held) {
   MaximalSubgroup g;
   g.j_class = a.j_class[e];
   g.idempotent = e;
@@ -272,6 +314,11 @@ MaximalSubgroup maximal_subgroup(const TransitionMonoid& m, const MonoidAnalysis
   for (Element x : r_class_members)
     if (a.l_class[x] == a.l_class[e]) members.push_back(x);
   g.order = members.size();
+  // The H-class's elements as monoid elements (the hash set and queue below), then as
+  // permutations of r points in the derived series.
+  held += g.order * 64;
+  check_memory(memory, held, "the maximal subgroup of order " + std::to_string(g.order) + " in J-class " +
+                                 std::to_string(g.j_class) + " with the monoid and its analysis");
 
   std::vector<Perm> closure{identity_perm(r)};
   std::unordered_set<Element> covered{e};
@@ -294,7 +341,7 @@ MaximalSubgroup maximal_subgroup(const TransitionMonoid& m, const MonoidAnalysis
   }
   assert(covered.size() == g.order);
   g.abelian = is_abelian(g.permutations);
-  g.derived_series = derived_series_orders(g.permutations, r);
+  g.derived_series = derived_series_orders(g.permutations, r, memory, held + g.permutations.size() * r * sizeof(State));
   assert(g.derived_series.front() == g.order);
   g.solvable = g.derived_series.back() == 1;
   return g;
@@ -302,10 +349,17 @@ MaximalSubgroup maximal_subgroup(const TransitionMonoid& m, const MonoidAnalysis
 
 }  // namespace
 
-MonoidAnalysis analyze(const TransitionMonoid& m) {
+MonoidAnalysis analyze(const TransitionMonoid& m, const MemoryLimit& memory, const ProgressFn& progress) {
   MonoidAnalysis a;
   const std::size_t size = m.size(), k = m.num_symbols(), n = m.degree();
   a.size = size;
+  // What the analysis holds per element at most: the left Cayley graph (4k), the edges of both
+  // graphs (8k) and their offsets (8), Tarjan's index, low, component, stack, call stack and
+  // renumbering (about 40), the three class numbers (12), J-class records (24), R-class member
+  // lists (28), idempotents (4); plus the letters' transformations and a few vectors of n states.
+  const std::size_t held = m.memory_bytes() + size * (12 * k + 128) + (k + 4) * n * sizeof(State);
+  check_memory(memory, held,
+               "the analysis of a monoid of " + std::to_string(size) + " elements on " + std::to_string(n) + " states");
 
   // Left Cayley graph: a*x reads the letter a, then x.
   std::vector<std::vector<State>> letters(k);
@@ -313,6 +367,7 @@ MonoidAnalysis analyze(const TransitionMonoid& m) {
   std::vector<Element> left(size * k);
   std::vector<State> t(n);
   for (Element x = 0; x < size; ++x) {
+    report(progress, x, size);
     const std::vector<State> tx = m.transformation(x);
     for (Symbol s = 0; s < k; ++s) {
       for (State q = 0; q < n; ++q) t[q] = tx[letters[s][q]];
@@ -321,6 +376,7 @@ MonoidAnalysis analyze(const TransitionMonoid& m) {
       left[static_cast<std::size_t>(x) * k + s] = *y;
     }
   }
+  report(progress, size, size);
 
   std::vector<std::size_t> offsets(size + 1);
   std::vector<Element> targets;
@@ -358,7 +414,7 @@ MonoidAnalysis analyze(const TransitionMonoid& m) {
   for (const JClass& j : a.j_classes) {
     if (!j.regular) continue;
     const Element e = *j.idempotent;
-    a.groups.push_back(maximal_subgroup(m, a, e, r_members[a.r_class[e]]));
+    a.groups.push_back(maximal_subgroup(m, a, e, r_members[a.r_class[e]], memory, held));
     any_group |= a.groups.back().order > 1;
     all_solvable &= a.groups.back().solvable;
   }

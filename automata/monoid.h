@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "automata/dfa.h"
+#include "automata/limits.h"
 #include "automata/perm_group.h"
 
 namespace statelab::automata {
@@ -35,8 +36,6 @@ using Element = std::uint32_t;
 
 /// The largest monoid built unless asked otherwise.
 inline constexpr std::size_t kDefaultMaxMonoid = 100'000;
-/// Whatever the element limit, the stored transformations never take more than this.
-inline constexpr std::size_t kMaxMonoidBytes = std::size_t{4} << 30;
 
 namespace detail {
 /// Transformations of n states, back to back in blocks of 2^shift transformations (at most
@@ -93,11 +92,14 @@ class TransitionMonoid {
 
   /// Bytes per state in the stored transformations: 1, 2 or 4, the least that holds a state id.
   std::size_t bytes_per_state() const;
+  /// The bytes the monoid holds: its transformations, Cayley graph, words and hash table.
+  std::size_t memory_bytes() const;
 
  private:
   template <class T>
   friend struct MonoidBuilder;
-  friend TransitionMonoid transition_monoid(const Dfa& dfa, std::size_t max_elements);
+  friend TransitionMonoid transition_monoid(const Dfa& dfa, std::size_t max_elements, const MemoryLimit& memory,
+                                            const ProgressFn& progress);
 
   // Transformations stored back to back, `degree_` entries each, in the narrowest type.
   std::variant<detail::MonoidStore<std::uint8_t>, detail::MonoidStore<std::uint16_t>,
@@ -114,13 +116,17 @@ class TransitionMonoid {
 /// The transition monoid of `dfa` acting on all its states, as given (not minimised).
 /// Breadth-first closure of the letters' maps.  Time O(|M| k n) expected, space O(|M| (n + k))
 /// for |M| elements, k symbols and n states.  Throws LimitExceeded when the monoid has more
-/// than `max_elements` elements, or when storing them would take more than kMaxMonoidBytes
-/// (never a truncated monoid).
-TransitionMonoid transition_monoid(const Dfa& dfa, std::size_t max_elements = kDefaultMaxMonoid);
+/// than `max_elements` elements, or when it would hold more than `memory` bytes: every
+/// structure is counted (transformations, hash table, Cayley graph, words), each checked before
+/// it grows, so the peak stays within the limit (never a truncated monoid).  `progress` is
+/// called with (elements expanded, elements found so far) as the closure proceeds.
+TransitionMonoid transition_monoid(const Dfa& dfa, std::size_t max_elements = kDefaultMaxMonoid,
+                                   const MemoryLimit& memory = {}, const ProgressFn& progress = {});
 
 /// The syntactic monoid of the language `dfa` accepts: the transition monoid of its minimal
 /// complete DFA (automata/minimize.h, dead state included).  Time O(k n log n) + as above.
-TransitionMonoid syntactic_monoid(const Dfa& dfa, std::size_t max_elements = kDefaultMaxMonoid);
+TransitionMonoid syntactic_monoid(const Dfa& dfa, std::size_t max_elements = kDefaultMaxMonoid,
+                                  const MemoryLimit& memory = {}, const ProgressFn& progress = {});
 
 /// A maximal subgroup of the monoid: the H-class of an idempotent e of a regular J-class, as a
 /// permutation group on the states of e's image (all such H-classes of one J-class are
@@ -174,8 +180,11 @@ struct MonoidAnalysis {
 /// L-classes of the left one, J-classes of their union (x J y iff each is a two-sided multiple
 /// of the other); idempotents; and each regular J-class's maximal subgroup with its derived
 /// series.  Time O(|M| k n) expected for the left Cayley graph and the idempotents, plus the
-/// subgroups' derived series (automata/perm_group.h).
-MonoidAnalysis analyze(const TransitionMonoid& monoid);
+/// subgroups' derived series (automata/perm_group.h).  The monoid and everything the analysis
+/// builds (Cayley graphs, components, the groups' elements as permutations) stay within
+/// `memory`, checked before each structure is built: LimitExceeded past it.  `progress` is
+/// called with (elements done, |M|) while the left Cayley graph is built, the longest step.
+MonoidAnalysis analyze(const TransitionMonoid& monoid, const MemoryLimit& memory = {}, const ProgressFn& progress = {});
 
 /// Aperiodicity by its other definition, sharing no code with analyze(): every element x has
 /// x^m = x^(m+1) for some m (a test oracle).  Time O(|M| n |M|) at worst, O(|M| n) typically.

@@ -21,6 +21,32 @@ struct PermHash {
 
 using PermSet = std::unordered_set<Perm, PermHash>;
 
+// The bytes one element of a closure costs as a hash set node (the permutation, its heap block,
+// the node, the bucket) and a pointer in the breadth-first queue.
+std::size_t set_element_bytes(std::size_t degree) { return degree * sizeof(std::uint32_t) + 96; }
+
+std::string closure_what(std::size_t elements, std::size_t degree) {
+  return "a permutation group: " + std::to_string(elements) + " elements on " + std::to_string(degree) +
+         " points and more";
+}
+
+// The elements of the group the generators generate, as a set only (one copy of each).
+PermSet closure_members(std::span<const Perm> generators, std::size_t degree, const MemoryLimit& memory,
+                        std::size_t held) {
+  PermSet members{identity_perm(degree)};
+  std::vector<const Perm*> queue{&*members.begin()};  // set nodes do not move
+  const std::size_t each = set_element_bytes(degree);
+  for (std::size_t i = 0; i < queue.size(); ++i) {
+    for (const Perm& g : generators) {
+      Perm next = compose(*queue[i], g);
+      if (members.contains(next)) continue;
+      check_memory(memory, held + (members.size() + 1) * each, closure_what(members.size(), degree));
+      queue.push_back(&*members.insert(std::move(next)).first);
+    }
+  }
+  return members;
+}
+
 bool is_identity(const Perm& p) {
   for (std::size_t x = 0; x < p.size(); ++x)
     if (p[x] != x) return false;
@@ -75,18 +101,21 @@ bool is_permutation(std::span<const std::uint32_t> p) {
   return true;
 }
 
-std::vector<Perm> group_closure(std::span<const Perm> generators, std::size_t degree, std::size_t max_order) {
+std::vector<Perm> group_closure(std::span<const Perm> generators, std::size_t degree, std::size_t max_order,
+                                const MemoryLimit& memory, std::size_t held) {
   for (const Perm& g : generators)
     if (g.size() != degree || !is_permutation(g))
       throw InvalidArgument("group_closure: a generator is not a permutation of " + std::to_string(degree) + " points");
   std::vector<Perm> elements{identity_perm(degree)};
   PermSet seen{elements.front()};
+  const std::size_t each = set_element_bytes(degree) + degree * sizeof(std::uint32_t) + 48;  // + the vector's copy
   for (std::size_t i = 0; i < elements.size(); ++i) {
     for (const Perm& g : generators) {
       Perm next = compose(elements[i], g);
       if (seen.contains(next)) continue;
       if (elements.size() == max_order)
         throw LimitExceeded("group_closure: the group has more than " + std::to_string(max_order) + " elements");
+      check_memory(memory, held + (elements.size() + 1) * each, closure_what(elements.size(), degree));
       seen.insert(next);
       elements.push_back(std::move(next));
     }
@@ -101,7 +130,8 @@ bool is_abelian(std::span<const Perm> generators) {
   return true;
 }
 
-std::vector<Perm> derived_subgroup_generators(std::span<const Perm> generators, std::size_t degree) {
+std::vector<Perm> derived_subgroup_generators(std::span<const Perm> generators, std::size_t degree,
+                                              const MemoryLimit& memory, std::size_t held) {
   // N starts as the subgroup the generators' commutators generate; a conjugate g^-1 n g of one
   // of N's generators by one of G's that falls outside N joins N's generators, until N is normal.
   std::vector<Perm> gens;
@@ -110,26 +140,26 @@ std::vector<Perm> derived_subgroup_generators(std::span<const Perm> generators, 
       Perm c = commutator(generators[i], generators[j]);
       if (!is_identity(c)) gens.push_back(std::move(c));
     }
-  std::vector<Perm> elements = group_closure(gens, degree);
-  PermSet members(elements.begin(), elements.end());
+  PermSet members = closure_members(gens, degree, memory, held);
   for (std::size_t i = 0; i < gens.size(); ++i) {  // gens grows while we walk it
     for (const Perm& g : generators) {
       Perm conjugate = compose(compose(inverse(g), gens[i]), g);
       if (members.contains(conjugate)) continue;
       gens.push_back(std::move(conjugate));
-      elements = group_closure(gens, degree);
-      members = PermSet(elements.begin(), elements.end());
+      members.clear();  // freed before the larger closure is built
+      members = closure_members(gens, degree, memory, held);
     }
   }
   return gens;
 }
 
-std::vector<std::size_t> derived_series_orders(std::span<const Perm> generators, std::size_t degree) {
+std::vector<std::size_t> derived_series_orders(std::span<const Perm> generators, std::size_t degree,
+                                               const MemoryLimit& memory, std::size_t held) {
   std::vector<Perm> gens(generators.begin(), generators.end());
-  std::vector<std::size_t> orders{group_closure(gens, degree).size()};
+  std::vector<std::size_t> orders{closure_members(gens, degree, memory, held).size()};
   while (orders.back() > 1) {
-    gens = derived_subgroup_generators(gens, degree);
-    orders.push_back(group_closure(gens, degree).size());
+    gens = derived_subgroup_generators(gens, degree, memory, held);
+    orders.push_back(closure_members(gens, degree, memory, held).size());
     if (orders.back() == orders[orders.size() - 2]) break;  // perfect: G' = G > 1
   }
   return orders;

@@ -15,6 +15,8 @@
 #include <span>
 #include <vector>
 
+#include "automata/limits.h"
+
 namespace statelab::automata {
 
 /// image[x] is where x goes.
@@ -39,23 +41,30 @@ bool is_permutation(std::span<const std::uint32_t> p);
 /// Every element of the group the generators generate (all of degree `degree`): the identity
 /// first, then breadth-first in the order of the generators.  Throws LimitExceeded when the
 /// group has more than `max_order` elements, InvalidArgument when a generator is not a
-/// permutation of `degree` points.  Time O(|G| |gens| degree) expected (hashing).
+/// permutation of `degree` points, or when the elements (with `held` bytes the caller already
+/// holds) would take more than `memory`, checked before each element is added.
+/// Time O(|G| |gens| degree) expected (hashing); space about 2 |G| (4 degree + 48) bytes.
 std::vector<Perm> group_closure(std::span<const Perm> generators, std::size_t degree,
-                                std::size_t max_order = 10'000'000);
+                                std::size_t max_order = 10'000'000, const MemoryLimit& memory = {},
+                                std::size_t held = 0);
 
 /// Whether the group the generators generate is abelian: every two generators commute.
 /// Time O(|gens|^2 degree).
 bool is_abelian(std::span<const Perm> generators);
 
 /// Generators of the derived (commutator) subgroup [G, G]: the normal closure in G of the
-/// commutators of G's generators.  Time O(|G'| |gens| (|gens| + |gens'|) degree) expected.
-std::vector<Perm> derived_subgroup_generators(std::span<const Perm> generators, std::size_t degree);
+/// commutators of G's generators.  Time O(|G'| |gens| (|gens| + |gens'|) degree) expected;
+/// space about |G'| (4 degree + 96) bytes, within `memory` with `held` as group_closure.
+std::vector<Perm> derived_subgroup_generators(std::span<const Perm> generators, std::size_t degree,
+                                              const MemoryLimit& memory = {}, std::size_t held = 0);
 
 /// The orders |G| = |G0| > |G1| > ... of the derived series G_{i+1} = [G_i, G_i], until it
 /// reaches the trivial group (the group is solvable) or stops at a perfect subgroup G_i =
 /// G_{i+1} > 1 (it is not: the last order is repeated once to show it).  Time: a derived
-/// subgroup per term, at most log2 |G| terms.
-std::vector<std::size_t> derived_series_orders(std::span<const Perm> generators, std::size_t degree);
+/// subgroup per term, at most log2 |G| terms; space about |G| (4 degree + 96) bytes, within
+/// `memory` with `held` as group_closure.
+std::vector<std::size_t> derived_series_orders(std::span<const Perm> generators, std::size_t degree,
+                                               const MemoryLimit& memory = {}, std::size_t held = 0);
 
 /// Whether the group is solvable: its derived series reaches the trivial group.
 bool is_solvable(std::span<const Perm> generators, std::size_t degree);

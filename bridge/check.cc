@@ -167,25 +167,53 @@ Word draw_word(const languages::Language& language, WordKind kind, std::size_t m
 CheckResult check(const Recognizer& model, const languages::Language& truth, const CheckOptions& options) {
   automata::require_same_alphabet(model.alphabet(), truth.alphabet(), "check: the model and the language");
   const std::size_t k = truth.alphabet().size();
-  // The words: random ones from their own seeds, then (when asked) every word up to a length.
-  std::vector<Word> words;
-  words.reserve(options.tests);
-  constexpr WordKind kKinds[] = {WordKind::positive, WordKind::uniform, WordKind::near_miss, WordKind::long_word};
-  for (std::size_t i = 0; i < options.tests; ++i)
-    words.push_back(draw_word(truth, kKinds[i % 4], 0, options.max_length, mix(mix(options.seed) ^ i)));
+  if (options.max_length > options.length_limit)
+    throw LimitExceeded("check: a maximum length of " + std::to_string(options.max_length) + " is past the limit of " +
+                        std::to_string(options.length_limit) +
+                        " (long words reach 4 times it, and exact sampling is quadratic in the length)");
+  std::uint64_t exhaustive = 0;
   if (options.exhaustive_up_to) {
-    const std::uint64_t count = shortlex_rank(Word(*options.exhaustive_up_to + 1, 0), k);
-    if (count > (std::uint64_t{1} << 26))
+    exhaustive = shortlex_rank(Word(*options.exhaustive_up_to + 1, 0), k);
+    if (exhaustive > (std::uint64_t{1} << 26))
       throw InvalidArgument("check: every word up to length " + std::to_string(*options.exhaustive_up_to) + " over " +
                             std::to_string(k) + " symbols is more than 2^26 words; lower the exhaustive length");
-    for (Word w; w.size() <= *options.exhaustive_up_to; w = shortlex_next(std::move(w), k)) words.push_back(w);
   }
+  // Each word: its vector, up to 4 max_length symbols, a model score and a truth bit, and a copy
+  // while they are sorted.
+  const std::size_t longest = 4 * std::max<std::size_t>(options.max_length, 1);
+  const std::size_t per_word = 2 * (sizeof(Word) + longest * sizeof(Symbol)) + sizeof(double) + 1;
+  const std::uint64_t all = options.tests + exhaustive;
+  check_memory(options.memory, all > SIZE_MAX / per_word ? SIZE_MAX : all * per_word,
+               "check: " + std::to_string(all) + " words of up to " + std::to_string(longest) + " symbols");
+  // The words: random ones from their own seeds, then (when asked) every word up to a length.
+  std::vector<Word> words;
+  words.reserve(all);
+  constexpr WordKind kKinds[] = {WordKind::positive, WordKind::uniform, WordKind::near_miss, WordKind::long_word};
+  for (std::size_t i = 0; i < options.tests; ++i) {
+    words.push_back(draw_word(truth, kKinds[i % 4], 0, options.max_length, mix(mix(options.seed) ^ i)));
+    report(options.progress, i + 1, 3 * all);
+  }
+  if (options.exhaustive_up_to)
+    for (Word w; w.size() <= *options.exhaustive_up_to; w = shortlex_next(std::move(w), k)) words.push_back(w);
   std::sort(words.begin(), words.end(), shortlex_less);
   words.erase(std::unique(words.begin(), words.end()), words.end());
 
   const LanguageRecognizer truth_recognizer(truth);
-  const auto model_scores = scores_all(model, words);
-  const auto truth_accepts = accepts_all(truth_recognizer, words);
+  // Evaluated in chunks, to report progress between them: drawing counts for a third.
+  const std::uint64_t total = 3 * all, drawn = options.tests;
+  std::vector<double> model_scores;
+  std::vector<bool> truth_accepts;
+  model_scores.reserve(words.size());
+  truth_accepts.reserve(words.size());
+  constexpr std::size_t kChunk = 4096;
+  for (std::size_t begin = 0; begin < words.size(); begin += kChunk) {
+    const std::span<const Word> chunk(words.data() + begin, std::min(kChunk, words.size() - begin));
+    const auto scores = scores_all(model, chunk);
+    model_scores.insert(model_scores.end(), scores.begin(), scores.end());
+    const auto accepts = accepts_all(truth_recognizer, chunk);
+    truth_accepts.insert(truth_accepts.end(), accepts.begin(), accepts.end());
+    report(options.progress, drawn + (total - drawn) * (begin + chunk.size()) / words.size(), total);
+  }
   CheckResult result;
   result.tested = words.size();
   std::map<std::size_t, LengthAgreement> by_length;

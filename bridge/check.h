@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "automata/limits.h"
 #include "bridge/recognizer.h"
 #include "languages/language.h"
 
@@ -83,8 +84,18 @@ enum class WordKind { positive, uniform, near_miss, long_word };
 Word draw_word(const languages::Language& language, WordKind kind, std::size_t min_length, std::size_t max_length,
                std::uint64_t seed);
 
+/// The longest `max_length` check() takes unless CheckOptions::length_limit says otherwise.
+inline constexpr std::size_t kDefaultCheckLengthLimit = 1000;
+
 struct CheckOptions {
   std::size_t max_length = 20;  // random words have lengths 0..max_length (long words beyond)
+  /// max_length may not pass this: long words reach 4 max_length, and the exact sampler of
+  /// positives at a length takes time and space quadratic in it (languages/exact.h).
+  std::size_t length_limit = kDefaultCheckLengthLimit;
+  /// The words tested (each up to 4 max_length symbols) and their scores stay within this.
+  MemoryLimit memory;
+  /// Called with (words done, words in all) as words are drawn and then evaluated.
+  ProgressFn progress;
   std::size_t tests = 1000;     // random words
   std::uint64_t seed = 0;
   std::optional<std::size_t> exhaustive_up_to;  // also every word of length <= this
@@ -118,7 +129,9 @@ struct CheckResult {
 /// Time: one evaluation of the model and the truth per distinct word (tests + k^(n+1) for
 /// exhaustive length n; refused above 2^26 words), plus the shrinking (at most
 /// ShrinkOptions::exhaustive_budget evaluations per move, batched).
-/// Throws InvalidArgument when the alphabets differ or the exhaustive set is too large.
+/// Throws InvalidArgument when the alphabets differ or the exhaustive set is too large,
+/// LimitExceeded when max_length is past length_limit or the words would not fit in `memory`,
+/// both before any work.
 CheckResult check(const Recognizer& model, const languages::Language& truth, const CheckOptions& options = {});
 
 }  // namespace statelab::bridge

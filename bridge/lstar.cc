@@ -29,6 +29,11 @@ double Budget::elapsed() const {
 }
 
 std::string Budget::exhausted(std::size_t states) const {
+  if (limits_.progress) {
+    const auto limit = static_cast<std::uint64_t>(limits_.seconds * 1000);
+    const auto done = static_cast<std::uint64_t>(elapsed() * 1000);
+    limits_.progress(limit > 0 ? std::min(done, limit) : done, limit);
+  }
   if (limits_.seconds > 0 && elapsed() >= limits_.seconds) return "time";
   if (limits_.max_states && states > limits_.max_states) return "states";
   if (limits_.max_membership_queries && membership_queries >= limits_.max_membership_queries)

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "automata/dfa.h"
+#include "automata/limits.h"
 #include "bridge/recognizer.h"
 
 namespace statelab::bridge {
@@ -40,6 +41,9 @@ struct Limits {
   std::size_t max_states = 0;                // hypothesis states
   std::size_t max_membership_queries = 0;    // distinct words asked of the recognizer
   std::size_t max_equivalence_queries = 0;   // hypotheses submitted
+  /// Called with (milliseconds elapsed, the time limit in milliseconds or 0) each time the
+  /// limits are checked (automata/limits.h); the CLI draws it on a terminal.
+  ProgressFn progress;
 };
 
 /// Throws InvalidArgument when a limit is negative or not finite.  `seconds = 0` passed by a user

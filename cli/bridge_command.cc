@@ -13,6 +13,8 @@
 #include "bridge/check.h"
 #include "bridge/extract.h"
 #include "bridge/recognizer.h"
+#include "cli/options.h"
+#include "cli/progress.h"
 #include "cli/render.h"
 #include "languages/registry.h"
 
@@ -34,13 +36,15 @@ std::string percent(double x) {
 
 struct CheckOptions {
   std::string ckpt, lang;
-  std::size_t max_length = 20, tests = 1000;
+  std::size_t max_length = 20, tests = 1000, length_limit = bridge::kDefaultCheckLengthLimit,
+              max_memory = kDefaultMemoryLimit;
   std::uint64_t seed = 0;
   std::optional<std::size_t> exhaustive;
   bool json = false;
 };
 
 int run_check(const CheckOptions& o) {
+  check_length(o.max_length, o.length_limit, "check: --max-length", "--length-limit");
   const auto language = languages::make_language(o.lang);
   const auto model = bridge::load_model(o.ckpt);
   const auto recognizer = bridge::model_recognizer(model, language->alphabet());
@@ -49,7 +53,12 @@ int run_check(const CheckOptions& o) {
   options.tests = o.tests;
   options.seed = o.seed;
   options.exhaustive_up_to = o.exhaustive;
+  options.length_limit = o.length_limit;
+  options.memory = memory_limit(o.max_memory);
+  TaskProgress progress("checking: words drawn and evaluated");
+  options.progress = progress.callback();
   const auto result = bridge::check(*recognizer, *language, options);
+  progress.finish();
   const auto& alphabet = language->alphabet();
   if (o.json) {
     json j{{"language", language->name()}, {"checkpoint", o.ckpt}, {"seed", o.seed}, {"agree", result.agree},
@@ -129,7 +138,10 @@ void run_extract(const ExtractOptions& o) {
   }
   const auto model = bridge::load_model(o.ckpt);
   const auto network = language ? bridge::model_recognizer(model, language->alphabet()) : bridge::model_recognizer(model);
+  TaskProgress progress("extracting (" + o.method + "): milliseconds of --time-limit");
+  options.limits.progress = progress.callback();
   const auto report = bridge::extract(*network, options, language.get());
+  progress.finish();
   automata::write_automaton(report.dfa, o.output);
   if (!o.svg.empty()) render(report.dfa, o.svg);
   const auto& alphabet = network->alphabet();
@@ -168,6 +180,9 @@ void add_check_command(CLI::App& app, int& exit_code) {
   c->add_option("--lang", o->lang, "the language (catalogue name, e.g. tomita:n=3)")->required();
   c->add_option("--max-length", o->max_length, "random words have lengths 0..N (long words beyond)")
       ->capture_default_str();
+  c->add_option("--length-limit", o->length_limit, "refuse a longer --max-length (exact sampling is quadratic in it)")
+      ->capture_default_str();
+  add_max_memory_option(c, o->max_memory);
   c->add_option("--tests", o->tests, "random words to test")->capture_default_str();
   c->add_option("--seed", o->seed, "seed of the random words")->capture_default_str();
   c->add_option("--exhaustive-up-to", o->exhaustive, "also test every word of length <= N");

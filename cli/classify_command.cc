@@ -14,6 +14,8 @@
 #include "automata/monoid.h"
 #include "automata/nfa.h"
 #include "bridge/expressivity.h"
+#include "cli/options.h"
+#include "cli/progress.h"
 #include "languages/registry.h"
 
 namespace statelab::cli {
@@ -27,6 +29,7 @@ struct Options {
   std::string input;
   std::size_t max_monoid = automata::kDefaultMaxMonoid;
   std::size_t max_states = automata::kDefaultMaxStates;
+  std::size_t max_memory = kDefaultMemoryLimit;
   bool json = false, witness = false;
 };
 
@@ -86,8 +89,13 @@ std::string series(const std::vector<std::size_t>& orders) {
 void run(const Options& o) {
   const Input in = load(o);
   const automata::Alphabet& alphabet = in.minimal.alphabet();
-  const automata::TransitionMonoid m = automata::transition_monoid(in.minimal, o.max_monoid);
-  const automata::MonoidAnalysis a = automata::analyze(m);
+  const MemoryLimit memory = memory_limit(o.max_memory);
+  TaskProgress closure("the monoid: elements expanded / found");
+  const automata::TransitionMonoid m = automata::transition_monoid(in.minimal, o.max_monoid, memory, closure.callback());
+  closure.finish();
+  TaskProgress green("the monoid's Green relations");
+  const automata::MonoidAnalysis a = automata::analyze(m, memory, green.callback());
+  green.finish();
   const std::vector<bridge::Prediction> predictions = bridge::predict(bridge::algebraic_facts(a));
   std::size_t regular = 0;
   for (const automata::JClass& j : a.j_classes) regular += j.regular;
@@ -169,6 +177,7 @@ void add_classify_command(CLI::App& app) {
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 40));
   v->add_option("--max-states", o->max_states, "limit on determinising an automaton file")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 40));
+  add_max_memory_option(v, o->max_memory);
   v->add_flag("--witness", o->witness, "for each group, the words of an idempotent and of generators");
   v->callback([o] { run(*o); });
 }

@@ -17,6 +17,7 @@
 #include "automata/random_dfa.h"
 #include "automata/regex.h"
 #include "cli/options.h"
+#include "cli/progress.h"
 #include "cli/render.h"
 
 namespace statelab::cli {
@@ -281,16 +282,21 @@ void add_dfa_command(CLI::App& app, int& exit_code) {
   {
     struct Opts : InputOptions {
       std::string file;
-      std::size_t length = 0;
+      std::size_t length = 0, max_length = kMaxLength;
     };
     auto o = std::make_shared<Opts>();
     CLI::App* v = dfa->add_subcommand("count", "the exact number of accepted words of a length");
     v->add_option("file", o->file, "automaton file")->required();
     v->add_option("--length", o->length, "word length")->required();
+    v->add_option("--max-length", o->max_length, "refuse a longer --length (time is quadratic in it)")
+        ->capture_default_str();
     add_input_options(v, *o);
     v->callback([o] {
+      check_length(o->length, o->max_length, "dfa count: --length", "--max-length");
       const Dfa dfa = load_dfa(o->file, *o);
-      const std::string count = automata::count_accepted(dfa, o->length).str();
+      TaskProgress progress("counting words of length " + std::to_string(o->length));
+      const std::string count = automata::count_accepted(dfa, o->length, progress.callback()).str();
+      progress.finish();
       if (o->json)
         std::cout << json{{"length", o->length}, {"count", count}}.dump() << "\n";
       else
@@ -301,7 +307,7 @@ void add_dfa_command(CLI::App& app, int& exit_code) {
   {
     struct Opts : InputOptions {
       std::string file;
-      std::size_t length = 0, count = 1;
+      std::size_t length = 0, count = 1, max_length = kMaxLength, max_memory = kDefaultMemoryLimit;
       std::uint64_t seed = 0;
     };
     auto o = std::make_shared<Opts>();
@@ -310,10 +316,17 @@ void add_dfa_command(CLI::App& app, int& exit_code) {
     v->add_option("--length", o->length, "word length")->required();
     v->add_option("--count", o->count, "how many words")->required();
     v->add_option("--seed", o->seed, "random seed")->required();
+    v->add_option("--max-length", o->max_length, "refuse a longer --length (time and space are quadratic in it)")
+        ->capture_default_str();
+    add_max_memory_option(v, o->max_memory);
     add_input_options(v, *o);
     v->callback([o] {
+      check_length(o->length, o->max_length, "dfa sample: --length", "--max-length");
       const Dfa dfa = load_dfa(o->file, *o);
-      const std::vector<automata::Word> words = automata::sample_uniform(dfa, o->length, o->count, o->seed);
+      TaskProgress progress("building the sampler for length " + std::to_string(o->length));
+      const std::vector<automata::Word> words = automata::sample_uniform(
+          dfa, o->length, o->count, o->seed, memory_limit(o->max_memory), progress.callback());
+      progress.finish();
       json out = json::array();
       for (const automata::Word& w : words) {
         if (o->json)

@@ -18,6 +18,7 @@
 #include "automata/error.h"
 #include "automata/minimize.h"
 #include "cli/options.h"
+#include "cli/progress.h"
 #include "cli/render.h"
 #include "languages/dataset.h"
 #include "languages/dataset_io.h"
@@ -525,7 +526,9 @@ void add_lang_command(CLI::App& app) {
     v->add_flag("--json", o->json, "machine-readable output");
     v->callback([o] {
       const std::unique_ptr<Language> l = load_language(o->name, "count");
-      const std::optional<Count> c = l->count(o->length);
+      TaskProgress progress("counting words of length " + std::to_string(o->length));
+      const std::optional<Count> c = l->count(o->length, progress.callback());
+      progress.finish();
       if (!c)
         throw InvalidArgument("lang count: " + l->name() + " (" + std::string(languages::to_string(l->language_class())) +
                               ", ground truth " + std::string(languages::to_string(l->ground_truth().engine)) +
@@ -580,7 +583,10 @@ void add_lang_command(CLI::App& app) {
       // Which lengths have a word: a length that has none is an error when asked alone, and when
       // no length of a range has one; otherwise it contributes no positive.
       std::vector<bool> has_word(range.max - range.min + 1);
+      TaskProgress progress("sampling " + l->name() + ": lengths done");
+      const std::uint64_t lengths = range.max - range.min + 1, steps = (o->negatives ? 1 : 2) * lengths;
       for (std::size_t n = range.min; n <= range.max; ++n) {
+        progress.update(n - range.min, steps);
         const std::optional<Count> c = l->count(n);
         if (c) {
           has_word[n - range.min] = *c > 0;
@@ -605,6 +611,7 @@ void add_lang_command(CLI::App& app) {
         examples = languages::build_dataset(*l, options).train;
       } else {
         for (std::size_t n = range.min; n <= range.max; ++n) {
+          progress.update(lengths + n - range.min, steps);
           if (!has_word[n - range.min]) continue;
           for (std::size_t i = 0; i < o->count; ++i) {
             // The seeds of the dataset builder's positives: each word reproducible on its own.
@@ -618,6 +625,7 @@ void add_lang_command(CLI::App& app) {
           }
         }
       }
+      progress.finish();
       const std::string text = abbadingo ? languages::format_abbadingo(l->alphabet(), examples)
                                          : languages::format_jsonl(l->alphabet(), examples, o->targets);
       if (o->output.empty()) {

@@ -66,4 +66,14 @@ bool is_language_name(const std::string& base) {
 
 std::string range_text(const languages::LengthRange& r) { return languages::to_string(r); }
 
+CLI::Option* add_max_memory_option(CLI::App* command, std::size_t& bytes) {
+  bytes = kDefaultMemoryLimit;
+  return command
+      ->add_option("--max-memory", bytes,
+                   "refuse work that would hold more than this much memory (default 4GiB; b, kb, mb, gb = powers of 1024)")
+      ->transform(CLI::AsSizeValue(false));
+}
+
+MemoryLimit memory_limit(std::size_t bytes) { return {bytes, "--max-memory"}; }
+
 }  // namespace statelab::cli

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "automata/limits.h"
 #include "languages/dataset.h"
 
 namespace statelab::cli {
@@ -31,6 +32,11 @@ std::string range_text(const languages::LengthRange& range);
 /// 300-digit double; this says it plainly); a length 0..kMaxLength.
 extern const CLI::Validator kAtLeastOne;
 extern const CLI::Validator kLength;
+
+/// `--max-memory SIZE` (4GiB by default; units b, kb, mb, gb, ... all powers of 1024), for a
+/// command whose memory grows with its parameters; memory_limit() passes it to a library.
+CLI::Option* add_max_memory_option(CLI::App* command, std::size_t& bytes);
+MemoryLimit memory_limit(std::size_t bytes);
 
 /// The words of the command line, each "-" replaced by the lines of stdin (a trailing '\r'
 /// dropped), in order.

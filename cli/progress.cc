@@ -1,6 +1,9 @@
 #include "cli/progress.h"
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <iostream>
 #include <ostream>
 #include <string>
 
@@ -60,6 +63,49 @@ void Progress::update(std::int64_t step, double loss, double accuracy) {
 
 void Progress::finish() {
   if (drawn_) out_ << "\n" << std::flush;
+  drawn_ = false;
+}
+
+TaskProgress::TaskProgress(std::string label) : TaskProgress(std::cerr, std::move(label), isatty(STDERR_FILENO) == 1) {}
+
+TaskProgress::TaskProgress(std::ostream& out, std::string label, bool interactive, double delay)
+    : out_(out), label_(std::move(label)), interactive_(interactive), delay_(delay), start_(Clock::now()), last_draw_(start_) {}
+
+TaskProgress::~TaskProgress() { finish(); }
+
+ProgressFn TaskProgress::callback() {
+  if (!interactive_) return {};
+  return [this](std::uint64_t done, std::uint64_t total) { update(done, total); };
+}
+
+void TaskProgress::update(std::uint64_t done, std::uint64_t total) {
+  if (!interactive_) return;
+  const std::unique_lock lock(mutex_, std::try_to_lock);
+  if (!lock.owns_lock()) return;
+  const auto now = Clock::now();
+  const double elapsed = std::chrono::duration<double>(now - start_).count();
+  if (elapsed < delay_ || (drawn_ && now - last_draw_ < std::chrono::milliseconds(100))) return;
+  last_draw_ = now;
+  char line[256];
+  if (total > 0) {
+    const double fraction = static_cast<double>(done) / static_cast<double>(total);
+    const double left = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0.0;
+    std::snprintf(line, sizeof line, "%s: %.0f%% (%llu/%llu), %s, ETA %s", label_.c_str(), 100 * fraction,
+                  static_cast<unsigned long long>(done), static_cast<unsigned long long>(total),
+                  duration_text(elapsed).c_str(), fraction > 0 ? duration_text(left).c_str() : "?");
+  } else if (done == 0) {
+    std::snprintf(line, sizeof line, "%s: %s", label_.c_str(), duration_text(elapsed).c_str());
+  } else {
+    std::snprintf(line, sizeof line, "%s: %llu, %s", label_.c_str(), static_cast<unsigned long long>(done),
+                  duration_text(elapsed).c_str());
+  }
+  out_ << "\r\033[K" << line << std::flush;
+  drawn_ = true;
+}
+
+void TaskProgress::finish() {
+  const std::lock_guard lock(mutex_);
+  if (drawn_) out_ << "\r\033[K" << std::flush;
   drawn_ = false;
 }
 

@@ -1,11 +1,16 @@
 // Training progress on stderr: on a terminal one line redrawn in place (at most ten times a
 // second) with the step, loss, accuracy of the last batch, steps/s and the time left; otherwise
-// (a log file, a pipe) a plain line every `log_every` steps and at the last.
+// (a log file, a pipe) a plain line every `log_every` steps and at the last.  TaskProgress: the
+// progress of any other long computation, drawn only on a terminal.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <iosfwd>
+#include <mutex>
+#include <string>
+
+#include "automata/limits.h"
 
 namespace statelab::cli {
 
@@ -28,6 +33,36 @@ class Progress {
   int log_every_;
   bool interactive_, quiet_, drawn_ = false;
   Clock::time_point start_, last_draw_;
+};
+
+/// The progress of one long computation (a library's ProgressFn) on stderr, only when stderr is
+/// a terminal and only once the computation has run for a second: one line redrawn in place, at
+/// most ten times a second, "label: 42% (4200/10000), ETA 3s" (or "label: 4200, 5s" when the
+/// total is unknown), erased when it finishes.  Nothing at all is printed otherwise, so pipes and
+/// tests stay clean.  Safe to call from several threads (a call that finds another drawing skips).
+class TaskProgress {
+ public:
+  explicit TaskProgress(std::string label);
+  /// For tests: draw on `out` when `interactive`, after `delay` seconds.
+  TaskProgress(std::ostream& out, std::string label, bool interactive, double delay = 1.0);
+  ~TaskProgress();
+  TaskProgress(const TaskProgress&) = delete;
+  TaskProgress& operator=(const TaskProgress&) = delete;
+
+  /// The callback to hand to a library; valid while this object lives.
+  ProgressFn callback();
+  void update(std::uint64_t done, std::uint64_t total);
+  /// Erases the line if one is drawn.
+  void finish();
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  std::ostream& out_;
+  std::string label_;
+  bool interactive_, drawn_ = false;
+  double delay_;
+  Clock::time_point start_, last_draw_;
+  std::mutex mutex_;
 };
 
 }  // namespace statelab::cli

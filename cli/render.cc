@@ -11,6 +11,7 @@
 #include "automata/atomic_file.h"
 #include "automata/dot_io.h"
 #include "automata/error.h"
+#include "cli/progress.h"
 
 namespace statelab::cli {
 
@@ -24,8 +25,16 @@ int run_dot(const std::string& in, const std::string& out) {
     execlp("dot", "dot", "-Tsvg", in.c_str(), "-o", out.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
+  // Graphviz can take long on a large automaton: show that it runs (on a terminal).
+  TaskProgress progress("drawing with Graphviz");
   int status = 0;
-  if (waitpid(pid, &status, 0) < 0) return -1;
+  for (;;) {
+    const pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done < 0) return -1;
+    if (done == pid) break;
+    progress.update(0, 0);
+    usleep(50'000);
+  }
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 

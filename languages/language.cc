@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "automata/counting.h"
 #include "automata/error.h"
 
 namespace statelab::languages {
@@ -51,6 +52,12 @@ void Language::check_word(std::span<const Symbol> word, std::string_view what) c
 bool Language::contains(std::span<const Symbol> word) const {
   check_word(word, "contains");
   return do_contains(word);
+}
+
+std::optional<Count> Language::count(std::size_t length, const ProgressFn& progress) const {
+  if (progress && ground_truth().engine == Engine::dfa)
+    if (const automata::Dfa* d = dfa()) return automata::count_accepted(*d, length, progress);
+  return do_count(length);
 }
 
 Count Language::count_exactly(std::size_t length) const {

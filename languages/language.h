@@ -19,6 +19,7 @@
 #include "automata/cfg.h"
 #include "automata/counter_machine.h"
 #include "automata/dfa.h"
+#include "automata/limits.h"
 #include "automata/pda.h"
 #include "languages/exact.h"
 
@@ -115,6 +116,10 @@ class Language {
   /// The exact number of words of this length in the language, or nothing when the entry cannot
   /// count exactly (an entry of the catalogue always can).
   std::optional<Count> count(std::size_t length) const { return do_count(length); }
+  /// The same, calling `progress` with (lengths done, length) when the ground truth is a DFA
+  /// (the count then costs O(length^2 k n) bit operations: automata/counting.h); other entries
+  /// count without reporting.
+  std::optional<Count> count(std::size_t length, const ProgressFn& progress) const;
 
   /// The number of words of this length; throws InvalidArgument when the entry cannot count.
   Count count_exactly(std::size_t length) const;

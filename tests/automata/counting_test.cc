@@ -341,3 +341,38 @@ TEST(UniformSampler, PassesAChiSquareTestOfUniformity) {
 
 }  // namespace
 }  // namespace statelab::automata
+
+namespace statelab::automata {
+namespace {
+
+TEST(CountAccepted, ReportsProgressOncePerLength) {
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> calls;
+  const auto count = count_accepted(universal(2), 50, [&](std::uint64_t done, std::uint64_t total) {
+    calls.emplace_back(done, total);
+  });
+  EXPECT_EQ(count, boost::multiprecision::cpp_int(1) << 50);
+  ASSERT_EQ(calls.size(), 51u);
+  for (std::uint64_t l = 0; l <= 50; ++l) EXPECT_EQ(calls[l], std::make_pair(l, std::uint64_t{50}));
+}
+
+TEST(UniformSampler, ReportsProgressAndStaysWithinItsMemoryLimit) {
+  std::uint64_t last = 0;
+  const UniformSampler sampler(even_length(), 200, {}, [&](std::uint64_t done, std::uint64_t total) {
+    EXPECT_EQ(total, 200u);
+    EXPECT_EQ(done, last + 1);
+    last = done;
+  });
+  EXPECT_EQ(last, 200u);
+  // Length 20000 over 2 states: about 20000 rows of up to 157 limbs per state, 50 MB.
+  try {
+    UniformSampler(even_length(), 20000, {std::size_t{1} << 20, "--max-memory"});
+    FAIL() << "no LimitExceeded";
+  } catch (const LimitExceeded& e) {
+    EXPECT_NE(std::string(e.what()).find("would take more than 1 MiB (raise --max-memory)"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW(sample_uniform(even_length(), 10, std::size_t{1} << 40, 1), LimitExceeded);
+}
+
+}  // namespace
+}  // namespace statelab::automata

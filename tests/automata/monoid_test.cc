@@ -7,6 +7,8 @@
 #include <rapidcheck/gtest.h>
 
 #include <algorithm>
+#include <fstream>
+#include <map>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -198,6 +200,89 @@ TEST(Monoid, LimitIsReportedNeverTruncated) {
   EXPECT_FALSE(a.groups[0].solvable);
   EXPECT_EQ(a.groups[0].derived_series, (std::vector<std::size_t>{120, 60, 60}));
   EXPECT_EQ(a.monoid_class, MonoidClass::non_solvable);
+}
+
+// The Cayley graph of S_n for the generators (0 1) and (0 1 ... n-1): n! states, one per
+// permutation, and a transition monoid that is S_n acting on itself, n! elements of n! states.
+Dfa symmetric_cayley_dfa(std::uint32_t n) {
+  std::vector<Perm> states;
+  std::map<Perm, State> id;
+  Perm p = identity_perm(n);
+  do {
+    id[p] = static_cast<State>(states.size());
+    states.push_back(p);
+  } while (std::next_permutation(p.begin(), p.end()));
+  const std::vector<Perm> gens = symmetric(n);
+  Dfa dfa(Alphabet::from_chars("ab"), states.size());
+  for (State q = 0; q < states.size(); ++q)
+    for (Symbol a = 0; a < 2; ++a) dfa.set_next(q, a, id.at(compose(states[q], gens[a])));
+  dfa.set_accepting(0);
+  return dfa;
+}
+
+// A field of /proc/self/status in KiB ("VmHWM", "VmRSS"), or -1 when it cannot be read.
+long status_kib(const std::string& field) {
+  std::ifstream in("/proc/self/status");
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind(field + ":", 0) == 0) return std::stol(line.substr(field.size() + 1));
+  return -1;
+}
+
+TEST(Monoid, MemoryLimitStopsTheClosureAndBoundsItsPeak) {
+  // S7 in its regular representation: 5040 elements of 5040 states, 50 MB of transformations.
+  const Dfa dfa = symmetric_cayley_dfa(7);
+  const MemoryLimit limit{std::size_t{8} << 20, "--max-memory"};
+  // Reset the peak resident size (Linux: "5" to clear_refs), to see what the closure adds to it.
+  const bool reset = static_cast<bool>(std::ofstream("/proc/self/clear_refs") << "5");
+  const long before = status_kib("VmRSS");
+  try {
+    transition_monoid(dfa, kDefaultMaxMonoid, limit);
+    FAIL() << "no LimitExceeded";
+  } catch (const LimitExceeded& e) {
+    EXPECT_NE(std::string(e.what()).find("would take more than 8 MiB (raise --max-memory)"), std::string::npos)
+        << e.what();
+  }
+  const long peak = status_kib("VmHWM");
+  if (!reset || before < 0 || peak < 0) GTEST_SKIP() << "no /proc/self/clear_refs to measure the peak";
+  // The limit, and a little for the allocator and the DFA: far below the 50 MB it would take.
+  EXPECT_LT(peak - before, 8 * 1024 + 4 * 1024) << "peak " << peak << " KiB, before " << before << " KiB";
+}
+
+TEST(Monoid, MemoryLimitCountsTheAnalysisAndTheGroups) {
+  // S6 in its regular representation: the monoid is 1 MB, its group's closure 720 permutations
+  // of 720 points (2 MB) more.
+  const TransitionMonoid m = transition_monoid(symmetric_cayley_dfa(6));
+  EXPECT_LT(m.memory_bytes(), std::size_t{3} << 20);
+  EXPECT_GT(m.memory_bytes(), std::size_t{720} * 720 * 2);
+  try {
+    analyze(m, {std::size_t{3} << 20, "--max-memory"});
+    FAIL() << "no LimitExceeded";
+  } catch (const LimitExceeded& e) {
+    EXPECT_NE(std::string(e.what()).find("a permutation group: "), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("(raise --max-memory)"), std::string::npos) << e.what();
+  }
+  const MonoidAnalysis a = analyze(m);
+  ASSERT_EQ(a.groups.size(), 1u);
+  EXPECT_EQ(a.groups[0].order, 720u);
+  EXPECT_FALSE(a.groups[0].solvable);
+}
+
+TEST(Monoid, ProgressIsReportedUpToTheWholeMonoid) {
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> calls;
+  const ProgressFn progress = [&](std::uint64_t done, std::uint64_t total) { calls.emplace_back(done, total); };
+  const TransitionMonoid m = transition_monoid(symmetric_cayley_dfa(4), kDefaultMaxMonoid, {}, progress);
+  ASSERT_FALSE(calls.empty());
+  EXPECT_EQ(calls.back(), std::make_pair(std::uint64_t{24}, std::uint64_t{24}));
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    EXPECT_LE(calls[i].first, calls[i].second);
+    if (i > 0) {
+      EXPECT_LE(calls[i - 1].first, calls[i].first);
+    }
+  }
+  calls.clear();
+  analyze(m, {}, progress);
+  ASSERT_FALSE(calls.empty());
+  EXPECT_EQ(calls.back(), std::make_pair(std::uint64_t{24}, std::uint64_t{24}));
 }
 
 TEST(Monoid, WideDfasStoreTwoBytesPerState) {

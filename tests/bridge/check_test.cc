@@ -147,6 +147,27 @@ TEST(Check, WorksAgainstNonRegularGroundTruths) {
   EXPECT_EQ(dyck->alphabet().format_word(r.counterexamples[0].word), "((()))");
 }
 
+TEST(Check, BoundsItsWorkUpFrontAndReportsProgress) {
+  const auto language = languages::make_language("tomita:n=5");
+  DfaRecognizer exact(*language->dfa());
+  CheckOptions options;
+  options.max_length = 1'000'000'000;
+  EXPECT_THROW(check(exact, *language, options), LimitExceeded);
+  options.max_length = 20;
+  options.tests = std::size_t{1} << 40;
+  EXPECT_THROW(check(exact, *language, options), LimitExceeded);
+  options.tests = 100;
+  std::uint64_t last = 0, total = 0;
+  options.progress = [&](std::uint64_t done, std::uint64_t all) {
+    EXPECT_LE(last, done);
+    last = done;
+    total = all;
+  };
+  EXPECT_TRUE(check(exact, *language, options).agree);
+  EXPECT_EQ(total, 300u);
+  EXPECT_EQ(last, total);
+}
+
 TEST(Check, IsDeterministicForASeedAndRefusesOtherAlphabets) {
   const auto language = languages::make_language("tomita:n=2");
   const auto network = testing::tiny_lstm(3);

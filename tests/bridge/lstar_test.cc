@@ -119,6 +119,25 @@ TEST(LStar, QueryAndEquivalenceLimitsAreReported) {
   EXPECT_EQ(b.equivalence_queries, 1u);
 }
 
+TEST(LStar, ReportsProgressAgainstItsTimeLimit) {
+  const Dfa target = automata::random_dfa(20, 2, 7);
+  DfaRecognizer recognizer(target);
+  ExactOracle oracle(target);
+  Limits limits;
+  limits.seconds = 60;
+  std::size_t calls = 0;
+  std::uint64_t last = 0;
+  limits.progress = [&](std::uint64_t done, std::uint64_t total) {
+    ++calls;
+    EXPECT_EQ(total, 60'000u);  // milliseconds
+    EXPECT_LE(last, done);
+    last = done;
+  };
+  const auto r = lstar(recognizer, oracle, limits);
+  EXPECT_TRUE(r.complete);
+  EXPECT_GT(calls, 0u);
+}
+
 TEST(LStar, NegativeTimeLimitIsRefused) {
   DfaRecognizer recognizer(automata::random_dfa(3, 2, 1));
   ExactOracle oracle(recognizer.dfa());
