@@ -76,7 +76,7 @@ for w in "${names[@]}"; do
   if /usr/bin/time -v -o "$w.statelab.time" "$STATELAB" train --lang parity --task recognize "${opts[@]}" \
       --embedding 16 --train-lengths 64 --test-lengths 64 --train-count $(((warmup + steps) * 64)) --test-count 64 \
       --steps $((warmup + steps)) --timing-skip $warmup --batch 64 --lr 1e-3 --schedule constant --warmup 0 \
-      --weight-decay 0 --clip 0 --seed 1 --threads "$THREADS" --chunk-size "$CHUNK" --checkpoint-every 0 --quiet \
+      --weight-decay 0 --clip 0 --train-draws 1 --validation-count 0 --seed 1 --threads "$THREADS" --chunk-size "$CHUNK" --checkpoint-every 0 --quiet \
       -o "$w.safetensors" >"$w.statelab.out" 2>"$w.statelab.err"; then
     sl_rate=$(rate "$w.metrics.json")
     sl_rss=$(rss_mib "$w.statelab.time")

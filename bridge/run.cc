@@ -88,9 +88,14 @@ std::string check_member(std::string_view name, const std::string& text, std::in
   bad(name, text, "must be one of " + list);
 }
 
+// A length range A..B, kept as written once it parses.
+std::string lengths_text(std::string_view name, const std::string& v) {
+  return languages::to_string(languages::parse_length_range(v, "--" + std::string(name)));
+}
+
 template <typename T>
 Field whole(const char* name, const char* help, T RunSpec::*member, T min = 0) {
-  return {{name, help, false},
+  return {{name, help, false, "N"},
           Kind::whole,
           [=](RunSpec& s, const std::string& v) {
             s.*member = parse_whole<T>(name, v, min, std::numeric_limits<T>::max());
@@ -99,7 +104,7 @@ Field whole(const char* name, const char* help, T RunSpec::*member, T min = 0) {
 }
 
 Field maybe_whole(const char* name, const char* help, std::optional<int> RunSpec::*member, int min) {
-  return {{name, help, false},
+  return {{name, help, false, "N"},
           Kind::whole,
           [=](RunSpec& s, const std::string& v) { s.*member = parse_whole<int>(name, v, min, std::numeric_limits<int>::max()); },
           [=](const RunSpec& s) {
@@ -108,39 +113,35 @@ Field maybe_whole(const char* name, const char* help, std::optional<int> RunSpec
 }
 
 Field real(const char* name, const char* help, double RunSpec::*member, Bound bound) {
-  return {{name, help, false},
+  return {{name, help, false, "X"},
           Kind::real,
           [=](RunSpec& s, const std::string& v) { s.*member = parse_real(name, v, bound); },
           [=](const RunSpec& s) { return std::optional<std::string>(real_text(s.*member)); }};
 }
 
-Field text(const char* name, const char* help, std::string RunSpec::*member,
-           std::function<std::string(std::string_view, const std::string&)> check = {}) {
-  return {{name, help, false},
+using Check = std::string (*)(std::string_view, const std::string&);
+
+Field text(const char* name, const char* help, std::string RunSpec::*member, Check check = nullptr) {
+  return {{name, help, false, check == lengths_text ? "A..B" : "TEXT"},
           Kind::text,
           [=](RunSpec& s, const std::string& v) { s.*member = check ? check(name, v) : v; },
           [=](const RunSpec& s) { return std::optional<std::string>(s.*member); }};
 }
 
-Field maybe_text(const char* name, const char* help, std::optional<std::string> RunSpec::*member,
-                 std::function<std::string(std::string_view, const std::string&)> check) {
-  return {{name, help, false},
+Field maybe_text(const char* name, const char* help, std::optional<std::string> RunSpec::*member, Check check) {
+  return {{name, help, false, check == lengths_text ? "A..B" : "TEXT"},
           Kind::text,
           [=](RunSpec& s, const std::string& v) { s.*member = check(name, v); },
           [=](const RunSpec& s) { return s.*member; }};
 }
 
 Field flag(const char* name, const char* help, bool RunSpec::*member) {
-  return {{name, help, true},
+  return {{name, help, true, ""},
           Kind::flag,
           [=](RunSpec& s, const std::string& v) { s.*member = parse_flag(name, v); },
           [=](const RunSpec& s) { return std::optional<std::string>(s.*member ? "true" : "false"); }};
 }
 
-// A length range A..B, kept as written once it parses.
-std::string lengths_text(std::string_view name, const std::string& v) {
-  return languages::to_string(languages::parse_length_range(v, "--" + std::string(name)));
-}
 
 const std::vector<Field>& fields() {
   static const std::vector<Field> table = [] {

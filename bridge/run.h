@@ -61,10 +61,11 @@ struct RunSpec {
 };
 
 /// One option of a run: its name (the long option of `statelab train` without dashes), its help
-/// text, and whether it is a flag (true/false).
+/// text, whether it is a flag (true/false), and what its value looks like ("N", "X", "A..B", ...).
 struct RunOption {
   std::string name, help;
   bool flag = false;
+  std::string value;
 };
 
 /// Every option of a run, in canonical order.

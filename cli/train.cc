@@ -84,6 +84,7 @@ void add_train_command(CLI::App& parent, Commands& commands) {
     if (d != defaults.end() && !d->second.empty()) help += " [default: " + d->second + "]";
     CLI::Option* option = r.flag ? c->add_flag("--" + r.name, o->flags[r.name], help)
                                  : c->add_option("--" + r.name, o->values[r.name], help);
+    if (!r.value.empty()) option->type_name(r.value);
     option->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // a later value replaces an earlier one
     o->options.emplace_back(r.name, option);
   }

@@ -29,10 +29,13 @@ namespace {
 
 using namespace statelab;
 
-// The default recipe of a run (bridge/run.h) on lengths 0..20; nothing grammar-specific.
+// The default recipe of a run (bridge/run.h) on lengths 0..20, nothing grammar-specific, but 64
+// draws instead of 8: Tomita 2 has one word of each even length, so a draw holds one negative
+// beside it, and with 8 draws the network accepted the near miss 101000.
 bridge::RunSpec training_options(const std::string& language, std::uint64_t seed) {
   bridge::RunSpec t;
   t.lang = language;
+  t.train_draws = 64;
   t.train_lengths = "0..20";
   t.test_lengths = "21..30";
   t.seed = seed;
@@ -100,7 +103,7 @@ void imperfect(const std::filesystem::path& out) {
   const auto trained = bridge::train_recognizer(options);
   bridge::save_recognizer(out / "tomita5_imperfect.safetensors", trained.recognizer, "tomita:n=5");
   const auto& alphabet = language->alphabet();
-  std::printf("\ntomita:n=5 after 300 steps: validation %.2f%%\n", 100 * trained.validation_accuracy);
+  std::printf("\ntomita:n=5 after 300 steps (no validation)\n");
   bridge::CheckOptions check;
   check.seed = 1;
   const auto checked = bridge::check(trained.recognizer, *language, check);

@@ -138,24 +138,24 @@ TEST(Run, RepeatsFromItsMetrics) {
 }
 
 // The default recipe, short: only the language and the lengths are given.
-TEST(Run, DefaultsLearnTomita1) {
+RunResult with_defaults(const std::string& lang, const std::string& train_lengths, const std::string& test_lengths) {
   RunSpec s;
-  s.lang = "tomita:n=1";
-  s.train_lengths = "0..10";
-  s.test_lengths = "11..20";
-  const RunResult r = run(s);
+  s.lang = lang;
+  s.train_lengths = train_lengths;
+  s.test_lengths = test_lengths;
+  return run(s);
+}
+
+TEST(Run, DefaultsLearnTomita1) {
+  const RunResult r = with_defaults("tomita:n=1", "0..10", "11..20");
   EXPECT_EQ(r.validation_accuracy, 1.0);
   EXPECT_EQ(r.test_accuracy, 1.0);
-  EXPECT_LT(r.steps, s.steps) << "stops early once validation is perfect";
+  EXPECT_LT(r.steps, RunSpec{}.steps) << "stops early once validation is perfect";
   EXPECT_NE(r.summary.find("validation accuracy reached 1.0000; kept step"), std::string::npos) << r.summary;
 }
 
 TEST(Run, DefaultsLearnParityAtSmallLengths) {
-  RunSpec s;
-  s.lang = "parity";
-  s.train_lengths = "1..10";
-  s.test_lengths = "11..20";
-  const RunResult r = run(s);
+  const RunResult r = with_defaults("parity", "1..10", "11..20");
   EXPECT_EQ(r.test_accuracy, 1.0) << r.summary;
 }
 

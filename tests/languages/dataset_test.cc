@@ -229,5 +229,21 @@ TEST_F(DatasetFiles, MalformedFilesNameTheFileAndLine) {
   EXPECT_THROW(write_jsonl(dir_ / "no-such-dir" / "x.jsonl", binary, {}), IoError);
 }
 
+TEST(LengthRange, ParsesRangesAndSingleLengthsAndNamesTheOptionWhenRefused) {
+  EXPECT_EQ(parse_length_range("3..7", "--lengths").min, 3u);
+  EXPECT_EQ(parse_length_range("3..7", "--lengths").max, 7u);
+  EXPECT_EQ(to_string(parse_length_range("4", "--lengths")), "4");
+  EXPECT_EQ(to_string(parse_length_range("4..4", "--lengths")), "4");
+  EXPECT_EQ(to_string(parse_length_range("0..20", "--lengths")), "0..20");
+  for (const char* bad : {"", "-1", "1..", "..2", "a..b", "1...3", "100001"})
+    EXPECT_THROW(parse_length_range(bad, "--train-lengths"), InvalidArgument) << bad;
+  try {
+    parse_length_range("5..2", "--test-lengths");
+    FAIL();
+  } catch (const InvalidArgument& e) {
+    EXPECT_STREQ(e.what(), "--test-lengths 5..2: the range is inverted (expected A <= B)");
+  }
+}
+
 }  // namespace
 }  // namespace statelab::languages
