@@ -294,16 +294,9 @@ LStarResult lsharp(const Recognizer& recognizer, EquivalenceOracle& oracle, cons
   Budget budget(limits);
   MembershipOracle member(recognizer, budget);
   LSharp learner(member, alphabet.size());
-  LStarResult result;
+  std::size_t counterexamples = 0;
   auto finish = [&](const Dfa& dfa, bool complete, std::string stopped_by) {
-    result.dfa = complete ? automata::canonical_order(dfa) : automata::minimize(dfa);
-    result.complete = complete;
-    result.stopped_by = std::move(stopped_by);
-    result.membership_queries = budget.membership_queries;
-    result.equivalence_queries = budget.equivalence_queries;
-    result.seconds = budget.elapsed();
-    result.access_words = learner.access_words();
-    return result;
+    return learned(dfa, complete, std::move(stopped_by), budget, counterexamples, learner.access_words());
   };
   std::optional<Word> last;  // the last counterexample: often one for the next hypothesis too
   for (;;) {
@@ -326,7 +319,7 @@ LStarResult lsharp(const Recognizer& recognizer, EquivalenceOracle& oracle, cons
       stopped_by = budget.exhausted(learner.states());
       return finish(hypothesis, stopped_by.empty(), stopped_by);
     }
-    ++result.counterexamples;
+    ++counterexamples;
     last = cex;
     if (!learner.process(hypothesis, *cex))
       throw InvalidArgument("lsharp: the " + oracle.name() + " oracle returned '" + alphabet.format_word(*cex) +

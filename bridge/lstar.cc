@@ -439,21 +439,29 @@ std::string SequenceOracle::name() const {
   return out;
 }
 
+LStarResult learned(const Dfa& hypothesis, bool complete, std::string stopped_by, const Budget& budget,
+                    std::size_t counterexamples, std::vector<Word> access_words) {
+  LStarResult result;
+  result.counterexamples = counterexamples;
+  result.access_words = std::move(access_words);
+  result.dfa = complete ? automata::canonical_order(hypothesis) : automata::minimize(hypothesis);
+  result.complete = complete;
+  result.stopped_by = std::move(stopped_by);
+  result.membership_queries = budget.membership_queries;
+  result.equivalence_queries = budget.equivalence_queries;
+  result.seconds = budget.elapsed();
+  return result;
+}
+
 LStarResult lstar(const Recognizer& recognizer, EquivalenceOracle& oracle, const Limits& limits, bool cache_queries) {
   const Alphabet& alphabet = recognizer.alphabet();
   if (alphabet.empty()) throw InvalidArgument("lstar: the recognizer's alphabet is empty");
   Budget budget(limits);
   MembershipOracle member(recognizer, budget, cache_queries);
   Table table(member, alphabet.size());
-  LStarResult result;
-  auto finish = [&](Dfa dfa, bool complete, std::string stopped_by) {
-    result.dfa = complete ? automata::canonical_order(dfa) : automata::minimize(dfa);
-    result.complete = complete;
-    result.stopped_by = std::move(stopped_by);
-    result.membership_queries = budget.membership_queries;
-    result.equivalence_queries = budget.equivalence_queries;
-    result.seconds = budget.elapsed();
-    result.access_words = table.access_words();
+  std::size_t counterexamples = 0;
+  auto finish = [&](const Dfa& dfa, bool complete, std::string stopped_by) {
+    LStarResult result = learned(dfa, complete, std::move(stopped_by), budget, counterexamples, table.access_words());
     result.suffixes = table.suffixes();
     return result;
   };
@@ -471,7 +479,7 @@ LStarResult lstar(const Recognizer& recognizer, EquivalenceOracle& oracle, const
       stopped_by = budget.exhausted(table.states());
       return finish(std::move(hypothesis), stopped_by.empty(), stopped_by);
     }
-    ++result.counterexamples;
+    ++counterexamples;
     // Rivest-Schapire: alpha(i) = member(access(state after w[0..i)) . w[i..]).
     const Word& w = *cex;
     auto alpha = [&](std::size_t i) {

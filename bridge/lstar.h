@@ -230,6 +230,11 @@ struct LStarResult {
   std::vector<Word> suffixes;       // E
 };
 
+/// A learner's result from its last hypothesis: in canonical order when `complete`, else minimised;
+/// counts and seconds from the budget (suffixes are left to the learner).
+LStarResult learned(const automata::Dfa& hypothesis, bool complete, std::string stopped_by, const Budget& budget,
+                    std::size_t counterexamples, std::vector<Word> access_words);
+
 /// L* with Rivest-Schapire counterexample processing (see the file comment), the recognizer as
 /// membership oracle (answers cached unless `cache_queries` is false).  Throws InvalidArgument on an
 /// empty alphabet or invalid limits.

@@ -1,6 +1,6 @@
 // L# beside L*: with an exact teacher both return the minimal DFA, whether membership is answered
 // from a DFA's state per prefix (DfaRecognizer) or word by word (any other recognizer); L# asks
-// fewer membership queries; limits stop it with a marked partial result.
+// fewer membership queries; limits stop either with a marked partial result.
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -83,40 +83,47 @@ TEST(LSharp, LearnsLargeRandomDfasWithFewerQueriesThanLStar) {
   }
 }
 
-TEST(LSharp, AbstractionAndRandomOraclesLearnEveryTomitaGrammar) {
-  for (int n = 1; n <= 7; ++n) {
-    const auto language = languages::make_language("tomita:n=" + std::to_string(n));
-    DfaRecognizer recognizer(*language->dfa());
-    AbstractionOracle abstraction(recognizer);
-    RandomWordsOracle random(500, 20, 1);
-    SequenceOracle oracle({&abstraction, &random});
-    const auto r = lsharp(recognizer, oracle);
-    EXPECT_TRUE(r.complete);
-    EXPECT_EQ(r.dfa, *language->dfa()) << "tomita " << n;
+TEST(Learners, AbstractionAndRandomOraclesLearnEveryTomitaGrammar) {
+  for (const bool sharp : {false, true}) {
+    for (int n = 1; n <= 7; ++n) {
+      const auto language = languages::make_language("tomita:n=" + std::to_string(n));
+      DfaRecognizer recognizer(*language->dfa());  // one-hot hidden states
+      AbstractionOracle abstraction(recognizer);
+      RandomWordsOracle random(500, 20, 1);
+      SequenceOracle oracle({&abstraction, &random});
+      const auto r = sharp ? lsharp(recognizer, oracle) : lstar(recognizer, oracle);
+      EXPECT_TRUE(r.complete);
+      EXPECT_EQ(r.dfa, *language->dfa()) << (sharp ? "lsharp" : "lstar") << ", tomita " << n;
+    }
   }
 }
 
-TEST(LSharp, LimitsStopWithAMarkedPartialResult) {
-  const Dfa target = automata::random_dfa(40, 2, 5);
-  DfaRecognizer recognizer(target);
-  ExactOracle oracle(target);
-  Limits states;
-  states.max_states = 5;
-  const auto a = lsharp(recognizer, oracle, states);
-  EXPECT_FALSE(a.complete);
-  EXPECT_EQ(a.stopped_by, "states");
-  EXPECT_LE(a.dfa.num_states(), 5u);
-  Limits queries;
-  queries.max_membership_queries = 30;
-  const auto b = lsharp(recognizer, oracle, queries);
-  EXPECT_FALSE(b.complete);
-  EXPECT_EQ(b.stopped_by, "membership queries");
-  Limits equivalence;
-  equivalence.max_equivalence_queries = 1;
-  const auto c = lsharp(recognizer, oracle, equivalence);
-  EXPECT_FALSE(c.complete);
-  EXPECT_EQ(c.stopped_by, "equivalence queries");
-  EXPECT_EQ(c.equivalence_queries, 1u);
+TEST(Learners, LimitsStopWithAMarkedPartialResult) {
+  for (const bool sharp : {false, true}) {
+    auto learn = [&](const Dfa& target, const Limits& limits) {
+      DfaRecognizer recognizer(target);
+      ExactOracle oracle(target);
+      return sharp ? lsharp(recognizer, oracle, limits) : lstar(recognizer, oracle, limits);
+    };
+    SCOPED_TRACE(sharp ? "lsharp" : "lstar");
+    Limits states;
+    states.max_states = 5;
+    const auto a = learn(automata::random_dfa(40, 2, 5), states);
+    EXPECT_FALSE(a.complete);
+    EXPECT_EQ(a.stopped_by, "states");
+    EXPECT_LE(a.dfa.num_states(), 5u);
+    Limits queries;
+    queries.max_membership_queries = 30;
+    const auto b = learn(automata::random_dfa(40, 2, 6), queries);
+    EXPECT_FALSE(b.complete);
+    EXPECT_EQ(b.stopped_by, "membership queries");
+    Limits equivalence;
+    equivalence.max_equivalence_queries = 1;
+    const auto c = learn(automata::random_dfa(40, 2, 6), equivalence);
+    EXPECT_FALSE(c.complete);
+    EXPECT_EQ(c.stopped_by, "equivalence queries");
+    EXPECT_EQ(c.equivalence_queries, 1u);
+  }
 }
 
 TEST(LSharp, AnOracleThatLiesIsReported) {

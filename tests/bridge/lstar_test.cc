@@ -1,6 +1,6 @@
 // L*: with an exact DFA as oracle it returns the minimal DFA; with the abstraction and random-word
-// oracles it learns the catalogue's DFAs; limits stop it with a marked partial result; a network's
-// extraction is deterministic for a seed.
+// oracles it learns the catalogue's DFAs; a network's extraction is deterministic for a seed.
+// (Limits and the Tomita grammars, for L* and L# alike: lsharp_test.cc.)
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 #include <tbb/global_control.h>
@@ -46,19 +46,6 @@ TEST(LStar, LearnsLargeRandomDfasExactly) {
   }
 }
 
-TEST(LStar, AbstractionAndRandomOraclesLearnEveryTomitaGrammar) {
-  for (int n = 1; n <= 7; ++n) {
-    const auto language = languages::make_language("tomita:n=" + std::to_string(n));
-    DfaRecognizer recognizer(*language->dfa());  // one-hot hidden states
-    AbstractionOracle abstraction(recognizer);
-    RandomWordsOracle random(500, 20, 1);
-    SequenceOracle oracle({&abstraction, &random});
-    const auto r = lstar(recognizer, oracle);
-    EXPECT_TRUE(r.complete);
-    EXPECT_EQ(r.dfa, *language->dfa()) << "tomita " << n;
-  }
-}
-
 TEST(AbstractionOracle, ReturnsAWordTheHypothesisMisclassifies) {
   // Tomita 1 (1*): the first hypothesis accepts everything; "0" is the first word explored that
   // the network rejects.
@@ -88,35 +75,6 @@ TEST(AbstractionOracle, SplitsAnAbstractStateTheNetworkAndHypothesisBothSeparate
   const auto w = abstraction.counterexample(*other->dfa(), member);
   ASSERT_TRUE(w.has_value());
   EXPECT_NE(automata::accepts(*other->dfa(), *w), language->contains(*w));
-}
-
-TEST(LStar, StateLimitStopsWithAMarkedPartialResult) {
-  const Dfa target = automata::random_dfa(40, 2, 5);
-  DfaRecognizer recognizer(target);
-  ExactOracle oracle(target);
-  Limits limits;
-  limits.max_states = 5;
-  const auto r = lstar(recognizer, oracle, limits);
-  EXPECT_FALSE(r.complete);
-  EXPECT_EQ(r.stopped_by, "states");
-  EXPECT_LE(r.dfa.num_states(), 5u);
-}
-
-TEST(LStar, QueryAndEquivalenceLimitsAreReported) {
-  const Dfa target = automata::random_dfa(40, 2, 6);
-  DfaRecognizer recognizer(target);
-  ExactOracle oracle(target);
-  Limits queries;
-  queries.max_membership_queries = 50;
-  const auto a = lstar(recognizer, oracle, queries);
-  EXPECT_FALSE(a.complete);
-  EXPECT_EQ(a.stopped_by, "membership queries");
-  Limits equivalence;
-  equivalence.max_equivalence_queries = 1;
-  const auto b = lstar(recognizer, oracle, equivalence);
-  EXPECT_FALSE(b.complete);
-  EXPECT_EQ(b.stopped_by, "equivalence queries");
-  EXPECT_EQ(b.equivalence_queries, 1u);
 }
 
 TEST(LStar, ReportsProgressAgainstItsTimeLimit) {
