@@ -28,7 +28,8 @@ Alphabet symbol_names(std::size_t k) {
 
 }  // namespace
 
-Dfa random_dfa(std::size_t states, std::size_t symbols, std::uint64_t seed, double accepting_probability) {
+Dfa random_dfa(std::size_t states, std::size_t symbols, std::uint64_t seed, double accepting_probability,
+               const MemoryLimit& memory) {
   if (states == 0) throw InvalidArgument("random_dfa: the number of states must be positive (got 0)");
   if (symbols == 0) throw InvalidArgument("random_dfa: the number of symbols must be positive (got 0)");
   // Written so that NaN fails too.
@@ -38,6 +39,12 @@ Dfa random_dfa(std::size_t states, std::size_t symbols, std::uint64_t seed, doub
     message << "random_dfa: accepting_probability " << accepting_probability << " is not in [0, 1]";
     throw InvalidArgument(message.str());
   }
+  // The transition table, the accepting bits, and each symbol's name (a short string, twice: the
+  // alphabet's list and its index).
+  const std::size_t row = symbols * sizeof(State) + 1, name = 2 * 48;
+  check_memory(memory,
+               states > (SIZE_MAX - symbols * name) / row ? SIZE_MAX : states * row + symbols * name,
+               "random_dfa: " + std::to_string(states) + " states x " + std::to_string(symbols) + " symbols");
   Dfa dfa(symbol_names(symbols), states);  // throws on more states than State can number
   Rng rng = make_rng(seed);
   for (State q = 0; q < states; ++q) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "automata/dfa.h"
+#include "automata/limits.h"
 
 namespace statelab::automata {
 
@@ -20,6 +21,9 @@ namespace statelab::automata {
 /// symbols first), then one bernoulli(accepting_probability) per state in order; this order is
 /// part of the contract.  Time and space O(states symbols).
 /// Throws InvalidArgument on 0 states, 0 symbols, or a probability outside [0, 1].
-Dfa random_dfa(std::size_t states, std::size_t symbols, std::uint64_t seed, double accepting_probability = 0.5);
+/// Throws LimitExceeded, before allocating, when the table of states x symbols and the symbols'
+/// names would take more than `memory`.
+Dfa random_dfa(std::size_t states, std::size_t symbols, std::uint64_t seed, double accepting_probability = 0.5,
+               const MemoryLimit& memory = {});
 
 }  // namespace statelab::automata

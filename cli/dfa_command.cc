@@ -362,7 +362,7 @@ void add_dfa_command(CLI::App& app, int& exit_code) {
 
   {
     struct Opts {
-      std::size_t states = 0, symbols = 0;
+      std::size_t states = 0, symbols = 0, max_memory = kDefaultMemoryLimit;
       std::uint64_t seed = 0;
       double accepting = 0.5;
       std::string output, out_format;
@@ -374,11 +374,12 @@ void add_dfa_command(CLI::App& app, int& exit_code) {
     v->add_option("--symbols", o->symbols, "alphabet size")->required()->check(kAtLeastOne);
     v->add_option("--seed", o->seed, "random seed")->required();
     v->add_option("--accepting", o->accepting, "probability that a state accepts")->check(CLI::Range(0.0, 1.0));
+    add_max_memory_option(v, o->max_memory);
     v->add_option("-o,--output", o->output, "output file (format from its extension)")->required();
     v->add_option("--output-format", o->out_format, "output format: json, dot, jff or att");
     v->add_flag("--json", o->json, "print a JSON summary");
     v->callback([o] {
-      const Dfa dfa = automata::random_dfa(o->states, o->symbols, o->seed, o->accepting);
+      const Dfa dfa = automata::random_dfa(o->states, o->symbols, o->seed, o->accepting, memory_limit(o->max_memory));
       save(dfa, o->output, o->out_format);
       if (o->json)
         std::cout << json{{"states", dfa.num_states()}, {"output", o->output}}.dump() << "\n";

@@ -37,6 +37,11 @@ expect "dfa sample: --max-memory takes units" 0 "^[01]{10}$" "^$" -- \
   timeout 20 "$sl" dfa sample even.json --length 10 --count 2 --seed 1 --max-memory 64KiB
 expect "dfa sample: --max-memory must be a size" 2 "^$" "max-memory" -- \
   timeout 20 "$sl" dfa sample even.json --length 10 --count 2 --seed 1 --max-memory lots
+expect "dfa random: a table past --max-memory is refused at once" 2 "^$" \
+  "^statelab: random_dfa: 4000000000 states x 2 symbols would take more than 4 GiB \(raise --max-memory\)$" -- \
+  timeout 20 "$sl" dfa random --states 4000000000 --symbols 2 --seed 1 -o huge.json
+expect "dfa random: so is an alphabet past it" 2 "^$" "^statelab: random_dfa: .*\(raise --max-memory\)$" -- \
+  timeout 20 "$sl" dfa random --states 100 --symbols 100000000000 --seed 1 -o huge.json
 expect "lang count: a huge --length is refused at once" 2 "^$" "^statelab: .*--length.*1000000000" -- \
   timeout 20 "$sl" lang count parity --length 1000000000
 expect "lang sample: a huge --lengths is refused at once" 2 "^$" "^statelab: .*--lengths.*1000000000" -- \
@@ -64,12 +69,12 @@ expect "classify: S6 within the default cap" 0 "order 720, non-abelian, non-solv
 # Progress: on a terminal (a pseudo-terminal from script(1)) a computation past a second shows
 # its progress on stderr; through a pipe nothing but the answer.
 # (the typescript progress.txt holds what the terminal showed: stderr alone, stdout goes to a file;
-# 32 states make the count take a few seconds, well past the one second before progress shows)
-"$sl" dfa random --states 32 --symbols 2 --seed 3 -o r32.json >/dev/null
-script -qec "'$sl' dfa count r32.json --length 100000 >count.txt" progress.txt >/dev/null 2>&1
+# 16 states make the count take about two seconds of CPU, past the second before progress shows)
+"$sl" dfa random --states 16 --symbols 2 --seed 3 -o r16.json >/dev/null
+script -qec "'$sl' dfa count r16.json --length 100000 >count.txt" progress.txt >/dev/null 2>&1
 check "dfa count: progress on a terminal" grep -q "counting words of length 100000: [0-9]*% " progress.txt
 check "dfa count: the answer on stdout, whole" grep -Eqx "[0-9]{30000,}" count.txt
-"$sl" dfa count r32.json --length 100000 >count.txt 2>stderr.txt
+"$sl" dfa count r16.json --length 100000 >count.txt 2>stderr.txt
 check "dfa count: no progress through a pipe" test ! -s stderr.txt
 
 echo "$passed passed, $failed failed"
