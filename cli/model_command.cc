@@ -20,6 +20,8 @@
 #include "automata/alphabet.h"
 #include "automata/atomic_file.h"
 #include "automata/error.h"
+#include "automata/text.h"
+#include "bridge/checkpoint_meta.h"
 #include "bridge/training.h"
 #include "cli/options.h"
 #include "cli/progress.h"
@@ -127,7 +129,7 @@ Data task_examples(const languages::Task& task, Head head, const languages::Leng
       as_token[y] = static_cast<std::int32_t>(task.input_alphabet().id(targets.name(y)));
     } else {
       throw InvalidArgument("--task seq: the targets of " + task.name() + " (" +
-                            languages::detail::join(targets.names(), " ") +
+                            automata::join(targets.names(), " ") +
                             ") are not input symbols, so it has no sequence output: use --task tag");
     }
   }
@@ -202,25 +204,15 @@ std::vector<std::string> checkpoint_alphabet(const models::Checkpoint& ckpt, con
       begin = comma + 1;
     }
   } else {
-    const auto it = ckpt.metadata.find("alphabet");
-    if (it == ckpt.metadata.end())
+    std::optional<std::vector<std::string>> recorded = bridge::read_alphabet(ckpt.metadata, path, ckpt.config.vocab_size);
+    if (!recorded)
       throw InvalidArgument(path + ": the checkpoint has no \"alphabet\" metadata: give the symbols with --alphabet a,b,...");
-    json list;
-    try {
-      list = json::parse(it->second);
-    } catch (const json::exception&) {
-      throw InvalidArgument(path + ": metadata \"alphabet\" is not JSON: " + it->second);
-    }
-    if (!list.is_array()) throw InvalidArgument(path + ": metadata \"alphabet\" is " + it->second + ", expected a JSON list of symbol names");
-    for (const auto& v : list) {
-      if (!v.is_string()) throw InvalidArgument(path + ": metadata \"alphabet\" holds " + v.dump() + ", expected symbol names (strings)");
-      names.push_back(v.get<std::string>());
-    }
+    names = std::move(*recorded);
   }
   automata::Alphabet check(names);  // throws on an empty, duplicate or blank name
   if (static_cast<int>(names.size()) != ckpt.config.vocab_size)
     throw InvalidArgument(path + ": the alphabet has " + std::to_string(names.size()) + " symbols (" +
-                          languages::detail::join(names, " ") + ") but the model's vocabulary has " +
+                          automata::join(names, " ") + ") but the model's vocabulary has " +
                           std::to_string(ckpt.config.vocab_size) + " tokens");
   return names;
 }
@@ -229,9 +221,9 @@ std::vector<std::string> checkpoint_alphabet(const models::Checkpoint& ckpt, con
 void check_matches(const models::Checkpoint& ckpt, const std::string& path, const std::vector<std::string>& alphabet,
                    const Source& s) {
   if (alphabet != s.alphabet().names())
-    throw InvalidArgument(path + ": the checkpoint's alphabet {" + languages::detail::join(alphabet, " ") +
+    throw InvalidArgument(path + ": the checkpoint's alphabet {" + automata::join(alphabet, " ") +
                           "} does not match " + s.name() + "'s alphabet {" +
-                          languages::detail::join(s.alphabet().names(), " ") + "}");
+                          automata::join(s.alphabet().names(), " ") + "}");
   const auto names = output_names(s, ckpt.config.head);
   if (static_cast<int>(names.size()) != ckpt.config.num_outputs)
     throw InvalidArgument(path + ": the model's " + models::head_name(ckpt.config.head) + " head has " +
@@ -462,14 +454,12 @@ void run_train(const TrainOpts& o) {
   check_sequence_task(config, source, train_data);
 
   models::TrainState state = models::make_train_state(config, train, models::init_params(config, o.seed));
-  std::map<std::string, std::string> metadata = {
-      {"alphabet", json(source.alphabet().names()).dump()},
-      {"statelab.language", source.name()},
-      {"statelab.training", training_json(o, head, outputs).dump()}};
+  bridge::CheckpointMetadata metadata = bridge::language_metadata(source.alphabet().names(), source.name());
+  metadata[std::string(bridge::kTrainingKey)] = training_json(o, head, outputs).dump();
   std::int64_t saved_step = -1;
   auto save = [&](std::int64_t step, const models::ModelParams<float>& params, const json& metrics) {
     auto m = metadata;
-    m["statelab.metrics"] = metrics.dump();
+    m[std::string(bridge::kMetricsKey)] = metrics.dump();
     models::save_checkpoint(out, config, params, m);
     saved_step = step;
   };
@@ -588,12 +578,16 @@ void run_eval(const EvalOpts& o) {
   const std::vector<std::string> alphabet = checkpoint_alphabet(ckpt, o.ckpt, o.alphabet);
   std::string name = o.lang;
   if (name.empty()) {
-    const auto it = ckpt.metadata.find("statelab.language");
-    if (it == ckpt.metadata.end())
+    const std::optional<std::string> recorded = bridge::recorded_language_name(ckpt.metadata);
+    if (!recorded)
       throw InvalidArgument("eval: " + o.ckpt + " does not say which language it learned (no statelab.language metadata): give --lang");
-    name = it->second;
+    name = *recorded;
   }
-  const Source source = load_source(name, ckpt.config.head, "eval");
+  Source source;
+  if (o.lang.empty() && name.starts_with("file:"))
+    source.language = bridge::recorded_language(ckpt.metadata, o.ckpt);  // the file as it was at training
+  else
+    source = load_source(name, ckpt.config.head, "eval");
   check_matches(ckpt, o.ckpt, alphabet, source);
   const Data data = evaluation_data(source, ckpt.config.head, lengths, o.count, o.seed);
   if (data.examples.empty())

@@ -4,9 +4,7 @@
 // metadata and a metrics JSON beside it; eval measures a checkpoint's accuracy by length; score
 // prints a recognizer's acceptance probability (and hidden states) for words.
 //
-// Checkpoint metadata keys: "statelab.model" (the config), "alphabet" (JSON list of the symbol
-// names, token id = index: the key a PyTorch user writes too), "statelab.language" (catalogue
-// name), "statelab.training" (training options) and "statelab.metrics" (final metrics).
+// The checkpoint metadata keys are bridge/checkpoint_meta.h's.
 #pragma once
 
 #include <CLI/CLI.hpp>
