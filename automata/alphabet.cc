@@ -14,14 +14,21 @@ std::string joined(const std::vector<std::string>& names) {
 }
 }  // namespace
 
+bool is_valid_symbol_name(std::string_view name) {
+  if (name.empty()) return false;
+  for (char ch : name) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c <= 0x20 || c == 0x7f) return false;  // whitespace or a control byte
+  }
+  return true;
+}
+
 Alphabet::Alphabet(std::vector<std::string> names) : names_(std::move(names)) {
   for (std::size_t i = 0; i < names_.size(); ++i) {
     const std::string& n = names_[i];
     if (n.empty()) throw InvalidArgument("alphabet: symbol " + std::to_string(i) + " has an empty name");
-    for (char c : n) {
-      if (std::isspace(static_cast<unsigned char>(c)) || std::iscntrl(static_cast<unsigned char>(c)))
-        throw InvalidArgument("alphabet: symbol name '" + n + "' contains whitespace or a control character");
-    }
+    if (!is_valid_symbol_name(n))
+      throw InvalidArgument("alphabet: symbol name '" + n + "' contains whitespace or a control character");
     if (!ids_.emplace(n, static_cast<Symbol>(i)).second)
       throw InvalidArgument("alphabet: symbol '" + n + "' appears twice");
     if (n.size() != 1) single_char_ = false;
@@ -91,6 +98,20 @@ void require_same_alphabet(const Alphabet& a, const Alphabet& b, std::string_vie
   if (!(a == b))
     throw InvalidArgument(std::string(what) + ": the automata have different alphabets " + joined(a.names()) +
                           " and " + joined(b.names()));
+}
+
+std::vector<Symbol> symbol_map(const Alphabet& a, const Alphabet& b, std::string_view what) {
+  std::vector<Symbol> map(a.size());
+  bool same = a.size() == b.size();
+  for (Symbol s = 0; same && s < a.size(); ++s) {
+    const std::optional<Symbol> t = b.find(a.name(s));
+    same = t.has_value();
+    if (same) map[s] = *t;
+  }
+  if (!same)
+    throw InvalidArgument(std::string(what) + ": the automata have different alphabets " + joined(a.names()) +
+                          " and " + joined(b.names()));
+  return map;
 }
 
 }  // namespace statelab::automata

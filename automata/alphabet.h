@@ -17,6 +17,10 @@ namespace statelab::automata {
 using Symbol = std::uint32_t;
 using Word = std::vector<Symbol>;
 
+/// Whether `name` can be a symbol: non-empty, without whitespace or a control byte.  The one
+/// check that Alphabet and every reader (symbol, terminal and nonterminal names) make.
+bool is_valid_symbol_name(std::string_view name);
+
 class Alphabet {
  public:
   Alphabet() = default;
@@ -50,7 +54,13 @@ class Alphabet {
   bool single_char_ = true;
 };
 
-/// Throws InvalidArgument naming `what` when the two alphabets differ.
+/// Throws InvalidArgument naming `what` when the two alphabets differ (in names or in order):
+/// for what numbers symbols by id, such as a network's tokens.
 void require_same_alphabet(const Alphabet& a, const Alphabet& b, std::string_view what);
+
+/// For each symbol of `a`, the id of the symbol of the same name in `b`: how binary operations
+/// on automata match symbols, by name, so that {0 1} and {1 0} are the same alphabet.  Time O(k).
+/// Throws InvalidArgument naming `what` when the two do not hold the same names.
+std::vector<Symbol> symbol_map(const Alphabet& a, const Alphabet& b, std::string_view what);
 
 }  // namespace statelab::automata

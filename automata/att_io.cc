@@ -17,8 +17,8 @@ namespace statelab::automata {
 
 namespace {
 
-using io_detail::fail;
-using io_detail::quote;
+using detail::fail;
+using detail::quote;
 
 constexpr std::string_view kEps = "<eps>";
 
@@ -73,9 +73,9 @@ std::optional<double> parse_weight(std::string_view text) {
 
 State parse_state(std::string_view field, std::string_view source, std::size_t line, const char* what) {
   std::uint64_t value = 0;
-  if (!io_detail::parse_unsigned(field, io_detail::kMaxFileStates - 1, value))
+  if (!detail::parse_unsigned(field, kMaxFileStates - 1, value))
     fail(source, line, std::string(what) + " " + quote(field) + " is not a state number (expected an integer from 0 to " +
-                           std::to_string(io_detail::kMaxFileStates - 1) + ")");
+                           std::to_string(kMaxFileStates - 1) + ")");
   return static_cast<State>(value);
 }
 
@@ -107,9 +107,9 @@ AttSymbolTable read_att_symbols(std::string_view text, std::string_view source_n
       fail(source_name, line.number, "found " + std::to_string(line.count) + " fields, expected 'NAME LABEL'");
     const std::string_view name = line.fields[0];
     std::uint64_t label = 0;
-    if (!io_detail::parse_unsigned(line.fields[1], UINT32_MAX, label))
+    if (!detail::parse_unsigned(line.fields[1], UINT32_MAX, label))
       fail(source_name, line.number, "label " + quote(line.fields[1]) + " is not a non-negative integer below 2^32");
-    if (!io_detail::valid_symbol_name(name)) fail(source_name, line.number, "symbol name " + quote(name) + " contains a control character");
+    if (!is_valid_symbol_name(name)) fail(source_name, line.number, "symbol name " + quote(name) + " contains a control character");
     if (names.count(name)) fail(source_name, line.number, "symbol " + quote(name) + " is listed twice");
     if (labels.count(label)) fail(source_name, line.number, "label " + std::to_string(label) + " is given to " + quote(table[labels[label]].name) + " and " + quote(name));
     names.emplace(name, table.size());
@@ -140,7 +140,7 @@ Nfa read_att(std::string_view text, std::string_view source_name, const std::opt
       fail(source_name, line.number, "found " + std::to_string(f) + " fields, expected 'SRC DST LABEL [WEIGHT]', 'SRC DST IN OUT [WEIGHT]' or 'STATE [WEIGHT]'");
   });
 
-  // Labels resolve to table labels when a table is given, else to names sorted at the end.
+  // Labels resolve to table labels when a table is given, else to names in order of appearance.
   std::unordered_map<std::string_view, std::uint64_t> table_labels;
   std::vector<std::string> table_names;  // the alphabet, by label
   if (symbols) {
@@ -204,7 +204,7 @@ Nfa read_att(std::string_view text, std::string_view source_name, const std::opt
       auto it = table_labels.find(label);
       if (it == table_labels.end()) fail(source_name, line.number, "label " + quote(label) + " is not in the symbol table");
       epsilon = it->second == 0;
-    } else if (!io_detail::valid_symbol_name(label)) {
+    } else if (!is_valid_symbol_name(label)) {
       fail(source_name, line.number, "label " + quote(label) + " contains a control character");
     }
     arcs.push_back({from, to, epsilon ? kEpsilon : provisional_id(label)});
@@ -213,7 +213,6 @@ Nfa read_att(std::string_view text, std::string_view source_name, const std::opt
   std::vector<std::string> names = table_names;
   if (!symbols) {
     names.assign(seen_labels.begin(), seen_labels.end());
-    std::sort(names.begin(), names.end());
   }
   std::unordered_map<std::string_view, Symbol> ids;
   for (std::size_t i = 0; i < names.size(); ++i) ids.emplace(names[i], static_cast<Symbol>(i));

@@ -46,7 +46,9 @@ std::string write_att_symbols(const Alphabet& alphabet);
 
 /// Parses an acceptor.  The states are 0..max id; the alphabet is the table's names other than
 /// epsilon in label order when `symbols` is given (every label must then be one of its names),
-/// otherwise the labels that appear, sorted bytewise.  An empty file is the empty FST: no
+/// otherwise the labels in the order they first appear (so that write_att's output, which opens
+/// with the initial state's arcs in symbol order, reads back over the same alphabet in the same
+/// order for a complete DFA).  An empty file is the empty FST: no
 /// states, no initial state, the empty language.  Time O(size + m log k).
 /// Throws ParseError "SOURCE:LINE: ..." on a malformed line, a state id above 2^20 - 1, a NaN
 /// weight, an unknown label, or a transducer arc whose input and output labels differ.

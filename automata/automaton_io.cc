@@ -28,6 +28,9 @@ std::string format_as(const Automaton& automaton, Format format) {
 
 }  // namespace
 
+std::string format_automaton(const Dfa& dfa, Format format) { return format_as(dfa, format); }
+std::string format_automaton(const Nfa& nfa, Format format) { return format_as(nfa, format); }
+
 std::string_view format_name(Format format) {
   switch (format) {
     case Format::json: return "json";
@@ -53,8 +56,10 @@ Format format_from_path(const std::filesystem::path& path) {
 
 Nfa read_automaton(const std::filesystem::path& path, std::optional<Format> format) {
   const Format f = format ? *format : format_from_path(path);
-  const std::string text = read_file(path);
-  const std::string source = path.string();
+  return read_automaton(read_file(path), path.string(), f);
+}
+
+Nfa read_automaton(std::string_view text, std::string_view source, Format f) {
   switch (f) {
     case Format::json: return read_json(text, source);
     case Format::dot: return read_dot(text, source);

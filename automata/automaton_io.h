@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "automata/dfa.h"
@@ -22,12 +23,20 @@ std::string_view format_name(Format format);
 /// Throws InvalidArgument naming the extension and listing the known ones.
 Format format_from_path(const std::filesystem::path& path);
 
-/// Reads the automaton at `path`, in `format` or the one its extension names.  DOT and JFLAP
-/// files get their alphabet in order of first appearance, AT&T files their labels sorted (use
-/// the per-format readers to pass an alphabet or a symbol table).  Time: the format's reader.
+/// Reads the automaton at `path`, in `format` or the one its extension names.  DOT, JFLAP and
+/// AT&T files get their alphabet in order of first appearance (use the per-format readers to
+/// pass an alphabet or a symbol table).  For a file that may hold another kind of machine (a PDA,
+/// a grammar, a counter machine), automata/machine_io.h's read_machine.  Time: the format's reader.
 /// Throws IoError when the file cannot be read, ParseError when it is malformed,
 /// InvalidArgument when no format is given and the extension is unknown.
 Nfa read_automaton(const std::filesystem::path& path, std::optional<Format> format = std::nullopt);
+/// The same for `text` already read, with `source` (the file name) in messages.
+Nfa read_automaton(std::string_view text, std::string_view source, Format format);
+
+/// The text of an automaton in `format`.  Throws InvalidArgument when the format cannot hold a
+/// symbol name.
+std::string format_automaton(const Dfa& dfa, Format format);
+std::string format_automaton(const Nfa& nfa, Format format);
 
 /// Writes `dfa` to `path` atomically, in `format` or the one its extension names; an AT&T file
 /// gets no symbol table (write_att_symbols writes one).  Time: the format's writer.

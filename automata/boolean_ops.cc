@@ -30,7 +30,7 @@ bool combine(BooleanOp op, bool x, bool y) {
 }  // namespace
 
 Dfa product(const Dfa& a, const Dfa& b, BooleanOp op, std::size_t max_states) {
-  require_same_alphabet(a.alphabet(), b.alphabet(), "product");
+  const std::vector<Symbol> to_b = symbol_map(a.alphabet(), b.alphabet(), "product");
   const std::size_t k = a.num_symbols();
   detail::PairIndex index(a.num_states(), b.num_states());
   std::vector<std::pair<State, State>> pairs{{a.initial(), b.initial()}};
@@ -39,7 +39,7 @@ Dfa product(const Dfa& a, const Dfa& b, BooleanOp op, std::size_t max_states) {
   for (std::size_t i = 0; i < pairs.size(); ++i) {
     const auto [p, q] = pairs[i];
     for (Symbol s = 0; s < k; ++s) {
-      const State p2 = a.next(p, s), q2 = b.next(q, s);
+      const State p2 = a.next(p, s), q2 = b.next(q, to_b[s]);
       State id = index.find(p2, q2);
       if (id == detail::PairIndex::kNone) {
         if (pairs.size() >= max_states)

@@ -1,7 +1,9 @@
 // Boolean operations on complete DFAs over the same alphabet: complement, and the product
 // construction for intersection, union, difference and symmetric difference.
 // Products build only the pairs reachable from (initial, initial), numbered in breadth-first
-// order, and throw LimitExceeded past `max_states`; different alphabets throw InvalidArgument.
+// order, and throw LimitExceeded past `max_states`.  The symbols of `b` are matched to those of
+// `a` by name, in any order (the product is over `a`'s alphabet); alphabets that do not hold the
+// same names throw InvalidArgument.
 #pragma once
 
 #include <cstddef>

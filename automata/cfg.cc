@@ -7,6 +7,7 @@
 #include <sstream>
 #include <unordered_set>
 
+#include "automata/atomic_file.h"
 #include "automata/error.h"
 #include "automata/pda_normal.h"
 
@@ -19,17 +20,9 @@ constexpr std::string_view kEpsilonSign = "\xce\xb5";  // ε in UTF-8
 bool is_arrow(std::string_view t) { return t == "->" || t == "\xe2\x86\x92" || t == "::="; }
 bool is_empty_marker(std::string_view t) { return t == kEpsilonSign || t == "%empty"; }
 
-bool has_space_or_control(std::string_view name) {
-  for (char ch : name) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c <= 0x20 || c == 0x7f) return true;
-  }
-  return false;
-}
-
 // Whether `name` can be written unquoted in the text syntax.
 bool is_bare_token(std::string_view name) {
-  if (name.empty() || has_space_or_control(name)) return false;
+  if (!is_valid_symbol_name(name)) return false;
   if (name[0] == '%' || name[0] == '#' || name[0] == '\'' || name[0] == '"') return false;
   return !(is_arrow(name) || name == "|" || name == kEpsilonSign);
 }
@@ -340,12 +333,7 @@ Cfg parse_cfg(std::string_view text, std::string_view source_name) {
 }
 
 Cfg read_cfg_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError("cannot open grammar file '" + path.string() + "'");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) throw IoError("cannot read grammar file '" + path.string() + "'");
-  return parse_cfg(buffer.str(), path.string());
+  return parse_cfg(read_file(path), path.string());
 }
 
 std::string format_cfg(const Cfg& cfg) {
@@ -559,7 +547,7 @@ Pda to_pda(const Cfg& cfg, PdaAcceptance acceptance) {
   std::vector<std::string> stack_names = cfg.terminals().names();
   for (const std::string& n : cfg.nonterminal_names()) stack_names.push_back(n);
   auto taken = [&](const std::string& s) { return std::find(stack_names.begin(), stack_names.end(), s) != stack_names.end(); };
-  const bool fresh_bottom = acceptance == PdaAcceptance::kFinalState || cfg.num_nonterminals() == 0;
+  const bool fresh_bottom = acceptance == PdaAcceptance::final_state || cfg.num_nonterminals() == 0;
   if (fresh_bottom) stack_names.push_back(fresh_name("$", taken));
   const auto nonterminal = [k](Nonterminal n) { return static_cast<Symbol>(k + n); };
   auto to_stack = [&](const std::vector<GrammarSymbol>& rhs) {
@@ -571,9 +559,9 @@ Pda to_pda(const Cfg& cfg, PdaAcceptance acceptance) {
       fresh_bottom ? static_cast<Symbol>(stack_names.size() - 1) : nonterminal(cfg.start());
   Pda pda(cfg.terminals(), Alphabet(std::move(stack_names)), bottom, 0, acceptance);
   State loop = pda.add_state();
-  if (acceptance == PdaAcceptance::kFinalState) loop = pda.add_state();  // state 0 only pushes the start symbol
+  if (acceptance == PdaAcceptance::final_state) loop = pda.add_state();  // state 0 only pushes the start symbol
   if (cfg.num_nonterminals() == 0) return pda;  // no start symbol: nothing is accepted
-  if (acceptance == PdaAcceptance::kFinalState) {
+  if (acceptance == PdaAcceptance::final_state) {
     const State done = pda.add_state(true);
     pda.add_move({0, kEpsilon, bottom, {nonterminal(cfg.start()), bottom}, loop});
     pda.add_move({loop, kEpsilon, bottom, {bottom}, done});
@@ -588,9 +576,9 @@ Cfg to_cfg(const Pda& pda) {
     Cfg empty(pda.input_alphabet(), {"S"});
     return empty;
   }
-  const pda_detail::NormalPda m = pda_detail::normalise(pda);
+  const detail::NormalPda m = detail::normalise(pda);
   const std::uint64_t nq = m.num_states;
-  const bool final_state = pda.acceptance() == PdaAcceptance::kFinalState;
+  const bool final_state = pda.acceptance() == PdaAcceptance::final_state;
   const Alphabet& sigma = pda.input_alphabet();
 
   Cfg cfg(sigma, {fresh_name("S", [&](const std::string& s) { return sigma.find(s).has_value(); })});
@@ -622,11 +610,11 @@ Cfg to_cfg(const Pda& pda) {
 
   // B[q,t] -> a W[r,s] b: push Y reading a from q into r, balanced run r..s, pop Y reading b into t.
   std::vector<std::pair<State, State>> blocks;
-  std::vector<std::vector<std::pair<State, pda_detail::StepArc>>> pops_of(pda.stack_alphabet().size());
+  std::vector<std::vector<std::pair<State, detail::StepArc>>> pops_of(pda.stack_alphabet().size());
   for (State s = 0; s < nq; ++s)
-    for (const pda_detail::StepArc& pop : m.pop[s]) pops_of[pop.stack].emplace_back(s, pop);
+    for (const detail::StepArc& pop : m.pop[s]) pops_of[pop.stack].emplace_back(s, pop);
   for (State q = 0; q < nq; ++q)
-    for (const pda_detail::StepArc& push : m.push[q])
+    for (const detail::StepArc& push : m.push[q])
       for (const auto& [s, pop] : pops_of[push.stack]) {
           std::vector<GrammarSymbol> rhs = with_input({}, push.input);
           rhs.push_back(nt(W(push.to, s)));
@@ -640,21 +628,21 @@ Cfg to_cfg(const Pda& pda) {
   std::vector<bool> is_start(nq, false);
   is_start[m.start] = true;
   for (State q = 0; q < nq; ++q)
-    for (const pda_detail::StepArc& push : m.push[q]) is_start[push.to] = true;
+    for (const detail::StepArc& push : m.push[q]) is_start[push.to] = true;
   for (State p = 0; p < nq; ++p) {
     if (!is_start[p]) continue;
     cfg.add_production(W(p, p), {});
     for (State q = 0; q < nq; ++q)
-      for (const pda_detail::StepArc& step : m.internal[q])
+      for (const detail::StepArc& step : m.internal[q])
         cfg.add_production(W(p, step.to), with_input({nt(W(p, q))}, step.input));
     for (const auto& [q, t] : blocks) cfg.add_production(W(p, t), {nt(W(p, q)), nt(B(q, t))});
   }
   if (final_state) {
     cfg.add_production(U(m.start), {});
     for (State q = 0; q < nq; ++q) {
-      for (const pda_detail::StepArc& step : m.internal[q])
+      for (const detail::StepArc& step : m.internal[q])
         cfg.add_production(U(step.to), with_input({nt(U(q))}, step.input));
-      for (const pda_detail::StepArc& push : m.push[q])  // a push never popped
+      for (const detail::StepArc& push : m.push[q])  // a push never popped
         cfg.add_production(U(push.to), with_input({nt(U(q))}, push.input));
     }
     for (const auto& [q, t] : blocks) cfg.add_production(U(t), {nt(U(q)), nt(B(q, t))});

@@ -121,11 +121,11 @@ bool accepts(const Cfg& cfg, std::span<const Symbol> word);
 
 /// The standard construction of a PDA from a grammar: it guesses a leftmost derivation on its
 /// stack, expanding a nonterminal on top by an epsilon move and matching a terminal on top
-/// against the input.  kEmptyStack: one state, the stack starts as the start symbol (the
-/// bottom), nonterminals and terminals are the stack alphabet.  kFinalState: three states, a
+/// against the input.  empty_stack: one state, the stack starts as the start symbol (the
+/// bottom), nonterminals and terminals are the stack alphabet.  final_state: three states, a
 /// fresh bottom symbol under the start symbol, and an epsilon move to the accepting state once
 /// the bottom shows again.  Time O(|G| + |Sigma|).
-Pda to_pda(const Cfg& cfg, PdaAcceptance acceptance = PdaAcceptance::kEmptyStack);
+Pda to_pda(const Cfg& cfg, PdaAcceptance acceptance = PdaAcceptance::empty_stack);
 
 /// The triple construction, in the form that suits PDAs that may pop nothing (and so move on an
 /// empty stack): over the normal form of the PDA (each step one push, one pop or neither), the

@@ -49,7 +49,7 @@ void CounterMachine::add_move(CounterMove move) {
                           std::to_string(k_) + "), got " + std::to_string(move.tests.size()) + " tests and " +
                           std::to_string(move.ops.size()) + " operations");
   for (std::size_t i = 0; i < k_; ++i)
-    if (move.tests[i] == CounterTest::kZero && move.ops[i] == CounterOp::kDecrement)
+    if (move.tests[i] == CounterTest::zero && move.ops[i] == CounterOp::decrement)
       throw InvalidArgument("CounterMachine::add_move: the move tests counter " + std::to_string(i) +
                             " for zero and decrements it, so it could never be taken");
   for (std::size_t i : out_[move.from])
@@ -61,15 +61,15 @@ void CounterMachine::add_move(CounterMove move) {
 bool is_enabled(const CounterMove& move, const Counters& counters) {
   for (std::size_t i = 0; i < counters.size(); ++i) {
     const bool zero = counters[i] == 0;
-    if (move.tests[i] == CounterTest::kZero && !zero) return false;
-    if ((move.tests[i] == CounterTest::kNonZero || move.ops[i] == CounterOp::kDecrement) && zero) return false;
+    if (move.tests[i] == CounterTest::zero && !zero) return false;
+    if ((move.tests[i] == CounterTest::non_zero || move.ops[i] == CounterOp::decrement) && zero) return false;
   }
   return true;
 }
 
 bool is_accepting(const CounterMachine& machine, const CounterConfig& config) {
   if (!machine.is_accepting(config.state)) return false;
-  if (machine.acceptance() == CounterAcceptance::kFinalState) return true;
+  if (machine.acceptance() == CounterAcceptance::final_state) return true;
   for (std::uint64_t c : config.counters)
     if (c != 0) return false;
   return true;
@@ -79,8 +79,8 @@ namespace {
 
 void apply(const CounterMove& move, CounterConfig& config) {
   for (std::size_t i = 0; i < config.counters.size(); ++i) {
-    if (move.ops[i] == CounterOp::kIncrement) ++config.counters[i];
-    if (move.ops[i] == CounterOp::kDecrement) --config.counters[i];
+    if (move.ops[i] == CounterOp::increment) ++config.counters[i];
+    if (move.ops[i] == CounterOp::decrement) --config.counters[i];
   }
   config.state = move.to;
 }
@@ -114,7 +114,7 @@ struct ConfigHash {
 
 bool is_deterministic(const CounterMachine& machine) {
   auto guard = [](const CounterMove& m, std::size_t i) {
-    return m.ops[i] == CounterOp::kDecrement ? CounterTest::kNonZero : m.tests[i];
+    return m.ops[i] == CounterOp::decrement ? CounterTest::non_zero : m.tests[i];
   };
   for (State q = 0; q < machine.num_states(); ++q) {
     const auto& out = machine.moves_from(q);
@@ -126,7 +126,7 @@ bool is_deterministic(const CounterMachine& machine) {
         bool disjoint = false;
         for (std::size_t i = 0; i < machine.num_counters() && !disjoint; ++i) {
           const CounterTest ga = guard(a, i), gb = guard(b, i);
-          disjoint = ga != CounterTest::kAny && gb != CounterTest::kAny && ga != gb;
+          disjoint = ga != CounterTest::any && gb != CounterTest::any && ga != gb;
         }
         if (!disjoint) return false;
       }

@@ -4,8 +4,8 @@
 // counter is enabled only when that counter is non-zero, so counters never go negative.
 //
 // Counters start at zero in the initial state.  A word is accepted when some run reads all of
-// it and then stands in an accepting state (CounterAcceptance::kFinalState), with every counter
-// zero too under kFinalStateAndZero; epsilon moves may follow the last symbol.
+// it and then stands in an accepting state (CounterAcceptance::final_state), with every counter
+// zero too under final_state_and_zero; epsilon moves may follow the last symbol.
 //
 // One counter is a pushdown stack over one symbol; two counters with epsilon moves are as
 // strong as a Turing machine (Minsky), so whether an epsilon run ends is undecidable in
@@ -25,11 +25,11 @@
 
 namespace statelab::automata {
 
-enum class CounterTest : std::uint8_t { kAny, kZero, kNonZero };
-enum class CounterOp : std::uint8_t { kKeep, kIncrement, kDecrement };
+enum class CounterTest : std::uint8_t { any, zero, non_zero };
+enum class CounterOp : std::uint8_t { keep, increment, decrement };
 enum class CounterAcceptance : std::uint8_t {
-  kFinalState,         // an accepting state, whatever the counters
-  kFinalStateAndZero,  // an accepting state with every counter zero
+  final_state,           // an accepting state, whatever the counters
+  final_state_and_zero,  // an accepting state with every counter zero
 };
 
 struct CounterMove {
@@ -54,7 +54,7 @@ class CounterMachine {
   CounterMachine() = default;
   /// `num_states` states, none accepting, initial state 0.
   CounterMachine(Alphabet alphabet, std::size_t num_counters, std::size_t num_states = 0,
-                 CounterAcceptance acceptance = CounterAcceptance::kFinalState);
+                 CounterAcceptance acceptance = CounterAcceptance::final_state);
 
   const Alphabet& alphabet() const { return alphabet_; }
   std::size_t num_counters() const { return k_; }
@@ -82,7 +82,7 @@ class CounterMachine {
 
   Alphabet alphabet_;
   std::size_t k_ = 0;
-  CounterAcceptance acceptance_ = CounterAcceptance::kFinalState;
+  CounterAcceptance acceptance_ = CounterAcceptance::final_state;
   std::vector<bool> accepting_;
   State initial_ = 0;
   std::vector<CounterMove> moves_;
@@ -92,7 +92,7 @@ class CounterMachine {
 /// Whether `move` may be taken with these counter values.  Time O(k).
 bool is_enabled(const CounterMove& move, const Counters& counters);
 
-/// Whether the configuration is accepting (state, and counters under kFinalStateAndZero).
+/// Whether the configuration is accepting (state, and counters under final_state_and_zero).
 bool is_accepting(const CounterMachine& machine, const CounterConfig& config);
 
 /// No two moves leaving one state can be enabled together on the same next input: their inputs

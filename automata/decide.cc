@@ -38,12 +38,11 @@ bool is_finite(const Dfa& dfa) {
 }
 
 bool is_subset(const Dfa& a, const Dfa& b) {
-  require_same_alphabet(a.alphabet(), b.alphabet(), "is_subset");
   return is_empty(difference(a, b, SIZE_MAX));
 }
 
 bool equivalent(const Dfa& a, const Dfa& b) {
-  require_same_alphabet(a.alphabet(), b.alphabet(), "equivalent");
+  const std::vector<Symbol> to_b = symbol_map(a.alphabet(), b.alphabet(), "equivalent");
   const std::size_t na = a.num_states();
   // Union-find over the disjoint union of the two state sets (b's states shifted by na).
   std::vector<std::uint32_t> parent(na + b.num_states());
@@ -59,7 +58,7 @@ bool equivalent(const Dfa& a, const Dfa& b) {
     pending.pop_back();
     if (a.is_accepting(p) != b.is_accepting(q)) return false;
     for (Symbol s = 0; s < a.num_symbols(); ++s) {
-      const State p2 = a.next(p, s), q2 = b.next(q, s);
+      const State p2 = a.next(p, s), q2 = b.next(q, to_b[s]);
       const std::uint32_t r1 = find(p2), r2 = find(static_cast<std::uint32_t>(na + q2));
       if (r1 != r2) {
         parent[r1] = r2;
@@ -75,6 +74,7 @@ std::optional<Word> find_counterexample(const Dfa& a, const Dfa& b) {
   // Breadth-first over pairs with symbols in order: the first pair reached by a word is reached
   // by its shortlex-least shortest word, and pairs leave the queue in shortlex order of those
   // words, so the first disagreeing pair gives the shortest, shortlex-least counterexample.
+  const std::vector<Symbol> to_b = symbol_map(a.alphabet(), b.alphabet(), "find_counterexample");
   detail::PairIndex index(a.num_states(), b.num_states(), std::size_t{1} << 16);
   struct Node {
     State p, q;
@@ -92,7 +92,7 @@ std::optional<Word> find_counterexample(const Dfa& a, const Dfa& b) {
       return word;
     }
     for (Symbol s = 0; s < a.num_symbols(); ++s) {
-      const State p2 = a.next(node.p, s), q2 = b.next(node.q, s);
+      const State p2 = a.next(node.p, s), q2 = b.next(node.q, to_b[s]);
       if (index.find(p2, q2) == detail::PairIndex::kNone) {
         index.insert(p2, q2, static_cast<State>(nodes.size()));
         nodes.push_back({p2, q2, i, s});

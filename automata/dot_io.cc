@@ -3,6 +3,7 @@
 #include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <boost/graph/graphviz.hpp>
 #include <boost/property_map/function_property_map.hpp>
+#include <algorithm>
 #include <cctype>
 #include <istream>
 #include <map>
@@ -19,8 +20,8 @@ namespace statelab::automata {
 
 namespace {
 
-using io_detail::fail;
-using io_detail::quote;
+using detail::fail;
+using detail::quote;
 
 // ---------------------------------------------------------------------------------------------
 // Tokens of the DOT language (https://graphviz.org/doc/info/lang.html), those this subset needs.
@@ -364,7 +365,11 @@ class Parser {
   std::size_t mention(const std::string& name, std::size_t line) {
     const std::size_t i = find_or_create(name, line);
     Node& node = graph_.nodes[i];
-    if (!node.marker && node.order == SIZE_MAX) node.order = graph_.states++;
+    if (!node.marker && node.order == SIZE_MAX) {
+      if (graph_.states >= kMaxFileStates)
+        fail(source_, line, "more than " + std::to_string(kMaxFileStates) + " states");
+      node.order = graph_.states++;
+    }
     return i;
   }
 
@@ -409,6 +414,48 @@ class Parser {
 // ---------------------------------------------------------------------------------------------
 // From the graph to the automaton.
 
+// The symbols of a non-empty edge label: SYMBOL or SYMBOL,SYMBOL,...  A symbol that holds a ',',
+// a '/', a '"' or a backslash (a word-problem generator such as (1,2)) is written in double
+// quotes inside the label, with \" and \\ for a quote and a backslash.  An unquoted '/' marks a
+// Mealy machine's input/output label.
+std::vector<std::string> split_label(const std::string& text, std::string_view source, std::size_t line,
+                                     const std::string& edge_name) {
+  std::vector<std::string> symbols;
+  auto bad = [&](const std::string& why) {
+    fail(source, line, "edge " + edge_name + " has label " + quote(text) + ": " + why);
+  };
+  std::size_t i = 0;
+  while (true) {
+    while (i < text.size() && text[i] == ' ') ++i;
+    std::string symbol;
+    if (i < text.size() && text[i] == '"') {
+      for (++i;; ++i) {
+        if (i >= text.size()) bad("a quoted symbol is never closed (expected \"SYMBOL\")");
+        if (text[i] == '"') break;
+        if (text[i] == '\\' && i + 1 < text.size()) ++i;
+        symbol += text[i];
+      }
+      ++i;
+      while (i < text.size() && text[i] == ' ') ++i;
+      if (i < text.size() && text[i] != ',') bad("found " + quote(text.substr(i, 1)) + " after a quoted symbol, expected ','");
+    } else {
+      const std::size_t end = std::min(text.find(',', i), text.size());
+      std::string_view raw = std::string_view(text).substr(i, end - i);
+      while (!raw.empty() && raw.back() == ' ') raw.remove_suffix(1);
+      if (raw.find('/') != std::string_view::npos)
+        fail(source, line, "edge " + edge_name + " is labelled " + quote(text) +
+                               " (input/output): this is a Mealy machine (transition outputs), not a DFA");
+      symbol = raw;
+      i = end;
+    }
+    if (!is_valid_symbol_name(symbol))
+      bad("symbol " + quote(symbol) + " is empty or contains whitespace (expected SYMBOL or SYMBOL,SYMBOL,...)");
+    symbols.push_back(std::move(symbol));
+    if (i >= text.size()) return symbols;
+    ++i;  // the ','
+  }
+}
+
 Nfa build(Graph& graph, std::string_view source, const std::optional<Alphabet>& given) {
   // Nodes only an initial marker's edge names get their rank last, in order of first mention.
   for (Node& node : graph.nodes)
@@ -438,31 +485,18 @@ Nfa build(Graph& graph, std::string_view source, const std::optional<Alphabet>& 
     if (label == edge.attributes.end())
       fail(source, edge.line, "edge " + edge_name + " has no label (expected label=\"SYMBOL\", or \"\" for epsilon)");
     const std::string& text = label->second;
-    if (text.find('/') != std::string::npos)
-      fail(source, edge.line, "edge " + edge_name + " is labelled " + quote(text) +
-                                  " (input/output): this is a Mealy machine (transition outputs), not a DFA");
     if (text.empty()) {
       arcs.push_back({static_cast<State>(from.order), kEpsilon, to});
       continue;
     }
-    std::size_t start = 0;
-    while (start <= text.size()) {
-      std::size_t end = text.find(',', start);
-      if (end == std::string::npos) end = text.size();
-      std::string_view symbol = std::string_view(text).substr(start, end - start);
-      while (!symbol.empty() && symbol.front() == ' ') symbol.remove_prefix(1);
-      while (!symbol.empty() && symbol.back() == ' ') symbol.remove_suffix(1);
-      if (!io_detail::valid_symbol_name(symbol))
-        fail(source, edge.line, "edge " + edge_name + " has label " + quote(text) + ": symbol " + quote(symbol) +
-                                    " is empty or contains whitespace (expected SYMBOL or SYMBOL,SYMBOL,...)");
-      auto it = ids.find(std::string(symbol));
+    for (const std::string& symbol : split_label(text, source, edge.line, edge_name)) {
+      auto it = ids.find(symbol);
       if (it == ids.end()) {
         if (given) fail(source, edge.line, "edge " + edge_name + ": symbol " + quote(symbol) + " is not in the given alphabet");
-        it = ids.emplace(std::string(symbol), static_cast<Symbol>(names.size())).first;
-        names.emplace_back(symbol);
+        it = ids.emplace(symbol, static_cast<Symbol>(names.size())).first;
+        names.push_back(symbol);
       }
       arcs.push_back({static_cast<State>(from.order), it->second, to});
-      start = end + 1;
     }
   }
   if (initial.empty()) fail(source, graph.end_line, "no initial state (expected a marker edge such as __start0 -> s0)");
@@ -494,11 +528,22 @@ std::string quoted(const std::string& text) {
   return out + "\"";
 }
 
-void check_writable(const Alphabet& alphabet) {
-  for (const std::string& name : alphabet.names())
-    if (name.find_first_of(",/") != std::string::npos)
-      throw InvalidArgument("write_dot: symbol " + quote(name) +
-                            " contains ',' or '/', which a DOT reader takes for a list of symbols or a Mealy output");
+// A symbol as it stands in an edge label: as it is, or in quotes when the reader would otherwise
+// split it (',' , '/') or misread it ('"', '\\').
+std::string label_symbol(const std::string& name) {
+  if (name.find_first_of(",/\"\\") == std::string::npos) return name;
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::vector<std::string> edge_labels(const Alphabet& alphabet) {
+  std::vector<std::string> labels;
+  for (const std::string& name : alphabet.names()) labels.push_back(quoted(label_symbol(name)));
+  return labels;
 }
 
 std::string state_name(State q) { return "s" + std::to_string(q); }
@@ -554,9 +599,7 @@ Nfa read_dot_file(const std::filesystem::path& path, const std::optional<Alphabe
 }
 
 std::string write_dot(const Dfa& dfa) {
-  check_writable(dfa.alphabet());
-  std::vector<std::string> labels;
-  for (const std::string& name : dfa.alphabet().names()) labels.push_back(quoted(name));
+  const std::vector<std::string> labels = edge_labels(dfa.alphabet());
   std::ostringstream out;
   boost::write_graphviz(
       out, dfa, StateWriter<Dfa>{&dfa},
@@ -566,7 +609,6 @@ std::string write_dot(const Dfa& dfa) {
 }
 
 std::string write_dot(const Nfa& nfa) {
-  check_writable(nfa.alphabet());
   // The Nfa has no graph traits of its own: copy it into a compressed sparse row graph whose
   // edges carry their symbol (arcs are listed by source, so already in the order CSR wants).
   // A fresh initial state stands for "no initial state", which DOT cannot say.
@@ -583,8 +625,7 @@ std::string write_dot(const Nfa& nfa) {
   const NfaGraph graph(boost::edges_are_sorted, ends.begin(), ends.end(), symbols.begin(),
                        nfa.num_states() + (fresh ? 1 : 0));
   if (fresh) initial.push_back(static_cast<State>(nfa.num_states()));
-  std::vector<std::string> labels;
-  for (const std::string& name : nfa.alphabet().names()) labels.push_back(quoted(name));
+  const std::vector<std::string> labels = edge_labels(nfa.alphabet());
   auto accepting = [&nfa](State q) { return q < nfa.num_states() && nfa.is_accepting(q); };
   struct Accepting {
     decltype(accepting) f;

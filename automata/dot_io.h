@@ -8,6 +8,7 @@
 //   s1 [label="s1", shape=circle];            // not accepting (so is a node with no shape)
 //   s0 -> s1 [label="a"];                     // one edge per symbol ...
 //   s1 -> s1 [label="a,b"];                   // ... or a comma-separated list of symbols
+//   s1 -> s0 [label="\"(1,2)\""];              // a symbol holding , / " or \ is quoted
 //   }
 //
 // The reader parses real DOT syntax (comments, quoted strings with escapes and `+`
@@ -46,8 +47,8 @@ Nfa read_dot_file(const std::filesystem::path& path, const std::optional<Alphabe
 
 /// The DFA in that dialect, written by boost::write_graphviz over the Dfa's graph traits:
 /// states s0..s{n-1}, one edge per (state, symbol), labels always quoted.  Time O(n k).
-/// Throws InvalidArgument when a symbol name contains ',' or '/', which the reader would take
-/// for a list of symbols or a Mealy output.
+/// A symbol holding ',', '/', '"' or '\\' (a word-problem generator such as (1,2)) is written in
+/// double quotes inside its label (label="\"(1,2)\""), which the reader reads back as one symbol.
 std::string write_dot(const Dfa& dfa);
 /// The same for an Nfa: one marker `__startI` per initial state (a fresh, non-accepting initial
 /// state when there is none, since the reader requires one), epsilon moves with label "".

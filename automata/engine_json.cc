@@ -5,42 +5,24 @@
 #include <sstream>
 #include <unordered_set>
 
+#include "automata/atomic_file.h"
 #include "automata/error.h"
+#include "automata/io_util.h"
 #include "automata/json_locate.h"
 
 namespace statelab::automata {
 
 namespace {
 
-using json_detail::describe;
-using json_detail::LocatedJson;
-using json_detail::parse_located;
-using json_detail::SchemaReader;
+using detail::describe;
+using detail::LocatedJson;
+using detail::parse_located;
+using detail::SchemaReader;
 using nlohmann::json;
 
-// The most states a file may declare, so that a short malformed file cannot ask for gigabytes.
-constexpr std::uint64_t kMaxFileStates = 10'000'000;
 constexpr std::uint64_t kMaxCounters = 64;
 
 std::string at(const std::string& pointer, std::size_t i) { return pointer + "/" + std::to_string(i); }
-
-std::string read_text(const std::filesystem::path& path, const char* what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError(std::string("cannot open ") + what + " file '" + path.string() + "'");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) throw IoError(std::string("cannot read ") + what + " file '" + path.string() + "'");
-  return buffer.str();
-}
-
-bool valid_symbol_name(const std::string& name) {
-  if (name.empty()) return false;
-  for (char ch : name) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c <= 0x20 || c == 0x7f) return false;
-  }
-  return true;
-}
 
 Alphabet read_alphabet(const SchemaReader& r, const json& v, const std::string& pointer) {
   std::vector<std::string> names;
@@ -48,7 +30,7 @@ Alphabet read_alphabet(const SchemaReader& r, const json& v, const std::string& 
   r.array(v, pointer);
   for (std::size_t i = 0; i < v.size(); ++i) {
     const std::string& name = r.string(v[i], at(pointer, i));
-    if (!valid_symbol_name(name))
+    if (!is_valid_symbol_name(name))
       r.fail(at(pointer, i), "symbol name \"" + name + "\" is empty or holds whitespace or a control character");
     if (!seen.insert(name).second) r.fail(at(pointer, i), "symbol \"" + name + "\" appears twice");
     names.push_back(name);
@@ -136,7 +118,7 @@ Pda read_pda_json(std::string_view text, std::string_view source_name) {
     r.fail("/acceptance", "expected \"final-state\" or \"empty-stack\", found \"" + acceptance + "\"");
   const StateHeader h = read_states(r, root, "PDA");
   Pda pda(std::move(input), std::move(stack), bottom, h.states,
-          acceptance == "final-state" ? PdaAcceptance::kFinalState : PdaAcceptance::kEmptyStack);
+          acceptance == "final-state" ? PdaAcceptance::final_state : PdaAcceptance::empty_stack);
   pda.set_initial(h.initial);
   for (State q : h.accepting) pda.set_accepting(q);
   const json& moves = r.array(root["moves"], "/moves");
@@ -157,7 +139,7 @@ Pda read_pda_json(std::string_view text, std::string_view source_name) {
 }
 
 Pda read_pda_json_file(const std::filesystem::path& path) {
-  return read_pda_json(read_text(path, "PDA"), path.string());
+  return read_pda_json(read_file(path), path.string());
 }
 
 std::string write_json(const Pda& pda) {
@@ -170,7 +152,7 @@ std::string write_json(const Pda& pda) {
   out += "  \"stack_alphabet\": " + name_list(gamma.names()) + ",\n";
   out += "  \"bottom\": " + quoted(gamma.empty() ? std::string() : gamma.name(pda.bottom())) + ",\n";
   out += std::string("  \"acceptance\": \"") +
-         (pda.acceptance() == PdaAcceptance::kFinalState ? "final-state" : "empty-stack") + "\",\n";
+         (pda.acceptance() == PdaAcceptance::final_state ? "final-state" : "empty-stack") + "\",\n";
   out += state_lines(pda.num_states(), pda.initial(), accepting);
   out += "  \"moves\": [";
   for (std::size_t i = 0; i < pda.moves().size(); ++i) {
@@ -233,7 +215,7 @@ Cfg read_cfg_json(std::string_view text, std::string_view source_name) {
 }
 
 Cfg read_cfg_json_file(const std::filesystem::path& path) {
-  return read_cfg_json(read_text(path, "grammar"), path.string());
+  return read_cfg_json(read_file(path), path.string());
 }
 
 std::string write_json(const Cfg& cfg) {
@@ -268,8 +250,8 @@ CounterMachine read_counter_machine_json(std::string_view text, std::string_view
     r.fail("/acceptance", "expected \"final-state\" or \"final-state-and-zero\", found \"" + acceptance + "\"");
   const StateHeader h = read_states(r, root, "counter machine");
   CounterMachine machine(std::move(alphabet), k, h.states,
-                         acceptance == "final-state" ? CounterAcceptance::kFinalState
-                                                     : CounterAcceptance::kFinalStateAndZero);
+                         acceptance == "final-state" ? CounterAcceptance::final_state
+                                                     : CounterAcceptance::final_state_and_zero);
   machine.set_initial(h.initial);
   for (State q : h.accepting) machine.set_accepting(q);
   const json& moves = r.array(root["moves"], "/moves");
@@ -289,18 +271,18 @@ CounterMachine read_counter_machine_json(std::string_view text, std::string_view
                            " characters of + - =), found \"" + ops + "\"");
     for (std::size_t j = 0; j < k; ++j) {
       switch (tests[j]) {
-        case '0': move.tests.push_back(CounterTest::kZero); break;
-        case '+': move.tests.push_back(CounterTest::kNonZero); break;
-        case '*': move.tests.push_back(CounterTest::kAny); break;
+        case '0': move.tests.push_back(CounterTest::zero); break;
+        case '+': move.tests.push_back(CounterTest::non_zero); break;
+        case '*': move.tests.push_back(CounterTest::any); break;
         default: r.fail(at(p, 2), "unknown test '" + std::string(1, tests[j]) + "' (expected 0, + or *)");
       }
       switch (ops[j]) {
-        case '+': move.ops.push_back(CounterOp::kIncrement); break;
-        case '-': move.ops.push_back(CounterOp::kDecrement); break;
-        case '=': move.ops.push_back(CounterOp::kKeep); break;
+        case '+': move.ops.push_back(CounterOp::increment); break;
+        case '-': move.ops.push_back(CounterOp::decrement); break;
+        case '=': move.ops.push_back(CounterOp::keep); break;
         default: r.fail(at(p, 3), "unknown operation '" + std::string(1, ops[j]) + "' (expected +, - or =)");
       }
-      if (move.tests[j] == CounterTest::kZero && move.ops[j] == CounterOp::kDecrement)
+      if (move.tests[j] == CounterTest::zero && move.ops[j] == CounterOp::decrement)
         r.fail(p, "the move tests counter " + std::to_string(j) + " for zero and decrements it");
     }
     move.to = static_cast<State>(r.index(m[4], at(p, 4), h.states, "a state"));
@@ -310,7 +292,7 @@ CounterMachine read_counter_machine_json(std::string_view text, std::string_view
 }
 
 CounterMachine read_counter_machine_json_file(const std::filesystem::path& path) {
-  return read_counter_machine_json(read_text(path, "counter machine"), path.string());
+  return read_counter_machine_json(read_file(path), path.string());
 }
 
 std::string write_json(const CounterMachine& machine) {
@@ -320,15 +302,15 @@ std::string write_json(const CounterMachine& machine) {
   out += "  \"alphabet\": " + name_list(machine.alphabet().names()) + ",\n";
   out += "  \"counters\": " + std::to_string(machine.num_counters()) + ",\n";
   out += std::string("  \"acceptance\": \"") +
-         (machine.acceptance() == CounterAcceptance::kFinalState ? "final-state" : "final-state-and-zero") + "\",\n";
+         (machine.acceptance() == CounterAcceptance::final_state ? "final-state" : "final-state-and-zero") + "\",\n";
   out += state_lines(machine.num_states(), machine.initial(), accepting);
   out += "  \"moves\": [";
   for (std::size_t i = 0; i < machine.moves().size(); ++i) {
     const CounterMove& m = machine.moves()[i];
     std::string tests, ops;
     for (std::size_t j = 0; j < machine.num_counters(); ++j) {
-      tests += m.tests[j] == CounterTest::kZero ? '0' : m.tests[j] == CounterTest::kNonZero ? '+' : '*';
-      ops += m.ops[j] == CounterOp::kIncrement ? '+' : m.ops[j] == CounterOp::kDecrement ? '-' : '=';
+      tests += m.tests[j] == CounterTest::zero ? '0' : m.tests[j] == CounterTest::non_zero ? '+' : '*';
+      ops += m.ops[j] == CounterOp::increment ? '+' : m.ops[j] == CounterOp::decrement ? '-' : '=';
     }
     out += std::string(i ? "," : "") + "\n    [" + std::to_string(m.from) + ", " +
            (m.input == kEpsilon ? "null" : quoted(machine.alphabet().name(m.input))) + ", \"" + tests + "\", \"" +

@@ -32,7 +32,7 @@ namespace statelab::automata {
 
 /// Each reader: time O(size of the text).  Throws ParseError "SOURCE:LINE: what (at /pointer)"
 /// on a JSON syntax error or anything outside the schema (unknown or missing key, wrong type,
-/// state or symbol out of range, duplicate name, more than 10^7 states).
+/// state or symbol out of range, duplicate name, more than kMaxFileStates = 2^20 states).
 Pda read_pda_json(std::string_view text, std::string_view source_name = "<json>");
 Cfg read_cfg_json(std::string_view text, std::string_view source_name = "<json>");
 CounterMachine read_counter_machine_json(std::string_view text, std::string_view source_name = "<json>");

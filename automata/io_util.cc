@@ -4,7 +4,7 @@
 #include <charconv>
 #include <tuple>
 
-namespace statelab::automata::io_detail {
+namespace statelab::automata::detail {
 
 std::string quote(std::string_view found) {
   constexpr std::size_t kMaxShown = 40;
@@ -32,15 +32,6 @@ void fail(std::string_view source, std::size_t line, const std::string& what) {
   throw ParseError(std::string(source) + ":" + std::to_string(line) + ": " + what);
 }
 
-bool valid_symbol_name(std::string_view name) {
-  if (name.empty()) return false;
-  for (char ch : name) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c <= 0x20 || c == 0x7f) return false;  // the bytes Alphabet refuses (isspace, iscntrl in "C")
-  }
-  return true;
-}
-
 bool parse_unsigned(std::string_view text, std::uint64_t max, std::uint64_t& value) {
   if (text.empty() || text.size() > 20) return false;
   for (char c : text)
@@ -57,4 +48,4 @@ std::vector<NfaArc> distinct_arcs(const Nfa& nfa, State q) {
   return arcs;
 }
 
-}  // namespace statelab::automata::io_detail
+}  // namespace statelab::automata::detail

@@ -1,6 +1,6 @@
 // Helpers shared by the automaton readers (json_io, dot_io, jff_io, att_io): error messages of
 // the form "FILE:LINE: what was found, what was expected", quoting of what was found, and the
-// checks every reader makes on symbol names and state counts.  Not part of the public API.
+// limit on state counts every reader enforces (kMaxFileStates, public); the rest is private (detail).
 #pragma once
 
 #include <cstddef>
@@ -12,22 +12,24 @@
 #include "automata/error.h"
 #include "automata/nfa.h"
 
-namespace statelab::automata::io_detail {
+namespace statelab::automata {
 
-/// The most states a file may declare or imply (an OpenFst state id, a JSON "states" count,
-/// JFLAP <state> elements), so that a few bytes cannot ask for a large allocation: a file that
-/// says "state 9999999 is final" would otherwise cost 10^7 states (about 300 MB and a second).
-/// Fuzzing found that; 2^20 states is far beyond the automata these formats exchange.
+/// The most states a file may declare or imply (an OpenFst state id, a JSON "states" count, DOT
+/// nodes, JFLAP <state> elements, a PDA's or counter machine's "states"), so that a few bytes
+/// cannot ask for a large allocation: a file that says "state 9999999 is final" would otherwise
+/// cost 10^7 states (about 300 MB and a second).  Fuzzing found that; 2^20 states is far beyond
+/// the automata these formats exchange.  Every reader enforces this one limit.
 inline constexpr std::uint64_t kMaxFileStates = 1 << 20;
+
+}  // namespace statelab::automata
+
+namespace statelab::automata::detail {
 
 /// `found` quoted for a message: control and non-ASCII bytes escaped, cut after 40 bytes.
 std::string quote(std::string_view found);
 
 /// Throws ParseError("SOURCE:LINE: what").
 [[noreturn]] void fail(std::string_view source, std::size_t line, const std::string& what);
-
-/// Whether `name` can be a symbol of an Alphabet (non-empty, no whitespace or control byte).
-bool valid_symbol_name(std::string_view name);
 
 /// A non-negative decimal integer without sign or leading '+', at most `max`; false otherwise.
 bool parse_unsigned(std::string_view text, std::uint64_t max, std::uint64_t& value);
@@ -36,4 +38,4 @@ bool parse_unsigned(std::string_view text, std::uint64_t max, std::uint64_t& val
 /// write an Nfa holding one twice (to the same effect) this way.  Epsilon sorts last.
 std::vector<NfaArc> distinct_arcs(const Nfa& nfa, State q);
 
-}  // namespace statelab::automata::io_detail
+}  // namespace statelab::automata::detail

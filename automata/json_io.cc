@@ -19,101 +19,10 @@ namespace statelab::automata {
 namespace {
 
 using nlohmann::json;
-using io_detail::fail;
-using io_detail::quote;
+using detail::fail;
+using detail::quote;
 
 constexpr std::string_view kFormatName = "statelab-automaton";
-constexpr std::size_t kMaxDepth = 16;  // the schema nests three deep; deeper input is an error
-
-// Where each part of the document starts: the line of each top-level key, and of each element
-// of a top-level array (one transition, one accepting state), so that errors found after
-// parsing can still name a line.
-struct Lines {
-  std::map<std::string, std::size_t> key;
-  std::map<std::string, std::vector<std::size_t>> element;
-};
-
-// Builds the DOM (as nlohmann's own SAX DOM builder would) and records Lines on the way.
-class LocatingBuilder {
- public:
-  LocatingBuilder(json& root, Lines& lines, const json_detail::ReadPosition& position, std::string_view source)
-      : root_(root), lines_(lines), position_(position), source_(source) {}
-
-  bool null() { return add(nullptr); }
-  bool boolean(bool v) { return add(v); }
-  bool number_integer(json::number_integer_t v) { return add(v); }
-  bool number_unsigned(json::number_unsigned_t v) { return add(v); }
-  bool number_float(json::number_float_t v, const std::string&) { return add(v); }
-  bool string(json::string_t& v) { return add(std::move(v)); }
-  bool binary(json::binary_t&) { fail(source_, position_.line(), "binary values are not JSON text"); }
-  bool start_object(std::size_t) { return open(json::object()); }
-  bool start_array(std::size_t) { return open(json::array()); }
-  bool end_object() { return close(); }
-  bool end_array() { return close(); }
-  bool key(json::string_t& k) {
-    if (stack_.size() == 1) {
-      if (lines_.key.count(k)) fail(source_, position_.line(), "key " + quote(k) + " appears twice");
-      lines_.key[k] = position_.line();
-      top_key_ = k;
-    } else if (stack_.back()->contains(k)) {
-      fail(source_, position_.line(), "key " + quote(k) + " appears twice in one object");
-    }
-    key_ = std::move(k);
-    return true;
-  }
-  bool parse_error(std::size_t byte, const std::string&, const nlohmann::detail::exception& e) {
-    // nlohmann says "[json.exception.parse_error.101] parse error at line 1, column 2: WHAT";
-    // keep WHAT, since the line is ours to give in the FILE:LINE form.
-    std::string what = e.what();
-    const std::size_t colon = what.find(": ");
-    if (colon != std::string::npos) what = what.substr(colon + 2);
-    std::size_t line = 1;
-    for (std::size_t i = 0; i + 1 < byte && i < position_.offset; ++i) line += position_.text[i] == '\n';
-    fail(source_, line, "JSON syntax error: " + what);
-  }
-
- private:
-  void note_element_line() {
-    if (stack_.size() == 2 && stack_[0] == &root_ && stack_[1]->is_array())
-      lines_.element[top_key_].push_back(position_.line());
-  }
-  json* place(json value) {
-    if (stack_.empty()) {
-      root_ = std::move(value);
-      return &root_;
-    }
-    note_element_line();
-    json& parent = *stack_.back();
-    if (parent.is_array()) {
-      parent.push_back(std::move(value));
-      return &parent.back();
-    }
-    json& slot = parent[key_];
-    slot = std::move(value);
-    return &slot;
-  }
-  bool add(json value) {
-    place(std::move(value));
-    return true;
-  }
-  bool open(json container) {
-    if (stack_.size() >= kMaxDepth)
-      fail(source_, position_.line(), "JSON nested more than " + std::to_string(kMaxDepth) + " deep");
-    stack_.push_back(place(std::move(container)));
-    return true;
-  }
-  bool close() {
-    stack_.pop_back();
-    return true;
-  }
-
-  json& root_;
-  Lines& lines_;
-  const json_detail::ReadPosition& position_;
-  std::string_view source_;
-  std::vector<json*> stack_;
-  std::string key_, top_key_;
-};
 
 std::string shown(const json& value) {
   return quote(value.dump(-1, ' ', false, json::error_handler_t::replace));
@@ -122,8 +31,8 @@ std::string shown(const json& value) {
 // Interprets a parsed document against the schema; every error names the line it came from.
 class Interpreter {
  public:
-  Interpreter(const json& root, const Lines& lines, std::string_view source)
-      : root_(root), lines_(lines), source_(source) {}
+  Interpreter(const detail::LocatedJson& doc, std::string_view source)
+      : root_(doc.value), lines_(doc.lines), source_(source) {}
 
   Nfa run() {
     if (!root_.is_object()) fail(source_, 1, "expected a JSON object {\"format\": \"" + std::string(kFormatName) + "\", ...}, found " + shown(root_));
@@ -158,14 +67,14 @@ class Interpreter {
   }
 
  private:
+  // The line where the value of top-level key `k` starts, and that of its element i.
   std::size_t key_line(const std::string& k) const {
-    auto it = lines_.key.find(k);
-    return it == lines_.key.end() ? 1 : it->second;
+    auto it = lines_.find("/" + k);
+    return it == lines_.end() ? 1 : it->second;
   }
   std::size_t element_line(const std::string& k, std::size_t i) const {
-    auto it = lines_.element.find(k);
-    if (it == lines_.element.end() || i >= it->second.size()) return key_line(k);
-    return it->second[i];
+    auto it = lines_.find("/" + k + "/" + std::to_string(i));
+    return it == lines_.end() ? key_line(k) : it->second;
   }
 
   Alphabet read_alphabet() {
@@ -174,7 +83,7 @@ class Interpreter {
     std::vector<std::string> out;
     for (std::size_t i = 0; i < names.size(); ++i) {
       const json& name = names[i];
-      if (!name.is_string() || !io_detail::valid_symbol_name(name.get_ref<const std::string&>()))
+      if (!name.is_string() || !is_valid_symbol_name(name.get_ref<const std::string&>()))
         fail(source_, element_line("alphabet", i), "symbol " + shown(name) + " is not a non-empty string without whitespace");
       if (std::find(out.begin(), out.end(), name.get<std::string>()) != out.end())
         fail(source_, element_line("alphabet", i), "symbol " + shown(name) + " appears twice in the alphabet");
@@ -185,8 +94,8 @@ class Interpreter {
 
   std::size_t read_count() {
     const json& states = root_["states"];
-    if (!states.is_number_unsigned() || states.get<std::uint64_t>() > io_detail::kMaxFileStates)
-      fail(source_, key_line("states"), "\"states\" must be a number of states from 0 to " + std::to_string(io_detail::kMaxFileStates) + ", found " + shown(states));
+    if (!states.is_number_unsigned() || states.get<std::uint64_t>() > kMaxFileStates)
+      fail(source_, key_line("states"), "\"states\" must be a number of states from 0 to " + std::to_string(kMaxFileStates) + ", found " + shown(states));
     const auto n = states.get<std::size_t>();
     if (dfa_ && n == 0) fail(source_, key_line("states"), "a \"dfa\" needs at least one state (its initial state)");
     return n;
@@ -271,7 +180,7 @@ class Interpreter {
   }
 
   const json& root_;
-  const Lines& lines_;
+  const std::unordered_map<std::string, std::size_t>& lines_;
   std::string_view source_;
   bool dfa_ = false;
 };
@@ -311,15 +220,8 @@ std::string transition_line(State from, const std::string& symbol, State to, boo
 }  // namespace
 
 Nfa read_json(std::string_view text, std::string_view source_name) {
-  json_detail::ReadPosition position;
-  position.text = text.data();
-  json root;
-  Lines lines;
-  LocatingBuilder builder(root, lines, position, source_name);
-  json::sax_parse(json_detail::CountingIterator(text.data(), &position),
-                  json_detail::CountingIterator(text.data() + text.size(), &position),
-                  &builder);
-  return Interpreter(root, lines, source_name).run();
+  const detail::LocatedJson doc = detail::parse_located(text, source_name);
+  return Interpreter(doc, source_name).run();
 }
 
 Nfa read_json(std::istream& in, std::string_view source_name) {
@@ -359,7 +261,7 @@ std::string write_json(const Nfa& nfa) {
   out += "  \"transitions\": [";
   bool first = true;
   for (State q = 0; q < nfa.num_states(); ++q) {
-    for (const NfaArc& arc : io_detail::distinct_arcs(nfa, q)) {
+    for (const NfaArc& arc : detail::distinct_arcs(nfa, q)) {
       out += transition_line(q, arc.symbol == kEpsilon ? "null" : symbols[arc.symbol], arc.target, first);
       first = false;
     }

@@ -6,7 +6,7 @@
 
 #include "automata/error.h"
 
-namespace statelab::automata::json_detail {
+namespace statelab::automata::detail {
 
 namespace {
 
@@ -198,4 +198,4 @@ std::uint64_t SchemaReader::index(const nlohmann::json& v, const std::string& po
   return x;
 }
 
-}  // namespace statelab::automata::json_detail
+}  // namespace statelab::automata::detail

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <unordered_map>
 
-namespace statelab::automata::json_detail {
+namespace statelab::automata::detail {
 
 // How far the lexer has read; nlohmann's SAX events carry no position, so the builder reads it
 // from the input iterator, which every copy shares through this struct.
@@ -93,4 +93,4 @@ class SchemaReader {
 /// What a value is, for messages: "a string", "an array", "null", ...
 std::string describe(const nlohmann::json& v);
 
-}  // namespace statelab::automata::json_detail
+}  // namespace statelab::automata::detail

@@ -1,12 +1,10 @@
 #include "automata/mini_xml.h"
 
-#include <algorithm>
-#include <cctype>
 #include <cstdint>
 
-#include "automata/error.h"
+#include "automata/io_util.h"
 
-namespace statelab::automata::xml_detail {
+namespace statelab::automata::detail {
 
 const XmlElement* XmlElement::child(std::string_view wanted) const {
   for (const XmlElement& c : children)
@@ -22,184 +20,215 @@ const std::string* XmlElement::attribute(std::string_view wanted) const {
 
 namespace {
 
-constexpr std::size_t kMaxDepth = 64;
+constexpr std::size_t kMaxDepth = 16;  // a .jff nests four deep; deeper input is an error
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-bool is_name_char(char c) {
-  const auto u = static_cast<unsigned char>(c);
-  return u >= 0x80 || std::isalnum(u) || c == '_' || c == '-' || c == '.' || c == ':';
-}
-
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
-class Parser {
+class XmlReader {
  public:
-  Parser(std::string_view text, std::string_view source) : text_(text), source_(source) {
-    for (std::size_t i = 0; i < text.size(); ++i)
-      if (text[i] == '\n') newlines_.push_back(i);
-  }
+  XmlReader(std::string_view text, std::string_view source) : text_(text), source_(source) {}
 
   XmlElement document() {
-    skip_misc();
-    if (!starts_with("<")) fail(pos_, "expected the root element");
-    XmlElement root = element(0);
-    skip_misc();
-    if (pos_ != text_.size()) fail(pos_, "unexpected content after the root element");
+    if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;  // a UTF-8 byte order mark
+    misc();
+    if (!at("<") || at("</")) fail(source_, line_, "found " + found() + ", expected the root element");
+    XmlElement root = element(1);
+    misc();
+    if (pos_ < text_.size()) fail(source_, line_, "found " + found() + " after the root element (expected the end of the file)");
     return root;
   }
 
  private:
-  std::size_t line_at(std::size_t pos) const {
-    return 1 + static_cast<std::size_t>(std::lower_bound(newlines_.begin(), newlines_.end(), pos) - newlines_.begin());
+  bool at(std::string_view s) const { return text_.substr(pos_, s.size()) == s; }
+
+  std::string found() const {
+    if (pos_ >= text_.size()) return "the end of the file";
+    std::size_t end = text_.find_first_of("\n>", pos_);
+    end = end == std::string_view::npos ? text_.size() : end + (text_[end] == '>' ? 1 : 0);
+    return quote(text_.substr(pos_, end - pos_));
   }
-  [[noreturn]] void fail(std::size_t pos, const std::string& what) const {
-    throw ParseError(std::string(source_) + ":" + std::to_string(line_at(pos)) + ": XML: " + what);
+
+  void advance(std::size_t n) {
+    for (std::size_t i = 0; i < n && pos_ < text_.size(); ++i) line_ += text_[pos_++] == '\n';
   }
-  bool starts_with(std::string_view s) const { return text_.substr(pos_, s.size()) == s; }
-  void skip_spaces() {
-    while (pos_ < text_.size() && is_space(text_[pos_])) ++pos_;
+
+  // Skips to just after `close`, or fails naming what was left open and where.
+  void skip_past(std::string_view close, const char* what, std::size_t line) {
+    const std::size_t end = text_.find(close, pos_);
+    if (end == std::string_view::npos) fail(source_, line, std::string(what) + " opened here is never closed with " + quote(close));
+    advance(end + close.size() - pos_);
   }
-  void skip_past(std::string_view end, const char* what) {
-    const std::size_t found = text_.find(end, pos_);
-    if (found == std::string_view::npos) fail(pos_, std::string("unterminated ") + what);
-    pos_ = found + end.size();
+
+  void skip_blanks() {
+    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\r' || text_[pos_] == '\n'))
+      advance(1);
   }
-  // Whitespace, comments, processing instructions and a DOCTYPE, between top-level items.
-  void skip_misc() {
-    for (;;) {
-      skip_spaces();
-      if (starts_with("<!--")) {
-        skip_past("-->", "comment");
-      } else if (starts_with("<?")) {
-        skip_past("?>", "processing instruction");
-      } else if (starts_with("<!DOCTYPE")) {
-        skip_past(">", "DOCTYPE");
+
+  // Whitespace, comments and processing instructions (the <?xml ...?> declaration among them).
+  void misc() {
+    while (true) {
+      skip_blanks();
+      if (at("<!--")) {
+        skip_past("-->", "comment", line_);
+      } else if (at("<?")) {
+        skip_past("?>", "processing instruction", line_);
+      } else if (at("<!DOCTYPE") || at("<!doctype")) {
+        fail(source_, line_, "DOCTYPE declarations are not supported");
       } else {
         return;
       }
     }
   }
-  std::string name() {
+
+  static bool is_name_char(char c, bool first) {
+    const auto u = static_cast<unsigned char>(c);
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' || u >= 0x80 ||
+           (!first && ((c >= '0' && c <= '9') || c == '-' || c == '.'));
+  }
+
+  std::string name(const char* what) {
     const std::size_t start = pos_;
-    while (pos_ < text_.size() && is_name_char(text_[pos_])) ++pos_;
-    if (pos_ == start) fail(pos_, "expected a name");
+    while (pos_ < text_.size() && is_name_char(text_[pos_], pos_ == start)) ++pos_;
+    if (pos_ == start) fail(source_, line_, "found " + found() + ", expected " + what);
     return std::string(text_.substr(start, pos_ - start));
   }
-  // Decodes character data up to (not including) `stop`.
-  std::string decode(std::size_t start, std::size_t stop) const {
-    std::string out;
-    for (std::size_t i = start; i < stop; ++i) {
-      if (text_[i] != '&') {
-        out += text_[i];
+
+  // &lt; &gt; &amp; &quot; &apos; &#N; &#xN; — appended to `out` as UTF-8.
+  void reference(std::string& out) {
+    const std::size_t semicolon = text_.find(';', pos_);
+    if (semicolon == std::string_view::npos || semicolon - pos_ > 12)
+      fail(source_, line_, "found " + quote(text_.substr(pos_, 12)) + ", expected an entity such as &amp; (a bare '&' must be written &amp;)");
+    const std::string_view entity = text_.substr(pos_ + 1, semicolon - pos_ - 1);
+    static constexpr std::pair<std::string_view, char> kNamed[] = {{"lt", '<'}, {"gt", '>'}, {"amp", '&'}, {"quot", '"'}, {"apos", '\''}};
+    for (const auto& [n, c] : kNamed)
+      if (entity == n) {
+        out += c;
+        pos_ = semicolon + 1;
+        return;
+      }
+    if (entity.size() >= 2 && entity[0] == '#') {
+      const bool hex = entity[1] == 'x';
+      const std::string_view digits = entity.substr(hex ? 2 : 1);
+      std::uint32_t code = 0;
+      bool ok = !digits.empty();
+      for (char c : digits) {
+        int d = c >= '0' && c <= '9' ? c - '0' : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10 : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        if (d < 0 || code > 0x10FFFF) {
+          ok = false;
+          break;
+        }
+        code = code * (hex ? 16 : 10) + static_cast<std::uint32_t>(d);
+      }
+      // XML 1.0 characters: tab, newline, carriage return, and U+0020 up, less surrogates.
+      ok = ok && (code == 0x9 || code == 0xA || code == 0xD || (code >= 0x20 && code <= 0x10FFFF)) &&
+           !(code >= 0xD800 && code <= 0xDFFF) && code != 0xFFFE && code != 0xFFFF;
+      if (!ok) fail(source_, line_, "character reference &" + std::string(entity) + "; is not an XML character");
+      append_utf8(out, code);
+      pos_ = semicolon + 1;
+      return;
+    }
+    fail(source_, line_, "unknown entity &" + std::string(entity) + "; (expected &lt; &gt; &amp; &quot; &apos; or &#N;)");
+  }
+
+  static void append_utf8(std::string& out, std::uint32_t code) {
+    if (code < 0x80) {
+      out += static_cast<char>(code);
+    } else if (code < 0x800) {
+      out += static_cast<char>(0xC0 | (code >> 6));
+      out += static_cast<char>(0x80 | (code & 0x3F));
+    } else if (code < 0x10000) {
+      out += static_cast<char>(0xE0 | (code >> 12));
+      out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (code & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (code >> 18));
+      out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (code & 0x3F));
+    }
+  }
+
+  std::string attribute_value() {
+    if (pos_ >= text_.size() || (text_[pos_] != '"' && text_[pos_] != '\''))
+      fail(source_, line_, "found " + found() + ", expected a quoted attribute value");
+    const char quote_char = text_[pos_];
+    const std::size_t line = line_;
+    advance(1);
+    std::string value;
+    while (true) {
+      if (pos_ >= text_.size()) fail(source_, line, "attribute value opened here is never closed");
+      const char c = text_[pos_];
+      if (c == quote_char) break;
+      if (c == '<') fail(source_, line_, "'<' inside an attribute value (write &lt;)");
+      if (c == '&') {
+        reference(value);
         continue;
       }
-      const std::size_t semi = text_.find(';', i);
-      if (semi == std::string_view::npos || semi >= stop) fail(i, "unterminated entity reference");
-      const std::string_view entity = text_.substr(i + 1, semi - i - 1);
-      if (entity == "lt") {
-        out += '<';
-      } else if (entity == "gt") {
-        out += '>';
-      } else if (entity == "amp") {
-        out += '&';
-      } else if (entity == "quot") {
-        out += '"';
-      } else if (entity == "apos") {
-        out += '\'';
-      } else if (entity.size() > 1 && entity[0] == '#') {
-        const bool hex = entity[1] == 'x';
-        const std::string_view digits = entity.substr(hex ? 2 : 1);
-        std::uint32_t cp = 0;
-        if (digits.empty() || digits.size() > 8) fail(i, "bad character reference &" + std::string(entity) + ";");
-        for (char c : digits) {
-          int d = -1;
-          if (c >= '0' && c <= '9') d = c - '0';
-          if (hex && c >= 'a' && c <= 'f') d = c - 'a' + 10;
-          if (hex && c >= 'A' && c <= 'F') d = c - 'A' + 10;
-          if (d < 0) fail(i, "bad character reference &" + std::string(entity) + ";");
-          cp = cp * (hex ? 16 : 10) + static_cast<std::uint32_t>(d);
-        }
-        if (cp == 0 || cp > 0x10FFFF) fail(i, "character reference out of range &" + std::string(entity) + ";");
-        append_utf8(out, cp);
-      } else {
-        fail(i, "unknown entity &" + std::string(entity) + ";");
-      }
-      i = semi;
+      value += c;
+      advance(1);
     }
-    return out;
+    advance(1);
+    return value;
   }
+
+  // At '<': an element and everything inside it, up to its end tag.
   XmlElement element(std::size_t depth) {
-    if (depth >= kMaxDepth) fail(pos_, "elements nested more than " + std::to_string(kMaxDepth) + " deep");
+    if (depth > kMaxDepth) fail(source_, line_, "elements nested more than " + std::to_string(kMaxDepth) + " deep");
     XmlElement e;
-    e.line = line_at(pos_);
-    ++pos_;  // '<'
-    e.name = name();
-    for (;;) {
-      skip_spaces();
-      if (starts_with("/>")) {
-        pos_ += 2;
+    e.line = line_;
+    advance(1);
+    e.name = name("an element name after '<'");
+    while (true) {
+      const std::size_t before = pos_;
+      skip_blanks();
+      if (at("/>")) {
+        advance(2);
         return e;
       }
-      if (starts_with(">")) {
-        ++pos_;
+      if (at(">")) {
+        advance(1);
         break;
       }
-      std::string key = name();
-      skip_spaces();
-      if (!starts_with("=")) fail(pos_, "expected '=' after attribute " + key);
-      ++pos_;
-      skip_spaces();
-      if (pos_ >= text_.size() || (text_[pos_] != '"' && text_[pos_] != '\''))
-        fail(pos_, "expected a quoted value for attribute " + key);
-      const char quote = text_[pos_];
-      const std::size_t close = text_.find(quote, pos_ + 1);
-      if (close == std::string_view::npos) fail(pos_, "unterminated value of attribute " + key);
-      if (e.attribute(key)) fail(pos_, "attribute " + key + " appears twice");
-      e.attributes.emplace_back(std::move(key), decode(pos_ + 1, close));
-      pos_ = close + 1;
+      if (pos_ == before) fail(source_, line_, "found " + found() + " in tag <" + e.name + ">, expected an attribute, '>' or '/>'");
+      std::string key = name("an attribute name");
+      skip_blanks();
+      if (!at("=")) fail(source_, line_, "found " + found() + " after attribute " + quote(key) + ", expected '='");
+      advance(1);
+      skip_blanks();
+      if (e.attribute(key)) fail(source_, line_, "attribute " + quote(key) + " appears twice in <" + e.name + ">");
+      e.attributes.emplace_back(std::move(key), attribute_value());
     }
-    for (;;) {  // content
-      const std::size_t lt = text_.find('<', pos_);
-      if (lt == std::string_view::npos)
-        fail(text_.size(), "element <" + e.name + "> opened on line " + std::to_string(e.line) + " is never closed");
-      e.text += decode(pos_, lt);
-      pos_ = lt;
-      if (starts_with("</")) {
-        pos_ += 2;
-        const std::size_t at = pos_;
-        const std::string closing = name();
-        if (closing != e.name) fail(at, "</" + closing + "> closes <" + e.name + "> (line " + std::to_string(e.line) + ")");
-        skip_spaces();
-        if (!starts_with(">")) fail(pos_, "expected '>' to end </" + closing);
-        ++pos_;
+    while (true) {
+      if (pos_ >= text_.size()) fail(source_, e.line, "element <" + e.name + "> opened here is never closed");
+      if (at("</")) {
+        advance(2);
+        const std::size_t line = line_;
+        const std::string closing = name("an element name after '</'");
+        skip_blanks();
+        if (!at(">")) fail(source_, line_, "found " + found() + " in end tag </" + closing + ">, expected '>'");
+        advance(1);
+        if (closing != e.name)
+          fail(source_, line, "end tag </" + closing + "> does not match <" + e.name + "> opened on line " + std::to_string(e.line));
         return e;
       }
-      if (starts_with("<!--")) {
-        skip_past("-->", "comment");
-      } else if (starts_with("<![CDATA[")) {
-        const std::size_t start = pos_ + 9;
-        skip_past("]]>", "CDATA section");
-        e.text += std::string(text_.substr(start, pos_ - 3 - start));
-      } else if (starts_with("<?")) {
-        skip_past("?>", "processing instruction");
-      } else {
+      if (at("<!--")) {
+        skip_past("-->", "comment", line_);
+      } else if (at("<![CDATA[")) {
+        const std::size_t line = line_;
+        advance(9);
+        const std::size_t end = text_.find("]]>", pos_);
+        if (end == std::string_view::npos) fail(source_, line, "CDATA section opened here is never closed with ']]>'");
+        e.text += text_.substr(pos_, end - pos_);
+        advance(end + 3 - pos_);
+      } else if (at("<?")) {
+        skip_past("?>", "processing instruction", line_);
+      } else if (at("<!")) {
+        fail(source_, line_, "found " + found() + ", expected an element, text or a comment");
+      } else if (at("<")) {
         e.children.push_back(element(depth + 1));
+      } else if (at("&")) {
+        reference(e.text);
+      } else {
+        e.text += text_[pos_];
+        advance(1);
       }
     }
   }
@@ -207,12 +236,12 @@ class Parser {
   std::string_view text_;
   std::string_view source_;
   std::size_t pos_ = 0;
-  std::vector<std::size_t> newlines_;
+  std::size_t line_ = 1;
 };
 
 }  // namespace
 
-XmlElement parse_xml(std::string_view text, std::string_view source) { return Parser(text, source).document(); }
+XmlElement parse_xml(std::string_view text, std::string_view source) { return XmlReader(text, source).document(); }
 
 std::string escape_xml(std::string_view text) {
   std::string out;
@@ -229,4 +258,4 @@ std::string escape_xml(std::string_view text) {
   return out;
 }
 
-}  // namespace statelab::automata::xml_detail
+}  // namespace statelab::automata::detail

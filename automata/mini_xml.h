@@ -1,8 +1,10 @@
-// A small XML reader for the interchange formats statelab reads (JFLAP's .jff), not part of the
-// public API: elements, attributes, character data, CDATA, comments, processing instructions and
-// a DOCTYPE without internal subset; the five predefined entities and character references.
-// No namespaces, no DTD validation.  Every element remembers its line, so that readers can
-// name the line of a well-formed element that breaks their schema.
+// The one XML reader, for the interchange formats statelab reads (JFLAP's .jff, finite automata
+// and PDAs), not part of the public API: a small, strict reader of elements, attributes,
+// character data, CDATA, comments and processing instructions; the five predefined entities and
+// character references.  A leading UTF-8 byte order mark is skipped; a DOCTYPE, namespaces and
+// DTDs are not supported.  Every element remembers its line, so that readers can name the line
+// of a well-formed element that breaks their schema; errors read "SOURCE:LINE: found ...,
+// expected ..." (automata/io_util.h).
 #pragma once
 
 #include <cstddef>
@@ -11,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-namespace statelab::automata::xml_detail {
+namespace statelab::automata::detail {
 
 struct XmlElement {
   std::string name;
@@ -27,10 +29,10 @@ struct XmlElement {
 };
 
 /// The root element.  Time O(size).  Throws ParseError "SOURCE:LINE: ..." on malformed XML
-/// (unclosed or mismatched tags, a bad entity, text after the root, nesting deeper than 64).
+/// (unclosed or mismatched tags, a bad entity, text after the root, nesting deeper than 16).
 XmlElement parse_xml(std::string_view text, std::string_view source);
 
 /// `text` with & < > " ' escaped, for element content and attribute values.
 std::string escape_xml(std::string_view text);
 
-}  // namespace statelab::automata::xml_detail
+}  // namespace statelab::automata::detail

@@ -167,7 +167,7 @@ PdaTrace trace_deterministic(const Pda& pda, std::span<const Symbol> word) {
   if (pda.num_states() == 0) return trace;
   const MoveIndex index(pda);
   const std::uint64_t g = pda.stack_alphabet().size();  // the "top" of an empty stack, in keys
-  const bool final_state = pda.acceptance() == PdaAcceptance::kFinalState;
+  const bool final_state = pda.acceptance() == PdaAcceptance::final_state;
 
   std::vector<Symbol> stack{pda.bottom()};
   State q = pda.initial();
@@ -267,7 +267,7 @@ std::vector<std::size_t> stack_depths(const Pda& pda, std::span<const Symbol> wo
 bool accepts_by_summaries(const Pda& pda, std::span<const Symbol> word) {
   check_word(pda, word, "accepts_by_summaries");
   if (pda.num_states() == 0) return false;
-  const pda_detail::NormalPda m = pda_detail::normalise(pda);
+  const detail::NormalPda m = detail::normalise(pda);
   const std::uint64_t n = word.size();
   const std::uint64_t nq = m.num_states;
   const std::uint64_t ng = std::max<std::uint64_t>(pda.stack_alphabet().size(), 1);
@@ -279,7 +279,7 @@ bool accepts_by_summaries(const Pda& pda, std::span<const Symbol> word) {
   if (n + 2 > kMax / nq / nq / ng)
     throw LimitExceeded("accepts_by_summaries: a word of length " + std::to_string(n) + " over a PDA of " +
                         std::to_string(nq) + " normalised states is too large to index");
-  const bool final_state = pda.acceptance() == PdaAcceptance::kFinalState;
+  const bool final_state = pda.acceptance() == PdaAcceptance::final_state;
 
   // waiting[i][(r, Y)]: the starts (start, p) of balanced runs that pushed Y and entered r at
   // position i; a balanced run from r at i followed by a pop of Y completes each of them.
@@ -316,9 +316,9 @@ bool accepts_by_summaries(const Pda& pda, std::span<const Symbol> word) {
   for (;;) {
     for (std::size_t f = 0; f < current.facts.size(); ++f) {
       const auto [start, p, q] = current.facts[f];
-      for (const pda_detail::StepArc& arc : m.internal[q])
+      for (const detail::StepArc& arc : m.internal[q])
         if (auto at = landing(arc.input)) add(*at, start, p, arc.to);
-      for (const pda_detail::StepArc& arc : m.push[q]) {
+      for (const detail::StepArc& arc : m.push[q]) {
         auto at = landing(arc.input);
         if (!at) continue;
         if (start == kU) add(*at, kU, 0, arc.to);  // a push never popped
@@ -334,14 +334,14 @@ bool accepts_by_summaries(const Pda& pda, std::span<const Symbol> word) {
           const std::vector<State>& ends = it->second;  // may grow below; node references stay valid
           for (std::size_t i = 0; i < ends.size(); ++i) {
             const State s = ends[i];
-            for (const pda_detail::StepArc& popper : m.pop[s])
+            for (const detail::StepArc& popper : m.pop[s])
               if (popper.stack == arc.stack)
                 if (auto after = landing(popper.input)) add(*after, start, p, popper.to);
           }
         }
       }
       if (start == kU) continue;
-      for (const pda_detail::StepArc& arc : m.pop[q]) {
+      for (const detail::StepArc& arc : m.pop[q]) {
         auto at = landing(arc.input);
         if (!at) continue;
         auto it = waiting[start].find(wait_key(p, arc.stack));

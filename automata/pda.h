@@ -8,7 +8,7 @@
 //   string of stack symbols, written top first: push {A, B} leaves A on top of B (as JFLAP and
 //   the textbooks write it);
 // - a word is accepted when some run reads all of it and then stands in an accepting state
-//   (PdaAcceptance::kFinalState, JFLAP's default) or on an empty stack (kEmptyStack); epsilon
+//   (PdaAcceptance::final_state, JFLAP's default) or on an empty stack (empty_stack); epsilon
 //   moves may follow the last symbol.
 //
 // Membership has two engines: a direct simulation for deterministic PDAs, linear in the word,
@@ -28,8 +28,8 @@
 namespace statelab::automata {
 
 enum class PdaAcceptance : std::uint8_t {
-  kFinalState,  // the run ends in an accepting state, whatever is on the stack
-  kEmptyStack,  // the run ends with nothing on the stack (the bottom symbol popped too)
+  final_state,  // the run ends in an accepting state, whatever is on the stack
+  empty_stack,  // the run ends with nothing on the stack (the bottom symbol popped too)
 };
 
 struct PdaMove {
@@ -47,7 +47,7 @@ class Pda {
   /// `num_states` states, none accepting, initial state 0.  Throws InvalidArgument when
   /// `bottom` is not a symbol of `stack_alphabet`.
   Pda(Alphabet input_alphabet, Alphabet stack_alphabet, Symbol bottom, std::size_t num_states = 0,
-      PdaAcceptance acceptance = PdaAcceptance::kFinalState);
+      PdaAcceptance acceptance = PdaAcceptance::final_state);
 
   const Alphabet& input_alphabet() const { return input_; }
   const Alphabet& stack_alphabet() const { return stack_; }
@@ -82,7 +82,7 @@ class Pda {
   Alphabet input_;
   Alphabet stack_;
   Symbol bottom_ = 0;
-  PdaAcceptance acceptance_ = PdaAcceptance::kFinalState;
+  PdaAcceptance acceptance_ = PdaAcceptance::final_state;
   std::vector<bool> accepting_;
   State initial_ = 0;
   std::vector<PdaMove> moves_;

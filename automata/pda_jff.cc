@@ -7,14 +7,16 @@
 #include <set>
 #include <sstream>
 
+#include "automata/atomic_file.h"
 #include "automata/error.h"
+#include "automata/io_util.h"
 #include "automata/mini_xml.h"
 
 namespace statelab::automata {
 
 namespace {
 
-using xml_detail::XmlElement;
+using detail::XmlElement;
 
 [[noreturn]] void fail(std::string_view source, std::size_t line, const std::string& what) {
   throw ParseError(std::string(source) + ":" + std::to_string(line) + ": " + what);
@@ -59,15 +61,6 @@ std::size_t state_id(const XmlElement* e, const XmlElement& at, const char* what
   return std::stoul(text);
 }
 
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError("cannot open JFLAP file '" + path.string() + "'");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) throw IoError("cannot read JFLAP file '" + path.string() + "'");
-  return buffer.str();
-}
-
 std::size_t code_points(const std::string& s) {
   std::size_t n = 0;
   for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
@@ -77,7 +70,7 @@ std::size_t code_points(const std::string& s) {
 }  // namespace
 
 Pda read_pda_jff(std::string_view text, std::string_view source_name, PdaAcceptance acceptance) {
-  const XmlElement root = xml_detail::parse_xml(text, source_name);
+  const XmlElement root = detail::parse_xml(text, source_name);
   if (root.name != "structure") fail(source_name, root.line, "expected the root <structure>, found <" + root.name + ">");
   const XmlElement* type = root.child("type");
   if (!type) fail(source_name, root.line, "<structure> has no <type>");
@@ -97,6 +90,8 @@ Pda read_pda_jff(std::string_view text, std::string_view source_name, PdaAccepta
     if (!id) fail(source_name, e.line, "<state> has no id attribute");
     if (id->empty() || id->size() > 9 || id->find_first_not_of("0123456789") != std::string::npos)
       fail(source_name, e.line, "state id '" + *id + "' is not a non-negative integer");
+    if (accepting.size() >= kMaxFileStates)
+      fail(source_name, e.line, "more than " + std::to_string(kMaxFileStates) + " states");
     const auto state = static_cast<State>(accepting.size());
     if (!ids.emplace(std::stoul(*id), state).second) fail(source_name, e.line, "state id " + *id + " appears twice");
     accepting.push_back(e.child("final") != nullptr);
@@ -162,7 +157,7 @@ Pda read_pda_jff(std::string_view text, std::string_view source_name, PdaAccepta
 }
 
 Pda read_pda_jff_file(const std::filesystem::path& path, PdaAcceptance acceptance) {
-  return read_pda_jff(read_text(path), path.string(), acceptance);
+  return read_pda_jff(read_file(path), path.string(), acceptance);
 }
 
 std::string write_jff(const Pda& pda) {
@@ -184,7 +179,7 @@ std::string write_jff(const Pda& pda) {
   std::string out =
       "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?><!--Created by statelab.-->\n<structure>\n"
       "\t<type>pda</type>\n";
-  if (pda.acceptance() == PdaAcceptance::kEmptyStack)
+  if (pda.acceptance() == PdaAcceptance::empty_stack)
     out += "\t<!--This PDA accepts by empty stack: choose that mode when running it in JFLAP.-->\n";
   out += "\t<automaton>\n";
   for (State q = 0; q < pda.num_states(); ++q) {
@@ -197,7 +192,7 @@ std::string write_jff(const Pda& pda) {
   }
   auto element = [](const char* name, const std::string& text) {
     return text.empty() ? std::string("\t\t\t<") + name + "/>\n"
-                        : std::string("\t\t\t<") + name + ">" + xml_detail::escape_xml(text) + "</" + name + ">\n";
+                        : std::string("\t\t\t<") + name + ">" + detail::escape_xml(text) + "</" + name + ">\n";
   };
   for (const PdaMove& m : pda.moves()) {
     std::string push;

@@ -24,9 +24,9 @@ namespace statelab::automata {
 /// other than pda, a missing or duplicate state id, a transition to an unknown state, no or
 /// several initial states, or whitespace inside a symbol string.
 Pda read_pda_jff(std::string_view text, std::string_view source_name = "<jff>",
-                 PdaAcceptance acceptance = PdaAcceptance::kFinalState);
+                 PdaAcceptance acceptance = PdaAcceptance::final_state);
 /// Also throws IoError when the file cannot be read.
-Pda read_pda_jff_file(const std::filesystem::path& path, PdaAcceptance acceptance = PdaAcceptance::kFinalState);
+Pda read_pda_jff_file(const std::filesystem::path& path, PdaAcceptance acceptance = PdaAcceptance::final_state);
 
 /// The PDA as a JFLAP 7 file (states on a grid, named q0, q1, ...).  A bottom symbol not named
 /// Z is written as Z.  Time O(size of the PDA).  Throws InvalidArgument when a symbol name is

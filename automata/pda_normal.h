@@ -11,7 +11,7 @@
 
 #include "automata/pda.h"
 
-namespace statelab::automata::pda_detail {
+namespace statelab::automata::detail {
 
 struct StepArc {
   Symbol input;  // kEpsilon or an input symbol
@@ -63,4 +63,4 @@ inline NormalPda normalise(const Pda& pda) {
   return m;
 }
 
-}  // namespace statelab::automata::pda_detail
+}  // namespace statelab::automata::detail

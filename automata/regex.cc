@@ -26,7 +26,7 @@ Regex Regex::symbols(std::vector<Symbol> set) {
   std::sort(set.begin(), set.end());
   set.erase(std::unique(set.begin(), set.end()), set.end());
   Regex r;
-  r.kind_ = Kind::kSymbols;
+  r.kind_ = Kind::symbols;
   r.symbols_ = std::move(set);
   return r;
 }
@@ -34,13 +34,13 @@ Regex Regex::symbols(std::vector<Symbol> set) {
 Regex Regex::concat(std::vector<Regex> parts) {
   if (parts.empty()) return empty_word();
   if (parts.size() == 1) return std::move(parts.front());
-  return Regex(Kind::kConcat, std::move(parts));
+  return Regex(Kind::concat, std::move(parts));
 }
 
 Regex Regex::alternation(std::vector<Regex> alternatives) {
   if (alternatives.empty()) return empty_language();
   if (alternatives.size() == 1) return std::move(alternatives.front());
-  return Regex(Kind::kUnion, std::move(alternatives));
+  return Regex(Kind::union_, std::move(alternatives));
 }
 
 Regex Regex::repeat(Regex body, std::size_t min, std::size_t max) {
@@ -52,7 +52,7 @@ Regex Regex::repeat(Regex body, std::size_t min, std::size_t max) {
                           std::to_string(kMaxRepeat));
   std::vector<Regex> children;
   children.push_back(std::move(body));
-  Regex r(Kind::kRepeat, std::move(children));
+  Regex r(Kind::repeat, std::move(children));
   r.min_ = min;
   r.max_ = max;
   return r;
@@ -424,24 +424,24 @@ void print(const Regex& r, const Alphabet& alphabet, std::string& out) {
   };
   using Kind = Regex::Kind;
   switch (r.kind()) {
-    case Kind::kSymbols:
+    case Kind::symbols:
       out += class_text(r.symbols(), alphabet);
       return;
-    case Kind::kEpsilon:
+    case Kind::epsilon:
       out += "()";
       return;
-    case Kind::kConcat:
-      for (const Regex& c : r.children()) child(c, c.kind() == Kind::kConcat || c.kind() == Kind::kUnion);
+    case Kind::concat:
+      for (const Regex& c : r.children()) child(c, c.kind() == Kind::concat || c.kind() == Kind::union_);
       return;
-    case Kind::kUnion:
+    case Kind::union_:
       for (std::size_t i = 0; i < r.children().size(); ++i) {
         if (i) out += '|';
-        child(r.children()[i], r.children()[i].kind() == Kind::kUnion);
+        child(r.children()[i], r.children()[i].kind() == Kind::union_);
       }
       return;
-    case Kind::kRepeat: {
+    case Kind::repeat: {
       const Regex& body = r.children().front();
-      child(body, body.kind() == Kind::kConcat || body.kind() == Kind::kUnion);
+      child(body, body.kind() == Kind::concat || body.kind() == Kind::union_);
       const std::size_t min = r.min(), max = r.max();
       if (max == Regex::kUnbounded)
         out += min == 0 ? "*" : min == 1 ? "+" : "{" + std::to_string(min) + ",}";
@@ -479,22 +479,22 @@ class Thompson {
     using Kind = Regex::Kind;
     const State start = nfa_.add_state();
     switch (r.kind()) {
-      case Kind::kSymbols: {
+      case Kind::symbols: {
         const State end = nfa_.add_state();
         for (Symbol s : r.symbols()) nfa_.add_arc(start, s, end);
         return {start, end};
       }
-      case Kind::kEpsilon: {
+      case Kind::epsilon: {
         const State end = nfa_.add_state();
         nfa_.add_arc(start, kEpsilon, end);
         return {start, end};
       }
-      case Kind::kConcat: {
+      case Kind::concat: {
         State last = start;
         for (const Regex& c : r.children()) last = append(last, c);
         return {start, last};
       }
-      case Kind::kUnion: {
+      case Kind::union_: {
         std::vector<Fragment> parts;
         for (const Regex& c : r.children()) parts.push_back(build(c));
         const State end = nfa_.add_state();
@@ -504,7 +504,7 @@ class Thompson {
         }
         return {start, end};
       }
-      case Kind::kRepeat: {
+      case Kind::repeat: {
         const Regex& body = r.children().front();
         State last = start;
         if (r.max() == Regex::kUnbounded) {
@@ -551,16 +551,16 @@ class Thompson {
 std::size_t size_of(const Regex& r) {
   using Kind = Regex::Kind;
   switch (r.kind()) {
-    case Kind::kSymbols:
-    case Kind::kEpsilon:
+    case Kind::symbols:
+    case Kind::epsilon:
       return 2;
-    case Kind::kConcat:
-    case Kind::kUnion: {
-      std::size_t n = r.kind() == Kind::kConcat ? 1 : 2;
+    case Kind::concat:
+    case Kind::union_: {
+      std::size_t n = r.kind() == Kind::concat ? 1 : 2;
       for (const Regex& c : r.children()) n = saturating_add(n, size_of(c));
       return n;
     }
-    case Kind::kRepeat: {
+    case Kind::repeat: {
       const std::size_t copies = r.max() == Regex::kUnbounded ? std::max<std::size_t>(r.min(), 1) : r.max();
       return saturating_add(2, saturating_mul(copies, size_of(r.children().front())));
     }

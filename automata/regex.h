@@ -48,11 +48,11 @@ inline constexpr std::size_t kMaxRegexDepth = 500;
 class Regex {
  public:
   enum class Kind : std::uint8_t {
-    kSymbols,  // one symbol out of a set: `a`, `[ab]`, `[^a]`, `.`; the empty set `[]` matches nothing
-    kEpsilon,  // the empty word `()`
-    kConcat,   // children in sequence
-    kUnion,    // any one of the children
-    kRepeat,   // the only child, min..max times
+    symbols,   // one symbol out of a set: `a`, `[ab]`, `[^a]`, `.`; the empty set `[]` matches nothing
+    epsilon,   // the empty word `()`
+    concat,    // children in sequence
+    union_,    // any one of the children
+    repeat,    // the only child, min..max times
   };
   static constexpr std::size_t kUnbounded = std::numeric_limits<std::size_t>::max();
 
@@ -79,11 +79,11 @@ class Regex {
   static Regex optional(Regex body) { return repeat(std::move(body), 0, 1); }
 
   Kind kind() const { return kind_; }
-  /// The symbol set of a kSymbols node (empty for other kinds).
+  /// The symbol set of a symbols node (empty for other kinds).
   const std::vector<Symbol>& symbols() const { return symbols_; }
-  /// The children of a kConcat or kUnion node, the body of a kRepeat node (empty for leaves).
+  /// The children of a concat or union_ node, the body of a repeat node (empty for leaves).
   const std::vector<Regex>& children() const { return children_; }
-  /// The bounds of a kRepeat node (max may be kUnbounded).
+  /// The bounds of a repeat node (max may be kUnbounded).
   std::size_t min() const { return min_; }
   std::size_t max() const { return max_; }
   /// 1 for a leaf, 1 + the deepest child otherwise.
@@ -94,7 +94,7 @@ class Regex {
  private:
   Regex(Kind kind, std::vector<Regex> children);
 
-  Kind kind_ = Kind::kEpsilon;
+  Kind kind_ = Kind::epsilon;
   std::vector<Symbol> symbols_;
   std::vector<Regex> children_;
   std::size_t min_ = 0;

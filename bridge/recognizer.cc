@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "automata/error.h"
+#include "automata/text.h"
+#include "bridge/checkpoint_meta.h"
 #include "languages/registry.h"
 #include "models/error.h"
 #include "models/safetensors.h"
@@ -14,7 +16,7 @@ namespace statelab::bridge {
 
 namespace {
 
-std::string word_list(const std::vector<std::string>& names) { return "[" + languages::detail::join(names) + "]"; }
+std::string word_list(const std::vector<std::string>& names) { return "[" + automata::join(names) + "]"; }
 
 void check_symbols(const Alphabet& alphabet, std::span<const Word> words, const char* who) {
   for (const Word& w : words)
@@ -187,8 +189,6 @@ std::vector<std::string> ModelRecognizer::vocabulary() const {
   return names;
 }
 
-std::string alphabet_json(const Alphabet& alphabet) { return nlohmann::json(alphabet.names()).dump(); }
-
 LoadedModel load_model(const std::filesystem::path& path) {
   const std::string file = path.string();
   models::Checkpoint ckpt;
@@ -199,24 +199,9 @@ LoadedModel load_model(const std::filesystem::path& path) {
   }
   if (ckpt.config.head != models::Head::recognize)
     throw InvalidArgument(file + ": the model's head is not recognize; check and extract need one logit per word");
-  const auto it = ckpt.metadata.find("alphabet");
-  if (it == ckpt.metadata.end())
-    throw InvalidArgument(file + ": no metadata \"alphabet\" (a JSON list of symbol names, token id = index)");
-  std::vector<std::string> names;
-  try {
-    const auto j = nlohmann::json::parse(it->second);
-    if (!j.is_array()) throw InvalidArgument("not a list");
-    for (const auto& n : j) {
-      if (!n.is_string()) throw InvalidArgument("an entry is not a string");
-      names.push_back(n.get<std::string>());
-    }
-  } catch (const std::exception& e) {
-    throw InvalidArgument(file + ": metadata \"alphabet\" is not a JSON list of symbol names (" + e.what() + ")");
-  }
-  if (names.size() != static_cast<std::size_t>(ckpt.config.vocab_size))
-    throw InvalidArgument(file + ": metadata \"alphabet\" names " + std::to_string(names.size()) +
-                          " symbols but the model's vocabulary has " + std::to_string(ckpt.config.vocab_size));
-  LoadedModel out{ckpt.config, std::move(ckpt.params), Alphabet(names), std::move(ckpt.metadata)};
+  const std::optional<std::vector<std::string>> names = read_alphabet(ckpt.metadata, file, ckpt.config.vocab_size);
+  if (!names) throw InvalidArgument(file + ": no metadata \"alphabet\" (a JSON list of symbol names, token id = index)");
+  LoadedModel out{ckpt.config, std::move(ckpt.params), Alphabet(*names), std::move(ckpt.metadata)};
   return out;
 }
 

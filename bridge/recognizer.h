@@ -166,7 +166,5 @@ std::unique_ptr<ModelRecognizer> model_recognizer(const LoadedModel& model);
 /// Throws InvalidArgument listing both alphabets when their symbol sets differ.
 std::unique_ptr<ModelRecognizer> model_recognizer(const LoadedModel& model, const Alphabet& alphabet);
 
-/// The metadata "alphabet" value for an alphabet: a JSON list of its symbol names in order.
-std::string alphabet_json(const Alphabet& alphabet);
 
 }  // namespace statelab::bridge

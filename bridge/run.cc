@@ -14,6 +14,8 @@
 
 #include "automata/atomic_file.h"
 #include "automata/error.h"
+#include "automata/text.h"
+#include "bridge/checkpoint_meta.h"
 #include "bridge/training.h"
 #include "languages/registry.h"
 #include "languages/task.h"
@@ -264,7 +266,7 @@ Data task_examples(const languages::Task& task, Head head, const languages::Leng
       as_token[y] = static_cast<std::int32_t>(task.input_alphabet().id(targets.name(y)));
     } else {
       throw InvalidArgument("--task seq: the targets of " + task.name() + " (" +
-                            languages::detail::join(targets.names(), " ") +
+                            automata::join(targets.names(), " ") +
                             ") are not input symbols, so it has no sequence output: use --task tag");
     }
   }
@@ -681,14 +683,13 @@ RunResult run(const RunSpec& o, const RunOptions& how) {
 
   models::TrainState state = models::make_train_state(config, train, models::init_params(config, o.seed));
   const json spec_json = json::parse(spec_to_json(o));
-  std::map<std::string, std::string> metadata = {{"alphabet", json(source.alphabet().names()).dump()},
-                                                 {"statelab.language", source.name()},
-                                                 {"statelab.training", spec_json.dump()}};
+  CheckpointMetadata metadata = language_metadata(source.alphabet().names(), source.name());
+  metadata[std::string(kTrainingKey)] = spec_json.dump();
   std::int64_t saved_step = -1;
   auto save = [&](std::int64_t step, const models::ModelParams<float>& params, const json& metrics) {
     if (out.empty()) return;
     auto m = metadata;
-    m["statelab.metrics"] = metrics.dump();
+    m[std::string(kMetricsKey)] = metrics.dump();
     models::save_checkpoint(out, config, params, m);
     saved_step = step;
   };
@@ -826,25 +827,15 @@ std::vector<std::string> checkpoint_alphabet(const models::Checkpoint& ckpt, con
       begin = comma + 1;
     }
   } else {
-    const auto it = ckpt.metadata.find("alphabet");
-    if (it == ckpt.metadata.end())
+    std::optional<std::vector<std::string>> recorded = read_alphabet(ckpt.metadata, path, ckpt.config.vocab_size);
+    if (!recorded)
       throw InvalidArgument(path + ": the checkpoint has no \"alphabet\" metadata: give the symbols with --alphabet a,b,...");
-    json list;
-    try {
-      list = json::parse(it->second);
-    } catch (const json::exception&) {
-      throw InvalidArgument(path + ": metadata \"alphabet\" is not JSON: " + it->second);
-    }
-    if (!list.is_array()) throw InvalidArgument(path + ": metadata \"alphabet\" is " + it->second + ", expected a JSON list of symbol names");
-    for (const auto& v : list) {
-      if (!v.is_string()) throw InvalidArgument(path + ": metadata \"alphabet\" holds " + v.dump() + ", expected symbol names (strings)");
-      names.push_back(v.get<std::string>());
-    }
+    names = std::move(*recorded);
   }
   automata::Alphabet check(names);  // throws on an empty, duplicate or blank name
   if (static_cast<int>(names.size()) != ckpt.config.vocab_size)
     throw InvalidArgument(path + ": the alphabet has " + std::to_string(names.size()) + " symbols (" +
-                          languages::detail::join(names, " ") + ") but the model's vocabulary has " +
+                          automata::join(names, " ") + ") but the model's vocabulary has " +
                           std::to_string(ckpt.config.vocab_size) + " tokens");
   return names;
 }
@@ -852,9 +843,9 @@ std::vector<std::string> checkpoint_alphabet(const models::Checkpoint& ckpt, con
 void check_matches(const models::Checkpoint& ckpt, const std::string& path, const std::vector<std::string>& alphabet,
                    const Source& s) {
   if (alphabet != s.alphabet().names())
-    throw InvalidArgument(path + ": the checkpoint's alphabet {" + languages::detail::join(alphabet, " ") +
+    throw InvalidArgument(path + ": the checkpoint's alphabet {" + automata::join(alphabet, " ") +
                           "} does not match " + s.name() + "'s alphabet {" +
-                          languages::detail::join(s.alphabet().names(), " ") + "}");
+                          automata::join(s.alphabet().names(), " ") + "}");
   const auto names = output_names(s, ckpt.config.head);
   if (static_cast<int>(names.size()) != ckpt.config.num_outputs)
     throw InvalidArgument(path + ": the model's " + models::head_name(ckpt.config.head) + " head has " +

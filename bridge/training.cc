@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "automata/error.h"
+#include "bridge/checkpoint_meta.h"
 #include "models/error.h"
 #include "models/safetensors.h"
 
@@ -38,8 +39,7 @@ TrainedRecognizer train_recognizer(const RunSpec& spec) {
 void save_recognizer(const std::filesystem::path& path, const ModelRecognizer& recognizer, const std::string& language,
                      const std::map<std::string, std::string>& extra) {
   auto metadata = extra;
-  metadata["alphabet"] = nlohmann::json(recognizer.vocabulary()).dump();
-  metadata["statelab.language"] = language;
+  for (auto& [key, value] : language_metadata(recognizer.vocabulary(), language)) metadata[key] = std::move(value);
   try {
     models::save_checkpoint(path, recognizer.config(), recognizer.params(), metadata);
   } catch (const models::ModelError& e) {

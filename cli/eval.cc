@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "automata/error.h"
+#include "bridge/checkpoint_meta.h"
 #include "bridge/run.h"
 #include "cli/options.h"
 #include "models/safetensors.h"
@@ -46,12 +47,16 @@ int run_eval(const EvalOpts& o) {
   const std::vector<std::string> alphabet = bridge::checkpoint_alphabet(ckpt, o.ckpt, o.alphabet);
   std::string name = o.lang;
   if (name.empty()) {
-    const auto it = ckpt.metadata.find("statelab.language");
-    if (it == ckpt.metadata.end())
+    const std::optional<std::string> recorded = bridge::recorded_language_name(ckpt.metadata);
+    if (!recorded)
       throw InvalidArgument("eval: " + o.ckpt + " does not say which language it learned (no statelab.language metadata): give --lang");
-    name = it->second;
+    name = *recorded;
   }
-  const bridge::Source source = bridge::load_source(name, ckpt.config.head, "eval");
+  bridge::Source source;
+  if (o.lang.empty() && name.starts_with("file:"))
+    source.language = bridge::recorded_language(ckpt.metadata, o.ckpt);  // the file as it was at training
+  else
+    source = bridge::load_source(name, ckpt.config.head, "eval");
   bridge::check_matches(ckpt, o.ckpt, alphabet, source);
   const bridge::Data data = bridge::evaluation_data(source, ckpt.config.head, lengths, o.count, o.seed);
   if (data.examples.empty())

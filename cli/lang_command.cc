@@ -13,10 +13,12 @@
 #include "automata/atomic_file.h"
 #include "automata/automaton_io.h"
 #include "automata/engine_json.h"
-#include "automata/pda_jff.h"
 #include "automata/enumerate.h"
 #include "automata/error.h"
+#include "automata/machine_io.h"
 #include "automata/minimize.h"
+#include "automata/pda_jff.h"
+#include "automata/text.h"
 #include "cli/options.h"
 #include "cli/progress.h"
 #include "cli/render.h"
@@ -104,7 +106,7 @@ std::string engines_of(const CatalogueEntry& e) {
   if (bare && e.name != "regex" && e.name != "file") add(e.name);
   if (e.name == "file") return "dfa, pda, cfg or counter (the file's)";
   if (engines.empty() && e.language_class == "regular") engines.emplace_back(languages::to_string(languages::Engine::dfa));
-  return languages::detail::join(engines, " or ");
+  return automata::join(engines, " or ");
 }
 
 json parameters_json(const CatalogueEntry& e) {
@@ -137,7 +139,7 @@ void print_table(const std::vector<std::vector<std::string>>& rows) {
 
 std::string quoted(const Language& lang, std::span<const Symbol> w) { return "\"" + lang.alphabet().format_word(w) + "\""; }
 
-std::string symbols_of(const languages::Alphabet& alphabet) { return languages::detail::join(alphabet.names(), " "); }
+std::string symbols_of(const languages::Alphabet& alphabet) { return automata::join(alphabet.names(), " "); }
 
 // A word of the command line, checked against the language's alphabet; the error names the
 // language, the symbol and its position.
@@ -208,10 +210,10 @@ std::vector<Word> first_words(const Language& lang, std::size_t limit, std::size
 std::string plural(std::size_t n, const std::string& noun) { return std::to_string(n) + " " + noun + (n == 1 ? "" : "s"); }
 
 std::string acceptance_text(automata::PdaAcceptance a) {
-  return a == automata::PdaAcceptance::kFinalState ? "final-state" : "empty-stack";
+  return a == automata::PdaAcceptance::final_state ? "final-state" : "empty-stack";
 }
 std::string acceptance_text(automata::CounterAcceptance a) {
-  return a == automata::CounterAcceptance::kFinalState ? "final-state" : "final-state-and-zero";
+  return a == automata::CounterAcceptance::final_state ? "final-state" : "final-state-and-zero";
 }
 
 // One summary per machine the language has, the ground truth's first: {kind, text, json}.
@@ -299,7 +301,7 @@ void show_task(const std::string& name, bool as_json) {
             << "input alphabet:   " << symbols_of(task->input_alphabet()) << "\n"
             << "target alphabet:  " << symbols_of(task->target_alphabet()) << "\n"
             << "example (size 4): \"" << task->input_alphabet().format_word(example.input) << "\" -> targets "
-            << languages::detail::join(targets, " ") << " (- : no target)\n";
+            << automata::join(targets, " ") << " (- : no target)\n";
 }
 
 // `lang export`: the machine to write is --engine's, else the grammar for .cfg, else the ground
@@ -331,37 +333,27 @@ void export_language(const std::string& name, const std::string& output, std::st
                           (engine == "dfa" ? std::string("finite automaton") : engine == "counter" ? "counter machine"
                                            : engine == "pda" ? "pushdown automaton" : "grammar") +
                           " (its ground truth is " + truth + ")");
-  // Which formats hold which machine.
-  const bool fits = engine == "dfa" ? ext != ".cfg" : engine == "pda" ? (ext == ".json" || ext == ".jff")
-                                                    : engine == "cfg" ? (ext == ".json" || ext == ".cfg")
-                                                                      : ext == ".json";
-  if (!fits)
-    throw InvalidArgument("lang export: a " + std::string(engine == "dfa" ? "DFA" : engine == "pda" ? "PDA" : engine == "cfg" ? "grammar" : "counter machine") +
-                          " cannot be written as " + ext + " (" +
-                          (engine == "dfa" ? "use .json, .dot, .jff, .att, .gv or .svg" : engine == "pda" ? "use .json or .jff"
-                           : engine == "cfg" ? "use .cfg or .json" : "use .json") +
-                          ")");
   std::string summary;
   json size;  // {"states": n} or {"rules": n}
   if (engine == "dfa") {
     const automata::Dfa& dfa = *l->dfa();
     if (ext == ".svg" || ext == ".gv") render(dfa, output);
-    else automata::write_automaton(dfa, output);
+    else automata::write_machine(dfa, output);
     summary = "DFA, " + plural(dfa.num_states(), "state");
     size = {{"states", dfa.num_states()}};
   } else if (engine == "pda") {
-    const automata::Pda pda = l->pda() ? *l->pda() : automata::to_pda(*l->grammar(), automata::PdaAcceptance::kFinalState);
-    automata::write_file_atomically(output, ext == ".jff" ? automata::write_jff(pda) : automata::write_json(pda));
+    const automata::Pda pda = l->pda() ? *l->pda() : automata::to_pda(*l->grammar(), automata::PdaAcceptance::final_state);
+    automata::write_machine(pda, output);
     summary = "PDA, " + plural(pda.num_states(), "state");
     size = {{"states", pda.num_states()}};
   } else if (engine == "cfg") {
     const automata::Cfg g = l->grammar() ? *l->grammar() : automata::to_cfg(*l->pda());
-    automata::write_file_atomically(output, ext == ".cfg" ? automata::format_cfg(g) : automata::write_json(g));
+    automata::write_machine(g, output);
     summary = "grammar, " + plural(g.productions().size(), "rule");
     size = {{"rules", g.productions().size()}};
   } else {
     const automata::CounterMachine& m = *l->counter_machine();
-    automata::write_file_atomically(output, automata::write_json(m));
+    automata::write_machine(m, output);
     summary = "counter machine, " + plural(m.num_states(), "state") + ", " + plural(m.num_counters(), "counter");
     size = {{"states", m.num_states()}, {"counters", m.num_counters()}};
   }
@@ -460,7 +452,7 @@ void add_lang_command(CLI::App& app) {
       if (!machines.empty()) {
         std::vector<std::string> parts;
         for (const MachineSummary& m : machines) parts.push_back(m.text);
-        automaton = languages::detail::join(parts, "; ");
+        automaton = automata::join(parts, "; ");
       }
       std::vector<std::string> shown, count_text;
       for (const Word& w : words) shown.push_back(quoted(*l, w));
@@ -473,13 +465,13 @@ void add_lang_command(CLI::App& app) {
                 << "automaton:     " << automaton << "\n"
                 << "state:         "
                 << (l->state_names().empty() ? std::string("none (no deterministic machine; targets give next symbols only)")
-                                             : languages::detail::join(l->state_names(), ", "))
+                                             : automata::join(l->state_names(), ", "))
                 << "\n"
                 << "first words:   "
                 << (shown.empty() ? "none up to length " + std::to_string(kShownWordMaxLength)
-                                  : languages::detail::join(shown, " "))
+                                  : automata::join(shown, " "))
                 << (complete ? "" : " ...") << "\n"
-                << "counts 0.." << kShownCountMaxLength << ":   " << languages::detail::join(count_text, ", ") << "\n";
+                << "counts 0.." << kShownCountMaxLength << ":   " << automata::join(count_text, ", ") << "\n";
     });
   }
 
@@ -701,7 +693,7 @@ void add_lang_command(CLI::App& app) {
         for (std::int64_t x : targets[i].state) row.push_back(dead && x == languages::kDead ? "dead" : std::to_string(x));
         row.push_back(targets[i].end ? "yes" : "no");
         const std::vector<std::string> next = next_of(targets[i]);
-        row.push_back(next.empty() ? "(none)" : languages::detail::join(next, " "));
+        row.push_back(next.empty() ? "(none)" : automata::join(next, " "));
         table.push_back(row);
       }
       print_table(table);

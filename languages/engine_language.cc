@@ -4,6 +4,7 @@
 
 #include "automata/cfg_prefix.h"
 #include "automata/error.h"
+#include "automata/text.h"
 #include "languages/registry.h"
 
 namespace statelab::languages {
@@ -21,8 +22,8 @@ const char* engine_noun(Engine e) {
 
 void check_alphabet(const std::string& name, const char* what, const Alphabet& got, const Alphabet& want) {
   if (got != want)
-    throw InvalidArgument("language " + name + ": the " + what + "'s alphabet {" + detail::join(got.names(), " ") +
-                          "} differs from the language's {" + detail::join(want.names(), " ") + "}");
+    throw InvalidArgument("language " + name + ": the " + what + "'s alphabet {" + automata::join(got.names(), " ") +
+                          "} differs from the language's {" + automata::join(want.names(), " ") + "}");
 }
 
 }  // namespace
@@ -86,8 +87,8 @@ ConfigKey after_move(const automata::CounterMove& move, const ConfigKey& key) {
   ConfigKey out = key;
   out[0] = move.to;
   for (std::size_t j = 0; j < move.ops.size(); ++j) {
-    if (move.ops[j] == automata::CounterOp::kIncrement) ++out[j + 1];
-    if (move.ops[j] == automata::CounterOp::kDecrement) --out[j + 1];
+    if (move.ops[j] == automata::CounterOp::increment) ++out[j + 1];
+    if (move.ops[j] == automata::CounterOp::decrement) --out[j + 1];
   }
   return out;
 }

@@ -62,6 +62,7 @@ std::unique_ptr<Language> make_dfa_language(std::string name, const automata::Df
 /// derivation counts match enumeration on short words; otherwise count() is nothing.
 /// Throws IoError, ParseError naming the file, or InvalidArgument for an unknown extension.
 std::unique_ptr<Language> make_file_language(std::string name, const std::filesystem::path& path);
+/// (The same from the file's text already read is public: languages/registry.h.)
 
 // ---- Boolean functions of the sensitivity literature, over {0,1} -------------------------------
 /// `first`: the first symbol is 1.  Regular, 3 states.

@@ -1,11 +1,5 @@
 // `file:PATH`: a language from any automaton or grammar file statelab reads.  The kind comes from
-// the file: its extension, then for .json the "format" field and for .jff the <type> element.
-//
-//   .json   "format": "statelab-automaton" (DFA/NFA), "statelab-pda", "statelab-grammar" or
-//           "statelab-counter-machine" (automata/json_io.h, automata/engine_json.h)
-//   .jff    <type>fa</type> (DFA/NFA) or <type>pda</type> (final-state acceptance, as JFLAP)
-//   .cfg    a grammar in the text syntax of automata/cfg.h
-//   .dot, .gv, .att   a DFA/NFA (automata/automaton_io.h)
+// the file, as automata/machine_io.h's read_machine tells it (its header has the table).
 //
 // A DFA/NFA is determinised and minimised (a DfaLanguage).  A PDA, a grammar or a counter
 // machine becomes an EngineLanguage with that machine as its ground truth.  Counting needs a
@@ -15,19 +9,14 @@
 // grammar or a PDA with several accepting runs per word is caught on short words (not proved
 // unambiguous: ambiguity is undecidable).  A deterministic real-time counter machine counts and
 // samples exactly by its configurations (one run per word); other counter machines do not.
-#include <algorithm>
-#include <cctype>
-#include <nlohmann/json.hpp>
 #include <string>
+#include <variant>
 
 #include "automata/atomic_file.h"
-#include "automata/automaton_io.h"
-#include "automata/engine_json.h"
-#include "automata/error.h"
-#include "automata/mini_xml.h"
-#include "automata/pda_jff.h"
+#include "automata/machine_io.h"
 #include "languages/engine_language.h"
 #include "languages/entries.h"
+#include "languages/registry.h"
 
 namespace statelab::languages {
 
@@ -46,7 +35,7 @@ std::unique_ptr<Language> pda_language(std::string name, const std::string& path
   Alphabet alphabet = pda.input_alphabet();
   std::string definition = "the pushdown automaton in " + path + " (" + plural(pda.num_states(), "state") + ", " +
                            (deterministic ? "deterministic, " : "") +
-                           (pda.acceptance() == automata::PdaAcceptance::kFinalState ? "final-state" : "empty-stack") +
+                           (pda.acceptance() == automata::PdaAcceptance::final_state ? "final-state" : "empty-stack") +
                            " acceptance" + (options.grammar_counts ? "" : "; not counted: its runs are ambiguous") + ")";
   return std::make_unique<EngineLanguage>(
       make_language_info(std::move(name), std::move(alphabet), LanguageClass::context_free, Engine::pda, std::move(definition),
@@ -83,46 +72,25 @@ std::unique_ptr<Language> counter_language(std::string name, const std::string& 
                                           Engines{std::nullopt, std::nullopt, std::move(m)});
 }
 
-std::string lower_extension(const std::filesystem::path& path) {
-  std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return ext;
+std::unique_ptr<Language> machine_language(std::string name, const std::string& shown, automata::Machine machine) {
+  if (auto* dfa = std::get_if<automata::Dfa>(&machine))
+    return make_dfa_language(std::move(name), *dfa, "the automaton in " + shown + " (minimised)");
+  if (auto* nfa = std::get_if<automata::Nfa>(&machine))
+    return make_dfa_language(std::move(name), automata::determinize(*nfa),
+                             "the automaton in " + shown + " (determinised and minimised)");
+  if (auto* pda = std::get_if<automata::Pda>(&machine)) return pda_language(std::move(name), shown, std::move(*pda));
+  if (auto* grammar = std::get_if<automata::Cfg>(&machine)) return grammar_language(std::move(name), shown, std::move(*grammar));
+  return counter_language(std::move(name), shown, std::get<automata::CounterMachine>(std::move(machine)));
 }
 
 }  // namespace
 
 std::unique_ptr<Language> make_file_language(std::string name, const std::filesystem::path& path) {
-  const std::string shown = path.string();
-  const std::string ext = lower_extension(path);
-  auto dfa_language = [&] {
-    const automata::Nfa nfa = automata::read_automaton(path);
-    return make_dfa_language(name, automata::determinize(nfa),
-                             "the automaton in " + shown + " (determinised and minimised)");
-  };
-  if (ext == ".cfg") return grammar_language(name, shown, automata::read_cfg_file(path));
-  if (ext == ".dot" || ext == ".gv" || ext == ".att") return dfa_language();
-  if (ext == ".jff") {
-    const std::string text = automata::read_file(path);
-    const auto root = automata::xml_detail::parse_xml(text, shown);
-    const auto* type = root.child("type");
-    if (type && type->text == "pda") return pda_language(name, shown, automata::read_pda_jff(text, shown));
-    return dfa_language();  // the finite-automaton reader names any other type
-  }
-  if (ext == ".json") {
-    const std::string text = automata::read_file(path);
-    const nlohmann::json doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-    std::string format;
-    if (doc.is_object() && doc.contains("format") && doc["format"].is_string()) format = doc["format"];
-    if (format == "statelab-pda") return pda_language(name, shown, automata::read_pda_json(text, shown));
-    if (format == "statelab-grammar") return grammar_language(name, shown, automata::read_cfg_json(text, shown));
-    if (format == "statelab-counter-machine")
-      return counter_language(name, shown, automata::read_counter_machine_json(text, shown));
-    if (format.empty() || format == "statelab-automaton") return dfa_language();  // its reader names the problem
-    throw ParseError(shown + ": unknown \"format\": \"" + format +
-                     "\" (expected statelab-automaton, statelab-pda, statelab-grammar or statelab-counter-machine)");
-  }
-  throw InvalidArgument("file:" + shown + ": unknown extension '" + ext +
-                        "' (expected .json, .jff, .cfg for a grammar, .dot, .gv or .att)");
+  return machine_language(std::move(name), path.string(), automata::read_machine_file(path));
+}
+
+std::unique_ptr<Language> make_file_language(std::string name, const std::filesystem::path& path, std::string_view text) {
+  return machine_language(std::move(name), path.string(), automata::read_machine(text, path));
 }
 
 }  // namespace statelab::languages

@@ -42,8 +42,8 @@ PrefixTarget dead_target(std::size_t components, std::size_t k) {
 automata::CounterMove counter_move(automata::State from, Symbol input, std::string_view tests, std::string_view ops,
                                    automata::State to) {
   automata::CounterMove m{from, input, {}, {}, to};
-  for (char t : tests) m.tests.push_back(t == '0' ? CounterTest::kZero : t == '+' ? CounterTest::kNonZero : CounterTest::kAny);
-  for (char o : ops) m.ops.push_back(o == '+' ? CounterOp::kIncrement : o == '-' ? CounterOp::kDecrement : CounterOp::kKeep);
+  for (char t : tests) m.tests.push_back(t == '0' ? CounterTest::zero : t == '+' ? CounterTest::non_zero : CounterTest::any);
+  for (char o : ops) m.ops.push_back(o == '+' ? CounterOp::increment : o == '-' ? CounterOp::decrement : CounterOp::keep);
   return m;
 }
 
@@ -51,7 +51,7 @@ automata::CounterMove counter_move(automata::State from, Symbol input, std::stri
 /// counter, a closing one decrements it (blocked at zero); accept with every counter zero.
 /// k = 1 is Dyck-1, k > 1 the shuffle of k Dyck-1 languages.
 CounterMachine brackets_machine(std::size_t k) {
-  CounterMachine m(bracket_alphabet(k), k, 1, CounterAcceptance::kFinalStateAndZero);
+  CounterMachine m(bracket_alphabet(k), k, 1, CounterAcceptance::final_state_and_zero);
   m.set_accepting(0);
   for (std::size_t t = 0; t < k; ++t) {
     std::string any(k, '*'), test = any, inc(k, '='), dec(k, '=');
@@ -66,7 +66,7 @@ CounterMachine brackets_machine(std::size_t k) {
 
 /// a^n b^n: state A (reading a's, incrementing), state B (reading b's, decrementing).
 CounterMachine anbn_machine() {
-  CounterMachine m(Alphabet::from_chars("ab"), 1, 2, CounterAcceptance::kFinalStateAndZero);
+  CounterMachine m(Alphabet::from_chars("ab"), 1, 2, CounterAcceptance::final_state_and_zero);
   m.set_accepting(0);
   m.set_accepting(1);
   m.add_move(counter_move(0, 0, "*", "+", 0));
@@ -78,7 +78,7 @@ CounterMachine anbn_machine() {
 /// a^n b^n c^n with counters a-b and a-c: A increments both on a, B decrements the first on b,
 /// C decrements the second on c once the first is zero.
 CounterMachine anbncn_machine() {
-  CounterMachine m(Alphabet::from_chars("abc"), 2, 3, CounterAcceptance::kFinalStateAndZero);
+  CounterMachine m(Alphabet::from_chars("abc"), 2, 3, CounterAcceptance::final_state_and_zero);
   m.set_accepting(0);
   m.set_accepting(2);
   m.add_move(counter_move(0, 0, "**", "++", 0));
@@ -92,7 +92,7 @@ CounterMachine anbncn_machine() {
 /// Majority: ones - zeros = d.  State N holds d = -counter <= 0, state P (accepting) holds
 /// d = counter + 1 >= 1; a 1 moves d up, a 0 down, crossing between N and P at zero.
 CounterMachine majority_machine() {
-  CounterMachine m(Alphabet::from_chars("01"), 1, 2, CounterAcceptance::kFinalState);
+  CounterMachine m(Alphabet::from_chars("01"), 1, 2, CounterAcceptance::final_state);
   m.set_accepting(1);
   m.add_move(counter_move(0, 1, "0", "=", 1));  // d = 0 -> 1
   m.add_move(counter_move(0, 1, "+", "-", 0));  // d < 0 -> d + 1
@@ -112,7 +112,7 @@ Pda dyck_pda(std::size_t k) {
   const Alphabet input = bracket_alphabet(k);
   std::vector<std::string> stack{"Z"};
   for (std::size_t t = 0; t < k; ++t) stack.push_back(input.name(static_cast<Symbol>(2 * t)));
-  Pda pda(input, Alphabet(stack), 0, 3, PdaAcceptance::kFinalState);
+  Pda pda(input, Alphabet(stack), 0, 3, PdaAcceptance::final_state);
   pda.set_accepting(0);
   for (std::size_t t = 0; t < k; ++t) {
     const auto open = static_cast<Symbol>(2 * t), close = static_cast<Symbol>(2 * t + 1), pair = static_cast<Symbol>(t + 1);
@@ -132,7 +132,7 @@ Pda marked_reversal_pda(const Alphabet& alphabet) {
   const std::size_t k = alphabet.size() - 1;
   std::vector<std::string> stack{"Z"};
   for (std::size_t x = 0; x < k; ++x) stack.push_back(alphabet.name(static_cast<Symbol>(x)));
-  Pda pda(alphabet, Alphabet(stack), 0, 4, PdaAcceptance::kFinalState);
+  Pda pda(alphabet, Alphabet(stack), 0, 4, PdaAcceptance::final_state);
   pda.set_accepting(3);
   const auto marker = static_cast<Symbol>(k);
   pda.add_move({0, marker, automata::kEpsilon, {}, 2});

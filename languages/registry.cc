@@ -9,17 +9,12 @@
 #include "automata/automaton_io.h"
 #include "automata/error.h"
 #include "automata/regex.h"
+#include "automata/text.h"
 #include "languages/entries.h"
 
 namespace statelab::languages {
 
 namespace detail {
-
-std::string join(const std::vector<std::string>& items, std::string_view separator) {
-  std::string out;
-  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? std::string(separator) : "") + items[i];
-  return out;
-}
 
 Parameters::Parameters(std::string entry, const std::vector<ParameterInfo>& known, const ParsedName& parsed)
     : entry_(std::move(entry)), known_(known), given_(parsed.parameters) {
@@ -29,7 +24,7 @@ Parameters::Parameters(std::string entry, const std::vector<ParameterInfo>& know
       std::vector<std::string> keys;
       for (const ParameterInfo& p : known_) keys.push_back(p.key);
       throw InvalidArgument(entry_ + ": unknown parameter '" + key + "' (" +
-                            (keys.empty() ? std::string("it takes no parameters") : "its parameters are " + join(keys)) +
+                            (keys.empty() ? std::string("it takes no parameters") : "its parameters are " + automata::join(keys)) +
                             ")");
     }
   }
@@ -317,7 +312,7 @@ std::unique_ptr<Language> make_language(std::string_view name) {
   for (const RawEntry& e : raw_entries()) names.push_back(e.info.name + ":...");
   if (parsed.base == "regex" || parsed.base == "file")
     throw InvalidArgument("language name '" + std::string(name) + "': " + parsed.base + " needs a value after ':'");
-  throw InvalidArgument("unknown language '" + parsed.base + "' (the catalogue has " + detail::join(names) + ")");
+  throw InvalidArgument("unknown language '" + parsed.base + "' (the catalogue has " + automata::join(names) + ")");
 }
 
 }  // namespace statelab::languages

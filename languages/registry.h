@@ -6,6 +6,7 @@
 // commas inside parentheses (cycle notation: "gens=(1,2);(1,2,3,4,5)").
 #pragma once
 
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -50,6 +51,12 @@ const std::vector<CatalogueEntry>& language_catalogue();
 /// states for the catalogue's defaults; the group closure for word problems).
 std::unique_ptr<Language> make_language(std::string_view name);
 
+/// The language `name` (a `file:PATH` name) from the file's text, already read: what a checkpoint
+/// keeps so that it works from any directory (bridge/checkpoint_meta.h).  `path` names the format
+/// (automata/machine_io.h) and appears in the definition and in messages; it is not opened.
+/// Throws ParseError naming `path` when the text is malformed.
+std::unique_ptr<Language> make_file_language(std::string name, const std::filesystem::path& path, std::string_view text);
+
 namespace detail {
 /// The parameters of one entry, checked against its known keys, with typed accessors.  Shared by
 /// the language and task registries.
@@ -70,9 +77,6 @@ class Parameters {
 
 /// The generators named by a `gens=` value: "standard" or element names separated by ';'.
 std::vector<std::uint32_t> parse_generators(const PermutationGroup& group, std::string_view text);
-
-/// "a, b, c" for messages.
-std::string join(const std::vector<std::string>& items, std::string_view separator = ", ");
 }  // namespace detail
 
 }  // namespace statelab::languages

@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "automata/error.h"
+#include "automata/text.h"
 #include "languages/entries.h"
 
 namespace statelab::languages {
@@ -316,7 +317,7 @@ std::unique_ptr<Task> make_task(std::string_view name) {
     if (e.info.name == parsed.base) return e.make(detail::Parameters(e.info.name, e.info.parameters, parsed));
   std::vector<std::string> names;
   for (const TaskEntry& e : task_entries()) names.push_back(e.info.name);
-  throw InvalidArgument("unknown task '" + parsed.base + "' (the tasks are " + detail::join(names) + ")");
+  throw InvalidArgument("unknown task '" + parsed.base + "' (the tasks are " + automata::join(names) + ")");
 }
 
 }  // namespace statelab::languages

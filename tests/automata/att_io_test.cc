@@ -15,13 +15,14 @@ using testing::expect_parse_error;
 
 TEST(AttIo, ReadsTransducerLinesAsMlRegTestWritesThem) {
   // Partial: state 1 has no arc on b.  Initial state 2, the first line's source.
+  // The alphabet is the labels in order of first appearance.
   const Nfa nfa = read_att("2\t1\tb\tb\n2\t2\ta\ta\n1\t1\ta\ta\n1\n", "m.att");
-  EXPECT_EQ(nfa.alphabet(), Alphabet::from_chars("ab"));
+  EXPECT_EQ(nfa.alphabet(), Alphabet::from_chars("ba"));
   EXPECT_EQ(nfa.num_states(), 3u);
   EXPECT_EQ(nfa.initial_states(), std::vector<State>{2});
   EXPECT_TRUE(nfa.is_deterministic());
-  EXPECT_TRUE(accepts(nfa, Word{0, 1, 0}));
-  EXPECT_FALSE(accepts(nfa, Word{1, 1}));
+  EXPECT_TRUE(accepts(nfa, nfa.alphabet().parse_word("aba")));
+  EXPECT_FALSE(accepts(nfa, nfa.alphabet().parse_word("bb")));
 }
 
 TEST(AttIo, ReadsAcceptorLinesWeightsAndEpsilon) {
@@ -98,8 +99,16 @@ TEST(AttIo, WritesAnInitialStateWithoutArcs) {
   EXPECT_FALSE(back.is_accepting(1));
 }
 
+TEST(AttIo, RoundTripKeepsTheSymbolOrder) {
+  Dfa dfa(Alphabet::from_chars("10"), 1);
+  dfa.set_next(0, 0, 0);
+  dfa.set_next(0, 1, 0);
+  EXPECT_EQ(read_att(write_att(dfa), "rt.att").alphabet(), dfa.alphabet());
+}
+
 RC_GTEST_PROP(AttIo, DfaRoundTripKeepsTheNumbering, (const Dfa& dfa)) {
   const Nfa nfa = read_att(write_att(dfa), "rt.att");
+  RC_ASSERT(nfa.alphabet() == dfa.alphabet());
   RC_ASSERT(nfa.is_complete_deterministic());
   RC_ASSERT(determinize(nfa) == dfa);
 }

@@ -9,7 +9,11 @@
 #include <fstream>
 
 #include "automata/atomic_file.h"
+#include "automata/engine_json.h"
 #include "automata/error.h"
+#include "automata/json_io.h"
+#include "automata/machine_io.h"
+#include "automata/pda_jff.h"
 #include "tests/automata/io_test_util.h"
 #include "tests/support/generators.h"
 
@@ -74,8 +78,8 @@ TEST(AutomatonIo, RoundTripsThroughEveryFormatOnDisk) {
 
 TEST(AutomatonIo, AFailedWriteLeavesNothingBehind) {
   TempDir dir;
-  Dfa bad(Alphabet({"a,b"}), 1);  // DOT cannot hold this name: the writer throws before any file
-  EXPECT_THROW(write_automaton(bad, dir.path() / "x.dot"), InvalidArgument);
+  Dfa bad(Alphabet({"<eps>"}), 1);  // AT&T cannot hold this name: the writer throws before any file
+  EXPECT_THROW(write_automaton(bad, dir.path() / "x.att"), InvalidArgument);
   EXPECT_THROW(write_automaton(Dfa(Alphabet::from_chars("a"), 1), dir.path() / "missing" / "x.json"), IoError);
   EXPECT_THROW(write_automaton(Dfa(Alphabet::from_chars("a"), 1), dir.path() / "x.txt"), InvalidArgument);
   EXPECT_TRUE(dir.entries().empty());
@@ -110,6 +114,36 @@ TEST(AtomicFile, FailuresThrowIoErrorNamingThePath) {
   EXPECT_THROW(read_file(dir.path() / "absent.json"), IoError);
   EXPECT_THROW(read_file(dir.path()), IoError);
   EXPECT_THROW(read_automaton(dir.path() / "absent.json"), IoError);
+}
+
+// read_machine answers "which kind of machine, in which format?" from the extension and the text.
+TEST(MachineIo, ReadsEachKindFromItsExtensionAndContent) {
+  const Dfa dfa = determinize(read_json(write_json(Dfa(Alphabet::from_chars("ab"), 1)), "d.json"));
+  EXPECT_EQ(kind_name(read_machine(write_json(dfa), "d.json")), "NFA");
+  EXPECT_EQ(kind_name(read_machine(format_automaton(dfa, Format::att), "d.att")), "NFA");
+  const Cfg grammar = parse_cfg("S -> a S b | %empty", "g.cfg");
+  EXPECT_EQ(kind_name(read_machine(format_cfg(grammar), "g.cfg")), "grammar");
+  EXPECT_EQ(kind_name(read_machine(write_json(grammar), "g.json")), "grammar");
+  const Pda pda = to_pda(grammar, PdaAcceptance::final_state);
+  EXPECT_EQ(kind_name(read_machine(write_jff(pda), "p.jff")), "PDA");
+  EXPECT_EQ(kind_name(read_machine(write_json(pda), "p.json")), "PDA");
+  EXPECT_THROW(read_machine("{}", "x.txt"), InvalidArgument);
+  EXPECT_THROW(read_machine_file("/nonexistent/x.txt"), InvalidArgument);  // the extension, before opening
+  EXPECT_THROW(read_machine(R"({"format": "statelab-turing"})", "x.json"), ParseError);
+}
+
+TEST(MachineIo, WritesOnlyWhatAFormatCanHold) {
+  const Cfg grammar = parse_cfg("S -> a S b | %empty", "g.cfg");
+  EXPECT_EQ(format_machine(grammar, "g.cfg"), format_cfg(grammar));
+  try {
+    format_machine(grammar, "g.jff");
+    FAIL() << "a grammar written as .jff";
+  } catch (const InvalidArgument& e) {
+    EXPECT_STREQ(e.what(), "a grammar cannot be written as .jff (use .cfg or .json)");
+  }
+  const Pda pda = to_pda(grammar, PdaAcceptance::final_state);
+  EXPECT_THROW(format_machine(pda, "p.dot"), InvalidArgument);
+  EXPECT_EQ(format_machine(pda, "p.jff"), write_jff(pda));
 }
 
 }  // namespace

@@ -149,7 +149,7 @@ TEST(CfgTrim, RemovesUnproductiveAndUnreachableNonterminals) {
 
 TEST(CfgConvert, GrammarToPdaKeepsTheLanguageUnderBothAcceptances) {
   const Cfg g = parse_cfg(testing::kPalindromeGrammar);
-  for (PdaAcceptance acceptance : {PdaAcceptance::kEmptyStack, PdaAcceptance::kFinalState}) {
+  for (PdaAcceptance acceptance : {PdaAcceptance::empty_stack, PdaAcceptance::final_state}) {
     const Pda pda = to_pda(g, acceptance);
     EXPECT_EQ(pda.acceptance(), acceptance);
     for (const Word& w : all_words(2, 9))
@@ -163,7 +163,7 @@ TEST(CfgConvert, PdaToGrammarKeepsTheLanguage) {
   expect_language(dyck1, [](const std::string& w) { return testing::is_dyck(w, "()"); }, 9);
   const Cfg dyck2 = to_cfg(testing::dyck_dpda("()[]"));
   expect_language(dyck2, [](const std::string& w) { return testing::is_dyck(w, "()[]"); }, 6);
-  const Cfg pal = to_cfg(testing::palindrome_pda(PdaAcceptance::kEmptyStack));
+  const Cfg pal = to_cfg(testing::palindrome_pda(PdaAcceptance::empty_stack));
   expect_language(pal, testing::is_palindrome, 9);
   const Cfg marked = to_cfg(testing::marked_palindrome_dpda());
   expect_language(marked, testing::is_marked_palindrome, 7);
@@ -179,15 +179,15 @@ RC_GTEST_PROP(CfgConvertProperty, EarleyAgreesWithThePdaOfTheGrammar, ()) {
   const Cfg g = *testing::gen_cfg(2);
   const Word w = *testing::gen_word(2, 7);
   const bool expected = accepts(g, w);
-  RC_ASSERT(accepts_by_summaries(to_pda(g, PdaAcceptance::kEmptyStack), w) == expected);
-  RC_ASSERT(accepts_by_summaries(to_pda(g, PdaAcceptance::kFinalState), w) == expected);
+  RC_ASSERT(accepts_by_summaries(to_pda(g, PdaAcceptance::empty_stack), w) == expected);
+  RC_ASSERT(accepts_by_summaries(to_pda(g, PdaAcceptance::final_state), w) == expected);
   RC_ASSERT(accepts(trim(g), w) == expected);
 }
 
 RC_GTEST_PROP(CfgConvertProperty, GrammarToPdaToGrammarKeepsTheLanguage, ()) {
   const Cfg g = *testing::gen_cfg(2);
   const Word w = *testing::gen_word(2, 6);
-  RC_ASSERT(accepts(to_cfg(to_pda(g, PdaAcceptance::kEmptyStack)), w) == accepts(g, w));
+  RC_ASSERT(accepts(to_cfg(to_pda(g, PdaAcceptance::empty_stack)), w) == accepts(g, w));
 }
 
 RC_GTEST_PROP(CfgConvertProperty, EarleyOnTheGrammarOfAPdaAgreesWithItsSummaries, ()) {

@@ -19,14 +19,14 @@ using O = CounterOp;
 /// a^n b^n c^n, deterministic and real-time with two counters: each a counts up both, each b
 /// counts down the first, each c (once the first is zero) the second.
 CounterMachine anbncn() {
-  CounterMachine m(Alphabet::from_chars("abc"), 2, 3, CounterAcceptance::kFinalStateAndZero);
+  CounterMachine m(Alphabet::from_chars("abc"), 2, 3, CounterAcceptance::final_state_and_zero);
   m.set_accepting(0);
   m.set_accepting(2);
-  m.add_move({0, 0, {T::kAny, T::kAny}, {O::kIncrement, O::kIncrement}, 0});
-  m.add_move({0, 1, {T::kNonZero, T::kAny}, {O::kDecrement, O::kKeep}, 1});
-  m.add_move({1, 1, {T::kNonZero, T::kAny}, {O::kDecrement, O::kKeep}, 1});
-  m.add_move({1, 2, {T::kZero, T::kNonZero}, {O::kKeep, O::kDecrement}, 2});
-  m.add_move({2, 2, {T::kAny, T::kNonZero}, {O::kKeep, O::kDecrement}, 2});
+  m.add_move({0, 0, {T::any, T::any}, {O::increment, O::increment}, 0});
+  m.add_move({0, 1, {T::non_zero, T::any}, {O::decrement, O::keep}, 1});
+  m.add_move({1, 1, {T::non_zero, T::any}, {O::decrement, O::keep}, 1});
+  m.add_move({1, 2, {T::zero, T::non_zero}, {O::keep, O::decrement}, 2});
+  m.add_move({2, 2, {T::any, T::non_zero}, {O::keep, O::decrement}, 2});
   return m;
 }
 
@@ -36,11 +36,11 @@ CounterMachine dyck1_with_epsilon() {
   CounterMachine m(Alphabet::from_chars("()"), 1, 3);
   m.set_initial(1);
   m.set_accepting(1);
-  m.add_move({1, 0, {T::kAny}, {O::kIncrement}, 0});
-  m.add_move({0, 0, {T::kAny}, {O::kIncrement}, 0});
-  m.add_move({0, 1, {T::kAny}, {O::kDecrement}, 2});
-  m.add_move({2, kEpsilon, {T::kZero}, {O::kKeep}, 1});
-  m.add_move({2, kEpsilon, {T::kNonZero}, {O::kKeep}, 0});
+  m.add_move({1, 0, {T::any}, {O::increment}, 0});
+  m.add_move({0, 0, {T::any}, {O::increment}, 0});
+  m.add_move({0, 1, {T::any}, {O::decrement}, 2});
+  m.add_move({2, kEpsilon, {T::zero}, {O::keep}, 1});
+  m.add_move({2, kEpsilon, {T::non_zero}, {O::keep}, 0});
   return m;
 }
 
@@ -91,14 +91,14 @@ std::vector<CounterConfig> simulate(const CounterMachine& m, const Word& w) {
       if (move.from != c.state || move.input != a) continue;
       bool ok = true;
       for (std::size_t i = 0; i < c.counters.size(); ++i) {
-        if (move.tests[i] == T::kZero && c.counters[i] != 0) ok = false;
-        if ((move.tests[i] == T::kNonZero || move.ops[i] == O::kDecrement) && c.counters[i] == 0) ok = false;
+        if (move.tests[i] == T::zero && c.counters[i] != 0) ok = false;
+        if ((move.tests[i] == T::non_zero || move.ops[i] == O::decrement) && c.counters[i] == 0) ok = false;
       }
       if (ok) chosen = move;
     }
     if (!chosen) break;
     for (std::size_t i = 0; i < c.counters.size(); ++i)
-      c.counters[i] += chosen->ops[i] == O::kIncrement ? 1 : chosen->ops[i] == O::kDecrement ? -1 : 0;
+      c.counters[i] += chosen->ops[i] == O::increment ? 1 : chosen->ops[i] == O::decrement ? -1 : 0;
     c.state = chosen->to;
     out.push_back(c);
   }
@@ -123,14 +123,14 @@ rc::Gen<CounterMachine> gen_machine(std::size_t k, bool epsilon) {
         [k, n](const auto& t) {
           const auto& [all, accepting, zero] = t;
           CounterMachine m(testing::letters(2), k, n,
-                           zero ? CounterAcceptance::kFinalStateAndZero : CounterAcceptance::kFinalState);
+                           zero ? CounterAcceptance::final_state_and_zero : CounterAcceptance::final_state);
           for (State q = 0; q < n; ++q) m.set_accepting(q, accepting[q]);
           for (const auto& [from, in, ts, os, to] : all) {
             CounterMove move{from, in == 2 ? kEpsilon : in, {}, {}, to};
             for (std::size_t i = 0; i < k; ++i) {
               move.tests.push_back(static_cast<T>(ts[i]));
               move.ops.push_back(static_cast<O>(os[i]));
-              if (move.tests[i] == T::kZero && move.ops[i] == O::kDecrement) move.ops[i] = O::kKeep;
+              if (move.tests[i] == T::zero && move.ops[i] == O::decrement) move.ops[i] = O::keep;
             }
             m.add_move(std::move(move));
           }
@@ -183,7 +183,7 @@ bool brute_accepts(const CounterMachine& m, const Word& w, const CounterConfig& 
     if (move.from != c.state || move.input != w[pos] || !is_enabled(move, c.counters)) continue;
     CounterConfig next = c;
     for (std::size_t i = 0; i < next.counters.size(); ++i)
-      next.counters[i] += move.ops[i] == O::kIncrement ? 1 : move.ops[i] == O::kDecrement ? -1 : 0;
+      next.counters[i] += move.ops[i] == O::increment ? 1 : move.ops[i] == O::decrement ? -1 : 0;
     next.state = move.to;
     if (brute_accepts(m, w, next, pos + 1)) return true;
   }
@@ -200,10 +200,10 @@ TEST(CounterMachine, EpsilonLoopThatCountsForeverIsDetected) {
   // On "a", state 1 counts up forever by epsilon moves; state 1 accepts, state 2 does not.
   CounterMachine m(Alphabet::from_chars("ab"), 1, 3);
   m.set_accepting(1);
-  m.add_move({0, 0, {T::kAny}, {O::kKeep}, 1});
-  m.add_move({1, kEpsilon, {T::kAny}, {O::kIncrement}, 1});
-  m.add_move({0, 1, {T::kAny}, {O::kKeep}, 2});
-  m.add_move({2, kEpsilon, {T::kAny}, {O::kIncrement}, 2});
+  m.add_move({0, 0, {T::any}, {O::keep}, 1});
+  m.add_move({1, kEpsilon, {T::any}, {O::increment}, 1});
+  m.add_move({0, 1, {T::any}, {O::keep}, 2});
+  m.add_move({2, kEpsilon, {T::any}, {O::increment}, 2});
   ASSERT_TRUE(is_deterministic(m));
   const CounterTrace a = trace_deterministic(m, Word{0});
   EXPECT_TRUE(a.epsilon_loop);
@@ -211,7 +211,7 @@ TEST(CounterMachine, EpsilonLoopThatCountsForeverIsDetected) {
   EXPECT_FALSE(accepts(m, Word{1}));
   EXPECT_FALSE(accepts(m, Word{0, 0}));  // never reads the second symbol
   // The configuration sets grow without end: a clear error, not a hang.
-  m.add_move({0, 0, {T::kAny}, {O::kKeep}, 2});
+  m.add_move({0, 0, {T::any}, {O::keep}, 2});
   EXPECT_FALSE(is_deterministic(m));
   EXPECT_THROW(accepts_by_configurations(m, Word{0}, 1000), LimitExceeded);
 }
@@ -222,37 +222,37 @@ TEST(CounterMachine, EpsilonRunsBeyondDetectionStopAtTheBudget) {
   // State 1 moves the first counter into the second, doubled (through state 2); state 3
   // moves it back; state 0 reads the one symbol.
   CounterMachine d(Alphabet::from_chars("a"), 2, 4);
-  d.add_move({0, 0, {T::kAny, T::kAny}, {O::kIncrement, O::kKeep}, 1});
-  d.add_move({1, kEpsilon, {T::kNonZero, T::kAny}, {O::kDecrement, O::kIncrement}, 2});
-  d.add_move({2, kEpsilon, {T::kAny, T::kAny}, {O::kKeep, O::kIncrement}, 1});
-  d.add_move({1, kEpsilon, {T::kZero, T::kNonZero}, {O::kKeep, O::kKeep}, 3});
-  d.add_move({3, kEpsilon, {T::kAny, T::kNonZero}, {O::kIncrement, O::kDecrement}, 3});
-  d.add_move({3, kEpsilon, {T::kAny, T::kZero}, {O::kKeep, O::kKeep}, 1});
+  d.add_move({0, 0, {T::any, T::any}, {O::increment, O::keep}, 1});
+  d.add_move({1, kEpsilon, {T::non_zero, T::any}, {O::decrement, O::increment}, 2});
+  d.add_move({2, kEpsilon, {T::any, T::any}, {O::keep, O::increment}, 1});
+  d.add_move({1, kEpsilon, {T::zero, T::non_zero}, {O::keep, O::keep}, 3});
+  d.add_move({3, kEpsilon, {T::any, T::non_zero}, {O::increment, O::decrement}, 3});
+  d.add_move({3, kEpsilon, {T::any, T::zero}, {O::keep, O::keep}, 1});
   ASSERT_TRUE(is_deterministic(d));
   EXPECT_THROW(trace_deterministic(d, Word{0}, 10'000), LimitExceeded);
 }
 
 TEST(CounterMachine, BadMovesAreRefused) {
   CounterMachine m(Alphabet::from_chars("a"), 2, 1);
-  EXPECT_THROW(m.add_move({0, 0, {T::kAny}, {O::kKeep, O::kKeep}, 0}), InvalidArgument);
-  EXPECT_THROW(m.add_move({0, 0, {T::kZero, T::kAny}, {O::kDecrement, O::kKeep}, 0}), InvalidArgument);
-  EXPECT_THROW(m.add_move({0, 3, {T::kAny, T::kAny}, {O::kKeep, O::kKeep}, 0}), InvalidArgument);
-  EXPECT_THROW(m.add_move({0, 0, {T::kAny, T::kAny}, {O::kKeep, O::kKeep}, 1}), InvalidArgument);
+  EXPECT_THROW(m.add_move({0, 0, {T::any}, {O::keep, O::keep}, 0}), InvalidArgument);
+  EXPECT_THROW(m.add_move({0, 0, {T::zero, T::any}, {O::decrement, O::keep}, 0}), InvalidArgument);
+  EXPECT_THROW(m.add_move({0, 3, {T::any, T::any}, {O::keep, O::keep}, 0}), InvalidArgument);
+  EXPECT_THROW(m.add_move({0, 0, {T::any, T::any}, {O::keep, O::keep}, 1}), InvalidArgument);
   EXPECT_THROW(accepts(anbncn(), Word{0, 4}), InvalidArgument);
 }
 
 TEST(CounterMachine, NondeterministicMachineIsRefusedByTheTrace) {
   CounterMachine m(Alphabet::from_chars("a"), 1, 2);
-  m.add_move({0, 0, {T::kAny}, {O::kKeep}, 0});
-  m.add_move({0, 0, {T::kAny}, {O::kIncrement}, 1});
+  m.add_move({0, 0, {T::any}, {O::keep}, 0});
+  m.add_move({0, 0, {T::any}, {O::increment}, 1});
   EXPECT_FALSE(is_deterministic(m));
   EXPECT_THROW(trace_deterministic(m, Word{0}), InvalidArgument);
 }
 
 TEST(CounterMachine, DecrementActsAsANonZeroTestForDeterminism) {
   CounterMachine m(Alphabet::from_chars("a"), 1, 1);
-  m.add_move({0, 0, {T::kZero}, {O::kIncrement}, 0});
-  m.add_move({0, 0, {T::kAny}, {O::kDecrement}, 0});
+  m.add_move({0, 0, {T::zero}, {O::increment}, 0});
+  m.add_move({0, 0, {T::any}, {O::decrement}, 0});
   EXPECT_TRUE(is_deterministic(m));
   EXPECT_TRUE(accepts(m, Word{}) == false);
 }

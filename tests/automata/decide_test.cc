@@ -43,6 +43,40 @@ TEST(BooleanOps, RefuseDifferentAlphabets) {
   Dfa a(Alphabet::from_chars("ab"), 1), b(Alphabet::from_chars("01"), 1);
   EXPECT_THROW(intersect(a, b), InvalidArgument);
   EXPECT_THROW(equivalent(a, b), InvalidArgument);
+  EXPECT_THROW(find_counterexample(a, Dfa(Alphabet::from_chars("abc"), 1)), InvalidArgument);
+}
+
+// The same automaton over its alphabet in another order: symbol i of the result is symbol
+// order[i] of `dfa`.
+Dfa reorder_alphabet(const Dfa& dfa, const std::vector<Symbol>& order) {
+  std::vector<std::string> names;
+  for (Symbol a : order) names.push_back(dfa.alphabet().name(a));
+  Dfa out(Alphabet(std::move(names)), dfa.num_states());
+  out.set_initial(dfa.initial());
+  for (State q = 0; q < dfa.num_states(); ++q) {
+    out.set_accepting(q, dfa.is_accepting(q));
+    for (Symbol i = 0; i < order.size(); ++i) out.set_next(q, i, dfa.next(q, order[i]));
+  }
+  return out;
+}
+
+// Binary operations match symbols by name: an alphabet in another order is the same alphabet.
+RC_GTEST_PROP(BooleanOps, PermutingTheAlphabetOrderKeepsEquivalence, (const Dfa& a)) {
+  const auto keys = *rc::gen::container<std::vector<int>>(a.num_symbols(), rc::gen::arbitrary<int>());
+  std::vector<Symbol> order(a.num_symbols());
+  for (Symbol i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](Symbol x, Symbol y) { return keys[x] < keys[y]; });
+  const Dfa b = reorder_alphabet(a, order);
+  RC_ASSERT(equivalent(a, b));
+  RC_ASSERT(equivalent(b, a));
+  RC_ASSERT(!find_counterexample(a, b));
+  RC_ASSERT(is_empty(symmetric_difference(a, b)));
+  RC_ASSERT(is_subset(b, a));
+  const Dfa c = *testing::gen_dfa(a.num_symbols());
+  RC_ASSERT(equivalent(a, c) == equivalent(b, c));
+  const std::optional<Word> w = find_counterexample(c, b);  // a word over c's alphabet
+  RC_ASSERT(w.has_value() == !equivalent(a, c));
+  if (w) RC_ASSERT(accepts(c, *w) != accepts(a, *w));
 }
 
 TEST(BooleanOps, ProductStopsAtItsLimit) {

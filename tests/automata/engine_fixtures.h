@@ -134,7 +134,7 @@ inline automata::Pda palindrome_pda(automata::PdaAcceptance acceptance) {
   pda.add_move({0, 1, kEpsilon, {}, 1});
   pda.add_move({1, 0, 1, {}, 1});
   pda.add_move({1, 1, 2, {}, 1});
-  if (acceptance == PdaAcceptance::kFinalState) {
+  if (acceptance == PdaAcceptance::final_state) {
     pda.add_move({1, kEpsilon, 0, {0}, 2});
   } else {
     pda.add_move({1, kEpsilon, 0, {}, 2});
@@ -198,7 +198,7 @@ inline rc::Gen<automata::Pda> gen_pda(std::size_t k, std::size_t max_states = 4)
         [k, n](const auto& t) {
           const auto& [all, accepting, empty_stack] = t;
           Pda pda(letters(k), Alphabet({"Z", "A", "B"}), 0, n,
-                  empty_stack ? PdaAcceptance::kEmptyStack : PdaAcceptance::kFinalState);
+                  empty_stack ? PdaAcceptance::empty_stack : PdaAcceptance::final_state);
           for (State q = 0; q < n; ++q) pda.set_accepting(q, accepting[q]);
           for (const auto& [from, in, pop, push, to] : all)
             pda.add_move({from, in == k ? kEpsilon : in, pop == 3 ? kEpsilon : pop, push, to});
@@ -241,7 +241,7 @@ inline std::optional<bool> brute_accepts(const automata::Pda& pda, const automat
     auto [pos, q, stack] = todo.back();
     todo.pop_back();
     if (pos == word.size() &&
-        (pda.acceptance() == PdaAcceptance::kFinalState ? pda.is_accepting(q) : stack.empty()))
+        (pda.acceptance() == PdaAcceptance::final_state ? pda.is_accepting(q) : stack.empty()))
       return true;
     for (std::size_t i : pda.moves_from(q)) {
       const PdaMove& m = pda.moves()[i];
@@ -275,7 +275,7 @@ inline void showValue(const Cfg& cfg, std::ostream& os) { os << "\n" << format_c
 inline void PrintTo(const Cfg& cfg, std::ostream* os) { showValue(cfg, *os); }
 inline void showValue(const Pda& pda, std::ostream& os) {
   os << "Pda(" << pda.num_states() << " states, initial " << pda.initial() << ", "
-     << (pda.acceptance() == PdaAcceptance::kFinalState ? "final state" : "empty stack") << ", accepting {";
+     << (pda.acceptance() == PdaAcceptance::final_state ? "final state" : "empty stack") << ", accepting {";
   for (State q = 0; q < pda.num_states(); ++q)
     if (pda.is_accepting(q)) os << " " << q;
   os << " };";

@@ -22,17 +22,17 @@ std::string parse_error_of(F&& read) {
 }
 
 CounterMachine small_counter_machine() {
-  CounterMachine m(Alphabet::from_chars("ab"), 2, 2, CounterAcceptance::kFinalStateAndZero);
+  CounterMachine m(Alphabet::from_chars("ab"), 2, 2, CounterAcceptance::final_state_and_zero);
   m.set_accepting(1);
-  m.add_move({0, 0, {CounterTest::kAny, CounterTest::kZero}, {CounterOp::kIncrement, CounterOp::kKeep}, 0});
-  m.add_move({0, kEpsilon, {CounterTest::kNonZero, CounterTest::kAny}, {CounterOp::kDecrement, CounterOp::kIncrement}, 1});
+  m.add_move({0, 0, {CounterTest::any, CounterTest::zero}, {CounterOp::increment, CounterOp::keep}, 0});
+  m.add_move({0, kEpsilon, {CounterTest::non_zero, CounterTest::any}, {CounterOp::decrement, CounterOp::increment}, 1});
   return m;
 }
 
 // ----- JSON -------------------------------------------------------------------------------------
 
 TEST(EngineJson, PdaRoundTrips) {
-  for (const Pda& pda : {testing::anbn_dpda(), testing::palindrome_pda(PdaAcceptance::kEmptyStack),
+  for (const Pda& pda : {testing::anbn_dpda(), testing::palindrome_pda(PdaAcceptance::empty_stack),
                          testing::dyck_dpda("()[]")})
     EXPECT_EQ(read_pda_json(write_json(pda)), pda);
 }
@@ -61,7 +61,7 @@ TEST(EngineJson, ReadsAHandWrittenPda) {
     "acceptance": "empty-stack", "states": 1, "initial": 0, "accepting": [],
     "moves": [[0, "(", null, ["X"], 0], [0, ")", "X", [], 0], [0, null, "Z", [], 0]]
   })json");
-  EXPECT_EQ(pda.acceptance(), PdaAcceptance::kEmptyStack);
+  EXPECT_EQ(pda.acceptance(), PdaAcceptance::empty_stack);
   EXPECT_TRUE(accepts(pda, pda.input_alphabet().parse_word("(())()")));
   EXPECT_FALSE(accepts(pda, pda.input_alphabet().parse_word("(()")));
 }
@@ -84,6 +84,10 @@ TEST(EngineJson, ErrorsNameTheLine) {
             "p.json:7: JSON syntax error: syntax error while parsing array - unexpected '}'; expected ']'");
   EXPECT_EQ(parse_error_of([&] { read_pda_json("{\"format\": \"statelab-pda\"}", "p.json"); }),
             "p.json:1: missing key \"version\"");
+  // The one state limit of every reader (automata::kMaxFileStates = 2^20).
+  std::string big = head;
+  big.replace(big.find("\"states\": 2"), 11, "\"states\": 1048577");
+  EXPECT_NE(parse_error_of([&] { read_pda_json(big + "\"moves\": []}", "p.json"); }).find("p.json:4:"), std::string::npos);
   EXPECT_EQ(parse_error_of([&] { read_cfg_json(write_json(testing::anbn_dpda()), "g.json"); }),
             "g.json:1: missing key \"terminals\"");
   EXPECT_EQ(parse_error_of([&] {
@@ -184,7 +188,7 @@ TEST(PdaJff, MultiCharacterReadsAndPopsBecomeChains) {
     <transition><from>0</from><to>0</to><read>a</read><pop/><push>A</push></transition>
     <transition><from>0</from><to>1</to><read>ab</read><pop>AZ</pop><push/></transition>
   </structure>)";
-  for (PdaAcceptance acceptance : {PdaAcceptance::kFinalState, PdaAcceptance::kEmptyStack}) {
+  for (PdaAcceptance acceptance : {PdaAcceptance::final_state, PdaAcceptance::empty_stack}) {
     const Pda pda = read_pda_jff(jff, "<jff>", acceptance);
     EXPECT_EQ(pda.num_states(), 3u);  // one fresh state for the chain
     const Alphabet& sigma = pda.input_alphabet();
@@ -204,12 +208,12 @@ TEST(PdaJff, WriteThenReadGivesTheSamePda) {
     const std::string s = marked.input_alphabet().format_word(w);
     ASSERT_EQ(accepts(back, back.input_alphabet().parse_word(s)), accepts(marked, w)) << s;
   }
-  const Pda empty_stack = testing::palindrome_pda(PdaAcceptance::kEmptyStack);
-  EXPECT_EQ(read_pda_jff(write_jff(empty_stack), "<jff>", PdaAcceptance::kEmptyStack), empty_stack);
+  const Pda empty_stack = testing::palindrome_pda(PdaAcceptance::empty_stack);
+  EXPECT_EQ(read_pda_jff(write_jff(empty_stack), "<jff>", PdaAcceptance::empty_stack), empty_stack);
 }
 
 TEST(PdaJff, ABottomNotCalledZIsWrittenAsZ) {
-  const Pda pda = to_pda(parse_cfg(testing::kAnbnGrammar), PdaAcceptance::kFinalState);  // bottom "$"
+  const Pda pda = to_pda(parse_cfg(testing::kAnbnGrammar), PdaAcceptance::final_state);  // bottom "$"
   const Pda back = read_pda_jff(write_jff(pda));
   for (const Word& w : testing::all_words(2, 8)) ASSERT_EQ(accepts(back, w), accepts(pda, w));
 }
@@ -233,11 +237,11 @@ TEST(PdaJff, ErrorsNameTheLine) {
             }),
             "m.jff:4: <to> names state 3, which no <state> declares");
   EXPECT_EQ(parse_error_of([] { read_pda_jff("<structure>\n<type>pda</tipe>\n</structure>", "m.jff"); }),
-            "m.jff:2: XML: </tipe> closes <type> (line 2)");
+            "m.jff:2: end tag </tipe> does not match <type> opened on line 2");
   EXPECT_EQ(parse_error_of([] { read_pda_jff("<structure>\n<type>pda</type>\n", "m.jff"); }),
-            "m.jff:3: XML: element <structure> opened on line 1 is never closed");
+            "m.jff:1: element <structure> opened here is never closed");
   EXPECT_EQ(parse_error_of([] { read_pda_jff("<structure><type>pda&nbsp;</type></structure>", "m.jff"); }),
-            "m.jff:1: XML: unknown entity &nbsp;");
+            "m.jff:1: unknown entity &nbsp; (expected &lt; &gt; &amp; &quot; &apos; or &#N;)");
   EXPECT_EQ(parse_error_of([] {
               read_pda_jff("<structure><type>pda</type><state id=\"0\"><initial/></state>\n<state id=\"0\"/></structure>",
                            "m.jff");

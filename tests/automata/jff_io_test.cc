@@ -117,7 +117,7 @@ TEST(JffIo, MalformedInputNamesTheLine) {
   expect_parse_error([] { read_jff("<!DOCTYPE x [<!ENTITY a \"b\">]><structure/>", "x.jff"); }, "DOCTYPE declarations are not supported");
   expect_parse_error([] { read_jff("<structure a='1' a='2'/>", "x.jff"); }, "attribute 'a' appears twice");
   expect_parse_error([] { read_jff("<structure/><structure/>", "x.jff"); }, "after the root element");
-  expect_parse_error([] { read_jff("", "x.jff"); }, "x.jff:1: found the end of the file, expected the root element <structure>");
+  expect_parse_error([] { read_jff("", "x.jff"); }, "x.jff:1: found the end of the file, expected the root element");
   expect_parse_error([] { read_jff("<fa/>", "x.jff"); }, "root element is <fa>, expected <structure>");
   expect_parse_error([] { read_jff("<structure><!-- open", "x.jff"); }, "comment opened here is never closed");
   std::string deep;

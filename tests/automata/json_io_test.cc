@@ -96,7 +96,7 @@ TEST(JsonIo, SchemaErrorsNameTheLineAndTheValue) {
                      "key 'kind' appears twice");
   expect_parse_error([] { read_json("[1, 2]", "a.json"); }, "a.json:1: expected a JSON object");
   expect_parse_error([] { read_json(std::string(100, '[') + std::string(100, ']'), "deep.json"); },
-                     "nested more than 16 deep");
+                     "nested more than 32 deep");
 }
 
 TEST(JsonIo, AnNfaMayNotRepeatATransition) {

@@ -95,7 +95,7 @@ TEST(Pda, MarkedPalindromesAreDeterministic) {
 }
 
 TEST(Pda, PalindromesNeedNondeterminismUnderBothAcceptances) {
-  for (PdaAcceptance acceptance : {PdaAcceptance::kFinalState, PdaAcceptance::kEmptyStack}) {
+  for (PdaAcceptance acceptance : {PdaAcceptance::final_state, PdaAcceptance::empty_stack}) {
     const Pda pda = testing::palindrome_pda(acceptance);
     EXPECT_FALSE(is_deterministic(pda));
     expect_language(pda, testing::is_palindrome, 10);
@@ -122,7 +122,7 @@ TEST(Pda, TraceStopsWhereTheRunBlocks) {
 }
 
 TEST(Pda, DeterministicSimulationRefusesNondeterministicPda) {
-  const Pda pda = testing::palindrome_pda(PdaAcceptance::kFinalState);
+  const Pda pda = testing::palindrome_pda(PdaAcceptance::final_state);
   EXPECT_THROW(trace_deterministic(pda, Word{}), InvalidArgument);
 }
 
@@ -192,7 +192,7 @@ TEST(Pda, EpsilonCycleWithoutPushTerminates) {
 
 TEST(Pda, EpsilonLoopThatPopsAndPushesBackIsALoop) {
   // On "a": push A; then epsilon: pop A, push A forever (the height never changes).
-  Pda pda(Alphabet::from_chars("a"), Alphabet({"Z", "A"}), 0, 2, PdaAcceptance::kEmptyStack);
+  Pda pda(Alphabet::from_chars("a"), Alphabet({"Z", "A"}), 0, 2, PdaAcceptance::empty_stack);
   pda.add_move({0, 0, Symbol{0}, {1, 0}, 1});
   pda.add_move({1, kEpsilon, Symbol{1}, {1}, 1});
   ASSERT_TRUE(is_deterministic(pda));
@@ -204,7 +204,7 @@ TEST(Pda, EpsilonLoopThatPopsAndPushesBackIsALoop) {
 
 TEST(Pda, EmptyStackAcceptanceMayMoveOnAfterTheStackEmpties) {
   // Pops the bottom on "a", then "b" moves on the empty stack (popping nothing).
-  Pda pda(Alphabet::from_chars("ab"), Alphabet({"Z"}), 0, 2, PdaAcceptance::kEmptyStack);
+  Pda pda(Alphabet::from_chars("ab"), Alphabet({"Z"}), 0, 2, PdaAcceptance::empty_stack);
   pda.add_move({0, 0, 0, {}, 1});
   pda.add_move({1, 1, kEpsilon, {}, 1});
   const Alphabet& sigma = pda.input_alphabet();
@@ -231,7 +231,7 @@ TEST(Pda, DuplicateMovesAreIgnored) {
 
 TEST(Pda, SummariesGrowPolynomiallyOnLongPalindromes) {
   // Not a timing test: a word of length 200 must simply finish (exponential search would not).
-  const Pda pda = testing::palindrome_pda(PdaAcceptance::kFinalState);
+  const Pda pda = testing::palindrome_pda(PdaAcceptance::final_state);
   Word w(200, 0);
   w[37] = 1;
   w[200 - 38] = 1;

@@ -394,23 +394,23 @@ TEST(Thompson, HasOneInitialAndOneAcceptingStateAndThePredictedSize) {
 // the tree alone, sharing no code with the parser or the printer.
 std::string ecmascript(const Regex& r) {
   switch (r.kind()) {
-    case Regex::Kind::kSymbols: {
+    case Regex::Kind::symbols: {
       std::string out = "[";
       for (Symbol s : r.symbols()) out += static_cast<char>('a' + s);
       return out + "]";  // "[]" matches nothing in ECMAScript
     }
-    case Regex::Kind::kEpsilon:
+    case Regex::Kind::epsilon:
       return "(?:)";
-    case Regex::Kind::kConcat:
-    case Regex::Kind::kUnion: {
+    case Regex::Kind::concat:
+    case Regex::Kind::union_: {
       std::string out = "(?:";
       for (std::size_t i = 0; i < r.children().size(); ++i) {
-        if (i && r.kind() == Regex::Kind::kUnion) out += '|';
+        if (i && r.kind() == Regex::Kind::union_) out += '|';
         out += ecmascript(r.children()[i]);
       }
       return out + ")";
     }
-    case Regex::Kind::kRepeat: {
+    case Regex::Kind::repeat: {
       const std::string max = r.max() == Regex::kUnbounded ? "" : std::to_string(r.max());
       return "(?:" + ecmascript(r.children().front()) + "){" + std::to_string(r.min()) + "," + max + "}";
     }

@@ -71,6 +71,12 @@ expect "Moore machine refused" 2 "^$" "Moore" -- "$sl" dfa info "$data/aalpy-dot
 expect "Mealy machine refused" 2 "^$" "Mealy" -- "$sl" dfa info "$data/aalpy-dot/Angluin_Mealy.dot"
 expect "unknown symbol names symbol and position" 2 "^$" "unknown symbol 'x' at position 2" -- \
   "$sl" dfa member even.json 01x
+# Symbols are matched by name: {1 0} and {0 1} are the same alphabet (issue: a.json b.att).
+printf '{"format":"statelab-automaton","version":1,"kind":"dfa","alphabet":["1","0"],"states":2,"initial":[0],"accepting":[0],"transitions":[[0,"0",0],[0,"1",1],[1,"0",1],[1,"1",0]]}\n' >ten.json
+expect "equiv: the same symbols in another order" 0 "^equivalent$" "^$" -- "$sl" dfa equiv ten.json even.json
+"$sl" dfa minimize ten.json -o ten.att >/dev/null
+expect "equiv: JSON against AT&T" 0 "^equivalent$" "^$" -- "$sl" dfa equiv ten.json ten.att
+expect "AT&T round trip keeps the symbol order" 0 '"symbols":\["1","0"\]' "^$" -- "$sl" dfa info --json ten.att
 expect "mismatched alphabets" 2 "^$" "different alphabets" -- "$sl" dfa equiv even.json tlt.json
 expect "missing file" 2 "^$" "nothere.att" -- "$sl" dfa info nothere.att
 expect "construction past its limit" 2 "^$" "more than 100 states" -- \

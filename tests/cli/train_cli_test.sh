@@ -28,6 +28,16 @@ for key in statelab.model alphabet statelab.language statelab.training statelab.
   check "checkpoint metadata: $key" grep -aq "\"$key\"" p.safetensors
 done
 check "checkpoint metadata: the alphabet as a JSON list" grep -aq '"alphabet":"\[\\"0\\",\\"1\\"\]"' p.safetensors
+# A checkpoint trained on file:PATH keeps the file's definition: it works from any directory,
+# and after the file is gone.
+mkdir -p langs elsewhere
+"$sl" dfa from-regex '0*(10*10*)*' --alphabet 01 -o langs/even.json >/dev/null
+"$sl" train --lang file:langs/even.json --model lstm "${tiny[@]}" --train-lengths 1..6 --test-lengths 7..8 --steps 5 \
+  -o langs/even.safetensors >/dev/null
+check "checkpoint metadata: the file language's definition" grep -aq '"statelab.language_file"' langs/even.safetensors
+rm langs/even.json
+expect "eval: a file: checkpoint from another directory, its file gone" 0 "file:langs/even.json" "^$" -- \
+  sh -c "cd elsewhere && '$sl' eval --ckpt ../langs/even.safetensors --lengths 3..4 --count 4 --json"
 "$sl" train --lang parity --model lstm "${tiny[@]}" --train-lengths 1..8 --test-lengths 9..12 --steps 30 \
   --threads 1 -o p1.safetensors >/dev/null
 check "train: the same parameters with 1 and 2 threads" \

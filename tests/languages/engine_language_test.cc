@@ -304,6 +304,15 @@ TEST(FileLanguages, BadFilesGiveOneClearError) {
   EXPECT_THROW(make_language("file:/no/such/file.cfg"), IoError);
 }
 
+// What a checkpoint keeps: the file's text builds the language without the file.
+TEST(FileLanguages, BuildFromTheTextAloneWithoutOpeningThePath) {
+  const auto language = make_file_language("file:gone/anbn.cfg", "gone/anbn.cfg", "S -> a S b | %empty\n");
+  EXPECT_EQ(language->name(), "file:gone/anbn.cfg");
+  EXPECT_TRUE(language->contains(language->parse_word("aabb")));
+  EXPECT_FALSE(language->contains(language->parse_word("abab")));
+  EXPECT_THROW(make_file_language("file:gone/x.cfg", "gone/x.cfg", "S -> -> a"), ParseError);
+}
+
 TEST(FileLanguages, ANondeterministicCounterMachineDecidesButHasNoTargets) {
   TempDir dir;
   const auto path = dir.file("nd.json");

@@ -28,8 +28,8 @@ inline automata::Regex with_child(const automata::Regex& r, std::size_t i, autom
   std::vector<Regex> children = r.children();
   children[i] = std::move(child);
   switch (r.kind()) {
-    case Regex::Kind::kConcat: return Regex::concat(std::move(children));
-    case Regex::Kind::kUnion: return Regex::alternation(std::move(children));
+    case Regex::Kind::concat: return Regex::concat(std::move(children));
+    case Regex::Kind::union_: return Regex::alternation(std::move(children));
     default: return Regex::repeat(std::move(children.front()), r.min(), r.max());
   }
 }
@@ -72,9 +72,9 @@ inline std::vector<automata::Regex> shrink_regex(const automata::Regex& r) {
   using automata::Symbol;
   std::vector<Regex> out;
   switch (r.kind()) {
-    case Regex::Kind::kEpsilon:
+    case Regex::Kind::epsilon:
       break;
-    case Regex::Kind::kSymbols: {
+    case Regex::Kind::symbols: {
       const auto& set = r.symbols();
       if (set.size() <= 1) out.push_back(Regex::empty_word());
       if (set.size() == 1 && set[0] > 0) out.push_back(Regex::symbol(0));
@@ -86,19 +86,19 @@ inline std::vector<automata::Regex> shrink_regex(const automata::Regex& r) {
         }
       break;
     }
-    case Regex::Kind::kConcat:
-    case Regex::Kind::kUnion:
-    case Regex::Kind::kRepeat: {
+    case Regex::Kind::concat:
+    case Regex::Kind::union_:
+    case Regex::Kind::repeat: {
       const auto& children = r.children();
       for (const Regex& c : children) out.push_back(c);
       if (children.size() >= 3)
         for (std::size_t i = 0; i < children.size(); ++i) {
           std::vector<Regex> fewer = children;
           fewer.erase(fewer.begin() + static_cast<std::ptrdiff_t>(i));
-          out.push_back(r.kind() == Regex::Kind::kConcat ? Regex::concat(std::move(fewer))
+          out.push_back(r.kind() == Regex::Kind::concat ? Regex::concat(std::move(fewer))
                                                          : Regex::alternation(std::move(fewer)));
         }
-      if (r.kind() == Regex::Kind::kRepeat) {
+      if (r.kind() == Regex::Kind::repeat) {
         const Regex& body = children.front();
         if (r.min() > 0) out.push_back(Regex::repeat(body, 0, r.max()));
         if (r.max() != r.min()) out.push_back(Regex::repeat(body, r.min(), r.min()));
@@ -131,13 +131,13 @@ inline rc::Gen<automata::Regex> gen_regex(std::size_t k, int max_depth = 3) {
 inline bool has_member(const automata::Regex& r) {
   using automata::Regex;
   switch (r.kind()) {
-    case Regex::Kind::kSymbols: return !r.symbols().empty();
-    case Regex::Kind::kEpsilon: return true;
-    case Regex::Kind::kConcat:
+    case Regex::Kind::symbols: return !r.symbols().empty();
+    case Regex::Kind::epsilon: return true;
+    case Regex::Kind::concat:
       return std::all_of(r.children().begin(), r.children().end(), [](const Regex& c) { return has_member(c); });
-    case Regex::Kind::kUnion:
+    case Regex::Kind::union_:
       return std::any_of(r.children().begin(), r.children().end(), [](const Regex& c) { return has_member(c); });
-    case Regex::Kind::kRepeat: return r.min() == 0 || has_member(r.children().front());
+    case Regex::Kind::repeat: return r.min() == 0 || has_member(r.children().front());
   }
   return false;
 }
@@ -147,22 +147,22 @@ namespace detail {
 inline void append_member(const automata::Regex& r, automata::Word& out) {
   using automata::Regex;
   switch (r.kind()) {
-    case Regex::Kind::kSymbols:
+    case Regex::Kind::symbols:
       out.push_back(*rc::gen::elementOf(r.symbols()));
       return;
-    case Regex::Kind::kEpsilon:
+    case Regex::Kind::epsilon:
       return;
-    case Regex::Kind::kConcat:
+    case Regex::Kind::concat:
       for (const Regex& c : r.children()) append_member(c, out);
       return;
-    case Regex::Kind::kUnion: {
+    case Regex::Kind::union_: {
       std::vector<std::size_t> live;
       for (std::size_t i = 0; i < r.children().size(); ++i)
         if (has_member(r.children()[i])) live.push_back(i);
       append_member(r.children()[*rc::gen::elementOf(live)], out);
       return;
     }
-    case Regex::Kind::kRepeat: {
+    case Regex::Kind::repeat: {
       const Regex& body = r.children().front();
       // At most 3 copies beyond the minimum keep the words short enough for std::regex.
       const std::size_t most = has_member(body) ? std::min(r.max(), r.min() + 3) : 0;
@@ -211,24 +211,24 @@ namespace statelab::automata {
 // symbols by id, since a Regex does not know its alphabet.
 inline void showValue(const Regex& r, std::ostream& os) {
   switch (r.kind()) {
-    case Regex::Kind::kEpsilon:
+    case Regex::Kind::epsilon:
       os << "eps";
       return;
-    case Regex::Kind::kSymbols:
+    case Regex::Kind::symbols:
       os << "{";
       for (std::size_t i = 0; i < r.symbols().size(); ++i) os << (i ? " " : "") << r.symbols()[i];
       os << "}";
       return;
-    case Regex::Kind::kConcat:
-    case Regex::Kind::kUnion:
-      os << (r.kind() == Regex::Kind::kConcat ? "concat(" : "union(");
+    case Regex::Kind::concat:
+    case Regex::Kind::union_:
+      os << (r.kind() == Regex::Kind::concat ? "concat(" : "union(");
       for (std::size_t i = 0; i < r.children().size(); ++i) {
         if (i) os << ", ";
         showValue(r.children()[i], os);
       }
       os << ")";
       return;
-    case Regex::Kind::kRepeat:
+    case Regex::Kind::repeat:
       os << "repeat(";
       showValue(r.children().front(), os);
       os << ", " << r.min() << ", ";

@@ -1,0 +1,51 @@
+// Any machine statelab reads or writes, by file name: "which kind of machine is this file, and
+// in which format?" is answered here and nowhere else.  The extension names the format; for
+// .json the "format" field and for .jff the <type> element then name the kind:
+//
+//   .json   "format": "statelab-automaton" (or none: DFA/NFA), "statelab-pda",
+//           "statelab-grammar" or "statelab-counter-machine" (automata/json_io.h, engine_json.h)
+//   .jff    <type>fa</type> (DFA/NFA) or <type>pda</type> (final-state acceptance, as JFLAP)
+//   .cfg    a grammar in the text syntax of automata/cfg.h
+//   .dot, .gv, .att   a DFA/NFA (automata/automaton_io.h)
+//
+// Used by languages' `file:PATH`, `statelab lang export` and `statelab dfa render`.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "automata/cfg.h"
+#include "automata/counter_machine.h"
+#include "automata/dfa.h"
+#include "automata/nfa.h"
+#include "automata/pda.h"
+
+namespace statelab::automata {
+
+/// A machine of any kind.  Readers give an Nfa for a finite automaton (determinize it for a Dfa).
+using Machine = std::variant<Dfa, Nfa, Pda, Cfg, CounterMachine>;
+
+/// "DFA", "NFA", "PDA", "grammar" or "counter machine", for messages.
+std::string_view kind_name(const Machine& machine);
+
+/// The machine in `text`, the contents of the file `path` (which names the format and appears in
+/// messages).  Time: the format's reader, plus one JSON or XML parse to find the kind.
+/// Throws ParseError when the text is malformed or names an unknown kind, InvalidArgument when
+/// the extension is none of .json .jff .cfg .dot .gv .att.
+Machine read_machine(std::string_view text, const std::filesystem::path& path);
+/// Reads the file once (automata/atomic_file.h's read_file) and then as read_machine.
+Machine read_machine_file(const std::filesystem::path& path);
+
+/// The extensions a machine of this kind can be written as, for messages ("use .json or .jff").
+std::string writable_extensions(const Machine& machine);
+
+/// `machine` in the format `path`'s extension names (.json; .dot .gv .jff .att for a DFA/NFA;
+/// .jff for a PDA; .cfg for a grammar).  Time: the format's writer.  Throws InvalidArgument
+/// "a counter machine cannot be written as .jff (use .json)" when the format cannot hold it.
+std::string format_machine(const Machine& machine, const std::filesystem::path& path);
+/// The same, written atomically to `path` (automata/atomic_file.h).
+void write_machine(const Machine& machine, const std::filesystem::path& path);
+
+}  // namespace statelab::automata
