@@ -6,6 +6,25 @@
 
 namespace statelab::automata::io_detail {
 
+namespace {
+
+// The length of the valid UTF-8 sequence of two to four bytes that `s` begins with, or 0.
+std::size_t utf8_length(std::string_view s) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  const unsigned char c = byte(0);
+  const std::size_t n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+  if (n == 0 || s.size() < n) return 0;
+  for (std::size_t i = 1; i < n; ++i)
+    if ((byte(i) & 0xc0) != 0x80) return 0;
+  // No overlong three- or four-byte form, no surrogate, nothing past U+10FFFF.
+  if ((c == 0xe0 && byte(1) < 0xa0) || (c == 0xed && byte(1) >= 0xa0) || (c == 0xf0 && byte(1) < 0x90) ||
+      (c == 0xf4 && byte(1) >= 0x90))
+    return 0;
+  return n;
+}
+
+}  // namespace
+
 std::string quote(std::string_view found) {
   constexpr std::size_t kMaxShown = 40;
   std::string out = "'";
@@ -15,13 +34,16 @@ std::string quote(std::string_view found) {
       out += "\\n";
     } else if (c == '\t') {
       out += "\\t";
-    } else if (c < 0x20 || c == 0x7f) {
+    } else if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else if (const std::size_t n = utf8_length(found.substr(i)); n > 1) {
+      out += found.substr(i, n);  // valid UTF-8 passes through: names may be non-ASCII
+      i += n - 1;
+    } else {  // a control byte, DEL, or a byte of no valid UTF-8 sequence (binary input)
       static constexpr char kHex[] = "0123456789abcdef";
       out += "\\x";
       out += kHex[c >> 4];
       out += kHex[c & 15];
-    } else {
-      out += static_cast<char>(c);  // UTF-8 passes through: names may be non-ASCII
     }
   }
   out += found.size() > kMaxShown ? "'..." : "'";

@@ -20,7 +20,8 @@ namespace statelab::automata::io_detail {
 /// Fuzzing found that; 2^20 states is far beyond the automata these formats exchange.
 inline constexpr std::uint64_t kMaxFileStates = 1 << 20;
 
-/// `found` quoted for a message: control and non-ASCII bytes escaped, cut after 40 bytes.
+/// `found` quoted for a message: control bytes and bytes of no valid UTF-8 sequence (binary
+/// input) escaped as \xNN, cut after 40 bytes.  Every message that shows text a user gave uses it.
 std::string quote(std::string_view found);
 
 /// Throws ParseError("SOURCE:LINE: what").

@@ -166,6 +166,9 @@ Word draw_word(const languages::Language& language, WordKind kind, std::size_t m
 
 CheckResult check(const Recognizer& model, const languages::Language& truth, const CheckOptions& options) {
   automata::require_same_alphabet(model.alphabet(), truth.alphabet(), "check: the model and the language");
+  if (options.tests == 0 && !options.exhaustive_up_to)
+    throw InvalidArgument("check: no word to test (tests is 0 and no exhaustive length): agreeing on no word is no "
+                          "agreement");
   const std::size_t k = truth.alphabet().size();
   // The words: random ones from their own seeds, then (when asked) every word up to a length.
   std::vector<Word> words;

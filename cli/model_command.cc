@@ -277,24 +277,23 @@ struct TrainOpts {
 void apply_architecture_options(const TrainOpts& o, std::size_t longest, models::ModelConfig& config) {
   const models::Cell cell = config.cell;
   const std::string name = models::cell_name(cell);
-  auto only_for = [&](bool given, const char* option, std::initializer_list<const char*> models) {
-    if (!given) return;
-    for (const char* m : models)
-      if (name == m) return;
+  // Which architecture reads which field is models::reads_field's to say.
+  auto only_for = [&](bool given, const char* option, std::string_view field) {
+    if (!given || models::reads_field(cell, field)) return;
     std::string list;
-    for (const char* m : models) list += (list.empty() ? "" : ", ") + std::string(m);
+    for (models::Cell c : models::cells_reading(field)) list += (list.empty() ? "" : ", ") + std::string(models::cell_name(c));
     throw InvalidArgument(std::string("train: ") + option + " applies to --model " + list + " only (not " + name + ")");
   };
-  only_for(o.heads.has_value(), "--heads", {"transformer"});
-  only_for(o.pos.has_value(), "--pos", {"transformer"});
-  only_for(o.bidirectional, "--bidirectional", {"transformer"});
-  only_for(o.ffn_size.has_value(), "--ffn-size", {"transformer"});
-  only_for(o.ffn_activation.has_value(), "--ffn-activation", {"transformer"});
-  only_for(o.max_length.has_value(), "--max-length", {"transformer"});
-  only_for(o.hard_alibi_heads.has_value(), "--hard-alibi-heads", {"transformer"});
-  only_for(o.hard_alibi_window.has_value(), "--hard-alibi-window", {"transformer"});
-  only_for(o.state.has_value(), "--state", {"s4d", "mamba", "ids4"});
-  only_for(o.negative_eigenvalues, "--negative-eigenvalues", {"s4d", "mamba"});
+  only_for(o.heads.has_value(), "--heads", "num_heads");
+  only_for(o.pos.has_value(), "--pos", "positional");
+  only_for(o.bidirectional, "--bidirectional", "causal");
+  only_for(o.ffn_size.has_value(), "--ffn-size", "ffn_size");
+  only_for(o.ffn_activation.has_value(), "--ffn-activation", "ffn_activation");
+  only_for(o.max_length.has_value(), "--max-length", "max_length");
+  only_for(o.hard_alibi_heads.has_value(), "--hard-alibi-heads", "hard_alibi_heads");
+  only_for(o.hard_alibi_window.has_value(), "--hard-alibi-window", "hard_alibi_window");
+  only_for(o.state.has_value(), "--state", "state_size");
+  only_for(o.negative_eigenvalues, "--negative-eigenvalues", "negative_eigenvalues");
   if (cell == models::Cell::transformer) {
     if (o.heads) config.num_heads = *o.heads;
     if (o.pos) config.positional = models::parse_positional(*o.pos);
@@ -641,7 +640,7 @@ std::string json_rows(const models::Matrix<float>& m) {
 struct ScoreOpts {
   std::string ckpt, alphabet;
   std::vector<std::string> words;
-  bool hidden = false;
+  bool hidden = false, json = false;
 };
 
 void run_score(const ScoreOpts& o) {
@@ -664,12 +663,20 @@ void run_score(const ScoreOpts& o) {
   const auto logits = models::model_logits(ckpt.config, ckpt.params, words);
   std::vector<models::Matrix<float>> hidden;
   if (o.hidden) hidden = models::hidden_states(ckpt.config, ckpt.params, words);
+  json results = json::array();
   for (std::size_t i = 0; i < words.size(); ++i) {
     const double p = 1.0 / (1.0 + std::exp(-static_cast<double>(logits[i](0, 0))));
+    if (o.json) {
+      json row{{"word", texts[i]}, {"probability", p}};
+      if (o.hidden) row["hidden"] = json::parse(json_rows(hidden[i]));
+      results.push_back(std::move(row));
+      continue;
+    }
     std::printf("%s\t%#.9g", texts[i].c_str(), p);
     if (o.hidden) std::printf("\t%s", json_rows(hidden[i]).c_str());
     std::printf("\n");
   }
+  if (o.json) std::cout << results.dump() << "\n";
 }
 
 }  // namespace
@@ -771,7 +778,7 @@ void add_model_commands(CLI::App& app) {
     c->add_option("--count", o->count, "words per length (balanced accept/reject for recognize)")
         ->check(kAtLeastOne)
         ->capture_default_str();
-    c->add_option("--seed", o->seed, "random seed of the words")->capture_default_str();
+    c->add_option("--seed", o->seed, "random seed of the words")->check(kNonNegative)->capture_default_str();
     c->add_option("--alphabet", o->alphabet, "symbol names a,b,... (token id = position) when the checkpoint has none");
     c->add_option("--threads", o->threads, "threads (0: all cores)")->check(CLI::NonNegativeNumber);
     c->add_flag("--json", o->json, "machine-readable output");
@@ -785,6 +792,7 @@ void add_model_commands(CLI::App& app) {
     c->add_option("words", o->words, "words (symbols run together or space-separated; '' is the empty word)")->required();
     c->add_option("--alphabet", o->alphabet, "symbol names a,b,... (token id = position) when the checkpoint has none");
     c->add_flag("--hidden", o->hidden, "add the hidden state at every position (every layer) as a JSON list");
+    c->add_flag("--json", o->json, "a JSON list of {word, probability[, hidden]} instead of lines");
     c->callback([o] { run_score(*o); });
   }
 }
