@@ -25,19 +25,18 @@ std::size_t utf8_length(std::string_view s) {
 
 }  // namespace
 
-std::string quote(std::string_view found) {
-  constexpr std::size_t kMaxShown = 40;
-  std::string out = "'";
-  for (std::size_t i = 0; i < found.size() && i < kMaxShown; ++i) {
-    const auto c = static_cast<unsigned char>(found[i]);
+std::string escape(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
     if (c == '\n') {
       out += "\\n";
     } else if (c == '\t') {
       out += "\\t";
     } else if (c >= 0x20 && c < 0x7f) {
       out += static_cast<char>(c);
-    } else if (const std::size_t n = utf8_length(found.substr(i)); n > 1) {
-      out += found.substr(i, n);  // valid UTF-8 passes through: names may be non-ASCII
+    } else if (const std::size_t n = utf8_length(text.substr(i)); n > 1) {
+      out += text.substr(i, n);  // valid UTF-8 passes through: names may be non-ASCII
       i += n - 1;
     } else {  // a control byte, DEL, or a byte of no valid UTF-8 sequence (binary input)
       static constexpr char kHex[] = "0123456789abcdef";
@@ -46,8 +45,15 @@ std::string quote(std::string_view found) {
       out += kHex[c & 15];
     }
   }
-  out += found.size() > kMaxShown ? "'..." : "'";
   return out;
+}
+
+std::string quote(std::string_view found) {
+  constexpr std::size_t kMaxShown = 40;
+  // Cut at a character boundary at or before kMaxShown bytes.
+  std::size_t cut = std::min(found.size(), kMaxShown);
+  while (cut < found.size() && cut > 0 && (static_cast<unsigned char>(found[cut]) & 0xc0) == 0x80) --cut;
+  return "'" + escape(found.substr(0, cut)) + (cut < found.size() ? "'..." : "'");
 }
 
 void fail(std::string_view source, std::size_t line, const std::string& what) {

@@ -20,6 +20,10 @@ namespace statelab::automata::io_detail {
 /// Fuzzing found that; 2^20 states is far beyond the automata these formats exchange.
 inline constexpr std::uint64_t kMaxFileStates = 1 << 20;
 
+/// `text` with control bytes and bytes of no valid UTF-8 sequence (binary input) escaped as
+/// \xNN (\n and \t as such), for a message; valid UTF-8 passes through.
+std::string escape(std::string_view text);
+
 /// `found` quoted for a message: control bytes and bytes of no valid UTF-8 sequence (binary
 /// input) escaped as \xNN, cut after 40 bytes.  Every message that shows text a user gave uses it.
 std::string quote(std::string_view found);

@@ -69,7 +69,7 @@ class LocatingBuilder {
     if (colon != std::string::npos) what = what.substr(colon + 2);
     std::size_t line = 1;
     for (std::size_t i = 0; i + 1 < byte && i < position_.offset; ++i) line += position_.text[i] == '\n';
-    fail(source_, line, "JSON syntax error: " + what);
+    fail(source_, line, "JSON syntax error: " + io_detail::escape(what));
   }
 
  private:

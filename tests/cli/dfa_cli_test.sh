@@ -42,6 +42,9 @@ expect "random --states -1" 2 "^$" "^statelab: --states: expected a whole number
   "$sl" dfa random --states -1 --symbols 2 --seed 1 -o r.json
 expect "info --max-states -1" 2 "^$" "^statelab: --max-states: expected a whole number of at least 1" -- \
   "$sl" dfa info even.json --max-states -1
+# binary input: the message escapes its bytes
+printf '{\177\001' >bin.json
+expect "binary JSON: bytes escaped in the message" 2 "^$" '^statelab: .*bin\.json:1: JSON syntax error: .*\\x7f' -- "$sl" dfa info bin.json
 # an unknown command says which word and lists the valid ones
 expect "unknown command" 2 "^$" "^statelab: unknown command 'frobnicate' \(expected one of: dfa, lang, .*classify, check, extract\)" -- \
   "$sl" frobnicate
