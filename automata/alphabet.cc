@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "automata/error.h"
+#include "automata/io_util.h"
 
 namespace statelab::automata {
 
@@ -28,7 +29,7 @@ Alphabet::Alphabet(std::vector<std::string> names) : names_(std::move(names)) {
     const std::string& n = names_[i];
     if (n.empty()) throw InvalidArgument("alphabet: symbol " + std::to_string(i) + " has an empty name");
     if (!is_valid_symbol_name(n))
-      throw InvalidArgument("alphabet: symbol name '" + n + "' contains whitespace or a control character");
+      throw InvalidArgument("alphabet: symbol name " + detail::quote(n) + " contains whitespace or a control character");
     if (!ids_.emplace(n, static_cast<Symbol>(i)).second)
       throw InvalidArgument("alphabet: symbol '" + n + "' appears twice");
     if (n.size() != 1) single_char_ = false;
@@ -49,7 +50,7 @@ std::optional<Symbol> Alphabet::find(std::string_view name) const {
 
 Symbol Alphabet::id(std::string_view name) const {
   if (auto s = find(name)) return *s;
-  throw InvalidArgument("unknown symbol '" + std::string(name) + "' (alphabet " + joined(names_) + ")");
+  throw InvalidArgument("unknown symbol " + detail::quote(name) + " (alphabet " + joined(names_) + ")");
 }
 
 Word Alphabet::parse_word(std::string_view text) const {
@@ -59,8 +60,8 @@ Word Alphabet::parse_word(std::string_view text) const {
     for (std::size_t i = 0; i < text.size(); ++i) {
       auto s = find(text.substr(i, 1));
       if (!s)
-        throw InvalidArgument("word '" + std::string(text) + "': unknown symbol '" + std::string(text.substr(i, 1)) +
-                              "' at position " + std::to_string(i) + " (alphabet " + joined(names_) + ")");
+        throw InvalidArgument("word " + detail::quote(text) + ": unknown symbol " + detail::quote(text.substr(i, 1)) +
+                              " at position " + std::to_string(i) + " (alphabet " + joined(names_) + ")");
       word.push_back(*s);
     }
     return word;
@@ -76,8 +77,8 @@ Word Alphabet::parse_word(std::string_view text) const {
     std::string_view token = text.substr(pos, end - pos);
     auto s = find(token);
     if (!s)
-      throw InvalidArgument("word '" + std::string(text) + "': unknown symbol '" + std::string(token) +
-                            "' at position " + std::to_string(index) + " (alphabet " + joined(names_) + ")");
+      throw InvalidArgument("word " + detail::quote(text) + ": unknown symbol " + detail::quote(token) +
+                            " at position " + std::to_string(index) + " (alphabet " + joined(names_) + ")");
     word.push_back(*s);
     ++index;
     pos = end;

@@ -56,9 +56,9 @@ TrimDfa trim(const Dfa& dfa) {
   return t;
 }
 
-std::string no_word_message(const char* function, std::size_t length) {
-  return std::string(function) + ": no accepted word of length " + std::to_string(length) +
-         " (the DFA accepts no word of that length)";
+// The message names no function: it reaches the users of the command line as it is.
+std::string no_word_message(const char* /*function*/, std::size_t length) {
+  return "no accepted word of length " + std::to_string(length) + " (the DFA accepts no word of that length)";
 }
 
 // Calls on_length(length, count) for length = 0..max_length, where count is the number of

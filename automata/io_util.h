@@ -25,7 +25,12 @@ inline constexpr std::uint64_t kMaxFileStates = 1 << 20;
 
 namespace statelab::automata::detail {
 
-/// `found` quoted for a message: control and non-ASCII bytes escaped, cut after 40 bytes.
+/// `text` with control bytes and bytes of no valid UTF-8 sequence (binary input) escaped as
+/// \xNN (\n and \t as such), for a message; valid UTF-8 passes through.
+std::string escape(std::string_view text);
+
+/// `found` quoted for a message: control bytes and bytes of no valid UTF-8 sequence (binary
+/// input) escaped as \xNN, cut after 40 bytes.  Every message that shows text a user gave uses it.
 std::string quote(std::string_view found);
 
 /// Throws ParseError("SOURCE:LINE: what").

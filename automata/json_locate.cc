@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "automata/error.h"
+#include "automata/io_util.h"
 
 namespace statelab::automata::detail {
 
@@ -58,7 +59,7 @@ class LocatingBuilder {
     if (colon != std::string::npos) what = what.substr(colon + 2);
     std::size_t line = 1;
     for (std::size_t i = 0; i + 1 < byte && i < position_.offset; ++i) line += position_.text[i] == '\n';
-    fail(line, "JSON syntax error: " + what);
+    fail(line, "JSON syntax error: " + detail::escape(what));
   }
 
  private:

@@ -25,7 +25,7 @@ std::uint64_t draw_bits(Rng& rng, unsigned bits) {
 }  // namespace
 
 std::uint64_t uniform_below(Rng& rng, std::uint64_t bound) {
-  if (bound == 0) throw InvalidArgument("uniform_below: the bound must be positive (got 0)");
+  if (bound == 0) throw InvalidArgument("a uniform draw among 0 values: there is nothing to draw (the bound must be positive)");
   if (bound == 1) return 0;  // no bits to draw: the engine is not advanced
   const auto bits = static_cast<unsigned>(std::bit_width(bound - 1));
   for (;;) {
@@ -35,7 +35,8 @@ std::uint64_t uniform_below(Rng& rng, std::uint64_t bound) {
 }
 
 cpp_int uniform_below(Rng& rng, const cpp_int& bound) {
-  if (bound <= 0) throw InvalidArgument("uniform_below: the bound must be positive (got " + bound.str() + ")");
+  if (bound <= 0) throw InvalidArgument("a uniform draw among " + bound.str() +
+                                         " values: there is nothing to draw (the bound must be positive)");
   if (bound == 1) return 0;
   const cpp_int max = bound - 1;
   const std::size_t bits = msb(max) + 1;

@@ -166,6 +166,9 @@ Word draw_word(const languages::Language& language, WordKind kind, std::size_t m
 
 CheckResult check(const Recognizer& model, const languages::Language& truth, const CheckOptions& options) {
   automata::require_same_alphabet(model.alphabet(), truth.alphabet(), "check: the model and the language");
+  if (options.tests == 0 && !options.exhaustive_up_to)
+    throw InvalidArgument("check: no word to test (tests is 0 and no exhaustive length): agreeing on no word is no "
+                          "agreement");
   const std::size_t k = truth.alphabet().size();
   if (options.max_length > options.length_limit)
     throw LimitExceeded("check: a maximum length of " + std::to_string(options.max_length) + " is past the limit of " +

@@ -129,9 +129,10 @@ struct CheckResult {
 /// Time: one evaluation of the model and the truth per distinct word (tests + k^(n+1) for
 /// exhaustive length n; refused above 2^26 words), plus the shrinking (at most
 /// ShrinkOptions::exhaustive_budget evaluations per move, batched).
-/// Throws InvalidArgument when the alphabets differ or the exhaustive set is too large,
+/// Throws InvalidArgument when the alphabets differ, when there is no word to test (tests 0
+/// without exhaustive_up_to) or the exhaustive set is too large,
 /// LimitExceeded when max_length is past length_limit or the words would not fit in `memory`,
-/// both before any work.
+/// all before any work.
 CheckResult check(const Recognizer& model, const languages::Language& truth, const CheckOptions& options = {});
 
 }  // namespace statelab::bridge

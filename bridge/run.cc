@@ -291,24 +291,23 @@ Data task_examples(const languages::Task& task, Head head, const languages::Leng
 void apply_architecture_options(const RunSpec& o, std::size_t longest, models::ModelConfig& config) {
   const models::Cell cell = config.cell;
   const std::string name = models::cell_name(cell);
-  auto only_for = [&](bool given, const char* option, std::initializer_list<const char*> models) {
-    if (!given) return;
-    for (const char* m : models)
-      if (name == m) return;
+  // Which architecture reads which field is models::reads_field's to say.
+  auto only_for = [&](bool given, const char* option, std::string_view field) {
+    if (!given || models::reads_field(cell, field)) return;
     std::string list;
-    for (const char* m : models) list += (list.empty() ? "" : ", ") + std::string(m);
+    for (models::Cell c : models::cells_reading(field)) list += (list.empty() ? "" : ", ") + std::string(models::cell_name(c));
     throw InvalidArgument(std::string("train: ") + option + " applies to --model " + list + " only (not " + name + ")");
   };
-  only_for(o.heads.has_value(), "--heads", {"transformer"});
-  only_for(o.pos.has_value(), "--pos", {"transformer"});
-  only_for(o.bidirectional, "--bidirectional", {"transformer"});
-  only_for(o.ffn_size.has_value(), "--ffn-size", {"transformer"});
-  only_for(o.ffn_activation.has_value(), "--ffn-activation", {"transformer"});
-  only_for(o.max_length.has_value(), "--max-length", {"transformer"});
-  only_for(o.hard_alibi_heads.has_value(), "--hard-alibi-heads", {"transformer"});
-  only_for(o.hard_alibi_window.has_value(), "--hard-alibi-window", {"transformer"});
-  only_for(o.state.has_value(), "--state", {"s4d", "mamba", "ids4"});
-  only_for(o.negative_eigenvalues, "--negative-eigenvalues", {"s4d", "mamba"});
+  only_for(o.heads.has_value(), "--heads", "num_heads");
+  only_for(o.pos.has_value(), "--pos", "positional");
+  only_for(o.bidirectional, "--bidirectional", "causal");
+  only_for(o.ffn_size.has_value(), "--ffn-size", "ffn_size");
+  only_for(o.ffn_activation.has_value(), "--ffn-activation", "ffn_activation");
+  only_for(o.max_length.has_value(), "--max-length", "max_length");
+  only_for(o.hard_alibi_heads.has_value(), "--hard-alibi-heads", "hard_alibi_heads");
+  only_for(o.hard_alibi_window.has_value(), "--hard-alibi-window", "hard_alibi_window");
+  only_for(o.state.has_value(), "--state", "state_size");
+  only_for(o.negative_eigenvalues, "--negative-eigenvalues", "negative_eigenvalues");
   if (cell == models::Cell::transformer) {
     if (o.heads) config.num_heads = *o.heads;
     if (o.pos) config.positional = models::parse_positional(*o.pos);

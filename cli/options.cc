@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <iostream>
 
 #include "automata/error.h"
@@ -29,6 +30,15 @@ const CLI::Validator kAtLeastOne(
       return "expected a whole number of at least 1, got '" + value + "'";
     },
     "N>=1");
+
+const CLI::Validator kNonNegative(
+    [](std::string& value) {
+      std::uint64_t v = 0;
+      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+      if (!value.empty() && ec == std::errc() && end == value.data() + value.size()) return std::string();
+      return "expected a whole number 0 or more (at most 2^64 - 1), got '" + value + "'";
+    },
+    "N>=0");
 
 const CLI::Validator kLength(
     [](std::string& value) {

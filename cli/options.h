@@ -29,8 +29,11 @@ languages::LengthRange parse_lengths(const std::string& text, std::string_view o
 std::string range_text(const languages::LengthRange& range);
 
 /// CLI11 validators: a whole number >= 1 (CLI11's PositiveNumber prints its range as a
-/// 300-digit double; this says it plainly); a length 0..kMaxLength.
+/// 300-digit double; this says it plainly); a whole number >= 0 (a count, a seed: "-1", which
+/// CLI11 would wrap to 2^64 - 1, is refused; so is CLI::NonNegativeNumber's 300-digit message);
+/// a length 0..kMaxLength.
 extern const CLI::Validator kAtLeastOne;
+extern const CLI::Validator kNonNegative;
 extern const CLI::Validator kLength;
 
 /// `--max-memory SIZE` (4GiB by default; units b, kb, mb, gb, ... all powers of 1024), for a

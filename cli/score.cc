@@ -4,7 +4,9 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -43,7 +45,7 @@ std::string json_rows(const models::Matrix<float>& m) {
 struct ScoreOpts {
   std::string ckpt, alphabet;
   std::vector<std::string> words;
-  bool hidden = false;
+  bool hidden = false, json = false;
 };
 
 int run_score(const ScoreOpts& o) {
@@ -66,12 +68,20 @@ int run_score(const ScoreOpts& o) {
   const auto logits = models::model_logits(ckpt.config, ckpt.params, words);
   std::vector<models::Matrix<float>> hidden;
   if (o.hidden) hidden = models::hidden_states(ckpt.config, ckpt.params, words);
+  nlohmann::ordered_json results = nlohmann::ordered_json::array();
   for (std::size_t i = 0; i < words.size(); ++i) {
     const double p = 1.0 / (1.0 + std::exp(-static_cast<double>(logits[i](0, 0))));
+    if (o.json) {
+      nlohmann::ordered_json row{{"word", texts[i]}, {"probability", p}};
+      if (o.hidden) row["hidden"] = nlohmann::ordered_json::parse(json_rows(hidden[i]));
+      results.push_back(std::move(row));
+      continue;
+    }
     std::printf("%s\t%#.9g", texts[i].c_str(), p);
     if (o.hidden) std::printf("\t%s", json_rows(hidden[i]).c_str());
     std::printf("\n");
   }
+  if (o.json) std::cout << results.dump() << "\n";
   return 0;
 }
 
@@ -85,6 +95,7 @@ void add_score_command(CLI::App& parent, Commands& commands) {
   c->add_option("words", o->words, "words (symbols run together or space-separated; '' is the empty word)")->required();
   c->add_option("--alphabet", o->alphabet, "symbol names a,b,... (token id = position) when the checkpoint has none");
   c->add_flag("--hidden", o->hidden, "add the hidden state at every position (every layer) as a JSON list");
+  c->add_flag("--json", o->json, "a JSON list of {word, probability[, hidden]} instead of lines");
   commands.push_back({c, [o] { return run_score(*o); }});
 }
 

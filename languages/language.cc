@@ -82,6 +82,8 @@ std::optional<Word> Language::do_sample_negative(std::size_t length, Rng& rng) c
 }
 
 Word uniform_word(std::size_t k, std::size_t length, Rng& rng) {
+  if (k == 0 && length > 0)
+    throw InvalidArgument("no word of length " + std::to_string(length) + " over an empty alphabet");
   Word w(length);
   for (Symbol& a : w) a = static_cast<Symbol>(uniform_below(rng, k));
   return w;

@@ -10,6 +10,30 @@
 
 namespace statelab::models {
 
+bool reads_field(Cell cell, std::string_view field) {
+  static constexpr std::string_view kTransformer[] = {"num_heads",  "positional", "causal",           "ffn_size",
+                                                      "ffn_activation", "max_length", "hard_alibi_heads",
+                                                      "hard_alibi_window"};
+  static constexpr std::string_view kEveryone[] = {"cell",       "vocab_size", "embedding_dim", "hidden_size",
+                                                   "num_layers", "head",       "num_outputs"};
+  for (std::string_view f : kTransformer)
+    if (f == field) return cell == Cell::transformer;
+  if (field == "state_size") return is_state_space(cell);
+  if (field == "negative_eigenvalues") return cell == Cell::s4d || cell == Cell::mamba;
+  if (field == "expand" || field == "conv_width") return cell == Cell::mamba;
+  if (field == "s4d_convolution") return cell == Cell::s4d;
+  for (std::string_view f : kEveryone)
+    if (f == field) return true;
+  throw ModelError("ModelConfig has no field '" + std::string(field) + "'");
+}
+
+std::vector<Cell> cells_reading(std::string_view field) {
+  std::vector<Cell> out;
+  for (Cell c : {Cell::rnn, Cell::lstm, Cell::gru, Cell::transformer, Cell::s4d, Cell::mamba, Cell::ids4})
+    if (reads_field(c, field)) out.push_back(c);
+  return out;
+}
+
 void validate(const ModelConfig& c) {
   auto require = [](bool ok, const std::string& what) {
     if (!ok) throw ModelError("ModelConfig: " + what);
@@ -36,9 +60,9 @@ void validate(const ModelConfig& c) {
     require(c.expand >= 1, "expand is " + std::to_string(c.expand) + ", expected >= 1");
     require(c.conv_width >= 1, "conv_width is " + std::to_string(c.conv_width) + ", expected >= 1");
   }
-  require(!c.negative_eigenvalues || c.cell == Cell::s4d || c.cell == Cell::mamba,
+  require(!c.negative_eigenvalues || reads_field(c.cell, "negative_eigenvalues"),
           std::string("negative_eigenvalues applies to s4d and mamba, not to ") + cell_name(c.cell));
-  require(!c.s4d_convolution || c.cell == Cell::s4d,
+  require(!c.s4d_convolution || reads_field(c.cell, "s4d_convolution"),
           std::string("s4d_convolution applies to s4d, not to ") + cell_name(c.cell));
   switch (c.head) {
     case Head::recognize:
@@ -400,7 +424,7 @@ namespace {
 void check_target(const ModelConfig& c, const Example& e, std::size_t index) {
   const std::size_t len = e.tokens.size();
   auto fail = [&](const std::string& what) {
-    throw ModelError("make_batch: example " + std::to_string(index) + ": " + what);
+    throw ModelError("example " + std::to_string(index) + ": " + what);
   };
   switch (c.head) {
     case Head::recognize:
@@ -494,13 +518,13 @@ SequenceBatch build_batch(const ModelConfig& c, std::size_t n, Get get) {
   for (int b = 0; b < B; ++b) {
     const auto& e = get(batch.order[b]);
     if (c.cell == Cell::transformer && c.positional == Positional::learned && batch.lengths[b] > c.max_length)
-      throw ModelError("make_batch: sequence " + std::to_string(batch.order[b]) + " has length " +
+      throw ModelError("sequence " + std::to_string(batch.order[b]) + " has length " +
                        std::to_string(batch.lengths[b]) + ", but the transformer's learned positions cover " +
-                       std::to_string(c.max_length) + " (max_length)");
+                       std::to_string(c.max_length) + " (its max_length)");
     for (int t = 0; t < batch.lengths[b]; ++t) {
       const Token token = e.tokens[t];
       if (token >= static_cast<Token>(c.vocab_size))
-        throw ModelError("make_batch: sequence " + std::to_string(batch.order[b]) + " position " + std::to_string(t) +
+        throw ModelError("sequence " + std::to_string(batch.order[b]) + " position " + std::to_string(t) +
                          " has token " + std::to_string(token) + ", expected < vocab_size " +
                          std::to_string(c.vocab_size));
       batch.tokens[static_cast<std::size_t>(t) * B + b] = static_cast<std::int32_t>(token);

@@ -75,6 +75,16 @@ AttentionSpec attention_spec(const ModelConfig& config);
 /// s4d and mamba, s4d_convolution only for s4d).
 void validate(const ModelConfig& config);
 
+/// Whether `cell` reads `field`, a field of ModelConfig by its name in JSON.  The transformer
+/// fields (num_heads, positional, causal, ffn_size, ffn_activation, max_length,
+/// hard_alibi_heads, hard_alibi_window) belong to the transformer; state_size to s4d, mamba and
+/// ids4; negative_eigenvalues to s4d and mamba; expand and conv_width to mamba; s4d_convolution
+/// to s4d; every other field to every architecture.  Throws ModelError for an unknown field.
+bool reads_field(Cell cell, std::string_view field);
+
+/// The architectures that read `field` (as reads_field), in Cell order.
+std::vector<Cell> cells_reading(std::string_view field);
+
 /// The config as a JSON object ({"cell": "lstm", "vocab_size": 2, ...}) and back; from_json
 /// throws ModelError naming a missing or bad field.  The transformer fields (num_heads,
 /// positional, causal, ffn_size, ffn_activation, max_length, hard_alibi_heads,

@@ -109,7 +109,7 @@ StepResult train_step(TrainState& s, std::span<const Example* const> batch) {
 }
 
 std::vector<const Example*> next_batch(TrainState& s, std::span<const Example> data) {
-  if (data.empty()) throw ModelError("next_batch: the training set is empty");
+  if (data.empty()) throw ModelError("the training set is empty");
   std::vector<const Example*> batch;
   batch.reserve(s.train.batch_size);
   while (batch.size() < static_cast<std::size_t>(s.train.batch_size)) {

@@ -35,6 +35,31 @@ TEST(Alphabet, UnknownSymbolNamesTheSymbolAndPosition) {
   }
 }
 
+TEST(Alphabet, MessagesEscapeBinaryBytesAndKeepUtf8) {
+  Alphabet ab = Alphabet::from_chars("ab");
+  auto message = [&](const std::string& word) {
+    try {
+      ab.parse_word(word);
+    } catch (const InvalidArgument& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  const std::string binary = message("a\x01\xff\x80" "b");
+  EXPECT_NE(binary.find("word 'a\\x01\\xff\\x80b': unknown symbol '\\x01' at position 1"), std::string::npos) << binary;
+  for (char c : binary) EXPECT_TRUE(static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f) << binary;
+  // Valid UTF-8 (an e with an acute accent) passes through; its first byte alone is no character.
+  const std::string utf8 = message("a\xc3\xa9");
+  EXPECT_NE(utf8.find("word 'a\xc3\xa9': unknown symbol '\\xc3' at position 1"), std::string::npos) << utf8;
+  EXPECT_NE(message("a x").find("unknown symbol 'x' at position 1"), std::string::npos);
+  try {
+    Alphabet({"a\x01"});
+    FAIL() << "expected an error";
+  } catch (const InvalidArgument& e) {
+    EXPECT_NE(std::string(e.what()).find("'a\\x01'"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Alphabet, RefusesDuplicateAndEmptyNames) {
   EXPECT_THROW(Alphabet({"a", "a"}), InvalidArgument);
   EXPECT_THROW(Alphabet({""}), InvalidArgument);

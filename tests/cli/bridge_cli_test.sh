@@ -51,5 +51,22 @@ expect "extract: unknown method" 2 "^$" "^statelab: extract: unknown method 'svm
 expect "extract: unknown output extension" 2 "^$" "^statelab: .*x\.txt" -- "$sl" extract --ckpt "$net" -o x.txt
 check "extract: nothing written on error" test ! -e x.json
 
+# negative numbers are refused with a line naming the option (CLI11 would wrap them to 2^64 - 1)
+for opt in --tests --exhaustive-up-to --seed --max-length; do
+  expect "check: $opt -1 is refused" 2 "^$" "^statelab: $opt: expected a whole number 0 or more" -- \
+    "$sl" check --ckpt "$net" --lang tomita:n=1 $opt -1
+done
+for opt in --max-states --max-queries --random-tests --seed; do
+  expect "extract: $opt -1 is refused" 2 "^$" "^statelab: $opt: expected a whole number 0 or more" -- \
+    "$sl" extract --ckpt "$net" $opt -1 -o x.json
+done
+expect "extract: --clusters 0 is refused naming the option" 2 "^$" "^statelab: --clusters: expected a whole number of at least 1" -- \
+  "$sl" extract --ckpt "$net" --method cluster --clusters 0 -o x.json
+# testing nothing is not agreement
+expect "check: --tests 0 alone is refused" 2 "^$" "^statelab: --tests 0 tests no word.*--exhaustive-up-to" -- \
+  "$sl" check --ckpt "$net" --lang tomita:n=1 --tests 0
+expect "check: --tests 0 with --exhaustive-up-to tests those words" 0 "^agree: no disagreement with tomita:n=1 on 15 words$" "^$" -- \
+  "$sl" check --ckpt "$net" --lang tomita:n=1 --tests 0 --exhaustive-up-to 3
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

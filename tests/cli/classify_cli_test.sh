@@ -45,6 +45,15 @@ printf 'digraph {\n s0 -> s1 [label=a\n' >broken.dot
 expect "malformed file names the file and line" 2 "^$" "broken.dot:[0-9]+" -- "$sl" classify broken.dot
 expect "missing file" 2 "^$" "nothere.att" -- "$sl" classify nothere.att
 expect "zero limit refused" 2 "^$" "max-monoid" -- "$sl" classify parity --max-monoid 0
+expect "negative limit refused naming the option" 2 "^$" "^statelab: --max-monoid: " -- "$sl" classify parity --max-monoid -1
+expect "negative state limit refused naming the option" 2 "^$" "^statelab: --max-states: " -- "$sl" classify parity --max-states -1
+
+# Every line fits 100 columns, witnesses included; --json parses.
+for name in parity first word-problem:group=A5 word-problem:group=A4xZ5 tomita:n=5; do
+  check "$name fits 100 columns" test "$("$sl" classify "$name" --witness | awk 'length > 100' | wc -l)" -eq 0
+  check "$name --json parses" sh -c "'$sl' classify '$name' --json --witness | python3 -c 'import json,sys; json.load(sys.stdin)'"
+done
+check "predictions wrap under their column" sh -c "'$sl' classify parity | grep -Eq '^ {23}[^ ]'"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

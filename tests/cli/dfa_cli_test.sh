@@ -28,6 +28,29 @@ expect "member: one line per word, empty word included" 0 "^accept$" "^$" -- "$s
   passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: member order"; }
 [ "$(printf '0110\n1\n' | "$sl" dfa member even.json - | tr '\n' ' ')" = "accept reject " ] &&
   passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: member from stdin"; }
+# negative numbers are refused with a line naming the option (CLI11 would wrap them to 2^64 - 1)
+expect "count --length -1" 2 "^$" "^statelab: --length: expected a whole number 0 or more" -- "$sl" dfa count even.json --length -1
+expect "sample --count -1" 2 "^$" "^statelab: --count: expected a whole number 0 or more" -- \
+  "$sl" dfa sample even.json --length 4 --count -1 --seed 1
+expect "sample --seed -1" 2 "^$" "^statelab: --seed: expected a whole number 0 or more" -- \
+  "$sl" dfa sample even.json --length 4 --count 1 --seed -1
+expect "sample --length -1" 2 "^$" "^statelab: --length: expected a whole number 0 or more" -- \
+  "$sl" dfa sample even.json --length -1 --count 1 --seed 1
+expect "random --seed -1" 2 "^$" "^statelab: --seed: expected a whole number 0 or more" -- \
+  "$sl" dfa random --states 3 --symbols 2 --seed -1 -o r.json
+expect "random --states -1" 2 "^$" "^statelab: --states: expected a whole number of at least 1" -- \
+  "$sl" dfa random --states -1 --symbols 2 --seed 1 -o r.json
+expect "info --max-states -1" 2 "^$" "^statelab: --max-states: expected a whole number of at least 1" -- \
+  "$sl" dfa info even.json --max-states -1
+# binary input: the message escapes its bytes
+printf '{\177\001' >bin.json
+expect "binary JSON: bytes escaped in the message" 2 "^$" '^statelab: .*bin\.json:1: JSON syntax error: .*\\x7f' -- "$sl" dfa info bin.json
+# an unknown command says which word and lists the valid ones
+expect "unknown command" 2 "^$" "^statelab: unknown command 'frobnicate' \(expected one of: dfa, lang, .*classify, check, extract\)" -- \
+  "$sl" frobnicate
+expect "unknown dfa verb" 2 "^$" "^statelab: unknown command 'frobnicate' of 'statelab dfa' \(expected one of: from-regex, info, minimize, .*random\)" -- \
+  "$sl" dfa frobnicate even.json
+expect "missing dfa verb" 2 "^$" "^statelab: 'statelab dfa' needs a command: one of from-regex, info" -- "$sl" dfa
 expect "count is exact beyond 64 bits" 0 "^633825300114114700748351602688$" "^$" -- \
   "$sl" dfa count even.json --length 100
 expect "sample is reproducible" 0 "^[01]{10}$" "^$" -- "$sl" dfa sample even.json --length 10 --count 3 --seed 9

@@ -11,15 +11,16 @@ cd "$work"
 source "$here/expect.sh"
 
 # list
-expect "list: a table with a header" 0 "^NAME +CLASS +ALPHABET +GROUND TRUTH$" "^$" -- "$sl" lang list
-expect "list: parameters in the name" 0 "^tomita:n=N +regular +0 1 +dfa$" "^$" -- "$sl" lang list
-expect "list: optional parameters in brackets, both engines of dyck" 0 "^dyck\[:k=K\]\[,depth=DEPTH\] .* dfa or pda or counter$" "^$" -- \
+expect "list: a table with a header" 0 "^NAME +CLASS +GROUND TRUTH +DESCRIPTION$" "^$" -- "$sl" lang list
+expect "list: parameters in the name" 0 "^tomita:n=N +regular +dfa +the seven Tomita" "^$" -- "$sl" lang list
+expect "list: optional parameters in brackets, both engines of dyck" 0 "^dyck\[:k=K\]\[,depth=DEPTH\] .* dfa or pda or " "^$" -- \
   "$sl" lang list
-expect "list: a grammar entry" 0 "^palindrome\[:k=K\] +context-free +a b \.\.\. +cfg$" "^$" -- "$sl" lang list
-expect "list: a counter entry" 0 "^anbncn +counter +a b c +counter$" "^$" -- "$sl" lang list
-expect "list: a PDA entry" 0 "^marked-reversal +context-free +0 1 # +pda$" "^$" -- "$sl" lang list
-expect "list: a context-sensitive entry" 0 "^copy\[:k=K\] +context-sensitive +a b \.\.\. +predicate$" "^$" -- "$sl" lang list
-expect "list: tasks too" 0 "^index-lookup.* task +.* task$" "^$" -- "$sl" lang list
+expect "list: a grammar entry" 0 "^palindrome\[:k=K\] +context-free +cfg +w = reverse\(w\)$" "^$" -- "$sl" lang list
+expect "list: a counter entry" 0 "^anbncn +counter +counter +a\^n b\^n c\^n$" "^$" -- "$sl" lang list
+expect "list: a PDA entry" 0 "^marked-reversal +context-free +pda +w#reverse\(w\)" "^$" -- "$sl" lang list
+expect "list: a context-sensitive entry" 0 "^copy\[:k=K\] +context-sensitive +predicate +ww$" "^$" -- "$sl" lang list
+expect "list: tasks too" 0 "^ +task +task +the letter at a given index$" "^$" -- "$sl" lang list
+expect "list: a name wider than its column stands on its own line" 0 "^index-lookup\[:k=K\]\[,max=MAX\]$" "^$" -- "$sl" lang list
 expect "list --json" 0 '^\[\{"name":"first","usage":"first","parameters":\[\],"class":"regular","alphabet":"0 1","engine":"dfa"' "^$" -- \
   "$sl" lang list --json
 
@@ -31,10 +32,11 @@ expect "show: first words in shortlex order" 0 '^first words: +"" "0" "1" "00" "
 expect "show: a context-free language's first words" 0 '^first words: +"" "a" "b" "aa" "bb" "aaa" "aba" "bab"$' "^$" -- \
   "$sl" lang show palindrome
 expect "show: a PDA and its grammar" 0 \
-  "^automaton: +PDA, 3 states, 3 stack symbols \(bottom Z\), 9 moves, deterministic, final-state acceptance; grammar, 1 nonterminal, 3 rules, start S$" \
+  "^automaton: +PDA, 3 states, 3 stack symbols \(bottom Z\), 9 moves, deterministic, final-state$" \
   "^$" -- "$sl" lang show dyck:k=2
+expect "show: the grammar continues under the value" 0 "^ {15}acceptance; grammar, 1 nonterminal, 3 rules, start S$" "^$" -- "$sl" lang show dyck:k=2
 expect "show: a counter machine" 0 \
-  "^automaton: +counter machine, 3 states, 2 counters, 5 moves, deterministic real-time, final-state-and-zero acceptance$" \
+  "^automaton: +counter machine, 3 states, 2 counters, 5 moves, deterministic real-time,$" \
   "^$" -- "$sl" lang show anbncn
 expect "show: a grammar" 0 "^automaton: +grammar, 1 nonterminal, 5 rules, start S$" "^$" -- "$sl" lang show palindrome
 expect "show: no automaton beyond context-free" 0 "^automaton: +none \(context-sensitive: decided by a predicate" "^$" -- \
@@ -200,6 +202,27 @@ expect "impossible parameter: depth 0" 2 "^$" "dyck: depth=0 is impossible \(exp
 expect "impossible parameter: a group that does not exist" 2 "^$" "Q8" -- "$sl" lang show word-problem:group=Q8
 expect "a task is not a language" 2 "^$" "'index-lookup' is a task" -- "$sl" lang count index-lookup --length 3
 expect "help" 0 "sample" "^$" -- "$sl" lang --help
+expect "unknown lang verb" 2 "^$" "^statelab: unknown command 'frobnicate' of 'statelab lang' \(expected one of: list, show, member, count, sample, targets, export\)" -- \
+  "$sl" lang frobnicate parity
+
+# binary bytes in a word are escaped, not printed raw
+expect "member: binary bytes escaped" 2 "^$" '^statelab: parity: word .\\x01\\xff.: unknown symbol .\\x01. at position 0' -- \
+  "$sl" lang member parity "$(printf '\001\377')"
+
+# negative numbers are refused with a line naming the option
+expect "sample --seed -1" 2 "^$" "^statelab: --seed: expected a whole number 0 or more" -- \
+  "$sl" lang sample parity --length 3 --count 2 --seed -1
+expect "sample --count -1" 2 "^$" "^statelab: --count: expected a whole number of at least 1" -- \
+  "$sl" lang sample parity --length 3 --count -1 --seed 1
+expect "count --length -1" 2 "^$" "^statelab: --length: expected a length" -- "$sl" lang count parity --length -1
+
+# every line of the text output fits 100 columns; --json parses
+check "list fits 100 columns" test "$("$sl" lang list | awk 'length > 100' | wc -l)" -eq 0
+check "list --json parses" sh -c "'$sl' lang list --json | python3 -c 'import json,sys; json.load(sys.stdin)'"
+for name in parity tomita:n=3 dyck:k=2 'word-problem:group=S3' anbncn index-lookup; do
+  check "show $name fits 100 columns" test "$("$sl" lang show "$name" | awk 'length > 100' | wc -l)" -eq 0
+  check "show $name --json parses" sh -c "'$sl' lang show --json '$name' | python3 -c 'import json,sys; json.load(sys.stdin)'"
+done
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

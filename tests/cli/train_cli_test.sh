@@ -131,6 +131,13 @@ expect "score --hidden: every position's state" 0 "^011${tab}0\.[0-9]+${tab}\[\[
   "$sl" score --ckpt p.safetensors --hidden 011
 expect "score: an unknown symbol names it and its position" 2 "^$" \
   "^statelab: score: word '01x1': unknown symbol 'x' at position 2 \(alphabet \{0 1\}\)$" -- "$sl" score --ckpt p.safetensors 0110 01x1
+expect "score --json: a list of word and probability" 0 '^\[\{"word":"0110","probability":0\.[0-9]+\},\{"word":"","probability":' "^$" -- \
+  "$sl" score --ckpt p.safetensors --json 0110 ''
+check "score --json --hidden parses" sh -c "'$sl' score --ckpt p.safetensors --json --hidden 01 1 | python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d[0][\"hidden\"]) == 2'"
+expect "eval --seed -1 is refused naming the option" 2 "^$" "^statelab: --seed: expected a whole number 0 or more" -- \
+  "$sl" eval --ckpt p.safetensors --lengths 2..3 --seed -1
+expect "eval: longer than learned positions names no internal function" 2 "^$" "^statelab: sequence [0-9]+ has length 13, but the transformer's learned positions cover" -- \
+  "$sl" eval --ckpt tl.safetensors --lengths 13 --count 2
 expect "score: needs a recognizer" 2 "^$" "has a tag head" -- "$sl" score --ckpt wp.safetensors 'e'
 
 # a module written by PyTorch (tools/make_torch_fixtures.py): metadata "alphabet" only

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "models/error.h"
 #include "models/model.h"
@@ -217,6 +218,16 @@ TEST(Ssm, NegativeEigenvaluesAreForS4dAndMambaOnly) {
   EXPECT_NO_THROW(validate(c));
   c.state_size = 0;
   EXPECT_THROW(validate(c), ModelError);
+}
+
+TEST(Ssm, ReadsFieldSaysWhichArchitecturesReadAField) {
+  EXPECT_EQ(cells_reading("state_size"), (std::vector<Cell>{Cell::s4d, Cell::mamba, Cell::ids4}));
+  EXPECT_EQ(cells_reading("negative_eigenvalues"), (std::vector<Cell>{Cell::s4d, Cell::mamba}));
+  EXPECT_EQ(cells_reading("num_heads"), (std::vector<Cell>{Cell::transformer}));
+  EXPECT_EQ(cells_reading("hidden_size").size(), 7u);
+  EXPECT_TRUE(reads_field(Cell::mamba, "conv_width"));
+  EXPECT_FALSE(reads_field(Cell::lstm, "max_length"));
+  EXPECT_THROW(reads_field(Cell::lstm, "no_such_field"), ModelError);
 }
 
 TEST(Ssm, ConfigJsonRoundTripsAndOldFilesLoad) {

@@ -2,11 +2,11 @@
 // monoid's groups and class) and what it predicts for each neural architecture (bridge/).
 #pragma once
 
-#include <CLI/CLI.hpp>
+#include "cli/command.h"
 
 namespace statelab::cli {
 
 /// Registers `classify` on `app`; errors propagate as statelab::Error.
-void add_classify_command(CLI::App& app);
+void add_classify_command(CLI::App& parent, Commands& commands);
 
 }  // namespace statelab::cli

@@ -1,0 +1,41 @@
+#include "cli/dfa/input.h"
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "automata/error.h"
+#include "cli/options.h"
+
+namespace statelab::cli {
+
+std::optional<automata::Format> format_option(const std::string& name) {
+  if (name.empty()) return std::nullopt;
+  for (automata::Format f : {automata::Format::json, automata::Format::dot, automata::Format::jff, automata::Format::att})
+    if (automata::format_name(f) == name) return f;
+  throw InvalidArgument("unknown format '" + name + "' (expected json, dot, jff or att)");
+}
+
+void add_input_options(CLI::App* verb, InputOptions& opts) {
+  verb->add_option("--format", opts.format, "input format: json, dot, jff or att (default: from the extension)");
+  verb->add_option("--max-states", opts.max_states, "limit on the states any construction may build")
+      ->check(kAtLeastOne);
+  verb->add_flag("--json", opts.json, "machine-readable output");
+}
+
+automata::Dfa load_dfa(const std::string& path, const InputOptions& opts) {
+  return automata::determinize(automata::read_automaton(path, format_option(opts.format)), opts.max_states);
+}
+
+void save(const automata::Dfa& dfa, const std::string& path, const std::string& format) {
+  automata::write_automaton(dfa, path, format_option(format));
+}
+
+void save_and_report(const automata::Dfa& dfa, const std::string& path, const std::string& format, bool json) {
+  save(dfa, path, format);
+  if (json)
+    std::cout << nlohmann::json{{"states", dfa.num_states()}, {"output", path}}.dump() << "\n";
+  else
+    std::cout << "wrote " << path << " (" << dfa.num_states() << " states)\n";
+}
+
+}  // namespace statelab::cli

@@ -1,0 +1,11 @@
+// `statelab dfa member`: accept or reject each word (symbols run together, or space-separated; '' is the empty word; - reads stdin).
+#pragma once
+
+#include "cli/command.h"
+
+namespace statelab::cli {
+
+/// Adds `member` to `parent` (the `dfa` command).
+void add_dfa_member_command(CLI::App& parent, Commands& commands);
+
+}  // namespace statelab::cli

@@ -1,0 +1,128 @@
+#include "cli/extract.h"
+
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "automata/automaton_io.h"
+#include "automata/error.h"
+#include "cli/options.h"
+#include "cli/progress.h"
+#include "bridge/extract.h"
+#include "bridge/recognizer.h"
+#include "cli/render.h"
+#include "cli/text.h"
+#include "languages/registry.h"
+
+namespace statelab::cli {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+struct ExtractCommandOptions {
+  std::string ckpt, method = "lstar", lang, output, svg;
+  double time_limit = 60;
+  std::size_t max_states = 0, max_queries = 0, clusters = 16, random_tests = 2000;
+  std::uint64_t seed = 0;
+  bool json = false;
+};
+
+void run_extract(const ExtractCommandOptions& o) {
+  if (!(o.time_limit > 0) || !std::isfinite(o.time_limit))
+    throw InvalidArgument("extract: --time-limit must be a positive number of seconds, got " +
+                          std::to_string(o.time_limit));
+  bridge::ExtractOptions options;
+  if (o.method == "lstar") {
+    options.method = bridge::Method::lstar;
+  } else if (o.method == "lsharp") {
+    options.method = bridge::Method::lsharp;
+  } else if (o.method == "cluster") {
+    options.method = bridge::Method::cluster;
+  } else {
+    throw InvalidArgument("extract: unknown method '" + o.method + "' (expected lstar, lsharp or cluster)");
+  }
+  options.limits.seconds = o.time_limit;
+  options.limits.max_states = o.max_states;
+  options.limits.max_membership_queries = o.max_queries;
+  options.random_tests = o.random_tests;
+  options.cluster.clusters = o.clusters;
+  options.cluster.seed = o.seed;
+  options.seed = o.seed;
+  automata::format_from_path(o.output);  // refuse an unknown extension before working
+  std::unique_ptr<languages::Language> language;
+  if (!o.lang.empty()) {
+    language = languages::make_language(o.lang);
+    if (!language->dfa())
+      throw InvalidArgument("extract: '" + language->name() + "' has no regular ground truth (it is " +
+                            std::string(languages::to_string(language->language_class())) +
+                            "), so --lang cannot compare the extracted automaton with it for equivalence; "
+                            "drop --lang");
+  }
+  const auto model = bridge::load_model(o.ckpt);
+  const auto network = language ? bridge::model_recognizer(model, language->alphabet()) : bridge::model_recognizer(model);
+  TaskProgress progress("extracting (" + o.method + "): milliseconds of --time-limit");
+  options.limits.progress = progress.callback();
+  const auto report = bridge::extract(*network, options, language.get());
+  progress.finish();
+  automata::write_automaton(report.dfa, o.output);
+  if (!o.svg.empty()) render(report.dfa, o.svg);
+  const auto& alphabet = network->alphabet();
+  if (o.json) {
+    auto j = json::parse(bridge::to_json(report, alphabet));
+    j["output"] = o.output;
+    if (language) j["language"] = language->name();
+    std::cout << j.dump() << "\n";
+    return;
+  }
+  std::printf("extracted %zu states by %s%s in %.3f s: %zu membership queries, %zu equivalence queries; %s\n",
+              report.states, report.method.c_str(), report.oracle.empty() ? "" : (" (" + report.oracle + ")").c_str(),
+              report.seconds, report.membership_queries, report.equivalence_queries,
+              report.complete ? "complete" : ("incomplete: stopped by the " + report.stopped_by + " limit").c_str());
+  std::cout << "fidelity " << percent(report.fidelity) << " on " << report.fidelity_words << " held-out words up to length "
+            << report.fidelity_max_length << "\n";
+  if (language) {
+    std::cout << "accuracy " << percent(*report.accuracy) << " against " << language->name() << "; ";
+    if (*report.equivalent_to_truth) {
+      std::cout << "equivalent to its minimal DFA\n";
+    } else {
+      std::cout << "differs from it on " << quoted(alphabet, *report.counterexample) << " (truth "
+                << (*report.truth_on_counterexample ? "accepts" : "rejects") << ", network "
+                << (*report.network_on_counterexample > 0.5 ? "accepts" : "rejects") << ")\n";
+    }
+  }
+  std::cout << "wrote " << o.output << (o.svg.empty() ? "" : " and " + o.svg) << "\n";
+}
+
+}  // namespace
+
+void add_extract_command(CLI::App& parent, Commands& commands) {
+  auto o = std::make_shared<ExtractCommandOptions>();
+  CLI::App* c = parent.add_subcommand("extract", "extract the automaton a trained recognizer learned (L*, L# or clustering)");
+  c->add_option("--ckpt", o->ckpt, "the model checkpoint (safetensors with metadata \"alphabet\")")->required();
+  c->add_option("--method", o->method, "lstar or lsharp (queries, Weiss et al.'s oracle) or cluster (k-means)")
+      ->capture_default_str();
+  c->add_option("--lang", o->lang, "compare with this regular language's minimal DFA");
+  c->add_option("--time-limit", o->time_limit, "seconds (L*); a partial result is marked incomplete")
+      ->capture_default_str();
+  c->add_option("--max-states", o->max_states, "L*: stop before the hypothesis exceeds N states (0: none)")->check(kNonNegative);
+  c->add_option("--max-queries", o->max_queries, "L*: stop after N membership queries (0: none)")->check(kNonNegative);
+  c->add_option("--random-tests", o->random_tests, "L*: random words per equivalence query")
+      ->check(kNonNegative)
+      ->capture_default_str();
+  c->add_option("--clusters", o->clusters, "cluster: k of k-means")->check(kAtLeastOne)->capture_default_str();
+  c->add_option("--seed", o->seed, "seed of every random choice")->check(kNonNegative)->capture_default_str();
+  c->add_option("-o,--output", o->output, "dfa.json, dfa.att, dfa.dot or dfa.jff (format from the extension)")
+      ->required();
+  c->add_option("--svg", o->svg, "also draw the automaton to this SVG (needs Graphviz)");
+  c->add_flag("--json", o->json, "machine-readable report");
+  commands.push_back({c, [o] {
+    run_extract(*o);
+    return 0;
+  }});
+}
+
+}  // namespace statelab::cli

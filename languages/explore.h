@@ -1,0 +1,48 @@
+// What a person asks of the catalogue and of a language beyond membership: an entry's usage
+// line and the engines its languages use (for `lang list`), the first words of a language in
+// shortlex order (for `lang show`), and exact uniform positives by length (for `lang sample`).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "languages/dataset.h"
+#include "languages/language.h"
+#include "languages/registry.h"
+
+namespace statelab::languages {
+
+/// Prefixes the shortlex walk of a non-regular language may visit before it stops.
+inline constexpr std::size_t kShortlexBudget = 200'000;
+
+/// "tomita:n=N", "dyck[:k=K][,depth=D]", "regex:PATTERN": the name with its parameters, optional
+/// ones in brackets.
+std::string usage(const CatalogueEntry& entry);
+
+/// The ground-truth engines an entry's languages use: those of its example, of the example
+/// without each optional parameter in turn, and of its bare name (when that builds without
+/// parameters), in that order, e.g. "dfa or pda or counter" for dyck.  Time: building those
+/// languages.
+std::string engines_of(const CatalogueEntry& entry);
+
+/// The first `limit` words of the language in shortlex order among lengths <= max_length.  A DFA
+/// is walked by automata::enumerate_shortlex; any other language by a depth-first walk in symbol
+/// order that enters a prefix only when its targets say some word extends it, skips the lengths
+/// its count says are empty, and leaves a length once it has found all of its words.  Sets
+/// `complete` to false when the walk stopped at kShortlexBudget prefixes.
+/// Time: O(budget * max_length * k) for the walk (a targets() call per prefix).
+std::vector<Word> first_words(const Language& lang, std::size_t limit, std::size_t max_length, bool& complete);
+
+/// Whether each length of `range` has a word (index n - range.min): by the exact count, or when
+/// the language cannot count, by trying to sample one from `seed`.
+std::vector<bool> lengths_with_words(const Language& lang, const LengthRange& range, std::uint64_t seed);
+
+/// `count` exact uniform words of each length of `range` that has words (as `has_word` says),
+/// each from the seed the dataset builder gives its positives (so each word reproduces on its
+/// own), with their per-position targets when `with_targets`.
+std::vector<Example> sample_positives(const Language& lang, const LengthRange& range, const std::vector<bool>& has_word,
+                                      std::size_t count, std::uint64_t seed, bool with_targets);
+
+}  // namespace statelab::languages
