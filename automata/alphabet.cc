@@ -2,7 +2,7 @@
 
 #include <cctype>
 
-#include "automata/error.h"
+#include "base/error.h"
 
 namespace statelab::automata {
 

@@ -1,14 +1,13 @@
 #include "automata/cfg.h"
 
 #include <algorithm>
-#include <fstream>
 #include <functional>
 #include <limits>
-#include <sstream>
 #include <unordered_set>
 
-#include "automata/error.h"
 #include "automata/pda_normal.h"
+#include "base/error.h"
+#include "base/file.h"
 
 namespace statelab::automata {
 
@@ -340,12 +339,7 @@ Cfg parse_cfg(std::string_view text, std::string_view source_name) {
 }
 
 Cfg read_cfg_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError("cannot open grammar file '" + path.string() + "'");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) throw IoError("cannot read grammar file '" + path.string() + "'");
-  return parse_cfg(buffer.str(), path.string());
+  return parse_cfg(read_file(path), path.string());
 }
 
 std::string format_cfg(const Cfg& cfg) {

@@ -19,7 +19,7 @@
 
 #include "automata/alphabet.h"
 #include "automata/dfa.h"
-#include "automata/random.h"
+#include "base/random_big.h"
 
 namespace statelab::automata {
 

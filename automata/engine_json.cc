@@ -1,12 +1,11 @@
 #include "automata/engine_json.h"
 
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <unordered_set>
 
-#include "automata/error.h"
 #include "automata/json_locate.h"
+#include "base/error.h"
+#include "base/file.h"
 
 namespace statelab::automata {
 
@@ -23,15 +22,6 @@ constexpr std::uint64_t kMaxFileStates = 10'000'000;
 constexpr std::uint64_t kMaxCounters = 64;
 
 std::string at(const std::string& pointer, std::size_t i) { return pointer + "/" + std::to_string(i); }
-
-std::string read_text(const std::filesystem::path& path, const char* what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError(std::string("cannot open ") + what + " file '" + path.string() + "'");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) throw IoError(std::string("cannot read ") + what + " file '" + path.string() + "'");
-  return buffer.str();
-}
 
 bool valid_symbol_name(const std::string& name) {
   if (name.empty()) return false;
@@ -157,7 +147,7 @@ Pda read_pda_json(std::string_view text, std::string_view source_name) {
 }
 
 Pda read_pda_json_file(const std::filesystem::path& path) {
-  return read_pda_json(read_text(path, "PDA"), path.string());
+  return read_pda_json(read_file(path), path.string());
 }
 
 std::string write_json(const Pda& pda) {
@@ -233,7 +223,7 @@ Cfg read_cfg_json(std::string_view text, std::string_view source_name) {
 }
 
 Cfg read_cfg_json_file(const std::filesystem::path& path) {
-  return read_cfg_json(read_text(path, "grammar"), path.string());
+  return read_cfg_json(read_file(path), path.string());
 }
 
 std::string write_json(const Cfg& cfg) {
@@ -310,7 +300,7 @@ CounterMachine read_counter_machine_json(std::string_view text, std::string_view
 }
 
 CounterMachine read_counter_machine_json_file(const std::filesystem::path& path) {
-  return read_counter_machine_json(read_text(path, "counter machine"), path.string());
+  return read_counter_machine_json(read_file(path), path.string());
 }
 
 std::string write_json(const CounterMachine& machine) {

@@ -4,7 +4,7 @@
 #include <iterator>
 #include <vector>
 
-#include "automata/error.h"
+#include "base/error.h"
 
 namespace statelab::automata::json_detail {
 

@@ -4,7 +4,7 @@
 #include <cctype>
 #include <cstdint>
 
-#include "automata/error.h"
+#include "base/error.h"
 
 namespace statelab::automata::xml_detail {
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <unordered_set>
 
-#include "automata/error.h"
 #include "automata/minimize.h"
+#include "base/error.h"
 
 namespace statelab::automata {
 

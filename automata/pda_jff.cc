@@ -1,14 +1,13 @@
 #include "automata/pda_jff.h"
 
-#include <fstream>
 #include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
-#include <sstream>
 
-#include "automata/error.h"
 #include "automata/mini_xml.h"
+#include "base/error.h"
+#include "base/file.h"
 
 namespace statelab::automata {
 
@@ -57,15 +56,6 @@ std::size_t state_id(const XmlElement* e, const XmlElement& at, const char* what
   if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos)
     fail(source, e->line, std::string("<") + what + "> should be a state id, found '" + text + "'");
   return std::stoul(text);
-}
-
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError("cannot open JFLAP file '" + path.string() + "'");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) throw IoError("cannot read JFLAP file '" + path.string() + "'");
-  return buffer.str();
 }
 
 std::size_t code_points(const std::string& s) {
@@ -162,7 +152,7 @@ Pda read_pda_jff(std::string_view text, std::string_view source_name, PdaAccepta
 }
 
 Pda read_pda_jff_file(const std::filesystem::path& path, PdaAcceptance acceptance) {
-  return read_pda_jff(read_text(path), path.string(), acceptance);
+  return read_pda_jff(read_file(path), path.string(), acceptance);
 }
 
 std::string write_jff(const Pda& pda) {

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "automata/error.h"
+#include "base/error.h"
 #include "languages/registry.h"
 #include "models/error.h"
 #include "models/safetensors.h"
@@ -191,12 +191,7 @@ std::string alphabet_json(const Alphabet& alphabet) { return nlohmann::json(alph
 
 LoadedModel load_model(const std::filesystem::path& path) {
   const std::string file = path.string();
-  models::Checkpoint ckpt;
-  try {
-    ckpt = models::load_checkpoint(path);
-  } catch (const models::ModelError& e) {
-    throw InvalidArgument(e.what());
-  }
+  const models::Checkpoint ckpt = models::load_checkpoint(path);
   if (ckpt.config.head != models::Head::recognize)
     throw InvalidArgument(file + ": the model's head is not recognize; check and extract need one logit per word");
   const auto it = ckpt.metadata.find("alphabet");

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "automata/error.h"
+#include "base/error.h"
 #include "models/error.h"
 #include "models/safetensors.h"
 
@@ -58,11 +58,7 @@ void save_recognizer(const std::filesystem::path& path, const ModelRecognizer& r
   auto metadata = extra;
   metadata["alphabet"] = nlohmann::json(recognizer.vocabulary()).dump();
   metadata["statelab.language"] = language;
-  try {
-    models::save_checkpoint(path, recognizer.config(), recognizer.params(), metadata);
-  } catch (const models::ModelError& e) {
-    throw IoError(e.what());
-  }
+  models::save_checkpoint(path, recognizer.config(), recognizer.params(), metadata);
 }
 
 }  // namespace statelab::bridge

@@ -11,11 +11,11 @@
 #include "automata/boolean_ops.h"
 #include "automata/counting.h"
 #include "automata/decide.h"
-#include "automata/error.h"
 #include "automata/minimize.h"
 #include "automata/nfa.h"
 #include "automata/random_dfa.h"
 #include "automata/regex.h"
+#include "base/error.h"
 #include "cli/options.h"
 #include "cli/render.h"
 
@@ -36,9 +36,7 @@ struct InputOptions {
 
 std::optional<automata::Format> format_option(const std::string& name) {
   if (name.empty()) return std::nullopt;
-  for (automata::Format f : {automata::Format::json, automata::Format::dot, automata::Format::jff, automata::Format::att})
-    if (automata::format_name(f) == name) return f;
-  throw InvalidArgument("unknown format '" + name + "' (expected json, dot, jff or att)");
+  return automata::format_from_name(name);
 }
 
 void add_input_options(CLI::App* verb, InputOptions& opts) {
@@ -96,7 +94,7 @@ void add_dfa_command(CLI::App& app, int& exit_code) {
     v->add_option("--alphabet", o->alphabet,
                   "the symbols: one character each (\"01\"), or names separated by commas (\"push,pop\")")
         ->required();
-    v->add_option("-o,--output", o->output, "output file (format from its extension)")->required();
+    v->add_option("-o,--output", o->output, "output file (format from its extension); - for standard output (with --output-format)")->required();
     v->add_option("--output-format", o->out_format, "output format: json, dot, jff or att");
     v->add_option("--max-states", o->max_states, "limit on the subset construction")->check(kAtLeastOne);
     v->add_flag("--json", o->json, "print a JSON summary");
@@ -105,9 +103,9 @@ void add_dfa_command(CLI::App& app, int& exit_code) {
       const Dfa result = automata::regex_to_dfa(o->pattern, alphabet, o->max_states);  // minimal already
       save(result, o->output, o->out_format);
       if (o->json)
-        std::cout << json{{"states", result.num_states()}, {"output", o->output}}.dump() << "\n";
+        summary_stream(o->output) << json{{"states", result.num_states()}, {"output", o->output}}.dump() << "\n";
       else
-        std::cout << "wrote " << o->output << " (" << result.num_states() << " states)\n";
+        summary_stream(o->output) << "wrote " << o->output << " (" << result.num_states() << " states)\n";
     });
   }
 
@@ -167,7 +165,7 @@ void add_dfa_command(CLI::App& app, int& exit_code) {
     auto o = std::make_shared<Opts>();
     CLI::App* v = dfa->add_subcommand("minimize", "the minimal complete DFA (Hopcroft), states in breadth-first order");
     v->add_option("file", o->file, "automaton file")->required();
-    v->add_option("-o,--output", o->output, "output file (format from its extension)")->required();
+    v->add_option("-o,--output", o->output, "output file (format from its extension); - for standard output (with --output-format)")->required();
     v->add_option("--output-format", o->out_format, "output format: json, dot, jff or att");
     add_input_options(v, *o);
     v->callback([o] {
@@ -175,10 +173,10 @@ void add_dfa_command(CLI::App& app, int& exit_code) {
       const Dfa result = automata::minimize(dfa);
       save(result, o->output, o->out_format);
       if (o->json)
-        std::cout << json{{"states_in", dfa.num_states()}, {"states", result.num_states()}, {"output", o->output}}.dump()
+        summary_stream(o->output) << json{{"states_in", dfa.num_states()}, {"states", result.num_states()}, {"output", o->output}}.dump()
                   << "\n";
       else
-        std::cout << "minimized " << dfa.num_states() << " -> " << result.num_states() << " states: " << o->output << "\n";
+        summary_stream(o->output) << "minimized " << dfa.num_states() << " -> " << result.num_states() << " states: " << o->output << "\n";
     });
   }
 
@@ -225,7 +223,7 @@ void add_dfa_command(CLI::App& app, int& exit_code) {
         ->check(CLI::IsMember({"intersect", "union", "difference", "xor", "complement"}));
     v->add_option("a", o->a, "first automaton")->required();
     v->add_option("b", o->b, "second automaton (not for complement)");
-    v->add_option("-o,--output", o->output, "output file (format from its extension)")->required();
+    v->add_option("-o,--output", o->output, "output file (format from its extension); - for standard output (with --output-format)")->required();
     v->add_option("--output-format", o->out_format, "output format: json, dot, jff or att");
     add_input_options(v, *o);
     v->callback([o] {
@@ -246,9 +244,9 @@ void add_dfa_command(CLI::App& app, int& exit_code) {
       result = automata::minimize(result);
       save(result, o->output, o->out_format);
       if (o->json)
-        std::cout << json{{"states", result.num_states()}, {"output", o->output}}.dump() << "\n";
+        summary_stream(o->output) << json{{"states", result.num_states()}, {"output", o->output}}.dump() << "\n";
       else
-        std::cout << o->op << ": " << result.num_states() << " states: " << o->output << "\n";
+        summary_stream(o->output) << o->op << ": " << result.num_states() << " states: " << o->output << "\n";
     });
   }
 
@@ -327,23 +325,31 @@ void add_dfa_command(CLI::App& app, int& exit_code) {
 
   {
     struct Opts : InputOptions {
-      std::string file, output;
+      std::string file, output, out_format;
       bool minimize = false;
+      std::size_t max_render_states = kMaxRenderStates;
     };
     auto o = std::make_shared<Opts>();
     CLI::App* v = dfa->add_subcommand("render", "draw an automaton: DOT, or SVG through Graphviz");
     v->add_option("file", o->file, "automaton file")->required();
-    v->add_option("-o,--output", o->output, "out.dot or out.svg")->required();
+    v->add_option("-o,--output", o->output, "out.dot or out.svg; - for standard output (DOT unless --output-format svg)")
+        ->required();
+    v->add_option("--output-format", o->out_format, "dot or svg (default: from the extension)")
+        ->check(CLI::IsMember({"dot", "svg"}));
+    v->add_option("--max-render-states", o->max_render_states,
+                  "draw SVG only up to this many states (default " + std::to_string(kMaxRenderStates) + ")")
+        ->check(kAtLeastOne);
     v->add_flag("--minimize", o->minimize, "draw the minimal DFA instead");
     add_input_options(v, *o);
     v->callback([o] {
       Dfa dfa = load_dfa(o->file, *o);
       if (o->minimize) dfa = automata::minimize(dfa);
-      render(dfa, o->output);
+      render(dfa, o->output, o->out_format, o->max_render_states);
+      std::ostream& out = summary_stream(o->output);
       if (o->json)
-        std::cout << json{{"states", dfa.num_states()}, {"output", o->output}}.dump() << "\n";
+        out << json{{"states", dfa.num_states()}, {"output", o->output}}.dump() << "\n";
       else
-        std::cout << "rendered " << dfa.num_states() << " states: " << o->output << "\n";
+        out << "rendered " << dfa.num_states() << " states: " << o->output << "\n";
     });
   }
 
@@ -361,16 +367,16 @@ void add_dfa_command(CLI::App& app, int& exit_code) {
     v->add_option("--symbols", o->symbols, "alphabet size")->required()->check(kAtLeastOne);
     v->add_option("--seed", o->seed, "random seed")->required();
     v->add_option("--accepting", o->accepting, "probability that a state accepts")->check(CLI::Range(0.0, 1.0));
-    v->add_option("-o,--output", o->output, "output file (format from its extension)")->required();
+    v->add_option("-o,--output", o->output, "output file (format from its extension); - for standard output (with --output-format)")->required();
     v->add_option("--output-format", o->out_format, "output format: json, dot, jff or att");
     v->add_flag("--json", o->json, "print a JSON summary");
     v->callback([o] {
       const Dfa dfa = automata::random_dfa(o->states, o->symbols, o->seed, o->accepting);
       save(dfa, o->output, o->out_format);
       if (o->json)
-        std::cout << json{{"states", dfa.num_states()}, {"output", o->output}}.dump() << "\n";
+        summary_stream(o->output) << json{{"states", dfa.num_states()}, {"output", o->output}}.dump() << "\n";
       else
-        std::cout << "wrote " << o->output << " (" << dfa.num_states() << " states)\n";
+        summary_stream(o->output) << "wrote " << o->output << " (" << dfa.num_states() << " states)\n";
     });
   }
 }

@@ -10,13 +10,13 @@
 #include <string>
 #include <vector>
 
-#include "automata/atomic_file.h"
 #include "automata/automaton_io.h"
 #include "automata/engine_json.h"
-#include "automata/pda_jff.h"
 #include "automata/enumerate.h"
-#include "automata/error.h"
 #include "automata/minimize.h"
+#include "automata/pda_jff.h"
+#include "base/error.h"
+#include "base/file.h"
 #include "cli/options.h"
 #include "cli/render.h"
 #include "languages/dataset.h"
@@ -304,14 +304,16 @@ void show_task(const std::string& name, bool as_json) {
 // `lang export`: the machine to write is --engine's, else the grammar for .cfg, else the ground
 // truth's (for .jff a DFA, or else a PDA); a PDA and a grammar convert into each other
 // (automata::to_cfg, automata::to_pda with final-state acceptance, which .jff files assume).
-void export_language(const std::string& name, const std::string& output, std::string engine, bool as_json) {
+void export_language(const std::string& name, const std::string& output, std::string engine, bool as_json,
+                     const std::string& format, std::size_t max_render_states) {
   const std::unique_ptr<Language> l = load_language(name, "export");
-  std::string ext = std::filesystem::path(output).extension().string();
+  // --output-format names the format as an extension would ("json" is ".json"): needed for "-".
+  std::string ext = format.empty() ? std::filesystem::path(output).extension().string() : "." + format;
   std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   const bool drawn = ext == ".svg" || ext == ".gv" || ext == ".dot" || ext == ".att";
   if (!drawn && ext != ".json" && ext != ".jff" && ext != ".cfg")
     throw InvalidArgument("lang export: unknown output extension '" + ext + "' of " + output +
-                          " (expected .json, .jff, .cfg, .dot, .att, .gv or .svg)");
+                          " (expected .json, .jff, .cfg, .dot, .att, .gv or .svg; for - name it with --output-format)");
   const std::string truth(languages::to_string(l->ground_truth().engine));
   if (truth == "predicate" && engine.empty())
     throw InvalidArgument("lang export: " + l->name() + " is " + std::string(languages::to_string(l->language_class())) +
@@ -344,23 +346,23 @@ void export_language(const std::string& name, const std::string& output, std::st
   json size;  // {"states": n} or {"rules": n}
   if (engine == "dfa") {
     const automata::Dfa& dfa = *l->dfa();
-    if (ext == ".svg" || ext == ".gv") render(dfa, output);
-    else automata::write_automaton(dfa, output);
+    if (ext == ".svg" || ext == ".gv") render(dfa, output, ext == ".svg" ? "svg" : "dot", max_render_states);
+    else automata::write_automaton(dfa, output, automata::format_from_name(ext.substr(1)));
     summary = "DFA, " + plural(dfa.num_states(), "state");
     size = {{"states", dfa.num_states()}};
   } else if (engine == "pda") {
     const automata::Pda pda = l->pda() ? *l->pda() : automata::to_pda(*l->grammar(), automata::PdaAcceptance::kFinalState);
-    automata::write_file_atomically(output, ext == ".jff" ? automata::write_jff(pda) : automata::write_json(pda));
+    write_file(output, ext == ".jff" ? automata::write_jff(pda) : automata::write_json(pda));
     summary = "PDA, " + plural(pda.num_states(), "state");
     size = {{"states", pda.num_states()}};
   } else if (engine == "cfg") {
     const automata::Cfg g = l->grammar() ? *l->grammar() : automata::to_cfg(*l->pda());
-    automata::write_file_atomically(output, ext == ".cfg" ? automata::format_cfg(g) : automata::write_json(g));
+    write_file(output, ext == ".cfg" ? automata::format_cfg(g) : automata::write_json(g));
     summary = "grammar, " + plural(g.productions().size(), "rule");
     size = {{"rules", g.productions().size()}};
   } else {
     const automata::CounterMachine& m = *l->counter_machine();
-    automata::write_file_atomically(output, automata::write_json(m));
+    write_file(output, automata::write_json(m));
     summary = "counter machine, " + plural(m.num_states(), "state") + ", " + plural(m.num_counters(), "counter");
     size = {{"states", m.num_states()}, {"counters", m.num_counters()}};
   }
@@ -368,10 +370,10 @@ void export_language(const std::string& name, const std::string& output, std::st
     json out{{"language", l->name()}, {"engine", engine}};
     out.update(size);
     out["output"] = output;
-    std::cout << out.dump() << "\n";
+    summary_stream(output) << out.dump() << "\n";
   }
   else
-    std::cout << "wrote " << l->name() << " (" << summary << ") to " << output << "\n";
+    summary_stream(output) << "wrote " << l->name() << " (" << summary << ") to " << output << "\n";
 }
 
 }  // namespace
@@ -624,11 +626,11 @@ void add_lang_command(CLI::App& app) {
         std::cout << text;
         return;
       }
-      automata::write_file_atomically(o->output, text);
+      write_file(o->output, text);
       const std::size_t positives =
           static_cast<std::size_t>(std::count_if(examples.begin(), examples.end(), [](const Example& e) { return e.label; }));
       if (o->json)
-        std::cout << json{{"language", l->name()},
+        summary_stream(o->output) << json{{"language", l->name()},
                           {"words", examples.size()},
                           {"positives", positives},
                           {"negatives", examples.size() - positives},
@@ -636,7 +638,7 @@ void add_lang_command(CLI::App& app) {
                          .dump()
                   << "\n";
       else
-        std::cout << "wrote " << examples.size() << " words (" << positives << " positive, "
+        summary_stream(o->output) << "wrote " << examples.size() << " words (" << positives << " positive, "
                   << examples.size() - positives << " negative) of " << l->name() << " to " << o->output << "\n";
     });
   }
@@ -702,7 +704,8 @@ void add_lang_command(CLI::App& app) {
 
   {
     struct Opts {
-      std::string name, output, engine;
+      std::string name, output, engine, format;
+      std::size_t max_render_states = kMaxRenderStates;
       bool json = false;
     };
     auto o = std::make_shared<Opts>();
@@ -711,13 +714,19 @@ void add_lang_command(CLI::App& app) {
         "write a language's automaton or grammar: a DFA as .json .dot .jff .att or drawn as .svg .gv; a PDA as .json "
         ".jff; a grammar as .cfg .json; a counter machine as .json (file:PATH reads each back)");
     v->add_option("name", o->name, name_help)->required();
-    v->add_option("-o,--output", o->output, "output file; its extension picks the format")->required();
+    v->add_option("-o,--output", o->output, "output file; its extension picks the format; - for standard output")
+        ->required();
+    v->add_option("--output-format", o->format, "the format, as an extension without the dot (needed for -)")
+        ->check(CLI::IsMember({"json", "jff", "cfg", "dot", "att", "gv", "svg"}));
+    v->add_option("--max-render-states", o->max_render_states,
+                  ".svg: draw only up to this many states (default " + std::to_string(kMaxRenderStates) + ")")
+        ->check(kAtLeastOne);
     v->add_option("--engine", o->engine,
                   "which machine to write when the language has several (default: the ground truth's; .cfg: the "
                   "grammar): dfa, pda, cfg (a PDA becomes a grammar and back by the standard constructions) or counter")
         ->check(CLI::IsMember({"dfa", "pda", "cfg", "counter"}));
     v->add_flag("--json", o->json, "print a JSON summary");
-    v->callback([o] { export_language(o->name, o->output, o->engine, o->json); });
+    v->callback([o] { export_language(o->name, o->output, o->engine, o->json, o->format, o->max_render_states); });
   }
 }
 

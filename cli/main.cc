@@ -6,15 +6,17 @@
 #include <iostream>
 #include <new>
 
-#include "automata/error.h"
-#include "cli/classify_command.h"
+#include "base/error.h"
+#include "base/file.h"
 #include "cli/bridge_command.h"
+#include "cli/classify_command.h"
 #include "cli/dfa_command.h"
 #include "cli/lang_command.h"
 #include "cli/model_command.h"
-#include "models/error.h"
 
 int main(int argc, char** argv) {
+  // An interrupted write or rendering leaves no temporary file behind.
+  statelab::remove_temporaries_on_signals();
   CLI::App app{"statelab: formal languages and the neural networks that learn them"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "statelab 0.1.0");
@@ -37,9 +39,6 @@ int main(int argc, char** argv) {
     std::cerr << "statelab: " << e.what() << " (see --help)\n";
     return 2;
   } catch (const statelab::Error& e) {
-    std::cerr << "statelab: " << e.what() << "\n";
-    return 2;
-  } catch (const statelab::models::ModelError& e) {
     std::cerr << "statelab: " << e.what() << "\n";
     return 2;
   } catch (const std::bad_alloc&) {

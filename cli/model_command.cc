@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "automata/alphabet.h"
-#include "automata/atomic_file.h"
-#include "automata/error.h"
+#include "base/error.h"
+#include "base/file.h"
 #include "bridge/training.h"
 #include "cli/options.h"
 #include "cli/progress.h"
@@ -557,7 +557,7 @@ void run_train(const TrainOpts& o) {
   }
   save(state.step, state.params, metrics);
   const std::filesystem::path metrics_file = metrics_path(out);
-  automata::write_file_atomically(metrics_file, metrics.dump(2) + "\n");
+  write_file(metrics_file, metrics.dump(2) + "\n");
   if (o.json) {
     std::cout << metrics.dump() << "\n";
     return;

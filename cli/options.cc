@@ -4,7 +4,8 @@
 #include <charconv>
 #include <iostream>
 
-#include "automata/error.h"
+#include "base/error.h"
+#include "base/file.h"
 #include "languages/registry.h"
 #include "languages/task.h"
 
@@ -81,6 +82,10 @@ bool is_language_name(const std::string& base) {
 
 std::string range_text(const languages::LengthRange& r) {
   return r.min == r.max ? std::to_string(r.min) : std::to_string(r.min) + ".." + std::to_string(r.max);
+}
+
+std::ostream& summary_stream(const std::string& output) {
+  return is_standard_output(output) ? std::cerr : std::cout;
 }
 
 }  // namespace statelab::cli

@@ -3,7 +3,7 @@
 #include <string>
 
 #include "automata/cfg_prefix.h"
-#include "automata/error.h"
+#include "base/error.h"
 #include "languages/registry.h"
 
 namespace statelab::languages {

@@ -20,12 +20,12 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "automata/atomic_file.h"
 #include "automata/automaton_io.h"
 #include "automata/engine_json.h"
-#include "automata/error.h"
 #include "automata/mini_xml.h"
 #include "automata/pda_jff.h"
+#include "base/error.h"
+#include "base/file.h"
 #include "languages/engine_language.h"
 #include "languages/entries.h"
 
@@ -102,14 +102,14 @@ std::unique_ptr<Language> make_file_language(std::string name, const std::filesy
   if (ext == ".cfg") return grammar_language(name, shown, automata::read_cfg_file(path));
   if (ext == ".dot" || ext == ".gv" || ext == ".att") return dfa_language();
   if (ext == ".jff") {
-    const std::string text = automata::read_file(path);
+    const std::string text = read_file(path);
     const auto root = automata::xml_detail::parse_xml(text, shown);
     const auto* type = root.child("type");
     if (type && type->text == "pda") return pda_language(name, shown, automata::read_pda_jff(text, shown));
     return dfa_language();  // the finite-automaton reader names any other type
   }
   if (ext == ".json") {
-    const std::string text = automata::read_file(path);
+    const std::string text = read_file(path);
     const nlohmann::json doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
     std::string format;
     if (doc.is_object() && doc.contains("format") && doc["format"].is_string()) format = doc["format"];

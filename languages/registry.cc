@@ -7,8 +7,8 @@
 #include <set>
 
 #include "automata/automaton_io.h"
-#include "automata/error.h"
 #include "automata/regex.h"
+#include "base/error.h"
 #include "languages/entries.h"
 
 namespace statelab::languages {

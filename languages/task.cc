@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <functional>
 
-#include "automata/error.h"
+#include "base/error.h"
 #include "languages/entries.h"
 
 namespace statelab::languages {

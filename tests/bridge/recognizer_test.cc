@@ -7,9 +7,9 @@
 
 #include <filesystem>
 
-#include "automata/error.h"
 #include "automata/minimize.h"
 #include "automata/random_dfa.h"
+#include "base/error.h"
 #include "bridge/cluster.h"
 #include "bridge/recognizer.h"
 #include "languages/registry.h"
@@ -120,7 +120,9 @@ TEST_F(CheckpointTest, RefusesAMismatchedOrMissingAlphabet) {
   EXPECT_THROW(load_model(path_), InvalidArgument);
   models::save_checkpoint(path_, net.config(), net.params(), {{"alphabet", "not json"}});
   EXPECT_THROW(load_model(path_), InvalidArgument);
-  EXPECT_THROW(load_model(path_.string() + ".missing"), InvalidArgument);
+  // What models' reader refuses reaches the caller as it is, a CheckpointError under the one root.
+  EXPECT_THROW(load_model(path_.string() + ".missing"), models::CheckpointError);
+  EXPECT_THROW(load_model(path_.string() + ".missing"), Error);
 }
 
 TEST(ModelRecognizer, LoadsAPyTorchCheckpointAndAgreesWithTorchsLogits) {

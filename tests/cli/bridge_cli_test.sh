@@ -38,6 +38,10 @@ expect "extract: against another language, the separating word" 0 '^accuracy .* 
 expect "extract: --svg draws it" 0 "^wrote t1b\.json and t1b\.svg$" "^$" -- \
   "$sl" extract --ckpt "$net" -o t1b.json --svg t1b.svg
 check "extract: the SVG is an SVG" grep -q "<svg" t1b.svg
+expect "extract -o - prints the DFA, the report on stderr" 0 '"format": *"statelab-automaton"' "^wrote - *$" -- \
+  "$sl" extract --ckpt "$net" -o - --output-format json
+expect "extract --svg refuses past --max-render-states" 2 "^$" "more than 1 to draw as SVG.*--max-render-states" -- \
+  "$sl" extract --ckpt "$net" -o t1c.json --svg t1c.svg --max-render-states 1
 expect "extract: clustering" 0 "^extracted [0-9]+ states by cluster" "^$" -- "$sl" extract --ckpt "$net" --method cluster -o c.jff
 expect "extract: a state limit marks the result incomplete" 0 '"complete":false,"stopped_by":"states"' "^$" -- \
   "$sl" extract --ckpt "$net" --max-states 1 -o s.json --json

@@ -118,6 +118,13 @@ for ext in dot jff att gv; do
     "$sl" lang export dyck:k=2,depth=2 -o d.$ext --json
   check "export .$ext reads back as the same language" test "$("$sl" dfa equiv d.$ext d.json 2>&1)" = "equivalent"
 done
+expect "export -o - writes the format named to stdout" 0 '"format": *"statelab-automaton"' "^wrote tomita:n=5 .* to -$" -- \
+  "$sl" lang export tomita:n=5 -o - --output-format json
+expect "export -o - without a format" 2 "^$" "unknown output extension ''.*--output-format" -- \
+  "$sl" lang export tomita:n=5 -o -
+expect "export SVG of a big DFA is refused" 2 "^$" "more than 3 to draw as SVG.*--max-render-states" -- \
+  "$sl" lang export tomita:n=5 -o t5big.svg --max-render-states 3
+check "export: no SVG written" test ! -e t5big.svg
 expect "export: symbol names DOT cannot hold" 2 "^$" "write_dot: symbol '\(1,2\)'" -- \
   "$sl" lang export word-problem:group=S3 -o s3.dot
 check "export: no DOT file written" test ! -e s3.dot
