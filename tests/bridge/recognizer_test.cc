@@ -13,6 +13,7 @@
 #include "bridge/cluster.h"
 #include "bridge/recognizer.h"
 #include "languages/registry.h"
+#include "models/error.h"
 #include "models/safetensors.h"
 #include "tests/bridge/bridge_test_util.h"
 #include "tests/support/generators.h"
