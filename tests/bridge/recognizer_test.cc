@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "automata/minimize.h"
 #include "automata/random_dfa.h"
@@ -121,9 +122,11 @@ TEST_F(CheckpointTest, RefusesAMismatchedOrMissingAlphabet) {
   EXPECT_THROW(load_model(path_), InvalidArgument);
   models::save_checkpoint(path_, net.config(), net.params(), {{"alphabet", "not json"}});
   EXPECT_THROW(load_model(path_), InvalidArgument);
-  // What models' reader refuses reaches the caller as it is, a CheckpointError under the one root.
-  EXPECT_THROW(load_model(path_.string() + ".missing"), models::CheckpointError);
-  EXPECT_THROW(load_model(path_.string() + ".missing"), Error);
+  // What the file layer and models' reader refuse reach the caller as they are, under the one root.
+  EXPECT_THROW(load_model(path_.string() + ".missing"), IoError);
+  std::ofstream(path_, std::ios::binary | std::ios::trunc) << "not a checkpoint";
+  EXPECT_THROW(load_model(path_), models::CheckpointError);
+  EXPECT_THROW(load_model(path_), Error);
 }
 
 TEST(ModelRecognizer, LoadsAPyTorchCheckpointAndAgreesWithTorchsLogits) {
