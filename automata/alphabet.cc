@@ -2,8 +2,8 @@
 
 #include <cctype>
 
-#include "automata/error.h"
 #include "automata/io_util.h"
+#include "base/error.h"
 
 namespace statelab::automata {
 

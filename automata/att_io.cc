@@ -9,9 +9,9 @@
 #include <sstream>
 #include <unordered_map>
 
-#include "automata/atomic_file.h"
-#include "automata/error.h"
 #include "automata/io_util.h"
+#include "base/error.h"
+#include "base/file.h"
 
 namespace statelab::automata {
 

@@ -4,12 +4,12 @@
 #include <cctype>
 #include <string>
 
-#include "automata/atomic_file.h"
 #include "automata/att_io.h"
 #include "automata/dot_io.h"
-#include "automata/error.h"
 #include "automata/jff_io.h"
 #include "automata/json_io.h"
+#include "base/error.h"
+#include "base/file.h"
 
 namespace statelab::automata {
 
@@ -54,6 +54,12 @@ Format format_from_path(const std::filesystem::path& path) {
                         " (known: .json, .dot, .gv, .jff, .att; or name the format)");
 }
 
+Format format_from_name(std::string_view name) {
+  for (Format f : {Format::json, Format::dot, Format::jff, Format::att})
+    if (format_name(f) == name) return f;
+  throw InvalidArgument("unknown format '" + std::string(name) + "' (expected json, dot, jff or att)");
+}
+
 Nfa read_automaton(const std::filesystem::path& path, std::optional<Format> format) {
   const Format f = format ? *format : format_from_path(path);
   return read_automaton(read_file(path), path.string(), f);
@@ -70,11 +76,11 @@ Nfa read_automaton(std::string_view text, std::string_view source, Format f) {
 }
 
 void write_automaton(const Dfa& dfa, const std::filesystem::path& path, std::optional<Format> format) {
-  write_file_atomically(path, format_as(dfa, format ? *format : format_from_path(path)));
+  write_file(path, format_as(dfa, format ? *format : format_from_path(path)));
 }
 
 void write_automaton(const Nfa& nfa, const std::filesystem::path& path, std::optional<Format> format) {
-  write_file_atomically(path, format_as(nfa, format ? *format : format_from_path(path)));
+  write_file(path, format_as(nfa, format ? *format : format_from_path(path)));
 }
 
 }  // namespace statelab::automata

@@ -1,6 +1,6 @@
 // Reading and writing automata by file name, in any of the four formats (see docs/formats.md):
 // statelab JSON, Graphviz DOT, JFLAP .jff and OpenFst AT&T text.  The format comes from the
-// file's extension unless the caller names it.  Writes are atomic (automata/atomic_file.h).
+// file's extension unless the caller names it.  Writes are atomic (base/file.h).
 #pragma once
 
 #include <filesystem>
@@ -22,6 +22,9 @@ std::string_view format_name(Format format);
 /// (OpenFst text has no fixed extension, and .txt says too little to guess).
 /// Throws InvalidArgument naming the extension and listing the known ones.
 Format format_from_path(const std::filesystem::path& path);
+
+/// The format called `name` (format_name's spelling); throws InvalidArgument listing the names.
+Format format_from_name(std::string_view name);
 
 /// Reads the automaton at `path`, in `format` or the one its extension names.  DOT, JFLAP and
 /// AT&T files get their alphabet in order of first appearance (use the per-format readers to

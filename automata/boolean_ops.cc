@@ -4,8 +4,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "automata/error.h"
 #include "automata/pair_index.h"
+#include "base/error.h"
 
 namespace statelab::automata {
 

@@ -1,15 +1,15 @@
 #include "automata/cfg.h"
 
 #include <algorithm>
-#include <fstream>
 #include <functional>
 #include <limits>
-#include <sstream>
 #include <unordered_set>
 
-#include "automata/atomic_file.h"
-#include "automata/error.h"
+#include "base/error.h"
+#include "base/file.h"
 #include "automata/pda_normal.h"
+#include "base/error.h"
+#include "base/file.h"
 
 namespace statelab::automata {
 

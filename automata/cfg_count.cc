@@ -4,7 +4,7 @@
 #include <cassert>
 #include <string>
 
-#include "automata/error.h"
+#include "base/error.h"
 
 namespace statelab::automata {
 

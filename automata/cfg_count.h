@@ -11,7 +11,7 @@
 // catalogue keep it.
 //
 // Counts are exact (boost::multiprecision::cpp_int); randomness comes from the caller's Rng
-// only, through automata/random.h's uniform_below, so a sample reproduces from its seed on
+// only, through base/random_big.h's uniform_below, so a sample reproduces from its seed on
 // every platform.
 #pragma once
 
@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "automata/cfg.h"
-#include "automata/random.h"
+#include "base/random_big.h"
 
 namespace statelab::automata {
 

@@ -5,7 +5,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "automata/error.h"
+#include "base/error.h"
 
 namespace statelab::automata {
 

@@ -5,8 +5,8 @@
 #include <limits>
 #include <string>
 
-#include "automata/error.h"
 #include "automata/reachability.h"
+#include "base/error.h"
 
 namespace statelab::automata {
 

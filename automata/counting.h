@@ -20,7 +20,8 @@
 #include "automata/alphabet.h"
 #include "automata/dfa.h"
 #include "automata/limits.h"
-#include "automata/random.h"
+#include "base/random.h"
+#include "base/random_big.h"
 
 namespace statelab::automata {
 

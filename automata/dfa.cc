@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <string>
 
-#include "automata/error.h"
+#include "base/error.h"
 
 namespace statelab::automata {
 

@@ -11,10 +11,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include "automata/atomic_file.h"
 #include "automata/dfa_graph.h"
-#include "automata/error.h"
 #include "automata/io_util.h"
+#include "base/error.h"
+#include "base/file.h"
 
 namespace statelab::automata {
 

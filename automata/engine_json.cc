@@ -1,14 +1,14 @@
 #include "automata/engine_json.h"
 
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <unordered_set>
 
-#include "automata/atomic_file.h"
-#include "automata/error.h"
 #include "automata/io_util.h"
+#include "base/error.h"
+#include "base/file.h"
 #include "automata/json_locate.h"
+#include "base/error.h"
+#include "base/file.h"
 
 namespace statelab::automata {
 

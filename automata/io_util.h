@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "automata/error.h"
 #include "automata/nfa.h"
+#include "base/error.h"
 
 namespace statelab::automata {
 

@@ -9,10 +9,10 @@
 #include <tuple>
 #include <vector>
 
-#include "automata/atomic_file.h"
-#include "automata/error.h"
 #include "automata/io_util.h"
 #include "automata/json_locate.h"
+#include "base/error.h"
+#include "base/file.h"
 
 namespace statelab::automata {
 

@@ -4,8 +4,8 @@
 #include <iterator>
 #include <vector>
 
-#include "automata/error.h"
 #include "automata/io_util.h"
+#include "base/error.h"
 
 namespace statelab::automata::detail {
 

@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "automata/error.h"
+#include "base/error.h"
 
 namespace statelab {
 

@@ -4,10 +4,10 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
-#include "automata/atomic_file.h"
+#include "base/file.h"
 #include "automata/automaton_io.h"
 #include "automata/engine_json.h"
-#include "automata/error.h"
+#include "base/error.h"
 #include "automata/jff_io.h"
 #include "automata/json_io.h"
 #include "automata/mini_xml.h"
@@ -102,8 +102,8 @@ std::string format_machine(const Machine& machine, const std::filesystem::path& 
       machine);
 }
 
-void write_machine(const Machine& machine, const std::filesystem::path& path) {
-  write_file_atomically(path, format_machine(machine, path));
+void write_machine(const Machine& machine, const std::filesystem::path& path, std::string_view extension) {
+  write_file(path, format_machine(machine, extension.empty() ? path : std::filesystem::path("-" + std::string(extension))));
 }
 
 }  // namespace statelab::automata

@@ -45,7 +45,9 @@ std::string writable_extensions(const Machine& machine);
 /// .jff for a PDA; .cfg for a grammar).  Time: the format's writer.  Throws InvalidArgument
 /// "a counter machine cannot be written as .jff (use .json)" when the format cannot hold it.
 std::string format_machine(const Machine& machine, const std::filesystem::path& path);
-/// The same, written atomically to `path` (automata/atomic_file.h).
-void write_machine(const Machine& machine, const std::filesystem::path& path);
+/// The same, written to `path` by base/file.h's write_file (atomically for a regular file; `-`
+/// is standard output).  `extension` (".json", ...), when given, names the format instead of
+/// `path`'s extension: needed for `-`.
+void write_machine(const Machine& machine, const std::filesystem::path& path, std::string_view extension = {});
 
 }  // namespace statelab::automata

@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "automata/io_util.h"
+#include "base/error.h"
 
 namespace statelab::automata::detail {
 

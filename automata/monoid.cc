@@ -7,8 +7,8 @@
 #include <type_traits>
 #include <unordered_set>
 
-#include "automata/error.h"
 #include "automata/minimize.h"
+#include "base/error.h"
 
 namespace statelab::automata {
 

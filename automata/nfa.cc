@@ -4,7 +4,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "automata/error.h"
+#include "base/error.h"
 
 namespace statelab::automata {
 

@@ -9,8 +9,8 @@
 #include <unordered_set>
 #include <utility>
 
-#include "automata/error.h"
 #include "automata/pda_normal.h"
+#include "base/error.h"
 
 namespace statelab::automata {
 

@@ -1,16 +1,16 @@
 #include "automata/pda_jff.h"
 
-#include <fstream>
 #include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
-#include <sstream>
 
-#include "automata/atomic_file.h"
-#include "automata/error.h"
 #include "automata/io_util.h"
+#include "base/error.h"
+#include "base/file.h"
 #include "automata/mini_xml.h"
+#include "base/error.h"
+#include "base/file.h"
 
 namespace statelab::automata {
 

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <unordered_set>
 
-#include "automata/error.h"
+#include "base/error.h"
 
 namespace statelab::automata {
 

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "automata/error.h"
-#include "automata/random.h"
+#include "base/error.h"
+#include "base/random.h"
 
 namespace statelab::automata {
 

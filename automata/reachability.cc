@@ -4,8 +4,8 @@
 #include <boost/graph/strong_components.hpp>
 
 #include "automata/dfa_graph.h"
-#include "automata/error.h"
 #include "automata/minimize.h"
+#include "base/error.h"
 
 namespace statelab::automata {
 

@@ -5,8 +5,8 @@
 #include <cctype>
 #include <cstdio>
 
-#include "automata/error.h"
 #include "automata/minimize.h"
+#include "base/error.h"
 
 namespace statelab::automata {
 

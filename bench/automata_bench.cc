@@ -8,11 +8,12 @@
 #include "automata/decide.h"
 #include "automata/membership.h"
 #include "automata/minimize.h"
-#include "automata/random.h"
 #include "automata/random_dfa.h"
+#include "base/random.h"
 
 namespace {
 
+using namespace statelab;
 using namespace statelab::automata;
 
 void BM_Minimize(benchmark::State& state) {

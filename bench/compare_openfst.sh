@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # statelab against OpenFst, side by side in one run, on the seeded random DFAs of
-# ../shared/bench (gen_random_dfa.py: n states, 4 symbols, seed 1, complete, ~2% unreachable).
+# bench/reference (gen_random_dfa.py: n states, 4 symbols, seed 1, complete, ~2% unreachable).
 #
 # usage: bench/compare_openfst.sh [WORKDIR]      (default /tmp/statelab_vs_openfst)
 # knobs: SIZES ["10000 100000 1000000"]  REPEATS [3]  STATELAB [build/cli/statelab]
-#        SHARED [../shared]  TIMEOUT [300]
+#        REFERENCE [bench/reference]  TIMEOUT [300]
 #
 # Timed with /usr/bin/time (wall seconds, peak RSS), each command alone, the two tools
 # alternating within each repeat so that machine noise hits both alike; the table shows medians.
@@ -20,9 +20,9 @@ work=${1:-/tmp/statelab_vs_openfst}
 SIZES=${SIZES-"10000 100000 1000000"}
 REPEATS=${REPEATS:-3}
 STATELAB=${STATELAB:-$root/build/cli/statelab}
-SHARED=${SHARED:-$root/../shared}
+REFERENCE=${REFERENCE:-$root/bench/reference}
 TIMEOUT=${TIMEOUT:-300}
-gen="python3 $SHARED/bench/gen_random_dfa.py"
+gen="python3 $REFERENCE/gen_random_dfa.py"
 
 for t in fstcompile fstminimize fstequivalent fstinfo; do
   command -v "$t" >/dev/null || { echo "compare_openfst: missing $t (apt-get install libfst-tools)" >&2; exit 2; }

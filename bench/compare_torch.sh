@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # statelab against PyTorch, side by side in one run, on the workloads of
-# ../shared/bench/README.md (torch_reference.py): PARITY over {0,1} at L = 64, batch 64,
+# bench/reference/README.md (torch_reference.py): PARITY over {0,1} at L = 64, batch 64,
 # Embedding(2, 16) -> model -> last position -> Linear(d, 1) -> BCEWithLogitsLoss, Adam lr 1e-3
 # (no weight decay, no clipping, constant rate), a fresh batch every step, 5 untimed warm-up
 # steps, then `steps` timed steps; 2 threads each.
 #
 # usage: bench/compare_torch.sh [WORKDIR]      (default /tmp/statelab_vs_torch)
 # knobs: WORKLOADS [all six]  STEPS [each workload's default]  THREADS [2]  CHUNK [32]
-#        STATELAB [build/cli/statelab]  SHARED [../shared]
+#        STATELAB [build/cli/statelab]  REFERENCE [bench/reference]
 #
 # For each workload, statelab's `train` runs first and torch_reference.py right after, each
 # under /usr/bin/time (peak RSS).  statelab's steps/s is its metrics JSON's steps_per_s, which
@@ -18,7 +18,7 @@
 # from torch's uniform draws (half are near misses), which changes nothing in the computation.
 # --chunk-size CHUNK cuts each batch into 64 / CHUNK work items for the threads.
 #
-# PyTorch must run on OpenBLAS, as in ../shared/bench/README.md: Debian's python3-torch is
+# PyTorch must run on OpenBLAS, as in bench/reference/README.md: Debian's python3-torch is
 # satisfied by the netlib reference BLAS (libblas3), on which every workload runs 5-8x slower
 # (lstm-h64: 8.5 instead of 64 steps/s here), so the script refuses to compare against that.
 set -euo pipefail
@@ -29,8 +29,8 @@ STEPS=${STEPS:-}
 THREADS=${THREADS:-2}
 CHUNK=${CHUNK:-32}
 STATELAB=$(realpath -m "${STATELAB:-$root/build/cli/statelab}")
-SHARED=$(realpath -m "${SHARED:-$root/../shared}")
-torch_ref=$SHARED/bench/torch_reference.py
+REFERENCE=$(realpath -m "${REFERENCE:-$root/bench/reference}")
+torch_ref=$REFERENCE/torch_reference.py
 warmup=5
 
 [ -x "$STATELAB" ] || { echo "compare_torch: $STATELAB not built (run scripts/bootstrap)" >&2; exit 2; }

@@ -1,5 +1,5 @@
 // Training-step speed of statelab::models on the PyTorch reference workloads of
-// ../shared/bench/torch_reference.py (README section 1.2): PARITY over {0,1}, L = 64, batch 64,
+// bench/reference/torch_reference.py (README section 1.2): PARITY over {0,1}, L = 64, batch 64,
 // Embedding(2, 16) -> LSTM/GRU (1 layer) or the transformer of tf-d64-l2-h4 -> last position ->
 // Linear(H, 1) -> BCE with logits (s4d / mamba: Embedding(2, 16) -> Linear(16, 64) -> 2 blocks ->
 // LayerNorm -> last position -> head),
@@ -15,11 +15,12 @@
 #include <benchmark/benchmark.h>
 #include <tbb/global_control.h>
 
-#include "models/random.h"
+#include "base/random.h"
 #include "models/train.h"
 
 namespace {
 
+using namespace statelab;
 using namespace statelab::models;
 
 constexpr int kBatch = 64, kLength = 64, kBatches = 64;

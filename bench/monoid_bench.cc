@@ -5,10 +5,10 @@
 
 #include <memory>
 
-#include "automata/error.h"
 #include "automata/minimize.h"
 #include "automata/monoid.h"
 #include "automata/random_dfa.h"
+#include "base/error.h"
 #include "languages/registry.h"
 
 namespace {

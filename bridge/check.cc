@@ -5,8 +5,8 @@
 #include <map>
 #include <set>
 
-#include "automata/error.h"
-#include "automata/random.h"
+#include "base/error.h"
+#include "base/random.h"
 #include "languages/dataset.h"
 
 namespace statelab::bridge {
@@ -146,7 +146,7 @@ Word shrink_counterexample_batched(const Word& word, std::size_t k, const BatchP
 
 Word draw_word(const languages::Language& language, WordKind kind, std::size_t min_length, std::size_t max_length,
                std::uint64_t seed) {
-  auto rng = automata::make_rng(seed);
+  auto rng = make_rng(seed);
   const std::size_t k = language.alphabet().size();
   if (max_length < min_length) std::swap(min_length, max_length);
   bool positive = kind != WordKind::uniform;
@@ -155,12 +155,12 @@ Word draw_word(const languages::Language& language, WordKind kind, std::size_t m
     min_length = max_length + 1;
     max_length = 4 * std::max<std::size_t>(max_length, 1);
   }
-  const std::size_t length = min_length + automata::uniform_below(rng, max_length - min_length + 1);
+  const std::size_t length = min_length + uniform_below(rng, max_length - min_length + 1);
   std::optional<Word> w;
   if (positive) w = language.sample(length, rng);
   if (!w) return languages::uniform_word(k, length, rng);
   if (kind == WordKind::near_miss)
-    return languages::perturb(*w, k, 1 + automata::uniform_below(rng, 3), rng);
+    return languages::perturb(*w, k, 1 + uniform_below(rng, 3), rng);
   return *w;
 }
 

@@ -3,8 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include "automata/alphabet.h"
-#include "automata/atomic_file.h"
-#include "automata/error.h"
+#include "base/file.h"
+#include "base/error.h"
 #include "languages/registry.h"
 
 namespace statelab::bridge {
@@ -27,7 +27,7 @@ CheckpointMetadata language_metadata(const std::vector<std::string>& alphabet, c
   CheckpointMetadata out{{std::string(kAlphabetKey), json(alphabet).dump()}, {std::string(kLanguageKey), language}};
   if (language.starts_with(kFilePrefix)) {
     const std::string path = language.substr(kFilePrefix.size());
-    out[std::string(kLanguageFileKey)] = json{{"path", path}, {"text", automata::read_file(path)}}.dump(-1, ' ', false, json::error_handler_t::replace);
+    out[std::string(kLanguageFileKey)] = json{{"path", path}, {"text", statelab::read_file(path)}}.dump(-1, ' ', false, json::error_handler_t::replace);
   }
   return out;
 }

@@ -6,9 +6,9 @@
 #include <chrono>
 #include <limits>
 
-#include "automata/error.h"
 #include "automata/minimize.h"
-#include "automata/random.h"
+#include "base/error.h"
+#include "base/random.h"
 
 namespace statelab::bridge {
 
@@ -22,11 +22,11 @@ ClusterResult cluster_extract(const Recognizer& network, const ClusterOptions& o
   if (options.clusters == 0) throw InvalidArgument("cluster_extract: the number of clusters must be at least 1");
   if (options.words == 0) throw InvalidArgument("cluster_extract: the number of sampled words must be at least 1");
   const std::size_t k = network.alphabet().size();
-  auto rng = automata::make_rng(options.seed);
+  auto rng = make_rng(options.seed);
   std::vector<Word> words(options.words);
   for (Word& w : words) {
-    w.resize(automata::uniform_below(rng, options.max_length + 1));
-    for (Symbol& s : w) s = static_cast<Symbol>(automata::uniform_below(rng, k));
+    w.resize(uniform_below(rng, options.max_length + 1));
+    for (Symbol& s : w) s = static_cast<Symbol>(uniform_below(rng, k));
   }
   // Points: every column of every trajectory, with the decision on its prefix.
   std::vector<Trajectory> traj(words.size());
@@ -60,7 +60,7 @@ ClusterResult cluster_extract(const Recognizer& network, const ClusterOptions& o
   }
   // k-means++ seeding.
   const std::size_t n = total;
-  std::vector<Eigen::Index> centre_ids{static_cast<Eigen::Index>(automata::uniform_below(rng, n))};
+  std::vector<Eigen::Index> centre_ids{static_cast<Eigen::Index>(uniform_below(rng, n))};
   std::vector<float> dist(n, std::numeric_limits<float>::infinity());
   while (centre_ids.size() < options.clusters) {
     const auto c = points.col(centre_ids.back());
@@ -70,7 +70,7 @@ ClusterResult cluster_extract(const Recognizer& network, const ClusterOptions& o
       sum += dist[p];
     }
     if (sum <= 0) break;  // every point is already a centre
-    double pick = automata::uniform_unit(rng) * sum;
+    double pick = uniform_unit(rng) * sum;
     std::size_t chosen = n - 1;
     for (std::size_t p = 0; p < n; ++p) {
       pick -= dist[p];

@@ -3,8 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include "automata/decide.h"
-#include "automata/error.h"
-#include "automata/random.h"
+#include "base/error.h"
+#include "base/random.h"
 #include "bridge/check.h"
 #include "bridge/lsharp.h"
 
@@ -77,12 +77,12 @@ std::vector<Word> held_out_words(std::size_t k, const languages::Language* truth
                                  std::size_t max_length, std::uint64_t seed) {
   std::vector<Word> words;
   words.reserve(count);
-  auto rng = automata::make_rng(seed);
+  auto rng = make_rng(seed);
   for (std::size_t i = 0; i < count; ++i) {
     if (truth && i % 2 == 1) {
       words.push_back(draw_word(*truth, WordKind::positive, 0, max_length, rng()));
     } else {
-      words.push_back(languages::uniform_word(k, automata::uniform_below(rng, max_length + 1), rng));
+      words.push_back(languages::uniform_word(k, uniform_below(rng, max_length + 1), rng));
     }
   }
   return words;

@@ -6,7 +6,7 @@
 #include <unordered_map>
 
 #include "automata/decide.h"
-#include "automata/error.h"
+#include "base/error.h"
 #include "automata/minimize.h"
 
 namespace statelab::bridge {

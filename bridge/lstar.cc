@@ -7,9 +7,9 @@
 #include <unordered_set>
 
 #include "automata/decide.h"
-#include "automata/error.h"
 #include "automata/minimize.h"
-#include "automata/random.h"
+#include "base/error.h"
+#include "base/random.h"
 
 namespace statelab::bridge {
 
@@ -314,12 +314,12 @@ std::optional<Word> ExactOracle::counterexample(const Dfa& hypothesis, Membershi
 }
 
 std::optional<Word> RandomWordsOracle::counterexample(const Dfa& hypothesis, MembershipOracle& member) {
-  auto rng = automata::make_rng(seed_ * 0x9E3779B97F4A7C15ULL + round_++);
+  auto rng = make_rng(seed_ * 0x9E3779B97F4A7C15ULL + round_++);
   const std::size_t k = hypothesis.num_symbols();
   std::vector<Word> words(tests_);
   for (Word& w : words) {
-    w.resize(automata::uniform_below(rng, max_length_ + 1));
-    for (Symbol& s : w) s = static_cast<Symbol>(automata::uniform_below(rng, k));
+    w.resize(uniform_below(rng, max_length_ + 1));
+    for (Symbol& s : w) s = static_cast<Symbol>(uniform_below(rng, k));
   }
   const auto truth = member.ask(words);
   std::optional<Word> best;

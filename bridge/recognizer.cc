@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "automata/error.h"
 #include "automata/text.h"
+#include "base/error.h"
 #include "bridge/checkpoint_meta.h"
 #include "languages/registry.h"
 #include "models/error.h"
@@ -191,12 +191,7 @@ std::vector<std::string> ModelRecognizer::vocabulary() const {
 
 LoadedModel load_model(const std::filesystem::path& path) {
   const std::string file = path.string();
-  models::Checkpoint ckpt;
-  try {
-    ckpt = models::load_checkpoint(path);
-  } catch (const models::ModelError& e) {
-    throw InvalidArgument(e.what());
-  }
+  const models::Checkpoint ckpt = models::load_checkpoint(path);
   if (ckpt.config.head != models::Head::recognize)
     throw InvalidArgument(file + ": the model's head is not recognize; check and extract need one logit per word");
   const std::optional<std::vector<std::string>> names = read_alphabet(ckpt.metadata, file, ckpt.config.vocab_size);

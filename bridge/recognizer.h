@@ -155,8 +155,9 @@ struct LoadedModel {
 };
 
 /// Reads a safetensors checkpoint and its metadata "alphabet" (a JSON list of symbol names, token
-/// id = index).  Throws InvalidArgument naming the file when it cannot be read, is not a
-/// recognition model, has no "alphabet" or one that is malformed or disagrees with the vocabulary.
+/// id = index).  Throws IoError when the file cannot be read, models::CheckpointError naming it
+/// when it is not a checkpoint, and InvalidArgument when it is not a recognition model or has no "alphabet" or one
+/// that is malformed or disagrees with the vocabulary.
 LoadedModel load_model(const std::filesystem::path& path);
 
 /// The model as a recognizer over its own alphabet.

@@ -12,8 +12,8 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "automata/atomic_file.h"
-#include "automata/error.h"
+#include "base/file.h"
+#include "base/error.h"
 #include "automata/text.h"
 #include "bridge/checkpoint_meta.h"
 #include "bridge/training.h"
@@ -515,7 +515,7 @@ RunSpec spec_from_metrics_file(const std::filesystem::path& path) {
   const std::string where = path.string();
   json j;
   try {
-    j = json::parse(automata::read_file(path));
+    j = json::parse(statelab::read_file(path));
   } catch (const json::exception& e) {
     throw InvalidArgument(where + ": not a metrics file (not JSON: " + e.what() + ")");
   }
@@ -791,7 +791,7 @@ RunResult run(const RunSpec& o, const RunOptions& how) {
   metrics["stopped"] = stopped;
   metrics["spec"] = spec_json;
   save(state.step, state.params, metrics);
-  if (!out.empty()) automata::write_file_atomically(metrics_path(out), metrics.dump(2) + "\n");
+  if (!out.empty()) statelab::write_file(metrics_path(out), metrics.dump(2) + "\n");
 
   RunResult result;
   result.metrics = metrics.dump();

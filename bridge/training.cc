@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "automata/error.h"
+#include "base/error.h"
 #include "bridge/checkpoint_meta.h"
 #include "models/error.h"
 #include "models/safetensors.h"
@@ -40,11 +40,7 @@ void save_recognizer(const std::filesystem::path& path, const ModelRecognizer& r
                      const std::map<std::string, std::string>& extra) {
   auto metadata = extra;
   for (auto& [key, value] : language_metadata(recognizer.vocabulary(), language)) metadata[key] = std::move(value);
-  try {
-    models::save_checkpoint(path, recognizer.config(), recognizer.params(), metadata);
-  } catch (const models::ModelError& e) {
-    throw IoError(e.what());
-  }
+  models::save_checkpoint(path, recognizer.config(), recognizer.params(), metadata);
 }
 
 }  // namespace statelab::bridge

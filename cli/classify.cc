@@ -10,10 +10,10 @@
 #include <vector>
 
 #include "automata/automaton_io.h"
-#include "automata/error.h"
 #include "automata/minimize.h"
 #include "automata/monoid.h"
 #include "automata/nfa.h"
+#include "base/error.h"
 #include "bridge/expressivity.h"
 #include "cli/options.h"
 #include "cli/progress.h"

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "automata/error.h"
+#include "base/error.h"
 #include "bridge/checkpoint_meta.h"
 #include "bridge/run.h"
 #include "cli/options.h"
@@ -93,9 +93,9 @@ void add_eval_command(CLI::App& parent, Commands& commands) {
   c->add_option("--count", o->count, "words per length (balanced accept/reject for recognize)")
       ->check(kAtLeastOne)
       ->capture_default_str();
-  c->add_option("--seed", o->seed, "random seed of the words")->check(CLI::NonNegativeNumber)->capture_default_str();
+  c->add_option("--seed", o->seed, "random seed of the words")->check(kNonNegative)->capture_default_str();
   c->add_option("--alphabet", o->alphabet, "symbol names a,b,... (token id = position) when the checkpoint has none");
-  c->add_option("--threads", o->threads, "threads (0: all cores)")->check(CLI::NonNegativeNumber);
+  c->add_option("--threads", o->threads, "threads (0: all cores)")->check(kNonNegative);
   c->add_flag("--json", o->json, "machine-readable output");
   commands.push_back({c, [o] { return run_eval(*o); }});
 }

@@ -8,11 +8,14 @@
 #include <string>
 
 #include "automata/automaton_io.h"
-#include "automata/error.h"
+#include "base/error.h"
+#include "base/file.h"
+#include "bridge/check.h"
 #include "cli/options.h"
 #include "cli/progress.h"
 #include "bridge/extract.h"
 #include "bridge/recognizer.h"
+#include "cli/options.h"
 #include "cli/render.h"
 #include "cli/text.h"
 #include "languages/registry.h"
@@ -24,7 +27,8 @@ namespace {
 using json = nlohmann::ordered_json;
 
 struct ExtractCommandOptions {
-  std::string ckpt, method = "lstar", lang, output, svg;
+  std::string ckpt, method = "lstar", lang, output, output_format, svg;
+  std::size_t max_render_states = kMaxRenderStates;
   double time_limit = 60;
   std::size_t max_states = 0, max_queries = 0, clusters = 16, random_tests = 2000;
   std::uint64_t seed = 0;
@@ -52,7 +56,9 @@ void run_extract(const ExtractCommandOptions& o) {
   options.cluster.clusters = o.clusters;
   options.cluster.seed = o.seed;
   options.seed = o.seed;
-  automata::format_from_path(o.output);  // refuse an unknown extension before working
+  // Refuse an unknown extension before working.
+  const automata::Format format =
+      o.output_format.empty() ? automata::format_from_path(o.output) : automata::format_from_name(o.output_format);
   std::unique_ptr<languages::Language> language;
   if (!o.lang.empty()) {
     language = languages::make_language(o.lang);
@@ -68,33 +74,38 @@ void run_extract(const ExtractCommandOptions& o) {
   options.limits.progress = progress.callback();
   const auto report = bridge::extract(*network, options, language.get());
   progress.finish();
-  automata::write_automaton(report.dfa, o.output);
-  if (!o.svg.empty()) render(report.dfa, o.svg);
+  automata::write_automaton(report.dfa, o.output, format);
+  if (!o.svg.empty()) render(report.dfa, o.svg, "svg", o.max_render_states);
   const auto& alphabet = network->alphabet();
+  // The report goes to stderr when the automaton or the drawing went to stdout.
+  std::ostream& out = is_standard_output(o.svg) ? std::cerr : summary_stream(o.output);
   if (o.json) {
     auto j = json::parse(bridge::to_json(report, alphabet));
     j["output"] = o.output;
     if (language) j["language"] = language->name();
-    std::cout << j.dump() << "\n";
+    out << j.dump() << "\n";
     return;
   }
-  std::printf("extracted %zu states by %s%s in %.3f s: %zu membership queries, %zu equivalence queries; %s\n",
-              report.states, report.method.c_str(), report.oracle.empty() ? "" : (" (" + report.oracle + ")").c_str(),
-              report.seconds, report.membership_queries, report.equivalence_queries,
-              report.complete ? "complete" : ("incomplete: stopped by the " + report.stopped_by + " limit").c_str());
-  std::cout << "fidelity " << percent(report.fidelity) << " on " << report.fidelity_words << " held-out words up to length "
+  char line[512];
+  std::snprintf(line, sizeof line,
+                "extracted %zu states by %s%s in %.3f s: %zu membership queries, %zu equivalence queries; %s\n",
+                report.states, report.method.c_str(), report.oracle.empty() ? "" : (" (" + report.oracle + ")").c_str(),
+                report.seconds, report.membership_queries, report.equivalence_queries,
+                report.complete ? "complete" : ("incomplete: stopped by the " + report.stopped_by + " limit").c_str());
+  out << line;
+  out << "fidelity " << percent(report.fidelity) << " on " << report.fidelity_words << " held-out words up to length "
             << report.fidelity_max_length << "\n";
   if (language) {
-    std::cout << "accuracy " << percent(*report.accuracy) << " against " << language->name() << "; ";
+    out << "accuracy " << percent(*report.accuracy) << " against " << language->name() << "; ";
     if (*report.equivalent_to_truth) {
-      std::cout << "equivalent to its minimal DFA\n";
+      out << "equivalent to its minimal DFA\n";
     } else {
-      std::cout << "differs from it on " << quoted(alphabet, *report.counterexample) << " (truth "
+      out << "differs from it on " << quoted(alphabet, *report.counterexample) << " (truth "
                 << (*report.truth_on_counterexample ? "accepts" : "rejects") << ", network "
                 << (*report.network_on_counterexample > 0.5 ? "accepts" : "rejects") << ")\n";
     }
   }
-  std::cout << "wrote " << o.output << (o.svg.empty() ? "" : " and " + o.svg) << "\n";
+  out << "wrote " << o.output << (o.svg.empty() ? "" : " and " + o.svg) << "\n";
 }
 
 }  // namespace
@@ -115,9 +126,14 @@ void add_extract_command(CLI::App& parent, Commands& commands) {
       ->capture_default_str();
   c->add_option("--clusters", o->clusters, "cluster: k of k-means")->check(kAtLeastOne)->capture_default_str();
   c->add_option("--seed", o->seed, "seed of every random choice")->check(kNonNegative)->capture_default_str();
-  c->add_option("-o,--output", o->output, "dfa.json, dfa.att, dfa.dot or dfa.jff (format from the extension)")
+  c->add_option("-o,--output", o->output, "dfa.json, dfa.att, dfa.dot or dfa.jff (format from the extension); - for standard output (with "
+                "--output-format)")
       ->required();
+  c->add_option("--output-format", o->output_format, "json, dot, jff or att (default: from the extension)")
+      ->check(CLI::IsMember({"json", "dot", "jff", "att"}));
   c->add_option("--svg", o->svg, "also draw the automaton to this SVG (needs Graphviz)");
+  c->add_option("--max-render-states", o->max_render_states,
+                "--svg: draw only up to this many states (default " + std::to_string(kMaxRenderStates) + ")");
   c->add_flag("--json", o->json, "machine-readable report");
   commands.push_back({c, [o] {
     run_extract(*o);

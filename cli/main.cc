@@ -6,7 +6,8 @@
 #include <iostream>
 #include <new>
 
-#include "automata/error.h"
+#include "base/error.h"
+#include "base/file.h"
 #include "cli/check.h"
 #include "cli/classify.h"
 #include "cli/command.h"
@@ -33,10 +34,11 @@
 #include "cli/score.h"
 #include "cli/train.h"
 #include "cli/unknown.h"
-#include "models/error.h"
 
 int main(int argc, char** argv) {
   using namespace statelab::cli;
+  // An interrupted write or rendering leaves no temporary file behind.
+  statelab::remove_temporaries_on_signals();
   CLI::App app{"statelab: formal languages and the neural networks that learn them"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "statelab 0.1.0");
@@ -89,9 +91,6 @@ int main(int argc, char** argv) {
     std::cerr << "statelab: " << (unknown.empty() ? e.what() : unknown) << " (see --help)\n";
     return 2;
   } catch (const statelab::Error& e) {
-    std::cerr << "statelab: " << e.what() << "\n";
-    return 2;
-  } catch (const statelab::models::ModelError& e) {
     std::cerr << "statelab: " << e.what() << "\n";
     return 2;
   } catch (const std::bad_alloc&) {

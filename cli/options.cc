@@ -5,7 +5,8 @@
 #include <cstdint>
 #include <iostream>
 
-#include "automata/error.h"
+#include "base/error.h"
+#include "base/file.h"
 #include "languages/registry.h"
 #include "languages/task.h"
 
@@ -85,5 +86,9 @@ CLI::Option* add_max_memory_option(CLI::App* command, std::size_t& bytes) {
 }
 
 MemoryLimit memory_limit(std::size_t bytes) { return {bytes, "--max-memory"}; }
+
+std::ostream& summary_stream(const std::string& output) {
+  return is_standard_output(output) ? std::cerr : std::cout;
+}
 
 }  // namespace statelab::cli

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <cstddef>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +45,10 @@ MemoryLimit memory_limit(std::size_t bytes);
 /// The words of the command line, each "-" replaced by the lines of stdin (a trailing '\r'
 /// dropped), in order.
 std::vector<std::string> words_with_stdin(const std::vector<std::string>& args);
+
+/// Where a command prints its summary after writing `output`: std::cout, or std::cerr when the
+/// output itself goes to standard output ("-", /dev/stdout), so the two never mix.
+std::ostream& summary_stream(const std::string& output);
 
 /// The base of a catalogue name without throwing ("tomita:n=3" -> "tomita").
 std::string base_of(const std::string& name);

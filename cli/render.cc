@@ -1,64 +1,102 @@
 #include "cli/render.h"
 
+#include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
+#include <atomic>
+#include <cerrno>
+#include <csignal>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
-#include "automata/atomic_file.h"
 #include "automata/dot_io.h"
-#include "automata/error.h"
-#include "cli/progress.h"
+#include "base/error.h"
+#include "base/file.h"
 
 namespace statelab::cli {
 
 namespace {
 
-// Runs `dot -Tsvg in -o out` without a shell; returns its exit status (127 when not found).
-int run_dot(const std::string& in, const std::string& out) {
-  const pid_t pid = fork();
-  if (pid < 0) return -1;
+// Runs `dot -Tsvg in` without a shell and returns what it printed; `status` gets its exit status
+// (127 when not found, -1 when it could not be run or died of a signal).  Graphviz gets SIGKILL
+// if statelab dies first (an interrupt), so it never outlives the command.
+std::string run_dot(const std::string& in, int& status) {
+  int out[2];
+  status = -1;
+  if (::pipe2(out, O_CLOEXEC) != 0) return "";
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(out[0]);
+    ::close(out[1]);
+    return "";
+  }
   if (pid == 0) {
-    execlp("dot", "dot", "-Tsvg", in.c_str(), "-o", out.c_str(), static_cast<char*>(nullptr));
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) _exit(127);  // the parent died before prctl
+    ::dup2(out[1], STDOUT_FILENO);
+    execlp("dot", "dot", "-Tsvg", in.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
-  // Graphviz can take long on a large automaton: show that it runs (on a terminal).
-  TaskProgress progress("drawing with Graphviz");
-  int status = 0;
+  ::close(out[1]);
+  std::string svg;
+  char chunk[1 << 16];
   for (;;) {
-    const pid_t done = waitpid(pid, &status, WNOHANG);
-    if (done < 0) return -1;
-    if (done == pid) break;
-    progress.update(0, 0);
-    usleep(50'000);
+    const ssize_t n = ::read(out[0], chunk, sizeof chunk);
+    if (n > 0) svg.append(chunk, static_cast<std::size_t>(n));
+    else if (n == 0 || errno != EINTR) break;
   }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  ::close(out[0]);
+  int raw = 0;
+  while (::waitpid(pid, &raw, 0) < 0)
+    if (errno != EINTR) return svg;
+  status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return svg;
+}
+
+// A fresh name in the temporary directory ($TMPDIR or /tmp) for Graphviz's input.
+std::filesystem::path temporary_dot() {
+  static std::atomic<unsigned long> counter{0};
+  return std::filesystem::temp_directory_path() /
+         ("statelab-render." + std::to_string(::getpid()) + "." + std::to_string(counter++) + ".tmp.dot");
 }
 
 }  // namespace
 
-void render(const automata::Dfa& dfa, const std::string& path) {
-  const std::string ext = std::filesystem::path(path).extension().string();
+void render(const automata::Dfa& dfa, const std::string& path, const std::string& format, std::size_t max_states,
+            const std::string& option) {
+  std::string kind = format;
+  if (kind.empty()) {
+    const std::string ext = std::filesystem::path(path).extension().string();
+    kind = is_standard_output(path) ? "dot" : ext == ".dot" || ext == ".gv" ? "dot" : ext == ".svg" ? "svg" : "";
+    if (kind.empty())
+      throw InvalidArgument("render: unknown output extension '" + ext + "' of " + path + " (expected .dot, .gv or .svg)");
+  }
+  if (kind != "dot" && kind != "svg") throw InvalidArgument("render: unknown format '" + kind + "' (expected dot or svg)");
   const std::string dot = automata::write_dot(dfa);
-  if (ext == ".dot" || ext == ".gv") {
-    automata::write_file_atomically(path, dot);
-    return;
-  }
-  if (ext != ".svg") throw InvalidArgument("render: unknown output extension '" + ext + "' of " + path + " (expected .dot, .gv or .svg)");
-  const std::string dot_file = path + ".tmp.dot", svg_file = path + ".tmp.svg";
-  automata::write_file_atomically(dot_file, dot);
-  const int status = run_dot(dot_file, svg_file);
-  std::filesystem::remove(dot_file);
-  if (status != 0) {
+  if (kind == "dot") return write_file(path, dot);
+  if (dfa.num_states() > max_states)
+    throw LimitExceeded("render: " + std::to_string(dfa.num_states()) + " states is more than " +
+                        std::to_string(max_states) + " to draw as SVG (Graphviz may take minutes); raise " + option +
+                        " to draw it anyway, or write .dot");
+  const std::filesystem::path dot_file = temporary_dot();
+  const RemoveOnSignal registered(dot_file);
+  int status = -1;
+  std::string svg;
+  try {
+    write_file(dot_file, dot);
+    svg = run_dot(dot_file.string(), status);
+  } catch (...) {
     std::error_code ignored;
-    std::filesystem::remove(svg_file, ignored);
-    if (status == 127) throw IoError("render: Graphviz's 'dot' program is not installed (apt-get install graphviz), needed for " + path);
-    throw IoError("render: 'dot -Tsvg' failed with status " + std::to_string(status) + " while writing " + path);
+    std::filesystem::remove(dot_file, ignored);
+    throw;
   }
-  std::filesystem::rename(svg_file, path);
+  std::error_code ignored;
+  std::filesystem::remove(dot_file, ignored);
+  if (status == 127) throw IoError("render: Graphviz's 'dot' program is not installed (apt-get install graphviz), needed for " + path);
+  if (status != 0) throw IoError("render: 'dot -Tsvg' failed with status " + std::to_string(status) + " while writing " + path);
+  write_file(path, svg);
 }
 
 }  // namespace statelab::cli

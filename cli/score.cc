@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "automata/alphabet.h"
-#include "automata/error.h"
+#include "base/error.h"
 #include "bridge/run.h"
 #include "cli/options.h"
 #include "models/safetensors.h"

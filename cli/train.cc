@@ -10,8 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "automata/error.h"
+#include "base/error.h"
 #include "bridge/run.h"
+#include "cli/options.h"
 #include "cli/progress.h"
 #include "models/error.h"
 #include "models/train.h"
@@ -90,17 +91,17 @@ void add_train_command(CLI::App& parent, Commands& commands) {
   }
   c->add_option("--from", o->from, "repeat the run of a metrics file (NAME.metrics.json); options given beside it change it");
   c->add_option("--threads", o->threads, "threads (0: all cores); the result does not depend on it")
-      ->check(CLI::NonNegativeNumber)
+      ->check(kNonNegative)
       ->capture_default_str();
   c->add_option("--checkpoint-every", o->checkpoint_every,
                 "write the checkpoint every N steps (and at step 0), so that a run that diverges keeps the last good "
                 "one (0: only at the end)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(kNonNegative)
       ->capture_default_str();
   c->add_option("--log-every", o->log_every, "without a terminal: a progress line every N steps (default steps/10)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(kNonNegative);
   c->add_option("--timing-skip", o->timing_skip, "leave the first N steps out of seconds and steps_per_s (benchmarks)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(kNonNegative);
   c->add_flag("--quiet", o->quiet, "no progress output");
   c->add_flag("--json", o->json, "print the metrics JSON instead of a summary");
   c->add_option("-o,--output", o->output, "checkpoint file (.safetensors); metrics go beside it")->required();

@@ -8,8 +8,8 @@
 #include <cstdlib>
 
 #include "automata/decide.h"
-#include "automata/error.h"
 #include "automata/nfa.h"
+#include "base/error.h"
 
 namespace statelab::fuzz {
 

@@ -12,9 +12,9 @@
 #include <string_view>
 #include <vector>
 
-#include "automata/error.h"
 #include "automata/nfa.h"
 #include "automata/regex.h"
+#include "base/error.h"
 
 namespace {
 

@@ -6,7 +6,7 @@
 #include <set>
 #include <string>
 
-#include "automata/error.h"
+#include "base/error.h"
 
 namespace statelab::languages {
 

@@ -4,8 +4,8 @@
 
 #include <sstream>
 
-#include "automata/atomic_file.h"
-#include "automata/error.h"
+#include "base/error.h"
+#include "base/file.h"
 
 namespace statelab::languages {
 
@@ -66,11 +66,11 @@ void write_jsonl(const std::filesystem::path& path, const Alphabet& alphabet, st
   } catch (const InvalidArgument& e) {
     throw InvalidArgument("write_jsonl " + path.string() + ": " + e.what());
   }
-  automata::write_file_atomically(path, std::move(out));
+  write_file(path, std::move(out));
 }
 
 std::vector<Example> read_jsonl(const std::filesystem::path& path, const Alphabet& alphabet) {
-  const std::string text = automata::read_file(path);
+  const std::string text = read_file(path);
   std::vector<Example> out;
   std::size_t number = 0;
   for (std::string_view line : lines_of(text)) {
@@ -140,11 +140,11 @@ std::string format_abbadingo(const Alphabet& alphabet, std::span<const Example> 
 }
 
 void write_abbadingo(const std::filesystem::path& path, const Alphabet& alphabet, std::span<const Example> examples) {
-  automata::write_file_atomically(path, format_abbadingo(alphabet, examples));
+  write_file(path, format_abbadingo(alphabet, examples));
 }
 
 std::vector<Example> read_abbadingo(const std::filesystem::path& path, const Alphabet& alphabet) {
-  const std::string text = automata::read_file(path);
+  const std::string text = read_file(path);
   const std::vector<std::string_view> lines = lines_of(text);
   auto numbers = [&](std::size_t number, std::string_view line) {
     std::vector<long long> out;

@@ -1,5 +1,5 @@
 // Datasets on disk: JSON lines and the Abbadingo format, written atomically (through
-// automata/atomic_file.h: a temporary file in the same directory, flushed and renamed over the
+// base/file.h: a temporary file in the same directory, flushed and renamed over the
 // target) and read back exactly.
 //
 // JSON lines: one object per example,

@@ -3,8 +3,8 @@
 #include <string>
 
 #include "automata/cfg_prefix.h"
-#include "automata/error.h"
 #include "automata/text.h"
+#include "base/error.h"
 #include "languages/registry.h"
 
 namespace statelab::languages {

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "automata/error.h"
+#include "base/error.h"
 
 namespace statelab::languages {
 

@@ -1,7 +1,7 @@
 // Exact arithmetic for the catalogue's closed forms: arbitrary-precision counts, the binomial,
 // Catalan and ballot numbers, and exactly uniform Dyck shapes; and a thread-safe cache of the
 // exact DFA samplers of automata/counting.h, one per length.  Random draws go through
-// automata/random.h, whose algorithms are fixed, so a seed gives the same words everywhere.
+// base/random.h, whose algorithms are fixed, so a seed gives the same words everywhere.
 #pragma once
 
 #include <boost/multiprecision/cpp_int.hpp>
@@ -21,17 +21,17 @@
 
 #include "automata/counting.h"
 #include "automata/dfa.h"
-#include "automata/random.h"
+#include "base/random_big.h"
 
 namespace statelab::languages {
 
 /// An exact, unbounded non-negative count of words.
 using Count = boost::multiprecision::cpp_int;
 
-/// The random generator every sampler takes (automata/random.h).
-using automata::Rng;
-using automata::make_rng;
-using automata::uniform_below;
+/// The random generator every sampler takes (base/random.h).
+using statelab::Rng;
+using statelab::make_rng;
+using statelab::uniform_below;
 
 /// The binomial coefficient C(n, k) (0 when k > n).  Time O(k) big multiplications.
 Count binomial(std::uint64_t n, std::uint64_t k);

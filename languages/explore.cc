@@ -5,7 +5,8 @@
 #include <optional>
 
 #include "automata/enumerate.h"
-#include "automata/error.h"
+#include "base/error.h"
+#include "automata/text.h"
 
 namespace statelab::languages {
 

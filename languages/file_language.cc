@@ -12,8 +12,13 @@
 #include <string>
 #include <variant>
 
-#include "automata/atomic_file.h"
+#include "automata/automaton_io.h"
+#include "automata/engine_json.h"
 #include "automata/machine_io.h"
+#include "automata/mini_xml.h"
+#include "automata/pda_jff.h"
+#include "base/error.h"
+#include "base/file.h"
 #include "languages/engine_language.h"
 #include "languages/entries.h"
 #include "languages/registry.h"

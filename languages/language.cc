@@ -3,7 +3,7 @@
 #include <string>
 
 #include "automata/counting.h"
-#include "automata/error.h"
+#include "base/error.h"
 
 namespace statelab::languages {
 

@@ -10,7 +10,7 @@
 #include <algorithm>
 #include <string>
 
-#include "automata/error.h"
+#include "base/error.h"
 #include "languages/engine_language.h"
 #include "languages/entries.h"
 

@@ -5,7 +5,7 @@
 #include <deque>
 #include <numeric>
 
-#include "automata/error.h"
+#include "base/error.h"
 
 namespace statelab::languages {
 

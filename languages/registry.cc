@@ -7,9 +7,9 @@
 #include <set>
 
 #include "automata/automaton_io.h"
-#include "automata/error.h"
 #include "automata/regex.h"
 #include "automata/text.h"
+#include "base/error.h"
 #include "languages/entries.h"
 
 namespace statelab::languages {

@@ -6,9 +6,9 @@
 #include <tuple>
 
 #include "automata/boolean_ops.h"
-#include "automata/error.h"
 #include "automata/minimize.h"
 #include "automata/reachability.h"
+#include "base/error.h"
 #include "languages/entries.h"
 
 namespace statelab::languages {

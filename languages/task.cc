@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <functional>
 
-#include "automata/error.h"
 #include "automata/text.h"
+#include "base/error.h"
 #include "languages/entries.h"
 
 namespace statelab::languages {

@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <numeric>
 
+#include "base/random.h"
 #include "models/error.h"
-#include "models/random.h"
 
 namespace statelab::models {
 

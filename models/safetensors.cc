@@ -1,17 +1,14 @@
 #include "models/safetensors.h"
 
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <bit>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "base/file.h"
 #include "models/error.h"
 
 namespace statelab::models {
@@ -179,14 +176,7 @@ SafetensorsFile parse_safetensors(std::string_view bytes, const std::string& sou
 }
 
 SafetensorsFile read_safetensors(const std::filesystem::path& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) fail(path.string(), "is a directory");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(path.string(), std::string("cannot open: ") + std::strerror(errno));
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  if (in.bad()) fail(path.string(), std::string("cannot read: ") + std::strerror(errno));
-  return parse_safetensors(contents.view(), path.string());
+  return parse_safetensors(read_file(path), path.string());
 }
 
 std::string serialize_safetensors(const SafetensorsFile& file) {
@@ -214,44 +204,9 @@ std::string serialize_safetensors(const SafetensorsFile& file) {
 }
 
 void write_safetensors(const std::filesystem::path& path, const SafetensorsFile& file) {
-  const std::string contents = serialize_safetensors(file);
-  static std::atomic<unsigned long> counter{0};
-  std::filesystem::path temporary;
-  int fd = -1;
-  for (unsigned attempt = 0; fd < 0; ++attempt) {
-    std::string name = path.filename().string();
-    name.insert(name.begin(), '.');
-    name += ".tmp.";
-    name += std::to_string(::getpid());
-    name += '.';
-    name += std::to_string(counter++);
-    temporary = path.parent_path() / name;
-    fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (fd < 0 && (errno != EEXIST || attempt >= 100))
-      fail(path.string(), std::string("cannot create a temporary file beside it: ") + std::strerror(errno));
-  }
-  auto abandon = [&](const char* what) {
-    const int error = errno;
-    if (fd >= 0) ::close(fd);
-    ::unlink(temporary.c_str());
-    fail(path.string(), std::string(what) + ": " + std::strerror(error));
-  };
-  const char* p = contents.data();
-  std::size_t left = contents.size();
-  while (left > 0) {
-    const ssize_t written = ::write(fd, p, left);
-    if (written < 0) {
-      if (errno == EINTR) continue;
-      abandon("cannot write");
-    }
-    p += written;
-    left -= static_cast<std::size_t>(written);
-  }
-  if (::fsync(fd) != 0) abandon("cannot flush");
-  const int closed = ::close(fd);
-  fd = -1;
-  if (closed != 0) abandon("cannot close");
-  if (::rename(temporary.c_str(), path.c_str()) != 0) abandon("cannot replace");
+  if (is_standard_output(path))
+    fail(path.string(), "a safetensors checkpoint is binary and is not written to standard output: name a file");
+  write_file(path, serialize_safetensors(file));
 }
 
 SafetensorsFile checkpoint_tensors(const ModelConfig& config, const ModelParams<float>& params,

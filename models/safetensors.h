@@ -53,14 +53,16 @@ struct SafetensorsFile {
 /// malformed JSON, unknown dtype, offsets that disagree with the shape or leave gaps.
 /// Time O(size).
 SafetensorsFile parse_safetensors(std::string_view bytes, const std::string& source);
+/// The file's bytes parsed; throws IoError when it cannot be read, else as parse_safetensors.
 SafetensorsFile read_safetensors(const std::filesystem::path& path);
 
 /// The file's bytes (tensors in name order, header padded with spaces to a multiple of 8, as
 /// the safetensors package writes them).  Time O(size).
 std::string serialize_safetensors(const SafetensorsFile& file);
 
-/// Writes atomically: a temporary file beside `path`, flushed, then renamed over it; on failure
-/// nothing is left behind and CheckpointError is thrown.
+/// Writes through statelab::write_file (base/file.h): a file is replaced atomically, nothing is
+/// left behind on failure (IoError); a device or FIFO is written through.  Refuses "-" (standard
+/// output) with CheckpointError: the format is binary.
 void write_safetensors(const std::filesystem::path& path, const SafetensorsFile& file);
 
 /// A model and the metadata that came with it.

@@ -1,5 +1,5 @@
 // The blocks of the state-space architectures s4d, mamba and ids4: a pre-LayerNorm residual
-// block around one sequence mixer, as in ../shared/bench/torch_reference.py:
+// block around one sequence mixer, as in bench/reference/torch_reference.py:
 //
 //   s4d, ids4   x <- x + out_proj(GELU(mixer(LayerNorm(x))))     out_proj: Linear(H, H) with bias
 //   mamba       x <- x + Mamba(LayerNorm(x))                     (the mixer ends in its own out_proj)
@@ -10,11 +10,11 @@
 // layers.{l}.mixer.<the mixer's names>, layers.{l}.out_proj.{weight,bias} (s4d, ids4).
 #pragma once
 
+#include "base/random.h"
 #include "models/ids4.h"
 #include "models/layer_norm.h"
 #include "models/linear.h"
 #include "models/mamba.h"
-#include "models/random.h"
 #include "models/recurrent.h"
 #include "models/s4d.h"
 #include "models/tensor.h"

@@ -15,9 +15,9 @@
 #include <span>
 #include <vector>
 
+#include "base/random.h"
 #include "models/model.h"
 #include "models/optim.h"
-#include "models/random.h"
 
 namespace statelab::models {
 

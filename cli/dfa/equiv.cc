@@ -8,7 +8,7 @@
 
 #include "automata/decide.h"
 #include "automata/dfa.h"
-#include "automata/error.h"
+#include "base/error.h"
 #include "cli/dfa/input.h"
 #include "cli/text.h"
 

@@ -3,16 +3,14 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "automata/error.h"
+#include "base/error.h"
 #include "cli/options.h"
 
 namespace statelab::cli {
 
 std::optional<automata::Format> format_option(const std::string& name) {
   if (name.empty()) return std::nullopt;
-  for (automata::Format f : {automata::Format::json, automata::Format::dot, automata::Format::jff, automata::Format::att})
-    if (automata::format_name(f) == name) return f;
-  throw InvalidArgument("unknown format '" + name + "' (expected json, dot, jff or att)");
+  return automata::format_from_name(name);
 }
 
 void add_input_options(CLI::App* verb, InputOptions& opts) {
@@ -33,9 +31,9 @@ void save(const automata::Dfa& dfa, const std::string& path, const std::string& 
 void save_and_report(const automata::Dfa& dfa, const std::string& path, const std::string& format, bool json) {
   save(dfa, path, format);
   if (json)
-    std::cout << nlohmann::json{{"states", dfa.num_states()}, {"output", path}}.dump() << "\n";
+    summary_stream(path) << nlohmann::json{{"states", dfa.num_states()}, {"output", path}}.dump() << "\n";
   else
-    std::cout << "wrote " << path << " (" << dfa.num_states() << " states)\n";
+    summary_stream(path) << "wrote " << path << " (" << dfa.num_states() << " states)\n";
 }
 
 }  // namespace statelab::cli

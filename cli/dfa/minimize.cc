@@ -7,6 +7,7 @@
 
 #include "automata/minimize.h"
 #include "cli/dfa/input.h"
+#include "cli/options.h"
 
 namespace statelab::cli {
 
@@ -25,7 +26,7 @@ void add_dfa_minimize_command(CLI::App& parent, Commands& commands) {
   auto o = std::make_shared<DfaMinimizeOptions>();
   CLI::App* v = parent.add_subcommand("minimize", "the minimal complete DFA (Hopcroft), states in breadth-first order");
   v->add_option("file", o->file, "automaton file")->required();
-  v->add_option("-o,--output", o->output, "output file (format from its extension)")->required();
+  v->add_option("-o,--output", o->output, "output file (format from its extension); - for standard output (with --output-format)")->required();
   v->add_option("--output-format", o->out_format, "output format: json, dot, jff or att");
   add_input_options(v, *o);
   commands.push_back({v, [o] {
@@ -33,10 +34,10 @@ void add_dfa_minimize_command(CLI::App& parent, Commands& commands) {
     const Dfa result = automata::minimize(dfa);
     save(result, o->output, o->out_format);
     if (o->json)
-      std::cout << json{{"states_in", dfa.num_states()}, {"states", result.num_states()}, {"output", o->output}}.dump()
+      summary_stream(o->output) << json{{"states_in", dfa.num_states()}, {"states", result.num_states()}, {"output", o->output}}.dump()
                 << "\n";
     else
-      std::cout << "minimized " << dfa.num_states() << " -> " << result.num_states() << " states: " << o->output << "\n";
+      summary_stream(o->output) << "minimized " << dfa.num_states() << " -> " << result.num_states() << " states: " << o->output << "\n";
     return 0;
   }});
 }

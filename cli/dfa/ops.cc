@@ -6,9 +6,10 @@
 #include <string>
 
 #include "automata/boolean_ops.h"
-#include "automata/error.h"
+#include "base/error.h"
 #include "automata/minimize.h"
 #include "cli/dfa/input.h"
+#include "cli/options.h"
 
 namespace statelab::cli {
 
@@ -31,7 +32,7 @@ void add_dfa_ops_command(CLI::App& parent, Commands& commands) {
       ->check(CLI::IsMember({"intersect", "union", "difference", "xor", "complement"}));
   v->add_option("a", o->a, "first automaton")->required();
   v->add_option("b", o->b, "second automaton (not for complement)");
-  v->add_option("-o,--output", o->output, "output file (format from its extension)")->required();
+  v->add_option("-o,--output", o->output, "output file (format from its extension); - for standard output (with --output-format)")->required();
   v->add_option("--output-format", o->out_format, "output format: json, dot, jff or att");
   add_input_options(v, *o);
   commands.push_back({v, [o] {
@@ -52,9 +53,9 @@ void add_dfa_ops_command(CLI::App& parent, Commands& commands) {
     result = automata::minimize(result);
     save(result, o->output, o->out_format);
     if (o->json)
-      std::cout << json{{"states", result.num_states()}, {"output", o->output}}.dump() << "\n";
+      summary_stream(o->output) << json{{"states", result.num_states()}, {"output", o->output}}.dump() << "\n";
     else
-      std::cout << o->op << ": " << result.num_states() << " states: " << o->output << "\n";
+      summary_stream(o->output) << o->op << ": " << result.num_states() << " states: " << o->output << "\n";
     return 0;
   }});
 }

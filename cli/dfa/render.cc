@@ -7,6 +7,7 @@
 
 #include "automata/minimize.h"
 #include "cli/dfa/input.h"
+#include "cli/options.h"
 #include "cli/render.h"
 
 namespace statelab::cli {
@@ -17,8 +18,9 @@ using automata::Dfa;
 using nlohmann::json;
 
 struct DfaRenderOptions : InputOptions {
-  std::string file, output;
+  std::string file, output, out_format;
   bool minimize = false;
+  std::size_t max_render_states = kMaxRenderStates;
 };
 
 }  // namespace
@@ -27,17 +29,23 @@ void add_dfa_render_command(CLI::App& parent, Commands& commands) {
   auto o = std::make_shared<DfaRenderOptions>();
   CLI::App* v = parent.add_subcommand("render", "draw an automaton: DOT, or SVG through Graphviz");
   v->add_option("file", o->file, "automaton file")->required();
-  v->add_option("-o,--output", o->output, "out.dot or out.svg")->required();
+  v->add_option("-o,--output", o->output, "out.dot or out.svg; - for standard output (DOT unless --output-format svg)")
+      ->required();
+  v->add_option("--output-format", o->out_format, "dot or svg (default: from the extension)")
+      ->check(CLI::IsMember({"dot", "svg"}));
+  v->add_option("--max-render-states", o->max_render_states,
+                "draw SVG only up to this many states (default " + std::to_string(kMaxRenderStates) + ")")
+      ->check(kAtLeastOne);
   v->add_flag("--minimize", o->minimize, "draw the minimal DFA instead");
   add_input_options(v, *o);
   commands.push_back({v, [o] {
     Dfa dfa = load_dfa(o->file, *o);
     if (o->minimize) dfa = automata::minimize(dfa);
-    render(dfa, o->output);
+    render(dfa, o->output, o->out_format, o->max_render_states);
     if (o->json)
-      std::cout << json{{"states", dfa.num_states()}, {"output", o->output}}.dump() << "\n";
+      summary_stream(o->output) << json{{"states", dfa.num_states()}, {"output", o->output}}.dump() << "\n";
     else
-      std::cout << "rendered " << dfa.num_states() << " states: " << o->output << "\n";
+      summary_stream(o->output) << "rendered " << dfa.num_states() << " states: " << o->output << "\n";
     return 0;
   }});
 }

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "automata/error.h"
+#include "base/error.h"
 #include "cli/lang/language.h"
 #include "cli/options.h"
 #include "cli/progress.h"

@@ -1,7 +1,7 @@
 #include "cli/lang/language.h"
 
 #include "automata/text.h"
-#include "automata/error.h"
+#include "base/error.h"
 #include "cli/options.h"
 #include "languages/registry.h"
 #include "languages/task.h"

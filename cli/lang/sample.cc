@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "automata/atomic_file.h"
-#include "automata/error.h"
+#include "base/file.h"
+#include "base/error.h"
 #include "cli/lang/language.h"
 #include "cli/options.h"
 #include "languages/dataset.h"
@@ -93,11 +93,11 @@ void add_lang_sample_command(CLI::App& parent, Commands& commands) {
       std::cout << text;
       return 0;
     }
-    automata::write_file_atomically(o->output, text);
+    statelab::write_file(o->output, text);
     const std::size_t positives =
         static_cast<std::size_t>(std::count_if(examples.begin(), examples.end(), [](const Example& e) { return e.label; }));
     if (o->json)
-      std::cout << json{{"language", l->name()},
+      summary_stream(o->output) << json{{"language", l->name()},
                         {"words", examples.size()},
                         {"positives", positives},
                         {"negatives", examples.size() - positives},
@@ -105,7 +105,7 @@ void add_lang_sample_command(CLI::App& parent, Commands& commands) {
                        .dump()
                 << "\n";
     else
-      std::cout << "wrote " << examples.size() << " words (" << positives << " positive, "
+      summary_stream(o->output) << "wrote " << examples.size() << " words (" << positives << " positive, "
                 << examples.size() - positives << " negative) of " << l->name() << " to " << o->output << "\n";
     return 0;
   }});

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
-#include "automata/error.h"
+#include "base/error.h"
 #include "tests/support/generators.h"
 
 namespace statelab::automata {

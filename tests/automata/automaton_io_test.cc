@@ -8,12 +8,12 @@
 #include <filesystem>
 #include <fstream>
 
-#include "automata/atomic_file.h"
 #include "automata/engine_json.h"
-#include "automata/error.h"
 #include "automata/json_io.h"
 #include "automata/machine_io.h"
 #include "automata/pda_jff.h"
+#include "base/error.h"
+#include "base/file.h"
 #include "tests/automata/io_test_util.h"
 #include "tests/support/generators.h"
 
@@ -88,14 +88,14 @@ TEST(AutomatonIo, AFailedWriteLeavesNothingBehind) {
 TEST(AtomicFile, ReplacesTheWholeFileAndKeepsNoTemporary) {
   TempDir dir;
   const fs::path file = dir.path() / "f.txt";
-  write_file_atomically(file, "first version, longer\n");
-  write_file_atomically(file, "second\n");
+  write_file(file, "first version, longer\n");
+  write_file(file, "second\n");
   EXPECT_EQ(read_file(file), "second\n");
   EXPECT_EQ(dir.entries(), std::vector<std::string>{"f.txt"});
   // A new file gets 0666 less the umask, like any file the user creates.
   const mode_t mask = ::umask(022);
   ::umask(mask);
-  write_file_atomically(dir.path() / "g.txt", "");
+  write_file(dir.path() / "g.txt", "");
   struct stat info {};
   ASSERT_EQ(::stat((dir.path() / "g.txt").c_str(), &info), 0);
   EXPECT_EQ(info.st_mode & 0777, 0666 & ~mask);
@@ -104,12 +104,12 @@ TEST(AtomicFile, ReplacesTheWholeFileAndKeepsNoTemporary) {
 TEST(AtomicFile, FailuresThrowIoErrorNamingThePath) {
   TempDir dir;
   try {
-    write_file_atomically(dir.path() / "no" / "such" / "dir.txt", "x");
+    write_file(dir.path() / "no" / "such" / "dir.txt", "x");
     FAIL() << "expected an error";
   } catch (const IoError& e) {
     EXPECT_NE(std::string(e.what()).find("no/such/dir.txt"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(write_file_atomically(dir.path(), "x"), IoError);  // a directory is in the way
+  EXPECT_THROW(write_file(dir.path(), "x"), IoError);  // a directory is in the way
   EXPECT_TRUE(dir.entries().empty());
   EXPECT_THROW(read_file(dir.path() / "absent.json"), IoError);
   EXPECT_THROW(read_file(dir.path()), IoError);

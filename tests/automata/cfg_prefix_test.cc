@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
-#include "automata/error.h"
+#include "base/error.h"
 #include "tests/automata/engine_fixtures.h"
 
 namespace statelab::automata {

@@ -9,7 +9,7 @@
 #include <random>
 
 #include "automata/cfg_count.h"
-#include "automata/error.h"
+#include "base/error.h"
 #include "tests/automata/engine_fixtures.h"
 
 namespace statelab::automata {

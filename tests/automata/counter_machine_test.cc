@@ -6,7 +6,7 @@
 #include <optional>
 #include <set>
 
-#include "automata/error.h"
+#include "base/error.h"
 #include "tests/automata/engine_fixtures.h"
 
 namespace statelab::automata {

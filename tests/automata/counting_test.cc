@@ -7,8 +7,8 @@
 #include <map>
 #include <string>
 
-#include "automata/error.h"
 #include "automata/random_dfa.h"
+#include "base/error.h"
 #include "tests/support/generators.h"
 
 namespace statelab::automata {

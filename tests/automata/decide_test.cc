@@ -6,8 +6,8 @@
 #include <algorithm>
 
 #include "automata/boolean_ops.h"
-#include "automata/error.h"
 #include "automata/reachability.h"
+#include "base/error.h"
 #include "tests/support/generators.h"
 
 namespace statelab::automata {

@@ -8,8 +8,8 @@
 #include <boost/graph/strong_components.hpp>
 
 #include "automata/dfa_graph.h"
-#include "automata/error.h"
 #include "automata/nfa.h"
+#include "base/error.h"
 #include "tests/support/generators.h"
 
 namespace statelab::automata {

@@ -4,8 +4,8 @@
 #include <string>
 
 #include "automata/engine_json.h"
-#include "automata/error.h"
 #include "automata/pda_jff.h"
+#include "base/error.h"
 #include "tests/automata/engine_fixtures.h"
 
 namespace statelab::automata {

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "automata/dfa.h"
-#include "automata/error.h"
 #include "automata/nfa.h"
+#include "base/error.h"
 #include "tests/support/generators.h"
 
 namespace statelab::testing {

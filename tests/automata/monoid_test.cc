@@ -14,12 +14,12 @@
 #include <vector>
 
 #include "automata/boolean_ops.h"
-#include "automata/error.h"
 #include "automata/minimize.h"
 #include "automata/monoid.h"
 #include "automata/nfa.h"
 #include "automata/perm_group.h"
 #include "automata/regex.h"
+#include "base/error.h"
 #include "tests/support/generators.h"
 
 namespace statelab::automata {

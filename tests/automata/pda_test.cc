@@ -7,7 +7,7 @@
 #include <functional>
 
 #include "automata/cfg.h"
-#include "automata/error.h"
+#include "base/error.h"
 #include "tests/automata/engine_fixtures.h"
 
 namespace statelab::automata {

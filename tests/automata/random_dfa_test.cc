@@ -5,8 +5,8 @@
 #include <limits>
 #include <set>
 
-#include "automata/error.h"
-#include "automata/random.h"
+#include "base/error.h"
+#include "base/random.h"
 
 namespace statelab::automata {
 namespace {

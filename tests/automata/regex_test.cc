@@ -16,9 +16,9 @@
 #include <string>
 
 #include "automata/decide.h"
-#include "automata/error.h"
 #include "automata/minimize.h"
 #include "automata/nfa.h"
+#include "base/error.h"
 #include "tests/support/generators.h"
 #include "tests/support/regex_generators.h"
 

@@ -14,10 +14,10 @@
 #include "automata/automaton_io.h"
 #include "automata/decide.h"
 #include "automata/dot_io.h"
-#include "automata/error.h"
 #include "automata/jff_io.h"
 #include "automata/json_io.h"
 #include "automata/minimize.h"
+#include "base/error.h"
 #include "tests/support/generators.h"
 
 namespace statelab::automata {

@@ -4,8 +4,8 @@
 #include <rapidcheck/gtest.h>
 
 #include "automata/decide.h"
-#include "automata/error.h"
 #include "automata/random_dfa.h"
+#include "base/error.h"
 #include "bridge/check.h"
 #include "bridge/rapidcheck.h"
 #include "languages/registry.h"

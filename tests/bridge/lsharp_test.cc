@@ -5,7 +5,7 @@
 #include <rapidcheck/gtest.h>
 
 #include "automata/decide.h"
-#include "automata/error.h"
+#include "base/error.h"
 #include "automata/minimize.h"
 #include "automata/random_dfa.h"
 #include "bridge/extract.h"

@@ -6,9 +6,9 @@
 #include <tbb/global_control.h>
 
 #include "automata/decide.h"
-#include "automata/error.h"
 #include "automata/minimize.h"
 #include "automata/random_dfa.h"
+#include "base/error.h"
 #include "bridge/check.h"
 #include "bridge/extract.h"
 #include "bridge/lstar.h"

@@ -6,13 +6,15 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 
-#include "automata/error.h"
 #include "automata/minimize.h"
 #include "automata/random_dfa.h"
+#include "base/error.h"
 #include "bridge/cluster.h"
 #include "bridge/recognizer.h"
 #include "languages/registry.h"
+#include "models/error.h"
 #include "models/safetensors.h"
 #include "tests/bridge/bridge_test_util.h"
 #include "tests/support/generators.h"
@@ -120,7 +122,11 @@ TEST_F(CheckpointTest, RefusesAMismatchedOrMissingAlphabet) {
   EXPECT_THROW(load_model(path_), InvalidArgument);
   models::save_checkpoint(path_, net.config(), net.params(), {{"alphabet", "not json"}});
   EXPECT_THROW(load_model(path_), InvalidArgument);
-  EXPECT_THROW(load_model(path_.string() + ".missing"), InvalidArgument);
+  // What the file layer and models' reader refuse reach the caller as they are, under the one root.
+  EXPECT_THROW(load_model(path_.string() + ".missing"), IoError);
+  std::ofstream(path_, std::ios::binary | std::ios::trunc) << "not a checkpoint";
+  EXPECT_THROW(load_model(path_), models::CheckpointError);
+  EXPECT_THROW(load_model(path_), Error);
 }
 
 TEST(ModelRecognizer, LoadsAPyTorchCheckpointAndAgreesWithTorchsLogits) {

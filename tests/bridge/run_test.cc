@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "automata/error.h"
+#include "base/error.h"
 
 namespace statelab::bridge {
 namespace {

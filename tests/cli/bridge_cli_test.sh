@@ -40,6 +40,10 @@ expect "extract: --svg draws it" 0 "^wrote t1b\.json and t1b\.svg$" "^$" -- \
 check "extract: the SVG is an SVG" grep -q "<svg" t1b.svg
 expect "extract: L# finds tomita 1's DFA too" 0 "^extracted 2 states by lsharp \\(abstraction\\+random-words\\).*complete$" "^$" -- \
   "$sl" extract --ckpt "$net" --method lsharp --lang tomita:n=1 -o t1s.json
+expect "extract -o - prints the DFA, the report on stderr" 0 '"format": *"statelab-automaton"' "^wrote - *$" -- \
+  "$sl" extract --ckpt "$net" -o - --output-format json
+expect "extract --svg refuses past --max-render-states" 2 "^$" "more than 1 to draw as SVG.*--max-render-states" -- \
+  "$sl" extract --ckpt "$net" -o t1c.json --svg t1c.svg --max-render-states 1
 expect "extract: clustering" 0 "^extracted [0-9]+ states by cluster" "^$" -- "$sl" extract --ckpt "$net" --method cluster -o c.jff
 expect "extract: a state limit marks the result incomplete" 0 '"complete":false,"stopped_by":"states"' "^$" -- \
   "$sl" extract --ckpt "$net" --max-states 1 -o s.json --json

@@ -48,7 +48,7 @@ expect "binary JSON: bytes escaped in the message" 2 "^$" '^statelab: .*bin\.jso
 # an unknown command says which word and lists the valid ones
 expect "unknown command" 2 "^$" "^statelab: unknown command 'frobnicate' \(expected one of: dfa, lang, .*classify, check, extract\)" -- \
   "$sl" frobnicate
-expect "unknown dfa verb" 2 "^$" "^statelab: unknown command 'frobnicate' of 'statelab dfa' \(expected one of: from-regex, info, minimize, .*random\)" -- \
+expect "unknown dfa verb" 2 "^$" "^statelab: unknown command 'frobnicate' of 'statelab dfa' \(expected one of: from-regex, info, minimize, .*random, learn\)" -- \
   "$sl" dfa frobnicate even.json
 expect "missing dfa verb" 2 "^$" "^statelab: 'statelab dfa' needs a command: one of from-regex, info" -- "$sl" dfa
 expect "count is exact beyond 64 bits" 0 "^633825300114114700748351602688$" "^$" -- \
@@ -113,6 +113,52 @@ expect "impossible parameter" 2 "^$" "--states" -- "$sl" dfa random --states 0 -
 expect "complement takes one automaton" 2 "^$" "one automaton" -- "$sl" dfa ops complement even.json odd.att -o c.json
 : >empty.att  # OpenFst compiles an empty text file to the FST with no state: the empty language
 expect "empty AT&T file is the empty language" 0 '"empty":true' "^$" -- "$sl" dfa info --json empty.att
+
+# Outputs that are not regular files: standard output, FIFOs and links are written through or
+# followed, never renamed over (a device is tested in tests/base, never the system's /dev/null).
+expect "-o /dev/stdout prints the JSON, the summary on stderr" 0 '"format": *"statelab-automaton"' "minimized 2 -> 2" -- \
+  "$sl" dfa minimize even.json -o /dev/stdout --output-format json
+expect "-o - prints the JSON" 0 '"format": *"statelab-automaton"' "minimized" -- \
+  "$sl" dfa minimize even.json -o - --output-format json
+check "-o - makes no file named -" test ! -e -
+expect "-o - without a format says how to name one" 2 "^$" "cannot tell the format of '-'.*name the format" -- \
+  "$sl" dfa minimize even.json -o -
+mkfifo out.fifo
+cat out.fifo >fifo.txt &
+reader=$!
+expect "-o FIFO writes through it" 0 "minimized" "^$" -- "$sl" dfa minimize even.json -o out.fifo --output-format att
+wait "$reader"
+check "the FIFO is still a FIFO" test -p out.fifo
+check "the FIFO's reader got the automaton" grep -q "^0" fifo.txt
+mkdir real
+"$sl" dfa from-regex '1*' --alphabet 01 -o real/target.json >/dev/null
+ln -s real/target.json link.json
+expect "-o LINK replaces the link's target" 0 "minimized" "^$" -- "$sl" dfa minimize even.json -o link.json
+check "the link is still a link" test -L link.json
+check "its target has the new automaton" cmp -s link.json real/target.json
+expect "ops to standard output" 0 '^0[[:space:]]' "complement" -- "$sl" dfa ops complement even.json -o - --output-format att
+expect "render to standard output is DOT" 0 "^digraph" "rendered 2 states: -" -- "$sl" dfa render even.json -o -
+check "no temporary file left by any of these" test -z "$(find . -name '*.tmp*')"
+
+# Rendering a big DFA as SVG is refused unless asked for; an interrupted rendering leaves nothing.
+"$sl" dfa random --states 3000 --symbols 2 --seed 1 -o big.json >/dev/null
+expect "render refuses a DFA past --max-render-states" 2 "^$" "3000 states is more than 1000.*--max-render-states" -- \
+  "$sl" dfa render big.json -o big.svg
+expect "render DOT of a big DFA is fine" 0 "rendered 3000 states" "^$" -- "$sl" dfa render big.json -o big.dot
+if command -v dot >/dev/null; then
+  mkdir tmpd
+  TMPDIR=$PWD/tmpd "$sl" dfa render big.json -o big.svg --max-render-states 5000 >/dev/null 2>&1 &
+  renderer=$!
+  for _ in $(seq 100); do [ -n "$(find tmpd . -name '*.tmp*' 2>/dev/null)" ] && break; sleep 0.1; done
+  sleep 0.3
+  kill -TERM "$renderer"
+  wait "$renderer"
+  rc=$?
+  check "SIGTERM ends the rendering with status 143" test "$rc" -eq 143
+  sleep 0.2
+  check "no temporary file after SIGTERM" test -z "$(find tmpd . -name '*.tmp*')"
+  check "no half-written SVG after SIGTERM" test ! -e big.svg
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -125,6 +125,13 @@ expect "export: a word problem as DOT" 0 "^wrote word-problem" "^$" -- "$sl" lan
 check "export: DOT quotes a symbol with a comma" grep -qF 'label="\"(1,2)\""' s3.dot
 "$sl" lang export word-problem:group=S3 -o s3.json >/dev/null
 check "export: the word problem's DOT reads back as the same language" test "$("$sl" dfa equiv s3.dot s3.json 2>&1)" = "equivalent"
+expect "export -o - writes the format named to stdout" 0 '"format": *"statelab-automaton"' "^wrote tomita:n=5 .* to -$" -- \
+  "$sl" lang export tomita:n=5 -o - --output-format json
+expect "export -o - without a format" 2 "^$" "unknown output extension ''.*--output-format" -- \
+  "$sl" lang export tomita:n=5 -o -
+expect "export SVG of a big DFA is refused" 2 "^$" "more than 3 to draw as SVG.*--max-render-states" -- \
+  "$sl" lang export tomita:n=5 -o t5big.svg --max-render-states 3
+check "export: no SVG written" test ! -e t5big.svg
 if command -v dot >/dev/null; then
   expect "export SVG" 0 "^wrote" "^$" -- "$sl" lang export tomita:n=5 -o t5.svg
   check "export SVG content" grep -q "<svg" t5.svg

@@ -233,7 +233,7 @@ expect "eval: a truncated checkpoint" 2 "^$" "truncated.safetensors: truncated: 
 echo "not a checkpoint at all" >garbage.safetensors
 expect "score: a file that is not safetensors" 2 "^$" "garbage.safetensors: header length" -- \
   "$sl" score --ckpt garbage.safetensors 01
-expect "eval: a missing checkpoint" 2 "^$" "nowhere.safetensors: cannot open" -- \
+expect "eval: a missing checkpoint" 2 "^$" "cannot open 'nowhere.safetensors'" -- \
   "$sl" eval --ckpt nowhere.safetensors --lengths 1..2
 expect "eval: the checkpoint's alphabet is not the language's" 2 "^$" \
   "p.safetensors: the checkpoint's alphabet \{0 1\} does not match dyck:k=1's alphabet \{\( \)\}" -- \

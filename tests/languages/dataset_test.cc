@@ -8,7 +8,7 @@
 #include <map>
 #include <set>
 
-#include "automata/error.h"
+#include "base/error.h"
 #include "languages/dataset_io.h"
 #include "languages/registry.h"
 

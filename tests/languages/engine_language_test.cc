@@ -8,11 +8,11 @@
 #include <filesystem>
 #include <fstream>
 
-#include "automata/atomic_file.h"
 #include "automata/cfg_count.h"
 #include "automata/engine_json.h"
-#include "automata/error.h"
 #include "automata/pda_jff.h"
+#include "base/error.h"
+#include "base/file.h"
 #include "languages/engine_language.h"
 #include "languages/registry.h"
 
@@ -229,7 +229,7 @@ TEST(FileLanguages, EveryExportedMachineReadsBackAsTheSameLanguage) {
     if (l->counter_machine()) files.emplace_back("m.counter.json", automata::write_json(*l->counter_machine()));
     for (const auto& [file, text] : files) {
       const auto path = dir.file(file);
-      automata::write_file_atomically(path, text);
+      write_file(path, text);
       const auto back = make_language("file:" + path.string());
       const std::string what = e.name + " as " + file;
       expect_same_language(*l, *back, what);
@@ -271,7 +271,7 @@ TEST(FileLanguages, EveryExportedMachineReadsBackAsTheSameLanguage) {
 TEST(FileLanguages, AnAmbiguousGrammarIsNotCountedButStillDecides) {
   TempDir dir;
   const auto path = dir.file("ambiguous.cfg");
-  automata::write_file_atomically(path, "S -> S S | a | %empty\n");
+  write_file(path, "S -> S S | a | %empty\n");
   const auto l = make_language("file:" + path.string());
   EXPECT_EQ(l->ground_truth().engine, Engine::cfg);
   EXPECT_FALSE(l->count(3).has_value());
@@ -286,7 +286,7 @@ TEST(FileLanguages, BadFilesGiveOneClearError) {
   TempDir dir;
   auto message = [&](const std::string& file, const std::string& text) -> std::string {
     const auto path = dir.file(file);
-    automata::write_file_atomically(path, text);
+    write_file(path, text);
     try {
       make_language("file:" + path.string());
     } catch (const Error& e) {
@@ -317,7 +317,7 @@ TEST(FileLanguages, ANondeterministicCounterMachineDecidesButHasNoTargets) {
   TempDir dir;
   const auto path = dir.file("nd.json");
   // Guess on each 'a' whether to count it: accepts every word (some run counts nothing).
-  automata::write_file_atomically(path, R"({"format": "statelab-counter-machine", "version": 1, "alphabet": ["a"],
+  write_file(path, R"({"format": "statelab-counter-machine", "version": 1, "alphabet": ["a"],
     "counters": 1, "acceptance": "final-state", "states": 1, "initial": 0, "accepting": [0],
     "moves": [[0, "a", "*", "+", 0], [0, "a", "*", "=", 0]]})");
   const auto l = make_language("file:" + path.string());

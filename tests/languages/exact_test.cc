@@ -6,9 +6,9 @@
 #include <filesystem>
 #include <map>
 
-#include "automata/atomic_file.h"
 #include "automata/engine_json.h"
-#include "automata/error.h"
+#include "base/error.h"
+#include "base/file.h"
 #include "languages/exact.h"
 #include "languages/registry.h"
 
@@ -155,8 +155,8 @@ TEST(Sampling, FileMachinesSampleUniformly) {
   const auto dir = std::filesystem::temp_directory_path();
   const auto counter = dir / ("statelab-exact-test-" + std::to_string(::getpid()) + "-shuffle.json");
   const auto pda = dir / ("statelab-exact-test-" + std::to_string(::getpid()) + "-dyck.json");
-  automata::write_file_atomically(counter, automata::write_json(*make_language("shuffle-dyck:k=2")->counter_machine()));
-  automata::write_file_atomically(pda, automata::write_json(*make_language("dyck:k=2")->pda()));
+  write_file(counter, automata::write_json(*make_language("shuffle-dyck:k=2")->counter_machine()));
+  write_file(pda, automata::write_json(*make_language("dyck:k=2")->pda()));
   expect_uniform("file:" + counter.string(), 6);
   expect_uniform("file:" + pda.string(), 6);
   std::filesystem::remove(counter);

@@ -5,7 +5,7 @@
 #include <numeric>
 #include <set>
 
-#include "automata/error.h"
+#include "base/error.h"
 
 namespace statelab::languages {
 namespace {

@@ -10,8 +10,8 @@
 
 #include "automata/automaton_io.h"
 #include "automata/decide.h"
-#include "automata/error.h"
 #include "automata/minimize.h"
+#include "base/error.h"
 #include "languages/registry.h"
 
 namespace statelab::languages {

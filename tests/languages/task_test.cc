@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "automata/error.h"
+#include "base/error.h"
 
 namespace statelab::languages {
 namespace {

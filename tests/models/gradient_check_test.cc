@@ -8,8 +8,8 @@
 #include <cmath>
 #include <string>
 
+#include "base/random.h"
 #include "models/model.h"
-#include "models/random.h"
 #include "tests/models/model_test_util.h"
 
 namespace statelab::models {

@@ -9,7 +9,7 @@
 
 #include <cstdlib>
 
-#include "models/random.h"
+#include "base/random.h"
 #include "models/train.h"
 
 namespace statelab::models {

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "base/random.h"
 #include "models/model.h"
-#include "models/random.h"
 
 namespace statelab::models::testing {
 

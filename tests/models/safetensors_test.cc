@@ -160,7 +160,16 @@ TEST(Checkpoint, RefusesAMismatchedFileSayingWhatDoesNotMatch) {
 }
 
 TEST(Checkpoint, RefusesAFileThatIsNotThere) {
-  EXPECT_NE(error_of([] { load_checkpoint(std::filesystem::path("/nonexistent/x.safetensors")); }).find("cannot open"),
+  try {
+    load_checkpoint(std::filesystem::path("/nonexistent/x.safetensors"));
+    FAIL() << "expected IoError";
+  } catch (const IoError& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot open"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Checkpoint, IsNotWrittenToStandardOutput) {
+  EXPECT_NE(error_of([] { write_safetensors("-", SafetensorsFile{}); }).find("not written to standard output"),
             std::string::npos);
 }
 

@@ -5,8 +5,8 @@
 
 #include <cmath>
 
+#include "base/random.h"
 #include "models/error.h"
-#include "models/random.h"
 #include "models/train.h"
 #include "tests/models/model_test_util.h"
 

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "base/random.h"
 #include "models/error.h"
 #include "models/model.h"
-#include "models/random.h"
 #include "models/safetensors.h"
 #include "tests/models/model_test_util.h"
 
@@ -190,7 +190,7 @@ TEST(S4d, RecurrenceAndConvolutionAgreeInFloat) {
 }
 
 TEST(Ssm, ParameterCountsMatchTheTorchReferenceWorkloads) {
-  // ../shared/bench/torch_reference.py: s4d-d64-n16 has 22,433 parameters, mamba-d64-n16 66,849.
+  // bench/reference/torch_reference.py: s4d-d64-n16 has 22,433 parameters, mamba-d64-n16 66,849.
   ModelConfig c;
   c.vocab_size = 2;
   c.embedding_dim = 16;

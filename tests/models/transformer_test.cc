@@ -9,9 +9,9 @@
 #include <filesystem>
 #include <string>
 
+#include "base/random.h"
 #include "models/error.h"
 #include "models/model.h"
-#include "models/random.h"
 #include "models/safetensors.h"
 #include "tests/models/model_test_util.h"
 

@@ -1,4 +1,4 @@
-#include "automata/random.h"
+#include "base/random_big.h"
 
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
@@ -7,9 +7,9 @@
 #include <cstdint>
 #include <limits>
 
-#include "automata/error.h"
+#include "base/error.h"
 
-namespace statelab::automata {
+namespace statelab {
 namespace {
 
 using boost::multiprecision::cpp_int;
@@ -113,4 +113,4 @@ TEST(Random, BernoulliHonoursItsExtremesAndRefusesNaN) {
 }
 
 }  // namespace
-}  // namespace statelab::automata
+}  // namespace statelab

@@ -1,12 +1,13 @@
-#include "automata/random.h"
+#include "base/random.h"
 
 #include <bit>
 #include <cmath>
 #include <string>
 
-#include "automata/error.h"
+#include "base/error.h"
+#include "base/random_big.h"
 
-namespace statelab::automata {
+namespace statelab {
 
 using boost::multiprecision::cpp_int;
 
@@ -61,4 +62,4 @@ bool bernoulli(Rng& rng, double p) {
   return uniform_unit(rng) < p;
 }
 
-}  // namespace statelab::automata
+}  // namespace statelab

@@ -1,4 +1,5 @@
-// The exceptions statelab throws for a caller's mistake or bad input.
+// The exceptions statelab throws for a caller's mistake or bad input, in every library: one root,
+// statelab::Error, which the CLI catches once (models/error.h adds the model errors beneath it).
 // Every message names where the problem is (function or file and line), the bad value,
 // and what was expected; the CLI prints it as one line and exits non-zero.
 #pragma once
