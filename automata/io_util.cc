@@ -53,7 +53,10 @@ std::string quote(std::string_view found) {
   // Cut at a character boundary at or before kMaxShown bytes.
   std::size_t cut = std::min(found.size(), kMaxShown);
   while (cut < found.size() && cut > 0 && (static_cast<unsigned char>(found[cut]) & 0xc0) == 0x80) --cut;
-  return "'" + escape(found.substr(0, cut)) + (cut < found.size() ? "'..." : "'");
+  // Built by append: GCC 12 warns falsely (-Wrestrict) on "'" + std::string.
+  std::string out(1, '\'');
+  out.append(escape(found.substr(0, cut))).append(cut < found.size() ? "'..." : "'");
+  return out;
 }
 
 void fail(std::string_view source, std::size_t line, const std::string& what) {

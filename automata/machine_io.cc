@@ -103,7 +103,7 @@ std::string format_machine(const Machine& machine, const std::filesystem::path& 
 }
 
 void write_machine(const Machine& machine, const std::filesystem::path& path, std::string_view extension) {
-  write_file(path, format_machine(machine, extension.empty() ? path : std::filesystem::path("-" + std::string(extension))));
+  write_file(path, format_machine(machine, extension.empty() ? path : std::filesystem::path(std::string("-").append(extension))));
 }
 
 }  // namespace statelab::automata
