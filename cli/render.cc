@@ -1,6 +1,7 @@
 #include "cli/render.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include "automata/dot_io.h"
 #include "base/error.h"
 #include "base/file.h"
+#include "cli/progress.h"
 
 namespace statelab::cli {
 
@@ -42,11 +44,19 @@ std::string run_dot(const std::string& in, int& status) {
   ::close(out[1]);
   std::string svg;
   char chunk[1 << 16];
+  // Graphviz can take long on a large automaton: show that it runs (on a terminal).
+  TaskProgress progress("drawing with Graphviz");
   for (;;) {
+    pollfd ready{out[0], POLLIN, 0};
+    const int events = ::poll(&ready, 1, 100);
+    progress.update(0, 0);
+    if (events < 0 && errno != EINTR) break;
+    if (events <= 0) continue;
     const ssize_t n = ::read(out[0], chunk, sizeof chunk);
     if (n > 0) svg.append(chunk, static_cast<std::size_t>(n));
     else if (n == 0 || errno != EINTR) break;
   }
+  progress.finish();
   ::close(out[0]);
   int raw = 0;
   while (::waitpid(pid, &raw, 0) < 0)
