@@ -346,12 +346,6 @@ void check_size(const models::ModelConfig& c) {
                           " parameters; the limit is 100 million)");
 }
 
-json accuracy_json(const std::vector<models::LengthAccuracy>& by_length) {
-  json out = json::array();
-  for (const auto& a : by_length) out.push_back({{"length", a.length}, {"examples", a.examples}, {"accuracy", a.accuracy}});
-  return out;
-}
-
 std::string fixed4(double x) {
   char b[32];
   std::snprintf(b, sizeof b, "%.4f", x);
@@ -432,6 +426,13 @@ void require_examples(const Data& d, const char* set, const char* count_option, 
 }
 
 }  // namespace
+
+json accuracy_json(const std::vector<models::LengthAccuracy>& by_length) {
+  json out = json::array();
+  for (const auto& a : by_length) out.push_back({{"length", a.length}, {"examples", a.examples}, {"accuracy", a.accuracy}});
+  return out;
+}
+
 
 // ---- the spec ---------------------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <memory>
 #include <optional>
 #include <string>
@@ -171,6 +172,9 @@ void check_sequence_task(const models::ModelConfig& config, const Source& source
 /// The fraction right over every length (the examples' weighted mean); throws InvalidArgument
 /// when there is no example (accuracy over nothing is not a number).
 double overall_accuracy(const std::vector<models::LengthAccuracy>& by_length);
+
+/// [{"length", "examples", "accuracy"}, ...]: the metrics' and `eval --json`'s accuracy by length.
+nlohmann::ordered_json accuracy_json(const std::vector<models::LengthAccuracy>& by_length);
 
 // ---- checkpoints, shared with `eval` and `score` --------------------------------------------------
 

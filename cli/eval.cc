@@ -25,12 +25,6 @@ namespace {
 using json = nlohmann::ordered_json;
 using models::Head;
 
-json by_length_json(const std::vector<models::LengthAccuracy>& by_length) {
-  json out = json::array();
-  for (const auto& a : by_length) out.push_back({{"length", a.length}, {"examples", a.examples}, {"accuracy", a.accuracy}});
-  return out;
-}
-
 struct EvalOpts {
   std::string ckpt, lang, lengths, alphabet;
   std::size_t count = 100;
@@ -71,7 +65,7 @@ int run_eval(const EvalOpts& o) {
                       {"lengths", range_text(lengths)},
                       {"examples", data.examples.size()},
                       {"accuracy", bridge::overall_accuracy(by_length)},
-                      {"accuracy_by_length", by_length_json(by_length)}}
+                      {"accuracy_by_length", bridge::accuracy_json(by_length)}}
                      .dump()
               << "\n";
     return 0;
