@@ -30,6 +30,8 @@
 #include "cli/lang/sample.h"
 #include "cli/lang/show.h"
 #include "cli/lang/targets.h"
+#include "cli/plot.h"
+#include "cli/report.h"
 #include "cli/eval.h"
 #include "cli/score.h"
 #include "cli/train.h"
@@ -74,6 +76,8 @@ int main(int argc, char** argv) {
   add_classify_command(app, commands);
   add_check_command(app, commands);
   add_extract_command(app, commands);
+  add_plot_command(app, commands);
+  add_report_command(app, commands);
   try {
     app.parse(argc, argv);
     for (const Command& command : commands)

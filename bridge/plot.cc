@@ -1,0 +1,572 @@
+#include "bridge/plot.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "base/error.h"
+#include "base/file.h"
+
+namespace statelab::bridge {
+
+namespace {
+
+// Distinguishable line colours (matplotlib's tab10), one per --by value, the same in every panel.
+constexpr const char* kColours[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
+                                    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+
+std::string colour(std::size_t i) { return kColours[i % (sizeof kColours / sizeof *kColours)]; }
+
+// Dash types, so that lines on top of each other (all at accuracy 1) stay visible: solid, dashed,
+// dash-dot, dash-dot-dot, dotted.
+std::string dash(std::size_t i) { return std::to_string("12453"[i % 5] - '0'); }
+
+// A gnuplot string literal.
+std::string quote(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') out += "\\n";  // gnuplot reads \n in a double-quoted string as a new line
+    else out += c;
+  }
+  return out + "\"";
+}
+
+std::string num(double x) {
+  char buffer[64];
+  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, x);
+  return std::string(buffer, end);
+}
+
+std::string describe_where(const std::vector<Where>& where) {
+  std::string out;
+  for (const Where& w : where) out += (out.empty() ? "" : ", ") + w.key + "=" + w.value;
+  return out;
+}
+
+struct Panel {
+  std::string title;
+  std::vector<const ResultRow*> rows;
+};
+
+// One panel per language when the rows hold several and the lines are not the languages already.
+std::vector<Panel> panels_by_language(const std::vector<const ResultRow*>& rows, const std::string& by) {
+  const Groups langs = group_by(rows, "lang");
+  if (by == "lang" || langs.size() <= 1) return {{langs.size() == 1 ? langs[0].first : "", rows}};
+  std::vector<Panel> out;
+  for (const auto& [lang, members] : langs) out.push_back({lang, members});
+  return out;
+}
+
+// "N runs per point" or "N-M runs per point", and what they mix beyond the lines and axes.
+std::string runs_note(std::size_t fewest, std::size_t most, const std::vector<std::string>& varying) {
+  std::string note = (fewest == most ? std::to_string(most) : std::to_string(fewest) + "-" + std::to_string(most)) +
+                     (most == 1 ? " run per point" : " runs per point");
+  if (!varying.empty()) {
+    std::string list;
+    for (const std::string& v : varying) list += (list.empty() ? "" : ", ") + v;
+    note += " (over " + list + ")";
+  }
+  return note;
+}
+
+struct Counts {
+  std::size_t fewest = SIZE_MAX, most = 0;
+  void add(std::size_t n) {
+    fewest = std::min(fewest, n);
+    most = std::max(most, n);
+  }
+  std::string note(const std::vector<std::string>& varying) const {
+    return most == 0 ? "no runs" : runs_note(fewest, most, varying);
+  }
+};
+
+class Script {
+ public:
+  Script(std::string_view format, int width, int height) {
+    if (format == "png") s_ << "set terminal pngcairo size " << width << "," << height << " font \"sans,11\" noenhanced\n";
+    else s_ << "set terminal svg size " << width << "," << height << " font \"sans,11\" noenhanced background \"white\"\n";
+    s_ << "set output\nset encoding utf8\n";
+  }
+  // A datablock of the given lines; returns its name.
+  std::string data(const std::vector<std::string>& lines) {
+    const std::string name = "$d" + std::to_string(blocks_++);
+    data_ << name << " << EOD\n";
+    for (const std::string& l : lines) data_ << l << "\n";
+    data_ << "EOD\n";
+    return name;
+  }
+  std::ostringstream& body() { return s_; }
+  std::string text() const {
+    std::string head = s_.str();
+    const std::size_t cut = head.find("set encoding utf8\n") + 18;
+    return head.substr(0, cut) + data_.str() + head.substr(cut) + "unset multiplot\n";
+  }
+
+ private:
+  std::ostringstream s_, data_;
+  int blocks_ = 0;
+};
+
+std::pair<int, int> layout(std::size_t panels, std::size_t columns) {
+  const std::size_t cols = std::min(panels, columns);
+  return {static_cast<int>((panels + cols - 1) / cols), static_cast<int>(cols)};
+}
+
+void start(Script& script, const std::string& title, std::pair<int, int> grid) {
+  script.body() << "set multiplot layout " << grid.first << "," << grid.second << " title " << quote(title)
+                << " font \",13\"\n"
+                << "set grid lc rgb \"#dddddd\"\n";
+}
+
+void require_numbers(const std::vector<const ResultRow*>& rows, const std::string& name, const std::string& option) {
+  for (const ResultRow* r : rows)
+    if (!field_number(*r, name))
+      throw InvalidArgument(option + " " + name + ": not a number in the cell of line " + std::to_string(r->line) +
+                            " (" + field_text(*r, name).value_or("missing") + "); expected a numeric field");
+}
+
+// The figure's title: what it shows, the selection and the file on the first line, how its points
+// were summarised on the second.
+std::string heading(const std::string& what, const std::string& how, const PlotOptions& o) {
+  std::string t = what;
+  if (!o.where.empty()) t += " [" + describe_where(o.where) + "]";
+  if (!o.source.empty()) t += " - " + std::filesystem::path(o.source).filename().string();
+  return t + "\n" + how;
+}
+
+// ---- curve ----------------------------------------------------------------------------------
+
+void curve_by_length(Script& script, const std::vector<const ResultRow*>& rows, const PlotOptions& o, const std::string& by) {
+  std::vector<const ResultRow*> with_lengths;
+  for (const ResultRow* r : rows)
+    if (!r->by_length.empty()) with_lengths.push_back(r);
+  if (with_lengths.empty()) throw InvalidArgument("plot: no selected result has an accuracy by length");
+  const Groups lines = group_by(with_lengths, by);
+  const std::vector<Panel> panels = panels_by_language(with_lengths, by);
+  if (panels.size() > kMaxPanels)
+    throw InvalidArgument("plot: " + std::to_string(panels.size()) + " panels is more than " +
+                          std::to_string(kMaxPanels) + "; narrow the selection with --where");
+  Counts counts;
+  std::ostringstream body;
+  for (const Panel& panel : panels) {
+    int lo = INT32_MAX, hi = INT32_MIN, train_lo = INT32_MAX, train_hi = INT32_MIN;
+    std::vector<std::string> parts;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      std::map<int, std::vector<double>> at;
+      for (const ResultRow* r : panel.rows) {
+        if (field_text(*r, by) != lines[i].first) continue;
+        for (const LengthAccuracy& a : r->by_length) at[a.length].push_back(a.accuracy);
+        if (const auto t = spec_range(*r, "train-lengths")) {
+          train_lo = std::min(train_lo, t->first);
+          train_hi = std::max(train_hi, t->second);
+        }
+      }
+      if (at.empty()) continue;
+      std::vector<std::string> data;
+      for (const auto& [length, values] : at) {
+        const Summary s = summarize(values);
+        counts.add(s.count);
+        lo = std::min(lo, length);
+        hi = std::max(hi, length);
+        data.push_back(std::to_string(length) + " " + num(s.mean) + " " + num(s.min) + " " + num(s.max));
+      }
+      const std::string d = script.data(data);
+      const std::string c = quote(colour(i));
+      parts.push_back(d + " using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb " + c + " notitle");
+      parts.push_back(d + " using 1:2 with " + (at.size() <= 40 ? "linespoints pt 7 ps 0.6" : "lines") +
+                      " lw 2 dt " + dash(i) + " lc rgb " + c + " title " + quote(lines[i].first));
+    }
+    std::ostringstream& s = body;
+    s << "unset object\nunset label\n";
+    if (train_lo <= train_hi) {
+      s << "set object 1 rect from " << train_lo - 0.5 << ", graph 0 to " << train_hi + 0.5
+        << ", graph 1 behind fc rgb \"#e6e6e6\" fs solid 1.0 noborder\n"
+        << "set label 1 \"training lengths\" at " << (train_lo + train_hi) / 2.0
+        << ", graph 0.5 center rotate by 90 tc rgb \"#555555\" front\n";
+      lo = std::min(lo, train_lo);
+      hi = std::max(hi, train_hi);
+    }
+    s << "set title " << quote(panel.title) << "\nset xrange [" << lo - 0.5 << ":" << hi + 0.5 << "]\n"
+      << "set yrange [-0.03:1.03]\nset xlabel \"test length\"\nset ylabel \"accuracy\"\n"
+      << "set key below horizontal title " << quote(by + ":") << "\nplot ";
+    for (std::size_t k = 0; k < parts.size(); ++k) s << (k ? ", \\\n  " : "") << parts[k];
+    s << "\n";
+  }
+  const std::string title = heading("accuracy by test length, one line per " + by,
+                                    "mean and min-max over " + counts.note(varying_options(with_lengths, {by, "lang"})), o);
+  start(script, title, layout(panels.size(), 2));
+  script.body() << body.str();
+}
+
+void curve_by_field(Script& script, const std::vector<const ResultRow*>& rows, const PlotOptions& o,
+                    const std::string& by, const std::string& x, const std::string& y) {
+  require_numbers(rows, x, "--x");
+  require_numbers(rows, y, "--y");
+  const Groups lines = group_by(rows, by);
+  const std::vector<Panel> panels = panels_by_language(rows, by);
+  if (panels.size() > kMaxPanels)
+    throw InvalidArgument("plot: " + std::to_string(panels.size()) + " panels is more than " +
+                          std::to_string(kMaxPanels) + "; narrow the selection with --where");
+  double lo = INFINITY, hi = -INFINITY;
+  for (const ResultRow* r : rows) {
+    lo = std::min(lo, *field_number(*r, x));
+    hi = std::max(hi, *field_number(*r, x));
+  }
+  Counts counts;
+  std::ostringstream body;
+  for (const Panel& panel : panels) {
+    std::vector<std::string> parts;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      std::vector<const ResultRow*> mine;
+      for (const ResultRow* r : panel.rows)
+        if (field_text(*r, by) == lines[i].first) mine.push_back(r);
+      if (mine.empty()) continue;
+      std::vector<std::string> data;
+      for (const auto& [value, members] : group_by(mine, x)) {
+        std::vector<double> ys;
+        for (const ResultRow* r : members) ys.push_back(*field_number(*r, y));
+        const Summary s = summarize(ys);
+        counts.add(s.count);
+        data.push_back(num(*field_number(*members.front(), x)) + " " + num(s.mean) + " " + num(s.min) + " " + num(s.max));
+      }
+      const std::string d = script.data(data);
+      const std::string c = quote(colour(i));
+      parts.push_back(d + " using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb " + c + " notitle");
+      parts.push_back(d + " using 1:2 with linespoints pt 7 ps 0.8 lw 2 dt " + dash(i) +
+                      " lc rgb " + c + " title " + quote(lines[i].first));
+    }
+    body << "set title " << quote(panel.title) << "\n";
+    body << "plot ";
+    for (std::size_t k = 0; k < parts.size(); ++k) body << (k ? ", \\\n  " : "") << parts[k];
+    body << "\n";
+  }
+  const bool accuracy = y.find("accuracy") != std::string::npos;
+  start(script, heading(y + " against " + x + ", one line per " + by,
+                        "mean and min-max over " + counts.note(varying_options(rows, {by, "lang", x})), o),
+        layout(panels.size(), 2));
+  std::ostringstream& s = script.body();
+  if (lo > 0 && hi / lo >= 8) s << "set logscale x 2\n";
+  if (lo == hi) s << "set xrange [" << lo - 1 << ":" << hi + 1 << "]\n";
+  else s << "set offsets graph 0.03, graph 0.03, 0, 0\n";
+  if (accuracy) s << "set yrange [-0.03:1.03]\n";
+  s << "set xlabel " << quote(x) << "\nset ylabel " << quote(y) << "\nset key below horizontal title " << quote(by + ":")
+    << "\n" << body.str();
+}
+
+// ---- heatmap --------------------------------------------------------------------------------
+
+void heatmap(Script& script, const std::vector<const ResultRow*>& rows, const PlotOptions& o, const std::string& by,
+             const std::string& y) {
+  std::vector<const ResultRow*> with_lengths;
+  for (const ResultRow* r : rows)
+    if (!r->by_length.empty() && field_text(*r, y)) with_lengths.push_back(r);
+  if (with_lengths.empty()) throw InvalidArgument("plot: no selected result has an accuracy by length and a " + y);
+  const std::vector<std::pair<int, int>> bins = length_bins(with_lengths, o.bins > 0 ? o.bins : 8);
+  const Groups ys = group_by(with_lengths, y);
+  std::vector<Panel> panels;
+  const Groups langs = group_by(with_lengths, "lang");
+  for (const auto& [lang, in_lang] : langs)
+    for (const auto& [value, members] : group_by(in_lang, by))
+      panels.push_back({(langs.size() > 1 && by != "lang" ? lang + ", " : "") + by + " = " + value, members});
+  if (panels.size() > kMaxPanels)
+    throw InvalidArgument("plot: " + std::to_string(panels.size()) + " panels is more than " +
+                          std::to_string(kMaxPanels) + "; narrow the selection with --where");
+  const std::size_t per_row = by == "lang" || langs.size() <= 1 ? 3 : group_by(with_lengths, by).size();
+  Counts counts;
+  std::ostringstream body;
+  for (const Panel& panel : panels) {
+    std::vector<std::string> data;
+    for (std::size_t yi = 0; yi < ys.size(); ++yi)
+      for (std::size_t bi = 0; bi < bins.size(); ++bi) {
+        std::vector<double> values;
+        for (const ResultRow* r : panel.rows)
+          if (field_text(*r, y) == ys[yi].first)
+            if (const auto a = accuracy_between(*r, bins[bi].first, bins[bi].second)) values.push_back(*a);
+        if (values.empty()) continue;
+        const Summary s = summarize(values);
+        counts.add(s.count);
+        char label[16];
+        std::snprintf(label, sizeof label, "%.2f", s.mean);
+        data.push_back(std::to_string(bi) + " " + std::to_string(yi) + " " + num(s.mean) + " " + label + " " +
+                       (s.mean < 0.6 ? "16777215" : "0"));
+      }
+    body << "set title " << quote(panel.title) << "\n";
+    if (data.empty()) {
+      body << "plot 2 notitle\n";
+      continue;
+    }
+    const std::string d = script.data(data);
+    body << "plot " << d << " using 1:2:(0.5):(0.5):3 with boxxyerror fs solid 1.0 noborder lc palette notitle, \\\n  "
+         << d << " using 1:2:4:5 with labels tc rgb variable notitle\n";
+  }
+  start(script, heading("accuracy by test length and " + y + ", one panel per " + by,
+                        "mean over " + counts.note(varying_options(with_lengths, {by, "lang", y})), o),
+        layout(panels.size(), per_row));
+  std::ostringstream& s = script.body();
+  s << "unset grid\nset cbrange [0:1]\nset cblabel \"accuracy\"\n"
+    << "set palette defined (0 \"#440154\", 0.25 \"#3b528b\", 0.5 \"#21918c\", 0.75 \"#5ec962\", 1 \"#fde725\")\n"
+    << "set xrange [-0.5:" << bins.size() - 0.5 << "]\nset yrange [-0.5:" << ys.size() - 0.5 << "]\n"
+    << "set xtics rotate by -30 (";
+  for (std::size_t bi = 0; bi < bins.size(); ++bi)
+    s << (bi ? ", " : "")
+      << quote(bins[bi].first == bins[bi].second ? std::to_string(bins[bi].first)
+                                                 : std::to_string(bins[bi].first) + "-" + std::to_string(bins[bi].second))
+      << " " << bi;
+  s << ")\nset ytics (";
+  for (std::size_t yi = 0; yi < ys.size(); ++yi) s << (yi ? ", " : "") << quote(ys[yi].first) << " " << yi;
+  s << ")\nset xlabel \"test length\"\nset ylabel " << quote(y) << "\n" << body.str();
+}
+
+// ---- hist -----------------------------------------------------------------------------------
+
+void histogram(Script& script, const std::vector<const ResultRow*>& rows, const PlotOptions& o, const std::string& by,
+               const std::string& x) {
+  require_numbers(rows, x, "--x");
+  const bool accuracy = x.find("accuracy") != std::string::npos;
+  double lo = INFINITY, hi = -INFINITY;
+  for (const ResultRow* r : rows) {
+    lo = std::min(lo, *field_number(*r, x));
+    hi = std::max(hi, *field_number(*r, x));
+  }
+  if (accuracy) lo = std::min(lo, 0.0), hi = std::max(hi, 1.0);
+  if (lo == hi) lo -= 0.5, hi += 0.5;
+  const int nbins = o.bins > 0 ? o.bins : 10;
+  const double width = (hi - lo) / nbins;
+  const Groups groups = group_by(rows, by);
+  const std::vector<Panel> panels = panels_by_language(rows, by);
+  if (panels.size() > kMaxPanels)
+    throw InvalidArgument("plot: " + std::to_string(panels.size()) + " panels is more than " +
+                          std::to_string(kMaxPanels) + "; narrow the selection with --where");
+  const double box = width * 0.9 / static_cast<double>(std::max<std::size_t>(groups.size(), 1));
+  std::size_t tallest = 0;
+  std::ostringstream body;
+  for (const Panel& panel : panels) {
+    std::vector<std::string> parts;
+    for (std::size_t i = 0; i < groups.size(); ++i) {
+      std::vector<std::size_t> count(static_cast<std::size_t>(nbins), 0);
+      bool any = false;
+      for (const ResultRow* r : panel.rows) {
+        if (field_text(*r, by) != groups[i].first) continue;
+        const double v = *field_number(*r, x);
+        const int b = std::clamp(static_cast<int>(std::floor((v - lo) / width)), 0, nbins - 1);
+        tallest = std::max(tallest, ++count[static_cast<std::size_t>(b)]);
+        any = true;
+      }
+      if (!any) continue;
+      std::vector<std::string> data;
+      for (int b = 0; b < nbins; ++b)
+        data.push_back(num(lo + width * (b + 0.05) + box * (static_cast<double>(i) + 0.5)) + " " +
+                       std::to_string(count[static_cast<std::size_t>(b)]));
+      parts.push_back(script.data(data) + " using 1:2 with boxes fc rgb " + quote(colour(i)) + " fs solid 0.8 border lc rgb \"#333333\"" +
+                      " title " + quote(groups[i].first));
+    }
+    body << "set title " << quote(panel.title) << "\nplot ";
+    for (std::size_t k = 0; k < parts.size(); ++k) body << (k ? ", \\\n  " : "") << parts[k];
+    body << "\n";
+  }
+  start(script, heading("histogram of " + x + ", by " + by, std::to_string(rows.size()) + " runs", o),
+        layout(panels.size(), 2));
+  script.body() << "set boxwidth " << num(box) << " absolute\nset xrange [" << num(lo) << ":" << num(hi) << "]\n"
+                << "set yrange [0:" << tallest + 1 + tallest / 10 << "]\n" << (tallest <= 10 ? "set ytics 1\n" : "") << "set xtics " << num(width * (nbins > 10 ? 2 : 1)) << "\nset xlabel " << quote(x)
+                << "\nset ylabel \"runs\"\nset key below horizontal title " << quote(by + ":") << "\n"
+                << body.str();
+}
+
+// ---- running gnuplot ------------------------------------------------------------------------
+
+// A fresh name in the temporary directory ($TMPDIR or /tmp) for the script.
+std::filesystem::path temporary_script() {
+  static std::atomic<unsigned long> counter{0};
+  return std::filesystem::temp_directory_path() /
+         ("statelab-plot." + std::to_string(::getpid()) + "." + std::to_string(counter++) + ".tmp.gp");
+}
+
+// Removes the file when it goes out of scope, and on SIGINT/SIGTERM/SIGHUP until then.
+struct Temporary {
+  std::filesystem::path path;
+  RemoveOnSignal registered{path};
+  ~Temporary() {
+    std::error_code ignored;
+    std::filesystem::remove(path, ignored);
+  }
+};
+
+// Runs `gnuplot file` without a shell; `out` and `err` get what it printed; returns its exit
+// status (127 when not found, -1 when it could not be run, died of a signal or ran past 5 minutes).
+int run_child(const std::string& file, std::string& out, std::string& err) {
+  int o[2], e[2];
+  if (::pipe2(o, O_CLOEXEC) != 0) return -1;
+  if (::pipe2(e, O_CLOEXEC) != 0) {
+    ::close(o[0]);
+    ::close(o[1]);
+    return -1;
+  }
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    for (int fd : {o[0], o[1], e[0], e[1]}) ::close(fd);
+    return -1;
+  }
+  if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) _exit(127);  // the parent died before prctl
+    ::dup2(o[1], STDOUT_FILENO);
+    ::dup2(e[1], STDERR_FILENO);
+    const int null = ::open("/dev/null", O_RDONLY);
+    if (null >= 0) ::dup2(null, STDIN_FILENO);
+    execlp("gnuplot", "gnuplot", file.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  ::close(o[1]);
+  ::close(e[1]);
+  pollfd fds[2] = {{o[0], POLLIN, 0}, {e[0], POLLIN, 0}};
+  std::string* sinks[2] = {&out, &err};
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+  bool killed = false;
+  char chunk[1 << 16];
+  while (fds[0].fd >= 0 || fds[1].fd >= 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      killed = true;
+      break;
+    }
+    const int events = ::poll(fds, 2, 1000);
+    if (events < 0 && errno != EINTR) break;
+    for (int k = 0; k < 2 && events > 0; ++k) {
+      if (fds[k].fd < 0 || !(fds[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      const ssize_t n = ::read(fds[k].fd, chunk, sizeof chunk);
+      if (n > 0) {
+        sinks[k]->append(chunk, static_cast<std::size_t>(n));
+      } else if (n == 0 || errno != EINTR) {
+        ::close(fds[k].fd);
+        fds[k].fd = -1;
+      }
+    }
+  }
+  for (const pollfd& p : fds)
+    if (p.fd >= 0) ::close(p.fd);
+  int raw = 0;
+  while (::waitpid(pid, &raw, 0) < 0)
+    if (errno != EINTR) return -1;
+  return !killed && WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+}
+
+// gnuplot's first error line, without the echo of the script line that precedes it.
+std::string first_error(const std::string& err) {
+  std::istringstream in(err);
+  std::string line;
+  while (std::getline(in, line))
+    if (line.find("line ") != std::string::npos && line.find(':') != std::string::npos) return line;
+  in = std::istringstream(err);
+  while (std::getline(in, line))
+    if (line.find_first_not_of(" ^\t") != std::string::npos) return line;
+  return "no message";
+}
+
+}  // namespace
+
+PlotKind parse_plot_kind(std::string_view text) {
+  if (text == "curve") return PlotKind::curve;
+  if (text == "heatmap") return PlotKind::heatmap;
+  if (text == "hist") return PlotKind::hist;
+  throw InvalidArgument("--kind " + std::string(text) + ": unknown kind of plot (expected curve, heatmap or hist)");
+}
+
+std::pair<int, int> parse_plot_size(std::string_view text) {
+  const std::size_t x = text.find('x');
+  int w = 0, h = 0;
+  const auto whole = [](std::string_view t, int& v) {
+    const auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+    return !t.empty() && ec == std::errc{} && p == t.data() + t.size();
+  };
+  if (x == std::string_view::npos || !whole(text.substr(0, x), w) || !whole(text.substr(x + 1), h) || w < 16 ||
+      h < 16 || w > kMaxPlotSide || h > kMaxPlotSide)
+    throw InvalidArgument("--size " + std::string(text) + ": expected WIDTHxHEIGHT in pixels, each 16.." +
+                          std::to_string(kMaxPlotSide) + " (e.g. 900x600)");
+  return {w, h};
+}
+
+std::string plot_format(const std::filesystem::path& path) {
+  const std::string ext = path.extension().string();
+  if (ext == ".png") return "png";
+  if (ext == ".svg") return "svg";
+  throw InvalidArgument("plot: " + path.string() + ": unknown image extension '" + ext + "' (expected .png or .svg)");
+}
+
+std::string plot_script(const std::vector<ResultRow>& all, const PlotOptions& o, std::string_view format) {
+  const std::string by = o.by.empty() ? "model" : o.by;
+  require_field(all, by, "--by");
+  if (!o.x.empty() && o.x != "length") require_field(all, o.x, "--x");
+  if (!o.y.empty()) require_field(all, o.y, "--y");
+  if (o.bins < 0 || o.bins > 1000) throw InvalidArgument("--bins " + std::to_string(o.bins) + ": expected 1..1000");
+  const std::vector<ResultRow> chosen = select(all, o.where);
+  const std::vector<ResultRow> ok = ok_rows(chosen);
+  if (ok.empty())
+    throw InvalidArgument("plot: no result to draw: " + std::to_string(chosen.size()) + " of " +
+                          std::to_string(all.size()) + " cells match" +
+                          (o.where.empty() ? "" : " --where " + describe_where(o.where)) + ", " +
+                          std::to_string(chosen.size() - ok.size()) + " of them failed");
+  std::vector<const ResultRow*> rows;
+  for (const ResultRow& r : ok) rows.push_back(&r);
+
+  std::size_t panels = 1;
+  if (o.kind == PlotKind::heatmap) {
+    panels = 0;
+    for (const auto& [lang, in_lang] : group_by(rows, "lang")) panels += group_by(in_lang, by).size();
+  } else {
+    panels = by == "lang" ? 1 : std::max<std::size_t>(group_by(rows, "lang").size(), 1);
+  }
+  const std::size_t per_row = o.kind == PlotKind::heatmap ? 3 : 2;
+  const auto grid = layout(std::max<std::size_t>(panels, 1), per_row);
+  const int width = o.width > 0 ? o.width : std::clamp(grid.second * 520 + 60, 800, kMaxPlotSide);
+  const int height = o.height > 0 ? o.height : std::clamp(grid.first * 420 + 80, 500, kMaxPlotSide);
+
+  Script script(format, width, height);
+  switch (o.kind) {
+    case PlotKind::curve:
+      if (o.x.empty() || o.x == "length") curve_by_length(script, rows, o, by);
+      else curve_by_field(script, rows, o, by, o.x, o.y.empty() ? "test_accuracy" : o.y);
+      break;
+    case PlotKind::heatmap: {
+      const std::string y = o.y.empty() ? "hidden" : o.y;
+      require_field(all, y, "--y");
+      heatmap(script, rows, o, by, y);
+      break;
+    }
+    case PlotKind::hist: histogram(script, rows, o, by, o.x.empty() || o.x == "length" ? "test_accuracy" : o.x); break;
+  }
+  return script.text();
+}
+
+std::string run_gnuplot(const std::string& script) {
+  const Temporary file{temporary_script()};
+  write_file(file.path, script);
+  std::string out, err;
+  const int status = run_child(file.path.string(), out, err);
+  if (status == 127) throw IoError("plot: gnuplot is not installed or not on PATH (apt-get install gnuplot-nox)");
+  if (status != 0) throw IoError("plot: gnuplot failed (status " + std::to_string(status) + "): " + first_error(err));
+  if (out.empty()) throw IoError("plot: gnuplot drew nothing: " + first_error(err));
+  return out;
+}
+
+void plot(const std::vector<ResultRow>& rows, const PlotOptions& options, const std::filesystem::path& path) {
+  const std::string format = plot_format(path);
+  write_file(path, run_gnuplot(plot_script(rows, options, format)));
+}
+
+}  // namespace statelab::bridge
