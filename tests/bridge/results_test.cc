@@ -1,0 +1,260 @@
+// A sweep's results read back (bridge/results.h): header lines and a cut-short last line skipped,
+// failed cells kept, fields looked up in the cell, the spec and the metrics; selection, grouping,
+// summaries and length bins; the report's rows (bridge/report.h) against fixtures of known means;
+// the gnuplot scripts' refusals (bridge/plot.h).  The images themselves: tests/cli/plot_cli_test.sh.
+#include "bridge/results.h"
+
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <algorithm>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "base/error.h"
+#include "bridge/plot.h"
+#include "bridge/report.h"
+
+namespace statelab::bridge {
+namespace {
+
+std::string message_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+// One line of RESULTS.jsonl: a finished cell whose accuracy is `accuracy[i]` at length 10 + i,
+// 10 examples each, trained on lengths 1..5.
+std::string ok_line(const std::string& lang, const std::string& model, int hidden, int seed,
+                    const std::vector<double>& accuracy) {
+  std::string by_length;
+  double sum = 0;
+  for (std::size_t i = 0; i < accuracy.size(); ++i) {
+    if (i) by_length += ",";  // appends: GCC 12 warns falsely (-Wrestrict) on "x" + std::string
+    by_length += "{\"length\":";
+    by_length += std::to_string(10 + i) + ",\"examples\":10,\"accuracy\":" + std::to_string(accuracy[i]) + "}";
+    sum += accuracy[i];
+  }
+  const std::string cell = "{\"lang\":\"" + lang + "\",\"model\":\"" + model + "\",\"hidden\":\"" +
+                           std::to_string(hidden) + "\",\"seed\":\"" + std::to_string(seed) + "\"}";
+  return "{\"cell\":" + cell + ",\"key\":\"k\",\"status\":\"ok\",\"metrics\":{\"test_accuracy\":" +
+         std::to_string(accuracy.empty() ? 0 : sum / static_cast<double>(accuracy.size())) +
+         ",\"steps\":20,\"accuracy_by_length\":[" + by_length + "],\"spec\":{\"lang\":\"" + lang + "\",\"model\":\"" +
+         model + "\",\"hidden\":" + std::to_string(hidden) + ",\"train-lengths\":\"1..5\",\"test-lengths\":\"10..13\"," +
+         "\"seed\":" + std::to_string(seed) + "}},\"seconds\":0.5}\n";
+}
+
+std::string failed_line(const std::string& lang, const std::string& model, int seed) {
+  return "{\"cell\":{\"lang\":\"" + lang + "\",\"model\":\"" + model + "\",\"hidden\":\"8\",\"seed\":\"" +
+         std::to_string(seed) + "\"},\"key\":\"k\",\"status\":\"failed\",\"error\":\"train: the loss diverged\"," +
+         "\"seconds\":0.1}\n";
+}
+
+TEST(Results, ReadsCellsAndSkipsHeaderAndCutShortLastLine) {
+  const std::string text = "{\"config\":\"sweep.toml\",\"cells\":3}\n" + ok_line("parity", "lstm", 8, 1, {1, 1}) +
+                           "\n" + failed_line("parity", "gru", 1) + "{\"cell\":{\"lang\":\"par";
+  const std::vector<ResultRow> rows = parse_results(text, "R.jsonl");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].line, 2u);
+  EXPECT_TRUE(rows[0].ok());
+  EXPECT_EQ(rows[0].cell.at("model"), "lstm");
+  ASSERT_EQ(rows[0].by_length.size(), 2u);
+  EXPECT_EQ(rows[0].by_length[1].length, 11);
+  EXPECT_EQ(rows[1].line, 4u);
+  EXPECT_FALSE(rows[1].ok());
+  EXPECT_EQ(rows[1].error, "train: the loss diverged");
+  EXPECT_EQ(ok_rows(rows).size(), 1u);
+}
+
+TEST(Results, MalformedLineBeforeTheLastNamesFileAndLine) {
+  const std::string text = ok_line("parity", "lstm", 8, 1, {1}) + "{not json\n" + ok_line("parity", "lstm", 8, 2, {1});
+  EXPECT_EQ(message_of([&] { parse_results(text, "R.jsonl"); }),
+            "R.jsonl:2: not a JSON object (expected one cell's result per line)");
+  EXPECT_NE(message_of([&] { parse_results("{\"cell\":{},\"status\":\"done\"}\n{}\n", "R.jsonl"); })
+                .find("R.jsonl:1: \"status\" is \"done\""),
+            std::string::npos);
+}
+
+TEST(Results, FieldsComeFromCellThenSpecThenMetrics) {
+  const ResultRow row = parse_results(ok_line("parity", "gru", 16, 3, {0.5, 1}), "R").at(0);
+  EXPECT_EQ(field_text(row, "model"), "gru");               // the cell
+  EXPECT_EQ(field_text(row, "train-lengths"), "1..5");      // the spec only
+  EXPECT_EQ(field_text(row, "lr"), "0.01");                 // the spec's default, canonical text
+  EXPECT_EQ(field_number(row, "test_accuracy"), 0.75);      // the metrics
+  EXPECT_EQ(field_number(row, "seconds"), 0.5);             // the line's own
+  EXPECT_EQ(field_text(row, "status"), "ok");
+  EXPECT_EQ(field_text(row, "nonsense"), std::nullopt);
+  EXPECT_EQ(spec_range(row, "train-lengths"), (std::pair<int, int>{1, 5}));
+  EXPECT_EQ(architecture_of(row), "gru");
+}
+
+TEST(Results, WhereComparesNumbersAsNumbersAndRefusesUnknownFields) {
+  const std::vector<ResultRow> rows = parse_results(
+      ok_line("parity", "lstm", 8, 1, {1}) + ok_line("parity", "lstm", 16, 1, {1}) + failed_line("parity", "lstm", 2),
+      "R");
+  EXPECT_EQ(select(rows, {{"hidden", "8.0"}}).size(), 2u);  // the failed cell has hidden 8 too
+  EXPECT_EQ(select(rows, {{"hidden", "16"}, {"model", "lstm"}}).size(), 1u);
+  EXPECT_EQ(select(rows, {{"status", "failed"}}).size(), 1u);
+  EXPECT_NE(message_of([&] { select(rows, {{"widht", "8"}}); }).find("--where widht: no such field"), std::string::npos);
+  EXPECT_EQ(parse_where("lang=tomita:n=3").value, "tomita:n=3");
+  EXPECT_NE(message_of([] { parse_where("=3"); }).find("--where =3: expected key=value"), std::string::npos);
+}
+
+TEST(Results, GroupsNumbersInOrderAndNamesInFirstAppearance) {
+  const std::vector<ResultRow> rows = parse_results(ok_line("parity", "mamba", 32, 1, {1}) +
+                                                        ok_line("parity", "lstm", 8, 1, {1}) +
+                                                        ok_line("parity", "mamba", 16, 2, {1}),
+                                                    "R");
+  const Groups hidden = group_by(rows, "hidden");
+  ASSERT_EQ(hidden.size(), 3u);
+  EXPECT_EQ(hidden[0].first, "8");
+  EXPECT_EQ(hidden[2].first, "32");
+  const Groups model = group_by(rows, "model");
+  ASSERT_EQ(model.size(), 2u);
+  EXPECT_EQ(model[0].first, "mamba");
+  EXPECT_EQ(model[0].second.size(), 2u);
+  std::vector<const ResultRow*> all;
+  for (const ResultRow& r : rows) all.push_back(&r);
+  EXPECT_EQ(varying_options(all, {"seed"}), (std::vector<std::string>{"hidden", "model"}));
+}
+
+RC_GTEST_PROP(Results, SummaryBoundsItsMean, (const std::vector<int>& ints)) {
+  std::vector<double> values(ints.begin(), ints.end());
+  const Summary s = summarize(values);
+  RC_ASSERT(s.count == values.size());
+  if (values.empty()) return;
+  RC_ASSERT(s.min <= s.mean + 1e-9);
+  RC_ASSERT(s.mean <= s.max + 1e-9);
+  RC_ASSERT(s.min == *std::min_element(values.begin(), values.end()));
+  RC_ASSERT(s.max == *std::max_element(values.begin(), values.end()));
+}
+
+RC_GTEST_PROP(Results, LengthBinsCoverTheLengthsInNearlyEqualWidths, ()) {
+  const int count = *rc::gen::inRange(1, 200);
+  const int bins = *rc::gen::inRange(1, 20);
+  const std::string text = ok_line("parity", "lstm", 8, 1, std::vector<double>(static_cast<std::size_t>(count), 1.0));
+  const std::vector<ResultRow> rows = parse_results(text, "R");
+  const std::vector<std::pair<int, int>> b = length_bins({&rows[0]}, bins);
+  RC_ASSERT(b.size() == static_cast<std::size_t>(std::min(bins, count)));
+  RC_ASSERT(b.front().first == 10);
+  RC_ASSERT(b.back().second == 10 + count - 1);
+  int narrowest = INT32_MAX, widest = 0;
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    if (i) RC_ASSERT(b[i].first == b[i - 1].second + 1);
+    narrowest = std::min(narrowest, b[i].second - b[i].first + 1);
+    widest = std::max(widest, b[i].second - b[i].first + 1);
+  }
+  RC_ASSERT(widest - narrowest <= 1);
+}
+
+TEST(Results, AccuracyBetweenWeighsByExamples) {
+  const ResultRow row = parse_results(ok_line("parity", "lstm", 8, 1, {1, 0.5, 0}), "R").at(0);
+  EXPECT_DOUBLE_EQ(*accuracy_between(row, 10, 11), 0.75);
+  EXPECT_DOUBLE_EQ(*accuracy_between(row, 12, 99), 0.0);
+  EXPECT_EQ(accuracy_between(row, 20, 30), std::nullopt);
+}
+
+// Parity: classify predicts lstm yes, mamba no, transformer open.  Lengths 10..13 in 2 bins: the
+// longest are 12..13.
+std::vector<ResultRow> report_fixture() {
+  return parse_results(ok_line("parity", "lstm", 8, 1, {1, 1, 1, 1}) +        // longest 1
+                           ok_line("parity", "lstm", 8, 2, {1, 1, 0.5, 0.5}) +  // longest 0.5
+                           ok_line("parity", "mamba", 8, 1, {1, 1, 1, 0.98}) +  // longest 0.99
+                           ok_line("parity", "transformer", 8, 1, {1, 1, 0.5, 0.5}) +
+                           ok_line("parity", "gru", 8, 1, {1, 1, 0.9, 0.9}) + failed_line("parity", "gru", 2) +
+                           ok_line("anbn", "lstm", 8, 1, {1, 1, 1, 1}),
+                       "R");
+}
+
+TEST(Report, RowsMatchTheResults) {
+  ReportOptions o;
+  o.bins = 2;
+  const std::vector<ReportRow> rows = report_rows(report_fixture(), o);
+  ASSERT_EQ(rows.size(), 5u);
+  EXPECT_EQ(rows[0].lang, "parity");
+  EXPECT_EQ(rows[0].architecture, "lstm");
+  EXPECT_TRUE(rows[0].options.empty());  // hidden is 8 everywhere
+  EXPECT_EQ(rows[0].predicted, "yes");
+  EXPECT_EQ(rows[0].lengths, (std::pair<int, int>{12, 13}));
+  EXPECT_EQ(rows[0].measured.count, 2u);
+  EXPECT_DOUBLE_EQ(rows[0].measured.mean, 0.75);
+  EXPECT_DOUBLE_EQ(rows[0].measured.max, 1.0);
+  EXPECT_FALSE(rows[0].disagrees);  // one seed learned
+  EXPECT_EQ(rows[1].architecture, "mamba");
+  EXPECT_EQ(rows[1].predicted, "no");
+  EXPECT_DOUBLE_EQ(rows[1].measured.max, 0.99);
+  EXPECT_TRUE(rows[1].disagrees);  // predicted no, learned to 0.99
+  EXPECT_EQ(rows[2].predicted, "open");
+  EXPECT_FALSE(rows[2].disagrees);
+  EXPECT_EQ(rows[3].architecture, "gru");
+  EXPECT_EQ(rows[3].failed, 1u);
+  EXPECT_DOUBLE_EQ(rows[3].measured.mean, 0.9);
+  EXPECT_TRUE(rows[3].disagrees);  // predicted yes, no seed learned
+  EXPECT_EQ(rows[4].lang, "anbn");
+  EXPECT_EQ(rows[4].predicted, "n/a");
+  EXPECT_FALSE(rows[4].disagrees);
+}
+
+TEST(Report, MarkdownHasOneTableRowPerReportRow) {
+  ReportOptions o;
+  o.bins = 2;
+  o.figures = {{"curves", "figs/curves.png"}};
+  const std::string md = report_markdown(report_fixture(), o);
+  EXPECT_NE(md.find("| parity | lstm | yes | 12...13 | 2 | 0.750 | 1.000 |  |\n"), std::string::npos) << md;
+  EXPECT_NE(md.find("| parity | mamba | no | 12...13 | 1 | 0.990 | 0.990 | **disagrees** |\n"), std::string::npos);
+  EXPECT_NE(md.find("| parity | gru | yes | 12...13 | 1 (+1 failed) | 0.900 | 0.900 | **disagrees** |\n"),
+            std::string::npos);
+  EXPECT_NE(md.find("- line 6 ("), std::string::npos);  // the failed cell
+  EXPECT_NE(md.find("![curves](figs/curves.png)"), std::string::npos);
+  EXPECT_NE(message_of([] { report_markdown({}, {}); }).find("hold no cell"), std::string::npos);
+}
+
+TEST(Plot, ScriptsRefuseWhatTheyCannotDraw) {
+  const std::vector<ResultRow> rows = report_fixture();
+  PlotOptions o;
+  o.by = "modle";
+  EXPECT_NE(message_of([&] { plot_script(rows, o, "png"); }).find("--by modle: no such field in the results (fields:"),
+            std::string::npos);
+  o.by.clear();
+  o.where = {{"model", "rnn"}};
+  EXPECT_NE(message_of([&] { plot_script(rows, o, "png"); }).find("no result to draw: 0 of 7 cells match --where model=rnn"),
+            std::string::npos);
+  o.where = {{"status", "failed"}};
+  EXPECT_NE(message_of([&] { plot_script(rows, o, "png"); }).find("1 of them failed"), std::string::npos);
+  o.where.clear();
+  o.kind = PlotKind::hist;
+  o.x = "lang";
+  EXPECT_NE(message_of([&] { plot_script(rows, o, "png"); }).find("--x lang: not a number"), std::string::npos);
+  EXPECT_NE(message_of([] { parse_plot_kind("pie"); }).find("--kind pie: unknown kind"), std::string::npos);
+  EXPECT_NE(message_of([] { parse_plot_size("800"); }).find("--size 800: expected WIDTHxHEIGHT"), std::string::npos);
+  EXPECT_NE(message_of([] { parse_plot_size("0x10"); }).find("expected WIDTHxHEIGHT"), std::string::npos);
+  EXPECT_EQ(parse_plot_size("640x480"), (std::pair<int, int>{640, 480}));
+  EXPECT_NE(message_of([] { plot_format("fig.jpg"); }).find("expected .png or .svg"), std::string::npos);
+}
+
+TEST(Plot, HeatmapColoursAreFixedToZeroOne) {
+  PlotOptions o;
+  o.kind = PlotKind::heatmap;
+  o.width = 640;
+  o.height = 480;
+  const std::string script = plot_script(report_fixture(), o, "svg");
+  EXPECT_NE(script.find("set terminal svg size 640,480"), std::string::npos);
+  EXPECT_NE(script.find("set cbrange [0:1]"), std::string::npos);
+  EXPECT_NE(script.find("title \"parity, model = lstm\""), std::string::npos);
+}
+
+TEST(Plot, CurveShadesTheTrainingLengths) {
+  PlotOptions o;
+  o.where = {{"lang", "parity"}};
+  const std::string script = plot_script(report_fixture(), o, "png");
+  EXPECT_NE(script.find("set object 1 rect from 0.5, graph 0 to 5.5, graph 1"), std::string::npos) << script;
+  EXPECT_NE(script.find("with filledcurves"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace statelab::bridge
