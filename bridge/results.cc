@@ -100,7 +100,7 @@ std::set<std::string> field_names(const std::vector<ResultRow>& rows) {
 
 }  // namespace
 
-std::vector<ResultRow> parse_results(std::string_view text, const std::string& name) {
+std::vector<ResultRow> parse_result_rows(std::string_view text, const std::string& name) {
   std::vector<ResultRow> rows;
   std::size_t line = 0, begin = 0;
   while (begin < text.size()) {
@@ -123,8 +123,8 @@ std::vector<ResultRow> parse_results(std::string_view text, const std::string& n
   return rows;
 }
 
-std::vector<ResultRow> read_results(const std::filesystem::path& path) {
-  return parse_results(read_file(path), path.string());
+std::vector<ResultRow> read_result_rows(const std::filesystem::path& path) {
+  return parse_result_rows(read_file(path), path.string());
 }
 
 std::optional<std::string> field_text(const ResultRow& row, std::string_view name) {

@@ -48,10 +48,10 @@ struct ResultRow {
 /// Every row of `text` (the contents of a RESULTS.jsonl), in file order.  `name` names the file in
 /// errors.  Time O(size).  Throws ParseError naming the file and line for a line that is neither
 /// a cell's JSON object, a line without "cell", nor the cut-short last line.
-std::vector<ResultRow> parse_results(std::string_view text, const std::string& name);
+std::vector<ResultRow> parse_result_rows(std::string_view text, const std::string& name);
 
-/// parse_results of the file at `path` (IoError when it cannot be read).
-std::vector<ResultRow> read_results(const std::filesystem::path& path);
+/// parse_result_rows of the file at `path` (IoError when it cannot be read).
+std::vector<ResultRow> read_result_rows(const std::filesystem::path& path);
 
 /// The text of a row's field (see the header's comment for the order of lookup); numbers are
 /// printed shortest ("0.5", "12").  nullopt when the row has no such field.

@@ -26,7 +26,7 @@ void run(PlotCommandOptions& o) {
   for (const std::string& w : o.where) p.where.push_back(bridge::parse_where(w));
   p.source = o.results;
   bridge::plot_format(o.output);  // a bad extension is refused before the results are read
-  bridge::plot(bridge::read_results(o.results), p, o.output);
+  bridge::plot(bridge::read_result_rows(o.results), p, o.output);
   summary_stream(o.output) << "wrote " << o.output << "\n";
 }
 

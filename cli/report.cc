@@ -21,7 +21,7 @@ void run(ReportCommandOptions& o) {
   o.report.source = o.results;
   const std::optional<std::filesystem::path> figures =
       o.figures.empty() ? std::nullopt : std::optional<std::filesystem::path>(o.figures);
-  bridge::write_report(bridge::read_results(o.results), o.report, o.output, figures);
+  bridge::write_report(bridge::read_result_rows(o.results), o.report, o.output, figures);
   summary_stream(o.output) << "wrote " << o.output << (figures ? " and its figures in " + o.figures : "") << "\n";
 }
 

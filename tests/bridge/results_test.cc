@@ -58,7 +58,7 @@ std::string failed_line(const std::string& lang, const std::string& model, int s
 TEST(Results, ReadsCellsAndSkipsHeaderAndCutShortLastLine) {
   const std::string text = "{\"config\":\"sweep.toml\",\"cells\":3}\n" + ok_line("parity", "lstm", 8, 1, {1, 1}) +
                            "\n" + failed_line("parity", "gru", 1) + "{\"cell\":{\"lang\":\"par";
-  const std::vector<ResultRow> rows = parse_results(text, "R.jsonl");
+  const std::vector<ResultRow> rows = parse_result_rows(text, "R.jsonl");
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0].line, 2u);
   EXPECT_TRUE(rows[0].ok());
@@ -73,15 +73,15 @@ TEST(Results, ReadsCellsAndSkipsHeaderAndCutShortLastLine) {
 
 TEST(Results, MalformedLineBeforeTheLastNamesFileAndLine) {
   const std::string text = ok_line("parity", "lstm", 8, 1, {1}) + "{not json\n" + ok_line("parity", "lstm", 8, 2, {1});
-  EXPECT_EQ(message_of([&] { parse_results(text, "R.jsonl"); }),
+  EXPECT_EQ(message_of([&] { parse_result_rows(text, "R.jsonl"); }),
             "R.jsonl:2: not a JSON object (expected one cell's result per line)");
-  EXPECT_NE(message_of([&] { parse_results("{\"cell\":{},\"status\":\"done\"}\n{}\n", "R.jsonl"); })
+  EXPECT_NE(message_of([&] { parse_result_rows("{\"cell\":{},\"status\":\"done\"}\n{}\n", "R.jsonl"); })
                 .find("R.jsonl:1: \"status\" is \"done\""),
             std::string::npos);
 }
 
 TEST(Results, FieldsComeFromCellThenSpecThenMetrics) {
-  const ResultRow row = parse_results(ok_line("parity", "gru", 16, 3, {0.5, 1}), "R").at(0);
+  const ResultRow row = parse_result_rows(ok_line("parity", "gru", 16, 3, {0.5, 1}), "R").at(0);
   EXPECT_EQ(field_text(row, "model"), "gru");               // the cell
   EXPECT_EQ(field_text(row, "train-lengths"), "1..5");      // the spec only
   EXPECT_EQ(field_text(row, "lr"), "0.01");                 // the spec's default, canonical text
@@ -94,7 +94,7 @@ TEST(Results, FieldsComeFromCellThenSpecThenMetrics) {
 }
 
 TEST(Results, WhereComparesNumbersAsNumbersAndRefusesUnknownFields) {
-  const std::vector<ResultRow> rows = parse_results(
+  const std::vector<ResultRow> rows = parse_result_rows(
       ok_line("parity", "lstm", 8, 1, {1}) + ok_line("parity", "lstm", 16, 1, {1}) + failed_line("parity", "lstm", 2),
       "R");
   EXPECT_EQ(select(rows, {{"hidden", "8.0"}}).size(), 2u);  // the failed cell has hidden 8 too
@@ -106,7 +106,7 @@ TEST(Results, WhereComparesNumbersAsNumbersAndRefusesUnknownFields) {
 }
 
 TEST(Results, GroupsNumbersInOrderAndNamesInFirstAppearance) {
-  const std::vector<ResultRow> rows = parse_results(ok_line("parity", "mamba", 32, 1, {1}) +
+  const std::vector<ResultRow> rows = parse_result_rows(ok_line("parity", "mamba", 32, 1, {1}) +
                                                         ok_line("parity", "lstm", 8, 1, {1}) +
                                                         ok_line("parity", "mamba", 16, 2, {1}),
                                                     "R");
@@ -138,7 +138,7 @@ RC_GTEST_PROP(Results, LengthBinsCoverTheLengthsInNearlyEqualWidths, ()) {
   const int count = *rc::gen::inRange(1, 200);
   const int bins = *rc::gen::inRange(1, 20);
   const std::string text = ok_line("parity", "lstm", 8, 1, std::vector<double>(static_cast<std::size_t>(count), 1.0));
-  const std::vector<ResultRow> rows = parse_results(text, "R");
+  const std::vector<ResultRow> rows = parse_result_rows(text, "R");
   const std::vector<std::pair<int, int>> b = length_bins({&rows[0]}, bins);
   RC_ASSERT(b.size() == static_cast<std::size_t>(std::min(bins, count)));
   RC_ASSERT(b.front().first == 10);
@@ -153,7 +153,7 @@ RC_GTEST_PROP(Results, LengthBinsCoverTheLengthsInNearlyEqualWidths, ()) {
 }
 
 TEST(Results, AccuracyBetweenWeighsByExamples) {
-  const ResultRow row = parse_results(ok_line("parity", "lstm", 8, 1, {1, 0.5, 0}), "R").at(0);
+  const ResultRow row = parse_result_rows(ok_line("parity", "lstm", 8, 1, {1, 0.5, 0}), "R").at(0);
   EXPECT_DOUBLE_EQ(*accuracy_between(row, 10, 11), 0.75);
   EXPECT_DOUBLE_EQ(*accuracy_between(row, 12, 99), 0.0);
   EXPECT_EQ(accuracy_between(row, 20, 30), std::nullopt);
@@ -162,7 +162,7 @@ TEST(Results, AccuracyBetweenWeighsByExamples) {
 // Parity: classify predicts lstm yes, mamba no, transformer open.  Lengths 10..13 in 2 bins: the
 // longest are 12..13.
 std::vector<ResultRow> report_fixture() {
-  return parse_results(ok_line("parity", "lstm", 8, 1, {1, 1, 1, 1}) +        // longest 1
+  return parse_result_rows(ok_line("parity", "lstm", 8, 1, {1, 1, 1, 1}) +        // longest 1
                            ok_line("parity", "lstm", 8, 2, {1, 1, 0.5, 0.5}) +  // longest 0.5
                            ok_line("parity", "mamba", 8, 1, {1, 1, 1, 0.98}) +  // longest 0.99
                            ok_line("parity", "transformer", 8, 1, {1, 1, 0.5, 0.5}) +
