@@ -45,7 +45,8 @@ void add_plot_command(CLI::App& parent, Commands& commands) {
                 "test_accuracy)");
   v->add_option("--y", o->plot.y, "heatmap: the option of the rows (default hidden); curve with --x: the field (default test_accuracy)");
   v->add_option("--by", o->plot.by, "the field that makes the lines, panels or bars (default model)");
-  v->add_option("--where", o->where, "keep the cells whose field equals the value (key=value; repeatable)");
+  v->add_option("--where", o->where, "keep the cells whose field equals the value (key=value; repeatable)")
+      ->allow_extra_args(false);  // one value each time, so that --where k=v RESULTS reads RESULTS
   v->add_option("--bins", o->plot.bins, "heatmap: test-length bins (default 8); hist: bins (default 10)")
       ->check(CLI::Range(1, 1000));
   v->add_option("--size", o->size, "WIDTHxHEIGHT in pixels (default: from the number of panels)");

@@ -205,9 +205,9 @@ TEST(Report, MarkdownHasOneTableRowPerReportRow) {
   o.bins = 2;
   o.figures = {{"curves", "figs/curves.png"}};
   const std::string md = report_markdown(report_fixture(), o);
-  EXPECT_NE(md.find("| parity | lstm | yes | 12...13 | 2 | 0.750 | 1.000 |  |\n"), std::string::npos) << md;
-  EXPECT_NE(md.find("| parity | mamba | no | 12...13 | 1 | 0.990 | 0.990 | **disagrees** |\n"), std::string::npos);
-  EXPECT_NE(md.find("| parity | gru | yes | 12...13 | 1 (+1 failed) | 0.900 | 0.900 | **disagrees** |\n"),
+  EXPECT_NE(md.find("| parity | lstm | yes | 12..13 | 2 | 0.750 | 1.000 |  |\n"), std::string::npos) << md;
+  EXPECT_NE(md.find("| parity | mamba | no | 12..13 | 1 | 0.990 | 0.990 | **disagrees** |\n"), std::string::npos);
+  EXPECT_NE(md.find("| parity | gru | yes | 12..13 | 1 (+1 failed) | 0.900 | 0.900 | **disagrees** |\n"),
             std::string::npos);
   EXPECT_NE(md.find("- line 6 ("), std::string::npos);  // the failed cell
   EXPECT_NE(md.find("![curves](figs/curves.png)"), std::string::npos);

@@ -42,9 +42,9 @@ line() {  # line MODEL SEED ACCURACY_AT_12_AND_13
 }
 { line lstm 1 1; line lstm 2 0.5; line mamba 1 0.99; line transformer 1 0.5; } > known.jsonl
 expect "report of known means" 0 "^wrote report.md" "^$" -- "$sl" report known.jsonl -o report.md --bins 2
-check "lstm: mean 0.750, max 1.000, agrees" grep -qF "| parity | lstm | yes | 12...13 | 2 | 0.750 | 1.000 |  |" report.md
-check "mamba: predicted no, learned: disagrees" grep -qF "| parity | mamba | no | 12...13 | 1 | 0.990 | 0.990 | **disagrees** |" report.md
-check "transformer: open, never disagrees" grep -qF "| parity | transformer | open | 12...13 | 1 | 0.500 | 0.500 |  |" report.md
+check "lstm: mean 0.750, max 1.000, agrees" grep -qF "| parity | lstm | yes | 12..13 | 2 | 0.750 | 1.000 |  |" report.md
+check "mamba: predicted no, learned: disagrees" grep -qF "| parity | mamba | no | 12..13 | 1 | 0.990 | 0.990 | **disagrees** |" report.md
+check "transformer: open, never disagrees" grep -qF "| parity | transformer | open | 12..13 | 1 | 0.500 | 0.500 |  |" report.md
 expect "report of a sweep to stdout" 0 "^\| tomita:n=3 \| gru \| 8 \| yes \|" "^wrote -" -- "$sl" report R.jsonl -o -
 expect "the failed cell is listed" 0 "^- line 11 \(.*model=transformer.*\): train: diverged" "" -- "$sl" report R.jsonl -o -
 
@@ -83,6 +83,8 @@ else
   expect "defaults: curve by model" 0 "^wrote d.png" "^$" -- "$sl" plot R.jsonl -o d.png
   check "the default size is a PNG of 1100 by 500" png_ok d.png 1100x500
   expect "curve against a field" 0 "^wrote x.svg" "^$" -- "$sl" plot R.jsonl --x hidden --y test_accuracy --where lang=parity -o x.svg
+  expect "--where takes one value, so the results may follow it" 0 "^wrote w.png" "^$" -- \
+    "$sl" plot --where lang=parity --where hidden=4 R.jsonl -o w.png
   expect "report with figures" 0 "^wrote r.md and its figures in figs" "^$" -- "$sl" report R.jsonl -o r.md --figures figs
   check "figures drawn" png_ok figs/curves.png 1100x500
   check "heatmap drawn (hidden varies)" test -s figs/heatmap.png
