@@ -511,8 +511,15 @@ std::string plot_format(const std::filesystem::path& path) {
 std::string plot_script(const std::vector<ResultRow>& all, const PlotOptions& o, std::string_view format) {
   const std::string by = o.by.empty() ? "model" : o.by;
   require_field(all, by, "--by");
-  if (!o.x.empty() && o.x != "length") require_field(all, o.x, "--x");
-  if (!o.y.empty()) require_field(all, o.y, "--y");
+  const bool by_length = o.x.empty() || o.x == "length";
+  if (o.kind == PlotKind::heatmap && !by_length)
+    throw InvalidArgument("--x " + o.x + ": a heatmap's x axis is the test length (choose its rows with --y)");
+  if (o.kind == PlotKind::hist && !o.y.empty())
+    throw InvalidArgument("--y " + o.y + ": a histogram counts runs (choose its field with --x)");
+  if (o.kind == PlotKind::curve && by_length && !o.y.empty() && o.y != "accuracy")
+    throw InvalidArgument("--y " + o.y + ": a curve by test length draws the accuracy (give --x FIELD to draw --y against it)");
+  if (!o.x.empty() && (o.kind == PlotKind::hist || o.x != "length")) require_field(all, o.x, "--x");
+  if (!o.y.empty() && !(o.kind == PlotKind::curve && o.y == "accuracy")) require_field(all, o.y, "--y");
   if (o.bins < 0 || o.bins > 1000) throw InvalidArgument("--bins " + std::to_string(o.bins) + ": expected 1..1000");
   const std::vector<ResultRow> chosen = select(all, o.where);
   const std::vector<ResultRow> ok = ok_rows(chosen);
@@ -539,7 +546,7 @@ std::string plot_script(const std::vector<ResultRow>& all, const PlotOptions& o,
   Script script(format, width, height);
   switch (o.kind) {
     case PlotKind::curve:
-      if (o.x.empty() || o.x == "length") curve_by_length(script, rows, o, by);
+      if (by_length) curve_by_length(script, rows, o, by);
       else curve_by_field(script, rows, o, by, o.x, o.y.empty() ? "test_accuracy" : o.y);
       break;
     case PlotKind::heatmap: {
@@ -548,7 +555,7 @@ std::string plot_script(const std::vector<ResultRow>& all, const PlotOptions& o,
       heatmap(script, rows, o, by, y);
       break;
     }
-    case PlotKind::hist: histogram(script, rows, o, by, o.x.empty() || o.x == "length" ? "test_accuracy" : o.x); break;
+    case PlotKind::hist: histogram(script, rows, o, by, o.x.empty() ? "test_accuracy" : o.x); break;
   }
   return script.text();
 }

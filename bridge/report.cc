@@ -52,7 +52,7 @@ std::string fixed(double x) {
 }
 
 std::string range_text(std::pair<int, int> r) {
-  return r.first == r.second ? std::to_string(r.first) : std::to_string(r.first) + "..." + std::to_string(r.second);
+  return r.first == r.second ? std::to_string(r.first) : std::to_string(r.first) + ".." + std::to_string(r.second);
 }
 
 }  // namespace

@@ -230,6 +230,16 @@ TEST(Plot, ScriptsRefuseWhatTheyCannotDraw) {
   o.kind = PlotKind::hist;
   o.x = "lang";
   EXPECT_NE(message_of([&] { plot_script(rows, o, "png"); }).find("--x lang: not a number"), std::string::npos);
+  o.x = "length";  // hist has no length axis
+  EXPECT_NE(message_of([&] { plot_script(rows, o, "png"); }).find("--x length: no such field"), std::string::npos);
+  o.x.clear();
+  o.y = "hidden";
+  EXPECT_NE(message_of([&] { plot_script(rows, o, "png"); }).find("--y hidden: a histogram counts runs"), std::string::npos);
+  o.kind = PlotKind::heatmap;
+  o.y.clear();
+  o.x = "hidden";
+  EXPECT_NE(message_of([&] { plot_script(rows, o, "png"); }).find("a heatmap's x axis is the test length"),
+            std::string::npos);
   EXPECT_NE(message_of([] { parse_plot_kind("pie"); }).find("--kind pie: unknown kind"), std::string::npos);
   EXPECT_NE(message_of([] { parse_plot_size("800"); }).find("--size 800: expected WIDTHxHEIGHT"), std::string::npos);
   EXPECT_NE(message_of([] { parse_plot_size("0x10"); }).find("expected WIDTHxHEIGHT"), std::string::npos);

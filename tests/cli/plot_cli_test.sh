@@ -66,6 +66,29 @@ printf '{"cell":{},"status":"ok","metrics":{}}\nnot json\n{"cell":{},"status":"o
 expect "a malformed line names the file and line" 2 "^$" "bad.jsonl:2: not a JSON object" -- "$sl" plot bad.jsonl -o f.png
 expect "report of an empty file" 2 "^$" "report: e.jsonl holds no cell" -- bash -c ": > e.jsonl; exec \"\$0\" report e.jsonl -o r.md" "$sl"
 expect "no gnuplot on PATH" 2 "^$" "gnuplot is not installed or not on PATH" -- env PATH=/nonexistent "$sl" plot R.jsonl -o f.png
+expect "heatmap refuses --x" 2 "^$" "--x hidden: a heatmap's x axis is the test length" -- \
+  "$sl" plot R.jsonl --kind heatmap --x hidden -o f.png
+expect "hist refuses --y" 2 "^$" "--y hidden: a histogram counts runs" -- "$sl" plot R.jsonl --kind hist --y hidden -o f.png
+expect "a curve by length draws accuracy" 2 "^$" "--y seconds: a curve by test length draws the accuracy" -- \
+  "$sl" plot R.jsonl --y seconds -o f.png
+
+# A gnuplot that fails, and one that takes long and is interrupted: its script is removed, it dies too.
+mkdir failing slow
+printf '#!/bin/sh\necho "gnuplot> plot \$d0" >&2\necho "line 3: undefined variable: d0" >&2\nexit 1\n' > failing/gnuplot
+printf '#!/bin/sh\necho $$ > "%s/slow.pid"\nexec sleep 30\n' "$work" > slow/gnuplot
+chmod +x failing/gnuplot slow/gnuplot
+expect "gnuplot fails: its error line" 2 "^$" "gnuplot failed \(status 1\): line 3: undefined variable: d0" -- \
+  env PATH="$work/failing:$PATH" "$sl" plot R.jsonl -o f.png
+PATH="$work/slow:$PATH" "$sl" plot R.jsonl -o f.png 2>/dev/null &
+pid=$!
+for _ in $(seq 50); do [ -s slow.pid ] && break; sleep 0.1; done
+kill -TERM $pid
+wait $pid
+check "interrupted: dies of SIGTERM" test $? -eq 143
+sleep 0.2
+# Dead: gone, or a zombie left to an init that does not reap (containers).
+check "interrupted: gnuplot dies with it" bash -c 'case $(ps -o stat= -p "$(cat slow.pid)") in ""|Z*) ;; *) exit 1;; esac'
+check "interrupted: its script is removed" test -z "$(ls tmp)"
 check "no image left by the failures" test ! -e f.png
 
 if ! command -v gnuplot >/dev/null; then
