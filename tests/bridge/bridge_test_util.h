@@ -1,7 +1,9 @@
-// Fixtures the bridge tests share: tiny networks with fixed seeds (no training), and a DFA as a
-// catalogue language.
+// Fixtures the bridge tests share: tiny networks with fixed seeds (no training), a DFA as a
+// catalogue language, and the message of what a call throws.
 #pragma once
 
+#include <exception>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -25,6 +27,16 @@ inline ModelRecognizer tiny_lstm(std::uint64_t seed = 7, models::Cell cell = mod
 
 inline std::unique_ptr<languages::Language> dfa_language(const automata::Dfa& dfa) {
   return languages::make_dfa_language("test-dfa", dfa, "a test DFA");
+}
+
+/// The message of the exception `f` throws, or "no error".
+inline std::string message_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "no error";
 }
 
 }  // namespace statelab::bridge::testing

@@ -13,20 +13,14 @@
 #include <vector>
 
 #include "base/error.h"
+#include "tests/bridge/bridge_test_util.h"
 #include "bridge/plot.h"
 #include "bridge/report.h"
 
 namespace statelab::bridge {
 namespace {
 
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "no error";
-}
+using testing::message_of;
 
 // One line of RESULTS.jsonl: a finished cell whose accuracy is `accuracy[i]` at length 10 + i,
 // 10 examples each, trained on lengths 1..5.

@@ -11,18 +11,12 @@
 #include <string>
 
 #include "base/error.h"
+#include "tests/bridge/bridge_test_util.h"
 
 namespace statelab::bridge {
 namespace {
 
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "no error";
-}
+using testing::message_of;
 
 RunSpec tiny(const std::string& lang) {
   RunSpec s;
