@@ -11,8 +11,10 @@
 #include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <climits>
 #include <cmath>
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -122,6 +124,17 @@ class Script {
   int blocks_ = 0;
 };
 
+// One gnuplot `plot` of the parts; an empty panel (its rows lack the --by field) stays empty.
+void plot_command(std::ostringstream& out, const std::vector<std::string>& parts) {
+  if (parts.empty()) {
+    out << "plot NaN notitle\n";
+    return;
+  }
+  out << "plot ";
+  for (std::size_t k = 0; k < parts.size(); ++k) out << (k ? ", \\\n  " : "") << parts[k];
+  out << "\n";
+}
+
 std::pair<int, int> layout(std::size_t panels, std::size_t columns) {
   const std::size_t cols = std::min(panels, columns);
   return {static_cast<int>((panels + cols - 1) / cols), static_cast<int>(cols)};
@@ -201,11 +214,11 @@ void curve_by_length(Script& script, const std::vector<const ResultRow*>& rows, 
       lo = std::min(lo, train_lo);
       hi = std::max(hi, train_hi);
     }
+    if (lo > hi) lo = 0, hi = 1;  // no line in this panel
     s << "set title " << quote(panel.title) << "\nset xrange [" << lo - 0.5 << ":" << hi + 0.5 << "]\n"
       << "set yrange [-0.03:1.03]\nset xlabel \"test length\"\nset ylabel \"accuracy\"\n"
-      << "set key below horizontal title " << quote(by + ":") << "\nplot ";
-    for (std::size_t k = 0; k < parts.size(); ++k) s << (k ? ", \\\n  " : "") << parts[k];
-    s << "\n";
+      << "set key below horizontal title " << quote(by + ":") << "\n";
+    plot_command(s, parts);
   }
   const std::string title = heading("accuracy by test length, one line per " + by,
                                     "mean and min-max over " + counts.note(varying_options(with_lengths, {by, "lang"})), o);
@@ -251,9 +264,7 @@ void curve_by_field(Script& script, const std::vector<const ResultRow*>& rows, c
                       " lc rgb " + c + " title " + quote(lines[i].first));
     }
     body << "set title " << quote(panel.title) << "\n";
-    body << "plot ";
-    for (std::size_t k = 0; k < parts.size(); ++k) body << (k ? ", \\\n  " : "") << parts[k];
-    body << "\n";
+    plot_command(body, parts);
   }
   const bool accuracy = y.find("accuracy") != std::string::npos;
   start(script, heading(y + " against " + x + ", one line per " + by,
@@ -375,9 +386,8 @@ void histogram(Script& script, const std::vector<const ResultRow*>& rows, const 
       parts.push_back(script.data(data) + " using 1:2 with boxes fc rgb " + quote(colour(i)) + " fs solid 0.8 border lc rgb \"#333333\"" +
                       " title " + quote(groups[i].first));
     }
-    body << "set title " << quote(panel.title) << "\nplot ";
-    for (std::size_t k = 0; k < parts.size(); ++k) body << (k ? ", \\\n  " : "") << parts[k];
-    body << "\n";
+    body << "set title " << quote(panel.title) << "\n";
+    plot_command(body, parts);
   }
   start(script, heading("histogram of " + x + ", by " + by, std::to_string(rows.size()) + " runs", o),
         layout(panels.size(), 2));
@@ -528,8 +538,11 @@ std::string plot_script(const std::vector<ResultRow>& all, const PlotOptions& o,
                           std::to_string(all.size()) + " cells match" +
                           (o.where.empty() ? "" : " --where " + describe_where(o.where)) + ", " +
                           std::to_string(chosen.size() - ok.size()) + " of them failed");
-  std::vector<const ResultRow*> rows;
-  for (const ResultRow& r : ok) rows.push_back(&r);
+  std::vector<const ResultRow*> rows;  // those the lines, panels or bars can place
+  for (const ResultRow& r : ok)
+    if (field_text(r, by)) rows.push_back(&r);
+  if (rows.empty())
+    throw InvalidArgument("--by " + by + ": none of the " + std::to_string(ok.size()) + " selected cells has this field");
 
   std::size_t panels = 1;
   if (o.kind == PlotKind::heatmap) {

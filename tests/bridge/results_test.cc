@@ -241,6 +241,18 @@ TEST(Plot, ScriptsRefuseWhatTheyCannotDraw) {
   EXPECT_NE(message_of([] { plot_format("fig.jpg"); }).find("expected .png or .svg"), std::string::npos);
 }
 
+TEST(Plot, CellsWithoutTheByFieldAreLeftOut) {
+  std::vector<ResultRow> rows = report_fixture();
+  rows[0].cell["extra"] = "x";
+  PlotOptions o;
+  o.by = "extra";
+  const std::string script = plot_script(rows, o, "png");
+  EXPECT_NE(script.find("title \"x\""), std::string::npos);
+  EXPECT_EQ(script.find("anbn"), std::string::npos);  // its only cell has no "extra": no panel
+  o.where = {{"lang", "anbn"}};
+  EXPECT_EQ(message_of([&] { plot_script(rows, o, "png"); }), "--by extra: none of the 1 selected cells has this field");
+}
+
 TEST(Plot, HeatmapColoursAreFixedToZeroOne) {
   PlotOptions o;
   o.kind = PlotKind::heatmap;
