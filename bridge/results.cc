@@ -70,12 +70,12 @@ ResultRow parse_row(const json& j, std::size_t line, const std::string& where) {
       if (!a.is_array()) throw ParseError(where + ": \"accuracy_by_length\" is not an array");
       for (const json& e : a) {
         if (!e.is_object() || !e.contains("length") || !e["length"].is_number_integer() || !e.contains("accuracy") ||
-            !e["accuracy"].is_number())
+            !e["accuracy"].is_number() || (e.contains("examples") && !e["examples"].is_number_unsigned()))
           throw ParseError(where + ": an entry of \"accuracy_by_length\" is not {length, examples, accuracy}");
         row.by_length.push_back({e["length"].get<int>(),
-                                 e.contains("examples") && e["examples"].is_number_unsigned()
-                                     ? e["examples"].get<std::size_t>()
-                                     : std::size_t{1},
+                                 e.contains("examples")
+                                     ? e["examples"].get<std::int64_t>()
+                                     : std::int64_t{1},
                                  e["accuracy"].get<double>()});
       }
       std::sort(row.by_length.begin(), row.by_length.end(),

@@ -25,14 +25,12 @@
 #include <utility>
 #include <vector>
 
+#include "models/train.h"
+
 namespace statelab::bridge {
 
-/// The accuracy of one test length (task size) of a run.
-struct LengthAccuracy {
-  int length = 0;
-  std::size_t examples = 0;
-  double accuracy = 0;
-};
+/// The accuracy of one test length (task size) of a run, as models/ measures it.
+using models::LengthAccuracy;
 
 /// One cell of a sweep.
 struct ResultRow {
