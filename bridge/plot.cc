@@ -100,9 +100,11 @@ struct Counts {
 class Script {
  public:
   Script(std::string_view format, int width, int height) {
-    if (format == "png") s_ << "set terminal pngcairo size " << width << "," << height << " font \"sans,11\" noenhanced\n";
-    else s_ << "set terminal svg size " << width << "," << height << " font \"sans,11\" noenhanced background \"white\"\n";
-    s_ << "set output\nset encoding utf8\n";
+    std::ostringstream head;
+    if (format == "png") head << "set terminal pngcairo size " << width << "," << height << " font \"sans,11\" noenhanced\n";
+    else head << "set terminal svg size " << width << "," << height << " font \"sans,11\" noenhanced background \"white\"\n";
+    head << "set output\nset encoding utf8\n";
+    head_ = head.str();
   }
   // A datablock of the given lines; returns its name.
   std::string data(const std::vector<std::string>& lines) {
@@ -112,15 +114,13 @@ class Script {
     data_ << "EOD\n";
     return name;
   }
-  std::ostringstream& body() { return s_; }
-  std::string text() const {
-    std::string head = s_.str();
-    const std::size_t cut = head.find("set encoding utf8\n") + 18;
-    return head.substr(0, cut) + data_.str() + head.substr(cut) + "unset multiplot\n";
-  }
+  std::ostringstream& body() { return body_; }
+  // The terminal, the data, then the drawing.
+  std::string text() const { return head_ + data_.str() + body_.str() + "unset multiplot\n"; }
 
  private:
-  std::ostringstream s_, data_;
+  std::string head_;
+  std::ostringstream data_, body_;
   int blocks_ = 0;
 };
 
@@ -281,6 +281,11 @@ void curve_by_field(Script& script, const std::vector<const ResultRow*>& rows, c
 
 // ---- heatmap --------------------------------------------------------------------------------
 
+// Panels a row: one language's panels in a row when there are several languages, else 3.
+std::size_t heatmap_columns(const std::vector<const ResultRow*>& rows, const std::string& by) {
+  return by == "lang" || group_by(rows, "lang").size() <= 1 ? 3 : group_by(rows, by).size();
+}
+
 void heatmap(Script& script, const std::vector<const ResultRow*>& rows, const PlotOptions& o, const std::string& by,
              const std::string& y) {
   std::vector<const ResultRow*> with_lengths;
@@ -297,7 +302,7 @@ void heatmap(Script& script, const std::vector<const ResultRow*>& rows, const Pl
   if (panels.size() > kMaxPanels)
     throw InvalidArgument("plot: " + std::to_string(panels.size()) + " panels is more than " +
                           std::to_string(kMaxPanels) + "; narrow the selection with --where");
-  const std::size_t per_row = by == "lang" || langs.size() <= 1 ? 3 : group_by(with_lengths, by).size();
+  const std::size_t per_row = heatmap_columns(with_lengths, by);
   Counts counts;
   std::ostringstream body;
   for (const Panel& panel : panels) {
@@ -551,7 +556,7 @@ std::string plot_script(const std::vector<ResultRow>& all, const PlotOptions& o,
   } else {
     panels = by == "lang" ? 1 : std::max<std::size_t>(group_by(rows, "lang").size(), 1);
   }
-  const std::size_t per_row = o.kind == PlotKind::heatmap ? 3 : 2;
+  const std::size_t per_row = o.kind == PlotKind::heatmap ? heatmap_columns(rows, by) : 2;
   const auto grid = layout(std::max<std::size_t>(panels, 1), per_row);
   const int width = o.width > 0 ? o.width : std::clamp(grid.second * 520 + 60, 800, kMaxPlotSide);
   const int height = o.height > 0 ? o.height : std::clamp(grid.first * 420 + 80, 500, kMaxPlotSide);
