@@ -261,11 +261,12 @@ std::unique_ptr<ModelTagger> model_tagger(const LoadedModel& model, const Alphab
                                           std::vector<std::string> outputs) {
   require_head(model, {models::Head::tag, models::Head::next_set}, "this command");
   const Alphabet& a = alphabet ? *alphabet : model.alphabet;
+  auto tokens = tokens_by_name(model, a);
   if (static_cast<int>(outputs.size()) != model.config.num_outputs)
     throw InvalidArgument(model.path + ": the model's " + models::head_name(model.config.head) + " head has " +
                           std::to_string(model.config.num_outputs) + " outputs, but " +
                           std::to_string(outputs.size()) + " are named (" + automata::join(outputs) + ")");
-  return std::make_unique<ModelTagger>(model.config, model.params, a, tokens_by_name(model, a), std::move(outputs));
+  return std::make_unique<ModelTagger>(model.config, model.params, a, std::move(tokens), std::move(outputs));
 }
 
 void require_head(const LoadedModel& model, std::initializer_list<models::Head> heads, const std::string& what) {
