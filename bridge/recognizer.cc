@@ -271,9 +271,11 @@ std::unique_ptr<ModelTagger> model_tagger(const LoadedModel& model, const Alphab
 
 void require_head(const LoadedModel& model, std::initializer_list<models::Head> heads, const std::string& what) {
   std::string names;
+  std::size_t i = 0;
   for (models::Head h : heads) {
     if (h == model.config.head) return;
-    names += std::string(names.empty() ? "" : " or ") + models::head_name(h);
+    names += std::string(i == 0 ? "" : i + 1 == heads.size() ? " or " : ", ") + models::head_name(h);
+    ++i;
   }
   throw InvalidArgument(model.path + ": the model has a " + models::head_name(model.config.head) + " head (" +
                         head_description(model.config.head) + "); " + what + " needs a " + names + " head");

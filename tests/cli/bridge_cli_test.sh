@@ -93,5 +93,11 @@ expect "extract: a tag head is not a recognizer for clustering" 2 "^$" "^statela
 expect "check: a tag head against a language of another alphabet" 2 "^$" "^statelab: .*does not match" -- \
   "$sl" check --ckpt s3.safetensors --lang tomita:n=1
 
+expect "train: a seq model" 0 "^wrote seq.safetensors" "" -- "$sl" train --lang copy-task:k=2 --task seq --steps 2 -o seq.safetensors
+expect "check: a seq head is refused in one line" 2 "^$" "^statelab: seq.safetensors: the model has a seq head \(a sequence output\); check needs a recognize, tag or next-set head$" -- \
+  "$sl" check --ckpt seq.safetensors --lang copy-task:k=2
+expect "extract: a seq head is refused in one line" 2 "^$" "^statelab: seq.safetensors: the model has a seq head \(a sequence output\); extract needs a recognize, tag or next-set head$" -- \
+  "$sl" extract --ckpt seq.safetensors -o x.json
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
