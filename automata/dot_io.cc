@@ -229,7 +229,10 @@ bool is_keyword(const Token& t, std::string_view keyword) {
 
 class Parser {
  public:
-  Parser(std::string_view text, std::string_view source) : lexer_(text, source), source_(source) { advance(); }
+  Parser(std::string_view text, std::string_view source, bool moore = false)
+      : lexer_(text, source), source_(source), moore_(moore) {
+    advance();
+  }
 
   Graph parse() {
     if (is_keyword(token_, "strict")) advance();
@@ -394,7 +397,7 @@ class Parser {
   }
 
   void check_not_moore(const Node& node, std::size_t line) const {
-    if (node.marker) return;
+    if (node.marker || moore_) return;
     auto shape = node.attributes.find("shape");
     auto label = node.attributes.find("label");
     const bool record = shape != node.attributes.end() && (shape->second == "record" || shape->second == "Mrecord");
@@ -409,6 +412,7 @@ class Parser {
   Token token_{Tok::end, {}, false, 1};
   Graph graph_;
   Attributes node_defaults_, edge_defaults_;
+  bool moore_ = false;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -456,7 +460,33 @@ std::vector<std::string> split_label(const std::string& text, std::string_view s
   }
 }
 
-Nfa build(Graph& graph, std::string_view source, const std::optional<Alphabet>& given) {
+// A Moore state's label "NAME|OUTPUT": the output, with the record label's escapes (\| \{ \} \<
+// \> \\ \") resolved.
+std::string moore_output(const Node& node, std::string_view source) {
+  auto label = node.attributes.find("label");
+  const std::string text = label == node.attributes.end() ? std::string() : label->second;
+  std::size_t bar = std::string::npos;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\\') ++i;
+    else if (text[i] == '|') {
+      bar = i;
+      break;
+    }
+  }
+  if (bar == std::string::npos)
+    fail(source, node.line, "node " + quote(node.name) + " has label " + quote(text) +
+                                ", expected \"NAME|OUTPUT\" (a Moore machine's state and its output)");
+  std::string output;
+  for (std::size_t i = bar + 1; i < text.size(); ++i) {
+    if (text[i] == '\\' && i + 1 < text.size()) ++i;
+    output += text[i];
+  }
+  if (output.empty()) fail(source, node.line, "node " + quote(node.name) + " has an empty output in label " + quote(text));
+  return output;
+}
+
+Nfa build(Graph& graph, std::string_view source, const std::optional<Alphabet>& given,
+          std::vector<std::string>* outputs = nullptr) {
   // Nodes only an initial marker's edge names get their rank last, in order of first mention.
   for (Node& node : graph.nodes)
     if (!node.marker && node.order == SIZE_MAX) node.order = graph.states++;
@@ -502,9 +532,17 @@ Nfa build(Graph& graph, std::string_view source, const std::optional<Alphabet>& 
   if (initial.empty()) fail(source, graph.end_line, "no initial state (expected a marker edge such as __start0 -> s0)");
 
   Nfa nfa(given ? *given : Alphabet(std::move(names)), graph.states);
+  if (outputs) outputs->assign(graph.states, std::string());
   for (const Node& node : graph.nodes) {
     if (node.marker) continue;
     auto shape = node.attributes.find("shape");
+    if (outputs) {
+      if (shape != node.attributes.end() && shape->second != "record" && shape->second != "Mrecord")
+        fail(source, node.line, "node " + quote(node.name) + " has shape=" + shape->second +
+                                    " (expected record: a Moore machine's state)");
+      (*outputs)[node.order] = moore_output(node, source);
+      continue;
+    }
     const std::string value = shape == node.attributes.end() ? "" : shape->second;
     if (value == "doublecircle") nfa.set_accepting(static_cast<State>(node.order));
     else if (!value.empty() && value != "circle" && value != "ellipse" && value != "oval")
@@ -586,6 +624,40 @@ auto state_names() {
 Nfa read_dot(std::string_view text, std::string_view source_name, const std::optional<Alphabet>& alphabet) {
   Graph graph = Parser(text, source_name).parse();
   return build(graph, source_name, alphabet);
+}
+
+std::pair<Nfa, std::vector<std::string>> read_dot_moore(std::string_view text, std::string_view source_name,
+                                                       const std::optional<Alphabet>& alphabet) {
+  Graph graph = Parser(text, source_name, true).parse();
+  std::vector<std::string> outputs;
+  Nfa nfa = build(graph, source_name, alphabet, &outputs);
+  return {std::move(nfa), std::move(outputs)};
+}
+
+std::string write_dot(const Dfa& dfa, std::span<const std::string> outputs) {
+  if (outputs.size() != dfa.num_states())
+    throw InvalidArgument("write_dot: " + std::to_string(outputs.size()) + " outputs for " +
+                          std::to_string(dfa.num_states()) + " states");
+  const std::vector<std::string> labels = edge_labels(dfa.alphabet());
+  std::string out = "digraph G {\n__start0 [label=\"\", shape=none];\n__start0 -> " + state_name(dfa.initial()) +
+                    " [label=\"\"];\n";
+  for (State q = 0; q < dfa.num_states(); ++q) {
+    std::string output;  // escaped for a record label
+    for (char c : outputs[q]) {
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == '"' || c == '\\')
+        throw InvalidArgument("write_dot: output " + quote(outputs[q]) + " of state " + std::to_string(q) +
+                              " holds a control character, a quote or a backslash, which a DOT record label cannot "
+                              "hold (write .json)");
+      if (std::string_view("|{}<>").find(c) != std::string_view::npos) output += '\\';
+      output += c;
+    }
+    if (output.empty()) throw InvalidArgument("write_dot: state " + std::to_string(q) + " has an empty output");
+    out += state_name(q) + " [label=\"" + state_name(q) + "|" + output + "\", shape=record, style=rounded];\n";
+  }
+  for (State q = 0; q < dfa.num_states(); ++q)
+    for (Symbol a = 0; a < dfa.num_symbols(); ++a)
+      out += state_name(q) + " -> " + state_name(dfa.next(q, a)) + " [label=" + labels[a] + "];\n";
+  return out + "}\n";
 }
 
 Nfa read_dot(std::istream& in, std::string_view source_name, const std::optional<Alphabet>& alphabet) {

@@ -22,6 +22,9 @@
 #include <filesystem>
 #include <iosfwd>
 #include <optional>
+#include <span>
+#include <utility>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -50,6 +53,17 @@ Nfa read_dot_file(const std::filesystem::path& path, const std::optional<Alphabe
 /// A symbol holding ',', '/', '"' or '\\' (a word-problem generator such as (1,2)) is written in
 /// double quotes inside its label (label="\"(1,2)\""), which the reader reads back as one symbol.
 std::string write_dot(const Dfa& dfa);
+/// A Moore machine (automata/moore.h) in AALpy's dialect: every state node labelled
+/// "NAME|OUTPUT" (shape=record or none; \| \{ \} \< \> escape a record label's special
+/// characters), edges as above.  Returns the automaton and each state's output.  Throws
+/// ParseError as read_dot, and for a state without "|OUTPUT" or of another shape.
+std::pair<Nfa, std::vector<std::string>> read_dot_moore(std::string_view text, std::string_view source_name = "<dot>",
+                                                       const std::optional<Alphabet>& alphabet = std::nullopt);
+/// The DFA's transitions with one output per state, as AALpy writes Moore machines:
+/// `s0 [label="s0|OUTPUT", shape=record, style=rounded]` (the record label's special characters
+/// | { } < > escaped with a backslash).  Throws InvalidArgument when the counts differ or an
+/// output is empty or holds a control character, a quote or a backslash.  Time O(n k).
+std::string write_dot(const Dfa& dfa, std::span<const std::string> outputs);
 /// The same for an Nfa: one marker `__startI` per initial state (a fresh, non-accepting initial
 /// state when there is none, since the reader requires one), epsilon moves with label "".
 /// Time O(n + m).

@@ -31,13 +31,19 @@ std::string shown(const json& value) {
 // Interprets a parsed document against the schema; every error names the line it came from.
 class Interpreter {
  public:
-  Interpreter(const detail::LocatedJson& doc, std::string_view source)
-      : root_(doc.value), lines_(doc.lines), source_(source) {}
+  Interpreter(const detail::LocatedJson& doc, std::string_view source, bool moore = false)
+      : root_(doc.value), lines_(doc.lines), source_(source), moore_(moore) {}
+
+  // A Moore machine's "outputs": one output name per state (after run()).
+  std::vector<std::string> outputs;
 
   Nfa run() {
     if (!root_.is_object()) fail(source_, 1, "expected a JSON object {\"format\": \"" + std::string(kFormatName) + "\", ...}, found " + shown(root_));
     static const char* const kKeys[] = {"format", "version", "kind", "alphabet", "states", "initial", "accepting", "transitions"};
     for (const auto& [k, v] : root_.items()) {
+      if (k == "outputs" && !moore_)
+        fail(source_, key_line(k), "\"outputs\" gives each state an output: this is a Moore machine, not a DFA or NFA (read it as one)");
+      if (k == "outputs") continue;
       if (std::find(std::begin(kKeys), std::end(kKeys), k) == std::end(kKeys))
         fail(source_, key_line(k), "unknown key " + quote(k) + " (expected format, version, kind, alphabet, states, initial, accepting, transitions)");
     }
@@ -63,6 +69,7 @@ class Interpreter {
       fail(source_, key_line("initial"), "a \"dfa\" has exactly one initial state, found " + std::to_string(nfa.initial_states().size()));
     for (State q : read_states("accepting", n)) nfa.set_accepting(q);
     read_transitions(nfa, n);
+    if (moore_) read_outputs(n);
     return nfa;
   }
 
@@ -183,6 +190,21 @@ class Interpreter {
   const std::unordered_map<std::string, std::size_t>& lines_;
   std::string_view source_;
   bool dfa_ = false;
+  bool moore_ = false;
+
+  void read_outputs(std::size_t n) {
+    if (!root_.contains("outputs")) fail(source_, 1, "missing key \"outputs\" (a Moore machine has one output name per state)");
+    if (!dfa_) fail(source_, key_line("kind"), "a Moore machine has \"kind\": \"dfa\", found \"nfa\"");
+    const json& list = root_["outputs"];
+    if (!list.is_array() || list.size() != n)
+      fail(source_, key_line("outputs"), "\"outputs\" must be an array of " + std::to_string(n) +
+                                             " output names (one per state), found " + shown(list));
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!list[i].is_string() || list[i].get<std::string>().empty())
+        fail(source_, key_line("outputs"), "output " + std::to_string(i) + " must be a non-empty string, found " + shown(list[i]));
+      outputs.push_back(list[i].get<std::string>());
+    }
+  }
 };
 
 // A name as a JSON string; JSON text is UTF-8, so a name that is not cannot be written.
@@ -246,6 +268,25 @@ std::string write_json(const Dfa& dfa) {
   for (State q = 0; q < dfa.num_states(); ++q)
     for (Symbol a = 0; a < dfa.num_symbols(); ++a, first = false) out += transition_line(q, symbols[a], dfa.next(q, a), first);
   out += first ? "]\n}\n" : "\n  ]\n}\n";
+  return out;
+}
+
+std::pair<Nfa, std::vector<std::string>> read_json_moore(std::string_view text, std::string_view source_name) {
+  const detail::LocatedJson doc = detail::parse_located(text, source_name);
+  Interpreter interpreter(doc, source_name, true);
+  Nfa nfa = interpreter.run();
+  return {std::move(nfa), std::move(interpreter.outputs)};
+}
+
+std::string write_json(const Dfa& dfa, std::span<const std::string> outputs) {
+  if (outputs.size() != dfa.num_states())
+    throw InvalidArgument("write_json: " + std::to_string(outputs.size()) + " outputs for " +
+                          std::to_string(dfa.num_states()) + " states");
+  std::string out = write_json(dfa);
+  std::string list = "  \"outputs\": [";
+  for (std::size_t i = 0; i < outputs.size(); ++i) list += (i ? ", " : "") + json_string(outputs[i]);
+  list += "],\n";
+  out.insert(out.find("  \"transitions\""), list);
   return out;
 }
 

@@ -12,6 +12,9 @@
 
 #include <filesystem>
 #include <iosfwd>
+#include <span>
+#include <utility>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -33,6 +36,14 @@ Nfa read_json_file(const std::filesystem::path& path);
 /// The automaton as JSON ("kind": "dfa"), one transition per line, in (state, symbol) order.
 /// Time O(n k).
 std::string write_json(const Dfa& dfa);
+/// A Moore machine (automata/moore.h): a "dfa" with the key "outputs", one output name per state;
+/// returns the automaton and the outputs.  Throws ParseError as read_json, and when "outputs" is
+/// missing, not one non-empty string per state, or the kind is "nfa".  (read_json refuses a file
+/// with "outputs", naming it a Moore machine.)
+std::pair<Nfa, std::vector<std::string>> read_json_moore(std::string_view text, std::string_view source_name = "<json>");
+/// The DFA's transitions with one output name per state ("outputs", written before
+/// "transitions").  Throws InvalidArgument when the counts differ or a name is not UTF-8.
+std::string write_json(const Dfa& dfa, std::span<const std::string> outputs);
 /// The automaton as JSON ("kind": "nfa"); epsilon moves are written with a null symbol.
 /// Time O(n + m).
 std::string write_json(const Nfa& nfa);

@@ -164,12 +164,14 @@ Word draw_word(const languages::Language& language, WordKind kind, std::size_t m
   return *w;
 }
 
-CheckResult check(const Recognizer& model, const languages::Language& truth, const CheckOptions& options) {
-  automata::require_same_alphabet(model.alphabet(), truth.alphabet(), "check: the model and the language");
+namespace {
+
+// Refuses options check() and check_tags() cannot honour, before any work; returns the number of
+// exhaustive words.  `k` symbols; each symbol of a word costs `symbol_bytes` (its answers included).
+std::uint64_t validate_check(const CheckOptions& options, std::size_t k, std::size_t symbol_bytes) {
   if (options.tests == 0 && !options.exhaustive_up_to)
     throw InvalidArgument("check: no word to test (tests is 0 and no exhaustive length): agreeing on no word is no "
                           "agreement");
-  const std::size_t k = truth.alphabet().size();
   if (options.max_length > options.length_limit)
     throw LimitExceeded("check: a maximum length of " + std::to_string(options.max_length) + " is past the limit of " +
                         std::to_string(options.length_limit) +
@@ -184,22 +186,42 @@ CheckResult check(const Recognizer& model, const languages::Language& truth, con
   // Each word: its vector, up to 4 max_length symbols, a model score and a truth bit, and a copy
   // while they are sorted.
   const std::size_t longest = 4 * std::max<std::size_t>(options.max_length, 1);
-  const std::size_t per_word = 2 * (sizeof(Word) + longest * sizeof(Symbol)) + sizeof(double) + 1;
+  const std::size_t per_word = 2 * (sizeof(Word) + longest * symbol_bytes) + sizeof(double) + 1;
   const std::uint64_t all = options.tests + exhaustive;
   check_memory(options.memory, all > SIZE_MAX / per_word ? SIZE_MAX : all * per_word,
                "check: " + std::to_string(all) + " words of up to " + std::to_string(longest) + " symbols");
-  // The words: random ones from their own seeds, then (when asked) every word up to a length.
+  return exhaustive;
+}
+
+// The words to test, shortlex-sorted and distinct: drawn ones, then every word up to the
+// exhaustive length (from `first_length` on).
+std::vector<Word> test_words(const CheckOptions& options, std::size_t k, std::uint64_t exhaustive,
+                             const std::function<Word(std::size_t, std::uint64_t)>& draw, std::size_t first_length) {
+  const std::uint64_t all = options.tests + exhaustive;
   std::vector<Word> words;
   words.reserve(all);
-  constexpr WordKind kKinds[] = {WordKind::positive, WordKind::uniform, WordKind::near_miss, WordKind::long_word};
   for (std::size_t i = 0; i < options.tests; ++i) {
-    words.push_back(draw_word(truth, kKinds[i % 4], 0, options.max_length, mix(mix(options.seed) ^ i)));
+    words.push_back(draw(i, mix(mix(options.seed) ^ i)));
     report(options.progress, i + 1, 3 * all);
   }
   if (options.exhaustive_up_to)
-    for (Word w; w.size() <= *options.exhaustive_up_to; w = shortlex_next(std::move(w), k)) words.push_back(w);
+    for (Word w(first_length, 0); w.size() <= *options.exhaustive_up_to; w = shortlex_next(std::move(w), k)) words.push_back(w);
   std::sort(words.begin(), words.end(), shortlex_less);
   words.erase(std::unique(words.begin(), words.end()), words.end());
+  return words;
+}
+
+}  // namespace
+
+CheckResult check(const Recognizer& model, const languages::Language& truth, const CheckOptions& options) {
+  automata::require_same_alphabet(model.alphabet(), truth.alphabet(), "check: the model and the language");
+  const std::size_t k = truth.alphabet().size();
+  const std::uint64_t exhaustive = validate_check(options, k, sizeof(Symbol));
+  const std::uint64_t all = options.tests + exhaustive;
+  constexpr WordKind kKinds[] = {WordKind::positive, WordKind::uniform, WordKind::near_miss, WordKind::long_word};
+  const std::vector<Word> words = test_words(options, k, exhaustive, [&](std::size_t i, std::uint64_t seed) {
+    return draw_word(truth, kKinds[i % 4], 0, options.max_length, seed);
+  }, 0);
 
   const LanguageRecognizer truth_recognizer(truth);
   // Evaluated in chunks, to report progress between them: drawing counts for a third.
@@ -243,6 +265,113 @@ CheckResult check(const Recognizer& model, const languages::Language& truth, con
   };
   const Word minimal = shrink_counterexample_batched(found.front().word, k, fails, options.shrink);
   result.counterexamples.push_back({minimal, model.score(minimal), truth.contains(minimal)});
+  for (const auto& d : found) {
+    if (result.counterexamples.size() >= std::max<std::size_t>(options.max_counterexamples, 1)) break;
+    if (d.word != minimal) result.counterexamples.push_back(d);
+  }
+  return result;
+}
+
+WordDrawer language_drawer(const languages::Language& language, std::size_t max_length) {
+  return [&language, max_length](std::size_t i, std::uint64_t seed) {
+    constexpr WordKind kKinds[] = {WordKind::positive, WordKind::uniform, WordKind::near_miss, WordKind::long_word};
+    return draw_word(language, kKinds[i % 4], 1, std::max<std::size_t>(max_length, 1), seed);
+  };
+}
+
+WordDrawer task_drawer(const languages::Task& task, std::size_t max_length) {
+  return [&task, max_length](std::size_t i, std::uint64_t seed) {
+    auto rng = make_rng(seed);
+    const std::size_t m = std::max<std::size_t>(max_length, 1);
+    const std::size_t size = i % 4 == 3 ? m + 1 + uniform_below(rng, 3 * m) : 1 + uniform_below(rng, m);
+    return task.sample(size, rng).input;
+  };
+}
+
+namespace {
+
+// The truth's tags of a word, or nothing when the truth refuses it (a task's layout).
+std::optional<std::vector<Output>> truth_tags(const Tagger& truth, const Word& w) {
+  try {
+    return truth.tags(std::span<const Word>(&w, 1)).front();
+  } catch (const InvalidArgument&) {
+    return std::nullopt;
+  }
+}
+
+// The first position where the model's tags differ from the truth's asked ones, or nothing.
+std::optional<std::size_t> first_wrong(const std::vector<Output>& model, const std::vector<Output>& truth) {
+  for (std::size_t t = 0; t < truth.size() && t < model.size(); ++t)
+    if (truth[t] != kNoOutput && model[t] != truth[t]) return t;
+  return std::nullopt;
+}
+
+}  // namespace
+
+TagCheckResult check_tags(const Tagger& model, const Tagger& truth, const WordDrawer& draw, const CheckOptions& options) {
+  automata::require_same_alphabet(model.alphabet(), truth.alphabet(), "check: the model and the truth");
+  const std::size_t k = truth.alphabet().size();
+  // A symbol's answers: the model's and the truth's outputs at its position.
+  const std::uint64_t exhaustive = validate_check(options, k, sizeof(Symbol) + 2 * sizeof(Output));
+  std::vector<Word> words = test_words(options, k, exhaustive, draw, 1);
+  const std::uint64_t total = 3 * (options.tests + exhaustive), drawn = options.tests;
+  // Evaluated in chunks, to report progress between them.
+  std::vector<std::vector<Output>> model_tags, truth_out;
+  std::vector<char> refused;
+  constexpr std::size_t kChunk = 4096;
+  for (std::size_t begin = 0; begin < words.size(); begin += kChunk) {
+    const std::span<const Word> chunk = std::span<const Word>(words).subspan(begin, std::min(kChunk, words.size() - begin));
+    auto m = tags_all(model, chunk);
+    for (auto& x : m) model_tags.push_back(std::move(x));
+    for (const Word& w : chunk) {
+      auto t = truth_tags(truth, w);
+      refused.push_back(!t);
+      truth_out.push_back(t ? std::move(*t) : std::vector<Output>{});
+    }
+    report(options.progress, drawn + (total - drawn) * (begin + chunk.size()) / words.size(), total);
+  }
+  TagCheckResult result;
+  std::map<std::size_t, LengthAgreement> by_length;
+  std::vector<PositionAgreement> by_position;
+  std::vector<PositionDisagreement> found;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (refused[i]) continue;
+    ++result.tested;
+    auto& row = by_length[words[i].size()];
+    row.length = words[i].size();
+    ++row.tested;
+    for (std::size_t t = 0; t < truth_out[i].size(); ++t) {
+      if (truth_out[i][t] == kNoOutput) continue;
+      if (by_position.size() <= t) by_position.resize(t + 1);
+      by_position[t].position = t;
+      ++by_position[t].tested;
+      by_position[t].agree += model_tags[i][t] == truth_out[i][t];
+    }
+    if (const auto t = first_wrong(model_tags[i], truth_out[i])) {
+      found.push_back({words[i], *t, model.name(model_tags[i][*t]), truth.name(truth_out[i][*t])});
+    } else {
+      ++row.agree;
+    }
+  }
+  for (const auto& [length, row] : by_length) result.by_length.push_back(row);
+  for (const auto& p : by_position)
+    if (p.tested > 0) result.by_position.push_back(p);
+  if (found.empty()) return result;
+  result.agree = false;
+  auto fails = [&](std::span<const Word> ws) {
+    const auto m = tags_all(model, ws);
+    std::vector<bool> out(ws.size());
+    for (std::size_t i = 0; i < ws.size(); ++i) {
+      const auto t = truth_tags(truth, ws[i]);
+      out[i] = t && first_wrong(m[i], *t).has_value();
+    }
+    return out;
+  };
+  const Word minimal = shrink_counterexample_batched(found.front().word, k, fails, options.shrink);
+  const auto m = model.tags(std::span<const Word>(&minimal, 1)).front();
+  const auto t = *truth_tags(truth, minimal);
+  const std::size_t at = *first_wrong(m, t);
+  result.counterexamples.push_back({minimal, at, model.name(m[at]), truth.name(t[at])});
   for (const auto& d : found) {
     if (result.counterexamples.size() >= std::max<std::size_t>(options.max_counterexamples, 1)) break;
     if (d.word != minimal) result.counterexamples.push_back(d);

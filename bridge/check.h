@@ -27,6 +27,7 @@
 #include "automata/limits.h"
 #include "bridge/recognizer.h"
 #include "languages/language.h"
+#include "languages/task.h"
 
 namespace statelab::bridge {
 
@@ -134,5 +135,48 @@ struct CheckResult {
 /// LimitExceeded when max_length is past length_limit or the words would not fit in `memory`,
 /// all before any work.
 CheckResult check(const Recognizer& model, const languages::Language& truth, const CheckOptions& options = {});
+
+// ---- every position: tag and next-set heads ----------------------------------------------------
+
+/// A word on which a tagger and the truth disagree, at its first wrong position.
+struct PositionDisagreement {
+  Word word;
+  std::size_t position = 0;     // the first wrong one: the output after word[0..position]
+  std::string model, truth;     // what each says there (class names; sets of symbols)
+};
+
+/// Positions t (the output after t + 1 symbols) asked of the tagged words, and how many agreed.
+struct PositionAgreement {
+  std::size_t position = 0;
+  std::size_t tested = 0;
+  std::size_t agree = 0;
+};
+
+struct TagCheckResult {
+  bool agree = true;
+  std::size_t tested = 0;  // distinct words compared
+  std::vector<PositionDisagreement> counterexamples;  // shrunk minimal first, then others, shortlex
+  std::vector<LengthAgreement> by_length;    // a word agrees when every position asked does
+  std::vector<PositionAgreement> by_position;
+};
+
+/// Draws test word `i` from `seed` (a non-empty word: the empty word has no position).
+using WordDrawer = std::function<Word(std::size_t i, std::uint64_t seed)>;
+
+/// The drawer of a language: the four kinds of draw_word in turn, lengths 1..max_length (long
+/// words beyond).  Keeps a reference to the language.
+WordDrawer language_drawer(const languages::Language& language, std::size_t max_length);
+/// The drawer of a task: Task::sample at a size uniform in 1..max_length (every fourth word:
+/// max_length + 1 .. 4 max_length).  Keeps a reference to the task.
+WordDrawer task_drawer(const languages::Task& task, std::size_t max_length);
+
+/// Compares `model` with `truth` position by position (positions where the truth asks nothing
+/// are skipped) on options.tests words drawn by `draw` (word i from a seed derived from
+/// (options.seed, i) alone) and, when asked, every non-empty word up to exhaustive_up_to.  A
+/// word disagrees when any position does; the least disagreeing word seen is shrunk as check()
+/// does (check.h's order), words the truth refuses (a task's layout) counting as agreeing.
+/// Time: one evaluation of both per distinct word, plus the shrinking.  Throws as check().
+TagCheckResult check_tags(const Tagger& model, const Tagger& truth, const WordDrawer& draw,
+                          const CheckOptions& options = {});
 
 }  // namespace statelab::bridge

@@ -1,5 +1,6 @@
 #include "bridge/extract.h"
 
+#include <deque>
 #include <nlohmann/json.hpp>
 
 #include "automata/decide.h"
@@ -118,6 +119,131 @@ std::string to_json(const ExtractionReport& r, const Alphabet& alphabet) {
                              {"truth", *r.truth_on_counterexample},
                              {"network", *r.network_on_counterexample > 0.5},
                              {"network_score", *r.network_on_counterexample}};
+    } else {
+      j["counterexample"] = nullptr;
+    }
+  }
+  return j.dump();
+}
+
+MooreExtractionReport extract_moore(const Tagger& network, const ExtractOptions& options, const Tagger* truth,
+                                    const automata::MooreMachine* truth_machine) {
+  validate(options.limits);
+  if (options.method != Method::lstar)
+    throw InvalidArgument(std::string("extract: a tag or next-set head is extracted as a Moore machine by lstar only (") +
+                          (options.method == Method::lsharp ? "lsharp" : "cluster") + " learns DFAs)");
+  if (truth) automata::require_same_alphabet(network.alphabet(), truth->alphabet(), "the network and the truth");
+  MooreExtractionReport report;
+  std::optional<MooreAbstractionOracle> abstraction;
+  std::optional<MooreRandomWordsOracle> random;
+  std::vector<MooreEquivalenceOracle*> oracles;
+  if (options.abstraction_oracle && network.state_dim() > 0) oracles.push_back(&abstraction.emplace(network));
+  if (options.random_tests > 0)
+    oracles.push_back(&random.emplace(options.random_tests, options.random_max_length, options.seed));
+  if (oracles.empty())
+    throw InvalidArgument("extract: lstar needs an equivalence oracle (the network has no hidden state and random tests are 0)");
+  MooreSequenceOracle oracle(oracles);
+  auto r = lstar_moore(network, oracle, options.limits);
+  report.oracle = oracle.name();
+  report.machine = std::move(r.machine);
+  report.states = report.machine.dfa.num_states();
+  report.membership_queries = r.membership_queries;
+  report.equivalence_queries = r.equivalence_queries;
+  report.refinements = abstraction ? abstraction->refinements() : 0;
+  report.seconds = r.seconds;
+  report.complete = r.complete;
+  report.stopped_by = r.stopped_by;
+  // Held-out words: uniform, lengths 1..max, from their own seed.
+  auto rng = make_rng(options.seed ^ 0x5eed'f1de'11c7'0000ULL);
+  const std::size_t k = network.alphabet().size();
+  std::vector<Word> words;
+  for (std::size_t i = 0; i < options.fidelity_words; ++i)
+    words.push_back(languages::uniform_word(k, 1 + uniform_below(rng, std::max<std::size_t>(options.fidelity_max_length, 1)), rng));
+  const auto says = tags_all(network, words);
+  std::vector<std::vector<Output>> truth_says;
+  if (truth) truth_says = tags_all(*truth, words);
+  std::size_t positions = 0, faithful = 0, asked = 0, right = 0;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    automata::State q = report.machine.dfa.initial();
+    for (std::size_t t = 0; t < words[i].size(); ++t) {
+      q = report.machine.dfa.next(q, words[i][t]);
+      const std::string& machine_says = report.machine.output_names[report.machine.outputs[q]];
+      ++positions;
+      faithful += machine_says == network.name(says[i][t]);
+      if (truth && truth_says[i][t] != kNoOutput) {
+        ++asked;
+        right += machine_says == truth->name(truth_says[i][t]);
+      }
+    }
+  }
+  report.fidelity = positions ? static_cast<double>(faithful) / static_cast<double>(positions) : 1.0;
+  report.fidelity_words = words.size();
+  report.fidelity_positions = positions;
+  report.fidelity_max_length = options.fidelity_max_length;
+  if (truth) report.accuracy = asked ? static_cast<double>(right) / static_cast<double>(asked) : 1.0;
+  if (truth_machine) {
+    report.counterexample = automata::find_counterexample(report.machine, *truth_machine, 1);
+    report.equivalent_to_truth = !report.counterexample;
+    if (report.counterexample) {
+      report.truth_on_counterexample = automata::output_of(*truth_machine, *report.counterexample);
+      report.network_on_counterexample = network.name(final_outputs(network, std::span<const Word>(&*report.counterexample, 1)).front());
+    }
+  }
+  return report;
+}
+
+automata::MooreMachine truth_machine(const Tagger& truth, const automata::Dfa& dfa) {
+  automata::require_same_alphabet(truth.alphabet(), dfa.alphabet(), "the truth and its DFA");
+  const std::size_t n = dfa.num_states(), k = dfa.num_symbols();
+  std::vector<std::optional<Word>> access(n);
+  std::deque<automata::State> queue;
+  for (Symbol a = 0; a < k; ++a) {
+    const automata::State r = dfa.next(dfa.initial(), a);
+    if (!access[r]) access[r] = Word{a}, queue.push_back(r);
+  }
+  while (!queue.empty()) {
+    const automata::State q = queue.front();
+    queue.pop_front();
+    for (Symbol a = 0; a < k; ++a) {
+      const automata::State r = dfa.next(q, a);
+      if (access[r]) continue;
+      access[r] = *access[q];
+      access[r]->push_back(a);
+      queue.push_back(r);
+    }
+  }
+  std::vector<Word> words;
+  for (const auto& w : access) words.push_back(w.value_or(Word{}));
+  const auto outputs = final_outputs(truth, words);
+  std::vector<std::string> names;
+  for (Output o : outputs) names.push_back(truth.name(o));
+  return complete_initial_output(automata::make_moore(dfa, names));
+}
+
+std::string to_json(const MooreExtractionReport& r, const Alphabet& alphabet) {
+  nlohmann::ordered_json j;
+  j["machine"] = "moore";
+  j["method"] = r.method;
+  j["oracle"] = r.oracle;
+  j["states"] = r.states;
+  j["outputs"] = automata::state_output_names(r.machine);
+  j["membership_queries"] = r.membership_queries;
+  j["equivalence_queries"] = r.equivalence_queries;
+  j["refinements"] = r.refinements;
+  j["seconds"] = r.seconds;
+  j["complete"] = r.complete;
+  j["stopped_by"] = r.stopped_by.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.stopped_by);
+  j["fidelity"] = r.fidelity;
+  j["fidelity_words"] = r.fidelity_words;
+  j["fidelity_positions"] = r.fidelity_positions;
+  j["fidelity_max_length"] = r.fidelity_max_length;
+  if (r.accuracy) j["accuracy"] = *r.accuracy;
+  if (r.equivalent_to_truth) {
+    j["equivalent_to_truth"] = *r.equivalent_to_truth;
+    if (r.counterexample) {
+      j["counterexample"] = {{"word", alphabet.format_word(*r.counterexample)},
+                             {"truth", *r.truth_on_counterexample},
+                             {"network", *r.network_on_counterexample}};
     } else {
       j["counterexample"] = nullptr;
     }

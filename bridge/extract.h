@@ -12,6 +12,7 @@
 #include "automata/dfa.h"
 #include "bridge/cluster.h"
 #include "bridge/lstar.h"
+#include "bridge/lstar_moore.h"
 #include "bridge/recognizer.h"
 #include "languages/language.h"
 
@@ -78,5 +79,45 @@ std::optional<Word> difference_with_truth(const automata::Dfa& dfa, const langua
 /// The report as a JSON object (the fields above; words written with the alphabet; the automaton
 /// itself is not included).
 std::string to_json(const ExtractionReport& report, const Alphabet& alphabet);
+
+// ---- Moore machines: networks with a tag or next-set head ---------------------------------------
+
+struct MooreExtractionReport {
+  std::string method = "lstar";
+  std::string oracle;
+  automata::MooreMachine machine;
+  std::size_t states = 0;
+  std::size_t membership_queries = 0;  // distinct words asked of the network
+  std::size_t equivalence_queries = 0;
+  std::size_t refinements = 0;
+  double seconds = 0;
+  bool complete = true;
+  std::string stopped_by;
+  double fidelity = 0;                 // positions where the machine and the network agree
+  std::size_t fidelity_words = 0, fidelity_positions = 0, fidelity_max_length = 0;
+  std::optional<double> accuracy;      // positions where the machine and the truth agree
+  std::optional<bool> equivalent_to_truth;  // when the truth is a Moore machine
+  std::optional<Word> counterexample;       // shortest, shortlex-least non-empty word where they differ
+  std::optional<std::string> truth_on_counterexample, network_on_counterexample;  // the outputs there
+};
+
+/// Extracts the Moore machine of a tagger by L* (lstar_moore.h: the abstraction oracle when the
+/// network has hidden states and options.abstraction_oracle, then options.random_tests random
+/// words) and reports on it: fidelity to the network and, with `truth`, accuracy at every
+/// position of options.fidelity_words held-out uniform words of lengths 1..fidelity_max_length
+/// (positions where the truth asks nothing are skipped); with `truth_machine`, equivalence on
+/// every non-empty word or the shortest word where they differ.  Throws InvalidArgument for a
+/// method other than lstar, invalid limits, or alphabets that differ.
+MooreExtractionReport extract_moore(const Tagger& network, const ExtractOptions& options, const Tagger* truth = nullptr,
+                                    const automata::MooreMachine* truth_machine = nullptr);
+
+/// The truth as a Moore machine over the states of `dfa` (a regular language's DFA whose state
+/// decides the truth's output: a language's minimal DFA for tag and next-set, a word problem's for
+/// its tagging task): each reachable state's output is the truth's after a shortest non-empty
+/// word reaching it ("-" for an initial state no such word reaches), then minimised
+/// (complete_initial_output).  Time: a breadth-first search and one tags() call per state.
+automata::MooreMachine truth_machine(const Tagger& truth, const automata::Dfa& dfa);
+
+std::string to_json(const MooreExtractionReport& report, const Alphabet& alphabet);
 
 }  // namespace statelab::bridge

@@ -109,34 +109,6 @@ bool shortlex_less(const Word& a, const Word& b) {
   return a.size() != b.size() ? a.size() < b.size() : a < b;
 }
 
-// The shortest (then least) word accepted from exactly one of p and q.  BFS over pairs, O(k n^2).
-std::optional<Word> separating_suffix(const Dfa& dfa, State p, State q) {
-  const std::size_t n = dfa.num_states(), k = dfa.num_symbols();
-  std::vector<std::int64_t> parent(n * n, -2);
-  std::vector<Symbol> via(n * n);
-  std::deque<std::size_t> queue{p * n + q};
-  parent[p * n + q] = -1;
-  while (!queue.empty()) {
-    const std::size_t cur = queue.front();
-    queue.pop_front();
-    const State a = static_cast<State>(cur / n), b = static_cast<State>(cur % n);
-    if (dfa.is_accepting(a) != dfa.is_accepting(b)) {
-      Word w;
-      for (std::size_t x = cur; parent[x] >= 0; x = static_cast<std::size_t>(parent[x])) w.push_back(via[x]);
-      std::reverse(w.begin(), w.end());
-      return w;
-    }
-    for (Symbol s = 0; s < k; ++s) {
-      const std::size_t nxt = dfa.next(a, s) * n + dfa.next(b, s);
-      if (parent[nxt] != -2) continue;
-      parent[nxt] = static_cast<std::int64_t>(cur);
-      via[nxt] = s;
-      queue.push_back(nxt);
-    }
-  }
-  return std::nullopt;
-}
-
 // The observation table (see lstar.h).  Every row -- of S and of S.A alike -- is one entry of
 // `rows_` (its word and the target DFA's state after it, when the recognizer is one) and one run of
 // `words_` 64-bit words in `bits_` (bit j: membership of word . E[j]).  S is a list of row ids;
@@ -309,6 +281,34 @@ class Table {
 
 }  // namespace
 
+std::optional<Word> separating_suffix(const Dfa& dfa, State p, State q,
+                                      const std::function<bool(State, State)>& differ) {
+  const std::size_t n = dfa.num_states(), k = dfa.num_symbols();
+  std::vector<std::int64_t> parent(n * n, -2);
+  std::vector<Symbol> via(n * n);
+  std::deque<std::size_t> queue{p * n + q};
+  parent[p * n + q] = -1;
+  while (!queue.empty()) {
+    const std::size_t cur = queue.front();
+    queue.pop_front();
+    const State a = static_cast<State>(cur / n), b = static_cast<State>(cur % n);
+    if (differ(a, b)) {
+      Word w;
+      for (std::size_t x = cur; parent[x] >= 0; x = static_cast<std::size_t>(parent[x])) w.push_back(via[x]);
+      std::reverse(w.begin(), w.end());
+      return w;
+    }
+    for (Symbol s = 0; s < k; ++s) {
+      const std::size_t nxt = dfa.next(a, s) * n + dfa.next(b, s);
+      if (parent[nxt] != -2) continue;
+      parent[nxt] = static_cast<std::int64_t>(cur);
+      via[nxt] = s;
+      queue.push_back(nxt);
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<Word> ExactOracle::counterexample(const Dfa& hypothesis, MembershipOracle&) {
   return automata::find_counterexample(hypothesis, target_);
 }
@@ -329,12 +329,9 @@ std::optional<Word> RandomWordsOracle::counterexample(const Dfa& hypothesis, Mem
   return best;
 }
 
-AbstractionOracle::AbstractionOracle(const Recognizer& recognizer, std::size_t max_leaves)
-    : recognizer_(recognizer), max_leaves_(std::max<std::size_t>(max_leaves, 2)) {
-  if (recognizer.state_dim() == 0)
-    throw InvalidArgument("the abstraction oracle needs a recognizer with hidden states (a network)");
-  if (auto r = recognizer.readout()) {
-    tree_.push_back({r->weight, r->bias, 1, 2, -1});
+HyperplaneTree::HyperplaneTree(const std::optional<Readout>& root) {
+  if (root) {
+    tree_.push_back({root->weight, root->bias, 1, 2, -1});
     tree_.push_back({{}, 0, -1, -1, 0});
     tree_.push_back({{}, 0, -1, -1, 1});
     leaves_ = 2;
@@ -344,15 +341,15 @@ AbstractionOracle::AbstractionOracle(const Recognizer& recognizer, std::size_t m
   }
 }
 
-int AbstractionOracle::node_of_leaf(const Eigen::VectorXf& h) const {
+int HyperplaneTree::node_of_leaf(const Eigen::VectorXf& h) const {
   int n = 0;
   while (tree_[n].leaf < 0) n = tree_[n].normal.dot(h) + tree_[n].offset > 0 ? tree_[n].above : tree_[n].below;
   return n;
 }
 
-int AbstractionOracle::leaf_of(const Eigen::VectorXf& h) const { return tree_[node_of_leaf(h)].leaf; }
+int HyperplaneTree::leaf_of(const Eigen::VectorXf& h) const { return tree_[node_of_leaf(h)].leaf; }
 
-void AbstractionOracle::split(const Eigen::VectorXf& a, const Eigen::VectorXf& b) {
+void HyperplaneTree::split(const Eigen::VectorXf& a, const Eigen::VectorXf& b) {
   const int n = node_of_leaf(a);
   const int old_leaf = tree_[n].leaf;
   Node above{{}, 0, -1, -1, old_leaf}, below{{}, 0, -1, -1, static_cast<int>(leaves_++)};
@@ -365,6 +362,13 @@ void AbstractionOracle::split(const Eigen::VectorXf& a, const Eigen::VectorXf& b
   node.below = static_cast<int>(tree_.size()) - 1;
   node.leaf = -1;
   ++refinements_;
+}
+
+AbstractionOracle::AbstractionOracle(const Recognizer& recognizer, std::size_t max_leaves)
+    : recognizer_(recognizer), max_leaves_(std::max<std::size_t>(max_leaves, 2)),
+      tree_(recognizer.state_dim() == 0 ? std::nullopt : recognizer.readout()) {
+  if (recognizer.state_dim() == 0)
+    throw InvalidArgument("the abstraction oracle needs a recognizer with hidden states (a network)");
 }
 
 std::optional<Word> AbstractionOracle::counterexample(const Dfa& hypothesis, MembershipOracle& member) {
@@ -393,7 +397,7 @@ std::optional<Word> AbstractionOracle::counterexample(const Dfa& hypothesis, Mem
         const State q = automata::run(hypothesis, hypothesis.initial(), w);
         if (accept[i] != hypothesis.is_accepting(q)) return w;
         const Eigen::VectorXf& hw = states.at(w);
-        const int leaf = leaf_of(hw);
+        const int leaf = tree_.leaf_of(hw);
         auto it = seen.find(leaf);
         if (it == seen.end()) {
           seen.emplace(leaf, Seen{q, w, hw});
@@ -404,15 +408,17 @@ std::optional<Word> AbstractionOracle::counterexample(const Dfa& hypothesis, Mem
           continue;
         }
         if (it->second.q == q) continue;
-        const auto s = separating_suffix(hypothesis, q, it->second.q);
+        const auto s = separating_suffix(hypothesis, q, it->second.q, [&](State a, State b) {
+          return hypothesis.is_accepting(a) != hypothesis.is_accepting(b);
+        });
         if (!s) continue;  // not minimal: the two states are the same language
         const Word ws = concat(w, *s), vs = concat(it->second.word, *s);
         const auto both = member.ask(std::vector<Word>{ws, vs});
         if (both[0] != automata::accepts(hypothesis, ws)) return ws;
         if (both[1] != automata::accepts(hypothesis, vs)) return vs;
         if ((hw - it->second.h).squaredNorm() == 0) continue;  // identical states: nothing to split
-        if (leaves_ >= max_leaves_) return std::nullopt;
-        split(hw, it->second.h);
+        if (tree_.leaves() >= max_leaves_) return std::nullopt;
+        tree_.split(hw, it->second.h);
         restart = true;
       }
       frontier = std::move(next);

@@ -22,6 +22,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -159,6 +160,38 @@ class RandomWordsOracle final : public EquivalenceOracle {
   std::uint64_t round_ = 0;
 };
 
+/// The abstraction of Weiss, Goldberg and Yahav: a decision tree of hyperplanes over the hidden-state
+/// space, whose leaves are the abstract states.  Shared by the DFA and Moore abstraction oracles.
+class HyperplaneTree {
+ public:
+  /// One leaf, or -- given a read-out -- two: accepting and rejecting states.
+  explicit HyperplaneTree(const std::optional<Readout>& root = std::nullopt);
+  /// The leaf (abstract state) of a hidden state.  Time: the tree's depth x the state's dimension.
+  int leaf_of(const Eigen::VectorXf& h) const;
+  /// Splits the leaf of `a` by the perpendicular bisector of a and b (a stays in the old leaf).
+  void split(const Eigen::VectorXf& a, const Eigen::VectorXf& b);
+  std::size_t leaves() const { return leaves_; }
+  std::size_t refinements() const { return refinements_; }
+
+ private:
+  struct Node {
+    Eigen::VectorXf normal;  // internal node: go to `above` when normal . h + offset > 0
+    float offset = 0;
+    int above = -1, below = -1;
+    int leaf = -1;  // >= 0 for a leaf: its id
+  };
+  int node_of_leaf(const Eigen::VectorXf& h) const;
+  std::vector<Node> tree_;
+  std::size_t leaves_ = 0;
+  std::size_t refinements_ = 0;
+};
+
+/// The shortest (then least) word after which p and q are classified differently by `differ`
+/// (acceptance, or a Moore machine's outputs), breadth-first over pairs of states; nothing when
+/// no pair reachable from (p, q) differs.  Time O(k n^2).
+std::optional<Word> separating_suffix(const automata::Dfa& dfa, automata::State p, automata::State q,
+                                      const std::function<bool(automata::State, automata::State)>& differ);
+
 /// Weiss, Goldberg and Yahav's abstraction-refinement oracle, for recognizers with hidden states.
 ///
 /// The abstraction is a decision tree of hyperplanes over the hidden-state space; its leaves are
@@ -183,25 +216,13 @@ class AbstractionOracle final : public EquivalenceOracle {
   explicit AbstractionOracle(const Recognizer& recognizer, std::size_t max_leaves = 4096);
   std::optional<Word> counterexample(const automata::Dfa& hypothesis, MembershipOracle& member) override;
   std::string name() const override { return "abstraction"; }
-  std::size_t leaves() const { return leaves_; }
-  std::size_t refinements() const { return refinements_; }
+  std::size_t leaves() const { return tree_.leaves(); }
+  std::size_t refinements() const { return tree_.refinements(); }
 
  private:
-  struct Node {
-    Eigen::VectorXf normal;  // internal node: go to `above` when normal . h + offset > 0
-    float offset = 0;
-    int above = -1, below = -1;
-    int leaf = -1;  // >= 0 for a leaf: its id
-  };
-  int leaf_of(const Eigen::VectorXf& h) const;
-  int node_of_leaf(const Eigen::VectorXf& h) const;
-  void split(const Eigen::VectorXf& a, const Eigen::VectorXf& b);
-
   const Recognizer& recognizer_;
   std::size_t max_leaves_;
-  std::vector<Node> tree_;
-  std::size_t leaves_ = 0;
-  std::size_t refinements_ = 0;
+  HyperplaneTree tree_;
 };
 
 /// Asks several oracles in order; the first counterexample wins.  Records which oracle found it.

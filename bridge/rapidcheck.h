@@ -18,6 +18,7 @@
 
 #include <cstdint>
 
+#include "base/error.h"
 #include "bridge/check.h"
 
 namespace statelab::bridge {
@@ -59,6 +60,37 @@ inline rc::Gen<Word> gen_any_word(const languages::Language& language, std::size
 /// The property: the recognizer accepts `word` exactly when the language contains it.
 inline bool agrees(const Recognizer& recognizer, const languages::Language& language, const Word& word) {
   return recognizer.accepts(word) == language.contains(word);
+}
+
+/// Words drawn by a WordDrawer (check.h: language_drawer, task_drawer), shrinking in shortlex
+/// order as gen_word's do.
+inline rc::Gen<Word> gen_drawn_word(WordDrawer draw, std::size_t k, ShrinkOptions options = {}) {
+  return rc::Gen<Word>([draw = std::move(draw), k, options](const rc::Random& random, int size) {
+    const auto seed = rc::gen::arbitrary<std::uint64_t>()(random, size).value();
+    return rc::shrinkable::shrinkRecur(draw(seed % 4, seed),
+                                       [k, options](const Word& w) { return shrink_sequence(w, k, options); });
+  });
+}
+
+/// The property for per-position heads: at every position of `word` where the truth asks
+/// something, the model's output is the truth's (a word the truth refuses, such as a task input
+/// laid out wrongly, holds vacuously).  `truth`: a TruthTagger of the language or task.
+///
+///   RC_GTEST_PROP(MyLstm, TracksS3, ()) {
+///     const Word w = *bridge::gen_drawn_word(bridge::task_drawer(*task, 30), 6);
+///     RC_ASSERT(bridge::agrees_at_every_position(model, truth, w));
+///   }
+inline bool agrees_at_every_position(const Tagger& model, const Tagger& truth, const Word& word) {
+  std::vector<Output> expected;
+  try {
+    expected = truth.tags(std::span<const Word>(&word, 1)).front();
+  } catch (const InvalidArgument&) {
+    return true;
+  }
+  const auto got = model.tags(std::span<const Word>(&word, 1)).front();
+  for (std::size_t t = 0; t < expected.size(); ++t)
+    if (expected[t] != kNoOutput && got[t] != expected[t]) return false;
+  return true;
 }
 
 }  // namespace statelab::bridge

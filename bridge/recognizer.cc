@@ -35,6 +35,77 @@ void for_chunks(std::size_t n, std::size_t chunk, F&& f) {
   tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t c) { f(c * chunk, std::min(n, (c + 1) * chunk)); });
 }
 
+// Words as token sequences: symbol s is token tokens[s].
+std::vector<models::Sequence> to_sequences(const Alphabet& alphabet, const std::vector<models::Token>& tokens,
+                                           std::span<const Word> words, const char* who) {
+  check_symbols(alphabet, words, who);
+  std::vector<models::Sequence> out(words.size());
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    out[i].reserve(words[i].size());
+    for (Symbol s : words[i]) out[i].push_back(tokens[s]);
+  }
+  return out;
+}
+
+void check_tokens(const models::ModelConfig& config, std::size_t symbols, const std::vector<models::Token>& tokens,
+                  const char* who) {
+  if (tokens.size() != symbols)
+    throw InvalidArgument(std::string(who) + ": " + std::to_string(tokens.size()) + " token ids for an alphabet of " +
+                          std::to_string(symbols) + " symbols");
+  for (models::Token t : tokens)
+    if (t >= static_cast<models::Token>(config.vocab_size))
+      throw InvalidArgument(std::string(who) + ": token id " + std::to_string(t) + " is outside the vocabulary of " +
+                            std::to_string(config.vocab_size));
+}
+
+std::size_t stacked_dim(const models::ModelConfig& config) {
+  return static_cast<std::size_t>(config.num_layers) * static_cast<std::size_t>(config.hidden_size);
+}
+
+// models::hidden_states with the zero initial state as column 0.
+std::vector<Trajectory> model_trajectories(const models::ModelConfig& config, const models::ModelParams<float>& params,
+                                           const std::vector<models::Sequence>& sequences) {
+  if (sequences.empty()) return {};
+  const auto h = models::hidden_states(config, params, sequences);  // (L*H, len) each
+  std::vector<Trajectory> out(sequences.size());
+  const auto d = static_cast<Eigen::Index>(stacked_dim(config));
+  for (std::size_t i = 0; i < sequences.size(); ++i) {
+    out[i].resize(d, h[i].cols() + 1);
+    out[i].col(0).setZero();
+    out[i].rightCols(h[i].cols()) = h[i];
+  }
+  return out;
+}
+
+// One-hot trajectories of a DFA's states.
+std::vector<Trajectory> dfa_trajectories(const automata::Dfa& dfa, std::span<const Word> words, const char* who) {
+  check_symbols(dfa.alphabet(), words, who);
+  std::vector<Trajectory> out;
+  out.reserve(words.size());
+  const auto n = static_cast<Eigen::Index>(dfa.num_states());
+  for (const Word& w : words) {
+    Trajectory t = Trajectory::Zero(n, static_cast<Eigen::Index>(w.size()) + 1);
+    automata::State q = dfa.initial();
+    t(q, 0) = 1;
+    for (std::size_t i = 0; i < w.size(); ++i) {
+      q = dfa.next(q, w[i]);
+      t(q, static_cast<Eigen::Index>(i) + 1) = 1;
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+const char* head_description(models::Head head) {
+  switch (head) {
+    case models::Head::recognize: return "one logit per word";
+    case models::Head::tag: return "a class per position";
+    case models::Head::next_set: return "the set of next symbols per position";
+    case models::Head::seq: return "a sequence output";
+  }
+  return "";
+}
+
 }  // namespace
 
 std::vector<Trajectory> Recognizer::trajectories(std::span<const Word>) const {
@@ -86,21 +157,7 @@ std::vector<double> DfaRecognizer::scores(std::span<const Word> words) const {
 }
 
 std::vector<Trajectory> DfaRecognizer::trajectories(std::span<const Word> words) const {
-  check_symbols(dfa_.alphabet(), words, "DfaRecognizer");
-  std::vector<Trajectory> out;
-  out.reserve(words.size());
-  const auto n = static_cast<Eigen::Index>(dfa_.num_states());
-  for (const Word& w : words) {
-    Trajectory t = Trajectory::Zero(n, static_cast<Eigen::Index>(w.size()) + 1);
-    automata::State q = dfa_.initial();
-    t(q, 0) = 1;
-    for (std::size_t i = 0; i < w.size(); ++i) {
-      q = dfa_.next(q, w[i]);
-      t(q, static_cast<Eigen::Index>(i) + 1) = 1;
-    }
-    out.push_back(std::move(t));
-  }
-  return out;
+  return dfa_trajectories(dfa_, words, "DfaRecognizer");
 }
 
 std::optional<Readout> DfaRecognizer::readout() const {
@@ -115,13 +172,7 @@ ModelRecognizer::ModelRecognizer(models::ModelConfig config, models::ModelParams
     : config_(config), params_(std::move(params)), alphabet_(std::move(alphabet)), tokens_(std::move(tokens)) {
   if (config_.head != models::Head::recognize)
     throw InvalidArgument("ModelRecognizer: the model's head must be recognize (one logit per word)");
-  if (tokens_.size() != alphabet_.size())
-    throw InvalidArgument("ModelRecognizer: " + std::to_string(tokens_.size()) + " token ids for an alphabet of " +
-                          std::to_string(alphabet_.size()) + " symbols");
-  for (models::Token t : tokens_)
-    if (t >= static_cast<models::Token>(config_.vocab_size))
-      throw InvalidArgument("ModelRecognizer: token id " + std::to_string(t) + " is outside the vocabulary of " +
-                            std::to_string(config_.vocab_size));
+  check_tokens(config_, alphabet_.size(), tokens_, "ModelRecognizer");
 }
 
 namespace {
@@ -136,13 +187,7 @@ ModelRecognizer::ModelRecognizer(models::ModelConfig config, models::ModelParams
     : ModelRecognizer(config, std::move(params), alphabet, identity_tokens(alphabet.size())) {}
 
 std::vector<models::Sequence> ModelRecognizer::to_tokens(std::span<const Word> words) const {
-  check_symbols(alphabet_, words, "ModelRecognizer");
-  std::vector<models::Sequence> out(words.size());
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    out[i].reserve(words[i].size());
-    for (Symbol s : words[i]) out[i].push_back(tokens_[s]);
-  }
-  return out;
+  return to_sequences(alphabet_, tokens_, words, "ModelRecognizer");
 }
 
 std::vector<double> ModelRecognizer::scores(std::span<const Word> words) const {
@@ -151,21 +196,10 @@ std::vector<double> ModelRecognizer::scores(std::span<const Word> words) const {
   return {p.begin(), p.end()};
 }
 
-std::size_t ModelRecognizer::state_dim() const {
-  return static_cast<std::size_t>(config_.num_layers) * static_cast<std::size_t>(config_.hidden_size);
-}
+std::size_t ModelRecognizer::state_dim() const { return stacked_dim(config_); }
 
 std::vector<Trajectory> ModelRecognizer::trajectories(std::span<const Word> words) const {
-  if (words.empty()) return {};
-  const auto h = models::hidden_states(config_, params_, to_tokens(words));  // (L*H, len) each
-  std::vector<Trajectory> out(words.size());
-  const auto d = static_cast<Eigen::Index>(state_dim());
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    out[i].resize(d, h[i].cols() + 1);
-    out[i].col(0).setZero();
-    out[i].rightCols(h[i].cols()) = h[i];
-  }
-  return out;
+  return model_trajectories(config_, params_, to_tokens(words));
 }
 
 std::optional<Readout> ModelRecognizer::readout() const {
@@ -192,19 +226,20 @@ std::vector<std::string> ModelRecognizer::vocabulary() const {
 LoadedModel load_model(const std::filesystem::path& path) {
   const std::string file = path.string();
   const models::Checkpoint ckpt = models::load_checkpoint(path);
-  if (ckpt.config.head != models::Head::recognize)
-    throw InvalidArgument(file + ": the model's head is not recognize; check and extract need one logit per word");
   const std::optional<std::vector<std::string>> names = read_alphabet(ckpt.metadata, file, ckpt.config.vocab_size);
   if (!names) throw InvalidArgument(file + ": no metadata \"alphabet\" (a JSON list of symbol names, token id = index)");
-  LoadedModel out{ckpt.config, std::move(ckpt.params), Alphabet(*names), std::move(ckpt.metadata)};
+  LoadedModel out{ckpt.config, std::move(ckpt.params), Alphabet(*names), std::move(ckpt.metadata), file};
   return out;
 }
 
 std::unique_ptr<ModelRecognizer> model_recognizer(const LoadedModel& model) {
+  require_head(model, {models::Head::recognize}, "this command");
   return std::make_unique<ModelRecognizer>(model.config, model.params, model.alphabet);
 }
 
-std::unique_ptr<ModelRecognizer> model_recognizer(const LoadedModel& model, const Alphabet& alphabet) {
+namespace {
+// Token ids of `alphabet`'s symbols in the model, by name.
+std::vector<models::Token> tokens_by_name(const LoadedModel& model, const Alphabet& alphabet) {
   auto a = alphabet.names(), b = model.alphabet.names();
   std::sort(a.begin(), a.end());
   std::sort(b.begin(), b.end());
@@ -213,7 +248,187 @@ std::unique_ptr<ModelRecognizer> model_recognizer(const LoadedModel& model, cons
                           " does not match the language's alphabet " + word_list(alphabet.names()));
   std::vector<models::Token> tokens;
   for (const auto& name : alphabet.names()) tokens.push_back(model.alphabet.id(name));
-  return std::make_unique<ModelRecognizer>(model.config, model.params, alphabet, std::move(tokens));
+  return tokens;
+}
+}  // namespace
+
+std::unique_ptr<ModelRecognizer> model_recognizer(const LoadedModel& model, const Alphabet& alphabet) {
+  require_head(model, {models::Head::recognize}, "this command");
+  return std::make_unique<ModelRecognizer>(model.config, model.params, alphabet, tokens_by_name(model, alphabet));
+}
+
+std::unique_ptr<ModelTagger> model_tagger(const LoadedModel& model, const Alphabet* alphabet,
+                                          std::vector<std::string> outputs) {
+  require_head(model, {models::Head::tag, models::Head::next_set}, "this command");
+  const Alphabet& a = alphabet ? *alphabet : model.alphabet;
+  auto tokens = tokens_by_name(model, a);
+  if (static_cast<int>(outputs.size()) != model.config.num_outputs)
+    throw InvalidArgument(model.path + ": the model's " + models::head_name(model.config.head) + " head has " +
+                          std::to_string(model.config.num_outputs) + " outputs, but " +
+                          std::to_string(outputs.size()) + " are named (" + automata::join(outputs) + ")");
+  return std::make_unique<ModelTagger>(model.config, model.params, a, std::move(tokens), std::move(outputs));
+}
+
+void require_head(const LoadedModel& model, std::initializer_list<models::Head> heads, const std::string& what) {
+  std::string names;
+  std::size_t i = 0;
+  for (models::Head h : heads) {
+    if (h == model.config.head) return;
+    names += std::string(i == 0 ? "" : i + 1 == heads.size() ? " or " : ", ") + models::head_name(h);
+    ++i;
+  }
+  throw InvalidArgument(model.path + ": the model has a " + models::head_name(model.config.head) + " head (" +
+                        head_description(model.config.head) + "); " + what + " needs a " + names + " head");
+}
+
+// ---- taggers ------------------------------------------------------------------------------------
+
+std::string output_name(models::Head head, const std::vector<std::string>& names, Output o) {
+  if (o == kNoOutput) return "-";
+  if (head != models::Head::next_set) {
+    if (o < names.size()) return names[o];
+    std::string unnamed = "#";  // by append: GCC 12 warns falsely (-Wrestrict) on "#" + std::string
+    return unnamed += std::to_string(o);
+  }
+  std::string out = "{";
+  for (std::size_t b = 0; b < names.size() && b < 64; ++b)
+    if ((o >> b) & 1) out += (out.size() > 1 ? " " : "") + names[b];
+  return out + "}";
+}
+
+std::vector<Trajectory> Tagger::trajectories(std::span<const Word>) const {
+  throw InvalidArgument("trajectories: this tagger exposes no hidden state");
+}
+
+std::vector<std::vector<Output>> tags_all(const Tagger& t, std::span<const Word> words, std::size_t chunk) {
+  std::vector<std::vector<Output>> out(words.size());
+  for_chunks(words.size(), chunk, [&](std::size_t b, std::size_t e) {
+    auto part = t.tags(words.subspan(b, e - b));
+    std::move(part.begin(), part.end(), out.begin() + static_cast<std::ptrdiff_t>(b));
+  });
+  return out;
+}
+
+std::vector<Output> final_outputs(const Tagger& t, std::span<const Word> words, std::size_t chunk) {
+  const auto all = tags_all(t, words, chunk);
+  std::vector<Output> out;
+  out.reserve(all.size());
+  for (const auto& tags : all) out.push_back(tags.empty() ? kNoOutput : tags.back());
+  return out;
+}
+
+TruthTagger::TruthTagger(const languages::Language& language, models::Head head) : language_(&language), head_(head) {
+  if (head == models::Head::tag) {
+    names_ = {"out", "in"};
+  } else if (head == models::Head::next_set) {
+    if (language.alphabet().size() > 63)
+      throw InvalidArgument("next-set: " + language.name() + " has more than 63 symbols");
+    names_ = language.alphabet().names();
+    names_.emplace_back("<end>");
+  } else {
+    throw InvalidArgument(std::string("TruthTagger: a ") + models::head_name(head) + " head has no per-position truth");
+  }
+}
+
+TruthTagger::TruthTagger(const languages::Task& task)
+    : task_(&task), head_(models::Head::tag), names_(task.target_alphabet().names()) {}
+
+const Alphabet& TruthTagger::alphabet() const { return task_ ? task_->input_alphabet() : language_->alphabet(); }
+
+std::vector<std::vector<Output>> TruthTagger::tags(std::span<const Word> words) const {
+  check_symbols(alphabet(), words, "TruthTagger");
+  std::vector<std::vector<Output>> out(words.size());
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const Word& w = words[i];
+    if (w.empty()) continue;
+    if (task_) {
+      for (Symbol y : task_->targets(w)) out[i].push_back(y == languages::kNoTarget ? kNoOutput : y);
+      continue;
+    }
+    const auto targets = language_->targets(w);  // |w| + 1: the empty prefix first
+    for (std::size_t t = 1; t < targets.size(); ++t) {
+      if (head_ == models::Head::tag) {
+        out[i].push_back(targets[t].end ? 1 : 0);
+        continue;
+      }
+      Output bits = 0;
+      for (std::size_t a = 0; a < targets[t].next.size(); ++a)
+        if (targets[t].next[a]) bits |= Output{1} << a;
+      if (targets[t].end) bits |= Output{1} << targets[t].next.size();
+      out[i].push_back(bits);
+    }
+  }
+  return out;
+}
+
+std::vector<std::vector<Output>> MooreTagger::tags(std::span<const Word> words) const {
+  check_symbols(alphabet(), words, "MooreTagger");
+  std::vector<std::vector<Output>> out(words.size());
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    automata::State q = machine_.dfa.initial();
+    for (Symbol s : words[i]) {
+      q = machine_.dfa.next(q, s);
+      out[i].push_back(machine_.outputs[q]);
+    }
+  }
+  return out;
+}
+
+std::vector<Trajectory> MooreTagger::trajectories(std::span<const Word> words) const {
+  return dfa_trajectories(machine_.dfa, words, "MooreTagger");
+}
+
+ModelTagger::ModelTagger(models::ModelConfig config, models::ModelParams<float> params, Alphabet alphabet,
+                         std::vector<models::Token> tokens, std::vector<std::string> outputs)
+    : config_(config), params_(std::move(params)), alphabet_(std::move(alphabet)), tokens_(std::move(tokens)),
+      outputs_(std::move(outputs)) {
+  if (config_.head != models::Head::tag && config_.head != models::Head::next_set)
+    throw InvalidArgument("ModelTagger: the model's head must be tag or next-set (an output per position)");
+  if (static_cast<int>(outputs_.size()) != config_.num_outputs)
+    throw InvalidArgument("ModelTagger: " + std::to_string(outputs_.size()) + " output names for " +
+                          std::to_string(config_.num_outputs) + " outputs");
+  if (config_.head == models::Head::next_set && outputs_.size() > 64)
+    throw InvalidArgument("ModelTagger: a next-set head of more than 64 outputs");
+  check_tokens(config_, alphabet_.size(), tokens_, "ModelTagger");
+}
+
+std::vector<std::vector<Output>> ModelTagger::tags(std::span<const Word> words) const {
+  std::vector<std::vector<Output>> out(words.size());
+  std::vector<Word> nonempty;
+  std::vector<std::size_t> where;
+  for (std::size_t i = 0; i < words.size(); ++i)
+    if (!words[i].empty()) {
+      nonempty.push_back(words[i]);
+      where.push_back(i);
+    }
+  if (nonempty.empty()) return out;
+  const auto logits = models::model_logits(config_, params_, to_sequences(alphabet_, tokens_, nonempty, "ModelTagger"));
+  for (std::size_t j = 0; j < nonempty.size(); ++j) {
+    const auto& z = logits[j];  // (O, len)
+    auto& tags = out[where[j]];
+    for (Eigen::Index t = 0; t < z.cols(); ++t) {
+      if (config_.head == models::Head::tag) {
+        Eigen::Index best = 0;
+        z.col(t).maxCoeff(&best);
+        tags.push_back(static_cast<Output>(best));
+      } else {
+        // Output b < k is token b's symbol (the tokens may list the symbols in another order), k the end.
+        Output bits = 0;
+        const auto k = static_cast<Eigen::Index>(tokens_.size());
+        for (Eigen::Index s = 0; s < k; ++s)
+          if (z(static_cast<Eigen::Index>(tokens_[static_cast<std::size_t>(s)]), t) > 0) bits |= Output{1} << s;
+        if (z.rows() > k && z(k, t) > 0) bits |= Output{1} << k;
+        tags.push_back(bits);
+      }
+    }
+  }
+  return out;
+}
+
+std::size_t ModelTagger::state_dim() const { return stacked_dim(config_); }
+
+std::vector<Trajectory> ModelTagger::trajectories(std::span<const Word> words) const {
+  return model_trajectories(config_, params_, to_sequences(alphabet_, tokens_, words, "ModelTagger"));
 }
 
 }  // namespace statelab::bridge

@@ -12,6 +12,7 @@
 
 #include <Eigen/Core>
 #include <filesystem>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -21,7 +22,9 @@
 
 #include "automata/alphabet.h"
 #include "automata/dfa.h"
+#include "automata/moore.h"
 #include "languages/language.h"
+#include "languages/task.h"
 #include "models/model.h"
 
 namespace statelab::bridge {
@@ -146,26 +149,136 @@ class ModelRecognizer final : public Recognizer {
   std::vector<models::Token> tokens_;
 };
 
+// ---- per-position heads -------------------------------------------------------------------------
+
+/// What a per-position head says after a prefix: a class id (tag), or a set of symbols as bits
+/// (next-set: bit a for symbol a, bit k for "the word may end here"; at most 63 symbols).
+using Output = std::uint64_t;
+/// Nothing asked here: the empty prefix (no position), a task's kNoTarget.
+inline constexpr Output kNoOutput = ~Output{0};
+
+/// The name of an output of `head` (tag or next-set): tag: names[o]; next-set: the set of the
+/// names whose bits are set, "{a b <end>}" (names: the symbols then "<end>"); "-" for kNoOutput.
+std::string output_name(models::Head head, const std::vector<std::string>& names, Output o);
+
+/// Anything that gives an output after every prefix: a network with a tag or next-set head, or
+/// the ground truth of a language or task for that head (TruthTagger).  Position t of a word w
+/// is the output after w[0..t]; the empty word has no position.
+class Tagger {
+ public:
+  virtual ~Tagger() = default;
+  virtual const Alphabet& alphabet() const = 0;
+  /// The head whose outputs these are (tag or next_set).
+  virtual models::Head head() const = 0;
+  /// What the outputs are called (output_name's `names`).
+  virtual const std::vector<std::string>& output_names() const = 0;
+  /// The outputs at every position of each word, in order: |w| outputs for w.  Throws
+  /// InvalidArgument on a symbol outside the alphabet (the truth of a task: on an input the task
+  /// does not lay out so).
+  virtual std::vector<std::vector<Output>> tags(std::span<const Word> words) const = 0;
+  /// Dimension of the hidden state, 0 when there is none; trajectories as Recognizer's.
+  virtual std::size_t state_dim() const { return 0; }
+  virtual std::vector<Trajectory> trajectories(std::span<const Word> words) const;
+  std::string name(Output o) const { return output_name(head(), output_names(), o); }
+};
+
+/// tags of many words in fixed parallel chunks (TBB); the result does not depend on the threads.
+std::vector<std::vector<Output>> tags_all(const Tagger& t, std::span<const Word> words, std::size_t chunk = 64);
+/// The output after each whole word (its last position; kNoOutput for the empty word).
+std::vector<Output> final_outputs(const Tagger& t, std::span<const Word> words, std::size_t chunk = 64);
+
+/// The ground truth of a language (tag: whether each prefix is in it, classes "out", "in";
+/// next-set: the symbols that may follow each prefix and whether it may end there) or of a task
+/// (tag: its targets, kNoTarget as kNoOutput).  Holds references: they must outlive it.
+class TruthTagger final : public Tagger {
+ public:
+  /// Throws InvalidArgument for a head other than tag and next-set (next-set: a language only).
+  TruthTagger(const languages::Language& language, models::Head head);
+  explicit TruthTagger(const languages::Task& task);
+  const Alphabet& alphabet() const override;
+  models::Head head() const override { return head_; }
+  const std::vector<std::string>& output_names() const override { return names_; }
+  std::vector<std::vector<Output>> tags(std::span<const Word> words) const override;
+
+ private:
+  const languages::Language* language_ = nullptr;
+  const languages::Task* task_ = nullptr;
+  models::Head head_;
+  std::vector<std::string> names_;
+};
+
+/// A Moore machine as a tagger (tag head): its hidden state is the one-hot vector of its state,
+/// as DfaRecognizer's, so extraction can be tested on it exactly.
+class MooreTagger final : public Tagger {
+ public:
+  explicit MooreTagger(automata::MooreMachine machine) : machine_(std::move(machine)) {}
+  const Alphabet& alphabet() const override { return machine_.dfa.alphabet(); }
+  models::Head head() const override { return models::Head::tag; }
+  const std::vector<std::string>& output_names() const override { return machine_.output_names; }
+  std::vector<std::vector<Output>> tags(std::span<const Word> words) const override;
+  std::size_t state_dim() const override { return machine_.dfa.num_states(); }
+  std::vector<Trajectory> trajectories(std::span<const Word> words) const override;
+  const automata::MooreMachine& machine() const { return machine_; }
+
+ private:
+  automata::MooreMachine machine_;
+};
+
+/// A trained network with a tag or next-set head.  Symbol s of `alphabet` is token `tokens[s]`;
+/// the hidden state is ModelRecognizer's.
+class ModelTagger final : public Tagger {
+ public:
+  /// Throws InvalidArgument when the head is neither tag nor next-set, when `outputs` does not
+  /// have one name per output of the head, or the tokens are not one per symbol in the vocabulary.
+  ModelTagger(models::ModelConfig config, models::ModelParams<float> params, Alphabet alphabet,
+              std::vector<models::Token> tokens, std::vector<std::string> outputs);
+  const Alphabet& alphabet() const override { return alphabet_; }
+  models::Head head() const override { return config_.head; }
+  const std::vector<std::string>& output_names() const override { return outputs_; }
+  std::vector<std::vector<Output>> tags(std::span<const Word> words) const override;
+  std::size_t state_dim() const override;
+  std::vector<Trajectory> trajectories(std::span<const Word> words) const override;
+
+ private:
+  models::ModelConfig config_;
+  models::ModelParams<float> params_;
+  Alphabet alphabet_;
+  std::vector<models::Token> tokens_;
+  std::vector<std::string> outputs_;
+};
+
 /// A checkpoint loaded for the bridge: the model and the alphabet its metadata names.
 struct LoadedModel {
   models::ModelConfig config;
   models::ModelParams<float> params;
   Alphabet alphabet;                            // from metadata "alphabet": token id = index
   std::map<std::string, std::string> metadata;  // everything in __metadata__
+  std::string path;                             // the file, for messages
 };
 
-/// Reads a safetensors checkpoint and its metadata "alphabet" (a JSON list of symbol names, token
-/// id = index).  Throws IoError when the file cannot be read, models::CheckpointError naming it
-/// when it is not a checkpoint, and InvalidArgument when it is not a recognition model or has no "alphabet" or one
-/// that is malformed or disagrees with the vocabulary.
+/// Reads a safetensors checkpoint (any head) and its metadata "alphabet" (a JSON list of symbol
+/// names, token id = index).  Throws IoError when the file cannot be read, models::CheckpointError
+/// naming it when it is not a checkpoint, and InvalidArgument when it has no "alphabet" or one that
+/// is malformed or disagrees with the vocabulary.
 LoadedModel load_model(const std::filesystem::path& path);
 
-/// The model as a recognizer over its own alphabet.
+/// The model as a recognizer over its own alphabet.  Throws InvalidArgument naming the file and
+/// its head when the head is not recognize.
 std::unique_ptr<ModelRecognizer> model_recognizer(const LoadedModel& model);
 
 /// The model as a recognizer over `alphabet` (a language's), symbols mapped to tokens by name.
-/// Throws InvalidArgument listing both alphabets when their symbol sets differ.
+/// Throws InvalidArgument listing both alphabets when their symbol sets differ, and as above.
 std::unique_ptr<ModelRecognizer> model_recognizer(const LoadedModel& model, const Alphabet& alphabet);
+
+/// The model (tag or next-set head) as a tagger over `alphabet` (its own when null), outputs
+/// named `outputs` (output_name's names).  Throws InvalidArgument naming the file when the head is
+/// another, the alphabets' symbols differ, or `outputs` is not one name per output of the head.
+std::unique_ptr<ModelTagger> model_tagger(const LoadedModel& model, const Alphabet* alphabet,
+                                          std::vector<std::string> outputs);
+
+/// Throws InvalidArgument "FILE: the model has a HEAD head (...); WHAT needs HEADS" unless its head
+/// is one of `heads`: the one line a command prints for a checkpoint of the wrong head.
+void require_head(const LoadedModel& model, std::initializer_list<models::Head> heads, const std::string& what);
 
 
 }  // namespace statelab::bridge

@@ -11,6 +11,7 @@
 #include "cli/progress.h"
 #include "bridge/check.h"
 #include "bridge/recognizer.h"
+#include "bridge/run.h"
 #include "cli/text.h"
 #include "languages/registry.h"
 
@@ -29,14 +30,26 @@ struct CheckCommandOptions {
   bool json = false;
 };
 
-int run_check(const CheckCommandOptions& o) {
-  if (o.tests == 0 && !o.exhaustive)
-    throw InvalidArgument("--tests 0 tests no word, and agreeing on no word is no agreement: give --tests N (N >= 1) "
-                          "or --exhaustive-up-to N");
-  check_length(o.max_length, o.length_limit, "check: --max-length", "--length-limit");
-  const auto language = languages::make_language(o.lang);
-  const auto model = bridge::load_model(o.ckpt);
-  const auto recognizer = bridge::model_recognizer(model, language->alphabet());
+json length_json(const std::vector<bridge::LengthAgreement>& by_length) {
+  json out = json::array();
+  for (const auto& l : by_length)
+    out.push_back({{"length", l.length},
+                   {"tested", l.tested},
+                   {"agree", l.agree},
+                   {"agreement", static_cast<double>(l.agree) / static_cast<double>(l.tested)}});
+  return out;
+}
+
+// "agreement by length: 7:98/100 ..." (only the lengths below 100%).
+void print_by_length(const std::vector<bridge::LengthAgreement>& by_length) {
+  std::size_t disagree = 0;
+  std::cout << "agreement by length:";
+  for (const auto& l : by_length)
+    if (l.agree != l.tested) std::cout << " " << l.length << ":" << l.agree << "/" << l.tested, disagree += l.tested - l.agree;
+  std::cout << (disagree == 0 ? " 100% at every length tested\n" : " (lengths not listed: 100%)\n");
+}
+
+bridge::CheckOptions check_options(const CheckCommandOptions& o) {
   bridge::CheckOptions options;
   options.max_length = o.max_length;
   options.tests = o.tests;
@@ -44,6 +57,76 @@ int run_check(const CheckCommandOptions& o) {
   options.exhaustive_up_to = o.exhaustive;
   options.length_limit = o.length_limit;
   options.memory = memory_limit(o.max_memory);
+  return options;
+}
+
+// A tag or next-set head: every position compared with the language's or task's truth.
+int run_check_tags(const CheckCommandOptions& o, const bridge::LoadedModel& model) {
+  const models::Head head = model.config.head;
+  const bridge::Source source = bridge::load_source(o.lang, head, "check");
+  const auto tagger = bridge::model_tagger(model, &source.alphabet(), bridge::output_names(source, head));
+  const auto truth = source.task ? std::make_unique<bridge::TruthTagger>(*source.task)
+                                 : std::make_unique<bridge::TruthTagger>(*source.language, head);
+  const auto draw = source.task ? bridge::task_drawer(*source.task, o.max_length)
+                                : bridge::language_drawer(*source.language, o.max_length);
+  bridge::CheckOptions options = check_options(o);
+  TaskProgress progress("checking every position: words drawn and evaluated");
+  options.progress = progress.callback();
+  const auto result = bridge::check_tags(*tagger, *truth, draw, options);
+  progress.finish();
+  const auto& alphabet = source.alphabet();
+  if (o.json) {
+    json j{{"language", source.name()}, {"checkpoint", o.ckpt}, {"head", models::head_name(head)}, {"seed", o.seed},
+           {"agree", result.agree}, {"tested", result.tested}};
+    j["counterexamples"] = json::array();
+    for (const auto& d : result.counterexamples)
+      j["counterexamples"].push_back({{"word", alphabet.format_word(d.word)},
+                                      {"length", d.word.size()},
+                                      {"position", d.position},
+                                      {"model", d.model},
+                                      {"truth", d.truth}});
+    j["by_length"] = length_json(result.by_length);
+    j["by_position"] = json::array();
+    for (const auto& p : result.by_position)
+      j["by_position"].push_back({{"position", p.position},
+                                  {"tested", p.tested},
+                                  {"agree", p.agree},
+                                  {"agreement", static_cast<double>(p.agree) / static_cast<double>(p.tested)}});
+    std::cout << j.dump() << "\n";
+    return result.agree ? 0 : 1;
+  }
+  std::size_t disagree = 0;
+  for (const auto& l : result.by_length) disagree += l.tested - l.agree;
+  if (result.agree) {
+    std::cout << "agree: no disagreement with " << source.name() << " at any position of " << result.tested << " words\n";
+  } else {
+    std::cout << "disagree: " << disagree << " of " << result.tested << " words; minimal counterexample first\n";
+    for (const auto& d : result.counterexamples)
+      std::cout << "  " << quoted(alphabet, d.word) << " (length " << d.word.size() << "): first wrong at position "
+                << d.position << " (after " << quoted(alphabet, bridge::Word(d.word.begin(), d.word.begin() + static_cast<std::ptrdiff_t>(d.position) + 1))
+                << "): model " << d.model << ", truth " << d.truth << "\n";
+  }
+  print_by_length(result.by_length);
+  std::cout << "agreement by position:";
+  bool all = true;
+  for (const auto& p : result.by_position)
+    if (p.agree != p.tested) std::cout << " " << p.position << ":" << p.agree << "/" << p.tested, all = false;
+  std::cout << (all ? " 100% at every position tested\n" : " (positions not listed: 100%)\n");
+  return result.agree ? 0 : 1;
+}
+
+int run_check(const CheckCommandOptions& o) {
+  if (o.tests == 0 && !o.exhaustive)
+    throw InvalidArgument("--tests 0 tests no word, and agreeing on no word is no agreement: give --tests N (N >= 1) "
+                          "or --exhaustive-up-to N");
+  check_length(o.max_length, o.length_limit, "check: --max-length", "--length-limit");
+  const auto model = bridge::load_model(o.ckpt);
+  if (model.config.head == models::Head::tag || model.config.head == models::Head::next_set)
+    return run_check_tags(o, model);
+  bridge::require_head(model, {models::Head::recognize, models::Head::tag, models::Head::next_set}, "check");
+  const auto language = languages::make_language(o.lang);
+  const auto recognizer = bridge::model_recognizer(model, language->alphabet());
+  bridge::CheckOptions options = check_options(o);
   TaskProgress progress("checking: words drawn and evaluated");
   options.progress = progress.callback();
   const auto result = bridge::check(*recognizer, *language, options);
@@ -59,12 +142,7 @@ int run_check(const CheckCommandOptions& o) {
                                       {"model", d.model_score > 0.5},
                                       {"model_score", d.model_score},
                                       {"truth", d.truth}});
-    j["by_length"] = json::array();
-    for (const auto& l : result.by_length)
-      j["by_length"].push_back({{"length", l.length},
-                                {"tested", l.tested},
-                                {"agree", l.agree},
-                                {"agreement", static_cast<double>(l.agree) / static_cast<double>(l.tested)}});
+    j["by_length"] = length_json(result.by_length);
     std::cout << j.dump() << "\n";
   } else {
     std::size_t disagree = 0;
@@ -78,10 +156,7 @@ int run_check(const CheckCommandOptions& o) {
                   << (d.model_score > 0.5 ? "accepts" : "rejects") << " (score " << d.model_score << "), truth "
                   << (d.truth ? "accepts" : "rejects") << "\n";
     }
-    std::cout << "agreement by length:";
-    for (const auto& l : result.by_length)
-      if (l.agree != l.tested) std::cout << " " << l.length << ":" << l.agree << "/" << l.tested;
-    std::cout << (disagree == 0 ? " 100% at every length tested\n" : " (lengths not listed: 100%)\n");
+    print_by_length(result.by_length);
   }
   return result.agree ? 0 : 1;
 }
@@ -90,9 +165,9 @@ int run_check(const CheckCommandOptions& o) {
 
 void add_check_command(CLI::App& parent, Commands& commands) {
   auto o = std::make_shared<CheckCommandOptions>();
-  CLI::App* c = parent.add_subcommand("check", "property-test a trained recognizer against a language's ground truth");
+  CLI::App* c = parent.add_subcommand("check", "property-test a trained model against a language's or task's ground truth (recognize: every word; tag, next-set: every position)");
   c->add_option("--ckpt", o->ckpt, "the model checkpoint (safetensors with metadata \"alphabet\")")->required();
-  c->add_option("--lang", o->lang, "the language (catalogue name, e.g. tomita:n=3)")->required();
+  c->add_option("--lang", o->lang, "the language or task (catalogue name, e.g. tomita:n=3, word-problem:group=S3)")->required();
   c->add_option("--max-length", o->max_length, "random words have lengths 0..N (long words beyond)")
       ->check(kNonNegative)
       ->capture_default_str();

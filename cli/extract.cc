@@ -15,7 +15,8 @@
 #include "cli/progress.h"
 #include "bridge/extract.h"
 #include "bridge/recognizer.h"
-#include "cli/options.h"
+#include "bridge/checkpoint_meta.h"
+#include "bridge/run.h"
 #include "cli/render.h"
 #include "cli/text.h"
 #include "languages/registry.h"
@@ -34,6 +35,82 @@ struct ExtractCommandOptions {
   std::uint64_t seed = 0;
   bool json = false;
 };
+
+// A tag or next-set head: the Moore machine, from L*.  The outputs are named by --lang (or the
+// language the checkpoint recorded); the truth is that language or task, and its Moore machine
+// when it has a DFA whose state decides the output (a regular language; a word problem).
+void run_extract_moore(const ExtractCommandOptions& o, const bridge::LoadedModel& model, const bridge::ExtractOptions& options,
+                       automata::Format format) {
+  const models::Head head = model.config.head;
+  std::string name = o.lang;
+  if (name.empty()) name = bridge::recorded_language_name(model.metadata).value_or("");
+  std::optional<bridge::Source> source;
+  if (!name.empty()) source = bridge::load_source(name, head, "extract");
+  std::vector<std::string> outputs;
+  if (source) {
+    outputs = bridge::output_names(*source, head);
+  } else {
+    for (int i = 0; i < model.config.num_outputs; ++i) outputs.push_back(std::to_string(i));
+  }
+  const auto network = bridge::model_tagger(model, source ? &source->alphabet() : nullptr, outputs);
+  std::unique_ptr<bridge::TruthTagger> truth;
+  std::optional<automata::MooreMachine> truth_moore;
+  if (source) {
+    truth = source->task ? std::make_unique<bridge::TruthTagger>(*source->task)
+                         : std::make_unique<bridge::TruthTagger>(*source->language, head);
+    std::unique_ptr<languages::Language> regular;  // a task's language of the same name (word problems)
+    const languages::Language* language = source->language.get();
+    if (source->task) {
+      try {
+        regular = languages::make_language(name);
+        language = regular.get();
+      } catch (const Error&) {
+      }
+    }
+    if (language && language->dfa() && language->alphabet().names() == source->alphabet().names())
+      truth_moore = bridge::truth_machine(*truth, *language->dfa());
+  }
+  TaskProgress progress("extracting (" + o.method + "): milliseconds of --time-limit");
+  auto with_progress = options;
+  with_progress.limits.progress = progress.callback();
+  const auto report = bridge::extract_moore(*network, with_progress, truth.get(), truth_moore ? &*truth_moore : nullptr);
+  progress.finish();
+  automata::write_moore(report.machine, o.output, format);
+  if (!o.svg.empty()) render(report.machine, o.svg, "svg", o.max_render_states);
+  const auto& alphabet = network->alphabet();
+  std::ostream& out = is_standard_output(o.svg) ? std::cerr : summary_stream(o.output);
+  if (o.json) {
+    auto j = json::parse(bridge::to_json(report, alphabet));
+    j["output"] = o.output;
+    j["head"] = models::head_name(head);
+    if (source) j["language"] = source->name();
+    out << j.dump() << "\n";
+    return;
+  }
+  char line[512];
+  std::snprintf(line, sizeof line,
+                "extracted a Moore machine of %zu states (%s head) by lstar (%s) in %.3f s: %zu membership queries, "
+                "%zu equivalence queries; %s\n",
+                report.states, models::head_name(head), report.oracle.c_str(), report.seconds, report.membership_queries,
+                report.equivalence_queries,
+                report.complete ? "complete" : ("incomplete: stopped by the " + report.stopped_by + " limit").c_str());
+  out << line;
+  out << "outputs:";
+  for (const auto& n : automata::state_output_names(report.machine)) out << " " << n;
+  out << "\n";
+  out << "fidelity " << percent(report.fidelity) << " at " << report.fidelity_positions << " positions of "
+      << report.fidelity_words << " held-out words of lengths 1.." << report.fidelity_max_length << "\n";
+  if (report.accuracy) out << "accuracy " << percent(*report.accuracy) << " against " << source->name() << "\n";
+  if (report.equivalent_to_truth) {
+    if (*report.equivalent_to_truth) {
+      out << "equivalent to the truth's Moore machine (" << truth_moore->dfa.num_states() << " states)\n";
+    } else {
+      out << "differs from the truth's Moore machine on " << quoted(alphabet, *report.counterexample) << " (truth "
+          << *report.truth_on_counterexample << ", network " << *report.network_on_counterexample << ")\n";
+    }
+  }
+  out << "wrote " << o.output << (o.svg.empty() ? "" : " and " + o.svg) << "\n";
+}
 
 void run_extract(const ExtractCommandOptions& o) {
   if (!(o.time_limit > 0) || !std::isfinite(o.time_limit))
@@ -59,6 +136,10 @@ void run_extract(const ExtractCommandOptions& o) {
   // Refuse an unknown extension before working.
   const automata::Format format =
       o.output_format.empty() ? automata::format_from_path(o.output) : automata::format_from_name(o.output_format);
+  const auto model = bridge::load_model(o.ckpt);
+  if (model.config.head == models::Head::tag || model.config.head == models::Head::next_set)
+    return run_extract_moore(o, model, options, format);
+  bridge::require_head(model, {models::Head::recognize, models::Head::tag, models::Head::next_set}, "extract");
   std::unique_ptr<languages::Language> language;
   if (!o.lang.empty()) {
     language = languages::make_language(o.lang);
@@ -68,7 +149,6 @@ void run_extract(const ExtractCommandOptions& o) {
                             "), so --lang cannot compare the extracted automaton with it for equivalence; "
                             "drop --lang");
   }
-  const auto model = bridge::load_model(o.ckpt);
   const auto network = language ? bridge::model_recognizer(model, language->alphabet()) : bridge::model_recognizer(model);
   TaskProgress progress("extracting (" + o.method + "): milliseconds of --time-limit");
   options.limits.progress = progress.callback();
@@ -112,11 +192,13 @@ void run_extract(const ExtractCommandOptions& o) {
 
 void add_extract_command(CLI::App& parent, Commands& commands) {
   auto o = std::make_shared<ExtractCommandOptions>();
-  CLI::App* c = parent.add_subcommand("extract", "extract the automaton a trained recognizer learned (L*, L# or clustering)");
+  CLI::App* c = parent.add_subcommand("extract", "extract the automaton a trained network learned: a DFA from a recognizer (L*, L# or "
+                                      "clustering), a Moore machine from a tag or next-set head (L*)");
   c->add_option("--ckpt", o->ckpt, "the model checkpoint (safetensors with metadata \"alphabet\")")->required();
   c->add_option("--method", o->method, "lstar or lsharp (queries, Weiss et al.'s oracle) or cluster (k-means)")
       ->capture_default_str();
-  c->add_option("--lang", o->lang, "compare with this regular language's minimal DFA");
+  c->add_option("--lang", o->lang, "compare with this regular language's minimal DFA (tag, next-set: with this language's "
+                "or task's truth, and name the outputs by it; default: the checkpoint's)");
   c->add_option("--time-limit", o->time_limit, "seconds (L*); a partial result is marked incomplete")
       ->capture_default_str();
   c->add_option("--max-states", o->max_states, "L*: stop before the hypothesis exceeds N states (0: none)")->check(kNonNegative);

@@ -74,8 +74,11 @@ std::filesystem::path temporary_dot() {
 
 }  // namespace
 
-void render(const automata::Dfa& dfa, const std::string& path, const std::string& format, std::size_t max_states,
-            const std::string& option) {
+namespace {
+
+// Writes the DOT text `dot` of an automaton of `states` states to `path`, as render() says.
+void render_dot(const std::string& dot, std::size_t states, const std::string& path, const std::string& format,
+                std::size_t max_states, const std::string& option) {
   std::string kind = format;
   if (kind.empty()) {
     const std::string ext = std::filesystem::path(path).extension().string();
@@ -84,10 +87,9 @@ void render(const automata::Dfa& dfa, const std::string& path, const std::string
       throw InvalidArgument("render: unknown output extension '" + ext + "' of " + path + " (expected .dot, .gv or .svg)");
   }
   if (kind != "dot" && kind != "svg") throw InvalidArgument("render: unknown format '" + kind + "' (expected dot or svg)");
-  const std::string dot = automata::write_dot(dfa);
   if (kind == "dot") return write_file(path, dot);
-  if (dfa.num_states() > max_states)
-    throw LimitExceeded("render: " + std::to_string(dfa.num_states()) + " states is more than " +
+  if (states > max_states)
+    throw LimitExceeded("render: " + std::to_string(states) + " states is more than " +
                         std::to_string(max_states) + " to draw as SVG (Graphviz may take minutes); raise " + option +
                         " to draw it anyway, or write .dot");
   const std::filesystem::path dot_file = temporary_dot();
@@ -107,6 +109,19 @@ void render(const automata::Dfa& dfa, const std::string& path, const std::string
   if (status == 127) throw IoError("render: Graphviz's 'dot' program is not installed (apt-get install graphviz), needed for " + path);
   if (status != 0) throw IoError("render: 'dot -Tsvg' failed with status " + std::to_string(status) + " while writing " + path);
   write_file(path, svg);
+}
+
+}  // namespace
+
+void render(const automata::Dfa& dfa, const std::string& path, const std::string& format, std::size_t max_states,
+            const std::string& option) {
+  render_dot(automata::write_dot(dfa), dfa.num_states(), path, format, max_states, option);
+}
+
+void render(const automata::MooreMachine& machine, const std::string& path, const std::string& format,
+            std::size_t max_states, const std::string& option) {
+  render_dot(automata::format_moore(machine, automata::Format::dot), machine.dfa.num_states(), path, format, max_states,
+             option);
 }
 
 }  // namespace statelab::cli

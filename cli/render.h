@@ -6,6 +6,7 @@
 #include <string>
 
 #include "automata/dfa.h"
+#include "automata/moore.h"
 
 namespace statelab::cli {
 
@@ -21,6 +22,10 @@ inline constexpr std::size_t kMaxRenderStates = 1000;
 /// with the process.  Throws statelab::Error when the format is unknown, the DFA too big, or
 /// `dot` is missing or fails.
 void render(const automata::Dfa& dfa, const std::string& path, const std::string& format = "",
+            std::size_t max_states = kMaxRenderStates, const std::string& option = "--max-render-states");
+
+/// The same for a Moore machine (AALpy's DOT dialect: each state drawn with its output).
+void render(const automata::MooreMachine& machine, const std::string& path, const std::string& format = "",
             std::size_t max_states = kMaxRenderStates, const std::string& option = "--max-render-states");
 
 }  // namespace statelab::cli
