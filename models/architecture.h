@@ -14,7 +14,7 @@
 namespace statelab::models {
 
 /// The architecture of a model, numbered in the table's order (kArchitectures[int(cell)]).
-enum class Cell { rnn, lstm, gru, transformer, s4d, mamba, ids4 };
+enum class Cell { rnn, lstm, gru, transformer, s4d, mamba, ids4, deltanet };
 
 /// Which stack of model.h the architecture's layers run in: recurrent layers (recurrent.h), pre-LN
 /// transformer blocks (transformer.h), or residual state-space blocks (ssm.h).
@@ -34,6 +34,7 @@ inline constexpr std::string_view kTransformer[] = {"num_heads",      "positiona
 inline constexpr std::string_view kS4d[] = {"state_size", "negative_eigenvalues", "s4d_convolution"};
 inline constexpr std::string_view kMamba[] = {"state_size", "negative_eigenvalues", "expand", "conv_width"};
 inline constexpr std::string_view kIds4[] = {"state_size"};
+inline constexpr std::string_view kDeltaNet[] = {"num_heads", "negative_eigenvalues", "conv_width"};
 // ids4's JSON has always carried negative_eigenvalues (false); kept so that its checkpoints stay byte-identical.
 inline constexpr std::string_view kIds4Extra[] = {"negative_eigenvalues"};
 }  // namespace architecture_fields
@@ -47,6 +48,7 @@ inline constexpr Architecture kArchitectures[] = {
     {Cell::s4d, "s4d", Family::state_space, architecture_fields::kS4d, {}},
     {Cell::mamba, "mamba", Family::state_space, architecture_fields::kMamba, {}},
     {Cell::ids4, "ids4", Family::state_space, architecture_fields::kIds4, architecture_fields::kIds4Extra},
+    {Cell::deltanet, "deltanet", Family::state_space, architecture_fields::kDeltaNet, {}},
 };
 
 static_assert([] {
@@ -65,7 +67,7 @@ constexpr bool is_recurrent(Cell cell) { return architecture(cell).family == Fam
 constexpr bool is_state_space(Cell cell) { return architecture(cell).family == Family::state_space; }
 
 /// The CLI and JSON name: "rnn", "lstm", "gru", "transformer" (also the name torch gives the
-/// submodule in statelab's checkpoints), "s4d", "mamba", "ids4".
+/// submodule in statelab's checkpoints), "s4d", "mamba", "ids4", "deltanet".
 const char* cell_name(Cell cell);
 
 /// The cell whose cell_name is `name` (the name --model takes on the command line).  Throws

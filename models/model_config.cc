@@ -175,6 +175,6 @@ ModelConfig model_config_from_json(std::string_view text) {
 }
 
 SsmOptions ssm_options(const ModelConfig& c) {
-  return {c.cell, c.hidden_size, c.state_size, c.expand, c.conv_width, c.negative_eigenvalues, c.s4d_convolution};
+  return {c.cell, c.hidden_size, c.state_size, c.expand, c.conv_width, c.negative_eigenvalues, c.s4d_convolution, c.num_heads};
 }
 }  // namespace statelab::models

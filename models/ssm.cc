@@ -19,7 +19,9 @@ T gelu_grad(T x) {
   return cdf + x * std::exp(T(-0.5) * x * x) * T(std::numbers::inv_sqrtpi / std::numbers::sqrt2);
 }
 
-bool has_out_proj(Cell cell) { return cell != Cell::mamba; }
+bool has_out_proj(Cell cell) { return cell != Cell::mamba && cell != Cell::deltanet; }
+
+DeltaNetOptions deltanet_options(const SsmOptions& o) { return {o.num_heads, o.negative_eigenvalues}; }
 
 }  // namespace
 
@@ -59,6 +61,7 @@ SsmBlockParams<T> zero_ssm_block(const SsmOptions& o) {
       p.ids4.c.setZero(H, N);
       p.ids4.d.setZero(H);
       break;
+    case Cell::deltanet: p.deltanet = zero_deltanet<T>(deltanet_options(o), H, o.conv_width); break;
     default: assert(false && "not a state-space cell");
   }
   if (has_out_proj(o.cell)) {
@@ -111,6 +114,19 @@ void append_ssm_block_tensors(const SsmOptions& o, const std::string& prefix, Ss
       weight("mixer.C", p.ids4.c);
       vector("mixer.D", p.ids4.d);
       break;
+    case Cell::deltanet: {  // fla's DeltaNet layer's names
+      auto& m = p.deltanet;
+      weight("mixer.q_proj.weight", m.q_proj);
+      weight("mixer.k_proj.weight", m.k_proj);
+      weight("mixer.v_proj.weight", m.v_proj);
+      weight("mixer.b_proj.weight", m.b_proj);
+      matrix("mixer.q_conv1d.weight", m.q_conv, {m.q_conv.rows(), 1, m.q_conv.cols()});
+      matrix("mixer.k_conv1d.weight", m.k_conv, {m.k_conv.rows(), 1, m.k_conv.cols()});
+      matrix("mixer.v_conv1d.weight", m.v_conv, {m.v_conv.rows(), 1, m.v_conv.cols()});
+      vector("mixer.o_norm.weight", m.o_norm);
+      weight("mixer.o_proj.weight", m.o_proj);
+      break;
+    }
     default: assert(false && "not a state-space cell");
   }
   if (has_out_proj(o.cell)) {
@@ -163,6 +179,7 @@ void init_ssm_block(const SsmOptions& o, SsmBlockParams<float>& p, Random& rando
       uniform(p.ids4.c, 1.0 / std::sqrt(N));
       p.ids4.d.setOnes();
       break;
+    case Cell::deltanet: init_deltanet(p.deltanet, random); break;
     default: assert(false && "not a state-space cell");
   }
   if (has_out_proj(o.cell)) {
@@ -178,6 +195,7 @@ void ssm_block_forward(const SsmOptions& o, const SsmBlockParams<T>& p, const Se
   zero_padding(batch, c.normed);
   switch (o.cell) {
     case Cell::mamba: mamba_forward({o.negative_eigenvalues}, p.mamba, batch, c.normed, c.mamba, c.branch); break;
+    case Cell::deltanet: deltanet_forward(deltanet_options(o), p.deltanet, batch, c.normed, c.deltanet, c.branch); break;
     case Cell::s4d:
     case Cell::ids4:
       if (o.cell == Cell::s4d)
@@ -199,6 +217,9 @@ void ssm_block_backward(const SsmOptions& o, const SsmBlockParams<T>& p, const S
   (void)x;
   switch (o.cell) {
     case Cell::mamba: mamba_backward({o.negative_eigenvalues}, p.mamba, batch, c.normed, c.mamba, d_out, g.mamba, c.d_normed); break;
+    case Cell::deltanet:
+      deltanet_backward(deltanet_options(o), p.deltanet, batch, c.normed, c.deltanet, d_out, g.deltanet, c.d_normed);
+      break;
     case Cell::s4d:
     case Cell::ids4:
       linear_backward(p.out_proj, c.activated, d_out, g.out_proj, &c.d_branch);  // d_out is zero in padding
