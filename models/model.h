@@ -1,6 +1,6 @@
 // A sequence model: token embedding -> L recurrent layers (RNN, LSTM or GRU) -> linear head ->
 // loss (heads.h); or token embedding -> input projection Linear(E, H) (+ positions) -> L pre-LN
-// transformer blocks (transformer.h) or L residual state-space blocks (s4d, mamba, ids4; ssm.h) ->
+// transformer blocks (transformer.h) or L residual state-space blocks (s4d, mamba, ids4, deltanet; ssm.h) ->
 // final LayerNorm -> linear head -> loss.  Parameters and gradients are the same struct; the
 // cache holds what backward needs and backward's workspace, so a training loop that reuses one
 // cache per chunk allocates only when the batch shape grows.  A training step is five plain calls:
@@ -8,7 +8,7 @@
 //   SequenceBatch batch = make_batch(config, examples);
 //   model_forward(config, params, batch, cache);
 //   loss = model_loss(config, batch, cache, 1.0f / loss_terms(config, batch));
-//   set_zero(grads); model_backward(config, params, batch, cache, grads);
+//   set_zero(config, grads); model_backward(config, params, batch, cache, grads);
 //   adamw_step(...)                                               (optim.h)
 //
 // Tensors are named as the equivalent PyTorch module names them (`embedding.weight`,
@@ -20,6 +20,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <type_traits>
 #include <span>
 #include <string>
 #include <string_view>
@@ -45,7 +47,7 @@ struct ModelConfig {
   Head head = Head::recognize;
   int num_outputs = 1;  // 1 (recognize), classes (tag), symbols + 1 (next_set), vocab_size (seq)
   // Transformer only (the other architectures ignore them; optional in JSON):
-  int num_heads = 4;                            // A; hidden_size must be a multiple of A
+  int num_heads = 4;                            // A; hidden_size must be a multiple of A (also deltanet's heads)
   Positional positional = Positional::learned;  // see transformer.h
   bool causal = true;                           // false: every position attends to the whole sequence
   int ffn_size = 0;                             // F; 0 means 4 * hidden_size
@@ -55,9 +57,9 @@ struct ModelConfig {
   int hard_alibi_window = 4;   // hard-alibi: a windowed head sees the last w positions (itself included)
   // State-space architectures (s4d, mamba, ids4); hidden_size is d_model.  Optional in JSON.
   int state_size = 16;                // N: states per channel (s4d, mamba), state dimension (ids4)
-  bool negative_eigenvalues = false;  // s4d, mamba: transitions in (-1, 1) instead of (0, 1)
+  bool negative_eigenvalues = false;  // s4d, mamba, deltanet: transitions in (-1, 1) instead of (0, 1)
   int expand = 2;                     // mamba: inner channels = expand * hidden_size
-  int conv_width = 4;                 // mamba: causal depthwise convolution width
+  int conv_width = 4;                 // mamba, deltanet: causal depthwise convolution width
   bool s4d_convolution = false;       // s4d: compute by the kernel instead of the recurrence
   friend bool operator==(const ModelConfig&, const ModelConfig&) = default;
 };
@@ -75,13 +77,7 @@ AttentionSpec attention_spec(const ModelConfig& config);
 /// s4d and mamba, s4d_convolution only for s4d).
 void validate(const ModelConfig& config);
 
-/// Whether `cell` reads `field`, a field of ModelConfig by its name in JSON.  The transformer
-/// fields (num_heads, positional, causal, ffn_size, ffn_activation, max_length,
-/// hard_alibi_heads, hard_alibi_window) belong to the transformer; state_size to s4d, mamba and
-/// ids4; negative_eigenvalues to s4d and mamba; expand and conv_width to mamba; s4d_convolution
-/// to s4d; every other field to every architecture.  Throws ModelError for an unknown field.
-bool reads_field(Cell cell, std::string_view field);
-
+/// reads_field (architecture.h) says which architecture reads which field.
 /// The architectures that read `field` (as reads_field), in Cell order.
 std::vector<Cell> cells_reading(std::string_view field);
 
@@ -148,15 +144,22 @@ ModelParams<T> zero_params(const ModelConfig& config);
 /// torch's random stream.
 ModelParams<float> init_params(const ModelConfig& config, std::uint64_t seed);
 
+/// Calls f with every parameter tensor of the config in a fixed order (embedding, layers
+/// bottom-up, head; for the transformer: embedding, input_proj, positions, blocks bottom-up in
+/// torch's state_dict order, final norm ("transformer.norm"), head; state-space: embedding,
+/// input_proj, layers.{l}.* bottom-up, final_norm, head).  The one enumeration of the
+/// parameters: zeroing, the optimiser, gradient clipping and checkpoints all go through it.
 template <typename T>
-void set_zero(ModelParams<T>& params);
+void for_each_tensor(const ModelConfig& config, ModelParams<T>& params,
+                     const std::type_identity_t<std::function<void(const NamedTensor<T>&)>>& f);
 
-/// Every parameter tensor in a fixed order (embedding, layers bottom-up, head; for the
-/// transformer: embedding, input_proj, positions, blocks bottom-up in torch's state_dict order,
-/// final norm ("transformer.norm"), head; state-space: embedding, input_proj, layers.{l}.*
-/// bottom-up, final_norm, head).
+/// for_each_tensor's tensors as a list.
 template <typename T>
 std::vector<NamedTensor<T>> named_tensors(const ModelConfig& config, ModelParams<T>& params);
+
+/// Sets every tensor of for_each_tensor to zero (the gradients before a backward pass).
+template <typename T>
+void set_zero(const ModelConfig& config, ModelParams<T>& params);
 
 /// Copies a tensor into torch's row-major order / from it.  `torch_order` has `size` elements.
 template <typename T>

@@ -9,45 +9,6 @@
 
 namespace statelab::models {
 
-const char* cell_name(Cell cell) {
-  switch (cell) {
-    case Cell::rnn: return "rnn";
-    case Cell::lstm: return "lstm";
-    case Cell::gru: return "gru";
-    case Cell::transformer: return "transformer";
-    case Cell::s4d: return "s4d";
-    case Cell::mamba: return "mamba";
-    case Cell::ids4: return "ids4";
-  }
-  return "?";
-}
-
-namespace {
-
-// Every value of Cell in order: they are numbered from 0 and cell_name gives "?" past the last,
-// so cells added at the end of the enum are found without a list to keep in step.
-template <typename F>
-void for_each_cell(F f) {
-  for (int i = 0; std::string_view(cell_name(static_cast<Cell>(i))) != "?"; ++i) f(static_cast<Cell>(i));
-}
-
-}  // namespace
-
-std::string available_cells() {
-  std::string out;
-  for_each_cell([&](Cell c) { out += (out.empty() ? "" : ", ") + std::string(cell_name(c)); });
-  return out;
-}
-
-Cell parse_cell(std::string_view name) {
-  std::optional<Cell> found;
-  for_each_cell([&](Cell c) {
-    if (name == cell_name(c)) found = c;
-  });
-  if (found) return *found;
-  throw ModelError("unknown model '" + std::string(name) + "' (expected one of " + available_cells() + ")");
-}
-
 template <typename T>
 void recurrent_forward(Cell cell, const RecurrentParams<T>& p, const SequenceBatch& batch, const Matrix<T>& x,
                        RecurrentCache<T>& cache, Matrix<T>& out) {

@@ -18,36 +18,13 @@
 #include <string>
 #include <string_view>
 
+#include "models/architecture.h"
 #include "models/tensor.h"
 
 namespace statelab::models {
 
-/// The architecture of a model: a recurrent cell of this file, or (values after the recurrent
-/// ones) another family whose layers live in their own files (transformer: transformer.h; the
-/// state-space blocks s4d, mamba, ids4: ssm.h).  cell_name gives each one's name, and parse_cell
-/// finds them by it.
-enum class Cell { rnn, lstm, gru, transformer, s4d, mamba, ids4 };
-
-/// Whether the model is a stack of recurrent layers (rnn, lstm, gru).
-constexpr bool is_recurrent(Cell cell) { return cell == Cell::rnn || cell == Cell::lstm || cell == Cell::gru; }
-
-/// Whether the model is a stack of state-space blocks (s4d, mamba, ids4; ssm.h).
-constexpr bool is_state_space(Cell cell) { return cell == Cell::s4d || cell == Cell::mamba || cell == Cell::ids4; }
-
 /// Gates per hidden unit: 1 (RNN), 4 (LSTM: i, f, g, o), 3 (GRU: r, z, n).
 constexpr int gate_count(Cell cell) { return cell == Cell::lstm ? 4 : cell == Cell::gru ? 3 : 1; }
-
-/// "rnn", "lstm", "gru", "transformer" (also the name torch gives the submodule in statelab's
-/// checkpoints), "s4d", "mamba", "ids4": the CLI and JSON name.
-const char* cell_name(Cell cell);
-
-/// The cell whose cell_name is `name` (the name --model takes on the command line).  Throws
-/// ModelError saying the name is unknown and listing the available names.  Time O(number of
-/// cells).
-Cell parse_cell(std::string_view name);
-
-/// The names parse_cell accepts, "rnn, lstm, gru, ...", for help texts and messages.
-std::string available_cells();
 
 /// Parameters of one layer, named and laid out as torch's `weight_ih_l{k}`, ... (gate blocks
 /// stacked by rows in torch's order).

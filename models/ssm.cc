@@ -1,7 +1,9 @@
 #include "models/ssm.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <cstdint>
 #include <numbers>
 
 namespace statelab::models {
@@ -19,156 +21,267 @@ T gelu_grad(T x) {
   return cdf + x * std::exp(T(-0.5) * x * x) * T(std::numbers::inv_sqrtpi / std::numbers::sqrt2);
 }
 
-bool has_out_proj(Cell cell) { return cell != Cell::mamba; }
+// The tensors of a block, named `prefix` + the reference module's name, appended to `out`.
+template <typename T>
+struct TensorList {
+  const std::string& prefix;
+  std::vector<NamedTensor<T>>& out;
+  // A weight matrix: ours (rows, cols) column-major, torch's shape given (rows first).
+  void matrix(const char* name, Matrix<T>& m, std::vector<std::int64_t> shape) {
+    out.push_back({prefix + name, std::move(shape), m.data(), m.size(), true});
+  }
+  void weight(const char* name, Matrix<T>& m) { matrix(name, m, {m.rows(), m.cols()}); }
+  void conv(const char* name, Matrix<T>& m) { matrix(name, m, {m.rows(), 1, m.cols()}); }  // torch (C, 1, W)
+  void flat(const char* name, Vector<T>& v, std::vector<std::int64_t> shape) {
+    out.push_back({prefix + name, std::move(shape), v.data(), v.size(), false});
+  }
+  void vector(const char* name, Vector<T>& v) { flat(name, v, {v.size()}); }
+};
+
+float log_uniform_dt(Random& random) {  // dt = exp(U(log 1e-3, log 1e-1))
+  return std::exp(random.uniform(static_cast<float>(std::log(1e-3)), static_cast<float>(std::log(1e-1))));
+}
+
+template <typename M>
+void uniform(M& m, double bound, Random& random) {
+  for (Eigen::Index k = 0; k < m.size(); ++k)
+    m.data()[k] = random.uniform(static_cast<float>(-bound), static_cast<float>(bound));
+}
+
+// ---- The mixers: everything the block needs from each, in one struct per mixer ------------------
+// kGeluOutProj: the block is x + out_proj(GELU(mixer(LayerNorm(x)))) (else x + mixer(LayerNorm(x)));
+// zero, tensors, init, forward (into `out`), backward (from d_out, writing d_u = dL/d LayerNorm(x)).
+// A new mixer is a struct here and a line in with_mixer (docs/hacking.md).
+
+struct S4dMixer {
+  static constexpr bool kGeluOutProj = true;
+  static S4dOptions options(const SsmOptions& o) { return {o.negative_eigenvalues, o.s4d_convolution}; }
+  template <typename T>
+  static void zero(const SsmOptions& o, SsmBlockParams<T>& p) {
+    const int H = o.hidden_size, N = o.state_size;
+    p.s4d.log_dt.setZero(H);
+    p.s4d.log_a_real.setZero(H, N);
+    p.s4d.a_imag.setZero(H, N);
+    p.s4d.b.setZero(2 * H * N);
+    p.s4d.c.setZero(2 * H * N);
+    p.s4d.d.setZero(H);
+  }
+  template <typename T>
+  static void tensors(const SsmOptions& o, SsmBlockParams<T>& p, TensorList<T>& t) {
+    const std::int64_t H = o.hidden_size, N = o.state_size;
+    t.vector("mixer.log_dt", p.s4d.log_dt);
+    t.weight("mixer.log_a_real", p.s4d.log_a_real);
+    t.weight("mixer.a_imag", p.s4d.a_imag);
+    t.flat("mixer.B", p.s4d.b, {H, N, 2});
+    t.flat("mixer.C", p.s4d.c, {H, N, 2});
+    t.vector("mixer.D", p.s4d.d);
+  }
+  static void init(const SsmOptions& o, SsmBlockParams<float>& p, Random& random) {
+    const int H = o.hidden_size, N = o.state_size;
+    for (int h = 0; h < H; ++h) p.s4d.log_dt(h) = std::log(log_uniform_dt(random));
+    p.s4d.log_a_real.setConstant(std::log(0.5f));
+    for (int n = 0; n < N; ++n) p.s4d.a_imag.col(n).setConstant(static_cast<float>(std::numbers::pi * n));
+    for (Eigen::Index k = 0; k < p.s4d.b.size(); k += 2) p.s4d.b(k) = 1.0f;
+    for (Eigen::Index k = 0; k < p.s4d.c.size(); ++k) p.s4d.c(k) = random.normal() * std::sqrt(0.5f);
+    p.s4d.d.setOnes();
+  }
+  template <typename T>
+  static void forward(const SsmOptions& o, const SsmBlockParams<T>& p, const SequenceBatch& batch, const Matrix<T>& u,
+                      SsmBlockCache<T>& c, Matrix<T>& out) {
+    s4d_forward(options(o), p.s4d, batch, u, c.s4d, out);
+  }
+  template <typename T>
+  static void backward(const SsmOptions& o, const SsmBlockParams<T>& p, const SequenceBatch& batch, const Matrix<T>& u,
+                       SsmBlockCache<T>& c, const Matrix<T>& d_out, SsmBlockGrads<T>& g, Matrix<T>& d_u) {
+    s4d_backward(options(o), p.s4d, batch, u, c.s4d, d_out, g.s4d, d_u);
+  }
+};
+
+struct MambaMixer {
+  static constexpr bool kGeluOutProj = false;
+  template <typename T>
+  static void zero(const SsmOptions& o, SsmBlockParams<T>& p) {
+    const int H = o.hidden_size, N = o.state_size, E = o.expand * H, R = mamba_dt_rank(H);
+    p.mamba.in_proj.setZero(2 * E, H);
+    p.mamba.conv_weight.setZero(E, o.conv_width);
+    p.mamba.conv_bias.setZero(E);
+    p.mamba.x_proj.setZero(R + 2 * N, E);
+    p.mamba.dt_proj.setZero(E, R);
+    p.mamba.dt_bias.setZero(E);
+    p.mamba.a_log.setZero(E, N);
+    p.mamba.d.setZero(E);
+    p.mamba.out_proj.setZero(H, E);
+  }
+  template <typename T>
+  static void tensors(const SsmOptions&, SsmBlockParams<T>& p, TensorList<T>& t) {
+    t.weight("mixer.in_proj.weight", p.mamba.in_proj);
+    t.conv("mixer.conv1d.weight", p.mamba.conv_weight);
+    t.vector("mixer.conv1d.bias", p.mamba.conv_bias);
+    t.weight("mixer.x_proj.weight", p.mamba.x_proj);
+    t.weight("mixer.dt_proj.weight", p.mamba.dt_proj);
+    t.vector("mixer.dt_proj.bias", p.mamba.dt_bias);
+    t.weight("mixer.A_log", p.mamba.a_log);
+    t.vector("mixer.D", p.mamba.d);
+    t.weight("mixer.out_proj.weight", p.mamba.out_proj);
+  }
+  static void init(const SsmOptions& o, SsmBlockParams<float>& p, Random& random) {
+    const int H = o.hidden_size, N = o.state_size, E = o.expand * H, R = mamba_dt_rank(H);
+    uniform(p.mamba.in_proj, 1.0 / std::sqrt(H), random);
+    uniform(p.mamba.conv_weight, 1.0 / std::sqrt(o.conv_width), random);
+    uniform(p.mamba.conv_bias, 1.0 / std::sqrt(o.conv_width), random);
+    uniform(p.mamba.x_proj, 1.0 / std::sqrt(E), random);
+    uniform(p.mamba.dt_proj, 1.0 / std::sqrt(R), random);
+    for (int e = 0; e < E; ++e) {
+      const float dt = std::max(log_uniform_dt(random), 1e-4f);
+      p.mamba.dt_bias(e) = dt + std::log(-std::expm1(-dt));  // softplus⁻¹(dt)
+    }
+    for (int n = 0; n < N; ++n) p.mamba.a_log.col(n).setConstant(std::log(static_cast<float>(n + 1)));
+    p.mamba.d.setOnes();
+    uniform(p.mamba.out_proj, 1.0 / std::sqrt(E), random);
+  }
+  template <typename T>
+  static void forward(const SsmOptions& o, const SsmBlockParams<T>& p, const SequenceBatch& batch, const Matrix<T>& u,
+                      SsmBlockCache<T>& c, Matrix<T>& out) {
+    mamba_forward({o.negative_eigenvalues}, p.mamba, batch, u, c.mamba, out);
+  }
+  template <typename T>
+  static void backward(const SsmOptions& o, const SsmBlockParams<T>& p, const SequenceBatch& batch, const Matrix<T>& u,
+                       SsmBlockCache<T>& c, const Matrix<T>& d_out, SsmBlockGrads<T>& g, Matrix<T>& d_u) {
+    mamba_backward({o.negative_eigenvalues}, p.mamba, batch, u, c.mamba, d_out, g.mamba, d_u);
+  }
+};
+
+struct Ids4Mixer {
+  static constexpr bool kGeluOutProj = true;
+  template <typename T>
+  static void zero(const SsmOptions& o, SsmBlockParams<T>& p) {
+    const int H = o.hidden_size, N = o.state_size;
+    p.ids4.a_proj.setZero(N * N, H);
+    p.ids4.a_bias.setZero(N * N);
+    p.ids4.b_proj.setZero(N, H);
+    p.ids4.b_bias.setZero(N);
+    p.ids4.c.setZero(H, N);
+    p.ids4.d.setZero(H);
+  }
+  template <typename T>
+  static void tensors(const SsmOptions&, SsmBlockParams<T>& p, TensorList<T>& t) {
+    t.weight("mixer.A_proj.weight", p.ids4.a_proj);
+    t.vector("mixer.A_proj.bias", p.ids4.a_bias);
+    t.weight("mixer.B_proj.weight", p.ids4.b_proj);
+    t.vector("mixer.B_proj.bias", p.ids4.b_bias);
+    t.weight("mixer.C", p.ids4.c);
+    t.vector("mixer.D", p.ids4.d);
+  }
+  static void init(const SsmOptions& o, SsmBlockParams<float>& p, Random& random) {
+    const int H = o.hidden_size, N = o.state_size;
+    uniform(p.ids4.a_proj, 0.1 / std::sqrt(H), random);
+    for (int i = 0; i < N; ++i) p.ids4.a_bias(i * N + i) = 1.0f;
+    uniform(p.ids4.b_proj, 1.0 / std::sqrt(H), random);
+    uniform(p.ids4.b_bias, 1.0 / std::sqrt(H), random);
+    uniform(p.ids4.c, 1.0 / std::sqrt(N), random);
+    p.ids4.d.setOnes();
+  }
+  template <typename T>
+  static void forward(const SsmOptions&, const SsmBlockParams<T>& p, const SequenceBatch& batch, const Matrix<T>& u,
+                      SsmBlockCache<T>& c, Matrix<T>& out) {
+    ids4_forward(p.ids4, batch, u, c.ids4, out);
+  }
+  template <typename T>
+  static void backward(const SsmOptions&, const SsmBlockParams<T>& p, const SequenceBatch& batch, const Matrix<T>& u,
+                       SsmBlockCache<T>& c, const Matrix<T>& d_out, SsmBlockGrads<T>& g, Matrix<T>& d_u) {
+    ids4_backward(p.ids4, batch, u, c.ids4, d_out, g.ids4, d_u);
+  }
+};
+
+struct DeltaNetMixer {  // fla's DeltaNet layer's names
+  static constexpr bool kGeluOutProj = false;
+  static DeltaNetOptions options(const SsmOptions& o) { return {o.num_heads, o.negative_eigenvalues}; }
+  template <typename T>
+  static void zero(const SsmOptions& o, SsmBlockParams<T>& p) {
+    p.deltanet = zero_deltanet<T>(options(o), o.hidden_size, o.conv_width);
+  }
+  template <typename T>
+  static void tensors(const SsmOptions&, SsmBlockParams<T>& p, TensorList<T>& t) {
+    auto& m = p.deltanet;
+    t.weight("mixer.q_proj.weight", m.q_proj);
+    t.weight("mixer.k_proj.weight", m.k_proj);
+    t.weight("mixer.v_proj.weight", m.v_proj);
+    t.weight("mixer.b_proj.weight", m.b_proj);
+    t.conv("mixer.q_conv1d.weight", m.q_conv);
+    t.conv("mixer.k_conv1d.weight", m.k_conv);
+    t.conv("mixer.v_conv1d.weight", m.v_conv);
+    t.vector("mixer.o_norm.weight", m.o_norm);
+    t.weight("mixer.o_proj.weight", m.o_proj);
+  }
+  static void init(const SsmOptions&, SsmBlockParams<float>& p, Random& random) { init_deltanet(p.deltanet, random); }
+  template <typename T>
+  static void forward(const SsmOptions& o, const SsmBlockParams<T>& p, const SequenceBatch& batch, const Matrix<T>& u,
+                      SsmBlockCache<T>& c, Matrix<T>& out) {
+    deltanet_forward(options(o), p.deltanet, batch, u, c.deltanet, out);
+  }
+  template <typename T>
+  static void backward(const SsmOptions& o, const SsmBlockParams<T>& p, const SequenceBatch& batch, const Matrix<T>& u,
+                       SsmBlockCache<T>& c, const Matrix<T>& d_out, SsmBlockGrads<T>& g, Matrix<T>& d_u) {
+    deltanet_backward(options(o), p.deltanet, batch, u, c.deltanet, d_out, g.deltanet, d_u);
+  }
+};
+
+// Calls f with the mixer of `cell` (a value of one of the structs above): the one dispatch.
+template <typename F>
+void with_mixer(Cell cell, F&& f) {
+  switch (cell) {
+    case Cell::s4d: return f(S4dMixer{});
+    case Cell::mamba: return f(MambaMixer{});
+    case Cell::ids4: return f(Ids4Mixer{});
+    case Cell::deltanet: return f(DeltaNetMixer{});
+    default: assert(false && "not a state-space cell");
+  }
+}
 
 }  // namespace
 
 template <typename T>
 SsmBlockParams<T> zero_ssm_block(const SsmOptions& o) {
-  const int H = o.hidden_size, N = o.state_size;
+  const int H = o.hidden_size;
   SsmBlockParams<T> p;
   p.norm.weight.setZero(H);
   p.norm.bias.setZero(H);
-  switch (o.cell) {
-    case Cell::s4d:
-      p.s4d.log_dt.setZero(H);
-      p.s4d.log_a_real.setZero(H, N);
-      p.s4d.a_imag.setZero(H, N);
-      p.s4d.b.setZero(2 * H * N);
-      p.s4d.c.setZero(2 * H * N);
-      p.s4d.d.setZero(H);
-      break;
-    case Cell::mamba: {
-      const int E = o.expand * H, R = mamba_dt_rank(H);
-      p.mamba.in_proj.setZero(2 * E, H);
-      p.mamba.conv_weight.setZero(E, o.conv_width);
-      p.mamba.conv_bias.setZero(E);
-      p.mamba.x_proj.setZero(R + 2 * N, E);
-      p.mamba.dt_proj.setZero(E, R);
-      p.mamba.dt_bias.setZero(E);
-      p.mamba.a_log.setZero(E, N);
-      p.mamba.d.setZero(E);
-      p.mamba.out_proj.setZero(H, E);
-      break;
+  with_mixer(o.cell, [&](auto mixer) {
+    mixer.template zero<T>(o, p);
+    if (mixer.kGeluOutProj) {
+      p.out_proj.weight.setZero(H, H);
+      p.out_proj.bias.setZero(H);
     }
-    case Cell::ids4:
-      p.ids4.a_proj.setZero(N * N, H);
-      p.ids4.a_bias.setZero(N * N);
-      p.ids4.b_proj.setZero(N, H);
-      p.ids4.b_bias.setZero(N);
-      p.ids4.c.setZero(H, N);
-      p.ids4.d.setZero(H);
-      break;
-    default: assert(false && "not a state-space cell");
-  }
-  if (has_out_proj(o.cell)) {
-    p.out_proj.weight.setZero(H, H);
-    p.out_proj.bias.setZero(H);
-  }
+  });
   return p;
 }
 
 template <typename T>
 void append_ssm_block_tensors(const SsmOptions& o, const std::string& prefix, SsmBlockParams<T>& p,
                               std::vector<NamedTensor<T>>& out) {
-  // A weight matrix: ours (rows, cols) column-major, torch's shape given (rows first).
-  auto matrix = [&](const char* name, Matrix<T>& m, std::vector<std::int64_t> shape) {
-    out.push_back({prefix + name, std::move(shape), m.data(), m.size(), true});
-  };
-  auto weight = [&](const char* name, Matrix<T>& m) { matrix(name, m, {m.rows(), m.cols()}); };
-  auto flat = [&](const char* name, Vector<T>& v, std::vector<std::int64_t> shape) {
-    out.push_back({prefix + name, std::move(shape), v.data(), v.size(), false});
-  };
-  auto vector = [&](const char* name, Vector<T>& v) { flat(name, v, {v.size()}); };
-  const std::int64_t H = o.hidden_size, N = o.state_size;
-  vector("norm.weight", p.norm.weight);
-  vector("norm.bias", p.norm.bias);
-  switch (o.cell) {
-    case Cell::s4d:
-      vector("mixer.log_dt", p.s4d.log_dt);
-      weight("mixer.log_a_real", p.s4d.log_a_real);
-      weight("mixer.a_imag", p.s4d.a_imag);
-      flat("mixer.B", p.s4d.b, {H, N, 2});
-      flat("mixer.C", p.s4d.c, {H, N, 2});
-      vector("mixer.D", p.s4d.d);
-      break;
-    case Cell::mamba:
-      weight("mixer.in_proj.weight", p.mamba.in_proj);
-      matrix("mixer.conv1d.weight", p.mamba.conv_weight, {p.mamba.conv_weight.rows(), 1, p.mamba.conv_weight.cols()});
-      vector("mixer.conv1d.bias", p.mamba.conv_bias);
-      weight("mixer.x_proj.weight", p.mamba.x_proj);
-      weight("mixer.dt_proj.weight", p.mamba.dt_proj);
-      vector("mixer.dt_proj.bias", p.mamba.dt_bias);
-      weight("mixer.A_log", p.mamba.a_log);
-      vector("mixer.D", p.mamba.d);
-      weight("mixer.out_proj.weight", p.mamba.out_proj);
-      break;
-    case Cell::ids4:
-      weight("mixer.A_proj.weight", p.ids4.a_proj);
-      vector("mixer.A_proj.bias", p.ids4.a_bias);
-      weight("mixer.B_proj.weight", p.ids4.b_proj);
-      vector("mixer.B_proj.bias", p.ids4.b_bias);
-      weight("mixer.C", p.ids4.c);
-      vector("mixer.D", p.ids4.d);
-      break;
-    default: assert(false && "not a state-space cell");
-  }
-  if (has_out_proj(o.cell)) {
-    weight("out_proj.weight", p.out_proj.weight);
-    vector("out_proj.bias", p.out_proj.bias);
-  }
+  TensorList<T> t{prefix, out};
+  t.vector("norm.weight", p.norm.weight);
+  t.vector("norm.bias", p.norm.bias);
+  with_mixer(o.cell, [&](auto mixer) {
+    mixer.tensors(o, p, t);
+    if (mixer.kGeluOutProj) {
+      t.weight("out_proj.weight", p.out_proj.weight);
+      t.vector("out_proj.bias", p.out_proj.bias);
+    }
+  });
 }
 
 void init_ssm_block(const SsmOptions& o, SsmBlockParams<float>& p, Random& random) {
   p = zero_ssm_block<float>(o);
-  const int H = o.hidden_size, N = o.state_size;
-  auto uniform = [&](auto& m, double bound) {
-    for (Eigen::Index k = 0; k < m.size(); ++k)
-      m.data()[k] = random.uniform(static_cast<float>(-bound), static_cast<float>(bound));
-  };
-  auto log_uniform_dt = [&] {  // dt = exp(U(log 1e-3, log 1e-1))
-    return std::exp(random.uniform(static_cast<float>(std::log(1e-3)), static_cast<float>(std::log(1e-1))));
-  };
+  const int H = o.hidden_size;
   p.norm.weight.setOnes();
-  switch (o.cell) {
-    case Cell::s4d:
-      for (int h = 0; h < H; ++h) p.s4d.log_dt(h) = std::log(log_uniform_dt());
-      p.s4d.log_a_real.setConstant(std::log(0.5f));
-      for (int n = 0; n < N; ++n) p.s4d.a_imag.col(n).setConstant(static_cast<float>(std::numbers::pi * n));
-      for (Eigen::Index k = 0; k < p.s4d.b.size(); k += 2) p.s4d.b(k) = 1.0f;
-      for (Eigen::Index k = 0; k < p.s4d.c.size(); ++k) p.s4d.c(k) = random.normal() * std::sqrt(0.5f);
-      p.s4d.d.setOnes();
-      break;
-    case Cell::mamba: {
-      const int E = o.expand * H, R = mamba_dt_rank(H);
-      uniform(p.mamba.in_proj, 1.0 / std::sqrt(H));
-      uniform(p.mamba.conv_weight, 1.0 / std::sqrt(o.conv_width));
-      uniform(p.mamba.conv_bias, 1.0 / std::sqrt(o.conv_width));
-      uniform(p.mamba.x_proj, 1.0 / std::sqrt(E));
-      uniform(p.mamba.dt_proj, 1.0 / std::sqrt(R));
-      for (int e = 0; e < E; ++e) {
-        const float dt = std::max(log_uniform_dt(), 1e-4f);
-        p.mamba.dt_bias(e) = dt + std::log(-std::expm1(-dt));  // softplus⁻¹(dt)
-      }
-      for (int n = 0; n < N; ++n) p.mamba.a_log.col(n).setConstant(std::log(static_cast<float>(n + 1)));
-      p.mamba.d.setOnes();
-      uniform(p.mamba.out_proj, 1.0 / std::sqrt(E));
-      break;
+  with_mixer(o.cell, [&](auto mixer) {
+    mixer.init(o, p, random);
+    if (mixer.kGeluOutProj) {
+      uniform(p.out_proj.weight, 1.0 / std::sqrt(H), random);
+      uniform(p.out_proj.bias, 1.0 / std::sqrt(H), random);
     }
-    case Cell::ids4:
-      uniform(p.ids4.a_proj, 0.1 / std::sqrt(H));
-      for (int i = 0; i < N; ++i) p.ids4.a_bias(i * N + i) = 1.0f;
-      uniform(p.ids4.b_proj, 1.0 / std::sqrt(H));
-      uniform(p.ids4.b_bias, 1.0 / std::sqrt(H));
-      uniform(p.ids4.c, 1.0 / std::sqrt(N));
-      p.ids4.d.setOnes();
-      break;
-    default: assert(false && "not a state-space cell");
-  }
-  if (has_out_proj(o.cell)) {
-    uniform(p.out_proj.weight, 1.0 / std::sqrt(H));
-    uniform(p.out_proj.bias, 1.0 / std::sqrt(H));
-  }
+  });
 }
 
 template <typename T>
@@ -176,20 +289,16 @@ void ssm_block_forward(const SsmOptions& o, const SsmBlockParams<T>& p, const Se
                        SsmBlockCache<T>& c, Matrix<T>& out) {
   layer_norm_forward(p.norm, x, c.norm, c.normed);  // (H, T*B)
   zero_padding(batch, c.normed);
-  switch (o.cell) {
-    case Cell::mamba: mamba_forward({o.negative_eigenvalues}, p.mamba, batch, c.normed, c.mamba, c.branch); break;
-    case Cell::s4d:
-    case Cell::ids4:
-      if (o.cell == Cell::s4d)
-        s4d_forward({o.negative_eigenvalues, o.s4d_convolution}, p.s4d, batch, c.normed, c.s4d, c.mixed);
-      else
-        ids4_forward(p.ids4, batch, c.normed, c.ids4, c.mixed);
-      c.activated = c.mixed.unaryExpr([](T v) { return gelu(v); });  // zero stays zero
-      linear_forward(p.out_proj, c.activated, c.branch);
-      zero_padding(batch, c.branch);
-      break;
-    default: assert(false && "not a state-space cell");
-  }
+  with_mixer(o.cell, [&](auto mixer) {
+    if (!mixer.kGeluOutProj) {
+      mixer.forward(o, p, batch, c.normed, c, c.branch);
+      return;
+    }
+    mixer.forward(o, p, batch, c.normed, c, c.mixed);
+    c.activated = c.mixed.unaryExpr([](T v) { return gelu(v); });  // zero stays zero
+    linear_forward(p.out_proj, c.activated, c.branch);
+    zero_padding(batch, c.branch);
+  });
   out = x + c.branch;
 }
 
@@ -197,20 +306,15 @@ template <typename T>
 void ssm_block_backward(const SsmOptions& o, const SsmBlockParams<T>& p, const SequenceBatch& batch, const Matrix<T>& x,
                         SsmBlockCache<T>& c, const Matrix<T>& d_out, SsmBlockGrads<T>& g, Matrix<T>& d_x) {
   (void)x;
-  switch (o.cell) {
-    case Cell::mamba: mamba_backward({o.negative_eigenvalues}, p.mamba, batch, c.normed, c.mamba, d_out, g.mamba, c.d_normed); break;
-    case Cell::s4d:
-    case Cell::ids4:
-      linear_backward(p.out_proj, c.activated, d_out, g.out_proj, &c.d_branch);  // d_out is zero in padding
-      c.d_mixed = c.d_branch.binaryExpr(c.mixed, [](T d, T v) { return d * gelu_grad(v); });
-      if (o.cell == Cell::s4d)
-        s4d_backward({o.negative_eigenvalues, o.s4d_convolution}, p.s4d, batch, c.normed, c.s4d, c.d_mixed, g.s4d,
-                     c.d_normed);
-      else
-        ids4_backward(p.ids4, batch, c.normed, c.ids4, c.d_mixed, g.ids4, c.d_normed);
-      break;
-    default: assert(false && "not a state-space cell");
-  }
+  with_mixer(o.cell, [&](auto mixer) {
+    if (!mixer.kGeluOutProj) {
+      mixer.backward(o, p, batch, c.normed, c, d_out, g, c.d_normed);
+      return;
+    }
+    linear_backward(p.out_proj, c.activated, d_out, g.out_proj, &c.d_branch);  // d_out is zero in padding
+    c.d_mixed = c.d_branch.binaryExpr(c.mixed, [](T d, T v) { return d * gelu_grad(v); });
+    mixer.backward(o, p, batch, c.normed, c, c.d_mixed, g, c.d_normed);
+  });
   zero_padding(batch, c.d_normed);  // so that padding adds nothing to dL/dbias and gives a zero d_x there
   layer_norm_backward(p.norm, c.norm, c.d_normed, g.norm, c.d_x_norm);
   d_x = d_out + c.d_x_norm;

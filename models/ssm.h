@@ -3,6 +3,7 @@
 //
 //   s4d, ids4   x <- x + out_proj(GELU(mixer(LayerNorm(x))))     out_proj: Linear(H, H) with bias
 //   mamba       x <- x + Mamba(LayerNorm(x))                     (the mixer ends in its own out_proj)
+//   deltanet    x <- x + DeltaNet(LayerNorm(x))                  (likewise, o_proj; deltanet.h)
 //
 // GELU is the exact one (erf), as torch.nn.functional.gelu.  The mixers are in s4d.h, mamba.h and
 // ids4.h; the stack around the blocks (embedding, input projection Linear(E, H), final LayerNorm,
@@ -11,6 +12,7 @@
 #pragma once
 
 #include "base/random.h"
+#include "models/deltanet.h"
 #include "models/ids4.h"
 #include "models/layer_norm.h"
 #include "models/linear.h"
@@ -33,6 +35,7 @@ struct SsmOptions {
   int conv_width = 4;     // mamba: W
   bool negative_eigenvalues = false;  // s4d, mamba
   bool s4d_convolution = false;       // s4d: compute by the kernel instead of the recurrence
+  int num_heads = 4;                  // deltanet: h heads of width H / h
 };
 
 /// mamba's dt_rank: ceil(H / 16), as mamba_ssm's "auto".
@@ -44,6 +47,7 @@ struct SsmBlockParams {
   S4dParams<T> s4d;          // s4d only (empty otherwise)
   MambaParams<T> mamba;      // mamba only
   Ids4Params<T> ids4;        // ids4 only
+  DeltaNetParams<T> deltanet;  // deltanet only
   LinearParams<T> out_proj;  // s4d and ids4: (H, H)
 };
 template <typename T>
@@ -59,6 +63,7 @@ struct SsmBlockCache {
   S4dCache<T> s4d;
   MambaCache<T> mamba;
   Ids4Cache<T> ids4;
+  DeltaNetCache<T> deltanet;
   Matrix<T> d_branch, d_mixed, d_normed, d_x_norm;  // backward workspace
 };
 

@@ -71,14 +71,14 @@ float compute_gradients(TrainState& s, std::span<const Example* const> batch) {
       w.batch = make_batch(c, batch.subspan(begin, size));
       model_forward(c, s.params, w.batch, w.cache);
       w.loss = model_loss(c, w.batch, w.cache, scale);
-      set_zero(w.grads);
+      set_zero(c, w.grads);
       model_backward(c, s.params, w.batch, w.cache, w.grads);
     }
   });
 
   s.active_chunks = n_chunks;
   // The fixed reduction order: chunk 0, 1, 2, ... on this thread.
-  set_zero(s.grads);
+  set_zero(c, s.grads);
   float loss = 0;
   for (std::size_t k = 0; k < n_chunks; ++k) {
     add_into(c, s.grads, s.chunks[k].grads);

@@ -37,10 +37,10 @@ next-token prediction: each sequence is a prompt and a teacher-forced output, ta
 prompt but its last position and the next token from there on; CrossEntropyLoss with
 ignore_index=-1, mean over the target positions).
 
-State-space cases (s4d, mamba, ids4; also with negative eigenvalues) use the reference modules
-below (S4DMixer, MambaMixer with a sequential selective_scan_ref, IDS4Mixer) in the stack
+State-space cases (s4d, mamba, ids4, deltanet; also with negative eigenvalues) use the reference modules
+below (S4DMixer, MambaMixer with a sequential selective_scan_ref, IDS4Mixer, DeltaNetMixer) in the stack
     embedding -> input_proj = Linear(E, H) -> L blocks -> final_norm = LayerNorm(H) -> head
-with blocks  x + out_proj(gelu(mixer(norm(x))))  (s4d, ids4)  and  x + mixer(norm(x))  (mamba);
+with blocks  x + out_proj(gelu(mixer(norm(x))))  (s4d, ids4)  and  x + mixer(norm(x))  (mamba, deltanet);
 output.hidden is then the residual stream after the last block.  Their parameters are perturbed
 from the default initialisation (so that no tensor is degenerate) in float32, the forward and
 backward run in float64, and the data file stores float64 values; the model file holds the
@@ -392,19 +392,76 @@ class IDS4Mixer(nn.Module):
         return torch.stack(hs, 1) @ self.C.t() + x * self.D
 
 
+class RMSNorm(nn.Module):
+    """x / sqrt(mean(x^2) + eps) * weight over the last dimension (fla.modules.RMSNorm, no bias)."""
+
+    def __init__(self, size, eps=1e-5):
+        super().__init__()
+        self.eps = eps
+        self.weight = nn.Parameter(torch.ones(size))
+
+    def forward(self, x):
+        return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps) * self.weight
+
+
+class DeltaNetMixer(nn.Module):
+    """flash-linear-attention's DeltaNet layer (its parameter names; SiLU short convolutions, L2-normalised
+    q and k, sigmoid beta, per-head RMSNorm of the output), with the delta rule as a naive sequential
+    recurrence: S_t = S_{t-1} - beta_t (S_{t-1} k_t - v_t) k_t^T, o_t = S_t q_t / sqrt(d).
+    negative_eigenvalues: beta <- 2 beta (Grazzi et al. 2025).  A researcher's own module with these
+    names, saved with metadata statelab.model, is what statelab loads as a deltanet."""
+
+    def __init__(self, H, heads, conv=4, negative_eigenvalues=False):
+        super().__init__()
+        self.h, self.d = heads, H // heads
+        self.negative_eigenvalues = negative_eigenvalues
+        self.q_proj = nn.Linear(H, H, bias=False)
+        self.k_proj = nn.Linear(H, H, bias=False)
+        self.v_proj = nn.Linear(H, H, bias=False)
+        self.b_proj = nn.Linear(H, heads, bias=False)
+        self.q_conv1d = nn.Conv1d(H, H, conv, groups=H, padding=conv - 1, bias=False)
+        self.k_conv1d = nn.Conv1d(H, H, conv, groups=H, padding=conv - 1, bias=False)
+        self.v_conv1d = nn.Conv1d(H, H, conv, groups=H, padding=conv - 1, bias=False)
+        self.o_norm = RMSNorm(self.d)
+        self.o_proj = nn.Linear(H, H, bias=False)
+
+    def forward(self, u):  # (B, L, H)
+        Bsz, L, H = u.shape
+
+        def branch(proj, conv):  # (B, L, h, d)
+            return F.silu(conv(proj(u).transpose(1, 2))[..., :L]).transpose(1, 2).reshape(Bsz, L, self.h, self.d)
+
+        q, k, v = branch(self.q_proj, self.q_conv1d), branch(self.k_proj, self.k_conv1d), branch(self.v_proj, self.v_conv1d)
+        q = q / torch.sqrt((q * q).sum(-1, keepdim=True) + 1e-6)
+        k = k / torch.sqrt((k * k).sum(-1, keepdim=True) + 1e-6)
+        beta = torch.sigmoid(self.b_proj(u))  # (B, L, h)
+        if self.negative_eigenvalues:
+            beta = 2 * beta
+        S = u.new_zeros(Bsz, self.h, self.d, self.d)
+        outs = []
+        for t in range(L):
+            e = torch.einsum("bhij,bhj->bhi", S, k[:, t]) - v[:, t]
+            S = S - torch.einsum("bhi,bhj->bhij", beta[:, t].unsqueeze(-1) * e, k[:, t])
+            outs.append(torch.einsum("bhij,bhj->bhi", S, q[:, t]) / math.sqrt(self.d))
+        o = self.o_norm(torch.stack(outs, 1))  # (B, L, h, d)
+        return self.o_proj(o.reshape(Bsz, L, H))
+
+
 class SsmBlock(nn.Module):
-    def __init__(self, kind, H, N, negative):
+    def __init__(self, kind, H, N, negative, heads=2):
         super().__init__()
         self.kind = kind
         self.norm = nn.LayerNorm(H)
         if kind == "mamba":
             self.mixer = MambaMixer(H, N, negative_eigenvalues=negative)
+        elif kind == "deltanet":
+            self.mixer = DeltaNetMixer(H, heads, negative_eigenvalues=negative)
         else:
             self.mixer = S4DMixer(H, N, negative) if kind == "s4d" else IDS4Mixer(H, N)
             self.out_proj = nn.Linear(H, H)
 
     def forward(self, x):
-        if self.kind == "mamba":
+        if self.kind in ("mamba", "deltanet"):
             return x + self.mixer(self.norm(x))
         return x + self.out_proj(F.gelu(self.mixer(self.norm(x))))
 
@@ -440,6 +497,9 @@ def make_ssm_case(outdir, kind, negative, layers, head, seed):
                 p.add_(2.5)  # dt ~ 0.1 .. 1: the states move within a few steps
     config = {"cell": kind, "vocab_size": V, "embedding_dim": E, "hidden_size": H, "num_layers": layers,
               "head": head, "num_outputs": O, "state_size": N, "negative_eigenvalues": negative}
+    if kind == "deltanet":  # SsmBlock's default: 2 heads of width 3, convolutions of width 4
+        del config["state_size"]
+        config.update({"num_heads": 2, "conv_width": 4})
     if kind == "mamba":
         config.update({"expand": 2, "conv_width": 4})
     if kind == "s4d":
@@ -539,6 +599,10 @@ def main():
         if kind != "ids4":
             names.append(make_ssm_case(outdir, kind, True, 2, "recognize", seed))
             seed += 1
+    seed = family_seed + 100  # deltanet (issue 15): its own seeds, so the files above stay as they were
+    for negative, head in ((False, "recognize"), (False, "tag"), (True, "next-set"), (True, "recognize")):
+        names.append(make_ssm_case(outdir, "deltanet", negative, 2, head, seed))
+        seed += 1
     print("\n".join(names))
 
 

@@ -110,6 +110,17 @@ expect "train: mamba with negative eigenvalues" 0 '"negative_eigenvalues":true' 
   "$sl" train --lang parity --model mamba --negative-eigenvalues "${tiny[@]}" --train-lengths 1..6 --test-lengths 7 \
   --steps 3 -o mn.safetensors --json
 check "mamba: --negative-eigenvalues in the checkpoint" grep -aq 'negative_eigenvalues\\":true' mn.safetensors
+expect "train: deltanet with negative eigenvalues and 2 heads" 0 '"negative_eigenvalues":true' "^$" -- \
+  "$sl" train --lang parity --model deltanet --negative-eigenvalues --heads 2 "${tiny[@]}" --layers 2 --train-lengths 1..6 \
+  --test-lengths 7 --steps 3 -o dn.safetensors --json
+check "deltanet: --heads in the checkpoint" grep -aq 'num_heads\\":2' dn.safetensors
+expect "score: deltanet, the residual stream at each position" 0 \
+  "^01${tab}0\.[0-9]+${tab}\[\[([-0-9.e]+,){15}[-0-9.e]+\],\[([-0-9.e]+,){15}[-0-9.e]+\]\]$" "^$" -- \
+  "$sl" score --ckpt dn.safetensors --hidden 01
+# A checkpoint whose statelab.model disagrees with its tensors: deltanet tensors of 2 heads, 4 stated
+sed 's/num_heads\\":2/num_heads\\":4/g' dn.safetensors > dn4.safetensors
+expect "score: statelab.model disagrees with the tensors" 2 "^$" "^statelab: .*dn4\.safetensors.*' has shape .*$" -- \
+  "$sl" score --ckpt dn4.safetensors 01
 expect "train: s4d with negative eigenvalues, tagging" 0 "^s4d on parity: 3 steps" "^$" -- \
   "$sl" train --lang parity --task tag --model s4d --negative-eigenvalues "${tiny[@]}" --train-lengths 1..6 \
   --test-lengths 7 --steps 3 -o sn.safetensors
@@ -160,14 +171,20 @@ expect "train: unknown language" 2 "^$" "^statelab: unknown language 'nope'" -- 
   "$sl" train --lang nope "${tiny[@]}" --steps 1 -o x.safetensors
 expect "train: unknown model" 2 "^$" "^statelab: --model lstn: must be one of rnn, lstm, gru" -- \
   "$sl" train --lang parity --model lstn "${tiny[@]}" --steps 1 -o x.safetensors
-expect "train: --help lists every architecture" 0 "architecture: rnn, lstm, gru, transformer, s4d, mamba, ids4" "^$" -- \
+expect "train: --help lists every architecture" 0 "architecture: rnn, lstm, gru, transformer, s4d, mamba, ids4, deltanet" "^$" -- \
   "$sl" train --help
-expect "train: an option of another architecture" 2 "^$" "--heads applies to --model transformer only \(not lstm\)" -- \
+expect "train: an option of another architecture" 2 "^$" "--heads applies to --model transformer, deltanet only \(not lstm\)" -- \
   "$sl" train --lang parity --heads 4 "${tiny[@]}" --steps 1 -o x.safetensors
 expect "train: --state belongs to the state-space models" 2 "^$" "--state applies to --model s4d, mamba, ids4 only \(not transformer\)" -- \
   "$sl" train --lang parity --model transformer --state 4 "${tiny[@]}" --steps 1 -o x.safetensors
-expect "train: ids4 has no negative eigenvalues" 2 "^$" "--negative-eigenvalues applies to --model s4d, mamba only \(not ids4\)" -- \
+expect "train: ids4 has no negative eigenvalues" 2 "^$" "--negative-eigenvalues applies to --model s4d, mamba, deltanet only \(not ids4\)" -- \
   "$sl" train --lang parity --model ids4 --negative-eigenvalues "${tiny[@]}" --steps 1 -o x.safetensors
+expect "train: deltanet has no state size" 2 "^$" "^statelab: train: --state applies to --model s4d, mamba, ids4 only \(not deltanet\)$" -- \
+  "$sl" train --lang parity --model deltanet --state 4 "${tiny[@]}" --steps 1 -o x.safetensors
+expect "train: lstm has no negative eigenvalues" 2 "^$" "^statelab: train: --negative-eigenvalues applies to --model s4d, mamba, deltanet only \(not lstm\)$" -- \
+  "$sl" train --lang parity --model lstm --negative-eigenvalues "${tiny[@]}" --steps 1 -o x.safetensors
+expect "train: deltanet's heads divide --hidden" 2 "^$" "^statelab: .*hidden_size 8 is not a multiple of num_heads 3" -- \
+  "$sl" train --lang parity --model deltanet --heads 3 "${tiny[@]}" --steps 1 -o x.safetensors
 expect "train: impossible size" 2 "^$" "^statelab: --hidden 0: must be a whole number of at least 1$" -- \
   "$sl" train --lang parity --hidden 0 --steps 1 -o x.safetensors
 expect "train: a model too large to train" 2 "^$" "--hidden 100000, --embedding 4 and --layers 1 is too large to train" -- \

@@ -1,4 +1,4 @@
-// The state-space architectures (s4d, mamba, ids4; models/ssm.h): central-difference gradient
+// The state-space architectures (s4d, mamba, ids4, deltanet; models/ssm.h): central-difference gradient
 // checks in double through the whole model and per layer (including dL/dx), the two computations
 // of S4D (recurrence and convolution) against each other, config JSON and checkpoints.  Agreement
 // with PyTorch is in torch_equality_test.cc.
@@ -48,7 +48,12 @@ ModelConfig config_for(const Variant& v) {
   c.negative_eigenvalues = v.negative;
   c.s4d_convolution = v.convolution;
   c.head = v.head;
-  c.num_outputs = v.head == Head::recognize ? 1 : v.head == Head::tag ? 3 : 4;
+  c.num_outputs = v.head == Head::recognize ? 1 : v.head == Head::tag || v.head == Head::seq ? 3 : 4;
+  if (v.cell == Cell::deltanet) {  // 2 heads of width 3, convolutions of width 3
+    c.hidden_size = 6;
+    c.num_heads = 2;
+    c.conv_width = 3;
+  }
   return c;
 }
 
@@ -99,7 +104,9 @@ INSTANTIATE_TEST_SUITE_P(
                       Variant{Cell::s4d, false, true, Head::next_set, 1}, Variant{Cell::mamba},
                       Variant{Cell::mamba, true}, Variant{Cell::mamba, false, false, Head::tag, 1},
                       Variant{Cell::mamba, true, false, Head::next_set}, Variant{Cell::ids4},
-                      Variant{Cell::ids4, false, false, Head::tag}, Variant{Cell::ids4, false, false, Head::next_set, 1}),
+                      Variant{Cell::ids4, false, false, Head::tag}, Variant{Cell::ids4, false, false, Head::next_set, 1},
+                      Variant{Cell::deltanet}, Variant{Cell::deltanet, true}, Variant{Cell::deltanet, false, false, Head::tag},
+                      Variant{Cell::deltanet, true, false, Head::next_set, 1}, Variant{Cell::deltanet, false, false, Head::seq}),
     [](const auto& info) { return variant_name(info.param); });
 
 // One block on its own (LayerNorm, mixer, GELU, out_proj, residual), including dL/dx: L = sum(R ⊙
@@ -144,7 +151,8 @@ TEST_P(SsmBlockGradientCheck, InputAndParameterGradientsMatchCentralDifferences)
 
 INSTANTIATE_TEST_SUITE_P(AllMixers, SsmBlockGradientCheck,
                          ::testing::Values(Variant{Cell::s4d}, Variant{Cell::s4d, false, true}, Variant{Cell::s4d, true},
-                                           Variant{Cell::mamba}, Variant{Cell::mamba, true}, Variant{Cell::ids4}),
+                                           Variant{Cell::mamba}, Variant{Cell::mamba, true}, Variant{Cell::ids4},
+                                           Variant{Cell::deltanet}, Variant{Cell::deltanet, true}),
                          [](const auto& info) { return variant_name(info.param); });
 
 // The two computations of S4D share only the discretisation: forward outputs and every gradient
@@ -222,9 +230,9 @@ TEST(Ssm, NegativeEigenvaluesAreForS4dAndMambaOnly) {
 
 TEST(Ssm, ReadsFieldSaysWhichArchitecturesReadAField) {
   EXPECT_EQ(cells_reading("state_size"), (std::vector<Cell>{Cell::s4d, Cell::mamba, Cell::ids4}));
-  EXPECT_EQ(cells_reading("negative_eigenvalues"), (std::vector<Cell>{Cell::s4d, Cell::mamba}));
-  EXPECT_EQ(cells_reading("num_heads"), (std::vector<Cell>{Cell::transformer}));
-  EXPECT_EQ(cells_reading("hidden_size").size(), 7u);
+  EXPECT_EQ(cells_reading("negative_eigenvalues"), (std::vector<Cell>{Cell::s4d, Cell::mamba, Cell::deltanet}));
+  EXPECT_EQ(cells_reading("num_heads"), (std::vector<Cell>{Cell::transformer, Cell::deltanet}));
+  EXPECT_EQ(cells_reading("hidden_size").size(), 8u);
   EXPECT_TRUE(reads_field(Cell::mamba, "conv_width"));
   EXPECT_FALSE(reads_field(Cell::lstm, "max_length"));
   EXPECT_THROW(reads_field(Cell::lstm, "no_such_field"), ModelError);

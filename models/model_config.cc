@@ -1,0 +1,180 @@
+// ModelConfig: which architecture reads which field, validation, JSON, and what the layers need from it.
+#include "models/model.h"
+
+#include <nlohmann/json.hpp>
+
+#include "models/error.h"
+
+namespace statelab::models {
+
+std::vector<Cell> cells_reading(std::string_view field) {
+  std::vector<Cell> out;
+  for (const Architecture& a : kArchitectures)
+    if (reads_field(a.cell, field)) out.push_back(a.cell);
+  return out;
+}
+
+void validate(const ModelConfig& c) {
+  auto require = [](bool ok, const std::string& what) {
+    if (!ok) throw ModelError("ModelConfig: " + what);
+  };
+  require(c.vocab_size >= 1, "vocab_size is " + std::to_string(c.vocab_size) + ", expected >= 1");
+  require(c.embedding_dim >= 1, "embedding_dim is " + std::to_string(c.embedding_dim) + ", expected >= 1");
+  require(c.hidden_size >= 1, "hidden_size is " + std::to_string(c.hidden_size) + ", expected >= 1");
+  require(c.num_layers >= 1, "num_layers is " + std::to_string(c.num_layers) + ", expected >= 1");
+  if (reads_field(c.cell, "num_heads")) {
+    require(c.num_heads >= 1, "num_heads is " + std::to_string(c.num_heads) + ", expected >= 1");
+    require(c.hidden_size % c.num_heads == 0, "hidden_size " + std::to_string(c.hidden_size) +
+                                                  " is not a multiple of num_heads " + std::to_string(c.num_heads));
+  }
+  if (c.cell == Cell::transformer) {
+    require(c.ffn_size >= 0,
+            "ffn_size is " + std::to_string(c.ffn_size) + ", expected >= 1 (or 0 for 4 * hidden_size)");
+    require(c.max_length >= 1, "max_length is " + std::to_string(c.max_length) + ", expected >= 1");
+    require(c.hard_alibi_heads >= 0 && c.hard_alibi_heads <= c.num_heads,
+            "hard_alibi_heads is " + std::to_string(c.hard_alibi_heads) + ", expected 0.." +
+                std::to_string(c.num_heads) + " (0 for half the heads)");
+    require(c.hard_alibi_window >= 1,
+            "hard_alibi_window is " + std::to_string(c.hard_alibi_window) + ", expected >= 1");
+  }
+  if (is_state_space(c.cell)) {
+    require(c.state_size >= 1, "state_size is " + std::to_string(c.state_size) + ", expected >= 1");
+    require(c.expand >= 1, "expand is " + std::to_string(c.expand) + ", expected >= 1");
+    require(c.conv_width >= 1, "conv_width is " + std::to_string(c.conv_width) + ", expected >= 1");
+  }
+  auto only_for_readers = [&](bool set, const char* field) {
+    if (!set || reads_field(c.cell, field)) return;
+    std::string list;
+    for (Cell r : cells_reading(field)) list += (list.empty() ? "" : r == cells_reading(field).back() ? " and " : ", ") + std::string(cell_name(r));
+    require(false, std::string(field) + " applies to " + list + ", not to " + cell_name(c.cell));
+  };
+  only_for_readers(c.negative_eigenvalues, "negative_eigenvalues");
+  only_for_readers(c.s4d_convolution, "s4d_convolution");
+  switch (c.head) {
+    case Head::recognize:
+      require(c.num_outputs == 1, "num_outputs is " + std::to_string(c.num_outputs) + ", recognize expects 1");
+      break;
+    case Head::tag:
+      require(c.num_outputs >= 2, "num_outputs is " + std::to_string(c.num_outputs) + ", tag expects >= 2 classes");
+      break;
+    case Head::next_set:
+      require(c.num_outputs >= 1, "num_outputs is " + std::to_string(c.num_outputs) + ", next-set expects >= 1");
+      break;
+    case Head::seq:
+      require(c.num_outputs == c.vocab_size, "num_outputs is " + std::to_string(c.num_outputs) +
+                                                 ", seq predicts the next token and expects vocab_size " +
+                                                 std::to_string(c.vocab_size));
+      require(c.cell != Cell::transformer || c.causal,
+              "causal is false, but seq predicts the next token and needs a causal model (a bidirectional one "
+              "sees the token it is asked for)");
+      break;
+  }
+}
+
+std::string to_json(const ModelConfig& c) {
+  nlohmann::json j = {{"cell", cell_name(c.cell)},         {"vocab_size", c.vocab_size},
+                      {"embedding_dim", c.embedding_dim},  {"hidden_size", c.hidden_size},
+                      {"num_layers", c.num_layers},        {"head", head_name(c.head)},
+                      {"num_outputs", c.num_outputs}};
+  auto write = [&](std::string_view field) {
+    const std::string f(field);
+    if (f == "num_heads") j[f] = c.num_heads;
+    else if (f == "positional") j[f] = positional_name(c.positional);
+    else if (f == "causal") j[f] = c.causal;
+    else if (f == "ffn_size") j[f] = c.ffn_size;
+    else if (f == "ffn_activation") j[f] = activation_name(c.ffn_activation);
+    else if (f == "max_length") j[f] = c.max_length;
+    else if (f == "hard_alibi_heads") j[f] = c.hard_alibi_heads;
+    else if (f == "hard_alibi_window") j[f] = c.hard_alibi_window;
+    else if (f == "state_size") j[f] = c.state_size;
+    else if (f == "negative_eigenvalues") j[f] = c.negative_eigenvalues;
+    else if (f == "expand") j[f] = c.expand;
+    else if (f == "conv_width") j[f] = c.conv_width;
+    else if (f == "s4d_convolution") j[f] = c.s4d_convolution;
+    else throw ModelError("to_json: no writer for field '" + f + "'");
+  };
+  // The architecture's own fields (architecture.h), so that JSON carries what it reads.
+  for (std::string_view f : architecture(c.cell).fields) write(f);
+  for (std::string_view f : architecture(c.cell).json_extra) write(f);
+  return j.dump();
+}
+
+int effective_ffn_size(const ModelConfig& c) { return c.ffn_size > 0 ? c.ffn_size : 4 * c.hidden_size; }
+
+AttentionSpec attention_spec(const ModelConfig& c) {
+  const int window_heads = c.hard_alibi_heads > 0 ? c.hard_alibi_heads : (c.num_heads + 1) / 2;
+  return attention_spec(c.num_heads, c.causal, c.positional, window_heads, c.hard_alibi_window);
+}
+
+ModelConfig model_config_from_json(std::string_view text) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    throw ModelError(std::string("model config: not JSON: ") + e.what());
+  }
+  if (!j.is_object()) throw ModelError("model config: expected a JSON object, got " + j.dump());
+  auto field = [&](const char* name) -> const nlohmann::json& {
+    if (!j.contains(name)) throw ModelError(std::string("model config: missing field '") + name + "'");
+    return j.at(name);
+  };
+  auto integer = [&](const char* name) {
+    const auto& v = field(name);
+    if (!v.is_number_integer()) throw ModelError(std::string("model config: '") + name + "' is " + v.dump() +
+                                                 ", expected an integer");
+    return v.get<int>();
+  };
+  auto text_field = [&](const char* name) {
+    const auto& v = field(name);
+    if (!v.is_string()) throw ModelError(std::string("model config: '") + name + "' is " + v.dump() +
+                                         ", expected a string");
+    return v.get<std::string>();
+  };
+  ModelConfig c;
+  try {
+    c.cell = parse_cell(text_field("cell"));
+    c.head = parse_head(text_field("head"));
+  } catch (const ModelError& e) {
+    throw ModelError(std::string("model config: ") + e.what());
+  }
+  c.vocab_size = integer("vocab_size");
+  c.embedding_dim = integer("embedding_dim");
+  c.hidden_size = integer("hidden_size");
+  c.num_layers = integer("num_layers");
+  c.num_outputs = integer("num_outputs");
+  // Optional fields (the transformer's and the state-space ones), defaulting as ModelConfig does.
+  auto optional_integer = [&](const char* name, int& into) {
+    if (j.contains(name)) into = integer(name);
+  };
+  auto optional_bool = [&](const char* name, bool& into) {
+    if (!j.contains(name)) return;
+    const auto& v = j.at(name);
+    if (!v.is_boolean())
+      throw ModelError(std::string("model config: '") + name + "' is " + v.dump() + ", expected true or false");
+    into = v.get<bool>();
+  };
+  optional_integer("num_heads", c.num_heads);
+  optional_integer("ffn_size", c.ffn_size);
+  optional_integer("max_length", c.max_length);
+  optional_integer("hard_alibi_heads", c.hard_alibi_heads);
+  optional_integer("hard_alibi_window", c.hard_alibi_window);
+  optional_bool("causal", c.causal);
+  optional_integer("state_size", c.state_size);
+  optional_bool("negative_eigenvalues", c.negative_eigenvalues);
+  optional_integer("expand", c.expand);
+  optional_integer("conv_width", c.conv_width);
+  optional_bool("s4d_convolution", c.s4d_convolution);
+  try {
+    if (j.contains("positional")) c.positional = parse_positional(text_field("positional"));
+    if (j.contains("ffn_activation")) c.ffn_activation = parse_activation(text_field("ffn_activation"));
+  } catch (const ModelError& e) {
+    throw ModelError(std::string("model config: ") + e.what());
+  }
+  validate(c);
+  return c;
+}
+
+SsmOptions ssm_options(const ModelConfig& c) {
+  return {c.cell, c.hidden_size, c.state_size, c.expand, c.conv_width, c.negative_eigenvalues, c.s4d_convolution, c.num_heads};
+}
+}  // namespace statelab::models
