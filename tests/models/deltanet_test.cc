@@ -41,16 +41,6 @@ ModelConfig deltanet_config(Head head = Head::recognize, bool negative = false, 
   return c;
 }
 
-// init_params, then every tensor perturbed by U(±0.3), so that every element matters.
-ModelParams<double> test_params(const ModelConfig& c, std::uint64_t seed) {
-  auto pf = init_params(c, seed);
-  auto p = cast_params<double>(c, pf);
-  Random random(seed + 1000);
-  for (auto& t : named_tensors(c, p))
-    for (std::int64_t k = 0; k < t.size; ++k) t.data[k] += 0.6 * random.uniform01() - 0.3;
-  return p;
-}
-
 // ---- the naive reference: one sequence, one block, plain loops over std::vector ----------------
 
 using Vec = std::vector<double>;
@@ -152,7 +142,7 @@ std::vector<Vec> naive_block(const ModelConfig& c, ModelParams<double>& p, int l
 TEST(DeltaNet, BlocksEqualANaiveDenseRecurrence) {
   for (bool negative : {false, true}) {
     const ModelConfig c = deltanet_config(Head::tag, negative);
-    auto p = test_params(c, 3);
+    auto p = testing::perturbed_params(c, 3);
     const std::vector<Sequence> words = {{0, 1, 2, 2, 1, 0, 1, 1, 2}, {2, 1}, {1, 0, 0, 2, 1}};
     const auto states = hidden_states(c, cast_params<float>(c, p), words);  // float: the API's
     // The same in double, through the library's forward, against the naive blocks.
