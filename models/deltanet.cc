@@ -153,8 +153,9 @@ void deltanet_backward(const DeltaNetOptions& o, const DeltaNetParams<T>& p, con
       const auto dn = c.d_normed.col(j).segment(k * d, d);
       const T r = c.rms(k, j);
       g.o_norm.array() += dn.array() * og.array() * r;
-      const Vector<T> gr = (dn.array() * p.o_norm.array()).matrix();
-      c.d_o.col(j).segment(k * d, d) = r * gr - (r * r * r * gr.dot(og) / static_cast<T>(d)) * og;
+      const auto gr = dn.array() * p.o_norm.array();  // an expression: nothing allocated per column
+      const T gr_o = (gr * og.array()).sum();
+      c.d_o.col(j).segment(k * d, d) = (r * gr - (r * r * r * gr_o / static_cast<T>(d)) * og.array()).matrix();
     }
   // The delta rule backward, one (sequence, head) at a time, its states recomputed.
   c.d_qn.setZero(H, N);

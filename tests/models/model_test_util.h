@@ -64,6 +64,17 @@ ModelParams<To> cast_params(const ModelConfig& c, ModelParams<From>& from) {
   return to;
 }
 
+/// Parameters whose every element matters at a visible scale: init_params(seed) in double, every
+/// tensor then perturbed by U(±0.3) drawn from seed + 1000.
+inline ModelParams<double> perturbed_params(const ModelConfig& c, std::uint64_t seed) {
+  auto pf = init_params(c, seed);
+  auto p = cast_params<double>(c, pf);
+  Random random(seed + 1000);
+  for (auto& t : named_tensors(c, p))
+    for (std::int64_t k = 0; k < t.size; ++k) t.data[k] += 0.6 * random.uniform01() - 0.3;
+  return p;
+}
+
 /// Central differences in double: for every element v of `values` (size elements), (loss(v + eps) -
 /// loss(v - eps)) / 2 eps against the analytic gradient at the same place in `analytic`, within
 /// 1e-8 absolute + 1e-6 relative (eps = 1e-6: truncation O(eps²) ~ 1e-12, rounding ~ 1e-10).

@@ -60,11 +60,7 @@ ModelConfig config_for(const Variant& v) {
 // Parameters whose every element matters at a visible scale: init_params, then every tensor
 // perturbed by U(±0.3) (s4d's dt raised so that the states do not stay near their input).
 ModelParams<double> test_params(const ModelConfig& c, std::uint64_t seed) {
-  auto pf = init_params(c, seed);
-  auto p = cast_params<double>(c, pf);
-  Random random(seed + 1000);
-  for (auto& t : named_tensors(c, p))
-    for (std::int64_t k = 0; k < t.size; ++k) t.data[k] += 0.6 * random.uniform01() - 0.3;
+  auto p = testing::perturbed_params(c, seed);
   for (auto& block : p.ssm_blocks)
     if (c.cell == Cell::s4d) block.s4d.log_dt.array() += 2.5;  // dt ~ 0.1 .. 1
   return p;
