@@ -32,6 +32,7 @@
 #include "cli/lang/targets.h"
 #include "cli/eval.h"
 #include "cli/score.h"
+#include "cli/sweep.h"
 #include "cli/train.h"
 #include "cli/unknown.h"
 
@@ -69,6 +70,7 @@ int main(int argc, char** argv) {
   add_lang_export_command(*lang, commands);
 
   add_train_command(app, commands);
+  add_sweep_command(app, commands);
   add_eval_command(app, commands);
   add_score_command(app, commands);
   add_classify_command(app, commands);
