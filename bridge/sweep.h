@@ -55,9 +55,9 @@ struct SweepConfig {
   std::string hash;                 // sweep_hash(cells)
 };
 
-/// At most this many cells: a grid is expanded before any cell runs, and its size is the product
-/// of its list lengths.
-inline constexpr std::size_t kMaxCells = 1'000'000;
+/// At most this many cells: a grid is expanded (about a kilobyte a cell) before any cell runs, and
+/// its size is the product of its list lengths, checked before expanding.
+inline constexpr std::size_t kMaxCells = 100'000;
 
 /// Reads a config: TOML text `text` from file `file`.  Every cell's spec is built with
 /// spec_from_options and checked with validate() before anything runs.  Throws ParseError for

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "base/error.h"
+#include "base/file.h"
 #include "bridge/sweep.h"
 #include "cli/options.h"
 #include "cli/progress.h"
@@ -83,6 +84,8 @@ int run_sweep_command(const SweepOpts& o) {
   const int ranks = mpi_launch_size();
   const bool worker = ranks > 1 && mpi_launch_rank() != 0;
   try {
+    if (is_standard_output(o.output))
+      throw InvalidArgument("-o " + o.output + ": the results must go to a file (it is appended to, and read back to resume)");
     const bridge::SweepConfig config = bridge::read_sweep_config(o.config);
     const bridge::Shard shard = bridge::parse_shard(o.shard);
     if (o.dry_run) return worker ? 0 : dry_run(config, o, shard);

@@ -149,6 +149,7 @@ bad "the same cell twice" "^statelab: b.toml: cells 0 and 1 are the same run \(l
 printf '[grid]\nseed = [1]\n[fixed]\nlang = "parity"\n' >ok.toml
 expect "shard out of range" 2 "^$" "^statelab: --shard 3/3: shard index 3 out of range 0..2" -- "$sl" sweep ok.toml -o b.jsonl --shard 3/3
 expect "shard malformed" 2 "^$" "^statelab: --shard 1: expected I/N" -- "$sl" sweep ok.toml -o b.jsonl --shard 1
+expect "results to stdout refused" 2 "^$" "^statelab: -o -: the results must go to a file" -- "$sl" sweep ok.toml -o -
 expect "missing config" 2 "^$" "nope.toml" -- "$sl" sweep nope.toml -o b.jsonl
 check "bad input: nothing ran" test ! -e b.jsonl
 
