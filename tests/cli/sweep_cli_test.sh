@@ -78,7 +78,7 @@ seed = [1, 2, 3, 4, 5, 6]
 [fixed]
 lang = "parity"
 $tiny
-steps = 150
+steps = 300
 train-lengths = "1..8"
 test-lengths = "9..10"
 TOML
