@@ -34,6 +34,7 @@
 #include "cli/report.h"
 #include "cli/eval.h"
 #include "cli/score.h"
+#include "cli/sweep.h"
 #include "cli/train.h"
 #include "cli/unknown.h"
 
@@ -71,6 +72,7 @@ int main(int argc, char** argv) {
   add_lang_export_command(*lang, commands);
 
   add_train_command(app, commands);
+  add_sweep_command(app, commands);
   add_eval_command(app, commands);
   add_score_command(app, commands);
   add_classify_command(app, commands);

@@ -9,9 +9,6 @@
 
 namespace statelab::cli {
 
-namespace {
-
-// "42s", "3m05s", "1h02m".
 std::string duration_text(double seconds) {
   const auto s = static_cast<long long>(seconds + 0.5);
   char buffer[32];
@@ -20,8 +17,6 @@ std::string duration_text(double seconds) {
   else std::snprintf(buffer, sizeof buffer, "%lldh%02lldm", s / 3600, s / 60 % 60);
   return buffer;
 }
-
-}  // namespace
 
 Progress::Progress(std::ostream& out, std::int64_t first, std::int64_t total, int log_every, bool interactive, bool quiet)
     : out_(out),

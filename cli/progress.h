@@ -14,6 +14,9 @@
 
 namespace statelab::cli {
 
+/// "42s", "3m05s", "1h02m".
+std::string duration_text(double seconds);
+
 class Progress {
  public:
   /// total: the step count to reach; first: the step training starts from.  `interactive` draws
