@@ -225,7 +225,7 @@ TEST(DeltaNet, CheckpointsRoundTripAndDisagreeingMetadataIsRefused) {
   SafetensorsFile torch_like = file;
   torch_like.metadata = {{"statelab.model", to_json(c)}};
   EXPECT_EQ(load_checkpoint(torch_like, "torch").config, c);
-  for (const std::string& wrong : {R"("num_heads":2)", R"("conv_width":3)", R"("cell":"deltanet")"}) {
+  for (const std::string wrong : {R"("num_heads":2)", R"("conv_width":3)", R"("cell":"deltanet")"}) {
     std::string json = to_json(c);
     const std::string replacement = wrong == R"("num_heads":2)"    ? R"("num_heads":3)"
                                     : wrong == R"("conv_width":3)" ? R"("conv_width":4)"
