@@ -38,7 +38,7 @@ void for_chunks(std::size_t n, std::size_t chunk, F&& f) {
 }  // namespace
 
 std::vector<Trajectory> Recognizer::trajectories(std::span<const Word>) const {
-  throw InvalidArgument("trajectories: this recognizer exposes no hidden state");
+  throw InvalidArgument("this recognizer exposes no hidden state (hidden-state trajectories need a network)");
 }
 
 double Recognizer::score(std::span<const Symbol> word) const {

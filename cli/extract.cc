@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "automata/automaton_io.h"
+#include "automata/machine_io.h"
 #include "base/error.h"
 #include "base/file.h"
 #include "bridge/check.h"
@@ -56,9 +56,8 @@ void run_extract(const ExtractCommandOptions& o) {
   options.cluster.clusters = o.clusters;
   options.cluster.seed = o.seed;
   options.seed = o.seed;
-  // Refuse an unknown extension before working.
-  const automata::Format format =
-      o.output_format.empty() ? automata::format_from_path(o.output) : automata::format_from_name(o.output_format);
+  // Refuse an unknown extension before working; "-" is JSON unless --output-format says otherwise.
+  const std::string format = automata::output_format(o.output, o.output_format, {".json", ".dot", ".jff", ".att"});
   std::unique_ptr<languages::Language> language;
   if (!o.lang.empty()) {
     language = languages::make_language(o.lang);
@@ -74,8 +73,10 @@ void run_extract(const ExtractCommandOptions& o) {
   options.limits.progress = progress.callback();
   const auto report = bridge::extract(*network, options, language.get());
   progress.finish();
-  automata::write_automaton(report.dfa, o.output, format);
-  if (!o.svg.empty()) render(report.dfa, o.svg, "svg", o.max_render_states);
+  // Drawn before anything is written: a drawing refused (too large, no Graphviz) leaves no -o file.
+  const std::string svg = o.svg.empty() ? "" : render(report.dfa, ".svg", o.max_render_states);
+  automata::write_machine(report.dfa, o.output, format);
+  if (!o.svg.empty()) write_file(o.svg, svg);
   const auto& alphabet = network->alphabet();
   // The report goes to stderr when the automaton or the drawing went to stdout.
   std::ostream& out = is_standard_output(o.svg) ? std::cerr : summary_stream(o.output);
@@ -126,8 +127,8 @@ void add_extract_command(CLI::App& parent, Commands& commands) {
       ->capture_default_str();
   c->add_option("--clusters", o->clusters, "cluster: k of k-means")->check(kAtLeastOne)->capture_default_str();
   c->add_option("--seed", o->seed, "seed of every random choice")->check(kNonNegative)->capture_default_str();
-  c->add_option("-o,--output", o->output, "dfa.json, dfa.att, dfa.dot or dfa.jff (format from the extension); - for standard output (with "
-                "--output-format)")
+  c->add_option("-o,--output", o->output, "dfa.json, dfa.att, dfa.dot or dfa.jff (format from the extension); - for standard output "
+                "(JSON unless --output-format)")
       ->required();
   c->add_option("--output-format", o->output_format, "json, dot, jff or att (default: from the extension)")
       ->check(CLI::IsMember({"json", "dot", "jff", "att"}));

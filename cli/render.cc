@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cassert>
 #include <cerrno>
 #include <csignal>
 #include <filesystem>
@@ -74,21 +75,14 @@ std::filesystem::path temporary_dot() {
 
 }  // namespace
 
-void render(const automata::Dfa& dfa, const std::string& path, const std::string& format, std::size_t max_states,
-            const std::string& option) {
-  std::string kind = format;
-  if (kind.empty()) {
-    const std::string ext = std::filesystem::path(path).extension().string();
-    kind = is_standard_output(path) ? "dot" : ext == ".dot" || ext == ".gv" ? "dot" : ext == ".svg" ? "svg" : "";
-    if (kind.empty())
-      throw InvalidArgument("render: unknown output extension '" + ext + "' of " + path + " (expected .dot, .gv or .svg)");
-  }
-  if (kind != "dot" && kind != "svg") throw InvalidArgument("render: unknown format '" + kind + "' (expected dot or svg)");
-  const std::string dot = automata::write_dot(dfa);
-  if (kind == "dot") return write_file(path, dot);
+std::string render(const automata::Dfa& dfa, std::string_view format, std::size_t max_states,
+                   const std::string& option) {
+  assert(format == ".dot" || format == ".svg");
+  std::string dot = automata::write_dot(dfa);
+  if (format == ".dot") return dot;
   if (dfa.num_states() > max_states)
-    throw LimitExceeded("render: " + std::to_string(dfa.num_states()) + " states is more than " +
-                        std::to_string(max_states) + " to draw as SVG (Graphviz may take minutes); raise " + option +
+    throw LimitExceeded(std::to_string(dfa.num_states()) + " states is more than " + std::to_string(max_states) +
+                        " to draw as SVG (Graphviz may take minutes); raise " + option +
                         " to draw it anyway, or write .dot");
   const std::filesystem::path dot_file = temporary_dot();
   const RemoveOnSignal registered(dot_file);
@@ -104,9 +98,9 @@ void render(const automata::Dfa& dfa, const std::string& path, const std::string
   }
   std::error_code ignored;
   std::filesystem::remove(dot_file, ignored);
-  if (status == 127) throw IoError("render: Graphviz's 'dot' program is not installed (apt-get install graphviz), needed for " + path);
-  if (status != 0) throw IoError("render: 'dot -Tsvg' failed with status " + std::to_string(status) + " while writing " + path);
-  write_file(path, svg);
+  if (status == 127) throw IoError("drawing SVG needs Graphviz's 'dot' program, which is not installed (apt-get install graphviz)");
+  if (status != 0) throw IoError("Graphviz's 'dot -Tsvg' failed with status " + std::to_string(status));
+  return svg;
 }
 
 }  // namespace statelab::cli
