@@ -91,9 +91,9 @@ std::string alphabet_error(const Alphabet& alphabet) {
   return {};
 }
 
-void check_writable(const Alphabet& alphabet, const char* function) {
+void check_writable(const Alphabet& alphabet, const char* what) {
   const std::string error = alphabet_error(alphabet);
-  if (!error.empty()) throw InvalidArgument(std::string(function) + ": " + error);
+  if (!error.empty()) throw InvalidArgument(std::string(what) + " cannot be written in AT&T text: " + error);
 }
 
 }  // namespace
@@ -124,7 +124,7 @@ AttSymbolTable read_att_symbols_file(const std::filesystem::path& path) {
 }
 
 std::string write_att_symbols(const Alphabet& alphabet) {
-  check_writable(alphabet, "write_att_symbols");
+  check_writable(alphabet, "a symbol table");
   std::string out = std::string(kEps) + "\t0\n";
   for (std::size_t i = 0; i < alphabet.size(); ++i) out += alphabet.name(static_cast<Symbol>(i)) + "\t" + std::to_string(i + 1) + "\n";
   return out;
@@ -299,12 +299,12 @@ std::string write_from(const Automaton& automaton, State initial) {
 }  // namespace
 
 std::string write_att(const Dfa& dfa) {
-  check_writable(dfa.alphabet(), "write_att");
+  check_writable(dfa.alphabet(), "an automaton");
   return write_from(dfa, dfa.initial());
 }
 
 std::string write_att(const Nfa& nfa) {
-  check_writable(nfa.alphabet(), "write_att");
+  check_writable(nfa.alphabet(), "an automaton");
   const std::vector<State>& initial = nfa.initial_states();
   if (initial.empty()) return {};
   if (initial.size() == 1) return write_from(nfa, initial[0]);

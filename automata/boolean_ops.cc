@@ -43,7 +43,7 @@ Dfa product(const Dfa& a, const Dfa& b, BooleanOp op, std::size_t max_states) {
       State id = index.find(p2, q2);
       if (id == detail::PairIndex::kNone) {
         if (pairs.size() >= max_states)
-          throw LimitExceeded("product: more than " + std::to_string(max_states) +
+          throw LimitExceeded("the product of two automata has more than " + std::to_string(max_states) +
                               " reachable state pairs (raise --max-states)");
         id = static_cast<State>(pairs.size());
         index.insert(p2, q2, id);

@@ -5,6 +5,7 @@
 #include <limits>
 #include <unordered_set>
 
+#include "automata/io_util.h"
 #include "base/error.h"
 #include "base/file.h"
 #include "automata/pda_normal.h"
@@ -74,13 +75,13 @@ void Cfg::set_start(Nonterminal n) {
 
 void Cfg::add_production(Nonterminal lhs, std::vector<GrammarSymbol> rhs) {
   if (lhs >= nonterminals_.size())
-    throw InvalidArgument("Cfg::add_production: nonterminal " + std::to_string(lhs) + " out of range (the grammar has " +
+    throw InvalidArgument("a grammar rule's left side, nonterminal " + std::to_string(lhs) + ", is out of range (the grammar has " +
                           std::to_string(nonterminals_.size()) + " nonterminals)");
   for (const GrammarSymbol& s : rhs) {
     const std::size_t bound = s.terminal ? terminals_.size() : nonterminals_.size();
     if (s.id >= bound)
-      throw InvalidArgument(std::string("Cfg::add_production: ") + (s.terminal ? "terminal " : "nonterminal ") +
-                            std::to_string(s.id) + " out of range (" + std::to_string(bound) + " exist)");
+      throw InvalidArgument(std::string("a grammar rule's right side holds ") + (s.terminal ? "terminal " : "nonterminal ") +
+                            std::to_string(s.id) + ", out of range (" + std::to_string(bound) + " exist)");
   }
   Production p{lhs, std::move(rhs)};
   for (std::size_t i : by_lhs_[lhs])
@@ -323,7 +324,8 @@ std::string spell_terminal(const std::string& name) {
   if (is_bare_token(name) && name != "%empty") return name;
   if (name.find('\'') == std::string::npos) return "'" + name + "'";
   if (name.find('"') == std::string::npos) return "\"" + name + "\"";
-  throw InvalidArgument("format_cfg: terminal " + name + " holds both quote characters and cannot be written");
+  throw InvalidArgument("a grammar cannot be written as .cfg: its terminal " + detail::quote(name) +
+                        " holds both quote characters");
 }
 
 }  // namespace
@@ -338,7 +340,7 @@ Cfg read_cfg_file(const std::filesystem::path& path) {
 
 std::string format_cfg(const Cfg& cfg) {
   std::string out;
-  if (cfg.num_nonterminals() == 0) throw InvalidArgument("format_cfg: the grammar has no nonterminal");
+  if (cfg.num_nonterminals() == 0) throw InvalidArgument("a grammar with no nonterminal cannot be written as .cfg");
   out += "%start " + cfg.nonterminal_name(cfg.start()) + "\n";
   if (!cfg.terminals().empty()) {
     out += "%terminals";

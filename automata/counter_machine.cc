@@ -144,7 +144,7 @@ CounterTrace trace_deterministic(const CounterMachine& machine, std::span<const 
                                  std::size_t max_epsilon_moves) {
   check_word(machine, word, "trace_deterministic");
   if (!is_deterministic(machine))
-    throw InvalidArgument("trace_deterministic: the counter machine is not deterministic");
+    throw InvalidArgument("tracing a counter machine: it is not deterministic");
   CounterTrace trace;
   if (machine.num_states() == 0) return trace;
   const std::size_t k = machine.num_counters();
@@ -181,7 +181,7 @@ CounterTrace trace_deterministic(const CounterMachine& machine, std::span<const 
       if (m < 0) return false;
       if (repeats(step)) return true;
       if (++epsilon_moves > max_epsilon_moves)
-        throw LimitExceeded("trace_deterministic: more than " + std::to_string(max_epsilon_moves) +
+        throw LimitExceeded("tracing a counter machine: more than " + std::to_string(max_epsilon_moves) +
                             " epsilon moves without a detected loop (state " + std::to_string(config.state) + ")");
       apply(machine.moves()[static_cast<std::size_t>(m)], config);
     }
@@ -226,7 +226,7 @@ bool accepts_by_configurations(const CounterMachine& machine, std::span<const Sy
         apply(m, next);
         if (!seen.insert(next).second) continue;
         if (seen.size() > max_configurations)
-          throw LimitExceeded("accepts_by_configurations: more than " + std::to_string(max_configurations) +
+          throw LimitExceeded("deciding membership in a counter machine: more than " + std::to_string(max_configurations) +
                               " configurations at one position (epsilon moves that count without end?)");
         configs.push_back(std::move(next));
       }

@@ -91,8 +91,10 @@ void for_each_count(const Dfa& dfa, std::size_t max_length, const ProgressFn& pr
 }  // namespace
 
 std::vector<cpp_int> count_by_length(const Dfa& dfa, std::size_t max_length, const ProgressFn& progress) {
-  if (max_length == std::numeric_limits<std::size_t>::max())
-    throw InvalidArgument("count_by_length: max_length " + std::to_string(max_length) + " is too large");
+  // One big integer per length: bounded before allocating (2^62 lengths threw std::length_error).
+  if (max_length >= MemoryLimit{}.bytes / sizeof(cpp_int))
+    throw LimitExceeded("counting the words of every length up to " + std::to_string(max_length) +
+                        ": the table of counts would take more than " + bytes_text(MemoryLimit{}.bytes));
   std::vector<cpp_int> counts(max_length + 1);
   for_each_count(dfa, max_length, progress,
                  [&](std::size_t length, cpp_int&& count) { counts[length] = std::move(count); });
@@ -185,10 +187,10 @@ UniformSampler::UniformSampler(const Dfa& dfa, std::size_t length, const MemoryL
   arc_symbol_ = std::move(t.arc_symbol);
   arc_target_ = std::move(t.arc_target);
   if (length >= rows_.max_size())
-    throw LimitExceeded("UniformSampler: length " + std::to_string(length) + " is too large");
+    throw LimitExceeded("sampling words of length " + std::to_string(length) + ": the length is too large");
 
   // What the table holds so far: its rows (and their bookkeeping) and the scratch row of sums.
-  const std::string what = "UniformSampler: the table of completion counts for length " + std::to_string(length) +
+  const std::string what = "the table of completion counts for sampling words of length " + std::to_string(length) +
                            " over " + std::to_string(m) + " states";
   std::size_t bytes = (length + 1) * (sizeof(std::vector<Limb>) + sizeof(std::size_t));
   check_memory(memory, bytes + m * sizeof(Limb), what);
@@ -300,7 +302,7 @@ std::vector<Word> sample_uniform(const Dfa& dfa, std::size_t length, std::size_t
                                  const MemoryLimit& memory, const ProgressFn& progress) {
   const std::size_t each = sizeof(Word) + length * sizeof(Symbol);
   check_memory(memory, count > SIZE_MAX / each ? SIZE_MAX : count * each,
-               "sample_uniform: " + std::to_string(count) + " words of length " + std::to_string(length));
+               "sampling " + std::to_string(count) + " words of length " + std::to_string(length));
   const UniformSampler sampler(dfa, length, memory, progress);
   if (sampler.empty()) throw InvalidArgument(no_word_message("sample_uniform", length));
   Rng rng = make_rng(seed);

@@ -7,6 +7,7 @@
 
 #include "automata/boolean_ops.h"
 #include "automata/dfa_graph.h"
+#include "automata/minimize.h"
 #include "automata/pair_index.h"
 #include "automata/reachability.h"
 
@@ -100,6 +101,21 @@ std::optional<Word> find_counterexample(const Dfa& a, const Dfa& b) {
     }
   }
   return std::nullopt;  // unreachable: equivalent() said they differ
+}
+
+AutomatonFacts automaton_facts(const Nfa& nfa, std::size_t max_states) {
+  AutomatonFacts f;
+  f.states = nfa.num_states();
+  for (State q = 0; q < nfa.num_states(); ++q) f.accepting += nfa.is_accepting(q);
+  f.deterministic = nfa.is_deterministic();
+  f.complete = nfa.is_complete_deterministic();
+  const Dfa dfa = determinize(nfa, max_states);
+  f.minimal_states = minimize(dfa).num_states();
+  f.minimal = f.complete && f.minimal_states == dfa.num_states();  // as is_minimal, without a second pass
+  f.empty = is_empty(dfa);
+  f.finite = is_finite(dfa);
+  f.universal = is_universal(dfa);
+  return f;
 }
 
 }  // namespace statelab::automata

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "automata/dfa.h"
+#include "automata/nfa.h"
 
 namespace statelab::automata {
 
@@ -32,5 +33,20 @@ bool equivalent(const Dfa& a, const Dfa& b);
 /// `a`'s alphabet.
 /// Symbols are matched by name, in any order; throws InvalidArgument when the names differ.
 std::optional<Word> find_counterexample(const Dfa& a, const Dfa& b);
+
+/// What `statelab dfa info` reports of an automaton as read (an Nfa, possibly deterministic).
+struct AutomatonFacts {
+  std::size_t states = 0;              // as read
+  std::size_t accepting = 0;           // accepting states, as read
+  bool deterministic = false;          // no epsilon, at most one arc per state and symbol
+  bool complete = false;               // deterministic with exactly one arc per state and symbol
+  bool minimal = false;                // complete, and no smaller complete DFA accepts the language
+  std::size_t minimal_states = 0;      // states of the minimal complete DFA
+  bool empty = false, finite = false, universal = false;
+};
+
+/// The facts above.  Determinizes (at most `max_states` states: LimitExceeded naming it), then
+/// minimises once.  Time: determinize + O(k n log n).
+AutomatonFacts automaton_facts(const Nfa& nfa, std::size_t max_states = kDefaultMaxStates);
 
 }  // namespace statelab::automata

@@ -106,7 +106,10 @@ std::string state_lines(std::size_t states, State initial, const std::vector<boo
 // ----- PDA ------------------------------------------------------------------------------------
 
 Pda read_pda_json(std::string_view text, std::string_view source_name) {
-  const LocatedJson doc = parse_located(text, source_name);
+  return detail::read_pda_json(parse_located(text, source_name), source_name);
+}
+
+Pda detail::read_pda_json(const LocatedJson& doc, std::string_view source_name) {
   const SchemaReader r(doc, source_name);
   const json& root = r.root("statelab-pda", {"format", "version", "input_alphabet", "stack_alphabet", "bottom",
                                              "acceptance", "states", "initial", "accepting", "moves"});
@@ -171,7 +174,10 @@ std::string write_json(const Pda& pda) {
 // ----- grammar --------------------------------------------------------------------------------
 
 Cfg read_cfg_json(std::string_view text, std::string_view source_name) {
-  const LocatedJson doc = parse_located(text, source_name);
+  return detail::read_cfg_json(parse_located(text, source_name), source_name);
+}
+
+Cfg detail::read_cfg_json(const LocatedJson& doc, std::string_view source_name) {
   const SchemaReader r(doc, source_name);
   const json& root =
       r.root("statelab-grammar", {"format", "version", "terminals", "nonterminals", "start", "rules"});
@@ -219,7 +225,7 @@ Cfg read_cfg_json_file(const std::filesystem::path& path) {
 }
 
 std::string write_json(const Cfg& cfg) {
-  if (cfg.num_nonterminals() == 0) throw InvalidArgument("write_json(Cfg): the grammar has no nonterminal");
+  if (cfg.num_nonterminals() == 0) throw InvalidArgument("a grammar with no nonterminal cannot be written as JSON");
   std::string out = "{\n  \"format\": \"statelab-grammar\",\n  \"version\": 1,\n";
   out += "  \"terminals\": " + name_list(cfg.terminals().names()) + ",\n";
   out += "  \"nonterminals\": " + name_list(cfg.nonterminal_names()) + ",\n";
@@ -239,7 +245,10 @@ std::string write_json(const Cfg& cfg) {
 // ----- counter machine ------------------------------------------------------------------------
 
 CounterMachine read_counter_machine_json(std::string_view text, std::string_view source_name) {
-  const LocatedJson doc = parse_located(text, source_name);
+  return detail::read_counter_machine_json(parse_located(text, source_name), source_name);
+}
+
+CounterMachine detail::read_counter_machine_json(const LocatedJson& doc, std::string_view source_name) {
   const SchemaReader r(doc, source_name);
   const json& root = r.root("statelab-counter-machine", {"format", "version", "alphabet", "counters", "acceptance",
                                                           "states", "initial", "accepting", "moves"});

@@ -37,6 +37,15 @@ Pda read_pda_json(std::string_view text, std::string_view source_name = "<json>"
 Cfg read_cfg_json(std::string_view text, std::string_view source_name = "<json>");
 CounterMachine read_counter_machine_json(std::string_view text, std::string_view source_name = "<json>");
 
+namespace detail {
+struct LocatedJson;
+/// The readers of a document already parsed (automata/json_locate.h): read_machine parses a
+/// .json file once to find its kind and read it.
+Pda read_pda_json(const LocatedJson& doc, std::string_view source_name);
+Cfg read_cfg_json(const LocatedJson& doc, std::string_view source_name);
+CounterMachine read_counter_machine_json(const LocatedJson& doc, std::string_view source_name);
+}  // namespace detail
+
 /// The file readers also throw IoError when the file cannot be read.
 Pda read_pda_json_file(const std::filesystem::path& path);
 Cfg read_cfg_json_file(const std::filesystem::path& path);

@@ -212,7 +212,8 @@ std::string json_string(const std::string& name) {
   try {
     return json(name).dump();
   } catch (const json::exception&) {
-    throw InvalidArgument("write_json: symbol " + quote(name) + " is not valid UTF-8, which JSON requires");
+    throw InvalidArgument("an automaton cannot be written as JSON: its symbol " + quote(name) +
+                          " is not valid UTF-8, which JSON requires");
   }
 }
 
@@ -242,9 +243,10 @@ std::string transition_line(State from, const std::string& symbol, State to, boo
 }  // namespace
 
 Nfa read_json(std::string_view text, std::string_view source_name) {
-  const detail::LocatedJson doc = detail::parse_located(text, source_name);
-  return Interpreter(doc, source_name).run();
+  return detail::read_json(detail::parse_located(text, source_name), source_name);
 }
+
+Nfa detail::read_json(const LocatedJson& doc, std::string_view source_name) { return Interpreter(doc, source_name).run(); }
 
 Nfa read_json(std::istream& in, std::string_view source_name) {
   std::ostringstream text;

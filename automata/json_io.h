@@ -33,6 +33,13 @@ Nfa read_json(std::istream& in, std::string_view source_name = "<json>");
 /// Throws IoError when the file cannot be read.
 Nfa read_json_file(const std::filesystem::path& path);
 
+namespace detail {
+struct LocatedJson;
+/// read_json of a document already parsed (automata/json_locate.h), so that read_machine parses
+/// a .json file once to find its kind and read it.
+Nfa read_json(const LocatedJson& doc, std::string_view source_name);
+}  // namespace detail
+
 /// The automaton as JSON ("kind": "dfa"), one transition per line, in (state, symbol) order.
 /// Time O(n k).
 std::string write_json(const Dfa& dfa);

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <nlohmann/json.hpp>
 
 #include "base/file.h"
 #include "automata/automaton_io.h"
@@ -10,6 +9,8 @@
 #include "base/error.h"
 #include "automata/jff_io.h"
 #include "automata/json_io.h"
+#include "automata/io_util.h"
+#include "automata/json_locate.h"
 #include "automata/mini_xml.h"
 #include "automata/pda_jff.h"
 
@@ -41,6 +42,34 @@ void check_extension(const std::string& ext, const std::string& source) {
 
 }  // namespace
 
+std::string output_format(const std::filesystem::path& path, std::string_view name,
+                          std::initializer_list<std::string_view> allowed, std::string_view for_standard_output,
+                          std::string_view option) {
+  std::string ext;
+  if (!name.empty()) {
+    ext = std::string(name.front() == '.' ? "" : ".").append(name);
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  } else if (is_standard_output(path)) {
+    ext = std::string(for_standard_output);
+  } else {
+    ext = lower_extension(path);
+  }
+  if (ext == ".gv") ext = ".dot";
+  if (std::find(allowed.begin(), allowed.end(), std::string_view(ext)) != allowed.end()) return ext;
+  std::string expected;
+  for (std::size_t i = 0; i < allowed.size(); ++i) {
+    expected += i == 0 ? "" : i + 1 == allowed.size() ? " or " : ", ";
+    expected += allowed.begin()[i];
+    if (allowed.begin()[i] == ".dot") expected += ", .gv";
+  }
+  if (!name.empty())
+    throw InvalidArgument(std::string(option) + " " + detail::quote(name) + ": not a format this command writes (expected " +
+                          expected + " without the dot)");
+  throw InvalidArgument(detail::quote(path.string()) + ": unknown output extension " +
+                        (ext.empty() ? std::string("(none)") : detail::quote(ext)) + " (expected " + expected +
+                        "; or name the format with " + std::string(option) + ")");
+}
+
 std::string_view kind_name(const Machine& machine) {
   static constexpr std::string_view kNames[] = {"DFA", "NFA", "PDA", "grammar", "counter machine"};
   return kNames[machine.index()];
@@ -58,14 +87,16 @@ Machine read_machine(std::string_view text, const std::filesystem::path& path) {
     return read_jff(text, source);  // the finite-automaton reader names any other type
   }
   if (ext == ".json") {
-    const nlohmann::json doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    // Parsed once: the "format" field names the kind, and the kind's reader reads the same tree.
+    const detail::LocatedJson doc = detail::parse_located(text, source);
     std::string format;
-    if (doc.is_object() && doc.contains("format") && doc["format"].is_string()) format = doc["format"];
-    if (format == "statelab-pda") return read_pda_json(text, source);
-    if (format == "statelab-grammar") return read_cfg_json(text, source);
-    if (format == "statelab-counter-machine") return read_counter_machine_json(text, source);
-    if (format.empty() || format == "statelab-automaton") return read_json(text, source);  // its reader names the problem
-    throw ParseError(source + ": unknown \"format\": \"" + format +
+    if (doc.value.is_object() && doc.value.contains("format") && doc.value["format"].is_string())
+      format = doc.value["format"];
+    if (format == "statelab-pda") return detail::read_pda_json(doc, source);
+    if (format == "statelab-grammar") return detail::read_cfg_json(doc, source);
+    if (format == "statelab-counter-machine") return detail::read_counter_machine_json(doc, source);
+    if (format.empty() || format == "statelab-automaton") return detail::read_json(doc, source);  // it names the problem
+    throw ParseError(source + ":" + std::to_string(doc.lines.at("/format")) + ": unknown \"format\": \"" + detail::escape(format) +
                      "\" (expected statelab-automaton, statelab-pda, statelab-grammar or statelab-counter-machine)");
   }
   return read_automaton(text, source, format_from_path(path));

@@ -8,10 +8,12 @@
 //   .cfg    a grammar in the text syntax of automata/cfg.h
 //   .dot, .gv, .att   a DFA/NFA (automata/automaton_io.h)
 //
-// Used by languages' `file:PATH`, `statelab lang export` and `statelab dfa render`.
+// Used by languages' `file:PATH`, `statelab lang export`, `statelab dfa render` and `extract`; the
+// output format of every command that writes a machine or a drawing is chosen by output_format.
 #pragma once
 
 #include <filesystem>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -37,6 +39,15 @@ std::string_view kind_name(const Machine& machine);
 Machine read_machine(std::string_view text, const std::filesystem::path& path);
 /// Reads the file once (automata/atomic_file.h's read_file) and then as read_machine.
 Machine read_machine_file(const std::filesystem::path& path);
+
+/// The format a machine or a drawing is written in, as its canonical extension: ".json", ".jff",
+/// ".cfg", ".dot" (also for .gv), ".att" or ".svg".  It is the one `name` names when given (an
+/// --output-format value such as "json"), else the one `path`'s extension names (any case), else,
+/// for "-" or /dev/stdout (standard output), `for_standard_output`.  Throws InvalidArgument naming
+/// `path` (or `option` and `name`) when the format is not one of `allowed`.  Time O(|path|).
+std::string output_format(const std::filesystem::path& path, std::string_view name,
+                          std::initializer_list<std::string_view> allowed,
+                          std::string_view for_standard_output = ".json", std::string_view option = "--output-format");
 
 /// The extensions a machine of this kind can be written as, for messages ("use .json or .jff").
 std::string writable_extensions(const Machine& machine);

@@ -258,7 +258,7 @@ bool TransitionMonoid::is_idempotent(Element x) const {
 
 TransitionMonoid transition_monoid(const Dfa& dfa, std::size_t max_elements, const MemoryLimit& memory,
                                    const ProgressFn& progress) {
-  if (max_elements == 0) throw InvalidArgument("transition_monoid: the limit must be at least 1 element");
+  if (max_elements == 0) throw InvalidArgument("the transition monoid's element limit must be at least 1");
   TransitionMonoid m;
   m.alphabet_ = dfa.alphabet();
   m.degree_ = dfa.num_states();

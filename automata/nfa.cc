@@ -137,7 +137,7 @@ struct SubsetHash {
 };
 
 void over_limit(std::size_t max_states) {
-  throw LimitExceeded("determinize: the subset construction needs more than " + std::to_string(max_states) +
+  throw LimitExceeded("determinizing: the subset construction needs more than " + std::to_string(max_states) +
                       " states (raise --max-states)");
 }
 

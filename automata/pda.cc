@@ -160,7 +160,7 @@ bool is_deterministic(const Pda& pda) { return !find_conflict(pda).has_value(); 
 PdaTrace trace_deterministic(const Pda& pda, std::span<const Symbol> word) {
   check_word(pda, word, "trace_deterministic");
   if (auto conflict = find_conflict(pda))
-    throw InvalidArgument("trace_deterministic: the PDA is not deterministic: moves " +
+    throw InvalidArgument("tracing a PDA: it is not deterministic: moves " +
                           format_move(pda, pda.moves()[conflict->first]) + " and " +
                           format_move(pda, pda.moves()[conflict->second]) + " can both be enabled");
   PdaTrace trace;
@@ -277,7 +277,7 @@ bool accepts_by_summaries(const Pda& pda, std::span<const Symbol> word) {
   const std::uint64_t kU = n + 1;
   constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
   if (n + 2 > kMax / nq / nq / ng)
-    throw LimitExceeded("accepts_by_summaries: a word of length " + std::to_string(n) + " over a PDA of " +
+    throw LimitExceeded("deciding membership in a PDA: a word of length " + std::to_string(n) + " over a PDA of " +
                         std::to_string(nq) + " normalised states is too large to index");
   const bool final_state = pda.acceptance() == PdaAcceptance::final_state;
 

@@ -165,15 +165,15 @@ std::string write_jff(const Pda& pda) {
   const Alphabet& gamma = pda.stack_alphabet();
   for (const std::string& name : sigma.names())
     if (code_points(name) != 1)
-      throw InvalidArgument("write_jff: JFLAP spells each symbol with one character, but input symbol '" + name +
-                            "' has " + std::to_string(code_points(name)));
+      throw InvalidArgument("a PDA cannot be written as .jff: JFLAP spells each symbol with one character, but input symbol " +
+                            detail::quote(name) + " has " + std::to_string(code_points(name)));
   for (Symbol s = 0; s < gamma.size(); ++s) {
     const std::string& name = gamma.name(s);
     if (code_points(name) != 1 && s != pda.bottom())
-      throw InvalidArgument("write_jff: JFLAP spells each symbol with one character, but stack symbol '" + name +
-                            "' has " + std::to_string(code_points(name)));
+      throw InvalidArgument("a PDA cannot be written as .jff: JFLAP spells each symbol with one character, but stack symbol " +
+                            detail::quote(name) + " has " + std::to_string(code_points(name)));
     if (name == "Z" && s != pda.bottom())
-      throw InvalidArgument("write_jff: JFLAP's stack starts with Z, but Z is not the bottom symbol here");
+      throw InvalidArgument("a PDA cannot be written as .jff: JFLAP's stack starts with Z, but Z is not the bottom symbol here");
   }
   auto stack_name = [&](Symbol s) { return s == pda.bottom() ? std::string("Z") : gamma.name(s); };
   std::string out =

@@ -30,13 +30,13 @@ Alphabet symbol_names(std::size_t k) {
 
 Dfa random_dfa(std::size_t states, std::size_t symbols, std::uint64_t seed, double accepting_probability,
                const MemoryLimit& memory) {
-  if (states == 0) throw InvalidArgument("random_dfa: the number of states must be positive (got 0)");
-  if (symbols == 0) throw InvalidArgument("random_dfa: the number of symbols must be positive (got 0)");
+  if (states == 0) throw InvalidArgument("a random DFA needs at least one state (got 0)");
+  if (symbols == 0) throw InvalidArgument("a random DFA needs at least one symbol (got 0)");
   // Written so that NaN fails too.
   if (!(accepting_probability >= 0.0 && accepting_probability <= 1.0))
   {
     std::ostringstream message;
-    message << "random_dfa: accepting_probability " << accepting_probability << " is not in [0, 1]";
+    message << "a random DFA's accepting probability " << accepting_probability << " is not in [0, 1]";
     throw InvalidArgument(message.str());
   }
   // The transition table, the accepting bits, and each symbol's name (a short string, twice: the
@@ -44,7 +44,7 @@ Dfa random_dfa(std::size_t states, std::size_t symbols, std::uint64_t seed, doub
   const std::size_t row = symbols * sizeof(State) + 1, name = 2 * 48;
   check_memory(memory,
                states > (SIZE_MAX - symbols * name) / row ? SIZE_MAX : states * row + symbols * name,
-               "random_dfa: " + std::to_string(states) + " states x " + std::to_string(symbols) + " symbols");
+               "a random DFA of " + std::to_string(states) + " states x " + std::to_string(symbols) + " symbols");
   Dfa dfa(symbol_names(symbols), states);  // throws on more states than State can number
   Rng rng = make_rng(seed);
   for (State q = 0; q < states; ++q) {

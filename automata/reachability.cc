@@ -98,7 +98,7 @@ Nfa trim(const Nfa& nfa) {
 
 Dfa complete(const Nfa& nfa) {
   if (!nfa.is_deterministic())
-    throw InvalidArgument("complete: the automaton is not deterministic (use determinize)");
+    throw InvalidArgument("completing an automaton: it is not deterministic (determinize it first)");
   return determinize(nfa, SIZE_MAX);
 }
 

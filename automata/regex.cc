@@ -590,7 +590,7 @@ Nfa thompson(const Regex& regex, const Alphabet& alphabet, std::size_t max_state
   check_symbols(regex, alphabet);
   const std::size_t n = thompson_size(regex);
   if (n > max_states)
-    throw LimitExceeded("thompson: the NFA of the expression needs " +
+    throw LimitExceeded("the regular expression's NFA needs " +
                         (n == Regex::kUnbounded ? std::string("more than 2^64") : std::to_string(n)) +
                         " states, more than the limit " + std::to_string(max_states));
   Nfa nfa(alphabet);

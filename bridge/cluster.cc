@@ -18,9 +18,9 @@ using automata::State;
 ClusterResult cluster_extract(const Recognizer& network, const ClusterOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   if (network.state_dim() == 0)
-    throw InvalidArgument("cluster_extract: the recognizer exposes no hidden state (clustering needs a network)");
-  if (options.clusters == 0) throw InvalidArgument("cluster_extract: the number of clusters must be at least 1");
-  if (options.words == 0) throw InvalidArgument("cluster_extract: the number of sampled words must be at least 1");
+    throw InvalidArgument("extract --method cluster: the recognizer exposes no hidden state (clustering needs a network)");
+  if (options.clusters == 0) throw InvalidArgument("extract --method cluster: --clusters must be at least 1");
+  if (options.words == 0) throw InvalidArgument("extract --method cluster: the number of sampled words must be at least 1");
   const std::size_t k = network.alphabet().size();
   auto rng = make_rng(options.seed);
   std::vector<Word> words(options.words);

@@ -290,7 +290,7 @@ class LSharp {
 
 LStarResult lsharp(const Recognizer& recognizer, EquivalenceOracle& oracle, const Limits& limits) {
   const Alphabet& alphabet = recognizer.alphabet();
-  if (alphabet.empty()) throw InvalidArgument("lsharp: the recognizer's alphabet is empty");
+  if (alphabet.empty()) throw InvalidArgument("extract --method lsharp: the recognizer's alphabet is empty");
   Budget budget(limits);
   MembershipOracle member(recognizer, budget);
   LSharp learner(member, alphabet.size());
@@ -322,7 +322,7 @@ LStarResult lsharp(const Recognizer& recognizer, EquivalenceOracle& oracle, cons
     ++counterexamples;
     last = cex;
     if (!learner.process(hypothesis, *cex))
-      throw InvalidArgument("lsharp: the " + oracle.name() + " oracle returned '" + alphabet.format_word(*cex) +
+      throw InvalidArgument("extract --method lsharp: the " + oracle.name() + " oracle returned '" + alphabet.format_word(*cex) +
                             "', on which the hypothesis and the recognizer agree");
   }
 }

@@ -461,7 +461,7 @@ LStarResult learned(const Dfa& hypothesis, bool complete, std::string stopped_by
 
 LStarResult lstar(const Recognizer& recognizer, EquivalenceOracle& oracle, const Limits& limits, bool cache_queries) {
   const Alphabet& alphabet = recognizer.alphabet();
-  if (alphabet.empty()) throw InvalidArgument("lstar: the recognizer's alphabet is empty");
+  if (alphabet.empty()) throw InvalidArgument("extract --method lstar: the recognizer's alphabet is empty");
   Budget budget(limits);
   MembershipOracle member(recognizer, budget, cache_queries);
   Table table(member, alphabet.size());
@@ -495,7 +495,7 @@ LStarResult lstar(const Recognizer& recognizer, EquivalenceOracle& oracle, const
     std::size_t lo = 0, hi = w.size();
     const bool a_lo = alpha(lo);
     if (a_lo == alpha(hi))
-      throw InvalidArgument("lstar: the " + oracle.name() + " oracle returned '" + alphabet.format_word(w) +
+      throw InvalidArgument("extract --method lstar: the " + oracle.name() + " oracle returned '" + alphabet.format_word(w) +
                             "', on which the hypothesis and the recognizer agree");
     while (hi - lo > 1) {
       const std::size_t mid = (lo + hi) / 2;
@@ -503,7 +503,7 @@ LStarResult lstar(const Recognizer& recognizer, EquivalenceOracle& oracle, const
     }
     Word suffix(w.begin() + static_cast<std::ptrdiff_t>(hi), w.end());
     if (table.has_suffix(suffix))
-      throw InvalidArgument("lstar: counterexample processing found no new suffix (the recognizer's answers changed)");
+      throw InvalidArgument("extract --method lstar: counterexample processing found no new suffix (the recognizer's answers changed)");
     table.add_suffix(std::move(suffix));
   }
 }

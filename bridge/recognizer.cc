@@ -109,7 +109,7 @@ const char* head_description(models::Head head) {
 }  // namespace
 
 std::vector<Trajectory> Recognizer::trajectories(std::span<const Word>) const {
-  throw InvalidArgument("trajectories: this recognizer exposes no hidden state");
+  throw InvalidArgument("this recognizer exposes no hidden state (hidden-state trajectories need a network)");
 }
 
 double Recognizer::score(std::span<const Symbol> word) const {

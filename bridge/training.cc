@@ -25,7 +25,7 @@ std::vector<languages::Example> repeated_draws(const languages::Language& langua
 
 TrainedRecognizer train_recognizer(const RunSpec& spec) {
   if (spec.task != "recognize")
-    throw InvalidArgument("train_recognizer: the task of " + spec.lang + " is " + spec.task + ", expected recognize");
+    throw InvalidArgument("training a recognizer: the task of " + spec.lang + " is " + spec.task + ", expected recognize");
   RunResult r = run(spec);
   return {ModelRecognizer(r.config, std::move(r.params), r.alphabet),
           r.validation_accuracy,

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "automata/automaton_io.h"
+#include "automata/machine_io.h"
 #include "base/error.h"
 #include "base/file.h"
 #include "bridge/check.h"
@@ -75,8 +75,10 @@ void run_extract_moore(const ExtractCommandOptions& o, const bridge::LoadedModel
   with_progress.limits.progress = progress.callback();
   const auto report = bridge::extract_moore(*network, with_progress, truth.get(), truth_moore ? &*truth_moore : nullptr);
   progress.finish();
+  // Drawn before anything is written: a drawing refused (too large, no Graphviz) leaves no -o file.
+  const std::string svg = o.svg.empty() ? "" : render(report.machine, ".svg", o.max_render_states);
   automata::write_moore(report.machine, o.output, format);
-  if (!o.svg.empty()) render(report.machine, o.svg, "svg", o.max_render_states);
+  if (!o.svg.empty()) write_file(o.svg, svg);
   const auto& alphabet = network->alphabet();
   std::ostream& out = is_standard_output(o.svg) ? std::cerr : summary_stream(o.output);
   if (o.json) {
@@ -133,12 +135,13 @@ void run_extract(const ExtractCommandOptions& o) {
   options.cluster.clusters = o.clusters;
   options.cluster.seed = o.seed;
   options.seed = o.seed;
-  // Refuse an unknown extension before working.
-  const automata::Format format =
-      o.output_format.empty() ? automata::format_from_path(o.output) : automata::format_from_name(o.output_format);
   const auto model = bridge::load_model(o.ckpt);
-  if (model.config.head == models::Head::tag || model.config.head == models::Head::next_set)
-    return run_extract_moore(o, model, options, format);
+  const bool moore = model.config.head == models::Head::tag || model.config.head == models::Head::next_set;
+  // Refuse an unknown extension before working; "-" is JSON unless --output-format says otherwise.
+  const std::string format =
+      moore ? automata::output_format(o.output, o.output_format, {".json", ".dot"})
+            : automata::output_format(o.output, o.output_format, {".json", ".dot", ".jff", ".att"});
+  if (moore) return run_extract_moore(o, model, options, automata::format_from_name(format.substr(1)));
   bridge::require_head(model, {models::Head::recognize, models::Head::tag, models::Head::next_set}, "extract");
   std::unique_ptr<languages::Language> language;
   if (!o.lang.empty()) {
@@ -154,8 +157,10 @@ void run_extract(const ExtractCommandOptions& o) {
   options.limits.progress = progress.callback();
   const auto report = bridge::extract(*network, options, language.get());
   progress.finish();
-  automata::write_automaton(report.dfa, o.output, format);
-  if (!o.svg.empty()) render(report.dfa, o.svg, "svg", o.max_render_states);
+  // Drawn before anything is written: a drawing refused (too large, no Graphviz) leaves no -o file.
+  const std::string svg = o.svg.empty() ? "" : render(report.dfa, ".svg", o.max_render_states);
+  automata::write_machine(report.dfa, o.output, format);
+  if (!o.svg.empty()) write_file(o.svg, svg);
   const auto& alphabet = network->alphabet();
   // The report goes to stderr when the automaton or the drawing went to stdout.
   std::ostream& out = is_standard_output(o.svg) ? std::cerr : summary_stream(o.output);
@@ -208,8 +213,8 @@ void add_extract_command(CLI::App& parent, Commands& commands) {
       ->capture_default_str();
   c->add_option("--clusters", o->clusters, "cluster: k of k-means")->check(kAtLeastOne)->capture_default_str();
   c->add_option("--seed", o->seed, "seed of every random choice")->check(kNonNegative)->capture_default_str();
-  c->add_option("-o,--output", o->output, "dfa.json, dfa.att, dfa.dot or dfa.jff (format from the extension); - for standard output (with "
-                "--output-format)")
+  c->add_option("-o,--output", o->output, "dfa.json, dfa.att, dfa.dot or dfa.jff (format from the extension); - for standard output "
+                "(JSON unless --output-format)")
       ->required();
   c->add_option("--output-format", o->output_format, "json, dot, jff or att (default: from the extension)")
       ->check(CLI::IsMember({"json", "dot", "jff", "att"}));

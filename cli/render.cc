@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cassert>
 #include <cerrno>
 #include <csignal>
 #include <filesystem>
@@ -72,25 +73,14 @@ std::filesystem::path temporary_dot() {
          ("statelab-render." + std::to_string(::getpid()) + "." + std::to_string(counter++) + ".tmp.dot");
 }
 
-}  // namespace
-
-namespace {
-
-// Writes the DOT text `dot` of an automaton of `states` states to `path`, as render() says.
-void render_dot(const std::string& dot, std::size_t states, const std::string& path, const std::string& format,
-                std::size_t max_states, const std::string& option) {
-  std::string kind = format;
-  if (kind.empty()) {
-    const std::string ext = std::filesystem::path(path).extension().string();
-    kind = is_standard_output(path) ? "dot" : ext == ".dot" || ext == ".gv" ? "dot" : ext == ".svg" ? "svg" : "";
-    if (kind.empty())
-      throw InvalidArgument("render: unknown output extension '" + ext + "' of " + path + " (expected .dot, .gv or .svg)");
-  }
-  if (kind != "dot" && kind != "svg") throw InvalidArgument("render: unknown format '" + kind + "' (expected dot or svg)");
-  if (kind == "dot") return write_file(path, dot);
+// The DOT text `dot` of an automaton of `states` states drawn as render() says.
+std::string render_dot(std::string dot, std::size_t states, std::string_view format, std::size_t max_states,
+                       const std::string& option) {
+  assert(format == ".dot" || format == ".svg");
+  if (format == ".dot") return dot;
   if (states > max_states)
-    throw LimitExceeded("render: " + std::to_string(states) + " states is more than " +
-                        std::to_string(max_states) + " to draw as SVG (Graphviz may take minutes); raise " + option +
+    throw LimitExceeded(std::to_string(states) + " states is more than " + std::to_string(max_states) +
+                        " to draw as SVG (Graphviz may take minutes); raise " + option +
                         " to draw it anyway, or write .dot");
   const std::filesystem::path dot_file = temporary_dot();
   const RemoveOnSignal registered(dot_file);
@@ -106,22 +96,22 @@ void render_dot(const std::string& dot, std::size_t states, const std::string& p
   }
   std::error_code ignored;
   std::filesystem::remove(dot_file, ignored);
-  if (status == 127) throw IoError("render: Graphviz's 'dot' program is not installed (apt-get install graphviz), needed for " + path);
-  if (status != 0) throw IoError("render: 'dot -Tsvg' failed with status " + std::to_string(status) + " while writing " + path);
-  write_file(path, svg);
+  if (status == 127) throw IoError("drawing SVG needs Graphviz's 'dot' program, which is not installed (apt-get install graphviz)");
+  if (status != 0) throw IoError("Graphviz's 'dot -Tsvg' failed with status " + std::to_string(status));
+  return svg;
 }
 
 }  // namespace
 
-void render(const automata::Dfa& dfa, const std::string& path, const std::string& format, std::size_t max_states,
-            const std::string& option) {
-  render_dot(automata::write_dot(dfa), dfa.num_states(), path, format, max_states, option);
+std::string render(const automata::Dfa& dfa, std::string_view format, std::size_t max_states,
+                   const std::string& option) {
+  return render_dot(automata::write_dot(dfa), dfa.num_states(), format, max_states, option);
 }
 
-void render(const automata::MooreMachine& machine, const std::string& path, const std::string& format,
-            std::size_t max_states, const std::string& option) {
-  render_dot(automata::format_moore(machine, automata::Format::dot), machine.dfa.num_states(), path, format, max_states,
-             option);
+std::string render(const automata::MooreMachine& machine, std::string_view format, std::size_t max_states,
+                   const std::string& option) {
+  return render_dot(automata::format_moore(machine, automata::Format::dot), machine.dfa.num_states(), format,
+                    max_states, option);
 }
 
 }  // namespace statelab::cli

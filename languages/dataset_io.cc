@@ -41,7 +41,7 @@ std::string format_jsonl(const Alphabet& alphabet, std::span<const Example> exam
     j["length"] = e.word.size();
     if (with_targets) {
       if (e.targets.size() != e.word.size() + 1)
-        throw InvalidArgument("format_jsonl: example " + std::to_string(i) +
+        throw InvalidArgument("writing JSONL: example " + std::to_string(i) +
                               " has no per-position targets (build the dataset with with_targets)");
       nlohmann::ordered_json targets = nlohmann::ordered_json::array();
       for (const PrefixTarget& t : e.targets) {

@@ -22,7 +22,7 @@
 
 #include "automata/dfa.h"
 #include "languages/language.h"
-#include "languages/permutation_group.h"
+#include "automata/perm_group.h"
 
 namespace statelab::languages {
 
@@ -99,7 +99,7 @@ std::unique_ptr<Language> make_flip_flop();
 /// DfaLanguage.  The prefix product as a group element is the target of the word-problem task
 /// (languages/task.h).
 /// Throws LimitExceeded when the alphabet is all elements of a group of order above 1024.
-std::unique_ptr<Language> make_word_problem(const PermutationGroup& group,
+std::unique_ptr<Language> make_word_problem(const automata::PermutationGroup& group,
                                             std::optional<std::vector<std::uint32_t>> generators = std::nullopt);
 
 // ---- brackets ----------------------------------------------------------------------------------

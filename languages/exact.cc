@@ -1,5 +1,7 @@
 #include "languages/exact.h"
 
+#include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "base/error.h"
@@ -27,7 +29,7 @@ Count ballot(std::uint64_t steps, std::uint64_t height) {
 }
 
 std::vector<bool> sample_dyck_shape(std::size_t length, Rng& rng) {
-  if (length % 2) throw InvalidArgument("sample_dyck_shape: odd length " + std::to_string(length));
+  if (length % 2) throw InvalidArgument("sampling a Dyck word: there is none of odd length " + std::to_string(length));
   // State (r steps left, height d, u up-steps left); paths(r, d) = (d+1)/(r+1) * B with
   // B = C(r+1, u).  Each step moves B by one exact small ratio.
   std::uint64_t r = length, d = 0, u = length / 2;
@@ -57,9 +59,21 @@ std::vector<bool> sample_dyck_shape(std::size_t length, Rng& rng) {
 
 std::shared_ptr<const automata::UniformSampler> DfaSamplerCache::sampler(std::size_t length) const {
   std::lock_guard lock(mutex_);
-  auto& slot = samplers_[length];
-  if (!slot) slot = std::make_shared<const automata::UniformSampler>(*dfa_, length);
-  return slot;
+  if (auto it = samplers_.find(length); it != samplers_.end()) return it->second;
+  // The table's size as automata/counting.h states it: (length + 1) m (length log2 k / 64 + 1)
+  // limbs of 8 bytes, m states over k symbols (an upper bound: the trim DFA may be smaller).
+  const double bits_per_symbol = std::log2(std::max<double>(2, static_cast<double>(dfa_->num_symbols())));
+  const double limbs = static_cast<double>(length) * bits_per_symbol / 64 + 1;
+  const double estimate = static_cast<double>(length + 1) * static_cast<double>(dfa_->num_states()) * limbs * 8;
+  const std::size_t bytes = estimate > 1e18 ? std::size_t{1} << 60 : static_cast<std::size_t>(estimate);
+  if (bytes_ + bytes > max_bytes_) {
+    samplers_.clear();
+    bytes_ = 0;
+  }
+  auto sampler = std::make_shared<const automata::UniformSampler>(*dfa_, length);
+  samplers_.emplace(length, sampler);
+  bytes_ += bytes;
+  return sampler;
 }
 
 std::optional<automata::Word> DfaSamplerCache::sample(std::size_t length, Rng& rng) const {

@@ -54,18 +54,27 @@ std::vector<bool> sample_dyck_shape(std::size_t length, Rng& rng);
 
 /// The exact samplers of one DFA, one automata::UniformSampler per length, built on first use and
 /// shared by every thread (a sampler is immutable; the map is guarded by a mutex).
-/// Space: the samplers' tables, quadratic in each length used.
+/// Space: the samplers' tables, quadratic in each length used, at most `max_bytes` in all: a
+/// sampler that would take the cache past it first empties the cache (samplers in use stay alive
+/// with their users), so sampling every length of 1..B holds O(B^2), not O(B^3).  One sampler
+/// alone is bounded by automata::UniformSampler's own memory limit.
 class DfaSamplerCache {
  public:
-  explicit DfaSamplerCache(const automata::Dfa& dfa) : dfa_(&dfa) {}
+  /// What the cache keeps unless told otherwise.
+  static constexpr std::size_t kDefaultMaxBytes = std::size_t{1} << 30;
+
+  explicit DfaSamplerCache(const automata::Dfa& dfa, std::size_t max_bytes = kDefaultMaxBytes)
+      : dfa_(&dfa), max_bytes_(max_bytes) {}
   std::shared_ptr<const automata::UniformSampler> sampler(std::size_t length) const;
   /// A uniform accepted word of this length, or nothing when there is none.
   std::optional<automata::Word> sample(std::size_t length, Rng& rng) const;
 
  private:
   const automata::Dfa* dfa_;
+  std::size_t max_bytes_;
   mutable std::mutex mutex_;
   mutable std::map<std::size_t, std::shared_ptr<const automata::UniformSampler>> samplers_;
+  mutable std::size_t bytes_ = 0;  // the estimated size of samplers_
 };
 
 /// A table of exact counts (or any table indexed by length) grown on demand: get(n) returns a

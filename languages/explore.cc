@@ -115,9 +115,11 @@ std::vector<Word> first_words(const Language& lang, std::size_t limit, std::size
   return out;
 }
 
-std::vector<bool> lengths_with_words(const Language& lang, const LengthRange& range, std::uint64_t seed) {
+std::vector<bool> lengths_with_words(const Language& lang, const LengthRange& range, std::uint64_t seed,
+                                     const ProgressFn& progress) {
   std::vector<bool> has_word(range.max - range.min + 1);
   for (std::size_t n = range.min; n <= range.max; ++n) {
+    report(progress, n - range.min, has_word.size());
     const std::optional<Count> c = lang.count(n);
     if (c) {
       has_word[n - range.min] = *c > 0;
@@ -126,13 +128,16 @@ std::vector<bool> lengths_with_words(const Language& lang, const LengthRange& ra
       has_word[n - range.min] = lang.sample(n, probe).has_value();
     }
   }
+  report(progress, has_word.size(), has_word.size());
   return has_word;
 }
 
 std::vector<Example> sample_positives(const Language& lang, const LengthRange& range, const std::vector<bool>& has_word,
-                                      std::size_t count, std::uint64_t seed, bool with_targets) {
+                                      std::size_t count, std::uint64_t seed, bool with_targets,
+                                      const ProgressFn& progress) {
   std::vector<Example> examples;
   for (std::size_t n = range.min; n <= range.max; ++n) {
+    report(progress, n - range.min, has_word.size());
     if (!has_word[n - range.min]) continue;
     for (std::size_t i = 0; i < count; ++i) {
       // The seeds of the dataset builder's positives: each word reproducible on its own.

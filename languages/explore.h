@@ -35,14 +35,23 @@ std::string engines_of(const CatalogueEntry& entry);
 /// Time: O(budget * max_length * k) for the walk (a targets() call per prefix).
 std::vector<Word> first_words(const Language& lang, std::size_t limit, std::size_t max_length, bool& complete);
 
+/// The longest end of a range of lengths `lang sample --lengths A..B` takes unless told otherwise
+/// (--max-length): every length is counted on its own, O(n^2) for length n, so a range costs
+/// O(B^3) (about a second at B = 2000 for a small DFA).
+inline constexpr std::size_t kMaxRangeLength = 2000;
+
 /// Whether each length of `range` has a word (index n - range.min): by the exact count, or when
-/// the language cannot count, by trying to sample one from `seed`.
-std::vector<bool> lengths_with_words(const Language& lang, const LengthRange& range, std::uint64_t seed);
+/// the language cannot count, by trying to sample one from `seed`.  `progress` gets (lengths
+/// done, lengths) after each length.
+std::vector<bool> lengths_with_words(const Language& lang, const LengthRange& range, std::uint64_t seed,
+                                     const ProgressFn& progress = {});
 
 /// `count` exact uniform words of each length of `range` that has words (as `has_word` says),
 /// each from the seed the dataset builder gives its positives (so each word reproduces on its
 /// own), with their per-position targets when `with_targets`.
+/// `progress` gets (lengths done, lengths) after each length.
 std::vector<Example> sample_positives(const Language& lang, const LengthRange& range, const std::vector<bool>& has_word,
-                                      std::size_t count, std::uint64_t seed, bool with_targets);
+                                      std::size_t count, std::uint64_t seed, bool with_targets,
+                                      const ProgressFn& progress = {});
 
 }  // namespace statelab::languages

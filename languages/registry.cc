@@ -62,7 +62,7 @@ std::size_t Parameters::integer(std::string_view key, std::size_t min, std::size
   return x;
 }
 
-std::vector<std::uint32_t> parse_generators(const PermutationGroup& group, std::string_view text) {
+std::vector<std::uint32_t> parse_generators(const automata::PermutationGroup& group, std::string_view text) {
   if (text == "standard") return group.generators();
   std::vector<std::uint32_t> ids;
   std::size_t start = 0;
@@ -127,7 +127,7 @@ constexpr std::size_t kMaxModulus = 1'000'000;
 ParameterInfo letters_parameter() { return {"k", "2", false, "number of letters a, b, ... (1..26)"}; }
 
 std::unique_ptr<Language> word_problem(const detail::Parameters& p) {
-  const PermutationGroup group = make_group(p.text("group"));
+  const automata::PermutationGroup group = automata::make_group(p.text("group"));
   if (!p.has("gens")) return make_word_problem(group);
   return make_word_problem(group, detail::parse_generators(group, p.text("gens")));
 }

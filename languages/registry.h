@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "languages/language.h"
-#include "languages/permutation_group.h"
+#include "automata/perm_group.h"
 
 namespace statelab::languages {
 
@@ -76,7 +76,7 @@ class Parameters {
 };
 
 /// The generators named by a `gens=` value: "standard" or element names separated by ';'.
-std::vector<std::uint32_t> parse_generators(const PermutationGroup& group, std::string_view text);
+std::vector<std::uint32_t> parse_generators(const automata::PermutationGroup& group, std::string_view text);
 }  // namespace detail
 
 }  // namespace statelab::languages

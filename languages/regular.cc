@@ -257,7 +257,7 @@ std::unique_ptr<Language> make_flip_flop() {
                            "pair, every r pair carrying the bit of the latest w pair");
 }
 
-std::unique_ptr<Language> make_word_problem(const PermutationGroup& group,
+std::unique_ptr<Language> make_word_problem(const automata::PermutationGroup& group,
                                             std::optional<std::vector<std::uint32_t>> generators) {
   constexpr std::size_t kMaxElementAlphabet = 1024;
   std::vector<std::uint32_t> letters;
@@ -282,7 +282,7 @@ std::unique_ptr<Language> make_word_problem(const PermutationGroup& group,
   Dfa dfa(alphabet, group.order());
   for (std::uint32_t g = 0; g < group.order(); ++g)
     for (Symbol a = 0; a < letters.size(); ++a) dfa.set_next(g, a, group.multiply(g, letters[a]));
-  dfa.set_accepting(PermutationGroup::identity());
+  dfa.set_accepting(automata::PermutationGroup::identity());
   return make_dfa_language(name, dfa,
                            "words of elements of " + group.name() + " (order " + std::to_string(group.order()) +
                                ") whose product is the identity");

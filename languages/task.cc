@@ -191,26 +191,26 @@ class NgramLookup final : public Task {
 
 class WordProblemTask final : public Task {
  public:
-  WordProblemTask(const PermutationGroup& group, std::vector<std::uint32_t> letters, std::string name)
+  WordProblemTask(const automata::PermutationGroup& group, std::vector<std::uint32_t> letters, std::string name)
       : Task(std::move(name), "the product of the prefix (first letter applied first) at every position",
              names_of(group, letters), names_of(group, all(group))),
         group_(group),
         letters_(std::move(letters)) {}
 
  private:
-  static std::vector<std::uint32_t> all(const PermutationGroup& g) {
+  static std::vector<std::uint32_t> all(const automata::PermutationGroup& g) {
     std::vector<std::uint32_t> out(g.order());
     for (std::uint32_t i = 0; i < g.order(); ++i) out[i] = i;
     return out;
   }
-  static Alphabet names_of(const PermutationGroup& g, const std::vector<std::uint32_t>& ids) {
+  static Alphabet names_of(const automata::PermutationGroup& g, const std::vector<std::uint32_t>& ids) {
     std::vector<std::string> names;
     for (std::uint32_t i : ids) names.push_back(g.element_name(i));
     return Alphabet(std::move(names));
   }
   Word do_targets(std::span<const Symbol> input) const override {
     Word target;
-    std::uint32_t product = PermutationGroup::identity();
+    std::uint32_t product = automata::PermutationGroup::identity();
     for (Symbol a : input) {
       product = group_.multiply(product, letters_[a]);
       target.push_back(product);
@@ -219,11 +219,11 @@ class WordProblemTask final : public Task {
   }
   Word do_sample_input(std::size_t size, Rng& rng) const override { return uniform_word(letters_.size(), size, rng); }
 
-  PermutationGroup group_;
+  automata::PermutationGroup group_;
   std::vector<std::uint32_t> letters_;
 };
 
-std::string gens_suffix(const PermutationGroup& group, const std::vector<std::uint32_t>& gens) {
+std::string gens_suffix(const automata::PermutationGroup& group, const std::vector<std::uint32_t>& gens) {
   std::string out = ",gens=";
   for (std::size_t i = 0; i < gens.size(); ++i) out.append(i ? ";" : "").append(group.element_name(gens[i]));
   return out;
@@ -258,7 +258,7 @@ const std::vector<TaskEntry>& task_entries() {
                   "task", "group elements in cycle notation", "the prefix product at every position",
                   "word-problem:group=S3"},
                  [](const detail::Parameters& p) {
-                   const PermutationGroup group = make_group(p.text("group"));
+                   const automata::PermutationGroup group = automata::make_group(p.text("group"));
                    if (!p.has("gens")) return make_word_problem_task(group);
                    return make_word_problem_task(group, detail::parse_generators(group, p.text("gens")));
                  }});
@@ -283,7 +283,7 @@ std::unique_ptr<Task> make_ngram_lookup(std::size_t k, std::size_t n, std::size_
   return std::make_unique<NgramLookup>(k, n, follow);
 }
 
-std::unique_ptr<Task> make_word_problem_task(const PermutationGroup& group,
+std::unique_ptr<Task> make_word_problem_task(const automata::PermutationGroup& group,
                                              std::optional<std::vector<std::uint32_t>> generators) {
   constexpr std::size_t kMaxElementAlphabet = 1024;
   std::string name = "word-problem:group=" + group.name();

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "languages/language.h"
-#include "languages/permutation_group.h"
+#include "automata/perm_group.h"
 #include "languages/registry.h"
 
 namespace statelab::languages {
@@ -78,7 +78,7 @@ std::unique_ptr<Task> make_ngram_lookup(std::size_t k, std::size_t n, std::size_
 /// `word-problem:group=G[,gens=...]` tagging: input a word over the group elements (or the
 /// generators); the target at position i is the product of the first i + 1 letters, as an element
 /// of the target alphabet (every group element, in the group's numbering: "e" first).
-std::unique_ptr<Task> make_word_problem_task(const PermutationGroup& group,
+std::unique_ptr<Task> make_word_problem_task(const automata::PermutationGroup& group,
                                              std::optional<std::vector<std::uint32_t>> generators = std::nullopt);
 
 /// Every task, in the order `lang list` shows them (CatalogueEntry::language_class is "task").

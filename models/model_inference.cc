@@ -41,14 +41,14 @@ std::vector<float> accept_probability(const ModelConfig& c, const ModelParams<fl
 std::vector<Sequence> greedy_decode(const ModelConfig& c, const ModelParams<float>& p, std::span<const Sequence> prompts,
                                     std::span<const int> steps) {
   if (c.head != Head::seq)
-    throw ModelError(std::string("greedy_decode: the model's head is ") + head_name(c.head) + ", expected seq");
+    throw ModelError(std::string("decoding needs a sequence head, but the model's head is ") + head_name(c.head));
   if (prompts.size() != steps.size())
-    throw ModelError("greedy_decode: " + std::to_string(prompts.size()) + " prompts but " + std::to_string(steps.size()) +
+    throw ModelError("decoding: " + std::to_string(prompts.size()) + " prompts but " + std::to_string(steps.size()) +
                      " step counts");
   int most = 0;
   for (std::size_t i = 0; i < prompts.size(); ++i) {
-    if (prompts[i].empty() && steps[i] > 0) throw ModelError("greedy_decode: prompt " + std::to_string(i) + " is empty");
-    if (steps[i] < 0) throw ModelError("greedy_decode: steps[" + std::to_string(i) + "] is negative");
+    if (prompts[i].empty() && steps[i] > 0) throw ModelError("decoding: prompt " + std::to_string(i) + " is empty");
+    if (steps[i] < 0) throw ModelError("decoding: the number of steps for prompt " + std::to_string(i) + " is negative");
     most = std::max(most, steps[i]);
   }
   std::vector<Sequence> current(prompts.begin(), prompts.end()), out(prompts.size());

@@ -86,7 +86,7 @@ TensorData make_tensor(std::vector<std::int64_t> shape, const std::vector<float>
   t.dtype = DType::f32;
   t.shape = std::move(shape);
   if (t.numel() != static_cast<std::int64_t>(values.size()))
-    throw ModelError("make_tensor: shape " + shape_string(t.shape) + " holds " + std::to_string(t.numel()) +
+    throw ModelError("a tensor of shape " + shape_string(t.shape) + " holds " + std::to_string(t.numel()) +
                      " values, given " + std::to_string(values.size()));
   t.bytes.resize(values.size() * 4);
   std::memcpy(t.bytes.data(), values.data(), t.bytes.size());
@@ -184,7 +184,7 @@ std::string serialize_safetensors(const SafetensorsFile& file) {
   std::uint64_t offset = 0;
   for (const auto& [name, t] : file.tensors) {
     if (static_cast<std::uint64_t>(t.numel()) * dtype_size(t.dtype) != t.bytes.size())
-      throw ModelError("serialize_safetensors: tensor '" + name + "' of shape " + shape_string(t.shape) + " has " +
+      throw ModelError("writing a checkpoint: tensor '" + name + "' of shape " + shape_string(t.shape) + " has " +
                        std::to_string(t.bytes.size()) + " bytes");
     header[name] = {{"dtype", dtype_name(t.dtype)},
                     {"shape", t.shape},

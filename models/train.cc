@@ -97,7 +97,7 @@ StepResult train_step(TrainState& s, std::span<const Example* const> batch) {
   result.loss = compute_gradients(s, batch);
   const double norm = global_norm(s.config, s.grads);
   if (!std::isfinite(result.loss) || !std::isfinite(norm))
-    throw DivergenceError("train_step: at step " + std::to_string(s.step + 1) + " the loss is " +
+    throw DivergenceError("training diverged at step " + std::to_string(s.step + 1) + ": the loss is " +
                           describe(result.loss) + " and the gradient norm " + describe(norm) +
                           "; training stopped, the parameters are those after step " + std::to_string(s.step));
   result.grad_norm = s.train.clip_norm > 0 ? clip_grad_norm(s.config, s.grads, s.train.clip_norm) : norm;

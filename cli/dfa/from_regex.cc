@@ -29,7 +29,7 @@ void add_dfa_from_regex_command(CLI::App& parent, Commands& commands) {
   v->add_option("--alphabet", o->alphabet,
                 "the symbols: one character each (\"01\"), or names separated by commas (\"push,pop\")")
       ->required();
-  v->add_option("-o,--output", o->output, "output file (format from its extension); - for standard output (with --output-format)")->required();
+  v->add_option("-o,--output", o->output, "output file (format from its extension); - for standard output (JSON unless --output-format)")->required();
   v->add_option("--output-format", o->out_format, "output format: json, dot, jff or att");
   v->add_option("--max-states", o->max_states, "limit on the subset construction")->check(kAtLeastOne);
   v->add_flag("--json", o->json, "print a JSON summary");

@@ -7,8 +7,8 @@
 
 #include "automata/automaton_io.h"
 #include "automata/decide.h"
-#include "automata/minimize.h"
 #include "cli/dfa/input.h"
+#include "cli/text.h"
 
 namespace statelab::cli {
 
@@ -31,26 +31,18 @@ void add_dfa_info_command(CLI::App& parent, Commands& commands) {
   add_input_options(v, *o);
   commands.push_back({v, [o] {
     const Nfa nfa = automata::read_automaton(o->file, format_option(o->format));
-    const bool deterministic = nfa.is_deterministic();
-    const bool complete = nfa.is_complete_deterministic();
-    const Dfa dfa = automata::determinize(nfa, o->max_states);
-    const std::size_t minimal_states = automata::minimize(dfa).num_states();
-    const bool minimal = complete && minimal_states == dfa.num_states();  // as is_minimal, without a second pass
-    const bool empty = automata::is_empty(dfa), finite = automata::is_finite(dfa),
-               universal = automata::is_universal(dfa);
-    std::size_t accepting = 0;
-    for (automata::State q = 0; q < nfa.num_states(); ++q) accepting += nfa.is_accepting(q);
+    const automata::AutomatonFacts f = automata::automaton_facts(nfa, o->max_states);
     if (o->json) {
       std::cout << json{{"states", nfa.num_states()},
                         {"symbols", nfa.alphabet().names()},
-                        {"accepting", accepting},
-                        {"deterministic", deterministic},
-                        {"complete", complete},
-                        {"minimal", minimal},
-                        {"minimal_states", minimal_states},
-                        {"empty", empty},
-                        {"finite", finite},
-                        {"universal", universal}}
+                        {"accepting", f.accepting},
+                        {"deterministic", f.deterministic},
+                        {"complete", f.complete},
+                        {"minimal", f.minimal},
+                        {"minimal_states", f.minimal_states},
+                        {"empty", f.empty},
+                        {"finite", f.finite},
+                        {"universal", f.universal}}
                        .dump()
                 << "\n";
       return 0;
@@ -58,15 +50,16 @@ void add_dfa_info_command(CLI::App& parent, Commands& commands) {
     std::string symbols;
     for (const auto& s : nfa.alphabet().names()) symbols += (symbols.empty() ? "" : " ") + s;
     auto yes = [](bool b) { return b ? "yes" : "no"; };
-    std::cout << "states:         " << nfa.num_states() << "\n"
-              << "symbols:        " << symbols << "\n"
-              << "accepting:      " << accepting << "\n"
-              << "deterministic:  " << yes(deterministic) << "\n"
-              << "complete:       " << yes(complete) << "\n"
-              << "minimal:        " << yes(minimal) << " (minimal complete DFA: " << minimal_states << (minimal_states == 1 ? " state)\n" : " states)\n")
-              << "empty:          " << yes(empty) << "\n"
-              << "finite:         " << yes(finite) << "\n"
-              << "universal:      " << yes(universal) << "\n";
+    std::cout << "states:         " << nfa.num_states() << "\n";
+    print_wrapped("symbols:        ", symbols, 16);
+    std::cout << "accepting:      " << f.accepting << "\n"
+              << "deterministic:  " << yes(f.deterministic) << "\n"
+              << "complete:       " << yes(f.complete) << "\n"
+              << "minimal:        " << yes(f.minimal) << " (minimal complete DFA: " << counted(f.minimal_states, "state")
+              << ")\n"
+              << "empty:          " << yes(f.empty) << "\n"
+              << "finite:         " << yes(f.finite) << "\n"
+              << "universal:      " << yes(f.universal) << "\n";
     return 0;
   }});
 }

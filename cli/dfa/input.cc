@@ -3,6 +3,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "automata/machine_io.h"
 #include "base/error.h"
 #include "cli/options.h"
 
@@ -25,7 +26,7 @@ automata::Dfa load_dfa(const std::string& path, const InputOptions& opts) {
 }
 
 void save(const automata::Dfa& dfa, const std::string& path, const std::string& format) {
-  automata::write_automaton(dfa, path, format_option(format));
+  automata::write_machine(dfa, path, automata::output_format(path, format, {".json", ".dot", ".jff", ".att"}));
 }
 
 void save_and_report(const automata::Dfa& dfa, const std::string& path, const std::string& format, bool json) {

@@ -26,7 +26,7 @@ void add_dfa_minimize_command(CLI::App& parent, Commands& commands) {
   auto o = std::make_shared<DfaMinimizeOptions>();
   CLI::App* v = parent.add_subcommand("minimize", "the minimal complete DFA (Hopcroft), states in breadth-first order");
   v->add_option("file", o->file, "automaton file")->required();
-  v->add_option("-o,--output", o->output, "output file (format from its extension); - for standard output (with --output-format)")->required();
+  v->add_option("-o,--output", o->output, "output file (format from its extension); - for standard output (JSON unless --output-format)")->required();
   v->add_option("--output-format", o->out_format, "output format: json, dot, jff or att");
   add_input_options(v, *o);
   commands.push_back({v, [o] {

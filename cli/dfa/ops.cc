@@ -32,7 +32,7 @@ void add_dfa_ops_command(CLI::App& parent, Commands& commands) {
       ->check(CLI::IsMember({"intersect", "union", "difference", "xor", "complement"}));
   v->add_option("a", o->a, "first automaton")->required();
   v->add_option("b", o->b, "second automaton (not for complement)");
-  v->add_option("-o,--output", o->output, "output file (format from its extension); - for standard output (with --output-format)")->required();
+  v->add_option("-o,--output", o->output, "output file (format from its extension); - for standard output (JSON unless --output-format)")->required();
   v->add_option("--output-format", o->out_format, "output format: json, dot, jff or att");
   add_input_options(v, *o);
   commands.push_back({v, [o] {

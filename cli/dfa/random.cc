@@ -31,7 +31,7 @@ void add_dfa_random_command(CLI::App& parent, Commands& commands) {
   v->add_option("--seed", o->seed, "random seed")->required()->check(kNonNegative);
   v->add_option("--accepting", o->accepting, "probability that a state accepts")->check(CLI::Range(0.0, 1.0));
   add_max_memory_option(v, o->max_memory);
-  v->add_option("-o,--output", o->output, "output file (format from its extension); - for standard output (with --output-format)")->required();
+  v->add_option("-o,--output", o->output, "output file (format from its extension); - for standard output (JSON unless --output-format)")->required();
   v->add_option("--output-format", o->out_format, "output format: json, dot, jff or att");
   v->add_flag("--json", o->json, "print a JSON summary");
   commands.push_back({v, [o] {

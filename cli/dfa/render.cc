@@ -5,7 +5,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "automata/machine_io.h"
 #include "automata/minimize.h"
+#include "base/file.h"
 #include "cli/dfa/input.h"
 #include "cli/options.h"
 #include "cli/render.h"
@@ -39,9 +41,10 @@ void add_dfa_render_command(CLI::App& parent, Commands& commands) {
   v->add_flag("--minimize", o->minimize, "draw the minimal DFA instead");
   add_input_options(v, *o);
   commands.push_back({v, [o] {
+    const std::string format = automata::output_format(o->output, o->out_format, {".dot", ".svg"}, ".dot");
     Dfa dfa = load_dfa(o->file, *o);
     if (o->minimize) dfa = automata::minimize(dfa);
-    render(dfa, o->output, o->out_format, o->max_render_states);
+    write_file(o->output, render(dfa, format, o->max_render_states));
     if (o->json)
       summary_stream(o->output) << json{{"states", dfa.num_states()}, {"output", o->output}}.dump() << "\n";
     else

@@ -1,20 +1,15 @@
 #include "cli/lang/export.h"
 
-#include <algorithm>
-#include <cctype>
-#include <filesystem>
+#include <variant>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "base/file.h"
-#include "automata/automaton_io.h"
-#include "automata/cfg.h"
-#include "automata/engine_json.h"
 #include "base/error.h"
 #include "automata/machine_io.h"
-#include "automata/pda_jff.h"
+#include "languages/export.h"
 #include "cli/lang/language.h"
 #include "cli/options.h"
 #include "cli/render.h"
@@ -24,72 +19,45 @@ namespace statelab::cli {
 
 namespace {
 
+template <class... F>
+struct Overloaded : F... {
+  using F::operator()...;
+};
+
 using languages::Language;
 using json = nlohmann::ordered_json;
 
-// `lang export`: the machine to write is --engine's, else the grammar for .cfg, else the ground
-// truth's (for .jff a DFA, or else a PDA); a PDA and a grammar convert into each other
-// (automata::to_cfg, automata::to_pda with final-state acceptance, which .jff files assume).
-void export_language(const std::string& name, const std::string& output, std::string engine, bool as_json,
+// `lang export`: languages::machine_to_write chooses the machine, automata::output_format the format.
+void export_language(const std::string& name, const std::string& output, const std::string& engine, bool as_json,
                      const std::string& format, std::size_t max_render_states) {
+  const std::string ext =
+      automata::output_format(output, format, {".json", ".jff", ".cfg", ".dot", ".att", ".svg"});
   const std::unique_ptr<Language> l = load_language(name, "export");
-  // --output-format names the format as an extension would ("json" is ".json"): needed for "-".
-  std::string ext = format.empty() ? std::filesystem::path(output).extension().string() : "." + format;
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  const bool drawn = ext == ".svg" || ext == ".gv" || ext == ".dot" || ext == ".att";
-  if (!drawn && ext != ".json" && ext != ".jff" && ext != ".cfg")
-    throw InvalidArgument("lang export: unknown output extension '" + ext + "' of " + output +
-                          " (expected .json, .jff, .cfg, .dot, .att, .gv or .svg; for - name it with --output-format)");
-  const std::string truth(languages::to_string(l->ground_truth().engine));
-  if (truth == "predicate" && engine.empty())
-    throw InvalidArgument("lang export: " + l->name() + " is " + std::string(languages::to_string(l->language_class())) +
-                          " and has no automaton or grammar (its ground truth is a predicate written from the definition)");
-  if (engine.empty()) {
-    if (ext == ".cfg") engine = "cfg";
-    else if (ext == ".jff") engine = l->dfa() ? "dfa" : "pda";
-    else if (drawn) engine = "dfa";
-    else engine = truth;
-  }
-  if (engine == "predicate") engine = l->dfa() ? "dfa" : "none";
-  const bool has = (engine == "dfa" && l->dfa()) || (engine == "pda" && (l->pda() || l->grammar())) ||
-                   (engine == "cfg" && (l->grammar() || l->pda())) || (engine == "counter" && l->counter_machine());
-  if (!has)
-    throw InvalidArgument("lang export: " + l->name() + " has no " +
-                          (engine == "dfa" ? std::string("finite automaton") : engine == "counter" ? "counter machine"
-                                           : engine == "pda" ? "pushdown automaton" : "grammar") +
-                          " (its ground truth is " + truth + ")");
-  std::string summary;
+  const automata::Machine machine = languages::machine_to_write(*l, engine, ext);
+  if (ext == ".svg") write_file(output, render(std::get<automata::Dfa>(machine), ext, max_render_states));
+  else automata::write_machine(machine, output, ext);
+  static constexpr const char* kEngines[] = {"dfa", "nfa", "pda", "cfg", "counter"};
   json size;  // {"states": n} or {"rules": n}
-  if (engine == "dfa") {
-    const automata::Dfa& dfa = *l->dfa();
-    if (ext == ".svg" || ext == ".gv") render(dfa, output, ext == ".svg" ? "svg" : "dot", max_render_states);
-    else automata::write_machine(dfa, output, ext);
-    summary = "DFA, " + counted(dfa.num_states(), "state");
-    size = {{"states", dfa.num_states()}};
-  } else if (engine == "pda") {
-    const automata::Pda pda = l->pda() ? *l->pda() : automata::to_pda(*l->grammar(), automata::PdaAcceptance::final_state);
-    automata::write_machine(pda, output, ext);
-    summary = "PDA, " + counted(pda.num_states(), "state");
-    size = {{"states", pda.num_states()}};
-  } else if (engine == "cfg") {
-    const automata::Cfg g = l->grammar() ? *l->grammar() : automata::to_cfg(*l->pda());
-    automata::write_machine(g, output, ext);
-    summary = "grammar, " + counted(g.productions().size(), "rule");
-    size = {{"rules", g.productions().size()}};
-  } else {
-    const automata::CounterMachine& m = *l->counter_machine();
-    automata::write_machine(m, output, ext);
-    summary = "counter machine, " + counted(m.num_states(), "state") + ", " + counted(m.num_counters(), "counter");
-    size = {{"states", m.num_states()}, {"counters", m.num_counters()}};
-  }
+  std::string summary;
+  std::visit(Overloaded{[&](const automata::Dfa& m) { size = {{"states", m.num_states()}}; },
+                        [&](const automata::Nfa& m) { size = {{"states", m.num_states()}}; },
+                        [&](const automata::Pda& m) { size = {{"states", m.num_states()}}; },
+                        [&](const automata::Cfg& g) { size = {{"rules", g.productions().size()}}; },
+                        [&](const automata::CounterMachine& m) {
+                          size = {{"states", m.num_states()}, {"counters", m.num_counters()}};
+                        }},
+             machine);
   if (as_json) {
-    json out{{"language", l->name()}, {"engine", engine}};
+    json out{{"language", l->name()}, {"engine", kEngines[machine.index()]}};
     out.update(size);
     out["output"] = output;
     summary_stream(output) << out.dump() << "\n";
+    return;
   }
-  else
-    summary_stream(output) << "wrote " << l->name() << " (" << summary << ") to " << output << "\n";
+  summary = std::string(automata::kind_name(machine)) + ", " +
+            (size.contains("rules") ? counted(size["rules"], "rule") : counted(size["states"], "state"));
+  if (size.contains("counters")) summary += ", " + counted(size["counters"], "counter");
+  summary_stream(output) << "wrote " << l->name() << " (" << summary << ") to " << output << "\n";
 }
 
 struct LangExportOptions {
@@ -107,9 +75,9 @@ void add_lang_export_command(CLI::App& parent, Commands& commands) {
       "write a language's automaton or grammar: a DFA as .json .dot .jff .att or drawn as .svg .gv; a PDA as .json "
       ".jff; a grammar as .cfg .json; a counter machine as .json (file:PATH reads each back)");
   v->add_option("name", o->name, std::string(kLanguageNameHelp))->required();
-  v->add_option("-o,--output", o->output, "output file; its extension picks the format; - for standard output")
+  v->add_option("-o,--output", o->output, "output file; its extension picks the format; - for standard output (JSON unless --output-format)")
       ->required();
-  v->add_option("--output-format", o->format, "the format, as an extension without the dot (needed for -)")
+  v->add_option("--output-format", o->format, "the format, as an extension without the dot (default: from the extension; JSON for -)")
       ->check(CLI::IsMember({"json", "jff", "cfg", "dot", "att", "gv", "svg"}));
   v->add_option("--max-render-states", o->max_render_states,
                 ".svg: draw only up to this many states (default " + std::to_string(kMaxRenderStates) + ")")

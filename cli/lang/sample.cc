@@ -8,10 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "automata/limits.h"
 #include "base/file.h"
 #include "base/error.h"
 #include "cli/lang/language.h"
 #include "cli/options.h"
+#include "cli/progress.h"
 #include "languages/dataset.h"
 #include "languages/dataset_io.h"
 #include "languages/explore.h"
@@ -26,7 +28,7 @@ using json = nlohmann::ordered_json;
 
 struct LangSampleOptions {
   std::string name, lengths, format = "jsonl", output;
-  std::size_t length = 0, count = 0;
+  std::size_t length = 0, count = 0, max_length = languages::kMaxRangeLength;
   std::uint64_t seed = 0;
   bool negatives = false, targets = false, json = false;
 };
@@ -41,6 +43,10 @@ void add_lang_sample_command(CLI::App& parent, Commands& commands) {
   v->add_option("name", o->name, std::string(kLanguageNameHelp))->required();
   CLI::Option* length = v->add_option("--length", o->length, "word length")->check(kLength);
   CLI::Option* lengths = v->add_option("--lengths", o->lengths, "word lengths A..B, both included; lengths with no word add no positive")->excludes(length);
+  v->add_option("--max-length", o->max_length,
+                "refuse a --lengths range past this length (every length is counted: time is cubic in it)")
+      ->check(kNonNegative)
+      ->capture_default_str();
   v->add_option("--count", o->count,
                 "words per length; with --negatives half positive and half negative, so even, all distinct")
       ->required()
@@ -58,6 +64,7 @@ void add_lang_sample_command(CLI::App& parent, Commands& commands) {
     if (length->count() == 0 && lengths->count() == 0) throw InvalidArgument("lang sample: give --length N or --lengths A..B");
     const languages::LengthRange range =
         length->count() ? languages::LengthRange{o->length, o->length} : parse_lengths(o->lengths);
+    if (lengths->count()) statelab::check_length(range.max, o->max_length, "lang sample: --lengths' end", "--max-length");
     const bool abbadingo = o->format == "abbadingo";
     if (abbadingo && o->targets) throw InvalidArgument("lang sample: --targets needs --format jsonl (Abbadingo has no targets)");
     if (abbadingo && o->json && o->output.empty())
@@ -69,7 +76,9 @@ void add_lang_sample_command(CLI::App& parent, Commands& commands) {
 
     // Which lengths have a word: a length that has none is an error when asked alone, and when
     // no length of a range has one; otherwise it contributes no positive.
-    const std::vector<bool> has_word = languages::lengths_with_words(*l, range, o->seed);
+    TaskProgress counting("counting the words of each length (of " + std::to_string(range.max - range.min + 1) + ")");
+    const std::vector<bool> has_word = languages::lengths_with_words(*l, range, o->seed, counting.callback());
+    counting.finish();
     if (std::none_of(has_word.begin(), has_word.end(), [](bool b) { return b; }))
       throw InvalidArgument("lang sample: " + l->name() + " has no word of length" +
                             (range.min == range.max ? " " : "s ") + range_text(range));
@@ -85,7 +94,9 @@ void add_lang_sample_command(CLI::App& parent, Commands& commands) {
       options.with_targets = o->targets;
       examples = languages::build_dataset(*l, options).train;
     } else {
-      examples = languages::sample_positives(*l, range, has_word, o->count, o->seed, o->targets);
+      TaskProgress sampling("sampling words of each length (of " + std::to_string(range.max - range.min + 1) + ")");
+      examples = languages::sample_positives(*l, range, has_word, o->count, o->seed, o->targets, sampling.callback());
+      sampling.finish();
     }
     const std::string text = abbadingo ? languages::format_abbadingo(l->alphabet(), examples)
                                        : languages::format_jsonl(l->alphabet(), examples, o->targets);

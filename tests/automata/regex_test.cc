@@ -341,7 +341,7 @@ TEST(RegexErrors, HugeAutomataAreRefusedBeforeTheyAreBuilt) {
     regex_to_dfa("(a{1000}){1000}", abc(), 1000);
     FAIL() << "no LimitExceeded";
   } catch (const LimitExceeded& e) {
-    EXPECT_STREQ(e.what(), "thompson: the NFA of the expression needs 2002002 states, more than the limit 1000");
+    EXPECT_STREQ(e.what(), "the regular expression's NFA needs 2002002 states, more than the limit 1000");
   }
   // The subset construction has the same limit: the 12th symbol from the end needs 2^12 states.
   EXPECT_THROW(regex_to_dfa(".*1.{11}", binary(), 1000), LimitExceeded);

@@ -4,15 +4,9 @@
 # --max-memory; progress appears on a terminal and nowhere else.
 # usage: bounds_cli_test.sh STATELAB_BINARY TEST_DATA_DIR
 set -u
-here=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
-sl=$(readlink -f "$1")
-data=$(readlink -f "$2")
-net="$data/bridge/tomita1_lstm.safetensors"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
 # shellcheck source=expect.sh
-source "$here/expect.sh"
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/expect.sh"
+setup_cli_test "$@"
 
 "$sl" dfa from-regex '(0*10*1)*0*' --alphabet 01 -o even.json >/dev/null
 
@@ -28,22 +22,27 @@ expect "dfa sample: a huge --length is refused at once" 2 "^$" \
   "^statelab: dfa sample: --length 1000000000 is past the limit of 100000 \(raise --max-length\)$" -- \
   timeout 20 "$sl" dfa sample even.json --length 1000000000 --count 1 --seed 1
 expect "dfa sample: a sampler past --max-memory is refused" 2 "^$" \
-  "^statelab: UniformSampler: .*length 20000 .* would take more than 1 MiB \(raise --max-memory\)$" -- \
+  "^statelab: the table of completion counts for sampling words of length 20000 .* would take more than 1 MiB \(raise --max-memory\)$" -- \
   timeout 20 "$sl" dfa sample even.json --length 20000 --count 1 --seed 1 --max-memory 1mb
 expect "dfa sample: too many words for --max-memory" 2 "^$" \
-  "^statelab: sample_uniform: 1000000000000 words of length 10 would take more than 4 GiB \(raise --max-memory\)$" -- \
+  "^statelab: sampling 1000000000000 words of length 10 would take more than 4 GiB \(raise --max-memory\)$" -- \
   timeout 20 "$sl" dfa sample even.json --length 10 --count 1000000000000 --seed 1
 expect "dfa sample: --max-memory takes units" 0 "^[01]{10}$" "^$" -- \
   timeout 20 "$sl" dfa sample even.json --length 10 --count 2 --seed 1 --max-memory 64KiB
 expect "dfa sample: --max-memory must be a size" 2 "^$" "max-memory" -- \
   timeout 20 "$sl" dfa sample even.json --length 10 --count 2 --seed 1 --max-memory lots
 expect "dfa random: a table past --max-memory is refused at once" 2 "^$" \
-  "^statelab: random_dfa: 4000000000 states x 2 symbols would take more than 4 GiB \(raise --max-memory\)$" -- \
+  "^statelab: a random DFA of 4000000000 states x 2 symbols would take more than 4 GiB \(raise --max-memory\)$" -- \
   timeout 20 "$sl" dfa random --states 4000000000 --symbols 2 --seed 1 -o huge.json
-expect "dfa random: so is an alphabet past it" 2 "^$" "^statelab: random_dfa: .*\(raise --max-memory\)$" -- \
+expect "dfa random: so is an alphabet past it" 2 "^$" "^statelab: a random DFA of .*\(raise --max-memory\)$" -- \
   timeout 20 "$sl" dfa random --states 100 --symbols 100000000000 --seed 1 -o huge.json
 expect "lang count: a huge --length is refused at once" 2 "^$" "^statelab: .*--length.*1000000000" -- \
   timeout 20 "$sl" lang count parity --length 1000000000
+expect "lang sample: a --lengths range past --max-length is refused at once" 2 "^$" \
+  "^statelab: lang sample: --lengths' end 50000 is past the limit of 2000 \(raise --max-length\)$" -- \
+  timeout 20 "$sl" lang sample parity --lengths 1..50000 --count 1 --seed 1
+expect "lang sample: --max-length raises it" 0 '"length":2100' "^$" -- \
+  timeout 60 "$sl" lang sample parity --lengths 2100..2100 --count 1 --seed 1 --max-length 2100
 expect "lang sample: a huge --lengths is refused at once" 2 "^$" "^statelab: .*--lengths.*1000000000" -- \
   timeout 20 "$sl" lang sample parity --lengths 0..1000000000 --count 1 --seed 1
 expect "check: a huge --max-length is refused at once" 2 "^$" \

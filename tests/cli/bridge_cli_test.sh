@@ -4,15 +4,9 @@
 # The checkpoint tests/data/bridge/tomita1_lstm.safetensors is examples/03_extract_tomita's
 # network for tomita:n=1 (an LSTM, hidden size 32, 100% on validation up to length 20).
 set -u
-here=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
-sl=$(readlink -f "$1")
-data=$(readlink -f "$2")
-net="$data/bridge/tomita1_lstm.safetensors"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
 # shellcheck source=expect.sh
-source "$here/expect.sh"
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/expect.sh"
+setup_cli_test "$@"
 
 # check
 expect "check: a perfect network agrees" 0 "^agree: no disagreement with tomita:n=1 on [0-9]+ words$" "^$" -- \
@@ -44,6 +38,9 @@ expect "extract -o - prints the DFA, the report on stderr" 0 '"format": *"statel
   "$sl" extract --ckpt "$net" -o - --output-format json
 expect "extract --svg refuses past --max-render-states" 2 "^$" "more than 1 to draw as SVG.*--max-render-states" -- \
   "$sl" extract --ckpt "$net" -o t1c.json --svg t1c.svg --max-render-states 1
+check "extract: a refused --svg leaves no -o file behind" test ! -e t1c.json
+expect "extract -o - without a format prints JSON" 0 '"format": *"statelab-automaton"' "^wrote - *$" -- \
+  "$sl" extract --ckpt "$net" -o -
 expect "extract: clustering" 0 "^extracted [0-9]+ states by cluster" "^$" -- "$sl" extract --ckpt "$net" --method cluster -o c.jff
 expect "extract: a state limit marks the result incomplete" 0 '"complete":false,"stopped_by":"states"' "^$" -- \
   "$sl" extract --ckpt "$net" --max-states 1 -o s.json --json

@@ -2,14 +2,9 @@
 # End-to-end tests of `statelab classify`: outputs, JSON keys, exit codes and error messages.
 # usage: classify_cli_test.sh STATELAB_BINARY TEST_DATA_DIR
 set -u
-here=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
-sl=$(readlink -f "$1")
-data=$(readlink -f "$2")
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
 # shellcheck source=expect.sh
-source "$here/expect.sh"
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/expect.sh"
+setup_cli_test "$@"
 
 expect "parity is Z2" 0 "^group: order 2, abelian, solvable" "^$" -- "$sl" classify parity
 expect "parity's class" 0 "^class: solvable" "^$" -- "$sl" classify parity

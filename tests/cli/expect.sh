@@ -1,6 +1,22 @@
-# Shared by the end-to-end CLI tests: sourced after `cd` into a scratch directory.
+# Shared by the end-to-end CLI tests. A test script starts with
+#   source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/expect.sh"
+#   setup_cli_test "$@"
 # Counts into $passed and $failed; the test prints "N passed, N failed" at its end.
 passed=0 failed=0
+
+# setup_cli_test STATELAB_BINARY [TEST_DATA_DIR]: sets $sl (the binary), $data (the test data
+# folder, when given) and $net (its Tomita 1 LSTM checkpoint), then moves into a scratch folder,
+# $work, removed when the script exits.
+setup_cli_test() {
+  sl=$(readlink -f "$1")
+  if [ $# -ge 2 ]; then
+    data=$(readlink -f "$2")
+    net="$data/bridge/tomita1_lstm.safetensors"
+  fi
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  cd "$work" || exit 2
+}
 
 # expect NAME EXPECTED_EXIT EXPECTED_STDOUT_REGEX EXPECTED_STDERR_REGEX -- command...
 expect() {

@@ -3,14 +3,9 @@
 # learning itself is tested in tests/models), outputs, files, exit codes and error messages.
 # usage: train_cli_test.sh STATELAB_BINARY TEST_DATA_DIR
 set -u
-here=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
-sl=$(readlink -f "$1")
-data=$(readlink -f "$2")
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
 # shellcheck source=expect.sh
-source "$here/expect.sh"
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/expect.sh"
+setup_cli_test "$@"
 tab=$'\t'
 tiny=(--hidden 8 --embedding 4 --train-count 16 --test-count 8 --batch 16 --seed 1 --quiet)
 
@@ -261,7 +256,7 @@ expect "score: an alphabet of the wrong size" 2 "^$" "the alphabet has 3 symbols
   "$sl" score --ckpt p.safetensors --alphabet a,b,c ab
 
 # divergence: a huge learning rate; the checkpoint on disk stays the last good one
-expect "train: NaN stops training" 2 "^$" "train: train_step: at step [0-9]+ the loss is .*; dv.safetensors holds the last good checkpoint, from step [0-9]+$" -- \
+expect "train: NaN stops training" 2 "^$" "train: training diverged at step [0-9]+: the loss is .*; dv.safetensors holds the last good checkpoint, from step [0-9]+$" -- \
   "$sl" train --lang parity "${tiny[@]}" --train-lengths 1..8 --test-lengths 9 --steps 200 --lr 1e30 --clip 0 \
   --checkpoint-every 1 -o dv.safetensors
 check "divergence: the last good checkpoint gives a probability" \

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "automata/engine_json.h"
+#include "automata/random_dfa.h"
 #include "base/error.h"
 #include "base/file.h"
 #include "languages/exact.h"
@@ -177,6 +178,19 @@ TEST(Exact, BinomialsAndBallotNumbers) {
   for (std::uint64_t r = 1; r <= 40; ++r)
     for (std::uint64_t d = 0; d <= r; ++d)
       ASSERT_EQ(ballot(r, d), ballot(r - 1, d + 1) + (d > 0 ? ballot(r - 1, d - 1) : Count(0))) << r << " " << d;
+}
+
+// The sampler cache holds at most its byte budget: a tiny budget empties it before each new
+// length, and the words drawn are exactly those of an unbounded cache.
+TEST(DfaSamplerCache, ABoundedCacheDrawsTheSameWords) {
+  const automata::Dfa dfa = automata::random_dfa(12, 3, 7);
+  const DfaSamplerCache unbounded(dfa);
+  const DfaSamplerCache bounded(dfa, 1);  // one byte: every new length empties it
+  for (int round = 0; round < 2; ++round)
+    for (std::size_t n = 0; n <= 40; n += 3) {
+      Rng a = make_rng(n), b = make_rng(n);
+      EXPECT_EQ(unbounded.sample(n, a), bounded.sample(n, b)) << n;
+    }
 }
 
 }  // namespace

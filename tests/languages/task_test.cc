@@ -78,17 +78,17 @@ TEST(Task, NgramLookupTargetsWhatFollowedTheUniqueNgram) {
 
 TEST(Task, WordProblemTagsThePrefixProducts) {
   const auto task = make_task("word-problem:group=S4");
-  const PermutationGroup s4 = make_group("S4");
+  const automata::PermutationGroup s4 = automata::make_group("S4");
   ASSERT_EQ(task->target_alphabet().size(), 24u);
   Rng rng(4);
   const TaskExample ex = task->sample(40, rng);
   // The prefix product applied to each point, letter by letter, compared by the image of points.
   std::vector<int> image{0, 1, 2, 3};
   for (std::size_t i = 0; i < ex.input.size(); ++i) {
-    const Permutation letter = parse_cycles(task->input_alphabet().name(ex.input[i]), 4);
-    for (int& x : image) x = letter.image[x];
-    const Permutation target = parse_cycles(task->target_alphabet().name(ex.target[i]), 4);
-    for (int x = 0; x < 4; ++x) ASSERT_EQ(target.image[x], image[x]) << "position " << i;
+    const automata::Perm letter = automata::parse_cycles(task->input_alphabet().name(ex.input[i]), 4);
+    for (int& x : image) x = letter[x];
+    const automata::Perm target = automata::parse_cycles(task->target_alphabet().name(ex.target[i]), 4);
+    for (int x = 0; x < 4; ++x) ASSERT_EQ(static_cast<int>(target[x]), image[x]) << "position " << i;
   }
   const auto gens = make_task("word-problem:group=A5,gens=standard");
   EXPECT_EQ(gens->input_alphabet().size(), 2u);

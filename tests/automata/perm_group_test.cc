@@ -1,13 +1,15 @@
-#include "languages/permutation_group.h"
+#include "automata/perm_group.h"
 
 #include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
 
 #include <numeric>
 #include <set>
 
 #include "base/error.h"
+#include "tests/support/perm_oracle.h"
 
-namespace statelab::languages {
+namespace statelab::automata {
 namespace {
 
 // The group axioms on the full multiplication table: closure (by construction of indices),
@@ -65,20 +67,20 @@ TEST(PermutationGroup, TablesSatisfyTheGroupAxioms) {
 TEST(PermutationGroup, CyclicGroupsAreCyclicAndAlternatingGroupsEven) {
   const PermutationGroup z60 = make_group("Z60");
   std::size_t max_order = 0;
-  for (const Permutation& p : z60.elements()) max_order = std::max(max_order, element_order(p));
+  for (const Perm& p : z60.elements()) max_order = std::max(max_order, static_cast<std::size_t>(perm_order(p)));
   EXPECT_EQ(max_order, 60u);
   EXPECT_EQ(z60.degree(), 12u);  // 4 + 3 + 5 points
   // An element is even when (degree - number of cycles) is even.
   const PermutationGroup a5 = make_group("A5");
-  for (const Permutation& p : a5.elements()) {
-    std::vector<bool> seen(p.degree());
+  for (const Perm& p : a5.elements()) {
+    std::vector<bool> seen(p.size());
     std::size_t cycles = 0;
-    for (std::size_t x = 0; x < p.degree(); ++x) {
+    for (std::size_t x = 0; x < p.size(); ++x) {
       if (seen[x]) continue;
       ++cycles;
-      for (std::size_t y = x; !seen[y]; y = p.image[y]) seen[y] = true;
+      for (std::size_t y = x; !seen[y]; y = p[y]) seen[y] = true;
     }
-    EXPECT_EQ((p.degree() - cycles) % 2, 0u) << cycle_notation(p);
+    EXPECT_EQ((p.size() - cycles) % 2, 0u) << cycle_notation(p);
   }
 }
 
@@ -116,5 +118,33 @@ TEST(PermutationGroup, BadNamesAndCyclesSayWhatIsExpected) {
   EXPECT_THROW(make_group("A4").element_named("(1,2)"), InvalidArgument);  // odd: not in A4
 }
 
+
+// The one library against the naive oracle of tests/support/: the same elements, for the named
+// groups and for random generating sets.
+TEST(PermutationGroup, NamedGroupsAgreeWithTheNaiveOracle) {
+  for (const char* name : {"Z1", "Z6", "S3", "S4", "A4", "D5", "Z2xZ2xS3", "A5"}) {
+    const PermutationGroup g = make_group(name);
+    const std::set<Perm> oracle = test::oracle_closure(g.generator_perms(), g.degree());
+    EXPECT_EQ(std::set<Perm>(g.elements().begin(), g.elements().end()), oracle) << name;
+    EXPECT_EQ(g.order(), oracle.size()) << name;
+  }
+}
+
+RC_GTEST_PROP(PermutationGroup, ClosureOfRandomGeneratorsAgreesWithTheNaiveOracle, ()) {
+  const std::size_t degree = *rc::gen::inRange<std::size_t>(1, 6);
+  const std::size_t count = *rc::gen::inRange<std::size_t>(0, 3);
+  std::vector<Perm> gens;
+  for (std::size_t i = 0; i < count; ++i) {
+    Perm p = identity_perm(degree);
+    for (std::size_t x = degree; x > 1; --x)
+      std::swap(p[x - 1], p[*rc::gen::inRange<std::size_t>(0, x)]);
+    gens.push_back(std::move(p));
+  }
+  const std::vector<Perm> closure = group_closure(gens, degree);
+  RC_ASSERT(std::set<Perm>(closure.begin(), closure.end()) == test::oracle_closure(gens, degree));
+  const PermutationGroup g("random", degree, gens);
+  RC_ASSERT(g.order() == closure.size());
+}
+
 }  // namespace
-}  // namespace statelab::languages
+}  // namespace statelab::automata
