@@ -192,7 +192,8 @@ MooreExtractionReport extract_moore(const Tagger& network, const ExtractOptions&
   report.fidelity_max_length = options.fidelity_max_length;
   if (truth) report.accuracy = asked ? static_cast<double>(right) / static_cast<double>(asked) : 1.0;
   if (truth_machine) {
-    report.counterexample = automata::find_counterexample(report.machine, *truth_machine, 1);
+    // Where the truth asks nothing (a next-set truth's dead prefixes: "-"), anything goes.
+    report.counterexample = automata::find_counterexample(report.machine, *truth_machine, 1, "-");
     report.equivalent_to_truth = !report.counterexample;
     if (report.counterexample) {
       report.truth_on_counterexample = automata::output_of(*truth_machine, *report.counterexample);
