@@ -93,7 +93,8 @@ MooreMachine minimize(const MooreMachine& machine) {
   return result;
 }
 
-std::optional<Word> find_counterexample(const MooreMachine& a, const MooreMachine& b, std::size_t min_length) {
+std::optional<Word> find_counterexample(const MooreMachine& a, const MooreMachine& b, std::size_t min_length,
+                                        std::string_view dont_care) {
   require_same_alphabet(a.dfa.alphabet(), b.dfa.alphabet(), "find_counterexample: the two Moore machines");
   const std::size_t m = b.dfa.num_states(), k = a.dfa.num_symbols();
   // Pairs (p, q) reached by a word of length >= min_length are searched breadth-first; shorter
@@ -133,6 +134,7 @@ std::optional<Word> find_counterexample(const MooreMachine& a, const MooreMachin
     const std::size_t x = queue.front();
     queue.pop_front();
     const State p = static_cast<State>(x / m), q = static_cast<State>(x % m);
+    if (!dont_care.empty() && b.output_names[b.outputs[q]] == dont_care) continue;
     if (a.output_names[a.outputs[p]] != b.output_names[b.outputs[q]]) {
       Word tail;
       std::size_t y = x;

@@ -47,8 +47,11 @@ MooreMachine minimize(const MooreMachine& machine);
 
 /// The shortest, then shortlex-least, word of length >= min_length on which the two machines'
 /// outputs (compared by name) differ, or nothing.  Breadth-first search over pairs of states.
+/// A state of `b` whose output is named `dont_care` (when not empty) matches any output, and the
+/// words through it are not followed (a truth that asks nothing there, and nothing after).
 /// Throws InvalidArgument when the alphabets differ.  Time O(k n m).
-std::optional<Word> find_counterexample(const MooreMachine& a, const MooreMachine& b, std::size_t min_length = 0);
+std::optional<Word> find_counterexample(const MooreMachine& a, const MooreMachine& b, std::size_t min_length = 0,
+                                        std::string_view dont_care = {});
 
 /// Whether both machines give the same output on every word.
 bool equivalent(const MooreMachine& a, const MooreMachine& b);

@@ -97,17 +97,27 @@ double agreement(const automata::Dfa& dfa, const Recognizer& recognizer, std::sp
   return static_cast<double>(agree) / static_cast<double>(words.size());
 }
 
-std::string to_json(const ExtractionReport& r, const Alphabet& alphabet) {
-  nlohmann::ordered_json j;
-  j["method"] = r.method;
-  if (!r.oracle.empty()) j["oracle"] = r.oracle;
-  j["states"] = r.states;
+namespace {
+
+// The learner's counts and limits, shared by both reports.
+template <typename Report>
+void learner_json(nlohmann::ordered_json& j, const Report& r) {
   j["membership_queries"] = r.membership_queries;
   j["equivalence_queries"] = r.equivalence_queries;
   j["refinements"] = r.refinements;
   j["seconds"] = r.seconds;
   j["complete"] = r.complete;
   j["stopped_by"] = r.stopped_by.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.stopped_by);
+}
+
+}  // namespace
+
+std::string to_json(const ExtractionReport& r, const Alphabet& alphabet) {
+  nlohmann::ordered_json j;
+  j["method"] = r.method;
+  if (!r.oracle.empty()) j["oracle"] = r.oracle;
+  j["states"] = r.states;
+  learner_json(j, r);
   j["fidelity"] = r.fidelity;
   j["fidelity_words"] = r.fidelity_words;
   j["fidelity_max_length"] = r.fidelity_max_length;
@@ -182,7 +192,8 @@ MooreExtractionReport extract_moore(const Tagger& network, const ExtractOptions&
   report.fidelity_max_length = options.fidelity_max_length;
   if (truth) report.accuracy = asked ? static_cast<double>(right) / static_cast<double>(asked) : 1.0;
   if (truth_machine) {
-    report.counterexample = automata::find_counterexample(report.machine, *truth_machine, 1);
+    // Where the truth asks nothing (a next-set truth's dead prefixes: "-"), anything goes.
+    report.counterexample = automata::find_counterexample(report.machine, *truth_machine, 1, "-");
     report.equivalent_to_truth = !report.counterexample;
     if (report.counterexample) {
       report.truth_on_counterexample = automata::output_of(*truth_machine, *report.counterexample);
@@ -227,12 +238,7 @@ std::string to_json(const MooreExtractionReport& r, const Alphabet& alphabet) {
   j["oracle"] = r.oracle;
   j["states"] = r.states;
   j["outputs"] = automata::state_output_names(r.machine);
-  j["membership_queries"] = r.membership_queries;
-  j["equivalence_queries"] = r.equivalence_queries;
-  j["refinements"] = r.refinements;
-  j["seconds"] = r.seconds;
-  j["complete"] = r.complete;
-  j["stopped_by"] = r.stopped_by.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.stopped_by);
+  learner_json(j, r);
   j["fidelity"] = r.fidelity;
   j["fidelity_words"] = r.fidelity_words;
   j["fidelity_positions"] = r.fidelity_positions;

@@ -106,7 +106,8 @@ struct MooreExtractionReport {
 /// words) and reports on it: fidelity to the network and, with `truth`, accuracy at every
 /// position of options.fidelity_words held-out uniform words of lengths 1..fidelity_max_length
 /// (positions where the truth asks nothing are skipped); with `truth_machine`, equivalence on
-/// every non-empty word or the shortest word where they differ.  Throws InvalidArgument for a
+/// every non-empty word (where the truth machine's output is "-", nothing is asked, there or
+/// after) or the shortest word where they differ.  Throws InvalidArgument for a
 /// method other than lstar, invalid limits, or alphabets that differ.
 MooreExtractionReport extract_moore(const Tagger& network, const ExtractOptions& options, const Tagger* truth = nullptr,
                                     const automata::MooreMachine* truth_machine = nullptr);

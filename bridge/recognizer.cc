@@ -351,11 +351,13 @@ std::vector<std::vector<Output>> TruthTagger::tags(std::span<const Word> words) 
         out[i].push_back(targets[t].end ? 1 : 0);
         continue;
       }
+      // A dead prefix (no word of the language extends it) asks nothing: next-set learns from the
+      // language's words, whose prefixes are all live.
       Output bits = 0;
       for (std::size_t a = 0; a < targets[t].next.size(); ++a)
         if (targets[t].next[a]) bits |= Output{1} << a;
       if (targets[t].end) bits |= Output{1} << targets[t].next.size();
-      out[i].push_back(bits);
+      out[i].push_back(bits == 0 ? kNoOutput : bits);
     }
   }
   return out;

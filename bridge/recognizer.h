@@ -188,8 +188,9 @@ std::vector<std::vector<Output>> tags_all(const Tagger& t, std::span<const Word>
 std::vector<Output> final_outputs(const Tagger& t, std::span<const Word> words, std::size_t chunk = 64);
 
 /// The ground truth of a language (tag: whether each prefix is in it, classes "out", "in";
-/// next-set: the symbols that may follow each prefix and whether it may end there) or of a task
-/// (tag: its targets, kNoTarget as kNoOutput).  Holds references: they must outlive it.
+/// next-set: the symbols that may follow each prefix and whether it may end there, kNoOutput once
+/// the prefix is dead -- no word extends it, and next-set learns from words of the language) or
+/// of a task (tag: its targets, kNoTarget as kNoOutput).  Holds references: they must outlive it.
 class TruthTagger final : public Tagger {
  public:
   /// Throws InvalidArgument for a head other than tag and next-set (next-set: a language only).

@@ -105,7 +105,8 @@ void run_extract_moore(const ExtractCommandOptions& o, const bridge::LoadedModel
   if (report.accuracy) out << "accuracy " << percent(*report.accuracy) << " against " << source->name() << "\n";
   if (report.equivalent_to_truth) {
     if (*report.equivalent_to_truth) {
-      out << "equivalent to the truth's Moore machine (" << truth_moore->dfa.num_states() << " states)\n";
+      out << "equivalent to the truth's Moore machine (" << truth_moore->dfa.num_states()
+          << " states) at every position it asks\n";
     } else {
       out << "differs from the truth's Moore machine on " << quoted(alphabet, *report.counterexample) << " (truth "
           << *report.truth_on_counterexample << ", network " << *report.network_on_counterexample << ")\n";

@@ -63,6 +63,20 @@ RC_GTEST_PROP(Moore, CounterexampleIsTheShortestShortlexLeastDifference, ()) {
   else RC_ASSERT(!cex || cex->size() > 10);
 }
 
+TEST(Moore, ADontCareOutputMatchesAnythingThereAndAfter) {
+  // a: 0 -a-> 1 -a-> 1, outputs x, "-"; b: one state, output y.  Only the empty word is compared
+  // when "-" is don't-care, and there x != y.
+  Dfa two(testing::letters(1), 2);
+  two.set_next(0, 0, 1);
+  two.set_next(1, 0, 1);
+  const auto truth = make_moore(two, {"x", "-"});
+  Dfa one(testing::letters(1), 1);
+  const auto y = make_moore(one, {"y"});
+  EXPECT_EQ(find_counterexample(y, truth, 0, "-"), Word{});
+  EXPECT_FALSE(find_counterexample(y, truth, 1, "-"));
+  EXPECT_EQ(find_counterexample(y, truth, 1), Word{0});
+}
+
 TEST(Moore, ReadsAalpysAngluinMooreMachine) {
   const auto m = read_moore_file(kData / "aalpy-dot" / "Angluin_Moore.dot");
   ASSERT_EQ(m.dfa.num_states(), 4u);

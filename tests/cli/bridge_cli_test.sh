@@ -70,13 +70,13 @@ expect "check: --tests 0 with --exhaustive-up-to tests those words" 0 "^agree: n
   "$sl" check --ckpt "$net" --lang tomita:n=1 --tests 0 --exhaustive-up-to 3
 
 # per-position heads: an LSTM tagging S3's word problem (the recipe of docs/bridge.md; ~1 s)
-expect "train: an S3 tagger" 0 "^wrote s3.safetensors" "" -- "$sl" train --lang word-problem:group=S3 --task tag --hidden 32 \
+check "train: an S3 tagger" "$sl" train --quiet --lang word-problem:group=S3 --task tag --hidden 32 \
   --train-lengths 1..30 --validation-lengths 40..60 --test-lengths 31..100 --steps 3000 --eval-every 250 -o s3.safetensors
 expect "check: every position of a tag head" 0 "^agreement by position: 100% at every position tested$" "^$" -- \
   "$sl" check --ckpt s3.safetensors --lang word-problem:group=S3 --max-length 12 --tests 300
 expect "check --json: a tag head's report" 0 '^\{"language":"word-problem:group=S3",.*"head":"tag",.*"agree":true,.*"by_position":\[\{"position":0,' "^$" -- \
   "$sl" check --ckpt s3.safetensors --lang word-problem:group=S3 --max-length 12 --tests 300 --json
-expect "extract: the S3 tagger is S3's Cayley automaton" 0 "^equivalent to the truth's Moore machine \(6 states\)$" "^$" -- \
+expect "extract: the S3 tagger is S3's Cayley automaton" 0 "^equivalent to the truth's Moore machine \(6 states\) at every position it asks$" "^$" -- \
   "$sl" extract --ckpt s3.safetensors -o s3.json --svg s3.svg
 check "extract: the Moore machine's outputs are its states' group elements" \
   grep -q '"outputs": \["e", "(1,2)", "(1,2,3)", "(1,3)", "(2,3)", "(1,3,2)"\]' s3.json
@@ -90,7 +90,12 @@ expect "extract: a tag head is not a recognizer for clustering" 2 "^$" "^statela
 expect "check: a tag head against a language of another alphabet" 2 "^$" "^statelab: .*does not match" -- \
   "$sl" check --ckpt s3.safetensors --lang tomita:n=1
 
-expect "train: a seq model" 0 "^wrote seq.safetensors" "" -- "$sl" train --lang copy-task:k=2 --task seq --steps 2 -o seq.safetensors
+check "train: a next-set model" "$sl" train --quiet --lang dyck:k=1,depth=2 --task next-set --steps 3000 -o ns.safetensors
+expect "check: a next-set head, at every live position" 0 "^agree: no disagreement with dyck:k=1,depth=2 at any position of [0-9]+ words$" "^$" -- \
+  "$sl" check --ckpt ns.safetensors --lang dyck:k=1,depth=2 --tests 300
+expect "extract: a next-set head agrees with the truth wherever it asks" 0 "^equivalent to the truth's Moore machine \\(4 states\\) at every position it asks$" "^$" -- \
+  "$sl" extract --ckpt ns.safetensors --lang dyck:k=1,depth=2 -o ns.json
+check "train: a seq model" "$sl" train --quiet --lang copy-task:k=2 --task seq --steps 2 -o seq.safetensors
 expect "check: a seq head is refused in one line" 2 "^$" "^statelab: seq.safetensors: the model has a seq head \(a sequence output\); check needs a recognize, tag or next-set head$" -- \
   "$sl" check --ckpt seq.safetensors --lang copy-task:k=2
 expect "extract: a seq head is refused in one line" 2 "^$" "^statelab: seq.safetensors: the model has a seq head \(a sequence output\); extract needs a recognize, tag or next-set head$" -- \
