@@ -173,15 +173,16 @@ MooreMachine random_moore(const Alphabet& alphabet, std::size_t states, std::siz
   return m;
 }
 
+void require_moore_format(Format format) {
+  if (format != Format::json && format != Format::dot)
+    throw InvalidArgument("a Moore machine (an output per state) cannot be written as " +
+                          std::string(format_name(format)) + " (use .json or .dot)");
+}
+
 std::string format_moore(const MooreMachine& machine, Format format) {
+  require_moore_format(format);
   const auto names = state_output_names(machine);
-  switch (format) {
-    case Format::json: return write_json(machine.dfa, names);
-    case Format::dot: return write_dot(machine.dfa, names);
-    default:
-      throw InvalidArgument("a Moore machine (an output per state) cannot be written as " +
-                            std::string(format_name(format)) + " (use .json or .dot)");
-  }
+  return format == Format::json ? write_json(machine.dfa, names) : write_dot(machine.dfa, names);
 }
 
 void write_moore(const MooreMachine& machine, const std::filesystem::path& path, std::optional<Format> format) {

@@ -64,6 +64,9 @@ MooreMachine random_moore(const Alphabet& alphabet, std::size_t states, std::siz
 /// Throws InvalidArgument naming the format when it cannot hold a Moore machine (jff, att) or an
 /// output name (DOT: a name with a newline or other control character; JSON: not UTF-8).
 std::string format_moore(const MooreMachine& machine, Format format);
+/// Throws the InvalidArgument of format_moore when `format` cannot hold a Moore machine, so that a
+/// command can refuse it before any work.
+void require_moore_format(Format format);
 
 /// Writes the machine to `path` (base/file.h's write_file), in `format` or the one the extension
 /// names.  Throws as format_moore, and IoError when the file cannot be written.

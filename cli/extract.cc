@@ -139,10 +139,12 @@ void run_extract(const ExtractCommandOptions& o) {
   const auto model = bridge::load_model(o.ckpt);
   const bool moore = model.config.head == models::Head::tag || model.config.head == models::Head::next_set;
   // Refuse an unknown extension before working; "-" is JSON unless --output-format says otherwise.
-  const std::string format =
-      moore ? automata::output_format(o.output, o.output_format, {".json", ".dot"})
-            : automata::output_format(o.output, o.output_format, {".json", ".dot", ".jff", ".att"});
-  if (moore) return run_extract_moore(o, model, options, automata::format_from_name(format.substr(1)));
+  const std::string format = automata::output_format(o.output, o.output_format, {".json", ".dot", ".jff", ".att"});
+  if (moore) {
+    const automata::Format moore_format = automata::format_from_name(format.substr(1));
+    automata::require_moore_format(moore_format);
+    return run_extract_moore(o, model, options, moore_format);
+  }
   bridge::require_head(model, {models::Head::recognize, models::Head::tag, models::Head::next_set}, "extract");
   std::unique_ptr<languages::Language> language;
   if (!o.lang.empty()) {

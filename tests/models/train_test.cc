@@ -177,7 +177,7 @@ TEST(Train, NanLossStopsWithAClearErrorAndKeepsTheParameters) {
     train_step(state, pointers(data));
     FAIL() << "expected DivergenceError";
   } catch (const DivergenceError& e) {
-    EXPECT_NE(std::string(e.what()).find("at step 1 the loss is nan"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("at step 1: the loss is nan"), std::string::npos) << e.what();
   }
   EXPECT_EQ(state.step, 0);
   EXPECT_TRUE(state.params.layers[0].w_hh == before);
