@@ -43,10 +43,14 @@ json length_json(const std::vector<bridge::LengthAgreement>& by_length) {
 // "agreement by length: 7:98/100 ..." (only the lengths below 100%).
 void print_by_length(const std::vector<bridge::LengthAgreement>& by_length) {
   std::size_t disagree = 0;
-  std::cout << "agreement by length:";
+  std::string text;
   for (const auto& l : by_length)
-    if (l.agree != l.tested) std::cout << " " << l.length << ":" << l.agree << "/" << l.tested, disagree += l.tested - l.agree;
-  std::cout << (disagree == 0 ? " 100% at every length tested\n" : " (lengths not listed: 100%)\n");
+    if (l.agree != l.tested) {
+      text += std::to_string(l.length) + ":" + std::to_string(l.agree) + "/" + std::to_string(l.tested) + " ";
+      disagree += l.tested - l.agree;
+    }
+  text += disagree == 0 ? "100% at every length tested" : "(lengths not listed: 100%)";
+  print_wrapped("agreement by length: ", text, 2);
 }
 
 bridge::CheckOptions check_options(const CheckCommandOptions& o) {

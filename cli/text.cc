@@ -7,7 +7,11 @@
 namespace statelab::cli {
 
 std::string quoted(const automata::Alphabet& alphabet, std::span<const automata::Symbol> word) {
-  return "\"" + alphabet.format_word(word) + "\"";
+  // Built by append: GCC 12 warns falsely (-Wrestrict) on "x" + std::string.
+  std::string text = "\"";
+  text += alphabet.format_word(word);
+  text += '"';
+  return text;
 }
 
 std::string counted(std::size_t n, std::string_view noun) {
@@ -81,15 +85,19 @@ void print_table(const std::vector<std::vector<std::string>>& rows, const std::v
 }
 
 void print_wrapped(std::string_view head, std::string_view text, std::size_t indent) {
+  print_wrapped(std::cout, head, text, indent);
+}
+
+void print_wrapped(std::ostream& out, std::string_view head, std::string_view text, std::size_t indent) {
   const std::string pad(indent, ' ');
   const std::size_t first_width = head.size() + 20 <= kWidth ? kWidth - head.size() : 20;
   const std::vector<std::string> first = wrap(text, first_width);
-  std::cout << head << first.front() << "\n";
+  out << head << first.front() << "\n";
   // What did not fit on the first line, wrapped again at the full width.
   std::string rest;
   for (std::size_t i = 1; i < first.size(); ++i) rest += (i > 1 ? " " : "") + first[i];
   if (rest.empty()) return;
-  for (const std::string& line : wrap(rest, indent + 20 <= kWidth ? kWidth - indent : 20)) std::cout << pad << line << "\n";
+  for (const std::string& line : wrap(rest, indent + 20 <= kWidth ? kWidth - indent : 20)) out << pad << line << "\n";
 }
 
 automata::Alphabet parse_alphabet(const std::string& text) {

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <span>
+#include <iosfwd>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,8 @@ std::vector<std::string> wrap(std::string_view text, std::size_t width);
 /// Prints `head` (as it is, spaces kept) and then `text` wrapped so that every line fits kWidth;
 /// the lines after the first begin with `indent` spaces.
 void print_wrapped(std::string_view head, std::string_view text, std::size_t indent = 4);
+/// The same on `out` (a summary that goes to standard error when the result went to standard output).
+void print_wrapped(std::ostream& out, std::string_view head, std::string_view text, std::size_t indent = 4);
 
 /// "01" is two one-character symbols; "push,pop" two named ones (an --alphabet option).
 automata::Alphabet parse_alphabet(const std::string& text);

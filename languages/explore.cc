@@ -152,4 +152,25 @@ std::vector<Example> sample_positives(const Language& lang, const LengthRange& r
   return examples;
 }
 
+std::vector<Example> sample_words(const Language& lang, const SampleRequest& request, const ProgressFn& counting,
+                                  const ProgressFn& sampling) {
+  if (request.negatives && request.count % 2 != 0)
+    throw InvalidArgument(std::to_string(request.count) + " words per length cannot be half positive and half negative");
+  const std::vector<bool> has_word = lengths_with_words(lang, request.lengths, request.seed, counting);
+  if (std::none_of(has_word.begin(), has_word.end(), [](bool b) { return b; }))
+    throw InvalidArgument(lang.name() + " has no word of length" + (request.lengths.min == request.lengths.max ? " " : "s ") +
+                          std::to_string(request.lengths.min) +
+                          (request.lengths.min == request.lengths.max ? "" : ".." + std::to_string(request.lengths.max)));
+  if (!request.negatives)
+    return sample_positives(lang, request.lengths, has_word, request.count, request.seed, request.targets, sampling);
+  DatasetOptions options;
+  options.train_lengths = request.lengths;
+  options.train_per_length = request.count;
+  options.test_lengths = request.lengths;
+  options.test_per_length = 0;
+  options.seed = request.seed;
+  options.with_targets = request.targets;
+  return build_dataset(lang, options).train;
+}
+
 }  // namespace statelab::languages

@@ -54,4 +54,21 @@ std::vector<Example> sample_positives(const Language& lang, const LengthRange& r
                                       std::size_t count, std::uint64_t seed, bool with_targets,
                                       const ProgressFn& progress = {});
 
+/// What `lang sample` draws: `count` words per length of `lengths` from `seed`; with `negatives`
+/// a balanced labelled set (half positive, half negative: uniform outside the language and near
+/// misses, as the dataset builder draws its training set), with per-position targets when
+/// `targets`.
+struct SampleRequest {
+  LengthRange lengths;
+  std::size_t count = 0;
+  std::uint64_t seed = 0;
+  bool negatives = false, targets = false;
+};
+
+/// The words of `request`.  A length with no word adds no positive; when no length of the range
+/// has one, throws InvalidArgument naming the language and the lengths.  `counting` gets (lengths
+/// done, lengths) while the lengths with words are found, `sampling` while positives are drawn.
+std::vector<Example> sample_words(const Language& lang, const SampleRequest& request, const ProgressFn& counting = {},
+                                  const ProgressFn& sampling = {});
+
 }  // namespace statelab::languages

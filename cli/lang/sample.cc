@@ -74,30 +74,17 @@ void add_lang_sample_command(CLI::App& parent, Commands& commands) {
                             " with --negatives must be even (half positive, half negative)");
     const std::unique_ptr<Language> l = load_language(o->name, "sample");
 
-    // Which lengths have a word: a length that has none is an error when asked alone, and when
-    // no length of a range has one; otherwise it contributes no positive.
-    TaskProgress counting("counting the words of each length (of " + std::to_string(range.max - range.min + 1) + ")");
-    const std::vector<bool> has_word = languages::lengths_with_words(*l, range, o->seed, counting.callback());
-    counting.finish();
-    if (std::none_of(has_word.begin(), has_word.end(), [](bool b) { return b; }))
-      throw InvalidArgument("lang sample: " + l->name() + " has no word of length" +
-                            (range.min == range.max ? " " : "s ") + range_text(range));
-
+    const std::string of = " (of " + std::to_string(range.max - range.min + 1) + ")";
+    TaskProgress counting("counting the words of each length" + of), sampling("sampling words of each length" + of);
     std::vector<Example> examples;
-    if (o->negatives) {
-      languages::DatasetOptions options;
-      options.train_lengths = range;
-      options.train_per_length = o->count;
-      options.test_lengths = range;
-      options.test_per_length = 0;
-      options.seed = o->seed;
-      options.with_targets = o->targets;
-      examples = languages::build_dataset(*l, options).train;
-    } else {
-      TaskProgress sampling("sampling words of each length (of " + std::to_string(range.max - range.min + 1) + ")");
-      examples = languages::sample_positives(*l, range, has_word, o->count, o->seed, o->targets, sampling.callback());
-      sampling.finish();
+    try {
+      examples = languages::sample_words(*l, {range, o->count, o->seed, o->negatives, o->targets}, counting.callback(),
+                                         sampling.callback());
+    } catch (const InvalidArgument& e) {
+      throw InvalidArgument(std::string("lang sample: ") + e.what());
     }
+    counting.finish();
+    sampling.finish();
     const std::string text = abbadingo ? languages::format_abbadingo(l->alphabet(), examples)
                                        : languages::format_jsonl(l->alphabet(), examples, o->targets);
     if (o->output.empty()) {
