@@ -128,6 +128,21 @@ std::vector<ResultRow> read_result_rows(const std::filesystem::path& path) {
 }
 
 std::optional<std::string> field_text(const ResultRow& row, std::string_view name) {
+  // "model+negative-eigenvalues": one field made of several, "mamba, negative-eigenvalues=true",
+  // so that a figure's lines can be told apart by more than one option.
+  if (const std::size_t plus = name.find('+'); plus != std::string_view::npos && plus > 0) {
+    std::optional<std::string> first = field_text(row, name.substr(0, plus));
+    if (!first) return std::nullopt;
+    std::string_view rest = name.substr(plus + 1);
+    while (!rest.empty()) {
+      const std::string_view part = rest.substr(0, rest.find('+'));
+      const std::optional<std::string> v = field_text(row, part);
+      if (!v) return std::nullopt;
+      first->append(", ").append(part).append("=").append(*v);
+      rest = part.size() < rest.size() ? rest.substr(part.size() + 1) : std::string_view{};
+    }
+    return first;
+  }
   const std::string key(name);
   if (auto it = row.cell.find(key); it != row.cell.end()) return it->second;
   if (auto it = row.spec.find(key); it != row.spec.end()) return it->second;
@@ -144,6 +159,15 @@ std::optional<double> field_number(const ResultRow& row, std::string_view name) 
 void require_field(const std::vector<ResultRow>& rows, std::string_view name, std::string_view option) {
   const std::set<std::string> names = field_names(rows);
   if (names.count(std::string(name))) return;
+  if (name.find('+') != std::string_view::npos) {  // every part must be a field
+    bool all = true;
+    for (std::string_view rest = name; all && !rest.empty();) {
+      const std::string_view part = rest.substr(0, rest.find('+'));
+      all = names.count(std::string(part)) > 0;
+      rest = part.size() < rest.size() ? rest.substr(part.size() + 1) : std::string_view{};
+    }
+    if (all) return;
+  }
   std::string list;
   for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
   throw InvalidArgument(std::string(option) + " " + std::string(name) + ": no such field in the results (fields: " +

@@ -52,7 +52,8 @@ std::vector<ResultRow> parse_result_rows(std::string_view text, const std::strin
 std::vector<ResultRow> read_result_rows(const std::filesystem::path& path);
 
 /// The text of a row's field (see the header's comment for the order of lookup); numbers are
-/// printed shortest ("0.5", "12").  nullopt when the row has no such field.
+/// printed shortest ("0.5", "12").  A name "a+b" joins fields: "A, b=B" (figures whose lines differ
+/// in two options, such as model+negative-eigenvalues).  nullopt when the row has no such field.
 std::optional<std::string> field_text(const ResultRow& row, std::string_view name);
 
 /// The value of a numeric field; nullopt when the row lacks it or it is not a number.

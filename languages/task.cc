@@ -187,6 +187,63 @@ class NgramLookup final : public Task {
   std::size_t k_, n_, follow_;
 };
 
+// ---- modular arithmetic -----------------------------------------------------------------------
+
+// Deletang et al. 2023's "modular arithmetic (simple)" without brackets and without products, as
+// Grazzi et al. 2025 (Table 3) train it: operands and operators alternate, evaluated left to right.
+class ModularArithmetic final : public Task {
+ public:
+  explicit ModularArithmetic(std::size_t m)
+      : Task("modular-arithmetic:m=" + std::to_string(m),
+             "d op d op ... d with digits 0..m-1 and op + or -; the target at the last digit is the value mod m",
+             input_alphabet_for(m), digits(m)),
+        m_(m) {}
+
+ private:
+  static Alphabet digits(std::size_t m) {
+    std::vector<std::string> names;
+    for (std::size_t d = 0; d < m; ++d) names.push_back(std::to_string(d));
+    return Alphabet(std::move(names));
+  }
+  static Alphabet input_alphabet_for(std::size_t m) {
+    std::vector<std::string> names = digits(m).names();
+    names.push_back("+");
+    names.push_back("-");
+    return Alphabet(std::move(names));
+  }
+  Word do_targets(std::span<const Symbol> input) const override {
+    if (input.size() % 2 == 0)
+      bad_input(name(), "an input of " + std::to_string(input.size()) +
+                            " symbols cannot end with a digit (expected digit op digit ... digit, an odd length)");
+    std::size_t value = 0;
+    for (std::size_t i = 0; i < input.size(); ++i) {
+      const bool digit_expected = i % 2 == 0;
+      if (digit_expected != (input[i] < m_))
+        bad_input(name(), "position " + std::to_string(i) + " holds " + (digit_expected ? "an operator" : "a digit") +
+                              " where " + (digit_expected ? "a digit" : "an operator") + " belongs");
+      if (!digit_expected) continue;
+      const bool minus = i > 0 && input[i - 1] == m_ + 1;
+      value = minus ? (value + m_ - input[i]) % m_ : (value + input[i]) % m_;
+    }
+    Word target(input.size(), kNoTarget);
+    target.back() = static_cast<Symbol>(value);
+    return target;
+  }
+  // `size` is the number of operands: 2 size - 1 symbols.
+  Word do_sample_input(std::size_t size, Rng& rng) const override {
+    if (size < 1) bad_input(name(), "size 0 is impossible (expected at least one operand)");
+    Word w;
+    w.reserve(2 * size - 1);
+    for (std::size_t i = 0; i < size; ++i) {
+      if (i > 0) w.push_back(static_cast<Symbol>(m_ + uniform_below(rng, 2)));
+      w.push_back(static_cast<Symbol>(uniform_below(rng, m_)));
+    }
+    return w;
+  }
+
+  std::size_t m_;
+};
+
 // ---- word-problem tagging ----------------------------------------------------------------------
 
 class WordProblemTask final : public Task {
@@ -262,6 +319,9 @@ const std::vector<TaskEntry>& task_entries() {
                    if (!p.has("gens")) return make_word_problem_task(group);
                    return make_word_problem_task(group, detail::parse_generators(group, p.text("gens")));
                  }});
+    e.push_back({{"modular-arithmetic", {{"m", "5", false, "the modulus, 2..100"}}, "task", "0 1 ... m-1 + -",
+                  "the value of d op d op ... d mod m", "modular-arithmetic:m=5"},
+                 [](const detail::Parameters& p) { return make_modular_arithmetic(p.integer("m", 2, 100)); }});
     return e;
   }();
   return kEntries;
@@ -272,6 +332,11 @@ const std::vector<TaskEntry>& task_entries() {
 std::unique_ptr<Task> make_index_lookup(std::size_t k, std::size_t max_length) {
   if (max_length < 1) throw InvalidArgument("index-lookup: max=0 is impossible (expected max >= 1)");
   return std::make_unique<IndexLookup>(k, max_length);
+}
+
+std::unique_ptr<Task> make_modular_arithmetic(std::size_t m) {
+  if (m < 2 || m > 100) throw InvalidArgument("modular-arithmetic: m=" + std::to_string(m) + " is impossible (expected 2..100)");
+  return std::make_unique<ModularArithmetic>(m);
 }
 
 std::unique_ptr<Task> make_copy_task(std::size_t k) { return std::make_unique<CopyTask>(k); }

@@ -75,6 +75,11 @@ std::unique_ptr<Task> make_copy_task(std::size_t k);
 /// that do.
 std::unique_ptr<Task> make_ngram_lookup(std::size_t k, std::size_t n, std::size_t follow);
 
+/// `modular-arithmetic:m=M`: input d op d op ... d (digits "0".."M-1", op "+" or "-"), `size` operands
+/// (2 size - 1 symbols), evaluated left to right mod M; the target at the last digit is the value,
+/// elsewhere none (Deletang et al. 2023 without brackets and products; Grazzi et al. 2025).
+std::unique_ptr<Task> make_modular_arithmetic(std::size_t m);
+
 /// `word-problem:group=G[,gens=...]` tagging: input a word over the group elements (or the
 /// generators); the target at position i is the product of the first i + 1 letters, as an element
 /// of the target alphabet (every group element, in the group's numbering: "e" first).

@@ -83,6 +83,10 @@ TEST(Results, FieldsComeFromCellThenSpecThenMetrics) {
   EXPECT_EQ(field_number(row, "seconds"), 0.5);             // the line's own
   EXPECT_EQ(field_text(row, "status"), "ok");
   EXPECT_EQ(field_text(row, "nonsense"), std::nullopt);
+  EXPECT_EQ(field_text(row, "model+hidden+train-lengths"), "gru, hidden=16, train-lengths=1..5");
+  EXPECT_EQ(field_text(row, "model+nonsense"), std::nullopt);
+  EXPECT_NO_THROW(require_field({row}, "model+hidden", "--by"));
+  EXPECT_THROW(require_field({row}, "model+nonsense", "--by"), InvalidArgument);
   EXPECT_EQ(spec_range(row, "train-lengths"), (std::pair<int, int>{1, 5}));
   EXPECT_EQ(architecture_of(row), "gru");
 }

@@ -95,12 +95,39 @@ TEST(Task, WordProblemTagsThePrefixProducts) {
   EXPECT_EQ(gens->target_alphabet().size(), 60u);
 }
 
+TEST(Task, ModularArithmeticEvaluatesLeftToRight) {
+  const auto task = make_task("modular-arithmetic:m=5");
+  const Alphabet& in = task->input_alphabet();
+  const auto last = [&](const std::string& w) { return task->target_alphabet().name(task->targets(in.parse_word(w)).back()); };
+  EXPECT_EQ(last("3"), "3");
+  EXPECT_EQ(last("3+4"), "2");
+  EXPECT_EQ(last("3-4"), "4");
+  EXPECT_EQ(last("1-2-3+0"), "1");
+  EXPECT_THROW(task->targets(in.parse_word("3+")), InvalidArgument);   // ends with an operator
+  EXPECT_THROW(task->targets(in.parse_word("34")), InvalidArgument);   // two digits in a row
+  EXPECT_THROW(task->targets(in.parse_word("+3+4")), InvalidArgument);  // starts with an operator
+  EXPECT_THROW(make_task("modular-arithmetic:m=1"), InvalidArgument);
+  // Against a second evaluation: the value of the sampled expression computed with signed integers.
+  Rng rng(3);
+  for (std::size_t n = 1; n <= 30; ++n) {
+    const TaskExample ex = task->sample(n, rng);
+    ASSERT_EQ(ex.input.size(), 2 * n - 1);
+    long long value = std::stoll(in.name(ex.input[0]));
+    for (std::size_t i = 1; i + 1 < ex.input.size(); i += 2) {
+      const long long d = std::stoll(in.name(ex.input[i + 1]));
+      value += in.name(ex.input[i]) == "+" ? d : -d;
+    }
+    for (std::size_t i = 0; i + 1 < ex.target.size(); ++i) ASSERT_EQ(ex.target[i], kNoTarget);
+    ASSERT_EQ(static_cast<long long>(ex.target.back()), ((value % 5) + 5) % 5);
+  }
+}
+
 TEST(Task, UnknownTasksListTheTasks) {
   try {
     make_task("sorting");
     FAIL();
   } catch (const InvalidArgument& e) {
-    EXPECT_NE(std::string(e.what()).find("index-lookup, copy-task, ngram-lookup, word-problem"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("index-lookup, copy-task, ngram-lookup, word-problem, modular-arithmetic"), std::string::npos)
         << e.what();
   }
   EXPECT_THROW(make_task("ngram-lookup:n=0"), InvalidArgument);

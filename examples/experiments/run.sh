@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs one experiment of docs/results.md end to end: its sweep (NAME.toml beside this script), its
+# figure and its report, and says how long it took.
+#   examples/experiments/run.sh NAME [OUT_DIR]      (default OUT_DIR: build/experiments/NAME)
+# Environment: STATELAB (default build/cli/statelab), JOBS (cells at a time, default 2).
+# Resumable: run it again after an interruption and the finished cells are kept (statelab sweep).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+usage() { echo "usage: examples/experiments/run.sh NAME [OUT_DIR]; NAME is one of: $(cd "$here" && ls *.toml | sed 's/\.toml$//' | tr '\n' ' ')" >&2; exit 2; }
+[ $# -ge 1 ] && [ $# -le 2 ] || usage
+name=$1
+config="$here/$name.toml"
+[ -f "$config" ] || { echo "run.sh: no experiment '$name'" >&2; usage; }
+out=${2:-$root/build/experiments/$name}
+statelab=${STATELAB:-$root/build/cli/statelab}
+[ -x "$statelab" ] || { echo "run.sh: $statelab is not built (run scripts/bootstrap, or set STATELAB)" >&2; exit 2; }
+mkdir -p "$out"
+results="$out/results.jsonl"
+start=$(date +%s)
+status=0
+"$statelab" sweep "$config" -o "$results" --jobs "${JOBS:-2}" --checkpoints "$out/checkpoints" || status=$?
+[ "$status" -le 1 ] || exit "$status"
+# The figure: each experiment's own view of its results (NAME.plot holds the arguments of
+# `statelab plot`, one invocation per line; FIGURE is replaced by the output path's stem).
+plots="$here/$name.plot"
+if [ -f "$plots" ]; then
+  i=0
+  while IFS= read -r line; do
+    case "$line" in ''|'#'*) continue ;; esac
+    i=$((i + 1))
+    eval "args=($line)"
+    "$statelab" plot "$results" "${args[@]}" -o "$out/figure-$i.png"
+    echo "figure: $out/figure-$i.png"
+  done <"$plots"
+fi
+"$statelab" report "$results" >"$out/report.md" || true
+echo "report: $out/report.md"
+echo "$name: $(( $(date +%s) - start )) s wall clock, $(grep -c '"status":"ok"' "$results") cells ok, $(grep -c '"status":"failed"' "$results" || true) failed"
+exit "$status"
