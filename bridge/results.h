@@ -109,8 +109,8 @@ std::vector<std::pair<int, int>> length_bins(const std::vector<const ResultRow*>
 /// or not a range.
 std::optional<std::pair<int, int>> spec_range(const ResultRow& row, std::string_view option);
 
-/// The architecture name of bridge/expressivity.h for a row: its model, "-negative" appended for
-/// s4d and mamba with negative-eigenvalues.
+/// The architecture name of bridge/expressivity.h for a row: its model, "-negative" appended when
+/// it ran with negative-eigenvalues (mamba-negative, deltanet-negative, ...).
 std::string architecture_of(const ResultRow& row);
 
 }  // namespace statelab::bridge

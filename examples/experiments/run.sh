@@ -2,7 +2,9 @@
 # Runs one experiment of docs/results.md end to end: its sweep (NAME.toml beside this script), its
 # figure and its report, and says how long it took.
 #   examples/experiments/run.sh NAME [OUT_DIR]      (default OUT_DIR: build/experiments/NAME)
-# Environment: STATELAB (default build/cli/statelab), JOBS (cells at a time, default 2).
+# NAME may also be the path of a config (X.toml, with X.plot beside it): the test suite runs small
+# copies of the experiments that way.  Environment: STATELAB (default build/cli/statelab), JOBS
+# (cells at a time, default 2), SWEEP_ARGS (more options of `statelab sweep`, e.g. --shard 0/10).
 # Resumable: run it again after an interruption and the finished cells are kept (statelab sweep).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -11,6 +13,7 @@ usage() { echo "usage: examples/experiments/run.sh NAME [OUT_DIR]; NAME is one o
 [ $# -ge 1 ] && [ $# -le 2 ] || usage
 name=$1
 config="$here/$name.toml"
+case "$name" in *.toml) config=$name; name=$(basename "$name" .toml) ;; esac
 [ -f "$config" ] || { echo "run.sh: no experiment '$name'" >&2; usage; }
 out=${2:-$root/build/experiments/$name}
 statelab=${STATELAB:-$root/build/cli/statelab}
@@ -19,11 +22,11 @@ mkdir -p "$out"
 results="$out/results.jsonl"
 start=$(date +%s)
 status=0
-"$statelab" sweep "$config" -o "$results" --jobs "${JOBS:-2}" --checkpoints "$out/checkpoints" || status=$?
+"$statelab" sweep "$config" -o "$results" --jobs "${JOBS:-2}" --checkpoints "$out/checkpoints" ${SWEEP_ARGS:-} || status=$?
 [ "$status" -le 1 ] || exit "$status"
 # The figure: each experiment's own view of its results (NAME.plot holds the arguments of
 # `statelab plot`, one invocation per line; FIGURE is replaced by the output path's stem).
-plots="$here/$name.plot"
+plots="${config%.toml}.plot"
 if [ -f "$plots" ]; then
   i=0
   while IFS= read -r line; do
@@ -34,7 +37,7 @@ if [ -f "$plots" ]; then
     echo "figure: $out/figure-$i.png"
   done <"$plots"
 fi
-"$statelab" report "$results" >"$out/report.md" || true
+"$statelab" report "$results" -o "$out/report.md" >/dev/null
 echo "report: $out/report.md"
 echo "$name: $(( $(date +%s) - start )) s wall clock, $(grep -c '"status":"ok"' "$results") cells ok, $(grep -c '"status":"failed"' "$results" || true) failed"
 exit "$status"

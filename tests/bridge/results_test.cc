@@ -89,6 +89,10 @@ TEST(Results, FieldsComeFromCellThenSpecThenMetrics) {
   EXPECT_THROW(require_field({row}, "model+nonsense", "--by"), InvalidArgument);
   EXPECT_EQ(spec_range(row, "train-lengths"), (std::pair<int, int>{1, 5}));
   EXPECT_EQ(architecture_of(row), "gru");
+  ResultRow negative = row;
+  negative.cell["model"] = "deltanet";
+  negative.cell["negative-eigenvalues"] = "true";
+  EXPECT_EQ(architecture_of(negative), "deltanet-negative");
 }
 
 TEST(Results, WhereComparesNumbersAsNumbersAndRefusesUnknownFields) {

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The experiments of docs/results.md (examples/experiments/): every config is a valid sweep, and a
+# small copy of each (a few steps, few words, a tenth of its cells) runs end to end through run.sh:
+# sweep, figures, report.  The experiments themselves are run by hand (docs/results.md).
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/expect.sh"
+experiments=$(readlink -f "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../../examples/experiments")
+setup_cli_test "$@"
+
+for config in "$experiments"/*.toml; do
+  name=$(basename "$config" .toml)
+  expect "$name: a valid sweep" 0 "cells: 0 done" "^$" -- "$sl" sweep "$config" -o "$name.jsonl" --dry-run
+  # The small copy: few steps and words; lengths as the experiment has them.
+  sed -e 's/^steps = .*/steps = 2/' -e 's/^train-count = .*/train-count = 4/' -e "s/^test-count = .*/test-count = 2/" \
+      -e 's/^validation-count = .*/validation-count = 2/' -e 's/^eval-every = .*/eval-every = 1/' "$config" >"small-$name.toml"
+  [ -f "${config%.toml}.plot" ] && cp "${config%.toml}.plot" "small-$name.plot"
+  STATELAB=$sl JOBS=2 SWEEP_ARGS="--shard 0/10" expect "$name: runs small" 0 "small-$name: [0-9]+ s wall clock" "^$" -- \
+      "$experiments/run.sh" "$work/small-$name.toml" "$work/out-$name"
+  check "$name: report written" test -s "out-$name/report.md"
+  if [ -f "small-$name.plot" ]; then check "$name: a figure" test -s "out-$name/figure-1.png"; fi
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
