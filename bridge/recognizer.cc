@@ -237,8 +237,6 @@ std::unique_ptr<ModelRecognizer> model_recognizer(const LoadedModel& model) {
   return std::make_unique<ModelRecognizer>(model.config, model.params, model.alphabet);
 }
 
-namespace {
-// Token ids of `alphabet`'s symbols in the model, by name.
 std::vector<models::Token> tokens_by_name(const LoadedModel& model, const Alphabet& alphabet) {
   auto a = alphabet.names(), b = model.alphabet.names();
   std::sort(a.begin(), a.end());
@@ -250,7 +248,6 @@ std::vector<models::Token> tokens_by_name(const LoadedModel& model, const Alphab
   for (const auto& name : alphabet.names()) tokens.push_back(model.alphabet.id(name));
   return tokens;
 }
-}  // namespace
 
 std::unique_ptr<ModelRecognizer> model_recognizer(const LoadedModel& model, const Alphabet& alphabet) {
   require_head(model, {models::Head::recognize}, "this command");

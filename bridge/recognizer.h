@@ -271,6 +271,10 @@ std::unique_ptr<ModelRecognizer> model_recognizer(const LoadedModel& model);
 /// Throws InvalidArgument listing both alphabets when their symbol sets differ, and as above.
 std::unique_ptr<ModelRecognizer> model_recognizer(const LoadedModel& model, const Alphabet& alphabet);
 
+/// The token ids of `alphabet`'s symbols in the model (tokens[s] for symbol s), matched by name.
+/// Throws InvalidArgument listing both alphabets when their symbol sets differ.
+std::vector<models::Token> tokens_by_name(const LoadedModel& model, const Alphabet& alphabet);
+
 /// The model (tag or next-set head) as a tagger over `alphabet` (its own when null), outputs
 /// named `outputs` (output_name's names).  Throws InvalidArgument naming the file when the head is
 /// another, the alphabets' symbols differ, or `outputs` is not one name per output of the head.

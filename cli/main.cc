@@ -31,6 +31,7 @@
 #include "cli/lang/show.h"
 #include "cli/lang/targets.h"
 #include "cli/plot.h"
+#include "cli/probe.h"
 #include "cli/report.h"
 #include "cli/eval.h"
 #include "cli/score.h"
@@ -78,6 +79,7 @@ int main(int argc, char** argv) {
   add_classify_command(app, commands);
   add_check_command(app, commands);
   add_extract_command(app, commands);
+  add_probe_command(app, commands);
   add_plot_command(app, commands);
   add_report_command(app, commands);
   try {
