@@ -139,9 +139,8 @@ std::string to_json(const ExtractionReport& r, const Alphabet& alphabet) {
 MooreExtractionReport extract_moore(const Tagger& network, const ExtractOptions& options, const Tagger* truth,
                                     const automata::MooreMachine* truth_machine) {
   validate(options.limits);
-  if (options.method != Method::lstar)
-    throw InvalidArgument(std::string("extract: a tag or next-set head is extracted as a Moore machine by lstar only (") +
-                          (options.method == Method::lsharp ? "lsharp" : "cluster") + " learns DFAs)");
+  if (options.method == Method::cluster)
+    throw InvalidArgument("extract: a tag or next-set head is extracted as a Moore machine by lstar or lsharp (cluster learns DFAs)");
   if (truth) automata::require_same_alphabet(network.alphabet(), truth->alphabet(), "the network and the truth");
   MooreExtractionReport report;
   std::optional<MooreAbstractionOracle> abstraction;
@@ -153,7 +152,9 @@ MooreExtractionReport extract_moore(const Tagger& network, const ExtractOptions&
   if (oracles.empty())
     throw InvalidArgument("extract: lstar needs an equivalence oracle (the network has no hidden state and random tests are 0)");
   MooreSequenceOracle oracle(oracles);
-  auto r = lstar_moore(network, oracle, options.limits);
+  auto r = options.method == Method::lstar ? lstar_moore(network, oracle, options.limits)
+                                           : lsharp_moore(network, oracle, options.limits);
+  report.method = options.method == Method::lstar ? "lstar" : "lsharp";
   report.oracle = oracle.name();
   report.machine = std::move(r.machine);
   report.states = report.machine.dfa.num_states();

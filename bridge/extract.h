@@ -101,14 +101,14 @@ struct MooreExtractionReport {
   std::optional<std::string> truth_on_counterexample, network_on_counterexample;  // the outputs there
 };
 
-/// Extracts the Moore machine of a tagger by L* (lstar_moore.h: the abstraction oracle when the
+/// Extracts the Moore machine of a tagger by L* or L# (lstar_moore.h, lsharp.h: the abstraction oracle when the
 /// network has hidden states and options.abstraction_oracle, then options.random_tests random
 /// words) and reports on it: fidelity to the network and, with `truth`, accuracy at every
 /// position of options.fidelity_words held-out uniform words of lengths 1..fidelity_max_length
 /// (positions where the truth asks nothing are skipped); with `truth_machine`, equivalence on
 /// every non-empty word (where the truth machine's output is "-", nothing is asked, there or
-/// after) or the shortest word where they differ.  Throws InvalidArgument for a
-/// method other than lstar, invalid limits, or alphabets that differ.
+/// after) or the shortest word where they differ.  Throws InvalidArgument for the cluster
+/// method, invalid limits, or alphabets that differ.
 MooreExtractionReport extract_moore(const Tagger& network, const ExtractOptions& options, const Tagger* truth = nullptr,
                                     const automata::MooreMachine* truth_machine = nullptr);
 

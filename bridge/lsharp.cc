@@ -6,8 +6,8 @@
 #include <unordered_map>
 
 #include "automata/decide.h"
-#include "base/error.h"
 #include "automata/minimize.h"
+#include "base/error.h"
 
 namespace statelab::bridge {
 
@@ -18,18 +18,44 @@ namespace {
 
 constexpr std::int32_t kNone = -1;
 
-// The observation tree: node 0 is the empty word; every node knows its parent, the symbol that
-// reaches it, the recognizer's DFA state after its word (when the recognizer is a DFA) and its
-// answer (-1 while its word has not been asked).
+// What the tree asks: a DFA's membership (answers 0 / 1), or a tagger's output after a word
+// (kNoOutput for the empty word).  `target` is the recognizer's DFA state after the node's word
+// when the recognizer is a DFA, else Prefix::kNoState.
+struct MembershipTeacher {
+  MembershipOracle& member;
+  State initial() const { return member.initial_state(); }
+  State extend(State q, Symbol a) const { return member.extend(q, a); }
+  template <typename WordOf>
+  Output ask(State target, const WordOf& word) {
+    return (member.exact_dfa() ? member.ask_state(target) : member.ask(word())) ? 1 : 0;
+  }
+  Budget& budget() { return member.budget(); }
+};
+
+struct OutputTeacher {
+  OutputOracle& out;
+  State initial() const { return Prefix::kNoState; }
+  State extend(State, Symbol) const { return Prefix::kNoState; }
+  template <typename WordOf>
+  Output ask(State, const WordOf& word) { return out.ask(word()); }
+  Budget& budget() { return out.budget(); }
+};
+
+// The observation tree: node 0 is the empty word; a node is made after its parent, so node ids
+// ascend along every path.  Each node knows its parent, the symbol that reaches it, its depth, the
+// recognizer's DFA state after its word (when the recognizer is a DFA) and its answer, once asked.
+template <typename Teacher>
 class Tree {
  public:
-  Tree(MembershipOracle& member, std::size_t k) : member_(member), k_(k) { add(kNone, 0, member.initial_state()); }
+  Tree(Teacher& teacher, std::size_t k) : teacher_(teacher), k_(k), signed_(k <= kSignedSymbols) {
+    add(kNone, 0, teacher.initial());
+  }
 
   std::int32_t child(std::int32_t n, Symbol a) const { return children_[static_cast<std::size_t>(n) * k_ + a]; }
 
   std::int32_t make_child(std::int32_t n, Symbol a) {
     if (const std::int32_t c = child(n, a); c != kNone) return c;
-    const std::int32_t c = add(n, a, member_.extend(nodes_[n].target, a));
+    const std::int32_t c = add(n, a, teacher_.extend(nodes_[n].target, a));
     children_[static_cast<std::size_t>(n) * k_ + a] = c;
     return c;
   }
@@ -40,13 +66,22 @@ class Tree {
     return n;
   }
 
-  // n's answer, asking the recognizer when it is not known yet.
-  bool answer(std::int32_t n) {
+  // n's answer, asking the teacher when it is not known yet.
+  Output answer(std::int32_t n) {
     Node& node = nodes_[n];
-    if (node.answer < 0) node.answer = (member_.exact_dfa() ? member_.ask_state(node.target) : member_.ask(word(n))) ? 1 : 0;
-    return node.answer == 1;
+    if (!node.known) {
+      node.answer = teacher_.ask(node.target, [&] { return word(n); });
+      node.known = true;
+      if (signed_) {
+        const std::uint64_t bits = 1 | (parity(node.answer) << 1);
+        signature_[static_cast<std::size_t>(n)] |= bits;
+        if (node.parent != kNone) signature_[static_cast<std::size_t>(node.parent)] |= bits << (2 + 2 * node.symbol);
+      }
+    }
+    return node.answer;
   }
-  std::int8_t known(std::int32_t n) const { return nodes_[n].answer; }
+  bool known(std::int32_t n) const { return nodes_[n].known; }
+  Output known_answer(std::int32_t n) const { return nodes_[n].answer; }
 
   Word word(std::int32_t n) const { return path(0, n); }
 
@@ -62,47 +97,87 @@ class Tree {
   // witness path(p, x)), or kNone when they are compatible.  Walks the common subtree: at most
   // the size of the smaller one.
   std::int32_t conflict(std::int32_t p, std::int32_t q) const {
+    if (differ(p, q)) return p;  // most apart pairs differ at once
     stack_.clear();
     stack_.emplace_back(p, q);
     while (!stack_.empty()) {
       const auto [x, y] = stack_.back();
       stack_.pop_back();
-      const auto ax = nodes_[x].answer, ay = nodes_[y].answer;
-      if (ax >= 0 && ay >= 0 && ax != ay) return x;
+      if (differ(x, y)) return x;
       const std::size_t bx = static_cast<std::size_t>(x) * k_, by = static_cast<std::size_t>(y) * k_;
       for (std::size_t a = 0; a < k_; ++a)
         if (children_[bx + a] != kNone && children_[by + a] != kNone) stack_.emplace_back(children_[bx + a], children_[by + a]);
     }
     return kNone;
   }
-  bool apart(std::int32_t p, std::int32_t q) const { return conflict(p, q) != kNone; }
+  bool apart(std::int32_t p, std::int32_t q) const {
+    if (signed_) {  // the nodes and their children, in one word each
+      const std::uint64_t a = signature_[static_cast<std::size_t>(p)], b = signature_[static_cast<std::size_t>(q)];
+      if (((a ^ b) >> 1) & a & b & kKnownBits) return true;
+    }
+    return conflict(p, q) != kNone;
+  }
 
   std::size_t size() const { return nodes_.size(); }
+  std::int32_t parent(std::int32_t n) const { return nodes_[n].parent; }
+  Symbol symbol(std::int32_t n) const { return nodes_[n].symbol; }
+  std::uint32_t depth(std::int32_t n) const { return nodes_[n].depth; }
+  // Whether x's word comes before y's in shortlex order.
+  bool shortlex_less(std::int32_t x, std::int32_t y) const {
+    if (nodes_[x].depth != nodes_[y].depth) return nodes_[x].depth < nodes_[y].depth;
+    bool less = false;  // decided by the symbols below the deepest common ancestor
+    while (x != y) {
+      if (nodes_[x].symbol != nodes_[y].symbol) less = nodes_[x].symbol < nodes_[y].symbol;
+      x = nodes_[x].parent, y = nodes_[y].parent;
+    }
+    return less;
+  }
 
  private:
   struct Node {
     std::int32_t parent;
     Symbol symbol;
     State target;
-    std::int8_t answer = -1;
+    std::uint32_t depth;
+    bool known = false;
+    Output answer = 0;
   };
 
+  // Signatures: for up to kSignedSymbols symbols, bits 2j and 2j + 1 of a node's word say whether
+  // the node (j = 0) or its child by symbol j - 1 is answered, and the parity of that answer: two
+  // answered nodes with different parities differ, so apart() settles most pairs in one step.
+  static constexpr std::size_t kSignedSymbols = 31;
+  static constexpr std::uint64_t kKnownBits = 0x5555555555555555ULL;
+  static std::uint64_t parity(Output o) {
+    o ^= o >> 32, o ^= o >> 16, o ^= o >> 8, o ^= o >> 4, o ^= o >> 2, o ^= o >> 1;
+    return o & 1;
+  }
+
+  bool differ(std::int32_t x, std::int32_t y) const {
+    const Node &a = nodes_[x], &b = nodes_[y];
+    return a.known && b.known && a.answer != b.answer;
+  }
+
   std::int32_t add(std::int32_t parent, Symbol a, State target) {
-    nodes_.push_back({parent, a, target});
+    nodes_.push_back({parent, a, target, parent == kNone ? 0 : nodes_[parent].depth + 1});
     children_.resize(children_.size() + k_, kNone);
+    if (signed_) signature_.push_back(0);
     return static_cast<std::int32_t>(nodes_.size() - 1);
   }
 
-  MembershipOracle& member_;
+  Teacher& teacher_;
   std::size_t k_;
   std::vector<Node> nodes_;
   std::vector<std::int32_t> children_;  // nodes x symbols
+  bool signed_;
+  std::vector<std::uint64_t> signature_;  // per node, when signed_
   mutable std::vector<std::pair<std::int32_t, std::int32_t>> stack_;
 };
 
+template <typename Teacher>
 class LSharp {
  public:
-  LSharp(MembershipOracle& member, std::size_t k) : member_(member), k_(k), tree_(member, k) {
+  LSharp(Teacher& teacher, std::size_t k) : teacher_(teacher), k_(k), tree_(teacher, k) {
     tree_.answer(0);
     promote_node(0);
   }
@@ -111,14 +186,14 @@ class LSharp {
   // exactly one basis node; false when a limit stopped it first (named in stopped_by).
   bool stabilise(std::string& stopped_by) {
     while (!work_.empty()) {
-      stopped_by = member_.budget().exhausted(basis_.size());
+      stopped_by = teacher_.budget().exhausted(basis_.size());
       if (!stopped_by.empty()) return false;
       const std::size_t f = work_.front();
       work_.pop_front();
       Frontier& fr = frontier_[f];
       if (fr.node == kNone) continue;  // promoted meanwhile
       if (fr.candidates.empty()) {
-        stopped_by = member_.budget().exhausted(basis_.size() + 1);
+        stopped_by = teacher_.budget().exhausted(basis_.size() + 1);
         if (!stopped_by.empty()) {
           work_.push_front(f);
           return false;
@@ -136,12 +211,13 @@ class LSharp {
     return true;
   }
 
-  // The hypothesis: state i is basis node i; a frontier node goes to its first candidate (its only
-  // one once stable).
-  Dfa hypothesis(const Alphabet& alphabet) const {
-    Dfa dfa(alphabet, basis_.size());
+  // The hypothesis: state i is basis node i, its output that node's answer; a frontier node goes
+  // to its first candidate (its only one once stable).
+  void hypothesis(const Alphabet& alphabet, Dfa& dfa, std::vector<Output>& outputs) const {
+    dfa = Dfa(alphabet, basis_.size());
+    outputs.assign(basis_.size(), 0);
     for (std::size_t i = 0; i < basis_.size(); ++i) {
-      dfa.set_accepting(static_cast<State>(i), tree_.known(basis_[i]) == 1);
+      outputs[i] = tree_.known_answer(basis_[i]);
       for (Symbol a = 0; a < k_; ++a) {
         const std::int32_t c = tree_.child(basis_[i], a);
         State to = 0;
@@ -152,20 +228,24 @@ class LSharp {
         dfa.set_next(static_cast<State>(i), a, to);
       }
     }
-    return dfa;
   }
 
-  // The shortest word of the tree whose answer the hypothesis contradicts, if any.
-  std::optional<Word> tree_counterexample(const Dfa& hypothesis) const {
-    std::deque<std::pair<std::int32_t, State>> queue{{0, hypothesis.initial()}};
-    while (!queue.empty()) {
-      const auto [n, q] = queue.front();
-      queue.pop_front();
-      if (tree_.known(n) >= 0 && (tree_.known(n) == 1) != hypothesis.is_accepting(q)) return tree_.word(n);
-      for (Symbol a = 0; a < k_; ++a)
-        if (const std::int32_t c = tree_.child(n, a); c != kNone) queue.emplace_back(c, hypothesis.next(q, a));
+  // The shortest, then shortlex-least, word of the tree whose answer the hypothesis contradicts, if any: one pass over the
+  // nodes in id order (a parent before its children), each node's hypothesis state from its
+  // parent's.  Time O(tree).
+  std::optional<Word> tree_counterexample(const Dfa& hypothesis, const std::vector<Output>& outputs) {
+    state_of_.resize(tree_.size());
+    state_of_[0] = hypothesis.initial();
+    std::int32_t best = kNone;
+    if (tree_.known(0) && tree_.known_answer(0) != outputs[state_of_[0]]) return Word{};
+    for (std::int32_t n = 1; n < static_cast<std::int32_t>(tree_.size()); ++n) {
+      const State q = hypothesis.next(state_of_[static_cast<std::size_t>(tree_.parent(n))], tree_.symbol(n));
+      state_of_[static_cast<std::size_t>(n)] = q;
+      if (tree_.known(n) && tree_.known_answer(n) != outputs[q] && (best == kNone || tree_.shortlex_less(n, best)))
+        best = n;
     }
-    return std::nullopt;
+    if (best == kNone) return std::nullopt;
+    return tree_.word(best);
   }
 
   // Rivest-Schapire on the tree (see lsharp.h); false when w is no counterexample.
@@ -178,23 +258,24 @@ class LSharp {
       const State q = automata::run(hypothesis, hypothesis.initial(), std::span<const Symbol>(w).first(i));
       touched[q] = 1;
       if (i < w.size())
-        if (const std::size_t f = entry(frontier_of_, tree_.child(basis_[q], w[i])); f != kNoEntry)
-          walked.push_back(f);
+        if (const std::size_t f = entry(frontier_of_, tree_.child(basis_[q], w[i])); f != kNoEntry) walked.push_back(f);
       return tree_.answer(tree_.walk(basis_[q], std::span<const Symbol>(w).subspan(i)));
     };
+    // Invariant: alpha(lo) != alpha(hi).
     std::size_t lo = 0, hi = w.size();
-    const bool a_lo = alpha(lo);
-    if (a_lo == alpha(hi)) return false;
+    Output at_hi = alpha(hi);
+    if (alpha(lo) == at_hi) return false;
     while (hi - lo > 1) {
       const std::size_t mid = (lo + hi) / 2;
-      (alpha(mid) == a_lo ? lo : hi) = mid;
+      const Output a = alpha(mid);
+      if (a != at_hi) lo = mid;
+      else hi = mid, at_hi = a;
     }
     for (std::size_t f : walked)
       if (refilter(f)) work_.push_back(f);
-    for (std::size_t f = 0; f < frontier_.size(); ++f) {
+    for (std::size_t f : live_) {
       const auto& c = frontier_[f].candidates;
-      if (frontier_[f].node != kNone && std::any_of(c.begin(), c.end(), [&](std::uint32_t b) { return touched[b]; }) &&
-          refilter(f))
+      if (std::any_of(c.begin(), c.end(), [&](std::uint32_t b) { return touched[b]; }) && refilter(f))
         work_.push_back(f);
     }
     return true;
@@ -248,6 +329,7 @@ class LSharp {
     const std::int32_t node = frontier_[f].node;
     frontier_[f].node = kNone;
     frontier_of_[node] = kNoEntry;
+    live_.erase(std::find(live_.begin(), live_.end(), f));
     promote_node(node);
   }
 
@@ -256,8 +338,8 @@ class LSharp {
     basis_.push_back(node);
     grow(basis_of_, node);
     basis_of_[node] = b;
-    for (std::size_t f = 0; f < frontier_.size(); ++f)
-      if (frontier_[f].node != kNone && !tree_.apart(frontier_[f].node, node)) {
+    for (std::size_t f : live_)
+      if (!tree_.apart(frontier_[f].node, node)) {
         frontier_[f].candidates.push_back(b);
         if (frontier_[f].candidates.size() == 2) work_.push_back(f);
       }
@@ -270,21 +352,67 @@ class LSharp {
         if (!tree_.apart(c, basis_[i])) fr.candidates.push_back(i);
       grow(frontier_of_, c);
       frontier_of_[c] = frontier_.size();
+      live_.push_back(frontier_.size());
       frontier_.push_back(std::move(fr));
       work_.push_back(frontier_.size() - 1);
     }
   }
 
-  MembershipOracle& member_;
+  Teacher& teacher_;
   std::size_t k_;
-  Tree tree_;
-  std::vector<std::int32_t> basis_;                          // basis index -> node
-  std::vector<std::size_t> basis_of_;                        // node -> basis index, or kNoEntry
-  std::vector<Frontier> frontier_;                           // promoted entries have node kNone
-  std::vector<std::size_t> frontier_of_;                     // node -> frontier entry, or kNoEntry
-  std::deque<std::size_t> work_;                             // frontier entries to look at
-  std::unordered_map<std::uint64_t, Word> witnesses_;        // basis pair -> witness
+  Tree<Teacher> tree_;
+  std::vector<std::int32_t> basis_;                    // basis index -> node
+  std::vector<std::size_t> basis_of_;                  // node -> basis index, or kNoEntry
+  std::vector<Frontier> frontier_;                     // promoted entries have node kNone
+  std::vector<std::size_t> live_;                      // the entries not promoted
+  std::vector<std::size_t> frontier_of_;               // node -> frontier entry, or kNoEntry
+  std::deque<std::size_t> work_;                       // frontier entries to look at
+  std::unordered_map<std::uint64_t, Word> witnesses_;  // basis pair -> witness
+  std::vector<State> state_of_;                        // tree_counterexample's workspace
 };
+
+// The loop of L#: stabilise, hypothesis, checked against the last counterexample and the tree
+// (neither costs an equivalence query), then the oracle.  `Hypothesis` makes the oracle's view
+// and `Finish` the result.
+template <typename Teacher, typename Ask, typename Finish>
+auto run_lsharp(Teacher& teacher, const Alphabet& alphabet, const Limits& limits, const std::string& what,
+                const std::string& oracle_name, const std::string& subject, Ask&& ask_oracle, Finish&& finish) {
+  Budget& budget = teacher.budget();
+  LSharp<Teacher> learner(teacher, alphabet.size());
+  std::size_t counterexamples = 0;
+  Dfa dfa;
+  std::vector<Output> outputs;
+  auto done = [&](bool complete, std::string stopped_by) {
+    return finish(learner, dfa, outputs, complete, std::move(stopped_by), counterexamples);
+  };
+  std::optional<Word> last;  // the last counterexample: often one for the next hypothesis too
+  for (;;) {
+    std::string stopped_by;
+    const bool stable = learner.stabilise(stopped_by);
+    learner.hypothesis(alphabet, dfa, outputs);
+    if (!stable) return done(false, stopped_by);
+    if (last && learner.process(dfa, *last)) continue;  // checked in O(|w|) before the whole tree
+    if (const auto w = learner.tree_counterexample(dfa, outputs)) {
+      [[maybe_unused]] const bool progress = learner.process(dfa, *w);  // no query needed
+      assert(progress);  // the tree contradicts the hypothesis, so w is a counterexample
+      continue;
+    }
+    if (stopped_by = budget.exhausted(learner.states()); !stopped_by.empty()) return done(false, stopped_by);
+    if (limits.max_equivalence_queries && budget.equivalence_queries >= limits.max_equivalence_queries)
+      return done(false, "equivalence queries");
+    ++budget.equivalence_queries;
+    const std::optional<Word> cex = ask_oracle(dfa, outputs);
+    if (!cex) {
+      stopped_by = budget.exhausted(learner.states());
+      return done(stopped_by.empty(), stopped_by);
+    }
+    ++counterexamples;
+    last = cex;
+    if (!learner.process(dfa, *cex))
+      throw InvalidArgument(what + ": the " + oracle_name + " oracle returned '" + alphabet.format_word(*cex) +
+                            "', on which the hypothesis and the " + subject + " agree");
+  }
+}
 
 }  // namespace
 
@@ -293,38 +421,39 @@ LStarResult lsharp(const Recognizer& recognizer, EquivalenceOracle& oracle, cons
   if (alphabet.empty()) throw InvalidArgument("extract --method lsharp: the recognizer's alphabet is empty");
   Budget budget(limits);
   MembershipOracle member(recognizer, budget);
-  LSharp learner(member, alphabet.size());
-  std::size_t counterexamples = 0;
-  auto finish = [&](const Dfa& dfa, bool complete, std::string stopped_by) {
-    return learned(dfa, complete, std::move(stopped_by), budget, counterexamples, learner.access_words());
+  MembershipTeacher teacher{member};
+  auto with_acceptance = [](Dfa& dfa, const std::vector<Output>& outputs) {
+    for (State q = 0; q < dfa.num_states(); ++q) dfa.set_accepting(q, outputs[q] == 1);
   };
-  std::optional<Word> last;  // the last counterexample: often one for the next hypothesis too
-  for (;;) {
-    std::string stopped_by;
-    if (!learner.stabilise(stopped_by)) return finish(learner.hypothesis(alphabet), false, stopped_by);
-    const Dfa hypothesis = learner.hypothesis(alphabet);
-    if (last && learner.process(hypothesis, *last)) continue;  // checked in O(|w|) before the whole tree
-    if (const auto w = learner.tree_counterexample(hypothesis)) {
-      [[maybe_unused]] const bool progress = learner.process(hypothesis, *w);  // no query needed
-      assert(progress);  // the tree contradicts the hypothesis, so w is a counterexample
-      continue;
-    }
-    if (stopped_by = budget.exhausted(learner.states()); !stopped_by.empty())
-      return finish(hypothesis, false, stopped_by);
-    if (limits.max_equivalence_queries && budget.equivalence_queries >= limits.max_equivalence_queries)
-      return finish(hypothesis, false, "equivalence queries");
-    ++budget.equivalence_queries;
-    const auto cex = oracle.counterexample(hypothesis, member);
-    if (!cex) {
-      stopped_by = budget.exhausted(learner.states());
-      return finish(hypothesis, stopped_by.empty(), stopped_by);
-    }
-    ++counterexamples;
-    last = cex;
-    if (!learner.process(hypothesis, *cex))
-      throw InvalidArgument("extract --method lsharp: the " + oracle.name() + " oracle returned '" + alphabet.format_word(*cex) +
-                            "', on which the hypothesis and the recognizer agree");
-  }
+  return run_lsharp(
+      teacher, alphabet, limits, "extract --method lsharp", oracle.name(), "recognizer",
+      [&](Dfa& dfa, const std::vector<Output>& outputs) {
+        with_acceptance(dfa, outputs);
+        return oracle.counterexample(dfa, member);
+      },
+      [&](const auto& learner, Dfa& dfa, const std::vector<Output>& outputs, bool complete, std::string stopped_by,
+          std::size_t counterexamples) {
+        with_acceptance(dfa, outputs);
+        return learned(dfa, complete, std::move(stopped_by), budget, counterexamples, learner.access_words());
+      });
+}
+
+MooreLStarResult lsharp_moore(const Tagger& tagger, MooreEquivalenceOracle& oracle, const Limits& limits) {
+  const Alphabet& alphabet = tagger.alphabet();
+  if (alphabet.empty()) throw InvalidArgument("lsharp: the tagger's alphabet is empty");
+  Budget budget(limits);
+  OutputOracle out(tagger, budget);
+  OutputTeacher teacher{out};
+  return run_lsharp(
+      teacher, alphabet, limits, "lsharp", oracle.name(), "tagger",
+      [&](const Dfa& dfa, const std::vector<Output>& outputs) {
+        return oracle.counterexample(MooreHypothesis{dfa, outputs}, out);
+      },
+      [&](const auto&, const Dfa& dfa, const std::vector<Output>& outputs, bool complete, std::string stopped_by,
+          std::size_t counterexamples) {
+        return moore_learned(MooreHypothesis{dfa, outputs}, tagger, complete, std::move(stopped_by), budget,
+                             counterexamples);
+      });
 }
 
 }  // namespace statelab::bridge

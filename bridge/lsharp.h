@@ -1,6 +1,10 @@
 // L# (Vaandrager, Garhewal, Rot and Wisselink, "A New Approach for Active Automata Learning Based
-// on Apartness", TACAS 2022) for DFAs: a second learner beside L* (bridge/lstar.h), with the same
-// recognizers, equivalence oracles, limits and result.
+// on Apartness", TACAS 2022) for DFAs and for Moore machines: a second learner beside L*
+// (bridge/lstar.h, bridge/lstar_moore.h), with the same recognizers or taggers, equivalence oracles,
+// limits and results.  One implementation serves both: a node's answer is an output (acceptance
+// 0 / 1 for a DFA; a tagger's output for a Moore machine, none -- kNoOutput -- for the empty word,
+// so the root is apart from every other node and the initial output is settled at the end as
+// lstar_moore does), and two nodes are apart when some suffix leads to different outputs.
 //
 // L# keeps no table: it keeps an observation tree, the prefix tree of every word it asked, with the
 // answer at the nodes whose word was asked.  Two nodes are apart when some suffix w leads from both
@@ -19,10 +23,16 @@
 // was identified with, so the next rounds promote or re-identify it.
 // Membership queries: one per tree node asked; with a DFA recognizer each is one lookup of the
 // node's state, kept per node (see MembershipOracle).  Cost per promotion: an apartness check of
-// every frontier node against the new basis node, each walking the frontier node's subtree.
+// every frontier node against the new basis node, each walking the common subtree (most pairs
+// differ at the nodes themselves or their children).  Cost per hypothesis: O(k n) to build it and
+// one pass over the tree (nodes in id order, a parent before its children) to check it.
+// With an exact teacher, L# makes an equivalence query per few states (each counterexample's
+// witness separates one frontier node from its basis node), where L* makes O(log n) (each new
+// suffix is asked of every row): see bench/README.md for what that costs.
 #pragma once
 
 #include "bridge/lstar.h"
+#include "bridge/lstar_moore.h"
 
 namespace statelab::bridge {
 
@@ -30,5 +40,11 @@ namespace statelab::bridge {
 /// LStarResult whose `suffixes` is empty; `access_words` are the basis's words.  Throws
 /// InvalidArgument on an empty alphabet, invalid limits or an oracle whose counterexample is none.
 LStarResult lsharp(const Recognizer& recognizer, EquivalenceOracle& oracle, const Limits& limits = {});
+
+/// L# for Moore machines, with the tagger's outputs as answers (output queries cached as
+/// lstar_moore's).  The result is lstar_moore's: minimal, canonical, initial output settled.
+/// Throws InvalidArgument on an empty alphabet, invalid limits or an oracle whose counterexample
+/// is none.
+MooreLStarResult lsharp_moore(const Tagger& tagger, MooreEquivalenceOracle& oracle, const Limits& limits = {});
 
 }  // namespace statelab::bridge

@@ -293,21 +293,28 @@ MooreMachine complete_initial_output(const MooreMachine& machine) {
   return best;
 }
 
+MooreLStarResult moore_learned(const MooreHypothesis& h, const Tagger& tagger, bool complete, std::string stopped_by,
+                               const Budget& budget, std::size_t counterexamples) {
+  MooreLStarResult result;
+  result.machine = complete_initial_output(to_machine(h, tagger));
+  result.complete = complete;
+  result.stopped_by = std::move(stopped_by);
+  result.membership_queries = budget.membership_queries;
+  result.equivalence_queries = budget.equivalence_queries;
+  result.counterexamples = counterexamples;
+  result.seconds = budget.elapsed();
+  return result;
+}
+
 MooreLStarResult lstar_moore(const Tagger& tagger, MooreEquivalenceOracle& oracle, const Limits& limits) {
   const Alphabet& alphabet = tagger.alphabet();
   if (alphabet.empty()) throw InvalidArgument("lstar: the tagger's alphabet is empty");
   Budget budget(limits);
   OutputOracle out(tagger, budget);
   MooreTable table(out, alphabet.size());
-  MooreLStarResult result;
+  std::size_t counterexamples = 0;
   auto finish = [&](const MooreHypothesis& h, bool complete, std::string stopped_by) {
-    result.machine = complete_initial_output(to_machine(h, tagger));
-    result.complete = complete;
-    result.stopped_by = std::move(stopped_by);
-    result.membership_queries = budget.membership_queries;
-    result.equivalence_queries = budget.equivalence_queries;
-    result.seconds = budget.elapsed();
-    return result;
+    return moore_learned(h, tagger, complete, std::move(stopped_by), budget, counterexamples);
   };
   for (;;) {
     std::string stopped_by;
@@ -323,7 +330,7 @@ MooreLStarResult lstar_moore(const Tagger& tagger, MooreEquivalenceOracle& oracl
       stopped_by = budget.exhausted(table.states());
       return finish(hypothesis, stopped_by.empty(), stopped_by);
     }
-    ++result.counterexamples;
+    ++counterexamples;
     const Word& w = *cex;
     auto alpha = [&](std::size_t i) {
       const State q = automata::run(hypothesis.dfa, hypothesis.dfa.initial(), std::span<const Symbol>(w).first(i));

@@ -134,6 +134,11 @@ struct MooreLStarResult {
 /// it is kept; ties: the first output).  Time: (outputs + 1) minimisations.
 automata::MooreMachine complete_initial_output(const automata::MooreMachine& machine);
 
+/// A learner's result from its last hypothesis: complete_initial_output of it, with the counts and
+/// seconds of the budget (shared by lstar_moore and lsharp_moore).
+MooreLStarResult moore_learned(const MooreHypothesis& hypothesis, const Tagger& tagger, bool complete,
+                               std::string stopped_by, const Budget& budget, std::size_t counterexamples);
+
 /// L* for Moore machines (see the file comment).  Throws InvalidArgument on an empty alphabet,
 /// invalid limits or an oracle whose counterexample is none.
 MooreLStarResult lstar_moore(const Tagger& tagger, MooreEquivalenceOracle& oracle, const Limits& limits = {});

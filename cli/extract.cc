@@ -36,7 +36,7 @@ struct ExtractCommandOptions {
   bool json = false;
 };
 
-// A tag or next-set head: the Moore machine, from L*.  The outputs are named by --lang (or the
+// A tag or next-set head: the Moore machine, from L* or L#.  The outputs are named by --lang (or the
 // language the checkpoint recorded); the truth is that language or task, and its Moore machine
 // when it has a DFA whose state decides the output (a regular language; a word problem).
 void run_extract_moore(const ExtractCommandOptions& o, const bridge::LoadedModel& model, const bridge::ExtractOptions& options,
@@ -91,9 +91,9 @@ void run_extract_moore(const ExtractCommandOptions& o, const bridge::LoadedModel
   }
   char line[512];
   std::snprintf(line, sizeof line,
-                "extracted a Moore machine of %zu states (%s head) by lstar (%s) in %.3f s: %zu membership queries, "
+                "extracted a Moore machine of %zu states (%s head) by %s (%s) in %.3f s: %zu membership queries, "
                 "%zu equivalence queries; %s\n",
-                report.states, models::head_name(head), report.oracle.c_str(), report.seconds, report.membership_queries,
+                report.states, models::head_name(head), report.method.c_str(), report.oracle.c_str(), report.seconds, report.membership_queries,
                 report.equivalence_queries,
                 report.complete ? "complete" : ("incomplete: stopped by the " + report.stopped_by + " limit").c_str());
   out << line;
@@ -201,7 +201,7 @@ void run_extract(const ExtractCommandOptions& o) {
 void add_extract_command(CLI::App& parent, Commands& commands) {
   auto o = std::make_shared<ExtractCommandOptions>();
   CLI::App* c = parent.add_subcommand("extract", "extract the automaton a trained network learned: a DFA from a recognizer (L*, L# or "
-                                      "clustering), a Moore machine from a tag or next-set head (L*)");
+                                      "clustering), a Moore machine from a tag or next-set head (L* or L#)");
   c->add_option("--ckpt", o->ckpt, "the model checkpoint (safetensors with metadata \"alphabet\")")->required();
   c->add_option("--method", o->method, "lstar or lsharp (queries, Weiss et al.'s oracle) or cluster (k-means)")
       ->capture_default_str();

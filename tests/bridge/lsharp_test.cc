@@ -11,6 +11,8 @@
 #include "bridge/extract.h"
 #include "bridge/lsharp.h"
 #include "bridge/lstar.h"
+#include "bridge/lstar_moore.h"
+#include "languages/task.h"
 #include "languages/registry.h"
 #include "tests/support/generators.h"
 
@@ -148,6 +150,74 @@ TEST(Extract, LSharpIsAnExtractionMethod) {
   EXPECT_EQ(r.method, "lsharp");
   EXPECT_TRUE(r.complete);
   EXPECT_TRUE(*r.equivalent_to_truth);
+}
+
+
+// Both learners, with an exact teacher, return the minimal machine: the same DFA as minimize, and
+// a language equivalent to the target's.
+RC_GTEST_PROP(Learners, WithAnExactTeacherReturnTheMinimalDfa, ()) {
+  const std::size_t k = *rc::gen::inRange<std::size_t>(1, 4);
+  const Dfa target = *statelab::testing::gen_dfa(k, 16);
+  DfaRecognizer teacher(target);
+  ExactOracle oracle(target);
+  for (const auto& r : {lstar(teacher, oracle), lsharp(teacher, oracle)}) {
+    RC_ASSERT(r.complete);
+    RC_ASSERT(r.dfa == automata::minimize(target));
+    RC_ASSERT(automata::equivalent(r.dfa, target));
+  }
+}
+
+RC_GTEST_PROP(Learners, WithAnExactTeacherReturnTheMinimalMooreMachine, ()) {
+  const auto k = *rc::gen::inRange<std::size_t>(1, 4);
+  const auto n = *rc::gen::inRange<std::size_t>(1, 16);
+  const auto outputs = *rc::gen::inRange<std::size_t>(1, 4);
+  const automata::MooreMachine target =
+      automata::random_moore(statelab::testing::letters(k), n, outputs, *rc::gen::arbitrary<std::uint64_t>());
+  MooreTagger tagger(target);
+  MooreExactOracle oracle(target);
+  const auto star = lstar_moore(tagger, oracle);
+  const auto sharp = lsharp_moore(tagger, oracle);
+  for (const auto* r : {&star, &sharp}) {
+    RC_ASSERT(r->complete);
+    RC_ASSERT(!automata::find_counterexample(r->machine, target, 1));  // the same output at every position
+    RC_ASSERT(r->machine == automata::minimize(r->machine));           // minimal, canonical
+    RC_ASSERT(r->machine.dfa.num_states() == complete_initial_output(target).dfa.num_states());
+  }
+  RC_ASSERT(sharp.machine == star.machine);
+}
+
+TEST(LSharpMoore, LearnsTheCayleyAutomatonOfS3FromItsTaggingTask) {
+  const auto task = languages::make_task("word-problem:group=S3");
+  TruthTagger truth(*task);
+  MooreRandomWordsOracle oracle(500, 12, 1);
+  const auto r = lsharp_moore(truth, oracle);
+  ASSERT_TRUE(r.complete);
+  EXPECT_EQ(r.machine.dfa.num_states(), 6u);
+  EXPECT_EQ(automata::state_output_names(r.machine)[0], "e");
+}
+
+TEST(LSharpMoore, LearnsAOneHotTaggerExactlyWithTheAbstractionOracle) {
+  for (std::uint64_t seed : {1, 2, 3, 4}) {
+    const automata::MooreMachine target = automata::random_moore(statelab::testing::letters(2), 8, 3, seed);
+    MooreTagger tagger(target);
+    MooreAbstractionOracle abstraction(tagger);
+    MooreRandomWordsOracle random(200, 20, seed);
+    MooreSequenceOracle oracle({&abstraction, &random});
+    const auto r = lsharp_moore(tagger, oracle);
+    EXPECT_TRUE(r.complete);
+    EXPECT_FALSE(automata::find_counterexample(r.machine, target, 1)) << "seed " << seed;
+  }
+}
+
+TEST(LSharpMoore, LimitsStopItWithAMarkedResult) {
+  const automata::MooreMachine target = automata::random_moore(statelab::testing::letters(2), 40, 3, 5);
+  MooreTagger tagger(target);
+  MooreExactOracle oracle(target);
+  Limits limits;
+  limits.max_states = 5;
+  const auto r = lsharp_moore(tagger, oracle, limits);
+  EXPECT_FALSE(r.complete);
+  EXPECT_EQ(r.stopped_by, "states");
 }
 
 }  // namespace

@@ -81,11 +81,16 @@ expect "extract: the S3 tagger is S3's Cayley automaton" 0 "^equivalent to the t
 check "extract: the Moore machine's outputs are its states' group elements" \
   grep -q '"outputs": \["e", "(1,2)", "(1,2,3)", "(1,3)", "(2,3)", "(1,3,2)"\]' s3.json
 check "extract: the SVG shows the outputs" grep -q "(1,3,2)" s3.svg
+# L#'s tree asks other words than L*'s table: on this network it finds words of length 7 such as
+# "(1,2,3) (1,3) e e e e e" where the network says e and the truth (1,2), and extracts those states too.
+expect "extract --method lsharp: a tag head" 0 \
+  "^extracted a Moore machine of [0-9]+ states \(tag head\) by lsharp \(abstraction\+random-words\) .*; complete$" "^$" -- \
+  "$sl" extract --ckpt s3.safetensors --method lsharp -o s3l.json
 expect "extract: AALpy's Moore dialect" 0 '^s0 \[label="s0\|e", shape=record, style=rounded\];$' "" -- \
   "$sl" extract --ckpt s3.safetensors -o - --output-format dot
 expect "extract: a Moore machine cannot be AT&T text" 2 "^$" "^statelab: a Moore machine \(an output per state\) cannot be written as att \(use \.json or \.dot\)$" -- \
   "$sl" extract --ckpt s3.safetensors -o s3.att
-expect "extract: a tag head is not a recognizer for clustering" 2 "^$" "^statelab: extract: a tag or next-set head is extracted as a Moore machine by lstar only \(cluster learns DFAs\)$" -- \
+expect "extract: a tag head is not a recognizer for clustering" 2 "^$" "^statelab: extract: a tag or next-set head is extracted as a Moore machine by lstar or lsharp \(cluster learns DFAs\)$" -- \
   "$sl" extract --ckpt s3.safetensors --method cluster -o x.json
 expect "check: a tag head against a language of another alphabet" 2 "^$" "^statelab: .*does not match" -- \
   "$sl" check --ckpt s3.safetensors --lang tomita:n=1
