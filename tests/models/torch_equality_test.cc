@@ -1,7 +1,8 @@
 // statelab against PyTorch on the fixtures of tools/make_torch_fixtures.py: for every cell
 // (RNN, LSTM, GRU), 1 and 2 layers, and every head (seq: next-token cross-entropy with ignored
 // prompt positions), for the transformer under every positional encoding, causal and
-// bidirectional, GELU and ReLU, and for S4D, Mamba, IDS4, DeltaNet and the negative-eigenvalue variants,
+// bidirectional, GELU and ReLU, and for S4D, Mamba, IDS4, DeltaNet, mLSTM, sLSTM (against unstabilised
+// PyTorch recurrences) and the negative-eigenvalue variants,
 // the module saved by PyTorch loads through
 // load_checkpoint, and the hidden states, logits and loss agree within 1e-5 relative and every
 // gradient within 1e-4 relative (DeltaNet in float: 1e-3, see expect_fixture_agrees) (torch.allclose's convention: |a - b| <= atol + rtol |b|, with a
@@ -170,7 +171,9 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, TorchEquality,
                                            "mamba_l2_recognize", "mamba_l2_tag", "mamba_l2_next-set",
                                            "mamba_negative_l2_recognize", "ids4_l2_recognize", "ids4_l2_tag",
                                            "ids4_l2_next-set", "deltanet_l2_recognize", "deltanet_l2_tag",
-                                           "deltanet_negative_l2_next-set", "deltanet_negative_l2_recognize"),
+                                           "deltanet_negative_l2_next-set", "deltanet_negative_l2_recognize",
+                                           "mlstm_l2_recognize", "mlstm_l2_tag", "mlstm_l2_next-set",
+                                           "slstm_l2_recognize", "slstm_l2_tag", "slstm_l2_next-set"),
                          [](const auto& info) {
                            std::string s = info.param;
                            for (char& ch : s)
