@@ -14,7 +14,18 @@
 namespace statelab::models {
 
 /// The architecture of a model, numbered in the table's order (kArchitectures[int(cell)]).
-enum class Cell { rnn, lstm, gru, transformer, s4d, mamba, ids4, deltanet };
+enum class Cell {
+  rnn,
+  lstm,
+  gru,
+  transformer,
+  s4d,
+  mamba,
+  ids4,
+  deltanet,
+  mlstm,
+  slstm,
+};
 
 /// Which stack of model.h the architecture's layers run in: recurrent layers (recurrent.h), pre-LN
 /// transformer blocks (transformer.h), or residual state-space blocks (ssm.h).
@@ -35,6 +46,7 @@ inline constexpr std::string_view kS4d[] = {"state_size", "negative_eigenvalues"
 inline constexpr std::string_view kMamba[] = {"state_size", "negative_eigenvalues", "expand", "conv_width"};
 inline constexpr std::string_view kIds4[] = {"state_size"};
 inline constexpr std::string_view kDeltaNet[] = {"num_heads", "negative_eigenvalues", "conv_width"};
+inline constexpr std::string_view kXlstm[] = {"num_heads"};  // mlstm, slstm
 // ids4's JSON has always carried negative_eigenvalues (false); kept so that its checkpoints stay byte-identical.
 inline constexpr std::string_view kIds4Extra[] = {"negative_eigenvalues"};
 }  // namespace architecture_fields
@@ -49,6 +61,8 @@ inline constexpr Architecture kArchitectures[] = {
     {Cell::mamba, "mamba", Family::state_space, architecture_fields::kMamba, {}},
     {Cell::ids4, "ids4", Family::state_space, architecture_fields::kIds4, architecture_fields::kIds4Extra},
     {Cell::deltanet, "deltanet", Family::state_space, architecture_fields::kDeltaNet, {}},
+    {Cell::mlstm, "mlstm", Family::state_space, architecture_fields::kXlstm, {}},
+    {Cell::slstm, "slstm", Family::state_space, architecture_fields::kXlstm, {}},
 };
 
 static_assert([] {
@@ -67,7 +81,7 @@ constexpr bool is_recurrent(Cell cell) { return architecture(cell).family == Fam
 constexpr bool is_state_space(Cell cell) { return architecture(cell).family == Family::state_space; }
 
 /// The CLI and JSON name: "rnn", "lstm", "gru", "transformer" (also the name torch gives the
-/// submodule in statelab's checkpoints), "s4d", "mamba", "ids4", "deltanet".
+/// submodule in statelab's checkpoints), "s4d", "mamba", "ids4", "deltanet", "mlstm", "slstm".
 const char* cell_name(Cell cell);
 
 /// The cell whose cell_name is `name` (the name --model takes on the command line).  Throws

@@ -1,6 +1,6 @@
 // A sequence model: token embedding -> L recurrent layers (RNN, LSTM or GRU) -> linear head ->
 // loss (heads.h); or token embedding -> input projection Linear(E, H) (+ positions) -> L pre-LN
-// transformer blocks (transformer.h) or L residual state-space blocks (s4d, mamba, ids4, deltanet; ssm.h) ->
+// transformer blocks (transformer.h) or L residual state-space blocks (s4d, mamba, ids4, deltanet, mlstm, slstm; ssm.h) ->
 // final LayerNorm -> linear head -> loss.  Parameters and gradients are the same struct; the
 // cache holds what backward needs and backward's workspace, so a training loop that reuses one
 // cache per chunk allocates only when the batch shape grows.  A training step is five plain calls:
@@ -47,7 +47,7 @@ struct ModelConfig {
   Head head = Head::recognize;
   int num_outputs = 1;  // 1 (recognize), classes (tag), symbols + 1 (next_set), vocab_size (seq)
   // Transformer only (the other architectures ignore them; optional in JSON):
-  int num_heads = 4;                            // A; hidden_size must be a multiple of A (also deltanet's heads)
+  int num_heads = 4;                            // A; hidden_size must be a multiple of A (also deltanet's, mlstm's, slstm's heads)
   Positional positional = Positional::learned;  // see transformer.h
   bool causal = true;                           // false: every position attends to the whole sequence
   int ffn_size = 0;                             // F; 0 means 4 * hidden_size

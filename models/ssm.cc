@@ -226,6 +226,70 @@ struct DeltaNetMixer {  // fla's DeltaNet layer's names
   }
 };
 
+struct MlstmMixer {  // mlstm.h's names
+  static constexpr bool kGeluOutProj = false;
+  static MlstmOptions options(const SsmOptions& o) { return {o.num_heads}; }
+  template <typename T>
+  static void zero(const SsmOptions& o, SsmBlockParams<T>& p) {
+    p.mlstm = zero_mlstm<T>(options(o), o.hidden_size);
+  }
+  template <typename T>
+  static void tensors(const SsmOptions&, SsmBlockParams<T>& p, TensorList<T>& t) {
+    auto& m = p.mlstm;
+    t.weight("mixer.q_proj.weight", m.q_proj);
+    t.weight("mixer.k_proj.weight", m.k_proj);
+    t.weight("mixer.v_proj.weight", m.v_proj);
+    t.weight("mixer.igate.weight", m.i_weight);
+    t.vector("mixer.igate.bias", m.i_bias);
+    t.weight("mixer.fgate.weight", m.f_weight);
+    t.vector("mixer.fgate.bias", m.f_bias);
+    t.weight("mixer.ogate.weight", m.o_weight);
+    t.vector("mixer.ogate.bias", m.o_bias);
+    t.weight("mixer.out_proj.weight", m.out_proj);
+  }
+  static void init(const SsmOptions&, SsmBlockParams<float>& p, Random& random) { init_mlstm(p.mlstm, random); }
+  template <typename T>
+  static void forward(const SsmOptions& o, const SsmBlockParams<T>& p, const SequenceBatch& batch, const Matrix<T>& u,
+                      SsmBlockCache<T>& c, Matrix<T>& out) {
+    mlstm_forward(options(o), p.mlstm, batch, u, c.mlstm, out);
+  }
+  template <typename T>
+  static void backward(const SsmOptions& o, const SsmBlockParams<T>& p, const SequenceBatch& batch, const Matrix<T>& u,
+                       SsmBlockCache<T>& c, const Matrix<T>& d_out, SsmBlockGrads<T>& g, Matrix<T>& d_u) {
+    mlstm_backward(options(o), p.mlstm, batch, u, c.mlstm, d_out, g.mlstm, d_u);
+  }
+};
+
+struct SlstmMixer {  // slstm.h's names
+  static constexpr bool kGeluOutProj = false;
+  static SlstmOptions options(const SsmOptions& o) { return {o.num_heads}; }
+  template <typename T>
+  static void zero(const SsmOptions& o, SsmBlockParams<T>& p) {
+    p.slstm = zero_slstm<T>(options(o), o.hidden_size);
+  }
+  template <typename T>
+  static void tensors(const SsmOptions&, SsmBlockParams<T>& p, TensorList<T>& t) {
+    auto& m = p.slstm;
+    t.weight("mixer.in_proj.weight", m.in_weight);
+    t.vector("mixer.in_proj.bias", m.in_bias);
+    t.weight("mixer.recurrent_kernel", m.recurrent);
+    t.weight("mixer.out_proj.weight", m.out_proj);
+  }
+  static void init(const SsmOptions& o, SsmBlockParams<float>& p, Random& random) {
+    init_slstm(p.slstm, o.num_heads, random);
+  }
+  template <typename T>
+  static void forward(const SsmOptions& o, const SsmBlockParams<T>& p, const SequenceBatch& batch, const Matrix<T>& u,
+                      SsmBlockCache<T>& c, Matrix<T>& out) {
+    slstm_forward(options(o), p.slstm, batch, u, c.slstm, out);
+  }
+  template <typename T>
+  static void backward(const SsmOptions& o, const SsmBlockParams<T>& p, const SequenceBatch& batch, const Matrix<T>& u,
+                       SsmBlockCache<T>& c, const Matrix<T>& d_out, SsmBlockGrads<T>& g, Matrix<T>& d_u) {
+    slstm_backward(options(o), p.slstm, batch, u, c.slstm, d_out, g.slstm, d_u);
+  }
+};
+
 // Calls f with the mixer of `cell` (a value of one of the structs above): the one dispatch.
 template <typename F>
 void with_mixer(Cell cell, F&& f) {
@@ -234,6 +298,8 @@ void with_mixer(Cell cell, F&& f) {
     case Cell::mamba: return f(MambaMixer{});
     case Cell::ids4: return f(Ids4Mixer{});
     case Cell::deltanet: return f(DeltaNetMixer{});
+    case Cell::mlstm: return f(MlstmMixer{});
+    case Cell::slstm: return f(SlstmMixer{});
     default: assert(false && "not a state-space cell");
   }
 }

@@ -4,6 +4,8 @@
 //   s4d, ids4   x <- x + out_proj(GELU(mixer(LayerNorm(x))))     out_proj: Linear(H, H) with bias
 //   mamba       x <- x + Mamba(LayerNorm(x))                     (the mixer ends in its own out_proj)
 //   deltanet    x <- x + DeltaNet(LayerNorm(x))                  (likewise, o_proj; deltanet.h)
+//   mlstm       x <- x + mLSTM(LayerNorm(x))                     (likewise, out_proj; mlstm.h)
+//   slstm       x <- x + sLSTM(LayerNorm(x))                     (likewise, out_proj; slstm.h)
 //
 // GELU is the exact one (erf), as torch.nn.functional.gelu.  The mixers are in s4d.h, mamba.h and
 // ids4.h; the stack around the blocks (embedding, input projection Linear(E, H), final LayerNorm,
@@ -17,6 +19,8 @@
 #include "models/layer_norm.h"
 #include "models/linear.h"
 #include "models/mamba.h"
+#include "models/mlstm.h"
+#include "models/slstm.h"
 #include "models/recurrent.h"
 #include "models/s4d.h"
 #include "models/tensor.h"
@@ -35,7 +39,7 @@ struct SsmOptions {
   int conv_width = 4;     // mamba: W
   bool negative_eigenvalues = false;  // s4d, mamba
   bool s4d_convolution = false;       // s4d: compute by the kernel instead of the recurrence
-  int num_heads = 4;                  // deltanet: h heads of width H / h
+  int num_heads = 4;                  // deltanet, mlstm, slstm: h heads of width H / h
 };
 
 /// mamba's dt_rank: ceil(H / 16), as mamba_ssm's "auto".
@@ -48,6 +52,8 @@ struct SsmBlockParams {
   MambaParams<T> mamba;      // mamba only
   Ids4Params<T> ids4;        // ids4 only
   DeltaNetParams<T> deltanet;  // deltanet only
+  MlstmParams<T> mlstm;        // mlstm only
+  SlstmParams<T> slstm;        // slstm only
   LinearParams<T> out_proj;  // s4d and ids4: (H, H)
 };
 template <typename T>
@@ -64,6 +70,8 @@ struct SsmBlockCache {
   MambaCache<T> mamba;
   Ids4Cache<T> ids4;
   DeltaNetCache<T> deltanet;
+  MlstmCache<T> mlstm;
+  SlstmCache<T> slstm;
   Matrix<T> d_branch, d_mixed, d_normed, d_x_norm;  // backward workspace
 };
 

@@ -37,10 +37,11 @@ next-token prediction: each sequence is a prompt and a teacher-forced output, ta
 prompt but its last position and the next token from there on; CrossEntropyLoss with
 ignore_index=-1, mean over the target positions).
 
-State-space cases (s4d, mamba, ids4, deltanet; also with negative eigenvalues) use the reference modules
-below (S4DMixer, MambaMixer with a sequential selective_scan_ref, IDS4Mixer, DeltaNetMixer) in the stack
+State-space cases (s4d, mamba, ids4, deltanet, mlstm, slstm; also with negative eigenvalues) use the reference
+modules below (S4DMixer, MambaMixer with a sequential selective_scan_ref, IDS4Mixer, DeltaNetMixer, MLSTMMixer,
+SLSTMMixer) in the stack
     embedding -> input_proj = Linear(E, H) -> L blocks -> final_norm = LayerNorm(H) -> head
-with blocks  x + out_proj(gelu(mixer(norm(x))))  (s4d, ids4)  and  x + mixer(norm(x))  (mamba, deltanet);
+with blocks  x + out_proj(gelu(mixer(norm(x))))  (s4d, ids4)  and  x + mixer(norm(x))  (the others);
 output.hidden is then the residual stream after the last block.  Their parameters are perturbed
 from the default initialisation (so that no tensor is degenerate) in float32, the forward and
 backward run in float64, and the data file stores float64 values; the model file holds the
@@ -56,10 +57,18 @@ import os
 import struct
 import sys
 
-import torch
-import torch.nn as nn
-import torch.nn.functional as F
-from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+# Byte-identical output whatever the x86 CPU: torch's float results depend on which OpenBLAS
+# kernels and which ATen vector kernels run (an AVX-512 machine's OpenBLAS picks SkylakeX
+# kernels and changes the last bits of every data file).  Pinned to the ones the committed
+# fixtures were made with, before torch loads them; one BLAS thread.
+os.environ["OPENBLAS_CORETYPE"] = "Sandybridge"
+os.environ["OPENBLAS_NUM_THREADS"] = "1"
+os.environ["ATEN_CPU_CAPABILITY"] = "avx2"
+
+import torch  # noqa: E402 (after the environment above)
+import torch.nn as nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence  # noqa: E402
 
 DTYPES = {torch.float32: "F32", torch.float64: "F64", torch.int64: "I64", torch.int32: "I32"}
 
@@ -447,6 +456,77 @@ class DeltaNetMixer(nn.Module):
         return self.o_proj(o.reshape(Bsz, L, H))
 
 
+class MLSTMMixer(nn.Module):
+    """xLSTM's mLSTM cell (Beck et al. 2024, equations 19-27) as statelab's mlstm mixer (models/mlstm.h),
+    computed the naive way: the UNSTABILISED recurrence with i = exp(i~), f = sigmoid(f~),
+    C_t = f C_{t-1} + i v k^T, n_t = f n_{t-1} + i k, h~ = C q / max(|n^T q|, 1), h = sigmoid(ogate u) * h~,
+    so that it shares no code path with statelab's stabilised one (equal in exact arithmetic).
+    Tensors: q_proj, k_proj, v_proj (H, H) no bias (k divided by sqrt(d)); igate, fgate Linear(H, heads);
+    ogate Linear(H, H); out_proj (H, H) no bias."""
+
+    def __init__(self, H, heads):
+        super().__init__()
+        self.h, self.d = heads, H // heads
+        self.q_proj = nn.Linear(H, H, bias=False)
+        self.k_proj = nn.Linear(H, H, bias=False)
+        self.v_proj = nn.Linear(H, H, bias=False)
+        self.igate = nn.Linear(H, heads)
+        self.fgate = nn.Linear(H, heads)
+        self.ogate = nn.Linear(H, H)
+        self.out_proj = nn.Linear(H, H, bias=False)
+
+    def forward(self, u):  # (B, L, H)
+        Bsz, L, H = u.shape
+        q = self.q_proj(u).view(Bsz, L, self.h, self.d)
+        k = self.k_proj(u).view(Bsz, L, self.h, self.d) / math.sqrt(self.d)
+        v = self.v_proj(u).view(Bsz, L, self.h, self.d)
+        i, f = torch.exp(self.igate(u)), torch.sigmoid(self.fgate(u))  # (B, L, h)
+        C = u.new_zeros(Bsz, self.h, self.d, self.d)
+        n = u.new_zeros(Bsz, self.h, self.d)
+        outs = []
+        for t in range(L):
+            it, ft = i[:, t].unsqueeze(-1), f[:, t].unsqueeze(-1)
+            C = ft.unsqueeze(-1) * C + it.unsqueeze(-1) * torch.einsum("bhi,bhj->bhij", v[:, t], k[:, t])
+            n = ft * n + it * k[:, t]
+            den = torch.maximum((n * q[:, t]).sum(-1).abs(), torch.ones_like(n[..., 0]))
+            outs.append(torch.einsum("bhij,bhj->bhi", C, q[:, t]) / den.unsqueeze(-1))
+        ht = torch.stack(outs, 1).reshape(Bsz, L, H)
+        return self.out_proj(torch.sigmoid(self.ogate(u)) * ht)
+
+
+class SLSTMMixer(nn.Module):
+    """xLSTM's sLSTM cell (Beck et al. 2024, equations 8-14) as statelab's slstm mixer (models/slstm.h),
+    UNSTABILISED: gates in the order i, f, z, o, x~_t = in_proj u_t + R h_{t-1} with R block-diagonal
+    over the heads, c_t = sigmoid(f~) c_{t-1} + exp(i~) tanh(z~), n_t = sigmoid(f~) n_{t-1} + exp(i~),
+    h_t = sigmoid(o~) c_t / n_t, out = out_proj h.  Tensors: in_proj Linear(H, 4H); recurrent_kernel
+    (4H, d), row g*H + head*d + a, column b = R_g[head](a, b); out_proj (H, H) no bias."""
+
+    def __init__(self, H, heads):
+        super().__init__()
+        self.h, self.d, self.H = heads, H // heads, H
+        self.in_proj = nn.Linear(H, 4 * H)
+        self.recurrent_kernel = nn.Parameter(torch.empty(4 * H, self.d).uniform_(-1 / math.sqrt(self.d),
+                                                                                  1 / math.sqrt(self.d)))
+        self.out_proj = nn.Linear(H, H, bias=False)
+
+    def forward(self, u):  # (B, L, H)
+        Bsz, L, H = u.shape
+        pre = self.in_proj(u)  # (B, L, 4H)
+        R = self.recurrent_kernel.view(4, self.h, self.d, self.d)  # [gate, head, a, b]
+        h = u.new_zeros(Bsz, H)
+        c = u.new_zeros(Bsz, H)
+        n = u.new_zeros(Bsz, H)
+        outs = []
+        for t in range(L):
+            x = pre[:, t] + torch.einsum("ghab,zhb->zgha", R, h.view(Bsz, self.h, self.d)).reshape(Bsz, 4 * H)
+            i, f, z, o = x.split(H, dim=-1)
+            c = torch.sigmoid(f) * c + torch.exp(i) * torch.tanh(z)
+            n = torch.sigmoid(f) * n + torch.exp(i)
+            h = torch.sigmoid(o) * c / n
+            outs.append(h)
+        return self.out_proj(torch.stack(outs, 1))
+
+
 class SsmBlock(nn.Module):
     def __init__(self, kind, H, N, negative, heads=2):
         super().__init__()
@@ -456,12 +536,16 @@ class SsmBlock(nn.Module):
             self.mixer = MambaMixer(H, N, negative_eigenvalues=negative)
         elif kind == "deltanet":
             self.mixer = DeltaNetMixer(H, heads, negative_eigenvalues=negative)
+        elif kind == "mlstm":
+            self.mixer = MLSTMMixer(H, heads)
+        elif kind == "slstm":
+            self.mixer = SLSTMMixer(H, heads)
         else:
             self.mixer = S4DMixer(H, N, negative) if kind == "s4d" else IDS4Mixer(H, N)
             self.out_proj = nn.Linear(H, H)
 
     def forward(self, x):
-        if self.kind in ("mamba", "deltanet"):
+        if self.kind in ("mamba", "deltanet", "mlstm", "slstm"):
             return x + self.mixer(self.norm(x))
         return x + self.out_proj(F.gelu(self.mixer(self.norm(x))))
 
@@ -500,6 +584,9 @@ def make_ssm_case(outdir, kind, negative, layers, head, seed):
     if kind == "deltanet":  # SsmBlock's default: 2 heads of width 3, convolutions of width 4
         del config["state_size"]
         config.update({"num_heads": 2, "conv_width": 4})
+    if kind in ("mlstm", "slstm"):  # SsmBlock's default: 2 heads of width 3
+        del config["state_size"], config["negative_eigenvalues"]
+        config["num_heads"] = 2
     if kind == "mamba":
         config.update({"expand": 2, "conv_width": 4})
     if kind == "s4d":
@@ -603,6 +690,11 @@ def main():
     for negative, head in ((False, "recognize"), (False, "tag"), (True, "next-set"), (True, "recognize")):
         names.append(make_ssm_case(outdir, "deltanet", negative, 2, head, seed))
         seed += 1
+    seed = family_seed + 200  # mlstm, slstm (issue 15): their own seeds
+    for kind in ("mlstm", "slstm"):
+        for head in ("recognize", "tag", "next-set"):
+            names.append(make_ssm_case(outdir, kind, False, 2, head, seed))
+            seed += 1
     print("\n".join(names))
 
 

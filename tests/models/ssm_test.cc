@@ -227,8 +227,9 @@ TEST(Ssm, NegativeEigenvaluesAreForS4dAndMambaOnly) {
 TEST(Ssm, ReadsFieldSaysWhichArchitecturesReadAField) {
   EXPECT_EQ(cells_reading("state_size"), (std::vector<Cell>{Cell::s4d, Cell::mamba, Cell::ids4}));
   EXPECT_EQ(cells_reading("negative_eigenvalues"), (std::vector<Cell>{Cell::s4d, Cell::mamba, Cell::deltanet}));
-  EXPECT_EQ(cells_reading("num_heads"), (std::vector<Cell>{Cell::transformer, Cell::deltanet}));
-  EXPECT_EQ(cells_reading("hidden_size").size(), 8u);
+  EXPECT_EQ(cells_reading("num_heads"),
+            (std::vector<Cell>{Cell::transformer, Cell::deltanet, Cell::mlstm, Cell::slstm}));
+  EXPECT_EQ(cells_reading("hidden_size").size(), std::size(kArchitectures));
   EXPECT_TRUE(reads_field(Cell::mamba, "conv_width"));
   EXPECT_FALSE(reads_field(Cell::lstm, "max_length"));
   EXPECT_THROW(reads_field(Cell::lstm, "no_such_field"), ModelError);
