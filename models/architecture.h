@@ -14,7 +14,8 @@
 namespace statelab::models {
 
 /// The architecture of a model, numbered in the table's order (kArchitectures[int(cell)]).
-enum class Cell { rnn, lstm, gru, transformer, s4d, mamba, ids4, deltanet };
+enum class Cell { rnn, lstm, gru, transformer, s4d, mamba, ids4, deltanet,
+  gated_deltanet, deltaproduct };
 
 /// Which stack of model.h the architecture's layers run in: recurrent layers (recurrent.h), pre-LN
 /// transformer blocks (transformer.h), or residual state-space blocks (ssm.h).
@@ -35,6 +36,7 @@ inline constexpr std::string_view kS4d[] = {"state_size", "negative_eigenvalues"
 inline constexpr std::string_view kMamba[] = {"state_size", "negative_eigenvalues", "expand", "conv_width"};
 inline constexpr std::string_view kIds4[] = {"state_size"};
 inline constexpr std::string_view kDeltaNet[] = {"num_heads", "negative_eigenvalues", "conv_width"};
+inline constexpr std::string_view kDeltaProduct[] = {"num_heads", "negative_eigenvalues", "conv_width", "householder"};
 // ids4's JSON has always carried negative_eigenvalues (false); kept so that its checkpoints stay byte-identical.
 inline constexpr std::string_view kIds4Extra[] = {"negative_eigenvalues"};
 }  // namespace architecture_fields
@@ -49,6 +51,8 @@ inline constexpr Architecture kArchitectures[] = {
     {Cell::mamba, "mamba", Family::state_space, architecture_fields::kMamba, {}},
     {Cell::ids4, "ids4", Family::state_space, architecture_fields::kIds4, architecture_fields::kIds4Extra},
     {Cell::deltanet, "deltanet", Family::state_space, architecture_fields::kDeltaNet, {}},
+    {Cell::gated_deltanet, "gated-deltanet", Family::state_space, architecture_fields::kDeltaNet, {}},
+    {Cell::deltaproduct, "deltaproduct", Family::state_space, architecture_fields::kDeltaProduct, {}},
 };
 
 static_assert([] {
@@ -67,7 +71,8 @@ constexpr bool is_recurrent(Cell cell) { return architecture(cell).family == Fam
 constexpr bool is_state_space(Cell cell) { return architecture(cell).family == Family::state_space; }
 
 /// The CLI and JSON name: "rnn", "lstm", "gru", "transformer" (also the name torch gives the
-/// submodule in statelab's checkpoints), "s4d", "mamba", "ids4", "deltanet".
+/// submodule in statelab's checkpoints), "s4d", "mamba", "ids4", "deltanet",
+/// "gated-deltanet", "deltaproduct".
 const char* cell_name(Cell cell);
 
 /// The cell whose cell_name is `name` (the name --model takes on the command line).  Throws

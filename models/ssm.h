@@ -4,6 +4,7 @@
 //   s4d, ids4   x <- x + out_proj(GELU(mixer(LayerNorm(x))))     out_proj: Linear(H, H) with bias
 //   mamba       x <- x + Mamba(LayerNorm(x))                     (the mixer ends in its own out_proj)
 //   deltanet    x <- x + DeltaNet(LayerNorm(x))                  (likewise, o_proj; deltanet.h)
+//   gated-deltanet, deltaproduct   x <- x + mixer(LayerNorm(x))  (likewise, o_proj; delta_product.h)
 //
 // GELU is the exact one (erf), as torch.nn.functional.gelu.  The mixers are in s4d.h, mamba.h and
 // ids4.h; the stack around the blocks (embedding, input projection Linear(E, H), final LayerNorm,
@@ -12,6 +13,7 @@
 #pragma once
 
 #include "base/random.h"
+#include "models/delta_product.h"
 #include "models/deltanet.h"
 #include "models/ids4.h"
 #include "models/layer_norm.h"
@@ -36,6 +38,7 @@ struct SsmOptions {
   bool negative_eigenvalues = false;  // s4d, mamba
   bool s4d_convolution = false;       // s4d: compute by the kernel instead of the recurrence
   int num_heads = 4;                  // deltanet: h heads of width H / h
+  int householder = 2;                // deltaproduct: Householder steps per token
 };
 
 /// mamba's dt_rank: ceil(H / 16), as mamba_ssm's "auto".
@@ -48,6 +51,7 @@ struct SsmBlockParams {
   MambaParams<T> mamba;      // mamba only
   Ids4Params<T> ids4;        // ids4 only
   DeltaNetParams<T> deltanet;  // deltanet only
+  DeltaProductParams<T> delta_product;  // gated-deltanet and deltaproduct only
   LinearParams<T> out_proj;  // s4d and ids4: (H, H)
 };
 template <typename T>
@@ -64,6 +68,7 @@ struct SsmBlockCache {
   MambaCache<T> mamba;
   Ids4Cache<T> ids4;
   DeltaNetCache<T> deltanet;
+  DeltaProductCache<T> delta_product;
   Matrix<T> d_branch, d_mixed, d_normed, d_x_norm;  // backward workspace
 };
 
