@@ -166,7 +166,7 @@ const std::vector<Field>& fields() {
     f.push_back(whole("layers", "layers L", &RunSpec::layers, 1));
     f.push_back(whole("hidden", "hidden size H (d_model)", &RunSpec::hidden, 1));
     f.push_back(whole("embedding", "token embedding width E", &RunSpec::embedding, 1));
-    f.push_back(maybe_whole("heads", "transformer: attention heads; deltanet: heads of the delta rule (default 4)", &RunSpec::heads, 1));
+    f.push_back(maybe_whole("heads", "transformer: attention heads; deltanet, gated-deltanet, deltaproduct: heads of the delta rule (default 4)", &RunSpec::heads, 1));
     f.push_back(maybe_text("pos", "transformer: positional encoding (none, learned, sinusoidal, alibi, hard-alibi)", &RunSpec::pos,
                            [](std::string_view n, const std::string& v) {
                              return check_member(n, v, {"none", "learned", "sinusoidal", "alibi", "hard-alibi"});
@@ -181,7 +181,8 @@ const std::vector<Field>& fields() {
                             &RunSpec::max_length, 1));
     f.push_back(maybe_whole("hard-alibi-heads", "transformer, hard-alibi: windowed heads (default half)", &RunSpec::hard_alibi_heads, 0));
     f.push_back(maybe_whole("hard-alibi-window", "transformer, hard-alibi: the window w", &RunSpec::hard_alibi_window, 1));
-    f.push_back(flag("negative-eigenvalues", "s4d, mamba, deltanet: eigenvalues in [-1, 1] instead of [0, 1]", &RunSpec::negative_eigenvalues));
+    f.push_back(maybe_whole("householder", "deltaproduct: Householder steps per token, 1..16 (default 2)", &RunSpec::householder, 1));
+    f.push_back(flag("negative-eigenvalues", "s4d, mamba, deltanet, gated-deltanet, deltaproduct: eigenvalues in [-1, 1] instead of [0, 1]", &RunSpec::negative_eigenvalues));
     f.push_back(text("train-lengths", "training word lengths (task sizes) A..B", &RunSpec::train_lengths, lengths_text));
     f.push_back(text("test-lengths", "test word lengths (task sizes) A..B", &RunSpec::test_lengths, lengths_text));
     f.push_back(maybe_text("validation-lengths", "early stopping: validation lengths A..B (default: the training lengths)",
@@ -308,6 +309,7 @@ void apply_architecture_options(const RunSpec& o, std::size_t longest, models::M
   only_for(o.hard_alibi_window.has_value(), "--hard-alibi-window", "hard_alibi_window");
   only_for(o.state.has_value(), "--state", "state_size");
   only_for(o.negative_eigenvalues, "--negative-eigenvalues", "negative_eigenvalues");
+  only_for(o.householder.has_value(), "--householder", "householder");
   if (cell == models::Cell::transformer) {
     if (o.heads) config.num_heads = *o.heads;
     if (o.pos) config.positional = models::parse_positional(*o.pos);
@@ -322,6 +324,7 @@ void apply_architecture_options(const RunSpec& o, std::size_t longest, models::M
     if (o.heads) config.num_heads = *o.heads;  // deltanet (only_for refused it for the others)
     if (o.state) config.state_size = *o.state;
     config.negative_eigenvalues = o.negative_eigenvalues;
+    if (o.householder) config.householder = *o.householder;  // deltaproduct
   }
 }
 

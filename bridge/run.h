@@ -47,6 +47,7 @@ struct RunSpec {
   std::optional<int> heads, state, ffn_size, max_length, hard_alibi_heads, hard_alibi_window;
   std::optional<std::string> pos, ffn_activation;
   bool bidirectional = false, negative_eigenvalues = false;
+  std::optional<int> householder;  // deltaproduct: Householder steps per token
   // The data: lengths A..B (task sizes for tasks) and words per length.
   std::string train_lengths = "1..20", test_lengths = "21..40";
   std::optional<std::string> validation_lengths;  // default: the training lengths

@@ -25,6 +25,8 @@ enum class Cell {
   deltanet,
   mlstm,
   slstm,
+  gated_deltanet,
+  deltaproduct,
 };
 
 /// Which stack of model.h the architecture's layers run in: recurrent layers (recurrent.h), pre-LN
@@ -47,6 +49,7 @@ inline constexpr std::string_view kMamba[] = {"state_size", "negative_eigenvalue
 inline constexpr std::string_view kIds4[] = {"state_size"};
 inline constexpr std::string_view kDeltaNet[] = {"num_heads", "negative_eigenvalues", "conv_width"};
 inline constexpr std::string_view kXlstm[] = {"num_heads"};  // mlstm, slstm
+inline constexpr std::string_view kDeltaProduct[] = {"num_heads", "negative_eigenvalues", "conv_width", "householder"};
 // ids4's JSON has always carried negative_eigenvalues (false); kept so that its checkpoints stay byte-identical.
 inline constexpr std::string_view kIds4Extra[] = {"negative_eigenvalues"};
 }  // namespace architecture_fields
@@ -63,6 +66,8 @@ inline constexpr Architecture kArchitectures[] = {
     {Cell::deltanet, "deltanet", Family::state_space, architecture_fields::kDeltaNet, {}},
     {Cell::mlstm, "mlstm", Family::state_space, architecture_fields::kXlstm, {}},
     {Cell::slstm, "slstm", Family::state_space, architecture_fields::kXlstm, {}},
+    {Cell::gated_deltanet, "gated-deltanet", Family::state_space, architecture_fields::kDeltaNet, {}},
+    {Cell::deltaproduct, "deltaproduct", Family::state_space, architecture_fields::kDeltaProduct, {}},
 };
 
 static_assert([] {
@@ -81,7 +86,8 @@ constexpr bool is_recurrent(Cell cell) { return architecture(cell).family == Fam
 constexpr bool is_state_space(Cell cell) { return architecture(cell).family == Family::state_space; }
 
 /// The CLI and JSON name: "rnn", "lstm", "gru", "transformer" (also the name torch gives the
-/// submodule in statelab's checkpoints), "s4d", "mamba", "ids4", "deltanet", "mlstm", "slstm".
+/// submodule in statelab's checkpoints), "s4d", "mamba", "ids4", "deltanet", "mlstm", "slstm",
+/// "gated-deltanet", "deltaproduct".
 const char* cell_name(Cell cell);
 
 /// The cell whose cell_name is `name` (the name --model takes on the command line).  Throws

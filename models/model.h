@@ -61,8 +61,12 @@ struct ModelConfig {
   int expand = 2;                     // mamba: inner channels = expand * hidden_size
   int conv_width = 4;                 // mamba, deltanet: causal depthwise convolution width
   bool s4d_convolution = false;       // s4d: compute by the kernel instead of the recurrence
+  int householder = 2;                // deltaproduct: Householder steps per token, 1..kMaxHouseholder
   friend bool operator==(const ModelConfig&, const ModelConfig&) = default;
 };
+
+/// The most Householder steps per token a deltaproduct may take (its cost grows with them).
+inline constexpr int kMaxHouseholder = 16;
 
 /// F: ffn_size, or 4 * hidden_size when it is 0.
 int effective_ffn_size(const ModelConfig& config);

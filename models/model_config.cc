@@ -42,6 +42,9 @@ void validate(const ModelConfig& c) {
     require(c.expand >= 1, "expand is " + std::to_string(c.expand) + ", expected >= 1");
     require(c.conv_width >= 1, "conv_width is " + std::to_string(c.conv_width) + ", expected >= 1");
   }
+  if (reads_field(c.cell, "householder"))
+    require(c.householder >= 1 && c.householder <= kMaxHouseholder,
+            "householder is " + std::to_string(c.householder) + ", expected 1.." + std::to_string(kMaxHouseholder));
   auto only_for_readers = [&](bool set, const char* field) {
     if (!set || reads_field(c.cell, field)) return;
     std::string list;
@@ -91,6 +94,7 @@ std::string to_json(const ModelConfig& c) {
     else if (f == "expand") j[f] = c.expand;
     else if (f == "conv_width") j[f] = c.conv_width;
     else if (f == "s4d_convolution") j[f] = c.s4d_convolution;
+    else if (f == "householder") j[f] = c.householder;
     else throw ModelError("to_json: no writer for field '" + f + "'");
   };
   // The architecture's own fields (architecture.h), so that JSON carries what it reads.
@@ -164,6 +168,7 @@ ModelConfig model_config_from_json(std::string_view text) {
   optional_integer("expand", c.expand);
   optional_integer("conv_width", c.conv_width);
   optional_bool("s4d_convolution", c.s4d_convolution);
+  optional_integer("householder", c.householder);
   try {
     if (j.contains("positional")) c.positional = parse_positional(text_field("positional"));
     if (j.contains("ffn_activation")) c.ffn_activation = parse_activation(text_field("ffn_activation"));
@@ -175,6 +180,7 @@ ModelConfig model_config_from_json(std::string_view text) {
 }
 
 SsmOptions ssm_options(const ModelConfig& c) {
-  return {c.cell, c.hidden_size, c.state_size, c.expand, c.conv_width, c.negative_eigenvalues, c.s4d_convolution, c.num_heads};
+  return {c.cell, c.hidden_size, c.state_size, c.expand, c.conv_width, c.negative_eigenvalues, c.s4d_convolution, c.num_heads,
+          c.householder};
 }
 }  // namespace statelab::models

@@ -290,6 +290,52 @@ struct SlstmMixer {  // slstm.h's names
   }
 };
 
+// gated-deltanet (fla's GatedDeltaNet) and deltaproduct (fla's GatedDeltaProduct without its gates).
+template <bool kGated>
+struct DeltaProductMixer {
+  static constexpr bool kGeluOutProj = false;
+  static DeltaProductOptions options(const SsmOptions& o) {
+    return {o.num_heads, kGated ? 1 : o.householder, kGated, o.negative_eigenvalues};
+  }
+  template <typename T>
+  static void zero(const SsmOptions& o, SsmBlockParams<T>& p) {
+    p.delta_product = zero_delta_product<T>(options(o), o.hidden_size, o.conv_width);
+  }
+  template <typename T>
+  static void tensors(const SsmOptions& o, SsmBlockParams<T>& p, TensorList<T>& t) {
+    auto& m = p.delta_product;
+    t.weight("mixer.q_proj.weight", m.q_proj);
+    t.weight("mixer.k_proj.weight", m.k_proj);
+    t.weight("mixer.v_proj.weight", m.v_proj);
+    if (kGated) t.weight("mixer.a_proj.weight", m.a_proj);
+    t.weight("mixer.b_proj.weight", m.b_proj);
+    if (kGated) {
+      t.vector("mixer.A_log", m.a_log);
+      t.vector("mixer.dt_bias", m.dt_bias);
+    }
+    t.conv("mixer.q_conv1d.weight", m.q_conv);
+    t.conv("mixer.k_conv1d.weight", m.k_conv);
+    t.conv("mixer.v_conv1d.weight", m.v_conv);
+    if (kGated) t.weight("mixer.g_proj.weight", m.g_proj);
+    t.vector("mixer.o_norm.weight", m.o_norm);
+    t.weight("mixer.o_proj.weight", m.o_proj);
+    (void)o;
+  }
+  static void init(const SsmOptions& o, SsmBlockParams<float>& p, Random& random) {
+    init_delta_product(options(o), p.delta_product, random);
+  }
+  template <typename T>
+  static void forward(const SsmOptions& o, const SsmBlockParams<T>& p, const SequenceBatch& batch, const Matrix<T>& u,
+                      SsmBlockCache<T>& c, Matrix<T>& out) {
+    delta_product_forward(options(o), p.delta_product, batch, u, c.delta_product, out);
+  }
+  template <typename T>
+  static void backward(const SsmOptions& o, const SsmBlockParams<T>& p, const SequenceBatch& batch, const Matrix<T>& u,
+                       SsmBlockCache<T>& c, const Matrix<T>& d_out, SsmBlockGrads<T>& g, Matrix<T>& d_u) {
+    delta_product_backward(options(o), p.delta_product, batch, u, c.delta_product, d_out, g.delta_product, d_u);
+  }
+};
+
 // Calls f with the mixer of `cell` (a value of one of the structs above): the one dispatch.
 template <typename F>
 void with_mixer(Cell cell, F&& f) {
@@ -300,6 +346,8 @@ void with_mixer(Cell cell, F&& f) {
     case Cell::deltanet: return f(DeltaNetMixer{});
     case Cell::mlstm: return f(MlstmMixer{});
     case Cell::slstm: return f(SlstmMixer{});
+    case Cell::gated_deltanet: return f(DeltaProductMixer<true>{});
+    case Cell::deltaproduct: return f(DeltaProductMixer<false>{});
     default: assert(false && "not a state-space cell");
   }
 }

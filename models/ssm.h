@@ -6,6 +6,7 @@
 //   deltanet    x <- x + DeltaNet(LayerNorm(x))                  (likewise, o_proj; deltanet.h)
 //   mlstm       x <- x + mLSTM(LayerNorm(x))                     (likewise, out_proj; mlstm.h)
 //   slstm       x <- x + sLSTM(LayerNorm(x))                     (likewise, out_proj; slstm.h)
+//   gated-deltanet, deltaproduct   x <- x + mixer(LayerNorm(x))  (likewise, o_proj; delta_product.h)
 //
 // GELU is the exact one (erf), as torch.nn.functional.gelu.  The mixers are in s4d.h, mamba.h and
 // ids4.h; the stack around the blocks (embedding, input projection Linear(E, H), final LayerNorm,
@@ -14,6 +15,7 @@
 #pragma once
 
 #include "base/random.h"
+#include "models/delta_product.h"
 #include "models/deltanet.h"
 #include "models/ids4.h"
 #include "models/layer_norm.h"
@@ -39,7 +41,8 @@ struct SsmOptions {
   int conv_width = 4;     // mamba: W
   bool negative_eigenvalues = false;  // s4d, mamba
   bool s4d_convolution = false;       // s4d: compute by the kernel instead of the recurrence
-  int num_heads = 4;                  // deltanet, mlstm, slstm: h heads of width H / h
+  int num_heads = 4;                  // deltanet, mlstm, slstm, gated-deltanet, deltaproduct: h heads of width H / h
+  int householder = 2;                // deltaproduct: Householder steps per token
 };
 
 /// mamba's dt_rank: ceil(H / 16), as mamba_ssm's "auto".
@@ -54,6 +57,7 @@ struct SsmBlockParams {
   DeltaNetParams<T> deltanet;  // deltanet only
   MlstmParams<T> mlstm;        // mlstm only
   SlstmParams<T> slstm;        // slstm only
+  DeltaProductParams<T> delta_product;  // gated-deltanet and deltaproduct only
   LinearParams<T> out_proj;  // s4d and ids4: (H, H)
 };
 template <typename T>
@@ -72,6 +76,7 @@ struct SsmBlockCache {
   DeltaNetCache<T> deltanet;
   MlstmCache<T> mlstm;
   SlstmCache<T> slstm;
+  DeltaProductCache<T> delta_product;
   Matrix<T> d_branch, d_mixed, d_normed, d_x_norm;  // backward workspace
 };
 

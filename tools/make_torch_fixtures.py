@@ -525,6 +525,69 @@ class SLSTMMixer(nn.Module):
             h = torch.sigmoid(o) * c / n
             outs.append(h)
         return self.out_proj(torch.stack(outs, 1))
+class DeltaProductMixer(nn.Module):
+    """flash-linear-attention's GatedDeltaProduct layer (Siems et al. 2025) and, with householder=1 and
+    gated=True, its GatedDeltaNet layer (Yang, Kautz, Hatamizadeh, ICLR 2025), with their parameter names,
+    keys and values of the same width (fla's expand_v = 1), as a naive sequential recurrence.  Per token:
+    gated: S <- alpha S with alpha = exp(-exp(A_log) softplus(a_proj u + dt_bias)) per head; then for each
+    of the n Householder steps j (its own k_j, v_j, beta_j; k_proj, v_proj, b_proj rows ordered (n h d)
+    and (n h) as fla's rearrange): S <- S - beta_j (S k_j - v_j) k_j^T; o_t = S q_t / sqrt(d);
+    o <- RMSNorm(o) per head, gated: o <- o * silu(g_proj u) (fla's FusedRMSNormGated); out = o_proj o.
+    negative_eigenvalues: beta <- 2 beta."""
+
+    def __init__(self, H, heads, householder=1, gated=False, conv=4, negative_eigenvalues=False):
+        super().__init__()
+        self.h, self.d, self.n, self.gated = heads, H // heads, householder, gated
+        self.negative_eigenvalues = negative_eigenvalues
+        n = householder
+        self.q_proj = nn.Linear(H, H, bias=False)
+        self.k_proj = nn.Linear(H, n * H, bias=False)
+        self.v_proj = nn.Linear(H, n * H, bias=False)
+        if gated:
+            self.a_proj = nn.Linear(H, heads, bias=False)
+            self.A_log = nn.Parameter(torch.log(torch.empty(heads).uniform_(0, 16)))
+            dt = torch.exp(torch.rand(heads) * (math.log(0.1) - math.log(1e-3)) + math.log(1e-3)).clamp(min=1e-4)
+            self.dt_bias = nn.Parameter(dt + torch.log(-torch.expm1(-dt)))
+        self.b_proj = nn.Linear(H, n * heads, bias=False)
+        self.q_conv1d = nn.Conv1d(H, H, conv, groups=H, padding=conv - 1, bias=False)
+        self.k_conv1d = nn.Conv1d(n * H, n * H, conv, groups=n * H, padding=conv - 1, bias=False)
+        self.v_conv1d = nn.Conv1d(n * H, n * H, conv, groups=n * H, padding=conv - 1, bias=False)
+        if gated:
+            self.g_proj = nn.Linear(H, H, bias=False)
+        self.o_norm = RMSNorm(self.d)
+        self.o_proj = nn.Linear(H, H, bias=False)
+
+    def forward(self, u):  # (B, L, H)
+        Bsz, L, H = u.shape
+        h, d, n = self.h, self.d, self.n
+
+        def branch(proj, conv):
+            return F.silu(conv(proj(u).transpose(1, 2))[..., :L]).transpose(1, 2)
+
+        def l2(x):
+            return x / torch.sqrt((x * x).sum(-1, keepdim=True) + 1e-6)
+
+        q = l2(branch(self.q_proj, self.q_conv1d).reshape(Bsz, L, h, d))
+        k = l2(branch(self.k_proj, self.k_conv1d).reshape(Bsz, L, n, h, d))
+        v = branch(self.v_proj, self.v_conv1d).reshape(Bsz, L, n, h, d)
+        beta = torch.sigmoid(self.b_proj(u)).reshape(Bsz, L, n, h)
+        if self.negative_eigenvalues:
+            beta = 2 * beta
+        if self.gated:
+            alpha = torch.exp(-torch.exp(self.A_log) * F.softplus(self.a_proj(u) + self.dt_bias))  # (B, L, h)
+        S = u.new_zeros(Bsz, h, d, d)
+        outs = []
+        for t in range(L):
+            if self.gated:
+                S = S * alpha[:, t, :, None, None]
+            for j in range(n):
+                e = torch.einsum("bhij,bhj->bhi", S, k[:, t, j]) - v[:, t, j]
+                S = S - torch.einsum("bhi,bhj->bhij", beta[:, t, j].unsqueeze(-1) * e, k[:, t, j])
+            outs.append(torch.einsum("bhij,bhj->bhi", S, q[:, t]) / math.sqrt(d))
+        o = self.o_norm(torch.stack(outs, 1))  # (B, L, h, d)
+        if self.gated:
+            o = o * F.silu(self.g_proj(u)).reshape(Bsz, L, h, d)
+        return self.o_proj(o.reshape(Bsz, L, H))
 
 
 class SsmBlock(nn.Module):
@@ -540,12 +603,16 @@ class SsmBlock(nn.Module):
             self.mixer = MLSTMMixer(H, heads)
         elif kind == "slstm":
             self.mixer = SLSTMMixer(H, heads)
+        elif kind == "gated-deltanet":
+            self.mixer = DeltaProductMixer(H, heads, gated=True, negative_eigenvalues=negative)
+        elif kind == "deltaproduct":
+            self.mixer = DeltaProductMixer(H, heads, householder=2, negative_eigenvalues=negative)
         else:
             self.mixer = S4DMixer(H, N, negative) if kind == "s4d" else IDS4Mixer(H, N)
             self.out_proj = nn.Linear(H, H)
 
     def forward(self, x):
-        if self.kind in ("mamba", "deltanet", "mlstm", "slstm"):
+        if self.kind in ("mamba", "deltanet", "mlstm", "slstm", "gated-deltanet", "deltaproduct"):
             return x + self.mixer(self.norm(x))
         return x + self.out_proj(F.gelu(self.mixer(self.norm(x))))
 
@@ -587,6 +654,11 @@ def make_ssm_case(outdir, kind, negative, layers, head, seed):
     if kind in ("mlstm", "slstm"):  # SsmBlock's default: 2 heads of width 3
         del config["state_size"], config["negative_eigenvalues"]
         config["num_heads"] = 2
+    if kind in ("gated-deltanet", "deltaproduct"):  # 2 heads of width 3, convolutions of width 4
+        del config["state_size"]
+        config.update({"num_heads": 2, "conv_width": 4})
+        if kind == "deltaproduct":
+            config["householder"] = 2
     if kind == "mamba":
         config.update({"expand": 2, "conv_width": 4})
     if kind == "s4d":
@@ -694,6 +766,10 @@ def main():
     for kind in ("mlstm", "slstm"):
         for head in ("recognize", "tag", "next-set"):
             names.append(make_ssm_case(outdir, kind, False, 2, head, seed))
+    seed = family_seed + 200  # gated-deltanet, deltaproduct (issue 15): their own seeds
+    for kind in ("gated-deltanet", "deltaproduct"):
+        for negative, head in ((False, "recognize"), (False, "tag"), (True, "next-set"), (True, "recognize")):
+            names.append(make_ssm_case(outdir, kind, negative, 2, head, seed))
             seed += 1
     print("\n".join(names))
 
