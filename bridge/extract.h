@@ -18,6 +18,9 @@
 
 namespace statelab::bridge {
 
+/// The default longest conformance word of extraction: 4 x check's default max_length (20).
+inline constexpr std::size_t kDefaultConformanceLength = 80;
+
 /// lstar and lsharp: query learners (bridge/lstar.h, bridge/lsharp.h) with the same oracles.
 enum class Method { lstar, lsharp, cluster };
 
@@ -26,7 +29,10 @@ struct ExtractOptions {
   Limits limits;                      // L*: time, states, queries
   bool abstraction_oracle = true;     // L*: Weiss et al.'s oracle first (networks only)
   std::size_t random_tests = 2000;    // L*: conformance words per equivalence query (0: none)
-  std::size_t random_max_length = 30;
+  /// Conformance words have lengths up to this: by default the longest word `statelab check` draws
+  /// (its long words reach 4 x its default --max-length 20), so that an extraction reported complete
+  /// has been tested at the lengths a default check tests.
+  std::size_t random_max_length = kDefaultConformanceLength;
   ClusterOptions cluster;             // clustering
   std::size_t fidelity_words = 2000;  // held-out words for fidelity and accuracy
   std::size_t fidelity_max_length = 50;

@@ -371,12 +371,14 @@ AbstractionOracle::AbstractionOracle(const Recognizer& recognizer, std::size_t m
     throw InvalidArgument("the abstraction oracle needs a recognizer with hidden states (a network)");
 }
 
-std::optional<Word> AbstractionOracle::counterexample(const Dfa& hypothesis, MembershipOracle& member) {
+std::optional<Word> explore_abstraction(HyperplaneTree& tree, std::size_t max_leaves, Budget& budget,
+                                        const Exploration& e) {
   struct Seen {
     State q;
     Word word;
     Eigen::VectorXf h;
   };
+  const Dfa& hypothesis = e.hypothesis;
   std::unordered_map<Word, Eigen::VectorXf, WordHash> states;  // hidden states computed in this query
   const std::size_t k = hypothesis.num_symbols();
   for (;;) {
@@ -384,20 +386,20 @@ std::optional<Word> AbstractionOracle::counterexample(const Dfa& hypothesis, Mem
     std::vector<Word> frontier{{}};
     bool restart = false;
     while (!frontier.empty() && !restart) {
-      if (!member.budget().exhausted(hypothesis.num_states()).empty()) return std::nullopt;
+      if (!budget.exhausted(hypothesis.num_states()).empty()) return std::nullopt;
       std::vector<Word> fresh;
       for (const Word& w : frontier)
         if (!states.count(w)) fresh.push_back(w);
-      const auto h = final_states(recognizer_, fresh);
+      const auto h = e.hidden(fresh);
       for (std::size_t i = 0; i < fresh.size(); ++i) states.emplace(fresh[i], h[i]);
-      const auto accept = member.ask(frontier);
+      const auto wrong = e.wrong(frontier);
       std::vector<Word> next;
       for (std::size_t i = 0; i < frontier.size() && !restart; ++i) {
         const Word& w = frontier[i];
+        if (wrong[i]) return w;
         const State q = automata::run(hypothesis, hypothesis.initial(), w);
-        if (accept[i] != hypothesis.is_accepting(q)) return w;
         const Eigen::VectorXf& hw = states.at(w);
-        const int leaf = tree_.leaf_of(hw);
+        const int leaf = tree.leaf_of(hw);
         auto it = seen.find(leaf);
         if (it == seen.end()) {
           seen.emplace(leaf, Seen{q, w, hw});
@@ -408,23 +410,35 @@ std::optional<Word> AbstractionOracle::counterexample(const Dfa& hypothesis, Mem
           continue;
         }
         if (it->second.q == q) continue;
-        const auto s = separating_suffix(hypothesis, q, it->second.q, [&](State a, State b) {
-          return hypothesis.is_accepting(a) != hypothesis.is_accepting(b);
-        });
+        const auto s = separating_suffix(hypothesis, q, it->second.q, e.differ);
         if (!s) continue;  // not minimal: the two states are the same language
-        const Word ws = concat(w, *s), vs = concat(it->second.word, *s);
-        const auto both = member.ask(std::vector<Word>{ws, vs});
-        if (both[0] != automata::accepts(hypothesis, ws)) return ws;
-        if (both[1] != automata::accepts(hypothesis, vs)) return vs;
+        if (!e.empty_word_shows && s->empty() && (w.empty() || it->second.word.empty())) continue;
+        const std::vector<Word> both{concat(w, *s), concat(it->second.word, *s)};
+        const auto wrong_there = e.wrong(both);
+        if (wrong_there[0]) return both[0];
+        if (wrong_there[1]) return both[1];
         if ((hw - it->second.h).squaredNorm() == 0) continue;  // identical states: nothing to split
-        if (tree_.leaves() >= max_leaves_) return std::nullopt;
-        tree_.split(hw, it->second.h);
+        if (tree.leaves() >= max_leaves) return std::nullopt;
+        tree.split(hw, it->second.h);
         restart = true;
       }
       frontier = std::move(next);
     }
     if (!restart) return std::nullopt;
   }
+}
+
+std::optional<Word> AbstractionOracle::counterexample(const Dfa& hypothesis, MembershipOracle& member) {
+  return explore_abstraction(
+      tree_, max_leaves_, member.budget(),
+      {hypothesis, [&](State a, State b) { return hypothesis.is_accepting(a) != hypothesis.is_accepting(b); },
+       [&](std::span<const Word> words) {
+         const auto accept = member.ask(words);
+         std::vector<bool> wrong(words.size());
+         for (std::size_t i = 0; i < words.size(); ++i) wrong[i] = accept[i] != automata::accepts(hypothesis, words[i]);
+         return wrong;
+       },
+       [&](std::span<const Word> words) { return final_states(recognizer_, words); }});
 }
 
 std::optional<Word> SequenceOracle::counterexample(const Dfa& hypothesis, MembershipOracle& member) {

@@ -192,6 +192,21 @@ class HyperplaneTree {
 std::optional<Word> separating_suffix(const automata::Dfa& dfa, automata::State p, automata::State q,
                                       const std::function<bool(automata::State, automata::State)>& differ);
 
+/// What the abstraction oracle's exploration needs of a hypothesis and a network, DFA or Moore alike.
+struct Exploration {
+  const automata::Dfa& hypothesis;                                       // its transitions
+  std::function<bool(automata::State, automata::State)> differ;          // two states' outputs differ
+  std::function<std::vector<bool>(std::span<const Word>)> wrong;         // the hypothesis is wrong on each word (asks the network)
+  std::function<std::vector<Eigen::VectorXf>(std::span<const Word>)> hidden;  // the network's state after each word
+  bool empty_word_shows = true;  // false for Moore machines: the empty word has no output to compare
+};
+
+/// The exploration of AbstractionOracle (below) with `tree` as the abstraction, shared by the DFA
+/// and Moore oracles: a word on which the hypothesis is wrong, or nothing (also when the budget is
+/// spent or the tree has max_leaves leaves).
+std::optional<Word> explore_abstraction(HyperplaneTree& tree, std::size_t max_leaves, Budget& budget,
+                                        const Exploration& e);
+
 /// Weiss, Goldberg and Yahav's abstraction-refinement oracle, for recognizers with hidden states.
 ///
 /// The abstraction is a decision tree of hyperplanes over the hidden-state space; its leaves are

@@ -200,64 +200,26 @@ MooreAbstractionOracle::MooreAbstractionOracle(const Tagger& tagger, std::size_t
 }
 
 std::optional<Word> MooreAbstractionOracle::counterexample(const MooreHypothesis& hypothesis, OutputOracle& out) {
-  // As AbstractionOracle::counterexample (lstar.cc), outputs in place of acceptance; the empty
-  // word's output (none, on both sides) is not compared.
-  struct Seen {
-    State q;
-    Word word;
-    Eigen::VectorXf h;
-  };
-  std::unordered_map<Word, Eigen::VectorXf, WordHash> states;
-  const std::size_t k = hypothesis.dfa.num_symbols();
-  auto differ = [&](State a, State b) { return hypothesis.outputs[a] != hypothesis.outputs[b]; };
-  for (;;) {
-    std::map<int, Seen> seen;
-    std::vector<Word> frontier{{}};
-    bool restart = false;
-    while (!frontier.empty() && !restart) {
-      if (!out.budget().exhausted(hypothesis.dfa.num_states()).empty()) return std::nullopt;
-      std::vector<Word> fresh;
-      for (const Word& w : frontier)
-        if (!states.count(w)) fresh.push_back(w);
-      std::vector<Trajectory> traj;
-      for (std::size_t b = 0; b < fresh.size(); b += 64) {
-        auto part = tagger_.trajectories(std::span<const Word>(fresh).subspan(b, std::min<std::size_t>(64, fresh.size() - b)));
-        for (auto& t : part) traj.push_back(std::move(t));
-      }
-      for (std::size_t i = 0; i < fresh.size(); ++i) states.emplace(fresh[i], traj[i].col(traj[i].cols() - 1));
-      const auto outputs = out.ask(frontier);
-      std::vector<Word> next;
-      for (std::size_t i = 0; i < frontier.size() && !restart; ++i) {
-        const Word& w = frontier[i];
-        const State q = automata::run(hypothesis.dfa, hypothesis.dfa.initial(), w);
-        if (!w.empty() && outputs[i] != hypothesis.outputs[q]) return w;
-        const Eigen::VectorXf& hw = states.at(w);
-        const int leaf = tree_.leaf_of(hw);
-        auto it = seen.find(leaf);
-        if (it == seen.end()) {
-          seen.emplace(leaf, Seen{q, w, hw});
-          for (Symbol a = 0; a < k; ++a) {
-            next.push_back(w);
-            next.back().push_back(a);
-          }
-          continue;
-        }
-        if (it->second.q == q) continue;
-        auto s = separating_suffix(hypothesis.dfa, q, it->second.q, differ);
-        if (!s) continue;
-        if (s->empty() && (w.empty() || it->second.word.empty())) continue;  // the empty word shows no output
-        const Word ws = concat(w, *s), vs = concat(it->second.word, *s);
-        if (!ws.empty() && out.ask(ws) != hypothesis_output(hypothesis, ws)) return ws;
-        if (!vs.empty() && out.ask(vs) != hypothesis_output(hypothesis, vs)) return vs;
-        if ((hw - it->second.h).squaredNorm() == 0) continue;
-        if (tree_.leaves() >= max_leaves_) return std::nullopt;
-        tree_.split(hw, it->second.h);
-        restart = true;
-      }
-      frontier = std::move(next);
-    }
-    if (!restart) return std::nullopt;
-  }
+  // As AbstractionOracle's (lstar.cc), outputs in place of acceptance; the empty word's output
+  // (none, on both sides) is not compared.
+  return explore_abstraction(
+      tree_, max_leaves_, out.budget(),
+      {hypothesis.dfa, [&](State a, State b) { return hypothesis.outputs[a] != hypothesis.outputs[b]; },
+       [&](std::span<const Word> words) {
+         const auto outputs = out.ask(words);
+         std::vector<bool> wrong(words.size());
+         for (std::size_t i = 0; i < words.size(); ++i)
+           wrong[i] = !words[i].empty() && outputs[i] != hypothesis_output(hypothesis, words[i]);
+         return wrong;
+       },
+       [&](std::span<const Word> words) {
+         std::vector<Eigen::VectorXf> h;
+         for (std::size_t b = 0; b < words.size(); b += 64)
+           for (const Trajectory& t : tagger_.trajectories(words.subspan(b, std::min<std::size_t>(64, words.size() - b))))
+             h.push_back(t.col(t.cols() - 1));
+         return h;
+       },
+       false});
 }
 
 std::optional<Word> MooreSequenceOracle::counterexample(const MooreHypothesis& hypothesis, OutputOracle& out) {

@@ -31,7 +31,8 @@ struct ExtractCommandOptions {
   std::string ckpt, method = "lstar", lang, output, output_format, svg;
   std::size_t max_render_states = kMaxRenderStates;
   double time_limit = 60;
-  std::size_t max_states = 0, max_queries = 0, clusters = 16, random_tests = 2000;
+  std::size_t max_states = 0, max_queries = 0, clusters = 16, random_tests = 2000,
+              random_max_length = bridge::kDefaultConformanceLength;
   std::uint64_t seed = 0;
   bool json = false;
 };
@@ -133,6 +134,7 @@ void run_extract(const ExtractCommandOptions& o) {
   options.limits.max_states = o.max_states;
   options.limits.max_membership_queries = o.max_queries;
   options.random_tests = o.random_tests;
+  options.random_max_length = o.random_max_length;
   options.cluster.clusters = o.clusters;
   options.cluster.seed = o.seed;
   options.seed = o.seed;
@@ -211,6 +213,10 @@ void add_extract_command(CLI::App& parent, Commands& commands) {
       ->capture_default_str();
   c->add_option("--max-states", o->max_states, "L*: stop before the hypothesis exceeds N states (0: none)")->check(kNonNegative);
   c->add_option("--max-queries", o->max_queries, "L*: stop after N membership queries (0: none)")->check(kNonNegative);
+  c->add_option("--random-max-length", o->random_max_length,
+                "L*, L#: random words have lengths up to N (default: the longest word a default check draws)")
+      ->check(kLength)
+      ->capture_default_str();
   c->add_option("--random-tests", o->random_tests, "L*: random words per equivalence query")
       ->check(kNonNegative)
       ->capture_default_str();

@@ -5,6 +5,8 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include "base/error.h"
 #include "bridge/plot.h"
@@ -26,6 +28,7 @@ struct SensitivityCommandOptions {
   double weight_range = 10;
   std::uint64_t seed = 0;
   bool json = false;
+  std::vector<CLI::Option*> init_options;  // those of --random-init only
 };
 
 std::string fixed(double x, int digits = 4) {
@@ -81,6 +84,10 @@ int run_sensitivity(const SensitivityCommandOptions& o) {
     throw InvalidArgument("sensitivity: give exactly one of --lang NAME, --ckpt FILE or --random-init MODEL");
   if (!o.plot.empty() && o.random_init.empty())
     throw InvalidArgument("sensitivity: --plot draws the distribution over --random-init initialisations");
+  if (o.random_init.empty())
+    for (const CLI::Option* option : o.init_options)
+      if (option->count() > 0)
+        throw InvalidArgument("sensitivity: " + option->get_name() + " applies to --random-init only");
   bridge::SensitivityOptions s;
   s.length = o.length;
   s.samples = o.samples;
@@ -135,12 +142,15 @@ void add_sensitivity_command(CLI::App& parent, Commands& commands) {
                 "past " + std::to_string(bridge::kMaxEnumeratedWords) + " words")
       ->check(kNonNegative);
   c->add_option("--seed", o->seed, "seed of the sampled words and the initialisations")->check(kNonNegative)->capture_default_str();
-  c->add_option("--inits", o->inits, "--random-init: number of initialisations")->check(kAtLeastOne)->capture_default_str();
-  c->add_option("--weight-range", o->weight_range, "--random-init: W")->capture_default_str();
-  c->add_option("--symbols", o->symbols, "--random-init: alphabet size (symbols 0..K-1)")->check(kAtLeastOne)->capture_default_str();
-  c->add_option("--hidden", o->hidden, "--random-init: hidden size")->check(kAtLeastOne)->capture_default_str();
-  c->add_option("--layers", o->layers, "--random-init: layers")->check(kAtLeastOne)->capture_default_str();
-  c->add_option("--embedding", o->embedding, "--random-init: embedding size")->check(kAtLeastOne)->capture_default_str();
+  o->init_options.push_back(c->add_option("--inits", o->inits, "--random-init: number of initialisations")->check(kAtLeastOne)->capture_default_str());
+  o->init_options.push_back(c->add_option("--weight-range", o->weight_range, "--random-init: W")->capture_default_str());
+  for (auto [name, value, help] : {std::tuple{"--hidden", &o->hidden, "--random-init: hidden size"},
+                                   std::tuple{"--layers", &o->layers, "--random-init: layers"},
+                                   std::tuple{"--embedding", &o->embedding, "--random-init: embedding size"}})
+    o->init_options.push_back(c->add_option(name, *value, help)->check(kAtLeastOne)->capture_default_str());
+  o->init_options.push_back(c->add_option("--symbols", o->symbols, "--random-init: alphabet size (symbols 0..K-1)")
+                                ->check(kAtLeastOne)
+                                ->capture_default_str());
   c->add_option("--plot", o->plot, "--random-init: a histogram of the distribution (.png or .svg, needs gnuplot)");
   c->add_flag("--json", o->json, "machine-readable output");
   commands.push_back({c, [o] { return run_sensitivity(*o); }});

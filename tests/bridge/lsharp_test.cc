@@ -186,29 +186,6 @@ RC_GTEST_PROP(Learners, WithAnExactTeacherReturnTheMinimalMooreMachine, ()) {
   RC_ASSERT(sharp.machine == star.machine);
 }
 
-TEST(LSharpMoore, LearnsTheCayleyAutomatonOfS3FromItsTaggingTask) {
-  const auto task = languages::make_task("word-problem:group=S3");
-  TruthTagger truth(*task);
-  MooreRandomWordsOracle oracle(500, 12, 1);
-  const auto r = lsharp_moore(truth, oracle);
-  ASSERT_TRUE(r.complete);
-  EXPECT_EQ(r.machine.dfa.num_states(), 6u);
-  EXPECT_EQ(automata::state_output_names(r.machine)[0], "e");
-}
-
-TEST(LSharpMoore, LearnsAOneHotTaggerExactlyWithTheAbstractionOracle) {
-  for (std::uint64_t seed : {1, 2, 3, 4}) {
-    const automata::MooreMachine target = automata::random_moore(statelab::testing::letters(2), 8, 3, seed);
-    MooreTagger tagger(target);
-    MooreAbstractionOracle abstraction(tagger);
-    MooreRandomWordsOracle random(200, 20, seed);
-    MooreSequenceOracle oracle({&abstraction, &random});
-    const auto r = lsharp_moore(tagger, oracle);
-    EXPECT_TRUE(r.complete);
-    EXPECT_FALSE(automata::find_counterexample(r.machine, target, 1)) << "seed " << seed;
-  }
-}
-
 TEST(LSharpMoore, LimitsStopItWithAMarkedResult) {
   const automata::MooreMachine target = automata::random_moore(statelab::testing::letters(2), 40, 3, 5);
   MooreTagger tagger(target);

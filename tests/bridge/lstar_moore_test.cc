@@ -1,11 +1,13 @@
 // L* for Moore machines: with an exact oracle it returns the minimal machine (its initial output
 // settled, since the empty word shows none); with the abstraction and random-word oracles it
-// learns a tagger whose hidden state is known exactly (one-hot states) and S3's Cayley automaton.
+// learns a tagger whose hidden state is known exactly (one-hot states) and S3's Cayley automaton
+// (these two for L# too).
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
 #include "automata/moore.h"
 #include "base/error.h"
+#include "bridge/lsharp.h"
 #include "bridge/lstar_moore.h"
 #include "languages/registry.h"
 #include "languages/task.h"
@@ -58,10 +60,11 @@ TEST(LStarMoore, LearnsAOneHotTaggerExactlyWithTheAbstractionOracle) {
     MooreAbstractionOracle abstraction(tagger);
     MooreRandomWordsOracle random(200, 20, seed);
     MooreSequenceOracle oracle({&abstraction, &random});
-    const auto r = lstar_moore(tagger, oracle);
-    EXPECT_TRUE(r.complete);
-    EXPECT_FALSE(automata::find_counterexample(r.machine, target, 1)) << "seed " << seed;
-    EXPECT_EQ(r.machine.dfa.num_states(), complete_initial_output(target).dfa.num_states()) << "seed " << seed;
+    for (const auto& r : {lstar_moore(tagger, oracle), lsharp_moore(tagger, oracle)}) {  // L*, then L#
+      EXPECT_TRUE(r.complete);
+      EXPECT_FALSE(automata::find_counterexample(r.machine, target, 1)) << "seed " << seed;
+      EXPECT_EQ(r.machine.dfa.num_states(), complete_initial_output(target).dfa.num_states()) << "seed " << seed;
+    }
   }
 }
 
@@ -69,17 +72,18 @@ TEST(LStarMoore, LearnsTheCayleyAutomatonOfS3FromItsTaggingTask) {
   const auto task = languages::make_task("word-problem:group=S3");
   TruthTagger truth(*task);
   MooreRandomWordsOracle oracle(500, 12, 1);
-  const auto r = lstar_moore(truth, oracle);
-  ASSERT_TRUE(r.complete);
-  EXPECT_EQ(r.machine.dfa.num_states(), 6u);
-  // State 0 (the initial one) is the identity, and every state's output is the product so far.
-  EXPECT_EQ(automata::state_output_names(r.machine)[0], "e");
-  for (std::uint64_t seed = 0; seed < 50; ++seed) {
-    auto rng = make_rng(seed);
-    const auto example = task->sample(1 + seed % 15, rng);
-    const auto tags = truth.tags(std::span<const Word>(&example.input, 1)).front();
-    for (std::size_t t = 0; t < example.input.size(); ++t)
-      EXPECT_EQ(automata::output_of(r.machine, std::span(example.input).first(t + 1)), truth.name(tags[t]));
+  for (const auto& r : {lstar_moore(truth, oracle), lsharp_moore(truth, oracle)}) {  // L*, then L#
+    ASSERT_TRUE(r.complete);
+    EXPECT_EQ(r.machine.dfa.num_states(), 6u);
+    // State 0 (the initial one) is the identity, and every state's output is the product so far.
+    EXPECT_EQ(automata::state_output_names(r.machine)[0], "e");
+    for (std::uint64_t seed = 0; seed < 50; ++seed) {
+      auto rng = make_rng(seed);
+      const auto example = task->sample(1 + seed % 15, rng);
+      const auto tags = truth.tags(std::span<const Word>(&example.input, 1)).front();
+      for (std::size_t t = 0; t < example.input.size(); ++t)
+        EXPECT_EQ(automata::output_of(r.machine, std::span(example.input).first(t + 1)), truth.name(tags[t]));
+    }
   }
 }
 

@@ -41,7 +41,7 @@ expect "info --max-states -1" 2 "^$" "^statelab: --max-states: expected a whole 
 printf '{\177\001' >bin.json
 expect "binary JSON: bytes escaped in the message" 2 "^$" '^statelab: .*bin\.json:1: JSON syntax error: .*\\x7f' -- "$sl" dfa info bin.json
 # an unknown command says which word and lists the valid ones
-expect "unknown command" 2 "^$" "^statelab: unknown command 'frobnicate' \(expected one of: dfa, lang, .*classify, check, extract, plot, report\)" -- \
+expect "unknown command" 2 "^$" "^statelab: unknown command 'frobnicate' \(expected one of: dfa, lang, .*classify, check, extract, .*plot, report\)" -- \
   "$sl" frobnicate
 expect "unknown dfa verb" 2 "^$" "^statelab: unknown command 'frobnicate' of 'statelab dfa' \(expected one of: from-regex, info, minimize, .*random, learn\)" -- \
   "$sl" dfa frobnicate even.json

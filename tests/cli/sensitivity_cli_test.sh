@@ -41,6 +41,8 @@ expect "past the enumeration budget without --samples" 2 "^$" \
 expect "one source only" 2 "^$" "give exactly one of --lang NAME, --ckpt FILE or --random-init MODEL" -- \
   "$sl" sensitivity --lang parity --random-init lstm --length 3
 expect "no source" 2 "^$" "give exactly one of" -- "$sl" sensitivity --length 3
+expect "an architecture's option without --random-init" 2 "^$" "^statelab: sensitivity: --hidden applies to --random-init only$" -- \
+  "$sl" sensitivity --lang parity --length 3 --hidden 8
 expect "--samples 1" 2 "^$" "at least 2 words" -- "$sl" sensitivity --lang parity --length 30 --samples 1
 expect "sampling work is bounded" 2 "^$" "past the budget of 4294967296; lower --samples or --length" -- \
   "$sl" sensitivity --lang parity --length 5000 --samples 1000000
