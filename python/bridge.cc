@@ -74,17 +74,32 @@ CallableOptions callable_options(py::object model, py::object hidden_states, con
   return {std::move(model), std::move(hidden_states), input, logits, pad, batch_size};
 }
 
-py::list length_list(const std::vector<bridge::LengthAgreement>& by_length) {
+// by_length and by_position of `statelab check --json`: {KEY, tested, agree, agreement} each.
+template <class Agreement>
+py::list agreement_list(const std::vector<Agreement>& items, const char* key, std::size_t Agreement::*field) {
   py::list out;
-  for (const auto& l : by_length) {
+  for (const auto& l : items) {
     py::dict d;
-    d["length"] = l.length;
+    d[key] = l.*field;
     d["tested"] = l.tested;
     d["agree"] = l.agree;
     d["agreement"] = static_cast<double>(l.agree) / static_cast<double>(l.tested);
     out.append(d);
   }
   return out;
+}
+
+// The fields every `statelab check --json` report opens with (a head only for tag and next-set).
+py::dict report_start(const std::string& language, py::object checkpoint, const char* head, std::uint64_t seed,
+                      bool agree, std::size_t tested) {
+  py::dict j;
+  j["language"] = language;
+  j["checkpoint"] = std::move(checkpoint);
+  if (head) j["head"] = head;
+  j["seed"] = seed;
+  j["agree"] = agree;
+  j["tested"] = tested;
+  return j;
 }
 
 // Everything a check or an extraction is given besides the model and the language.
@@ -114,12 +129,7 @@ py::dict check_recognizer(py::object model, const LanguagePtr& language, const C
     result = bridge::check(*recognizer, *language, options);
   }
   const Alphabet& alphabet = language->alphabet();
-  py::dict j;  // the keys of `statelab check --json`
-  j["language"] = language->name();
-  j["checkpoint"] = checkpoint;
-  j["seed"] = options.seed;
-  j["agree"] = result.agree;
-  j["tested"] = result.tested;
+  py::dict j = report_start(language->name(), checkpoint, nullptr, options.seed, result.agree, result.tested);
   py::list counterexamples;
   for (const auto& d : result.counterexamples) {
     py::dict c;
@@ -131,7 +141,7 @@ py::dict check_recognizer(py::object model, const LanguagePtr& language, const C
     counterexamples.append(c);
   }
   j["counterexamples"] = counterexamples;
-  j["by_length"] = length_list(result.by_length);
+  j["by_length"] = agreement_list(result.by_length, "length", &bridge::LengthAgreement::length);
   return j;
 }
 
@@ -170,13 +180,7 @@ py::dict check_tagger(py::object model, py::handle language, models::Head head, 
     py::gil_scoped_release release;
     result = bridge::check_tags(*tagger, *truth, draw, options);
   }
-  py::dict j;  // the keys of `statelab check --json` for a tag or next-set head
-  j["language"] = name;
-  j["checkpoint"] = checkpoint;
-  j["head"] = models::head_name(head);
-  j["seed"] = options.seed;
-  j["agree"] = result.agree;
-  j["tested"] = result.tested;
+  py::dict j = report_start(name, checkpoint, models::head_name(head), options.seed, result.agree, result.tested);
   py::list counterexamples;
   for (const auto& d : result.counterexamples) {
     py::dict c;
@@ -188,17 +192,8 @@ py::dict check_tagger(py::object model, py::handle language, models::Head head, 
     counterexamples.append(c);
   }
   j["counterexamples"] = counterexamples;
-  j["by_length"] = length_list(result.by_length);
-  py::list positions;
-  for (const auto& p : result.by_position) {
-    py::dict d;
-    d["position"] = p.position;
-    d["tested"] = p.tested;
-    d["agree"] = p.agree;
-    d["agreement"] = static_cast<double>(p.agree) / static_cast<double>(p.tested);
-    positions.append(d);
-  }
-  j["by_position"] = positions;
+  j["by_length"] = agreement_list(result.by_length, "length", &bridge::LengthAgreement::length);
+  j["by_position"] = agreement_list(result.by_position, "position", &bridge::PositionAgreement::position);
   return j;
 }
 
