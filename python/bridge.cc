@@ -9,6 +9,8 @@
 
 #include "base/error.h"
 #include "bridge/check.h"
+#include "automata/automaton_io.h"
+#include "automata/moore.h"
 #include "bridge/extract.h"
 #include "bridge/recognizer.h"
 #include "bridge/run.h"
@@ -197,6 +199,48 @@ py::dict check_tagger(py::object model, py::handle language, models::Head head, 
   return j;
 }
 
+// A tag or next-set head, extracted as a Moore machine (bridge::extract_moore); the outputs are
+// named by the language's truth, which a callable therefore needs.
+py::dict extract_tagger(py::object model, py::handle alphabet, py::handle language, models::Head head,
+                        const CallArgs& a, const bridge::ExtractOptions& options) {
+  if (options.method != bridge::Method::lstar)
+    throw InvalidArgument("extract: a tag or next-set head is extracted by lstar only");
+  LanguagePtr lang;
+  if (!language.is_none()) lang = to_language(language);
+  const bool is_model = py::isinstance<Model>(model);
+  if (!lang && !is_model)
+    throw InvalidArgument("extract: a tag or next-set callable needs language= (its truth names the outputs)");
+  std::unique_ptr<bridge::TruthTagger> truth;
+  if (lang) truth = std::make_unique<bridge::TruthTagger>(*lang, head);
+  std::optional<automata::MooreMachine> truth_moore;
+  if (lang && lang->dfa()) truth_moore = bridge::truth_machine(*truth, *lang->dfa());
+  std::shared_ptr<const bridge::Tagger> network;
+  if (is_model) {
+    const Model& m = model.cast<const Model&>();
+    if (m.loaded.config.head != head)
+      throw InvalidArgument(std::string("the model has a ") + models::head_name(m.loaded.config.head) + " head, not " +
+                            models::head_name(head));
+    network = lang ? bridge::model_tagger(m.loaded, &lang->alphabet(), truth->output_names()) : m.tagger;
+  } else {
+    const Alphabet al = alphabet.is_none() ? lang->alphabet() : to_alphabet(alphabet);
+    automata::require_same_alphabet(al, lang->alphabet(), "extract: the alphabet and the language's");
+    network = std::make_shared<CallableTagger>(al, head, truth->output_names(),
+                                               callable_options(model, a.hidden_states, a.input, a.logits, a.pad, a.batch_size));
+  }
+  bridge::MooreExtractionReport report;
+  std::string json;
+  {
+    py::gil_scoped_release release;
+    report = bridge::extract_moore(*network, options, truth.get(), truth_moore ? &*truth_moore : nullptr);
+    json = bridge::to_json(report, network->alphabet());
+  }
+  py::dict out = from_json(json);
+  out["head"] = models::head_name(head);
+  if (lang) out["language"] = lang->name();
+  out["machine"] = automata::format_moore(report.machine, automata::Format::dot);
+  return out;
+}
+
 }  // namespace
 
 void bind_bridge(py::module_& m) {
@@ -302,7 +346,7 @@ void bind_bridge(py::module_& m) {
       [](py::object model, py::handle alphabet, py::handle language, const std::string& method, double time_limit,
          std::size_t max_states, std::size_t max_queries, std::size_t random_tests, std::size_t clusters,
          std::uint64_t seed, const std::string& input, bool logits, std::int64_t pad, std::size_t batch_size,
-         py::object hidden_states, bool abstraction_oracle) {
+         py::object hidden_states, bool abstraction_oracle, const std::string& head) {
         bridge::ExtractOptions options;
         if (method == "lstar") {
           options.method = bridge::Method::lstar;
@@ -323,6 +367,10 @@ void bind_bridge(py::module_& m) {
         options.cluster.seed = seed;
         options.seed = seed;
         options.abstraction_oracle = abstraction_oracle;
+        const models::Head h = head_of(head);
+        if (h != models::Head::recognize)
+          return extract_tagger(std::move(model), alphabet, language, h,
+                                CallArgs{std::move(hidden_states), input, head, logits, pad, batch_size}, options);
         LanguagePtr truth;
         if (!language.is_none()) {
           truth = to_language(language);

@@ -25,16 +25,20 @@ def check(model, language, *, head="recognize", tests=1000, max_length=20, seed=
 
 def extract(model, alphabet=None, *, language=None, method="lstar", time_limit=60.0, max_states=0, max_queries=0,
             random_tests=2000, clusters=16, seed=0, input="lists", logits=False, pad=0, batch_size=256,
-            hidden_states=None, abstraction_oracle=True) -> dict:
+            hidden_states=None, abstraction_oracle=True, head="recognize") -> dict:
     """Extracts the DFA a recognizer learned (L*, L# or clustering, bridge/extract.h).  `model`
     is a statelab.Model or a callable as check() takes it, over `alphabet` ("01" or a list of
     names; default: the language's).  With `language` (regular), the report says whether the DFA
     is equivalent to its minimal DFA or the shortest word where they differ.  `hidden_states`, a
     callable returning (B, T + 1, d) states, enables Weiss et al.'s abstraction oracle.
 
-    Returns the dict of `statelab extract --json`, plus "dfa": the statelab.Dfa extracted."""
+    With head="tag" or "next-set" (a callable as check() takes it, and a `language` naming the
+    outputs), the Moore machine is extracted by L* instead.
+
+    Returns the dict of `statelab extract --json`, plus "dfa": the statelab.Dfa extracted (for a
+    tag or next-set head: "machine", the Moore machine in Graphviz DOT)."""
     return _core._extract(model, alphabet, language, method, time_limit, max_states, max_queries, random_tests,
-                          clusters, seed, input, logits, pad, batch_size, hidden_states, abstraction_oracle)
+                          clusters, seed, input, logits, pad, batch_size, hidden_states, abstraction_oracle, head)
 
 
 def classify(language, *, max_monoid=100_000, witness=False) -> dict:

@@ -182,3 +182,19 @@ def test_the_gil_is_released_while_cpp_works():
     thread.join()
     # held throughout, the GIL would let the ticker run only between calls
     assert before > 20 * seconds
+
+
+def test_extract_a_tag_head_callable():
+    lang = statelab.Language("tomita:n=3")
+
+    def tagger(batch):
+        out = np.zeros((len(batch), max(map(len, batch))))
+        for i, w in enumerate(batch):
+            for p in range(len(w)):
+                out[i, p] = lang.contains(w[:p + 1])
+        return out
+
+    r = statelab.extract(tagger, language=lang, head="tag", time_limit=20, random_tests=200)
+    assert r["equivalent_to_truth"] and r["head"] == "tag" and r["machine"].startswith("digraph")
+    with pytest.raises(statelab.InvalidArgument, match="needs language="):
+        statelab.extract(tagger, "01", head="tag")
