@@ -119,7 +119,7 @@ double Recognizer::score(std::span<const Symbol> word) const {
 
 std::vector<double> scores_all(const Recognizer& r, std::span<const Word> words, std::size_t chunk) {
   std::vector<double> out(words.size());
-  for_chunks(words.size(), chunk, [&](std::size_t b, std::size_t e) {
+  for_chunks(words.size(), r.batch_size() ? r.batch_size() : chunk, [&](std::size_t b, std::size_t e) {
     const auto part = r.scores(words.subspan(b, e - b));
     std::copy(part.begin(), part.end(), out.begin() + static_cast<std::ptrdiff_t>(b));
   });
@@ -135,7 +135,7 @@ std::vector<bool> accepts_all(const Recognizer& r, std::span<const Word> words, 
 
 std::vector<Eigen::VectorXf> final_states(const Recognizer& r, std::span<const Word> words, std::size_t chunk) {
   std::vector<Eigen::VectorXf> out(words.size());
-  for_chunks(words.size(), chunk, [&](std::size_t b, std::size_t e) {
+  for_chunks(words.size(), r.batch_size() ? r.batch_size() : chunk, [&](std::size_t b, std::size_t e) {
     const auto part = r.trajectories(words.subspan(b, e - b));
     for (std::size_t i = 0; i < part.size(); ++i) out[b + i] = part[i].col(part[i].cols() - 1);
   });
@@ -299,7 +299,7 @@ std::vector<Trajectory> Tagger::trajectories(std::span<const Word>) const {
 
 std::vector<std::vector<Output>> tags_all(const Tagger& t, std::span<const Word> words, std::size_t chunk) {
   std::vector<std::vector<Output>> out(words.size());
-  for_chunks(words.size(), chunk, [&](std::size_t b, std::size_t e) {
+  for_chunks(words.size(), t.batch_size() ? t.batch_size() : chunk, [&](std::size_t b, std::size_t e) {
     auto part = t.tags(words.subspan(b, e - b));
     std::move(part.begin(), part.end(), out.begin() + static_cast<std::ptrdiff_t>(b));
   });

@@ -61,6 +61,11 @@ class Recognizer {
   /// when state_dim() is 0.
   virtual std::vector<Trajectory> trajectories(std::span<const Word> words) const;
 
+  /// The words batched evaluation (scores_all, final_states) hands to one call, instead of the
+  /// caller's chunk; 0: the caller's.  For a recognizer whose every call costs a fixed overhead
+  /// (a Python callable, python/).
+  virtual std::size_t batch_size() const { return 0; }
+
   /// The read-out that turns a hidden state into the decision, when it is affine (a network's
   /// recognition head on its top layer), else nothing.
   virtual std::optional<Readout> readout() const { return std::nullopt; }
@@ -179,6 +184,8 @@ class Tagger {
   /// Dimension of the hidden state, 0 when there is none; trajectories as Recognizer's.
   virtual std::size_t state_dim() const { return 0; }
   virtual std::vector<Trajectory> trajectories(std::span<const Word> words) const;
+  /// As Recognizer::batch_size, for tags_all.
+  virtual std::size_t batch_size() const { return 0; }
   std::string name(Output o) const { return output_name(head(), output_names(), o); }
 };
 
