@@ -578,9 +578,10 @@ std::string label_symbol(const std::string& name) {
   return out + "\"";
 }
 
-std::vector<std::string> edge_labels(const Alphabet& alphabet) {
+std::vector<std::string> edge_labels(const Alphabet& alphabet, DotLabels style = DotLabels::exact) {
   std::vector<std::string> labels;
-  for (const std::string& name : alphabet.names()) labels.push_back(quoted(label_symbol(name)));
+  for (const std::string& name : alphabet.names())
+    labels.push_back(quoted(style == DotLabels::exact ? label_symbol(name) : name));
   return labels;
 }
 
@@ -634,11 +635,11 @@ std::pair<Nfa, std::vector<std::string>> read_dot_moore(std::string_view text, s
   return {std::move(nfa), std::move(outputs)};
 }
 
-std::string write_dot(const Dfa& dfa, std::span<const std::string> outputs) {
+std::string write_dot(const Dfa& dfa, std::span<const std::string> outputs, DotLabels style) {
   if (outputs.size() != dfa.num_states())
     throw InvalidArgument("write_dot: " + std::to_string(outputs.size()) + " outputs for " +
                           std::to_string(dfa.num_states()) + " states");
-  const std::vector<std::string> labels = edge_labels(dfa.alphabet());
+  const std::vector<std::string> labels = edge_labels(dfa.alphabet(), style);
   std::string out = "digraph G {\n__start0 [label=\"\", shape=none];\n__start0 -> " + state_name(dfa.initial()) +
                     " [label=\"\"];\n";
   for (State q = 0; q < dfa.num_states(); ++q) {
@@ -670,8 +671,8 @@ Nfa read_dot_file(const std::filesystem::path& path, const std::optional<Alphabe
   return read_dot(read_file(path), path.string(), alphabet);
 }
 
-std::string write_dot(const Dfa& dfa) {
-  const std::vector<std::string> labels = edge_labels(dfa.alphabet());
+std::string write_dot(const Dfa& dfa, DotLabels style) {
+  const std::vector<std::string> labels = edge_labels(dfa.alphabet(), style);
   std::ostringstream out;
   boost::write_graphviz(
       out, dfa, StateWriter<Dfa>{&dfa},

@@ -52,7 +52,11 @@ Nfa read_dot_file(const std::filesystem::path& path, const std::optional<Alphabe
 /// states s0..s{n-1}, one edge per (state, symbol), labels always quoted.  Time O(n k).
 /// A symbol holding ',', '/', '"' or '\\' (a word-problem generator such as (1,2)) is written in
 /// double quotes inside its label (label="\"(1,2)\""), which the reader reads back as one symbol.
-std::string write_dot(const Dfa& dfa);
+/// Labels for reading back (exact: symbols holding ',' '/' '"' '\\' in inner quotes) or for
+/// drawing (drawing: every symbol as it is, "(1,2)"; Graphviz shows the label verbatim, and
+/// such a file does not read back as the same alphabet).
+enum class DotLabels { exact, drawing };
+std::string write_dot(const Dfa& dfa, DotLabels labels = DotLabels::exact);
 /// A Moore machine (automata/moore.h) in AALpy's dialect: every state node labelled
 /// "NAME|OUTPUT" (shape=record or none; \| \{ \} \< \> escape a record label's special
 /// characters), edges as above.  Returns the automaton and each state's output.  Throws
@@ -63,7 +67,7 @@ std::pair<Nfa, std::vector<std::string>> read_dot_moore(std::string_view text, s
 /// `s0 [label="s0|OUTPUT", shape=record, style=rounded]` (the record label's special characters
 /// | { } < > escaped with a backslash).  Throws InvalidArgument when the counts differ or an
 /// output is empty or holds a control character, a quote or a backslash.  Time O(n k).
-std::string write_dot(const Dfa& dfa, std::span<const std::string> outputs);
+std::string write_dot(const Dfa& dfa, std::span<const std::string> outputs, DotLabels labels = DotLabels::exact);
 /// The same for an Nfa: one marker `__startI` per initial state (a fresh, non-accepting initial
 /// state when there is none, since the reader requires one), epsilon moves with label "".
 /// Time O(n + m).

@@ -22,6 +22,12 @@ ClusterResult cluster_extract(const Recognizer& network, const ClusterOptions& o
   if (options.clusters == 0) throw InvalidArgument("extract --method cluster: --clusters must be at least 1");
   if (options.words == 0) throw InvalidArgument("extract --method cluster: the number of sampled words must be at least 1");
   const std::size_t k = network.alphabet().size();
+  if (options.clusters > kMaxClusterVoteBytes / sizeof(std::size_t) / std::max<std::size_t>(k, 1) / options.clusters)
+    throw LimitExceeded("extract --method cluster: --clusters " + std::to_string(options.clusters) + " over " +
+                        std::to_string(k) + " symbols needs more than " + std::to_string(kMaxClusterVoteBytes >> 20) +
+                        " MiB of transition votes (clusters x symbols x clusters); use fewer clusters");
+  const std::uint64_t steps = options.words + std::max<std::size_t>(options.iterations, 1);
+  std::atomic<std::uint64_t> run{0};
   auto rng = make_rng(options.seed);
   std::vector<Word> words(options.words);
   for (Word& w : words) {
@@ -34,6 +40,7 @@ ClusterResult cluster_extract(const Recognizer& network, const ClusterOptions& o
     const std::size_t b = c * 64, e = std::min(words.size(), b + 64);
     auto part = network.trajectories(std::span<const Word>(words).subspan(b, e - b));
     for (std::size_t i = b; i < e; ++i) traj[i] = std::move(part[i - b]);
+    statelab::report(options.progress, run += e - b, steps);
   });
   const auto d = static_cast<Eigen::Index>(network.state_dim());
   std::size_t total = 0;
@@ -97,6 +104,7 @@ ClusterResult cluster_extract(const Recognizer& network, const ClusterOptions& o
       }
     });
     result.iterations = it + 1;
+    statelab::report(options.progress, options.words + it + 1, steps);
     if (!changed) break;
     Eigen::MatrixXf sums = Eigen::MatrixXf::Zero(d, static_cast<Eigen::Index>(kc));
     std::vector<std::size_t> counts(kc);

@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "automata/dfa.h"
+#include "automata/limits.h"
 #include "bridge/recognizer.h"
 
 namespace statelab::bridge {
@@ -17,7 +18,12 @@ struct ClusterOptions {
   std::size_t max_length = 20;
   std::size_t iterations = 100;  // Lloyd iterations at most
   std::uint64_t seed = 0;
+  ProgressFn progress;           // (words run + Lloyd iterations done, words + iterations)
 };
+
+/// The transition votes a clustering holds (clusters x symbols x clusters counters) are bounded by
+/// this many bytes, checked before any work.
+inline constexpr std::size_t kMaxClusterVoteBytes = std::size_t{1} << 30;
 
 struct ClusterResult {
   automata::Dfa dfa;              // minimised, canonical numbering

@@ -6,7 +6,9 @@
 #include "automata/decide.h"
 #include "base/error.h"
 #include "base/random.h"
+#include "languages/registry.h"
 #include "bridge/check.h"
+#include "bridge/checkpoint_meta.h"
 #include "bridge/lsharp.h"
 
 namespace statelab::bridge {
@@ -110,6 +112,25 @@ void learner_json(nlohmann::ordered_json& j, const Report& r) {
   j["stopped_by"] = r.stopped_by.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.stopped_by);
 }
 
+// Accuracy against the truth and the comparison with its machine, shared by both reports; the
+// counterexample's "truth" and "network" are what each says there (`extra`: more fields).
+template <typename Report>
+void truth_json(nlohmann::ordered_json& j, const Report& r, const Alphabet& alphabet, nlohmann::ordered_json network,
+                const nlohmann::ordered_json& extra = nlohmann::ordered_json::object()) {
+  if (r.accuracy) j["accuracy"] = *r.accuracy;
+  if (!r.equivalent_to_truth) return;
+  j["equivalent_to_truth"] = *r.equivalent_to_truth;
+  if (!r.counterexample) {
+    j["counterexample"] = nullptr;
+    return;
+  }
+  nlohmann::ordered_json c = {{"word", alphabet.format_word(*r.counterexample)},
+                              {"truth", *r.truth_on_counterexample},
+                              {"network", std::move(network)}};
+  c.update(extra);
+  j["counterexample"] = std::move(c);
+}
+
 }  // namespace
 
 std::string to_json(const ExtractionReport& r, const Alphabet& alphabet) {
@@ -121,18 +142,8 @@ std::string to_json(const ExtractionReport& r, const Alphabet& alphabet) {
   j["fidelity"] = r.fidelity;
   j["fidelity_words"] = r.fidelity_words;
   j["fidelity_max_length"] = r.fidelity_max_length;
-  if (r.accuracy) j["accuracy"] = *r.accuracy;
-  if (r.equivalent_to_truth) {
-    j["equivalent_to_truth"] = *r.equivalent_to_truth;
-    if (r.counterexample) {
-      j["counterexample"] = {{"word", alphabet.format_word(*r.counterexample)},
-                             {"truth", *r.truth_on_counterexample},
-                             {"network", *r.network_on_counterexample > 0.5},
-                             {"network_score", *r.network_on_counterexample}};
-    } else {
-      j["counterexample"] = nullptr;
-    }
-  }
+  const double score = r.network_on_counterexample.value_or(0);
+  truth_json(j, r, alphabet, score > 0.5, {{"network_score", score}});
   return j.dump();
 }
 
@@ -193,6 +204,7 @@ MooreExtractionReport extract_moore(const Tagger& network, const ExtractOptions&
   report.fidelity_max_length = options.fidelity_max_length;
   if (truth) report.accuracy = asked ? static_cast<double>(right) / static_cast<double>(asked) : 1.0;
   if (truth_machine) {
+    report.truth_machine_states = truth_machine->dfa.num_states();
     // Where the truth asks nothing (a next-set truth's dead prefixes: "-"), anything goes.
     report.counterexample = automata::find_counterexample(report.machine, *truth_machine, 1, "-");
     report.equivalent_to_truth = !report.counterexample;
@@ -244,17 +256,78 @@ std::string to_json(const MooreExtractionReport& r, const Alphabet& alphabet) {
   j["fidelity_words"] = r.fidelity_words;
   j["fidelity_positions"] = r.fidelity_positions;
   j["fidelity_max_length"] = r.fidelity_max_length;
-  if (r.accuracy) j["accuracy"] = *r.accuracy;
-  if (r.equivalent_to_truth) {
-    j["equivalent_to_truth"] = *r.equivalent_to_truth;
-    if (r.counterexample) {
-      j["counterexample"] = {{"word", alphabet.format_word(*r.counterexample)},
-                             {"truth", *r.truth_on_counterexample},
-                             {"network", *r.network_on_counterexample}};
-    } else {
-      j["counterexample"] = nullptr;
-    }
+  if (r.truth_machine_states > 0) j["truth_machine_states"] = r.truth_machine_states;
+  truth_json(j, r, alphabet, r.network_on_counterexample.value_or(""));
+  return j.dump();
+}
+
+TruthMachine truth_moore_machine(const Source& source, const Tagger& truth) {
+  std::optional<automata::Dfa> dfa;
+  if (source.task) {
+    dfa = source.task->state_dfa();
+    if (!dfa)
+      return {std::nullopt, "no truth Moore machine: the targets of " + source.name() +
+                                " remember the input (no finite machine decides them); accuracy only"};
+  } else if (source.language->dfa()) {
+    dfa = *source.language->dfa();
+  } else {
+    return {std::nullopt, "no truth Moore machine: " + source.name() + " is not regular (it is " +
+                              std::string(languages::to_string(source.language->language_class())) + "); accuracy only"};
   }
+  if (dfa->num_states() > kMaxTruthMachineStates)
+    return {std::nullopt, "no truth Moore machine: " + source.name() + "'s DFA has " + std::to_string(dfa->num_states()) +
+                              " states, more than " + std::to_string(kMaxTruthMachineStates) + "; accuracy only"};
+  return {truth_machine(truth, *dfa), ""};
+}
+
+CheckpointExtraction extract_checkpoint(const LoadedModel& model, const std::string& language, const ExtractOptions& options) {
+  const models::Head head = model.config.head;
+  CheckpointExtraction out;
+  out.head = head;
+  if (head == models::Head::tag || head == models::Head::next_set) {
+    // The outputs are named by the truth (--lang, or the language the checkpoint recorded).
+    out.language = language.empty() ? recorded_language_name(model.metadata).value_or("") : language;
+    std::optional<Source> source;
+    if (!out.language.empty()) source = load_source(out.language, head, "extract");
+    std::vector<std::string> outputs;
+    if (source) {
+      outputs = output_names(*source, head);
+    } else {
+      for (int i = 0; i < model.config.num_outputs; ++i) outputs.push_back(std::to_string(i));
+    }
+    const auto network = model_tagger(model, source ? &source->alphabet() : nullptr, outputs);
+    out.alphabet = network->alphabet();
+    if (!source) {
+      out.moore = extract_moore(*network, options);
+      return out;
+    }
+    const TruthTagger truth = source->task ? TruthTagger(*source->task) : TruthTagger(*source->language, head);
+    const TruthMachine machine = truth_moore_machine(*source, truth);
+    out.no_truth_machine = machine.why_not;
+    out.moore = extract_moore(*network, options, &truth, machine.machine ? &*machine.machine : nullptr);
+    return out;
+  }
+  require_head(model, {models::Head::recognize, models::Head::tag, models::Head::next_set}, "extract");
+  std::unique_ptr<languages::Language> truth;
+  if (!language.empty()) {
+    truth = languages::make_language(language);
+    if (!truth->dfa())
+      throw InvalidArgument("extract: '" + truth->name() + "' has no regular ground truth (it is " +
+                            std::string(languages::to_string(truth->language_class())) +
+                            "), so --lang cannot compare the extracted automaton with it for equivalence; drop --lang");
+    out.language = truth->name();
+  }
+  const auto network = truth ? model_recognizer(model, truth->alphabet()) : model_recognizer(model);
+  out.alphabet = network->alphabet();
+  out.dfa = extract(*network, options, truth.get());
+  return out;
+}
+
+std::string to_json(const CheckpointExtraction& e) {
+  auto j = nlohmann::ordered_json::parse(e.dfa ? to_json(*e.dfa, e.alphabet) : to_json(*e.moore, e.alphabet));
+  if (e.moore) j["head"] = models::head_name(e.head);
+  if (e.moore && !e.no_truth_machine.empty()) j["no_truth_machine"] = e.no_truth_machine;
+  if (!e.language.empty()) j["language"] = e.language;
   return j.dump();
 }
 

@@ -14,6 +14,7 @@
 #include "bridge/lstar.h"
 #include "bridge/lstar_moore.h"
 #include "bridge/recognizer.h"
+#include "bridge/run.h"
 #include "languages/language.h"
 
 namespace statelab::bridge {
@@ -105,6 +106,7 @@ struct MooreExtractionReport {
   std::optional<bool> equivalent_to_truth;  // when the truth is a Moore machine
   std::optional<Word> counterexample;       // shortest, shortlex-least non-empty word where they differ
   std::optional<std::string> truth_on_counterexample, network_on_counterexample;  // the outputs there
+  std::size_t truth_machine_states = 0;     // the truth machine's states (0: none was given)
 };
 
 /// Extracts the Moore machine of a tagger by L* or L# (lstar_moore.h, lsharp.h: the abstraction oracle when the
@@ -126,5 +128,40 @@ MooreExtractionReport extract_moore(const Tagger& network, const ExtractOptions&
 automata::MooreMachine truth_machine(const Tagger& truth, const automata::Dfa& dfa);
 
 std::string to_json(const MooreExtractionReport& report, const Alphabet& alphabet);
+
+/// The truth of a tag or next-set head as a Moore machine, when finitely many states decide it:
+/// a regular language's DFA (Language::dfa()) or a task's (Task::state_dfa(): a word problem's
+/// Cayley automaton), with the truth's output at each state (truth_machine).  Otherwise no
+/// machine, and `why_not` says why in one line (a language that is not regular, a task whose
+/// targets remember the input, a machine past kMaxTruthMachineStates).
+struct TruthMachine {
+  std::optional<automata::MooreMachine> machine;
+  std::string why_not;
+};
+inline constexpr std::size_t kMaxTruthMachineStates = std::size_t{1} << 20;
+TruthMachine truth_moore_machine(const Source& source, const Tagger& truth);
+
+// ---- a checkpoint end to end (what `statelab extract` runs) -------------------------------------
+
+/// What a checkpoint's extraction is compared with: the language or task `language` names, else
+/// the one the checkpoint's metadata records (statelab.language), else nothing.
+struct CheckpointExtraction {
+  models::Head head = models::Head::recognize;
+  std::string language;            // the truth's name; empty when there is none
+  Alphabet alphabet;               // the network's
+  std::optional<ExtractionReport> dfa;        // a recognize head
+  std::optional<MooreExtractionReport> moore;  // a tag or next-set head
+  std::string no_truth_machine;    // moore: why it is not compared with a truth machine ("" when it is, or no truth)
+};
+
+/// Extracts a checkpoint's automaton: a DFA from a recognize head (extract; the truth must then be
+/// regular, and `language` given: a recognizer's checkpoint is compared only when asked), a Moore
+/// machine from a tag or next-set head (extract_moore; the outputs named by the truth, numbered
+/// without one; compared with truth_moore_machine when there is one).  Throws InvalidArgument
+/// naming `language` when it is not regular for a recognizer, or not of the head's kind.
+CheckpointExtraction extract_checkpoint(const LoadedModel& model, const std::string& language, const ExtractOptions& options);
+
+/// The report as JSON (to_json of the DFA or Moore report), with "head" (Moore machines) and "language".
+std::string to_json(const CheckpointExtraction& extraction);
 
 }  // namespace statelab::bridge

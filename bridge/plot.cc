@@ -1,19 +1,13 @@
 #include "bridge/plot.h"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <climits>
 #include <cmath>
-#include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <map>
@@ -22,6 +16,7 @@
 
 #include "base/error.h"
 #include "base/file.h"
+#include "base/process.h"
 
 namespace statelab::bridge {
 
@@ -421,66 +416,6 @@ struct Temporary {
   }
 };
 
-// Runs `gnuplot file` without a shell; `out` and `err` get what it printed; returns its exit
-// status (127 when not found, -1 when it could not be run, died of a signal or ran past 5 minutes).
-int run_child(const std::string& file, std::string& out, std::string& err) {
-  int o[2], e[2];
-  if (::pipe2(o, O_CLOEXEC) != 0) return -1;
-  if (::pipe2(e, O_CLOEXEC) != 0) {
-    ::close(o[0]);
-    ::close(o[1]);
-    return -1;
-  }
-  const pid_t parent = ::getpid();
-  const pid_t pid = ::fork();
-  if (pid < 0) {
-    for (int fd : {o[0], o[1], e[0], e[1]}) ::close(fd);
-    return -1;
-  }
-  if (pid == 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) _exit(127);  // the parent died before prctl
-    ::dup2(o[1], STDOUT_FILENO);
-    ::dup2(e[1], STDERR_FILENO);
-    const int null = ::open("/dev/null", O_RDONLY);
-    if (null >= 0) ::dup2(null, STDIN_FILENO);
-    execlp("gnuplot", "gnuplot", file.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  ::close(o[1]);
-  ::close(e[1]);
-  pollfd fds[2] = {{o[0], POLLIN, 0}, {e[0], POLLIN, 0}};
-  std::string* sinks[2] = {&out, &err};
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
-  bool killed = false;
-  char chunk[1 << 16];
-  while (fds[0].fd >= 0 || fds[1].fd >= 0) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      ::kill(pid, SIGKILL);
-      killed = true;
-      break;
-    }
-    const int events = ::poll(fds, 2, 1000);
-    if (events < 0 && errno != EINTR) break;
-    for (int k = 0; k < 2 && events > 0; ++k) {
-      if (fds[k].fd < 0 || !(fds[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-      const ssize_t n = ::read(fds[k].fd, chunk, sizeof chunk);
-      if (n > 0) {
-        sinks[k]->append(chunk, static_cast<std::size_t>(n));
-      } else if (n == 0 || errno != EINTR) {
-        ::close(fds[k].fd);
-        fds[k].fd = -1;
-      }
-    }
-  }
-  for (const pollfd& p : fds)
-    if (p.fd >= 0) ::close(p.fd);
-  int raw = 0;
-  while (::waitpid(pid, &raw, 0) < 0)
-    if (errno != EINTR) return -1;
-  return !killed && WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-}
-
 // gnuplot's first error line, without the echo of the script line that precedes it.
 std::string first_error(const std::string& err) {
   std::istringstream in(err);
@@ -581,12 +516,12 @@ std::string plot_script(const std::vector<ResultRow>& all, const PlotOptions& o,
 std::string run_gnuplot(const std::string& script) {
   const Temporary file{temporary_script()};
   write_file(file.path, script);
-  std::string out, err;
-  const int status = run_child(file.path.string(), out, err);
-  if (status == 127) throw IoError("plot: gnuplot is not installed or not on PATH (apt-get install gnuplot-nox)");
-  if (status != 0) throw IoError("plot: gnuplot failed (status " + std::to_string(status) + "): " + first_error(err));
-  if (out.empty()) throw IoError("plot: gnuplot drew nothing: " + first_error(err));
-  return out;
+  const ChildResult r = run_child({"gnuplot", file.path.string()}, 5 * 60);
+  if (r.status == 127) throw IoError("plot: gnuplot is not installed or not on PATH (apt-get install gnuplot-nox)");
+  if (r.timed_out) throw IoError("plot: gnuplot ran past 5 minutes and was stopped");
+  if (r.status != 0) throw IoError("plot: gnuplot failed (status " + std::to_string(r.status) + "): " + first_error(r.err));
+  if (r.out.empty()) throw IoError("plot: gnuplot drew nothing: " + first_error(r.err));
+  return r.out;
 }
 
 void plot(const std::vector<ResultRow>& rows, const PlotOptions& options, const std::filesystem::path& path) {

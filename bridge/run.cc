@@ -800,8 +800,9 @@ RunResult run(const RunSpec& o, const RunOptions& how) {
 
   RunResult result;
   result.metrics = metrics.dump();
-  char line[160];
-  std::snprintf(line, sizeof line, "%lld steps in %.2fs (%.1f steps/s), final loss %.4f, test accuracy %.4f (lengths %s)",
+  char line[256];
+  std::snprintf(line, sizeof line, "%lld steps in %.2fs (%.1f steps/s, validation not counted); final loss %.4f; "
+                "test accuracy %.4f (lengths %s)",
                 static_cast<long long>(state.step), seconds, seconds > 0 ? static_cast<double>(timed_steps) / seconds : 0.0,
                 static_cast<double>(outcome.last.loss), test_accuracy, o.test_lengths.c_str());
   result.summary = std::string(models::cell_name(config.cell)) + " on " + source.name() + ": " + line + "; " + stopped;

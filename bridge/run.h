@@ -120,7 +120,7 @@ struct RunOptions {
 
 struct RunResult {
   std::string metrics;  // the metrics JSON (as written beside the checkpoint), "spec" included
-  std::string summary;  // one line: what was trained, when and why training stopped, test accuracy
+  std::string summary;  // clauses separated by "; ": what was trained, when and why training stopped, test accuracy
   models::ModelConfig config;
   models::ModelParams<float> params;  // the parameters kept (the best validation step)
   languages::Alphabet alphabet;

@@ -5,9 +5,11 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "automata/machine_io.h"
+#include "automata/text.h"
 #include "base/error.h"
 #include "base/file.h"
 #include "bridge/check.h"
@@ -29,7 +31,7 @@ using json = nlohmann::ordered_json;
 
 struct ExtractCommandOptions {
   std::string ckpt, method = "lstar", lang, output, output_format, svg;
-  std::size_t max_render_states = kMaxRenderStates;
+  std::optional<std::size_t> max_render_states;  // default: kMaxRenderStates, kMaxMooreRenderStates
   double time_limit = 60;
   std::size_t max_states = 0, max_queries = 0, clusters = 16, random_tests = 2000,
               random_max_length = bridge::kDefaultConformanceLength;
@@ -37,83 +39,50 @@ struct ExtractCommandOptions {
   bool json = false;
 };
 
-// A tag or next-set head: the Moore machine, from L* or L#.  The outputs are named by --lang (or the
-// language the checkpoint recorded); the truth is that language or task, and its Moore machine
-// when it has a DFA whose state decides the output (a regular language; a word problem).
-void run_extract_moore(const ExtractCommandOptions& o, const bridge::LoadedModel& model, const bridge::ExtractOptions& options,
-                       automata::Format format) {
-  const models::Head head = model.config.head;
-  std::string name = o.lang;
-  if (name.empty()) name = bridge::recorded_language_name(model.metadata).value_or("");
-  std::optional<bridge::Source> source;
-  if (!name.empty()) source = bridge::load_source(name, head, "extract");
-  std::vector<std::string> outputs;
-  if (source) {
-    outputs = bridge::output_names(*source, head);
-  } else {
-    for (int i = 0; i < model.config.num_outputs; ++i) outputs.push_back(std::to_string(i));
-  }
-  const auto network = bridge::model_tagger(model, source ? &source->alphabet() : nullptr, outputs);
-  std::unique_ptr<bridge::TruthTagger> truth;
-  std::optional<automata::MooreMachine> truth_moore;
-  if (source) {
-    truth = source->task ? std::make_unique<bridge::TruthTagger>(*source->task)
-                         : std::make_unique<bridge::TruthTagger>(*source->language, head);
-    std::unique_ptr<languages::Language> regular;  // a task's language of the same name (word problems)
-    const languages::Language* language = source->language.get();
-    if (source->task) {
-      try {
-        regular = languages::make_language(name);
-        language = regular.get();
-      } catch (const Error&) {
-      }
+// The report's lines: how the machine was learned (clauses wrapped at "; "), then how it compares.
+void print_learner(std::ostream& out, const std::string& what, const std::string& method, const std::string& oracle,
+                   double seconds, std::size_t membership_queries, std::size_t equivalence_queries, bool complete,
+                   const std::string& stopped_by) {
+  char line[512];
+  std::snprintf(line, sizeof line, "extracted %s by %s%s in %.3f s; %zu membership queries; %zu equivalence queries; %s",
+                what.c_str(), method.c_str(), oracle.empty() ? "" : (" (" + oracle + ")").c_str(), seconds,
+                membership_queries, equivalence_queries,
+                complete ? "complete" : ("incomplete: stopped by the " + stopped_by + " limit").c_str());
+  print_clauses(out, line);
+}
+
+void print_report(std::ostream& out, const bridge::CheckpointExtraction& e) {
+  if (const auto& r = e.dfa) {
+    print_learner(out, counted(r->states, "state"), r->method, r->oracle, r->seconds, r->membership_queries,
+                  r->equivalence_queries, r->complete, r->stopped_by);
+    out << "fidelity " << percent(r->fidelity) << " on " << r->fidelity_words << " held-out words up to length "
+        << r->fidelity_max_length << "\n";
+    if (!r->accuracy) return;
+    out << "accuracy " << percent(*r->accuracy) << " against " << e.language << "; ";
+    if (*r->equivalent_to_truth) {
+      out << "equivalent to its minimal DFA\n";
+    } else {
+      out << "differs from it on " << quoted(e.alphabet, *r->counterexample) << " (truth "
+          << (*r->truth_on_counterexample ? "accepts" : "rejects") << ", network "
+          << (*r->network_on_counterexample > 0.5 ? "accepts" : "rejects") << ")\n";
     }
-    if (language && language->dfa() && language->alphabet().names() == source->alphabet().names())
-      truth_moore = bridge::truth_machine(*truth, *language->dfa());
-  }
-  TaskProgress progress("extracting (" + o.method + "): milliseconds of --time-limit");
-  auto with_progress = options;
-  with_progress.limits.progress = progress.callback();
-  const auto report = bridge::extract_moore(*network, with_progress, truth.get(), truth_moore ? &*truth_moore : nullptr);
-  progress.finish();
-  // Drawn before anything is written: a drawing refused (too large, no Graphviz) leaves no -o file.
-  const std::string svg = o.svg.empty() ? "" : render(report.machine, ".svg", o.max_render_states);
-  automata::write_moore(report.machine, o.output, format);
-  if (!o.svg.empty()) write_file(o.svg, svg);
-  const auto& alphabet = network->alphabet();
-  std::ostream& out = is_standard_output(o.svg) ? std::cerr : summary_stream(o.output);
-  if (o.json) {
-    auto j = json::parse(bridge::to_json(report, alphabet));
-    j["output"] = o.output;
-    j["head"] = models::head_name(head);
-    if (source) j["language"] = source->name();
-    out << j.dump() << "\n";
     return;
   }
-  char line[512];
-  std::snprintf(line, sizeof line,
-                "extracted a Moore machine of %zu states (%s head) by %s (%s) in %.3f s: %zu membership queries, "
-                "%zu equivalence queries; %s\n",
-                report.states, models::head_name(head), report.method.c_str(), report.oracle.c_str(), report.seconds, report.membership_queries,
-                report.equivalence_queries,
-                report.complete ? "complete" : ("incomplete: stopped by the " + report.stopped_by + " limit").c_str());
-  out << line;
-  out << "outputs:";
-  for (const auto& n : automata::state_output_names(report.machine)) out << " " << n;
-  out << "\n";
-  out << "fidelity " << percent(report.fidelity) << " at " << report.fidelity_positions << " positions of "
-      << report.fidelity_words << " held-out words of lengths 1.." << report.fidelity_max_length << "\n";
-  if (report.accuracy) out << "accuracy " << percent(*report.accuracy) << " against " << source->name() << "\n";
-  if (report.equivalent_to_truth) {
-    if (*report.equivalent_to_truth) {
-      out << "equivalent to the truth's Moore machine (" << truth_moore->dfa.num_states()
-          << " states) at every position it asks\n";
-    } else {
-      out << "differs from the truth's Moore machine on " << quoted(alphabet, *report.counterexample) << " (truth "
-          << *report.truth_on_counterexample << ", network " << *report.network_on_counterexample << ")\n";
-    }
+  const auto& r = *e.moore;
+  print_learner(out, "a Moore machine of " + counted(r.states, "state") + " (" + models::head_name(e.head) + " head)",
+                r.method, r.oracle, r.seconds, r.membership_queries, r.equivalence_queries, r.complete, r.stopped_by);
+  print_wrapped(out, "outputs: ", automata::join(automata::state_output_names(r.machine), " "));
+  out << "fidelity " << percent(r.fidelity) << " at " << r.fidelity_positions << " positions of " << r.fidelity_words
+      << " held-out words of lengths 1.." << r.fidelity_max_length << "\n";
+  if (r.accuracy) out << "accuracy " << percent(*r.accuracy) << " against " << e.language << "\n";
+  if (!e.no_truth_machine.empty()) out << e.no_truth_machine << "\n";
+  if (!r.equivalent_to_truth) return;
+  if (*r.equivalent_to_truth) {
+    out << "equivalent to the truth's Moore machine (" << r.truth_machine_states << " states) at every position it asks\n";
+  } else {
+    out << "differs from the truth's Moore machine on " << quoted(e.alphabet, *r.counterexample) << " (truth "
+        << *r.truth_on_counterexample << ", network " << *r.network_on_counterexample << ")\n";
   }
-  out << "wrote " << o.output << (o.svg.empty() ? "" : " and " + o.svg) << "\n";
 }
 
 void run_extract(const ExtractCommandOptions& o) {
@@ -142,59 +111,30 @@ void run_extract(const ExtractCommandOptions& o) {
   const bool moore = model.config.head == models::Head::tag || model.config.head == models::Head::next_set;
   // Refuse an unknown extension before working; "-" is JSON unless --output-format says otherwise.
   const std::string format = automata::output_format(o.output, o.output_format, {".json", ".dot", ".jff", ".att"});
-  if (moore) {
-    const automata::Format moore_format = automata::format_from_name(format.substr(1));
-    automata::require_moore_format(moore_format);
-    return run_extract_moore(o, model, options, moore_format);
-  }
-  bridge::require_head(model, {models::Head::recognize, models::Head::tag, models::Head::next_set}, "extract");
-  std::unique_ptr<languages::Language> language;
-  if (!o.lang.empty()) {
-    language = languages::make_language(o.lang);
-    if (!language->dfa())
-      throw InvalidArgument("extract: '" + language->name() + "' has no regular ground truth (it is " +
-                            std::string(languages::to_string(language->language_class())) +
-                            "), so --lang cannot compare the extracted automaton with it for equivalence; "
-                            "drop --lang");
-  }
-  const auto network = language ? bridge::model_recognizer(model, language->alphabet()) : bridge::model_recognizer(model);
+  const automata::Format machine_format = automata::format_from_name(format.substr(1));
+  if (moore) automata::require_moore_format(machine_format);
+
   TaskProgress progress("extracting (" + o.method + "): milliseconds of --time-limit");
   options.limits.progress = progress.callback();
-  const auto report = bridge::extract(*network, options, language.get());
+  options.cluster.progress = progress.callback();
+  const auto e = bridge::extract_checkpoint(model, o.lang, options);
   progress.finish();
   // Drawn before anything is written: a drawing refused (too large, no Graphviz) leaves no -o file.
-  const std::string svg = o.svg.empty() ? "" : render(report.dfa, ".svg", o.max_render_states);
-  automata::write_machine(report.dfa, o.output, format);
+  const std::string svg = o.svg.empty() ? ""
+                          : e.dfa ? render(e.dfa->dfa, ".svg", o.max_render_states.value_or(kMaxRenderStates))
+                                  : render(e.moore->machine, ".svg", o.max_render_states.value_or(kMaxMooreRenderStates));
+  if (e.dfa) automata::write_machine(e.dfa->dfa, o.output, format);
+  else automata::write_moore(e.moore->machine, o.output, machine_format);
   if (!o.svg.empty()) write_file(o.svg, svg);
-  const auto& alphabet = network->alphabet();
   // The report goes to stderr when the automaton or the drawing went to stdout.
   std::ostream& out = is_standard_output(o.svg) ? std::cerr : summary_stream(o.output);
   if (o.json) {
-    auto j = json::parse(bridge::to_json(report, alphabet));
+    auto j = json::parse(bridge::to_json(e));
     j["output"] = o.output;
-    if (language) j["language"] = language->name();
     out << j.dump() << "\n";
     return;
   }
-  char line[512];
-  std::snprintf(line, sizeof line,
-                "extracted %zu states by %s%s in %.3f s: %zu membership queries, %zu equivalence queries; %s\n",
-                report.states, report.method.c_str(), report.oracle.empty() ? "" : (" (" + report.oracle + ")").c_str(),
-                report.seconds, report.membership_queries, report.equivalence_queries,
-                report.complete ? "complete" : ("incomplete: stopped by the " + report.stopped_by + " limit").c_str());
-  out << line;
-  out << "fidelity " << percent(report.fidelity) << " on " << report.fidelity_words << " held-out words up to length "
-            << report.fidelity_max_length << "\n";
-  if (language) {
-    out << "accuracy " << percent(*report.accuracy) << " against " << language->name() << "; ";
-    if (*report.equivalent_to_truth) {
-      out << "equivalent to its minimal DFA\n";
-    } else {
-      out << "differs from it on " << quoted(alphabet, *report.counterexample) << " (truth "
-                << (*report.truth_on_counterexample ? "accepts" : "rejects") << ", network "
-                << (*report.network_on_counterexample > 0.5 ? "accepts" : "rejects") << ")\n";
-    }
-  }
+  print_report(out, e);
   out << "wrote " << o.output << (o.svg.empty() ? "" : " and " + o.svg) << "\n";
 }
 
@@ -229,7 +169,9 @@ void add_extract_command(CLI::App& parent, Commands& commands) {
       ->check(CLI::IsMember({"json", "dot", "jff", "att"}));
   c->add_option("--svg", o->svg, "also draw the automaton to this SVG (needs Graphviz)");
   c->add_option("--max-render-states", o->max_render_states,
-                "--svg: draw only up to this many states (default " + std::to_string(kMaxRenderStates) + ")");
+                "--svg: draw only up to this many states (default " + std::to_string(kMaxRenderStates) + " for a DFA, " +
+                    std::to_string(kMaxMooreRenderStates) + " for a Moore machine: Graphviz is slower on its labels)")
+      ->check(kNonNegative);
   c->add_flag("--json", o->json, "machine-readable report");
   commands.push_back({c, [o] {
     run_extract(*o);

@@ -84,6 +84,11 @@ int main(int argc, char** argv) {
   add_sensitivity_command(app, commands);
   add_plot_command(app, commands);
   add_report_command(app, commands);
+  // A named option that takes several values takes one per occurrence (--where a=1 --where b=2),
+  // so that it never swallows the positional argument after it.
+  for (const Command& command : commands)
+    for (CLI::Option* option : command.app->get_options())
+      if (!option->get_positional() && option->get_items_expected_max() > 1) option->allow_extra_args(false);
   try {
     app.parse(argc, argv);
     for (const Command& command : commands)

@@ -56,6 +56,11 @@ void Progress::update(std::int64_t step, double loss, double accuracy) {
   }
 }
 
+void Progress::restart(std::int64_t first) {
+  first_ = first;
+  start_ = last_draw_ = Clock::now();
+}
+
 void Progress::finish() {
   if (drawn_) out_ << "\n" << std::flush;
   drawn_ = false;

@@ -26,6 +26,9 @@ class Progress {
   /// Whether update() would print at this step: callers compute the accuracy only then.
   bool wants(std::int64_t step) const;
   void update(std::int64_t step, double loss, double accuracy);
+  /// Restarts the clock of the rate and the time left at step `first` (train calls it after the
+  /// first step, so that drawing the data and the first step's set-up are not counted).
+  void restart(std::int64_t first);
   /// Ends the in-place line (a newline) if one is drawn.
   void finish();
 

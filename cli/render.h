@@ -14,6 +14,9 @@ namespace statelab::cli {
 /// The most states render draws as SVG unless told otherwise (--max-render-states): Graphviz's
 /// layout is superlinear and takes minutes past a few thousand states (docs/automata.md).
 inline constexpr std::size_t kMaxRenderStates = 1000;
+/// The same for a Moore machine, whose labelled record nodes Graphviz lays out far more slowly
+/// (a 427-state machine ran past 6 minutes).
+inline constexpr std::size_t kMaxMooreRenderStates = 200;
 
 /// `dfa` drawn as `format`, ".dot" or ".svg" (as automata::output_format names them): DOT text,
 /// or SVG through `dot -Tsvg`.  SVG is refused past `max_states` states, naming `option`, the
@@ -26,6 +29,6 @@ std::string render(const automata::Dfa& dfa, std::string_view format, std::size_
 
 /// The same for a Moore machine (AALpy's DOT dialect: each state drawn with its output).
 std::string render(const automata::MooreMachine& machine, std::string_view format,
-                   std::size_t max_states = kMaxRenderStates, const std::string& option = "--max-render-states");
+                   std::size_t max_states = kMaxMooreRenderStates, const std::string& option = "--max-render-states");
 
 }  // namespace statelab::cli

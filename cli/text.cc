@@ -100,6 +100,23 @@ void print_wrapped(std::ostream& out, std::string_view head, std::string_view te
   for (const std::string& line : wrap(rest, indent + 20 <= kWidth ? kWidth - indent : 20)) out << pad << line << "\n";
 }
 
+void print_clauses(std::ostream& out, std::string_view text, std::size_t indent) {
+  std::vector<std::string> lines{""};
+  for (std::size_t start = 0; start <= text.size();) {
+    const std::size_t semicolon = text.find("; ", start);
+    const std::size_t end = semicolon == std::string_view::npos ? text.size() : semicolon + 1;
+    const std::string_view clause = text.substr(start, end - start);
+    const std::size_t room = kWidth - (lines.size() == 1 ? 0 : indent);
+    if (!lines.back().empty() && lines.back().size() + 1 + clause.size() > room) lines.emplace_back();
+    if (!lines.back().empty()) lines.back() += ' ';
+    lines.back() += clause;
+    if (semicolon == std::string_view::npos) break;
+    start = semicolon + 2;
+  }
+  print_wrapped(out, "", lines.front(), indent);
+  for (std::size_t i = 1; i < lines.size(); ++i) print_wrapped(out, std::string(indent, ' '), lines[i], indent);
+}
+
 automata::Alphabet parse_alphabet(const std::string& text) {
   if (text.find(',') == std::string::npos) return automata::Alphabet::from_chars(text);
   std::vector<std::string> names;

@@ -43,6 +43,11 @@ void print_wrapped(std::string_view head, std::string_view text, std::size_t ind
 /// The same on `out` (a summary that goes to standard error when the result went to standard output).
 void print_wrapped(std::ostream& out, std::string_view head, std::string_view text, std::size_t indent = 4);
 
+/// Prints `text`, a summary of clauses separated by "; ", on one line when it fits kWidth, else
+/// broken after a "; " into lines that fit (clauses packed greedily; a clause wider than a line is
+/// wrapped at spaces), the lines after the first indented by `indent` spaces.
+void print_clauses(std::ostream& out, std::string_view text, std::size_t indent = 2);
+
 /// "01" is two one-character symbols; "push,pop" two named ones (an --alphabet option).
 automata::Alphabet parse_alphabet(const std::string& text);
 

@@ -14,6 +14,7 @@
 #include "bridge/run.h"
 #include "cli/options.h"
 #include "cli/progress.h"
+#include "cli/text.h"
 #include "models/error.h"
 #include "models/train.h"
 
@@ -49,7 +50,12 @@ int run_train(const TrainOpts& o) {
   how.checkpoint_every = o.checkpoint_every;
   how.timing_skip = o.timing_skip;
   how.threads = o.threads;
+  bool started = false;
   how.on_step = [&](const bridge::RunStep& s) {
+    if (!started) {  // the rate counts training steps only, not the data drawn before them
+      progress.restart(s.step);
+      started = true;
+    }
     if (progress.wants(s.step)) progress.update(s.step, s.loss, models::batch_accuracy(*s.state));
   };
   bridge::RunResult result;
@@ -64,8 +70,9 @@ int run_train(const TrainOpts& o) {
     std::cout << result.metrics << "\n";
     return 0;
   }
-  std::cout << result.summary << "\n"
-            << "wrote " << o.output << " and " << bridge::metrics_path(o.output).string() << "\n";
+  if (o.quiet) return 0;
+  print_clauses(std::cout, result.summary);
+  std::cout << "wrote " << o.output << " and " << bridge::metrics_path(o.output).string() << "\n";
   return 0;
 }
 
@@ -102,7 +109,7 @@ void add_train_command(CLI::App& parent, Commands& commands) {
       ->check(kNonNegative);
   c->add_option("--timing-skip", o->timing_skip, "leave the first N steps out of seconds and steps_per_s (benchmarks)")
       ->check(kNonNegative);
-  c->add_flag("--quiet", o->quiet, "no progress output");
+  c->add_flag("--quiet", o->quiet, "no progress and no summary (errors only; --json still prints the metrics)");
   c->add_flag("--json", o->json, "print the metrics JSON instead of a summary");
   c->add_option("-o,--output", o->output, "checkpoint file (.safetensors); metrics go beside it")->required();
   commands.push_back({c, [o] { return run_train(*o); }});

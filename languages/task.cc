@@ -254,6 +254,13 @@ class WordProblemTask final : public Task {
         group_(group),
         letters_(std::move(letters)) {}
 
+  std::optional<automata::Dfa> state_dfa() const override {
+    automata::Dfa dfa(input_alphabet(), group_.order());
+    for (std::uint32_t g = 0; g < group_.order(); ++g)
+      for (Symbol a = 0; a < letters_.size(); ++a) dfa.set_next(g, a, group_.multiply(g, letters_[a]));
+    return dfa;
+  }
+
  private:
   static std::vector<std::uint32_t> all(const automata::PermutationGroup& g) {
     std::vector<std::uint32_t> out(g.order());

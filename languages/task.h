@@ -13,8 +13,9 @@
 #include <string_view>
 #include <vector>
 
-#include "languages/language.h"
+#include "automata/dfa.h"
 #include "automata/perm_group.h"
+#include "languages/language.h"
 #include "languages/registry.h"
 
 namespace statelab::languages {
@@ -43,6 +44,12 @@ class Task {
   /// the position when the input is not laid out as the task requires.  Time O(|input|) unless
   /// the task says otherwise.
   Word targets(std::span<const Symbol> input) const;
+
+  /// A DFA over the input alphabet whose state after a non-empty prefix decides the target at the
+  /// prefix's last position, when the task has one (word-problem: its Cayley automaton, one state
+  /// per group element, numbered as the group); nullopt for a task no finite state decides (the
+  /// lookups and copies remember the input).  Time O(states x symbols).
+  virtual std::optional<automata::Dfa> state_dfa() const { return std::nullopt; }
 
   /// A random example whose word part has `size` symbols (what that means: each task's doc).
   /// Throws InvalidArgument when no example of that size exists.

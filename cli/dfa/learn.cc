@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 
 #include "automata/automaton_io.h"
@@ -10,6 +11,7 @@
 #include "automata/nfa.h"
 #include "bridge/lsharp.h"
 #include "bridge/lstar.h"
+#include "cli/text.h"
 
 namespace statelab::cli {
 
@@ -46,10 +48,12 @@ void add_dfa_learn_command(CLI::App& parent, Commands& commands) {
                        .dump()
                 << "\n";
     } else {
-      std::cout << o->method << ": " << r.dfa.num_states() << " states, " << r.membership_queries
-                << " membership queries, " << r.equivalence_queries << " equivalence queries, " << r.seconds
-                << " s; " << (is_minimal ? "the minimal DFA of the target" : "NOT the minimal DFA of the target")
-                << " (" << minimal.num_states() << " states)\n";
+      std::ostringstream line;
+      line << o->method << ": " << r.dfa.num_states() << " states; " << r.membership_queries << " membership queries; "
+           << r.equivalence_queries << " equivalence queries; " << r.seconds << " s; "
+           << (is_minimal ? "the minimal DFA of the target" : "NOT the minimal DFA of the target") << " ("
+           << minimal.num_states() << " states)";
+      print_clauses(std::cout, line.str());
     }
     return is_minimal ? 0 : 1;
   }});

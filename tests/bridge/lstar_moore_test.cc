@@ -8,6 +8,7 @@
 #include "automata/moore.h"
 #include "base/error.h"
 #include "bridge/lsharp.h"
+#include "bridge/extract.h"
 #include "bridge/lstar_moore.h"
 #include "languages/registry.h"
 #include "languages/task.h"
@@ -91,6 +92,51 @@ TEST(LStarMoore, RefusesATaggerWithoutHiddenStatesForTheAbstractionOracle) {
   const auto task = languages::make_task("word-problem:group=S3");
   TruthTagger truth(*task);
   EXPECT_THROW(MooreAbstractionOracle{truth}, InvalidArgument);
+}
+
+// The truth's Moore machine comes from what the source is (a task's state DFA, a regular
+// language's DFA), not from a catalogue language that happens to share the task's name.
+TEST(TruthMooreMachine, AWordProblemTaskIsItsCayleyAutomatonWithTheProductAtEveryState) {
+  for (const std::string name : {"word-problem:group=S3", "word-problem:group=S4,gens=(1,2);(1,2,3,4)"}) {
+    const Source source = load_source(name, models::Head::tag, "test");
+    const TruthTagger truth(*source.task);
+    const TruthMachine m = truth_moore_machine(source, truth);
+    ASSERT_TRUE(m.machine) << name;
+    EXPECT_TRUE(m.why_not.empty());
+    EXPECT_EQ(m.machine->dfa.num_states(), name.find("S3") != std::string::npos ? 6u : 24u) << name;
+    for (std::uint64_t seed = 0; seed < 30; ++seed) {
+      auto rng = make_rng(seed);
+      const auto example = source.task->sample(1 + seed % 12, rng);
+      const auto tags = truth.tags(std::span<const Word>(&example.input, 1)).front();
+      for (std::size_t t = 0; t < example.input.size(); ++t)
+        EXPECT_EQ(automata::output_of(*m.machine, std::span(example.input).first(t + 1)), truth.name(tags[t]));
+    }
+  }
+}
+
+TEST(TruthMooreMachine, ARegularLanguageIsItsMinimalDfaWithTheTruthsOutputs) {
+  const Source source = load_source("tomita:n=3", models::Head::next_set, "test");
+  const TruthTagger truth(*source.language, models::Head::next_set);
+  const TruthMachine m = truth_moore_machine(source, truth);
+  ASSERT_TRUE(m.machine);
+  for (const Word& w : {Word{0}, Word{1, 1, 0}, Word{1, 0, 1, 0, 0}}) {
+    const auto tags = truth.tags(std::span<const Word>(&w, 1)).front();
+    if (tags.back() != kNoOutput) {
+      EXPECT_EQ(automata::output_of(*m.machine, w), truth.name(tags.back()));
+    }
+  }
+}
+
+TEST(TruthMooreMachine, SaysInOneLineWhyThereIsNone) {
+  const Source copy = load_source("copy-task:k=2", models::Head::tag, "test");
+  const TruthMachine a = truth_moore_machine(copy, TruthTagger(*copy.task));
+  EXPECT_FALSE(a.machine);
+  EXPECT_NE(a.why_not.find("copy-task:k=2"), std::string::npos) << a.why_not;
+  const Source dyck = load_source("dyck:k=1", models::Head::next_set, "test");
+  const TruthMachine b = truth_moore_machine(dyck, TruthTagger(*dyck.language, models::Head::next_set));
+  EXPECT_FALSE(b.machine);
+  EXPECT_NE(b.why_not.find("not regular"), std::string::npos) << b.why_not;
+  EXPECT_EQ(b.why_not.find('\n'), std::string::npos);
 }
 
 }  // namespace

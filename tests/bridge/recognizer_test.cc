@@ -2,6 +2,7 @@
 // memory and from checkpoints (symbols mapped to tokens by name), batched evaluation.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <unistd.h>
 
@@ -163,6 +164,37 @@ TEST(Cluster, RecoversADfaFromItsOneHotStates) {
     // Every reachable state is visited; k-means++ on distinct one-hot points puts each in its own
     // cluster, so majority votes reproduce the transitions exactly.
     EXPECT_EQ(result.dfa, automata::minimize(dfa)) << "seed " << seed;
+  }
+}
+
+TEST(Cluster, ReportsProgressUpToItsTotal) {
+  DfaRecognizer r(automata::random_dfa(6, 2, 1));
+  ClusterOptions options;
+  options.clusters = 6;
+  options.words = 300;
+  std::uint64_t last = 0, total = 0, calls = 0;
+  options.progress = [&](std::uint64_t done, std::uint64_t t) {
+    last = std::max(last, done);
+    total = t;
+    ++calls;
+  };
+  const auto result = cluster_extract(r, options);
+  EXPECT_EQ(total, options.words + options.iterations);
+  EXPECT_GE(last, options.words + result.iterations);
+  EXPECT_LE(last, total);
+  EXPECT_GT(calls, 1u);
+}
+
+TEST(Cluster, RefusesMoreClustersThanItsVoteBoundBeforeWorking) {
+  DfaRecognizer r(automata::random_dfa(6, 2, 1));
+  ClusterOptions options;
+  options.clusters = 20000;  // 20000 x 2 x 20000 counters: 6.4 GB
+  options.words = 1;
+  try {
+    cluster_extract(r, options);
+    FAIL() << "expected LimitExceeded";
+  } catch (const LimitExceeded& e) {
+    EXPECT_NE(std::string(e.what()).find("--clusters 20000"), std::string::npos) << e.what();
   }
 }
 

@@ -32,8 +32,9 @@ expect "extract: against another language, the separating word" 0 '^accuracy .* 
 expect "extract: --svg draws it" 0 "^wrote t1b\.json and t1b\.svg$" "^$" -- \
   "$sl" extract --ckpt "$net" -o t1b.json --svg t1b.svg
 check "extract: the SVG is an SVG" grep -q "<svg" t1b.svg
-expect "extract: L# finds tomita 1's DFA too" 0 "^extracted 2 states by lsharp \\(abstraction\\+random-words\\).*complete$" "^$" -- \
+expect "extract: L# finds tomita 1's DFA too" 0 "^extracted 2 states by lsharp \\(abstraction\\+random-words\\)" "^$" -- \
   "$sl" extract --ckpt "$net" --method lsharp --lang tomita:n=1 -o t1s.json
+check "extract: the summary's last clause, wrapped at '; '" grep -Eq "(; |^  )[0-9]+ equivalence queries; complete$" stdout
 expect "extract -o - prints the DFA, the report on stderr" 0 '"format": *"statelab-automaton"' "^wrote - *$" -- \
   "$sl" extract --ckpt "$net" -o - --output-format json
 expect "extract --svg refuses past --max-render-states" 2 "^$" "more than 1 to draw as SVG.*--max-render-states" -- \

@@ -66,8 +66,9 @@ expect "random is reproducible" 0 "wrote r1.json" "^$" -- "$sl" dfa random --sta
 cmp -s r1.json r2.json && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: random reproducibility"; }
 
 # learn: a black-box teacher answering with the target; exit 0 when the result is its minimal DFA.
-expect "learn with L*" 0 '^lstar: 2 states, [0-9]+ membership queries, [0-9]+ equivalence queries, .* s; the minimal DFA of the target \(2 states\)$' "^$" -- \
+expect "learn with L*" 0 '^lstar: 2 states; [0-9]+ membership queries; [0-9]+ equivalence queries; .* s;' "^$" -- \
   "$sl" dfa learn even.json
+check "learn: the summary wrapped at '; ' (100 columns)" grep -Eq '(; |^  )the minimal DFA of the target \(2 states\)$' stdout
 expect "learn with L# --json" 0 \
   '^\{"equivalence_queries":[0-9]+,"membership_queries":[0-9]+,"method":"lsharp","minimal":true,"minimal_states":2,"seconds":[0-9.e-]+,"states":2\}$' "^$" -- \
   "$sl" dfa learn even.json --method lsharp --json

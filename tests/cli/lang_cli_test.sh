@@ -133,6 +133,8 @@ if command -v dot >/dev/null; then
   check "export SVG content" grep -q "<svg" t5.svg
   expect "export a word problem as SVG" 0 "^wrote" "^$" -- "$sl" lang export word-problem:group=S3 -o s3.svg
   check "export word problem SVG content" grep -q "(1,2)" s3.svg
+  # A drawing shows the symbol as it is, not the inner quotes a .dot file keeps for reading back.
+  check "export word problem SVG: no quotes around symbols" test "$(grep -c '&quot;' s3.svg)" -eq 0
 fi
 expect "export: no automaton" 2 "^$" "copy:k=2 is context-sensitive and has no automaton or grammar" -- \
   "$sl" lang export copy -o copy.json

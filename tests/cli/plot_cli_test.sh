@@ -5,15 +5,11 @@
 # temporary file is left.  The image tests are skipped (and say so) when gnuplot is not installed.
 # usage: plot_cli_test.sh STATELAB_BINARY
 set -u
-here=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
-sl=$(readlink -f "$1")
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
+# shellcheck source=expect.sh
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/expect.sh"
+setup_cli_test "$@"
 mkdir tmp
 export TMPDIR="$work/tmp"
-# shellcheck source=expect.sh
-source "$here/expect.sh"
 
 # A cell as `statelab sweep` writes it: its options, status, and what `statelab train --json` prints.
 cell() {  # cell LANG MODEL HIDDEN SEED

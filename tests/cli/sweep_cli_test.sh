@@ -3,13 +3,9 @@
 # seconds.  Resume after kill -9, shards, --jobs, MPI (when mpirun is present), bad configs.
 # usage: sweep_cli_test.sh STATELAB_BINARY
 set -u
-here=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
-sl=$(readlink -f "$1")
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
 # shellcheck source=expect.sh
-source "$here/expect.sh"
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/expect.sh"
+setup_cli_test "$@"
 
 # The lines of a results file without what depends on time or on the threads, sorted.
 stable() {

@@ -8,11 +8,19 @@ source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/expect.sh"
 setup_cli_test "$@"
 tab=$'\t'
 tiny=(--hidden 8 --embedding 4 --train-count 16 --test-count 8 --batch 16 --seed 1 --quiet)
+# Without --quiet: the summary on stdout, progress lines on stderr (no terminal here).
+shown=(--hidden 8 --embedding 4 --train-count 16 --test-count 8 --batch 16 --seed 1)
+progress='^step [0-9]+/[0-9]+  loss'
 
 # train: a recognizer, its checkpoint and metrics
-expect "train: a summary" 0 "^lstm on parity: 30 steps in .* test accuracy [01]\.[0-9]{4} \(lengths 9\.\.12\); the budget of 30 steps ran out; kept step [0-9]+ \(validation [01]\.[0-9]{4}\)$" "^$" -- \
-  "$sl" train --lang parity --model lstm "${tiny[@]}" --train-lengths 1..8 --test-lengths 9..12 --steps 30 \
+expect "train: a summary" 0 "^lstm on parity: 30 steps in " "$progress" -- \
+  "$sl" train --lang parity --model lstm "${shown[@]}" --train-lengths 1..8 --test-lengths 9..12 --steps 30 \
   --threads 2 -o p.safetensors
+check "train: the summary's clauses (wrapped at '; ')" sh -c "tr '\n' ' ' <stdout | tr -s ' ' | grep -Eq \
+  'test accuracy [01]\.[0-9]{4} \(lengths 9\.\.12\); the budget of 30 steps ran out; kept step [0-9]+ \(validation [01]\.[0-9]{4}\) wrote p'"
+check "train: every line of the summary fits 100 columns" test "$(awk 'length($0) > 100' stdout | wc -l)" -eq 0
+expect "train --quiet prints nothing" 0 "^$" "^$" -- \
+  "$sl" train --lang parity --model lstm "${tiny[@]}" --train-lengths 1..4 --test-lengths 5 --steps 3 -o q.safetensors
 check "train: the checkpoint" test -s p.safetensors
 check "train: metrics beside it" test -s p.metrics.json
 for field in steps seconds steps_per_s final_loss test_accuracy accuracy_by_length; do
@@ -63,24 +71,24 @@ expect "train: --train-draws 0 is refused" 2 "^$" "train-draws" -- \
   "$sl" train --lang tomita:n=1 "${tiny[@]}" --steps 5 --train-draws 0 -o x.safetensors
 
 # tasks and the other heads
-expect "train: tag on a task (prefix products of S3)" 0 "^lstm on word-problem:group=S3: 10 steps" "^$" -- \
-  "$sl" train --lang word-problem:group=S3 --task tag "${tiny[@]}" --train-lengths 1..4 --test-lengths 5..6 --steps 10 \
+expect "train: tag on a task (prefix products of S3)" 0 "^lstm on word-problem:group=S3: 10 steps" "$progress" -- \
+  "$sl" train --lang word-problem:group=S3 --task tag "${shown[@]}" --train-lengths 1..4 --test-lengths 5..6 --steps 10 \
   -o wp.safetensors
 check "tag: the classes are recorded" grep -aq 'outputs' wp.safetensors
-expect "train: tag on a language (is each prefix in it)" 0 "^gru on parity: 10 steps" "^$" -- \
-  "$sl" train --lang parity --model gru --task tag "${tiny[@]}" --train-lengths 1..4 --test-lengths 5 --steps 10 \
+expect "train: tag on a language (is each prefix in it)" 0 "^gru on parity: 10 steps" "$progress" -- \
+  "$sl" train --lang parity --model gru --task tag "${shown[@]}" --train-lengths 1..4 --test-lengths 5 --steps 10 \
   -o pt.safetensors
-expect "train: next-set" 0 "^lstm on dyck:k=2: 10 steps" "^$" -- \
-  "$sl" train --lang dyck:k=2 --task next-set "${tiny[@]}" --train-lengths 2..6 --test-lengths 8 --steps 10 -o d.safetensors
-expect "train: seq on the copy task" 0 "^lstm on copy-task:k=2: 10 steps" "^$" -- \
-  "$sl" train --lang copy-task:k=2 --task seq "${tiny[@]}" --train-lengths 1..4 --test-lengths 5..6 --steps 10 \
+expect "train: next-set" 0 "^lstm on dyck:k=2: 10 steps" "$progress" -- \
+  "$sl" train --lang dyck:k=2 --task next-set "${shown[@]}" --train-lengths 2..6 --test-lengths 8 --steps 10 -o d.safetensors
+expect "train: seq on the copy task" 0 "^lstm on copy-task:k=2: 10 steps" "$progress" -- \
+  "$sl" train --lang copy-task:k=2 --task seq "${shown[@]}" --train-lengths 1..4 --test-lengths 5..6 --steps 10 \
   -o c.safetensors
 expect "eval: the copy task by size" 0 "^6 +8 +[01]\.[0-9]{4}$" "^$" -- "$sl" eval --ckpt c.safetensors --lengths 5..6 --count 8
 expect "eval: tag on a task" 0 "^overall +16 " "^$" -- "$sl" eval --ckpt wp.safetensors --lengths 3..4 --count 8
 
-expect "train: a transformer with its options" 0 "^transformer on parity: 5 steps" "^$" -- \
+expect "train: a transformer with its options" 0 "^transformer on parity: 5 steps" "$progress" -- \
   "$sl" train --lang parity --model transformer --heads 2 --pos alibi --ffn-size 12 --ffn-activation relu \
-  "${tiny[@]}" --layers 2 --train-lengths 1..6 --test-lengths 7..8 --steps 5 -o tf.safetensors
+  "${shown[@]}" --layers 2 --train-lengths 1..6 --test-lengths 7..8 --steps 5 -o tf.safetensors
 check "transformer: its options in the checkpoint" grep -aq 'positional\\":\\"alibi' tf.safetensors
 expect "eval: a transformer" 0 "^overall +8 " "^$" -- "$sl" eval --ckpt tf.safetensors --lengths 5..6 --count 4
 expect "train: learned positions cover the data" 0 '"max_length":12' "^$" -- \
@@ -92,8 +100,8 @@ expect "train: seq needs a causal transformer" 2 "^$" "seq predicts the next tok
 expect "train: heads must divide the hidden size" 2 "^$" "hidden_size" -- \
   "$sl" train --lang parity --model transformer --heads 3 "${tiny[@]}" --steps 1 -o x.safetensors
 for model in s4d mamba ids4; do
-  expect "train: $model" 0 "^$model on parity: 5 steps" "^$" -- \
-    "$sl" train --lang parity --model $model --state 3 "${tiny[@]}" --layers 2 --train-lengths 1..6 --test-lengths 7..8 \
+  expect "train: $model" 0 "^$model on parity: 5 steps" "$progress" -- \
+    "$sl" train --lang parity --model $model --state 3 "${shown[@]}" --layers 2 --train-lengths 1..6 --test-lengths 7..8 \
     --steps 5 -o $model.safetensors
   check "$model: --state in the checkpoint" grep -aq 'state_size\\":3' $model.safetensors
   expect "eval: $model" 0 "^overall +8 " "^$" -- "$sl" eval --ckpt $model.safetensors --lengths 5..6 --count 4
@@ -116,8 +124,8 @@ expect "score: deltanet, the residual stream at each position" 0 \
 sed 's/num_heads\\":2/num_heads\\":4/g' dn.safetensors > dn4.safetensors
 expect "score: statelab.model disagrees with the tensors" 2 "^$" "^statelab: .*dn4\.safetensors.*' has shape .*$" -- \
   "$sl" score --ckpt dn4.safetensors 01
-expect "train: s4d with negative eigenvalues, tagging" 0 "^s4d on parity: 3 steps" "^$" -- \
-  "$sl" train --lang parity --task tag --model s4d --negative-eigenvalues "${tiny[@]}" --train-lengths 1..6 \
+expect "train: s4d with negative eigenvalues, tagging" 0 "^s4d on parity: 3 steps" "$progress" -- \
+  "$sl" train --lang parity --task tag --model s4d --negative-eigenvalues "${shown[@]}" --train-lengths 1..6 \
   --test-lengths 7 --steps 3 -o sn.safetensors
 
 # eval
@@ -236,8 +244,8 @@ expect "train --from: options beside it change the run" 0 '"steps":3,' "^$" -- \
 expect "train --from: not a metrics file" 2 "^$" 'p.safetensors: not a metrics file' -- \
   "$sl" train --from p.safetensors -o x.safetensors
 expect "train: the summary says why training stopped and which step was kept" 0 \
-  "; stopped at step 0: validation accuracy reached 0\.[0-9]{4}; kept step 0 " "^$" -- \
-  "$sl" train --lang parity "${tiny[@]}" --train-lengths 1..4 --test-lengths 5 --steps 50 --eval-every 1 \
+  "stopped at step 0: validation accuracy reached 0\.[0-9]{4};( |$)" "^$" -- \
+  "$sl" train --lang parity "${shown[@]}" --train-lengths 1..4 --test-lengths 5 --steps 50 --eval-every 1 \
   --target-accuracy 0 -o e2.safetensors
 head -c 200 p.safetensors >truncated.safetensors
 expect "eval: a truncated checkpoint" 2 "^$" "truncated.safetensors: truncated: the header announces" -- \

@@ -62,9 +62,9 @@ both "dfa ops" -- "$sl" dfa ops intersect ends1.json ends0.json -o i.json
 both "dfa from-regex" -- "$sl" dfa from-regex '(0|1)*1(0|1)(0|1)(0|1)' --alphabet 01 -o r.json
 both "dfa random" -- "$sl" dfa random --states 20 --symbols 3 --seed 1 -o rnd.json
 both "dfa render" -- "$sl" dfa render s4.json -o s4.dot
-# Not yet within 100 columns (issue 12 #17, left open): dfa learn's summary line, extract's
-# summary line and train's summary line (tests elsewhere match each as one line).
-json "dfa learn" -- "$sl" dfa learn s4.json -o learned.json --json
+# The summaries of dfa learn, extract and train are clauses wrapped at "; ".
+both "dfa learn" -- "$sl" dfa learn s4.json -o learned.json
+both "dfa learn --method lsharp" -- "$sl" dfa learn s4.json --method lsharp
 both "lang list" -- "$sl" lang list
 both "lang show" -- "$sl" lang show "$wp"
 both "lang sample" -- "$sl" lang sample "$wp" --length 6 --count 2 --seed 1 -o s.jsonl
@@ -76,11 +76,13 @@ both "classify" -- "$sl" classify "$wp"
 both "classify S5" -- "$sl" classify 'word-problem:group=S5'
 both "check" -- "$sl" check --ckpt "$net" --lang tomita:n=1 --tests 50
 both "check (disagreeing)" -- "$sl" check --ckpt "$net" --lang tomita:n=2 --tests 50
-json "extract" -- "$sl" extract --ckpt "$net" --lang tomita:n=2 -o x.json --json
+both "extract" -- "$sl" extract --ckpt "$net" --lang tomita:n=2 -o x.json
+both "extract (incomplete, L#)" -- "$sl" extract --ckpt "$net" --method lsharp --lang tomita:n=2 --max-queries 5 -o x.json
+both "extract (cluster)" -- "$sl" extract --ckpt "$net" --method cluster -o c.json
 both "eval" -- "$sl" eval --ckpt "$net" --lang tomita:n=1 --lengths 1..12 --count 4
 both "score" -- "$sl" score --ckpt "$net" 0110 111 ''
-json "train" -- "$sl" train --lang tomita:n=1 --hidden 8 --embedding 4 --train-count 16 --test-count 8 --batch 16 \
-  --seed 1 --steps 5 -o t.safetensors --json
+both "train" -- "$sl" train --lang tomita:n=1 --hidden 8 --embedding 4 --train-count 16 --test-count 8 --batch 16 \
+  --seed 1 --steps 5 --validation-count 8 --test-lengths 21..30 -o t.safetensors
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
