@@ -6,7 +6,7 @@
 # steps, then `steps` timed steps; 2 threads each.
 #
 # usage: bench/compare_torch.sh [WORKDIR]      (default /tmp/statelab_vs_torch)
-# knobs: WORKLOADS [all six]  STEPS [each workload's default]  THREADS [2]  CHUNK [32]
+# knobs: WORKLOADS [all eight]  STEPS [each workload's default]  THREADS [2]  CHUNK [32]
 #        STATELAB [build/cli/statelab]  REFERENCE [bench/reference]
 #
 # For each workload, statelab's `train` runs first and torch_reference.py right after, each
@@ -24,7 +24,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-/tmp/statelab_vs_torch}
-WORKLOADS=${WORKLOADS:-lstm-h64-L64-b64,lstm-h256-L64-b64,gru-h64-L64-b64,tf-d64-l2-h4-L64-b64,s4d-d64-n16-L64-b64,mamba-d64-n16-L64-b64}
+WORKLOADS=${WORKLOADS:-lstm-h64-L64-b64,lstm-h256-L64-b64,gru-h64-L64-b64,tf-d64-l2-h4-L64-b64,s4d-d64-n16-L64-b64,mamba-d64-n16-L64-b64,mlstm-d64-h4-L64-b64,slstm-d64-h4-L64-b64}
 STEPS=${STEPS:-}
 THREADS=${THREADS:-2}
 CHUNK=${CHUNK:-32}
@@ -55,6 +55,8 @@ workload_options() {
       echo "--model transformer --hidden 64 --layers 2 --heads 4 --pos learned --bidirectional --ffn-size 256 --ffn-activation relu 240" ;;
     s4d-d64-n16-L64-b64) echo "--model s4d --hidden 64 --layers 2 --state 16 100" ;;
     mamba-d64-n16-L64-b64) echo "--model mamba --hidden 64 --layers 2 --state 16 60" ;;
+    mlstm-d64-h4-L64-b64) echo "--model mlstm --hidden 64 --layers 2 --heads 4 40" ;;
+    slstm-d64-h4-L64-b64) echo "--model slstm --hidden 64 --layers 2 --heads 4 40" ;;
     *) echo "compare_torch: unknown workload $1" >&2; exit 2 ;;
   esac
 }

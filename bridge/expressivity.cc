@@ -90,6 +90,17 @@ constexpr std::string_view kGroupTransformer =
     "Theoretical Limitations of Self-Attention in Neural Sequence Models (TACL); Chiang and Cholak 2022, Overcoming "
     "a Theoretical Limitation of Self-Attention (ACL)";
 
+constexpr std::string_view kSlstmSource =
+    "Beck, Poeppel, Spanring et al. 2024, xLSTM: Extended Long Short-Term Memory (NeurIPS), section 2.2 (memory "
+    "mixing); Minsky 1967, Computation: Finite and Infinite Machines (ch. 3); Merrill 2019, Sequential Neural "
+    "Networks as Automata";
+constexpr std::string_view kMlstmSource =
+    "Grazzi et al. 2024 (ICLR 2025), Theorem 1; Sarrof, Veitsman and Hahn 2024 (NeurIPS); Beck et al. 2024, xLSTM "
+    "(NeurIPS), section 2.3 (the mLSTM's transition is its forget gate)";
+constexpr std::string_view kDeltaProductSource =
+    "Grazzi et al. 2024 (ICLR 2025), Theorems 3 and 4; Siems, Carstensen, Zela, Hutter, Pontil and Grazzi 2025, "
+    "DeltaProduct: Improving State-Tracking in Linear RNNs via Householder Products (arXiv:2502.10297), section 4";
+
 constexpr std::string_view kConstant = "a constant answer (the empty language or every word)";
 constexpr std::string_view kDefinition = "the definition";
 constexpr std::string_view kNc1 = "unless TC0 = NC1: the language is NC1-complete and the architecture computes in TC0";
@@ -161,6 +172,43 @@ std::vector<Rule> make_rules() {
                    "the parity and star-free constructions flip or reset the state depending on the input; with a "
                    "time-invariant transition it is not settled",
                    kGrazzi});
+
+  // xLSTM (issue 15 §4).  sLSTM's recurrence is nonlinear; mLSTM's transition is its forget gate.
+  rules.push_back({"slstm", C::any_regular, A::yes,
+                   "a nonlinear RNN: with its forget gate closed, h_t = o_t tanh(W x_t + R h_{t-1} + b) per head, an "
+                   "Elman RNN of threshold-like units that simulates every DFA (one head as wide as the state one-hot)",
+                   kSlstmSource});
+  rules.push_back({"mlstm", C::trivial, A::yes, kConstant, kDefinition});
+  rules.push_back({"mlstm", C::not_star_free, A::no,
+                   "a linear RNN whose transition is the forget gate, a scalar in (0, 1] per head: with non-negative "
+                   "transitions no parity (Grazzi et al. Theorem 1) and no language with a non-trivial group",
+                   kMlstmSource});
+  rules.push_back({"mlstm", C::star_free, A::open,
+                   "the star-free construction is for Mamba's gates and read-out; mLSTM's normalised read-out "
+                   "C q / max(|n q|, 1) is not covered",
+                   kSarrof});
+
+  // DeltaNet: the transition I - beta k kᵀ (unit k) has eigenvalues 1 and 1 - beta: in (0, 1) for beta
+  // = sigmoid in (0, 1), in (-1, 1) with --negative-eigenvalues (beta = 2 sigmoid).
+  rules.push_back({"deltanet", C::trivial, A::yes, kConstant, kDefinition});
+  rules.push_back({"deltanet", C::group_of_exponent_two, A::no,
+                   "the transition I - beta k kT has eigenvalues 1 and 1 - beta, beta in (0, 1): only positive "
+                   "eigenvalues, so no parity at finite precision and any number of layers (Theorem 1)",
+                   kGrazzi});
+  rules.push_back({"deltanet", C::any_regular, A::open,
+                   "Theorem 1 excludes parity only; other groups (counting mod 3: the transitions are symmetric, not "
+                   "triangular, so Theorem 2 does not apply) and the star-free languages are not settled",
+                   kGrazzi});
+  rules.push_back({"deltanet-negative", C::trivial, A::yes, kConstant, kDefinition});
+  rules.push_back({"deltanet-negative", C::group_of_exponent_two, A::yes,
+                   "beta = 2 makes I - 2 k kT a reflection: one head per Z2 factor flips its sign on the letters that "
+                   "flip that parity, one layer",
+                   kGrazzi});
+  rules.push_back({"deltanet-negative", C::any_regular, A::open,
+                   "every group automaton (one layer) and every regular language (more layers) are proved for "
+                   "PRODUCTS of such reflections per token (DeltaProduct); with one per token, as DeltaNet, the limit "
+                   "is open (two layers do the dihedral groups)",
+                   kDeltaProductSource});
   return rules;
 }
 
@@ -174,7 +222,8 @@ const std::vector<Rule>& expressivity_rules() {
 const std::vector<std::string_view>& architectures() {
   static const std::vector<std::string_view> names = {"rnn",  "lstm",  "gru",          "ids4",
                                                       "transformer", "s4d", "mamba", "s4d-negative",
-                                                      "mamba-negative"};
+                                                      "mamba-negative",
+                                                      "slstm", "mlstm", "deltanet", "deltanet-negative"};
   return names;
 }
 

@@ -8,8 +8,9 @@
 // refines.  docs/algebra.md prints the table.
 //
 // Architecture names are those of models/ (`rnn`, `lstm`, `gru`, `transformer`, `s4d`, `mamba`,
-// `ids4`), plus `s4d-negative` and `mamba-negative` for the state-space models built with
-// negative_eigenvalues = true (diagonal transitions with eigenvalues in [-1, 1] instead of [0, 1]).
+// `ids4`, `slstm`, `mlstm`, `deltanet`), plus `s4d-negative`, `mamba-negative` and
+// `deltanet-negative` for the models built with negative_eigenvalues = true (transitions with
+// eigenvalues in [-1, 1] instead of [0, 1]).
 #pragma once
 
 #include <string>

@@ -9,6 +9,12 @@
 
 namespace statelab::models {
 
+/// sigmoid(x) = 1 / (1 + e^-x) of one value (the output gates).
+template <typename T>
+T gate_sigmoid(T x) {
+  return T(1) / (T(1) + std::exp(-x));
+}
+
 /// log sigmoid(x), without overflow for either sign.
 template <typename T>
 T log_sigmoid(T x) {

@@ -6,15 +6,6 @@
 
 namespace statelab::models {
 
-namespace {
-
-template <typename T>
-T sigmoid(T x) {
-  return T(1) / (T(1) + std::exp(-x));
-}
-
-}  // namespace
-
 template <typename T>
 MlstmParams<T> zero_mlstm(const MlstmOptions& o, int H) {
   MlstmParams<T> p;
@@ -63,7 +54,7 @@ void mlstm_forward(const MlstmOptions& opt, const MlstmParams<T>& p, const Seque
   c.f_pre.colwise() += p.f_bias;
   c.o.noalias() = p.o_weight * u;
   c.o.colwise() += p.o_bias;
-  c.o = c.o.unaryExpr([](T x) { return sigmoid(x); });
+  c.o = c.o.unaryExpr([](T x) { return gate_sigmoid(x); });
   c.m.setZero(h, N);
   c.den.setZero(h, N);
   c.ht.setZero(H, N);

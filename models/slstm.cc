@@ -6,15 +6,6 @@
 
 namespace statelab::models {
 
-namespace {
-
-template <typename T>
-T sigmoid(T x) {
-  return T(1) / (T(1) + std::exp(-x));
-}
-
-}  // namespace
-
 template <typename T>
 SlstmParams<T> zero_slstm(const SlstmOptions& o, int H) {
   SlstmParams<T> p;
@@ -66,7 +57,7 @@ void slstm_forward(const SlstmOptions& opt, const SlstmParams<T>& p, const Seque
         c.c(r, j) = gate.f * c_prev + gate.i * std::tanh(c.pre(2 * H + r, j));
         c.n(r, j) = gate.f * n_prev + gate.i;
         c.m(r, j) = gate.m;
-        c.h(r, j) = sigmoid(c.pre(3 * H + r, j)) * c.c(r, j) / c.n(r, j);
+        c.h(r, j) = gate_sigmoid(c.pre(3 * H + r, j)) * c.c(r, j) / c.n(r, j);
       }
   }
   out.noalias() = p.out_proj * c.h;  // zero in padding, where h is
@@ -91,7 +82,7 @@ void slstm_backward(const SlstmOptions& opt, const SlstmParams<T>& p, const Sequ
         const T m_prev = t > 0 ? c.m(r, j - B) : T(0);
         const ExpGate<T> gate = exp_gate(c.pre(r, j), c.pre(H + r, j), m_prev, t == 0);
         const T c_prev = t > 0 ? c.c(r, j - B) : T(0), n_prev = t > 0 ? c.n(r, j - B) : T(0);
-        const T z = std::tanh(c.pre(2 * H + r, j)), o = sigmoid(c.pre(3 * H + r, j));
+        const T z = std::tanh(c.pre(2 * H + r, j)), o = gate_sigmoid(c.pre(3 * H + r, j));
         const T cc = c.c(r, j), nn = c.n(r, j);
         const T dh = c.d_h(r, j) + c.d_h_next(r, b);
         const T dc = c.d_c_next(r, b) + dh * o / nn;

@@ -124,6 +124,28 @@ expect "score: deltanet, the residual stream at each position" 0 \
 sed 's/num_heads\\":2/num_heads\\":4/g' dn.safetensors > dn4.safetensors
 expect "score: statelab.model disagrees with the tensors" 2 "^$" "^statelab: .*dn4\.safetensors.*' has shape .*$" -- \
   "$sl" score --ckpt dn4.safetensors 01
+# xLSTM's mixers (issue 15 §2): train, eval, probe
+for model in mlstm slstm; do
+  expect "train: $model with 2 heads" 0 "^$model on parity: 3 steps" "$progress" -- \
+    "$sl" train --lang parity --model $model --heads 2 "${shown[@]}" --layers 2 --train-lengths 1..6 --test-lengths 7 \
+    --steps 3 -o $model.safetensors
+  check "$model: --heads in the checkpoint" grep -aq 'num_heads\\":2' $model.safetensors
+  expect "eval: $model" 0 "^overall +4 " "^$" -- "$sl" eval --ckpt $model.safetensors --lengths 5 --count 4
+  expect "score: $model, the residual stream at each position" 0 \
+    "^01${tab}0\.[0-9]+${tab}\[\[([-0-9.e]+,){15}[-0-9.e]+\],\[([-0-9.e]+,){15}[-0-9.e]+\]\]$" "^$" -- \
+    "$sl" score --ckpt $model.safetensors --hidden 01
+  expect "train: $model has no negative eigenvalues" 2 "^$" "^statelab: train: --negative-eigenvalues applies to --model s4d, mamba, deltanet.* only \(not $model\)$" -- \
+    "$sl" train --lang parity --model $model --negative-eigenvalues "${tiny[@]}" --steps 1 -o x.safetensors
+done
+# PyTorch-written files (tools/make_torch_fixtures.py): their tensor names and statelab.model
+for model in deltanet mlstm slstm; do
+  expect "score: a PyTorch-written $model" 0 "^abc${tab}0\.[0-9]{9}$" "^$" -- \
+    "$sl" score --ckpt "$data/torch/${model}_l2_recognize.model.safetensors" abc
+  # its statelab.model says 3 heads, its tensors were made for 2 (same length: the header stays valid)
+  sed 's/num_heads\\": 2/num_heads\\": 3/' "$data/torch/${model}_l2_recognize.model.safetensors" > ${model}3.safetensors
+  expect "score: a PyTorch-written $model whose statelab.model disagrees" 2 "^$" "^statelab: .*${model}3\.safetensors.*' has shape " -- \
+    "$sl" score --ckpt ${model}3.safetensors abc
+done
 expect "train: s4d with negative eigenvalues, tagging" 0 "^s4d on parity: 3 steps" "$progress" -- \
   "$sl" train --lang parity --task tag --model s4d --negative-eigenvalues "${shown[@]}" --train-lengths 1..6 \
   --test-lengths 7 --steps 3 -o sn.safetensors
@@ -174,9 +196,9 @@ expect "train: unknown language" 2 "^$" "^statelab: unknown language 'nope'" -- 
   "$sl" train --lang nope "${tiny[@]}" --steps 1 -o x.safetensors
 expect "train: unknown model" 2 "^$" "^statelab: --model lstn: must be one of rnn, lstm, gru" -- \
   "$sl" train --lang parity --model lstn "${tiny[@]}" --steps 1 -o x.safetensors
-expect "train: --help lists every architecture" 0 "architecture: rnn, lstm, gru, transformer, s4d, mamba, ids4, deltanet" "^$" -- \
+expect "train: --help lists every architecture" 0 "architecture: rnn, lstm, gru, transformer, s4d, mamba, ids4, deltanet, mlstm, slstm" "^$" -- \
   "$sl" train --help
-expect "train: an option of another architecture" 2 "^$" "--heads applies to --model transformer, deltanet only \(not lstm\)" -- \
+expect "train: an option of another architecture" 2 "^$" "--heads applies to --model transformer, deltanet, mlstm, slstm only \(not lstm\)" -- \
   "$sl" train --lang parity --heads 4 "${tiny[@]}" --steps 1 -o x.safetensors
 expect "train: --state belongs to the state-space models" 2 "^$" "--state applies to --model s4d, mamba, ids4 only \(not transformer\)" -- \
   "$sl" train --lang parity --model transformer --state 4 "${tiny[@]}" --steps 1 -o x.safetensors
