@@ -15,7 +15,7 @@ namespace statelab::models {
 
 /// The architecture of a model, numbered in the table's order (kArchitectures[int(cell)]).
 enum class Cell { rnn, lstm, gru, transformer, s4d, mamba, ids4, deltanet,
-  gated_deltanet, deltaproduct };
+  gated_deltanet, deltaproduct, cdssm };
 
 /// Which stack of model.h the architecture's layers run in: recurrent layers (recurrent.h), pre-LN
 /// transformer blocks (transformer.h), or residual state-space blocks (ssm.h).
@@ -36,6 +36,7 @@ inline constexpr std::string_view kS4d[] = {"state_size", "negative_eigenvalues"
 inline constexpr std::string_view kMamba[] = {"state_size", "negative_eigenvalues", "expand", "conv_width"};
 inline constexpr std::string_view kIds4[] = {"state_size"};
 inline constexpr std::string_view kDeltaNet[] = {"num_heads", "negative_eigenvalues", "conv_width"};
+inline constexpr std::string_view kCdssm[] = {"state_size", "expand", "conv_width"};
 inline constexpr std::string_view kDeltaProduct[] = {"num_heads", "negative_eigenvalues", "conv_width", "householder"};
 // ids4's JSON has always carried negative_eigenvalues (false); kept so that its checkpoints stay byte-identical.
 inline constexpr std::string_view kIds4Extra[] = {"negative_eigenvalues"};
@@ -53,6 +54,7 @@ inline constexpr Architecture kArchitectures[] = {
     {Cell::deltanet, "deltanet", Family::state_space, architecture_fields::kDeltaNet, {}},
     {Cell::gated_deltanet, "gated-deltanet", Family::state_space, architecture_fields::kDeltaNet, {}},
     {Cell::deltaproduct, "deltaproduct", Family::state_space, architecture_fields::kDeltaProduct, {}},
+    {Cell::cdssm, "cdssm", Family::state_space, architecture_fields::kCdssm, {}},
 };
 
 static_assert([] {
@@ -72,7 +74,7 @@ constexpr bool is_state_space(Cell cell) { return architecture(cell).family == F
 
 /// The CLI and JSON name: "rnn", "lstm", "gru", "transformer" (also the name torch gives the
 /// submodule in statelab's checkpoints), "s4d", "mamba", "ids4", "deltanet",
-/// "gated-deltanet", "deltaproduct".
+/// "gated-deltanet", "deltaproduct", "cdssm".
 const char* cell_name(Cell cell);
 
 /// The cell whose cell_name is `name` (the name --model takes on the command line).  Throws

@@ -5,6 +5,7 @@
 //   mamba       x <- x + Mamba(LayerNorm(x))                     (the mixer ends in its own out_proj)
 //   deltanet    x <- x + DeltaNet(LayerNorm(x))                  (likewise, o_proj; deltanet.h)
 //   gated-deltanet, deltaproduct   x <- x + mixer(LayerNorm(x))  (likewise, o_proj; delta_product.h)
+//   cdssm       x <- x + Cdssm(LayerNorm(x))                     (likewise, out_proj; cdssm.h)
 //
 // GELU is the exact one (erf), as torch.nn.functional.gelu.  The mixers are in s4d.h, mamba.h and
 // ids4.h; the stack around the blocks (embedding, input projection Linear(E, H), final LayerNorm,
@@ -13,6 +14,7 @@
 #pragma once
 
 #include "base/random.h"
+#include "models/cdssm.h"
 #include "models/delta_product.h"
 #include "models/deltanet.h"
 #include "models/ids4.h"
@@ -52,6 +54,7 @@ struct SsmBlockParams {
   Ids4Params<T> ids4;        // ids4 only
   DeltaNetParams<T> deltanet;  // deltanet only
   DeltaProductParams<T> delta_product;  // gated-deltanet and deltaproduct only
+  CdssmParams<T> cdssm;                 // cdssm only
   LinearParams<T> out_proj;  // s4d and ids4: (H, H)
 };
 template <typename T>
@@ -69,6 +72,7 @@ struct SsmBlockCache {
   Ids4Cache<T> ids4;
   DeltaNetCache<T> deltanet;
   DeltaProductCache<T> delta_product;
+  CdssmCache<T> cdssm;
   Matrix<T> d_branch, d_mixed, d_normed, d_x_norm;  // backward workspace
 };
 
