@@ -265,7 +265,8 @@ std::optional<std::pair<int, int>> spec_range(const ResultRow& row, std::string_
 std::string architecture_of(const ResultRow& row) {
   const std::string model = field_text(row, "model").value_or("?");
   const bool negative = field_text(row, "negative-eigenvalues").value_or("false") == "true";
-  return negative && (model == "s4d" || model == "mamba") ? model + "-negative" : model;
+  const bool has_negative_column = model == "s4d" || model == "mamba" || model == "gated-deltanet" || model == "deltaproduct";
+  return negative && has_negative_column ? model + "-negative" : model;
 }
 
 }  // namespace statelab::bridge
