@@ -3,29 +3,17 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/activation.h"
 #include "models/causal_conv.h"
 
 namespace statelab::models {
 
 namespace {
 
-template <typename T>
-T sigmoid(T x) {
-  return T(1) / (T(1) + std::exp(-x));
-}
-template <typename T>
-T silu(T x) {
-  return x * sigmoid(x);
-}
-template <typename T>
-T silu_grad(T x) {
-  const T s = sigmoid(x);
-  return s * (T(1) + x * (T(1) - s));
-}
-template <typename T>
-T softplus(T x) {  // torch's, threshold 20
-  return x > T(20) ? x : std::log1p(std::exp(x));
-}
+using scalar::sigmoid;
+using scalar::silu;
+using scalar::silu_grad;
+using scalar::softplus;
 
 }  // namespace
 
