@@ -235,6 +235,17 @@ bool is_solvable(std::span<const Perm> generators, std::size_t degree) {
   return derived_series_orders(generators, degree).back() == 1;
 }
 
+std::optional<std::size_t> derived_length(std::span<const std::size_t> series) {
+  if (series.empty() || series.back() != 1) return std::nullopt;
+  return series.size() - 1;
+}
+
+std::optional<std::size_t> derived_length(std::span<const Perm> generators, std::size_t degree,
+                                          const MemoryLimit& memory, std::size_t held) {
+  const std::vector<std::size_t> series = derived_series_orders(generators, degree, memory, held);
+  return derived_length(std::span<const std::size_t>(series));
+}
+
 std::size_t PermutationGroup::Hash::operator()(const Perm& p) const {
   std::size_t h = 1469598103934665603ull;
   for (std::uint32_t x : p) h = (h ^ x) * 1099511628211ull;

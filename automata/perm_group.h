@@ -87,6 +87,16 @@ std::vector<std::size_t> derived_series_orders(std::span<const Perm> generators,
 /// Whether the group is solvable: its derived series reaches the trivial group.
 bool is_solvable(std::span<const Perm> generators, std::size_t degree);
 
+/// The derived length of a solvable group, given its derived series (derived_series_orders):
+/// the least k with G^(k) = 1, which is also the length of its shortest subnormal series with
+/// abelian factors (0 for the trivial group, 1 for a non-trivial abelian one, 2 for S3 and A4,
+/// 3 for S4); nothing when the series stops at a perfect subgroup (the group is not solvable).
+std::optional<std::size_t> derived_length(std::span<const std::size_t> derived_series);
+
+/// The same from generators.  Time and space as derived_series_orders.
+std::optional<std::size_t> derived_length(std::span<const Perm> generators, std::size_t degree,
+                                          const MemoryLimit& memory = {}, std::size_t held = 0);
+
 /// A finite permutation group given by its elements.  Element 0 is the identity; the others are
 /// numbered in breadth-first order from the identity, multiplying on the right by the generators
 /// in the order given (group_closure's order), so the numbering is canonical for a generating list.

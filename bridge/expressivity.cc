@@ -1,6 +1,10 @@
 #include "bridge/expressivity.h"
 
+#include <algorithm>
 #include <numeric>
+#include <span>
+
+#include "automata/perm_group.h"
 
 namespace statelab::bridge {
 
@@ -24,6 +28,8 @@ std::string_view to_string(Condition c) {
     case Condition::group_of_exponent_two: return "the monoid is a group of exponent 2 (parity-like)";
     case Condition::cyclic_group_not_power_of_two: return "the monoid is Zm, m not a power of 2 (counting mod m)";
     case Condition::non_solvable: return "non-solvable (NC1-complete)";
+    case Condition::nontrivial_group: return "the monoid is a non-trivial group";
+    case Condition::solvable_group: return "the monoid is a non-trivial solvable group";
   }
   return "?";
 }
@@ -44,6 +50,7 @@ AlgebraicFacts algebraic_facts(const automata::MonoidAnalysis& a) {
       const bool power_of_two = (g.order & (g.order - 1)) == 0;
       f.cyclic_group_not_power_of_two = exponent == g.order && !power_of_two;
     }
+    f.derived_length = automata::derived_length(std::span<const std::size_t>(g.derived_series));
   }
   return f;
 }
@@ -58,6 +65,8 @@ bool holds(Condition c, const AlgebraicFacts& f) {
     case Condition::group_of_exponent_two: return f.group_of_exponent_two;
     case Condition::cyclic_group_not_power_of_two: return f.cyclic_group_not_power_of_two;
     case Condition::non_solvable: return f.monoid_class == MonoidClass::non_solvable;
+    case Condition::nontrivial_group: return f.is_group;
+    case Condition::solvable_group: return f.is_group && f.derived_length.has_value();
   }
   return false;
 }
@@ -101,9 +110,77 @@ constexpr std::string_view kDeltaProductSource =
     "Grazzi et al. 2024 (ICLR 2025), Theorems 3 and 4; Siems, Carstensen, Zela, Hutter, Pontil and Grazzi 2025, "
     "DeltaProduct: Improving State-Tracking in Linear RNNs via Householder Products (arXiv:2502.10297), section 4";
 
+constexpr std::string_view kGrazziTheorems =
+    "Grazzi, Siems, Zela, Franke, Hutter and Pontil 2025, Unlocking State-Tracking in Linear RNNs Through Negative "
+    "Eigenvalues (ICLR 2025), Theorem 1 (non-negative eigenvalues: no parity), Theorems 3 and 4 (generalised "
+    "Householder transitions with eigenvalues in [-1, 1])";
+constexpr std::string_view kSiems =
+    "Siems, Carstensen, Zela, Hutter, Pontil and Grazzi 2025, DeltaProduct: Improving State-Tracking in Linear RNNs "
+    "via Householder Products; Grazzi et al. 2025 (ICLR), Theorems 3 and 4";
+constexpr std::string_view kShakerinava =
+    "Shakerinava, Khavari, Ravanbakhsh and Chandar 2026, The Expressive Limits of Diagonal SSMs for State-Tracking "
+    "(ICLR 2026, arXiv:2603.01959): k layers track a group iff it has a subnormal series of length k with abelian "
+    "factors";
 constexpr std::string_view kConstant = "a constant answer (the empty language or every word)";
 constexpr std::string_view kDefinition = "the definition";
 constexpr std::string_view kNc1 = "unless TC0 = NC1: the language is NC1-complete and the architecture computes in TC0";
+
+// gated-deltanet and deltaproduct (issue 15): per-token transitions alpha (I - beta k kᵀ) (gated) and
+// products of n_h such Householder steps, beta in [0, 1] or [0, 2] (-negative).
+void add_delta_rule_rules(std::vector<Rule>& rules) {
+  using C = Condition;
+  using A = Answer;
+  for (std::string_view arch : {"gated-deltanet", "deltaproduct", "gated-deltanet-negative", "deltaproduct-negative"})
+    rules.push_back({arch, C::trivial, A::yes, kConstant, kDefinition});
+  rules.push_back({"gated-deltanet", C::nontrivial_group, A::no,
+                   "each letter's transition alpha (I - beta k kᵀ) has eigenvalues in [0, 1], so on u x^k w the "
+                   "finite-precision state becomes constant in k, while a letter of a non-trivial group cycles (parity "
+                   "first)",
+                   kGrazziTheorems});
+  rules.push_back({"gated-deltanet", C::any_regular, A::open,
+                   "not settled: star-free constructions use per-channel gates, and products of several letters' "
+                   "[0, 1] transitions can rotate",
+                   kGrazziTheorems});
+  rules.push_back({"deltaproduct", C::nontrivial_group, A::no,
+                   "with n_h <= 2 Householder steps (the default) a letter's transition is a product of two positive "
+                   "semi-definite matrices, with eigenvalues in [0, 1], and Theorem 1's argument applies; with n_h >= 3 "
+                   "the product can rotate and it is not settled",
+                   kSiems});
+  rules.push_back({"deltaproduct", C::any_regular, A::open,
+                   "not settled for Householder steps with eigenvalues in [0, 1]", kSiems});
+  rules.push_back({"gated-deltanet-negative", C::any_regular, A::yes,
+                   "with enough layers: generalised Householder transitions with eigenvalues in [-1, 1] recognise "
+                   "every regular language (Theorem 4; the decay can round to 1); one layer tracks a group whose "
+                   "letters are transpositions (Theorem 3)",
+                   kGrazziTheorems});
+  rules.push_back({"deltaproduct-negative", C::any_regular, A::yes,
+                   "with enough layers, as gated-deltanet-negative; n_h Householder steps per token reach more groups "
+                   "with fewer layers: one layer tracks a group whose letters are products of at most n_h "
+                   "transpositions (S_{n_h+1} and its subgroups)",
+                   kSiems});
+}
+
+// cdssm: lambda_t = exp(-delta_t exp(a) + i theta(x_t)), complex diagonal and input-dependent.
+void add_cdssm_rules(std::vector<Rule>& rules) {
+  using C = Condition;
+  using A = Answer;
+  rules.push_back({"cdssm", C::trivial, A::yes, kConstant, kDefinition});
+  rules.push_back({"cdssm", C::solvable_group, A::yes,
+                   "k layers track a group exactly when its derived length (the shortest subnormal series with abelian "
+                   "factors) is at most k: one layer for an abelian group, never a non-abelian one",
+                   kShakerinava, true});
+  rules.push_back({"cdssm", C::non_solvable, A::no,
+                   "no depth tracks a non-solvable group (it has no subnormal series with abelian factors); and "
+                   "diagonal SSMs are in TC0",
+                   kShakerinava});
+  rules.push_back({"cdssm", C::star_free, A::yes,
+                   "with theta = 0 the gates are Mamba's, non-negative and input-dependent, which recognise every "
+                   "star-free language",
+                   kSarrof});
+  rules.push_back({"cdssm", C::any_regular, A::open,
+                   "the theorem is about groups; a monoid with groups beside aperiodic parts is not settled",
+                   kShakerinava});
+}
 
 std::vector<Rule> make_rules() {
   using C = Condition;
@@ -172,7 +249,6 @@ std::vector<Rule> make_rules() {
                    "the parity and star-free constructions flip or reset the state depending on the input; with a "
                    "time-invariant transition it is not settled",
                    kGrazzi});
-
   // xLSTM (issue 15 §4).  sLSTM's recurrence is nonlinear; mLSTM's transition is its forget gate.
   rules.push_back({"slstm", C::any_regular, A::yes,
                    "a nonlinear RNN: with its forget gate closed, h_t = o_t tanh(W x_t + R h_{t-1} + b) per head, an "
@@ -209,6 +285,8 @@ std::vector<Rule> make_rules() {
                    "PRODUCTS of such reflections per token (DeltaProduct); with one per token, as DeltaNet, the limit "
                    "is open (two layers do the dihedral groups)",
                    kDeltaProductSource});
+  add_delta_rule_rules(rules);
+  add_cdssm_rules(rules);
   return rules;
 }
 
@@ -223,7 +301,9 @@ const std::vector<std::string_view>& architectures() {
   static const std::vector<std::string_view> names = {"rnn",  "lstm",  "gru",          "ids4",
                                                       "transformer", "s4d", "mamba", "s4d-negative",
                                                       "mamba-negative",
-                                                      "slstm", "mlstm", "deltanet", "deltanet-negative"};
+                                                      "slstm", "mlstm", "deltanet", "deltanet-negative",
+                                                      "gated-deltanet", "deltaproduct",
+                                                      "gated-deltanet-negative", "deltaproduct-negative", "cdssm"};
   return names;
 }
 
@@ -234,6 +314,11 @@ std::vector<Prediction> predict(const AlgebraicFacts& facts) {
     for (const Rule& r : expressivity_rules()) {
       if (r.architecture != arch || !holds(r.condition, facts)) continue;
       p = {std::string(arch), r.answer, std::string(r.reason), std::string(r.source)};
+      if (r.depth_is_derived_length && facts.derived_length) {
+        p.layers = std::max<std::size_t>(*facts.derived_length, 1);
+        p.reason += "; this group's derived length is " + std::to_string(*facts.derived_length) + ": it needs " +
+                    std::to_string(p.layers) + (p.layers == 1 ? " layer" : " layers");
+      }
       break;
     }
     out.push_back(std::move(p));

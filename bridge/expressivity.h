@@ -8,11 +8,13 @@
 // refines.  docs/algebra.md prints the table.
 //
 // Architecture names are those of models/ (`rnn`, `lstm`, `gru`, `transformer`, `s4d`, `mamba`,
-// `ids4`, `slstm`, `mlstm`, `deltanet`), plus `s4d-negative`, `mamba-negative` and
-// `deltanet-negative` for the models built with negative_eigenvalues = true (transitions with
+// `ids4`, `slstm`, `mlstm`, `deltanet`, `gated-deltanet`, `deltaproduct`, `cdssm`), plus
+// `s4d-negative`, `mamba-negative`, `deltanet-negative`, `gated-deltanet-negative` and
+// `deltaproduct-negative` for the models built with negative_eigenvalues = true (transitions with
 // eigenvalues in [-1, 1] instead of [0, 1]).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +36,8 @@ struct AlgebraicFacts {
   bool group_of_exponent_two = false;
   /// ... cyclic of an order that is not a power of two (counting modulo m, m != 2^i).
   bool cyclic_group_not_power_of_two = false;
+  /// ... solvable, of this derived length (automata::derived_length; absent when not a group or not solvable).
+  std::optional<std::size_t> derived_length;
 };
 
 /// The facts of `monoid`, given its analysis.  Time O(|gens| degree) of the group at the identity.
@@ -48,6 +52,8 @@ enum class Condition {
   group_of_exponent_two,          // AlgebraicFacts::group_of_exponent_two
   cyclic_group_not_power_of_two,  // AlgebraicFacts::cyclic_group_not_power_of_two
   non_solvable,                   // some subgroup is not solvable
+  nontrivial_group,               // the monoid is a group with more than one element
+  solvable_group,                 // the monoid is a non-trivial solvable group (AlgebraicFacts::derived_length)
 };
 
 std::string_view to_string(Condition c);
@@ -61,6 +67,8 @@ struct Rule {
   Answer answer;
   std::string_view reason;  // one line
   std::string_view source;  // the paper(s)
+  /// The answer holds with at least derived_length layers (solvable_group rules): predict says how many.
+  bool depth_is_derived_length = false;
 };
 
 /// The table, in the order it is consulted.
@@ -74,6 +82,8 @@ struct Prediction {
   Answer answer = Answer::open;
   std::string reason;
   std::string source;
+  /// When > 0: the answer needs at least this many layers (and that many suffice).
+  std::size_t layers = 0;
 };
 
 /// One prediction per architecture: the first rule whose condition holds.  Time O(rules).

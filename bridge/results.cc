@@ -289,8 +289,8 @@ std::optional<std::pair<int, int>> spec_range(const ResultRow& row, std::string_
 std::string architecture_of(const ResultRow& row) {
   const std::string model = field_text(row, "model").value_or("?");
   const bool negative = field_text(row, "negative-eigenvalues").value_or("false") == "true";
-  // Every architecture that reads the option (s4d, mamba, deltanet, ...) names its variant so in
-  // bridge/expressivity.h; validate() refuses the option for the others.
+  // Every architecture that reads the option (s4d, mamba, the delta-rule mixers) names its variant
+  // so in bridge/expressivity.h; validate() refuses the option for the others.
   return negative ? model + "-negative" : model;
 }
 

@@ -171,7 +171,7 @@ const std::vector<Field>& fields() {
                            [](std::string_view n, const std::string& v) {
                              return check_member(n, v, {"none", "learned", "sinusoidal", "alibi", "hard-alibi"});
                            }));
-    f.push_back(maybe_whole("state", "s4d, mamba, ids4: state size N", &RunSpec::state, 1));
+    f.push_back(maybe_whole("state", "s4d, mamba, ids4, cdssm: state size N", &RunSpec::state, 1));
     f.push_back(flag("bidirectional", "transformer: attention sees every position (default causal)", &RunSpec::bidirectional));
     f.push_back(maybe_whole("ffn-size", "transformer: feed-forward width (default 4 H)", &RunSpec::ffn_size, 1));
     f.push_back(maybe_text("ffn-activation", "transformer: gelu or relu", &RunSpec::ffn_activation,

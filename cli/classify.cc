@@ -127,8 +127,10 @@ void run(const ClassifyOptions& o) {
     out["groups"] = gs;
     out["class"] = automata::to_string(a.monoid_class);
     json ps = json::object();
-    for (const bridge::Prediction& p : predictions)
+    for (const bridge::Prediction& p : predictions) {
       ps[p.architecture] = {{"answer", bridge::to_string(p.answer)}, {"reason", p.reason}, {"source", p.source}};
+      if (p.layers > 0) ps[p.architecture]["layers"] = p.layers;  // cdssm: the depth the group needs
+    }
     out["predictions"] = ps;
     std::cout << out.dump() << "\n";
     return;

@@ -27,6 +27,7 @@ enum class Cell {
   slstm,
   gated_deltanet,
   deltaproduct,
+  cdssm,
 };
 
 /// Which stack of model.h the architecture's layers run in: recurrent layers (recurrent.h), pre-LN
@@ -49,6 +50,7 @@ inline constexpr std::string_view kMamba[] = {"state_size", "negative_eigenvalue
 inline constexpr std::string_view kIds4[] = {"state_size"};
 inline constexpr std::string_view kDeltaNet[] = {"num_heads", "negative_eigenvalues", "conv_width"};
 inline constexpr std::string_view kXlstm[] = {"num_heads"};  // mlstm, slstm
+inline constexpr std::string_view kCdssm[] = {"state_size", "expand", "conv_width"};
 inline constexpr std::string_view kDeltaProduct[] = {"num_heads", "negative_eigenvalues", "conv_width", "householder"};
 // ids4's JSON has always carried negative_eigenvalues (false); kept so that its checkpoints stay byte-identical.
 inline constexpr std::string_view kIds4Extra[] = {"negative_eigenvalues"};
@@ -68,6 +70,7 @@ inline constexpr Architecture kArchitectures[] = {
     {Cell::slstm, "slstm", Family::state_space, architecture_fields::kXlstm, {}},
     {Cell::gated_deltanet, "gated-deltanet", Family::state_space, architecture_fields::kDeltaNet, {}},
     {Cell::deltaproduct, "deltaproduct", Family::state_space, architecture_fields::kDeltaProduct, {}},
+    {Cell::cdssm, "cdssm", Family::state_space, architecture_fields::kCdssm, {}},
 };
 
 static_assert([] {
@@ -87,7 +90,7 @@ constexpr bool is_state_space(Cell cell) { return architecture(cell).family == F
 
 /// The CLI and JSON name: "rnn", "lstm", "gru", "transformer" (also the name torch gives the
 /// submodule in statelab's checkpoints), "s4d", "mamba", "ids4", "deltanet", "mlstm", "slstm",
-/// "gated-deltanet", "deltaproduct".
+/// "gated-deltanet", "deltaproduct", "cdssm".
 const char* cell_name(Cell cell);
 
 /// The cell whose cell_name is `name` (the name --model takes on the command line).  Throws

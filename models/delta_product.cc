@@ -3,37 +3,21 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/activation.h"
 #include "models/causal_conv.h"
 
 namespace statelab::models {
 
 namespace {
 
+using scalar::sigmoid;
+using scalar::silu;
+using scalar::silu_grad;
+using scalar::softplus;
+using scalar::softplus_grad;
+
 constexpr double kNormEps = 1e-6;  // q, k: x / sqrt(|x|² + eps)
 constexpr double kRmsEps = 1e-5;   // o_norm
-
-template <typename T>
-T sigmoid(T x) {
-  return T(1) / (T(1) + std::exp(-x));
-}
-template <typename T>
-T silu(T x) {
-  return x * sigmoid(x);
-}
-template <typename T>
-T silu_grad(T x) {
-  const T s = sigmoid(x);
-  return s * (T(1) + x * (T(1) - s));
-}
-// torch.nn.functional.softplus (beta 1, threshold 20).
-template <typename T>
-T softplus(T x) {
-  return x > T(20) ? x : std::log1p(std::exp(x));
-}
-template <typename T>
-T softplus_grad(T x) {
-  return x > T(20) ? T(1) : sigmoid(x);
-}
 
 // The rows of step s, head g in k, v (nH rows) or q (H rows, s = 0).
 inline Eigen::Index rows_of(int s, int g, int H, int d) { return static_cast<Eigen::Index>(s) * H + g * d; }

@@ -336,6 +336,40 @@ struct DeltaProductMixer {
   }
 };
 
+struct CdssmMixer {  // Mamba's names (cdssm.h)
+  static constexpr bool kGeluOutProj = false;
+  static CdssmOptions options(const SsmOptions& o) { return {o.state_size, o.expand, o.conv_width}; }
+  template <typename T>
+  static void zero(const SsmOptions& o, SsmBlockParams<T>& p) {
+    p.cdssm = zero_cdssm<T>(options(o), o.hidden_size);
+  }
+  template <typename T>
+  static void tensors(const SsmOptions&, SsmBlockParams<T>& p, TensorList<T>& t) {
+    t.weight("mixer.in_proj.weight", p.cdssm.in_proj);
+    t.conv("mixer.conv1d.weight", p.cdssm.conv_weight);
+    t.vector("mixer.conv1d.bias", p.cdssm.conv_bias);
+    t.weight("mixer.x_proj.weight", p.cdssm.x_proj);
+    t.weight("mixer.dt_proj.weight", p.cdssm.dt_proj);
+    t.vector("mixer.dt_proj.bias", p.cdssm.dt_bias);
+    t.weight("mixer.A_log", p.cdssm.a_log);
+    t.vector("mixer.D", p.cdssm.d);
+    t.weight("mixer.out_proj.weight", p.cdssm.out_proj);
+  }
+  static void init(const SsmOptions& o, SsmBlockParams<float>& p, Random& random) {
+    init_cdssm(options(o), p.cdssm, random);
+  }
+  template <typename T>
+  static void forward(const SsmOptions& o, const SsmBlockParams<T>& p, const SequenceBatch& batch, const Matrix<T>& u,
+                      SsmBlockCache<T>& c, Matrix<T>& out) {
+    cdssm_forward(options(o), p.cdssm, batch, u, c.cdssm, out);
+  }
+  template <typename T>
+  static void backward(const SsmOptions& o, const SsmBlockParams<T>& p, const SequenceBatch& batch, const Matrix<T>& u,
+                       SsmBlockCache<T>& c, const Matrix<T>& d_out, SsmBlockGrads<T>& g, Matrix<T>& d_u) {
+    cdssm_backward(options(o), p.cdssm, batch, u, c.cdssm, d_out, g.cdssm, d_u);
+  }
+};
+
 // Calls f with the mixer of `cell` (a value of one of the structs above): the one dispatch.
 template <typename F>
 void with_mixer(Cell cell, F&& f) {
@@ -348,6 +382,7 @@ void with_mixer(Cell cell, F&& f) {
     case Cell::slstm: return f(SlstmMixer{});
     case Cell::gated_deltanet: return f(DeltaProductMixer<true>{});
     case Cell::deltaproduct: return f(DeltaProductMixer<false>{});
+    case Cell::cdssm: return f(CdssmMixer{});
     default: assert(false && "not a state-space cell");
   }
 }

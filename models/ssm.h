@@ -7,6 +7,7 @@
 //   mlstm       x <- x + mLSTM(LayerNorm(x))                     (likewise, out_proj; mlstm.h)
 //   slstm       x <- x + sLSTM(LayerNorm(x))                     (likewise, out_proj; slstm.h)
 //   gated-deltanet, deltaproduct   x <- x + mixer(LayerNorm(x))  (likewise, o_proj; delta_product.h)
+//   cdssm       x <- x + Cdssm(LayerNorm(x))                     (likewise, out_proj; cdssm.h)
 //
 // GELU is the exact one (erf), as torch.nn.functional.gelu.  The mixers are in s4d.h, mamba.h and
 // ids4.h; the stack around the blocks (embedding, input projection Linear(E, H), final LayerNorm,
@@ -15,6 +16,7 @@
 #pragma once
 
 #include "base/random.h"
+#include "models/cdssm.h"
 #include "models/delta_product.h"
 #include "models/deltanet.h"
 #include "models/ids4.h"
@@ -58,6 +60,7 @@ struct SsmBlockParams {
   MlstmParams<T> mlstm;        // mlstm only
   SlstmParams<T> slstm;        // slstm only
   DeltaProductParams<T> delta_product;  // gated-deltanet and deltaproduct only
+  CdssmParams<T> cdssm;                 // cdssm only
   LinearParams<T> out_proj;  // s4d and ids4: (H, H)
 };
 template <typename T>
@@ -77,6 +80,7 @@ struct SsmBlockCache {
   MlstmCache<T> mlstm;
   SlstmCache<T> slstm;
   DeltaProductCache<T> delta_product;
+  CdssmCache<T> cdssm;
   Matrix<T> d_branch, d_mixed, d_normed, d_x_norm;  // backward workspace
 };
 

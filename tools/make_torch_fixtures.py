@@ -590,6 +590,43 @@ class DeltaProductMixer(nn.Module):
         return self.o_proj(o.reshape(Bsz, L, H))
 
 
+class CdssmMixer(nn.Module):
+    """statelab's cdssm (models/cdssm.h): Mamba's block with a complex, input-dependent diagonal transition
+    lambda_t[e, n] = exp(-delta_t[e] exp(A_log[e, n]) + i theta_t[n]) (Shakerinava et al. 2026's model class; the
+    rotation Mamba-3 adds), theta the last N rows of x_proj; h_t = lambda_t h_{t-1} + (delta_t x_t) B_t (complex),
+    y_t = Re(h_t) C_t + D x_t; out = out_proj(y * silu(z)).  Mamba's names; a sequential complex scan."""
+
+    def __init__(self, d_model, d_state, expand=2, d_conv=4):
+        super().__init__()
+        self.d_inner, self.d_state = expand * d_model, d_state
+        self.dt_rank = math.ceil(d_model / 16)
+        E, N, R = self.d_inner, d_state, self.dt_rank
+        self.in_proj = nn.Linear(d_model, 2 * E, bias=False)
+        self.conv1d = nn.Conv1d(E, E, d_conv, groups=E, padding=d_conv - 1, bias=True)
+        self.x_proj = nn.Linear(E, R + 3 * N, bias=False)
+        self.dt_proj = nn.Linear(R, E, bias=True)
+        self.A_log = nn.Parameter(torch.log(torch.arange(1, N + 1, dtype=torch.float32).repeat(E, 1)))
+        self.D = nn.Parameter(torch.ones(E))
+        self.out_proj = nn.Linear(E, d_model, bias=False)
+
+    def forward(self, u):  # (B, L, d_model)
+        L = u.shape[1]
+        E, N, R = self.d_inner, self.d_state, self.dt_rank
+        x, z = self.in_proj(u).chunk(2, dim=-1)  # (B, L, E)
+        x = F.silu(self.conv1d(x.transpose(1, 2))[..., :L]).transpose(1, 2)
+        dt, Bt, Ct, theta = torch.split(self.x_proj(x), [R, N, N, N], dim=-1)
+        delta = F.softplus(self.dt_proj(dt))  # (B, L, E)
+        A = torch.exp(self.A_log)  # (E, N)
+        h = torch.zeros(u.shape[0], E, N, dtype=torch.complex128 if u.dtype == torch.float64 else torch.complex64)
+        ys = []
+        for t in range(L):
+            lam = torch.polar(torch.exp(-delta[:, t].unsqueeze(-1) * A), theta[:, t].unsqueeze(1).expand(-1, E, -1))
+            h = lam * h + (delta[:, t] * x[:, t]).unsqueeze(-1) * Bt[:, t].unsqueeze(1)
+            ys.append((h.real * Ct[:, t].unsqueeze(1)).sum(-1) + self.D * x[:, t])
+        y = torch.stack(ys, 1)
+        return self.out_proj(y * F.silu(z))
+
+
 class SsmBlock(nn.Module):
     def __init__(self, kind, H, N, negative, heads=2):
         super().__init__()
@@ -607,12 +644,14 @@ class SsmBlock(nn.Module):
             self.mixer = DeltaProductMixer(H, heads, gated=True, negative_eigenvalues=negative)
         elif kind == "deltaproduct":
             self.mixer = DeltaProductMixer(H, heads, householder=2, negative_eigenvalues=negative)
+        elif kind == "cdssm":
+            self.mixer = CdssmMixer(H, N)
         else:
             self.mixer = S4DMixer(H, N, negative) if kind == "s4d" else IDS4Mixer(H, N)
             self.out_proj = nn.Linear(H, H)
 
     def forward(self, x):
-        if self.kind in ("mamba", "deltanet", "mlstm", "slstm", "gated-deltanet", "deltaproduct"):
+        if self.kind in ("mamba", "deltanet", "mlstm", "slstm", "gated-deltanet", "deltaproduct", "cdssm"):
             return x + self.mixer(self.norm(x))
         return x + self.out_proj(F.gelu(self.mixer(self.norm(x))))
 
@@ -659,6 +698,9 @@ def make_ssm_case(outdir, kind, negative, layers, head, seed):
         config.update({"num_heads": 2, "conv_width": 4})
         if kind == "deltaproduct":
             config["householder"] = 2
+    if kind == "cdssm":
+        del config["negative_eigenvalues"]
+        config.update({"expand": 2, "conv_width": 4})
     if kind == "mamba":
         config.update({"expand": 2, "conv_width": 4})
     if kind == "s4d":
@@ -771,6 +813,10 @@ def main():
         for negative, head in ((False, "recognize"), (False, "tag"), (True, "next-set"), (True, "recognize")):
             names.append(make_ssm_case(outdir, kind, negative, 2, head, seed))
             seed += 1
+    seed = family_seed + 300  # cdssm (issue 15): its own seeds
+    for head in ("recognize", "tag", "next-set"):
+        names.append(make_ssm_case(outdir, "cdssm", False, 2, head, seed))
+        seed += 1
     print("\n".join(names))
 
 

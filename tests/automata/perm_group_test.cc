@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <map>
 #include <numeric>
+#include <optional>
 #include <set>
 
 #include "base/error.h"
@@ -144,6 +146,47 @@ RC_GTEST_PROP(PermutationGroup, ClosureOfRandomGeneratorsAgreesWithTheNaiveOracl
   RC_ASSERT(std::set<Perm>(closure.begin(), closure.end()) == test::oracle_closure(gens, degree));
   const PermutationGroup g("random", degree, gens);
   RC_ASSERT(g.order() == closure.size());
+}
+
+}  // namespace
+}  // namespace statelab::automata
+
+namespace statelab::automata {
+namespace {
+
+// The derived length against a naive derived series: G^(i+1) is the closure (the oracle's) of
+// every commutator a^-1 b^-1 a b of two elements of G^(i), until the group stops shrinking.
+std::optional<std::size_t> naive_derived_length(const std::vector<Perm>& generators, std::size_t degree) {
+  std::set<test::OraclePerm> g = test::oracle_closure(generators, degree);
+  for (std::size_t length = 0;; ++length) {
+    if (g.size() == 1) return length;
+    std::vector<test::OraclePerm> commutators;
+    for (const auto& a : g)
+      for (const auto& b : g) {
+        test::OraclePerm ai(degree), bi(degree), c(degree);
+        for (std::size_t x = 0; x < degree; ++x) ai[a[x]] = static_cast<std::uint32_t>(x), bi[b[x]] = static_cast<std::uint32_t>(x);
+        for (std::size_t x = 0; x < degree; ++x) c[x] = b[a[bi[ai[x]]]];  // a^-1, b^-1, a, b in turn
+        commutators.push_back(std::move(c));
+      }
+    std::set<test::OraclePerm> next = test::oracle_closure(commutators, degree);
+    if (next.size() == g.size()) return std::nullopt;  // perfect: not solvable
+    g = std::move(next);
+  }
+}
+
+TEST(PermutationGroup, DerivedLengthIsTheLengthOfTheDerivedSeries) {
+  const std::map<std::string, std::optional<std::size_t>> known = {
+      {"S1", 0}, {"Z2", 1},  {"Z12", 1}, {"Z2xZ2xZ2", 1}, {"S3", 2},           {"D5", 2},
+      {"A4", 2}, {"S4", 3},  {"A4xZ5", 2}, {"A5", std::nullopt}, {"S5", std::nullopt}};
+  for (const auto& [name, expected] : known) {
+    const PermutationGroup g = make_group(name);
+    const std::vector<Perm> gens = g.generator_perms();
+    EXPECT_EQ(derived_length(gens, g.degree()), expected) << name;
+    EXPECT_EQ(naive_derived_length(gens, g.degree()), expected) << name;
+    const std::vector<std::size_t> series = derived_series_orders(gens, g.degree());
+    EXPECT_EQ(derived_length(std::span<const std::size_t>(series)), expected) << name;
+  }
+  EXPECT_EQ(derived_length(std::span<const std::size_t>()), std::nullopt);
 }
 
 }  // namespace

@@ -183,7 +183,7 @@ TEST(Predictions, XlstmAndDeltaNetColumnsDecideWhereTheirRulesDo) {
 
 TEST(Predictions, EveryArchitectureHasARuleForEveryClassAndEveryRuleASource) {
   const std::set<std::string_view> archs(architectures().begin(), architectures().end());
-  EXPECT_EQ(archs.size(), 13u);
+  EXPECT_EQ(archs.size(), 18u);
   for (const Rule& r : expressivity_rules()) {
     EXPECT_TRUE(archs.contains(r.architecture)) << r.architecture;
     EXPECT_FALSE(r.reason.empty()) << r.architecture;
@@ -198,14 +198,69 @@ TEST(Predictions, EveryArchitectureHasARuleForEveryClassAndEveryRuleASource) {
         EXPECT_EQ(p.answer, Answer::yes) << p.architecture;
       }
       const bool simulates_any_dfa = p.architecture == "rnn" || p.architecture == "lstm" ||
-                                     p.architecture == "gru" || p.architecture == "ids4" || p.architecture == "slstm";
+                                     p.architecture == "gru" || p.architecture == "ids4" || p.architecture == "slstm" ||
+                                     p.architecture == "gated-deltanet-negative" ||
+                                     p.architecture == "deltaproduct-negative";
       // DeltaNet is not known to be in TC0 (its diagonal-plus-rank-one transitions): no TC0 argument.
       const bool deltanet = p.architecture.starts_with("deltanet");
-      if (c == MonoidClass::non_solvable) {
+      // [0, 1] delta rules: "no" only for a monoid that is a group (these facts say no group).
+      const bool group_rule_only = p.architecture == "gated-deltanet" || p.architecture == "deltaproduct";
+      if (c == MonoidClass::non_solvable && !group_rule_only) {
         EXPECT_EQ(p.answer, simulates_any_dfa ? Answer::yes : deltanet ? Answer::open : Answer::no) << p.architecture;
       }
     }
   }
+}
+
+std::map<std::string, Prediction> predictions(const std::string& name) {
+  const Classified c = classify(name);
+  std::map<std::string, Prediction> out;
+  for (const Prediction& p : predict(algebraic_facts(c.analysis))) out[p.architecture] = p;
+  return out;
+}
+
+// Issue 15 §4: the delta rules (Grazzi et al. 2025; Siems et al. 2025) and cdssm (Shakerinava et al. 2026),
+// each rule on a language where it decides.
+TEST(Predictions, DeltaRulesNeedNegativeEigenvaluesForGroups) {
+  for (const char* name : {"parity", "modular-count:m=3", "word-problem:group=S3", "word-problem:group=A5"}) {
+    const auto a = answers(name);
+    EXPECT_EQ(a.at("gated-deltanet"), Answer::no) << name;  // a letter of a group with [0, 1] eigenvalues
+    EXPECT_EQ(a.at("deltaproduct"), Answer::no) << name;    // n_h <= 2: still [0, 1]
+    EXPECT_EQ(a.at("gated-deltanet-negative"), Answer::yes) << name;  // Theorem 4: every regular language
+    EXPECT_EQ(a.at("deltaproduct-negative"), Answer::yes) << name;
+  }
+  for (const char* name : {"first", "tomita:n=3"}) {  // star-free; a monoid with groups that is not one
+    const auto a = answers(name);
+    EXPECT_EQ(a.at("gated-deltanet"), Answer::open) << name;
+    EXPECT_EQ(a.at("deltaproduct"), Answer::open) << name;
+    EXPECT_EQ(a.at("deltaproduct-negative"), Answer::yes) << name;
+  }
+  EXPECT_EQ(answers("tomita:n=1").at("gated-deltanet"), Answer::open);
+}
+
+TEST(Predictions, CdssmPredictsTheDepthFromTheDerivedSeries) {
+  const std::map<std::string, std::size_t> depth = {{"parity", 1},
+                                                    {"modular-count:m=3", 1},
+                                                    {"tomita:n=5", 1},  // Z2 x Z2
+                                                    {"word-problem:group=Z60", 1},
+                                                    {"word-problem:group=S3", 2},
+                                                    {"word-problem:group=D5", 2},
+                                                    {"word-problem:group=A4xZ5", 2},
+                                                    {"word-problem:group=S4", 3}};
+  for (const auto& [name, layers] : depth) {
+    const Prediction p = predictions(name).at("cdssm");
+    EXPECT_EQ(p.answer, Answer::yes) << name;
+    EXPECT_EQ(p.layers, layers) << name;
+    EXPECT_NE(p.reason.find("needs " + std::to_string(layers) + " layer"), std::string::npos) << p.reason;
+  }
+  for (const char* name : {"word-problem:group=A5", "word-problem:group=S5"}) {
+    EXPECT_EQ(predictions(name).at("cdssm").answer, Answer::no) << name;
+    EXPECT_EQ(predictions(name).at("cdssm").layers, 0u) << name;
+  }
+  EXPECT_EQ(predictions("first").at("cdssm").answer, Answer::yes);  // star-free: Mamba's gates with theta = 0
+  EXPECT_EQ(predictions("first").at("cdssm").layers, 0u);
+  EXPECT_EQ(predictions("tomita:n=3").at("cdssm").answer, Answer::open);  // groups beside aperiodic parts
+  EXPECT_EQ(predictions("parity").at("mamba").layers, 0u);  // only cdssm's rule speaks of depth
 }
 
 }  // namespace

@@ -10,6 +10,10 @@ expect "parity is Z2" 0 "^group: order 2, abelian, solvable" "^$" -- "$sl" class
 expect "parity's class" 0 "^class: solvable" "^$" -- "$sl" classify parity
 expect "parity: mamba cannot, mamba with negative eigenvalues can" 0 "mamba-negative +yes" "^$" -- "$sl" classify parity
 expect "parity: mamba no" 0 "^  mamba +no" "^$" -- "$sl" classify parity
+expect "parity: gated-deltanet needs negative eigenvalues" 0 "^  gated-deltanet +no" "^$" -- "$sl" classify parity
+expect "S4: cdssm needs its derived length, 3 layers" 0 '"cdssm":\{"answer":"yes",.*"layers":3\}' "^$" -- \
+  "$sl" classify word-problem:group=S4 --json
+expect "A5: cdssm cannot" 0 "^  cdssm +no" "^$" -- "$sl" classify word-problem:group=A5
 expect "parity --json" 0 \
   '"monoid_size":2,"idempotents":1,"j_classes":1,.*"aperiodic":false,"groups":\[\{"order":2,"abelian":true,"solvable":true,.*"class":"solvable","predictions":\{"rnn":\{"answer":"yes"' \
   "^$" -- "$sl" classify parity --json

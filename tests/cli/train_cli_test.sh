@@ -196,20 +196,26 @@ expect "train: unknown language" 2 "^$" "^statelab: unknown language 'nope'" -- 
   "$sl" train --lang nope "${tiny[@]}" --steps 1 -o x.safetensors
 expect "train: unknown model" 2 "^$" "^statelab: --model lstn: must be one of rnn, lstm, gru" -- \
   "$sl" train --lang parity --model lstn "${tiny[@]}" --steps 1 -o x.safetensors
-expect "train: --help lists every architecture" 0 "architecture: rnn, lstm, gru, transformer, s4d, mamba, ids4, deltanet, mlstm, slstm" "^$" -- \
+expect "train: --help lists every architecture" 0 "architecture: rnn, lstm, gru, transformer, s4d, mamba, ids4, deltanet, mlstm, slstm, gated-deltanet, deltaproduct, cdssm" "^$" -- \
   "$sl" train --help
-expect "train: an option of another architecture" 2 "^$" "--heads applies to --model transformer, deltanet, mlstm, slstm only \(not lstm\)" -- \
+expect "train: an option of another architecture" 2 "^$" "--heads applies to --model transformer, deltanet, mlstm, slstm, gated-deltanet, deltaproduct only \(not lstm\)" -- \
   "$sl" train --lang parity --heads 4 "${tiny[@]}" --steps 1 -o x.safetensors
-expect "train: --state belongs to the state-space models" 2 "^$" "--state applies to --model s4d, mamba, ids4 only \(not transformer\)" -- \
+expect "train: --state belongs to the state-space models" 2 "^$" "--state applies to --model s4d, mamba, ids4, cdssm only \(not transformer\)" -- \
   "$sl" train --lang parity --model transformer --state 4 "${tiny[@]}" --steps 1 -o x.safetensors
-expect "train: ids4 has no negative eigenvalues" 2 "^$" "--negative-eigenvalues applies to --model s4d, mamba, deltanet only \(not ids4\)" -- \
+expect "train: ids4 has no negative eigenvalues" 2 "^$" "--negative-eigenvalues applies to --model s4d, mamba, deltanet, gated-deltanet, deltaproduct only \(not ids4\)" -- \
   "$sl" train --lang parity --model ids4 --negative-eigenvalues "${tiny[@]}" --steps 1 -o x.safetensors
-expect "train: deltanet has no state size" 2 "^$" "^statelab: train: --state applies to --model s4d, mamba, ids4 only \(not deltanet\)$" -- \
+expect "train: deltanet has no state size" 2 "^$" "^statelab: train: --state applies to --model s4d, mamba, ids4, cdssm only \(not deltanet\)$" -- \
   "$sl" train --lang parity --model deltanet --state 4 "${tiny[@]}" --steps 1 -o x.safetensors
-expect "train: lstm has no negative eigenvalues" 2 "^$" "^statelab: train: --negative-eigenvalues applies to --model s4d, mamba, deltanet only \(not lstm\)$" -- \
+expect "train: lstm has no negative eigenvalues" 2 "^$" "^statelab: train: --negative-eigenvalues applies to --model s4d, mamba, deltanet, gated-deltanet, deltaproduct only \(not lstm\)$" -- \
   "$sl" train --lang parity --model lstm --negative-eigenvalues "${tiny[@]}" --steps 1 -o x.safetensors
 expect "train: deltanet's heads divide --hidden" 2 "^$" "^statelab: .*hidden_size 8 is not a multiple of num_heads 3" -- \
   "$sl" train --lang parity --model deltanet --heads 3 "${tiny[@]}" --steps 1 -o x.safetensors
+expect "train: --householder belongs to deltaproduct" 2 "^$" "^statelab: train: --householder applies to --model deltaproduct only \(not lstm\)$" -- \
+  "$sl" train --lang parity --model lstm --householder 3 "${tiny[@]}" --steps 1 -o x.safetensors
+expect "train: --householder is bounded" 2 "^$" "^statelab: .*householder is 17, expected 1..16" -- \
+  "$sl" train --lang parity --model deltaproduct --householder 17 "${tiny[@]}" --steps 1 -o x.safetensors
+expect "train: cdssm has no negative eigenvalues" 2 "^$" "--negative-eigenvalues applies to .* only \(not cdssm\)" -- \
+  "$sl" train --lang parity --model cdssm --negative-eigenvalues "${tiny[@]}" --steps 1 -o x.safetensors
 expect "train: impossible size" 2 "^$" "^statelab: --hidden 0: must be a whole number of at least 1$" -- \
   "$sl" train --lang parity --hidden 0 --steps 1 -o x.safetensors
 expect "train: a model too large to train" 2 "^$" "--hidden 100000, --embedding 4 and --layers 1 is too large to train" -- \

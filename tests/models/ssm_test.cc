@@ -114,7 +114,9 @@ INSTANTIATE_TEST_SUITE_P(
                       Variant{Cell::gated_deltanet, false, false, Head::seq}, Variant{Cell::deltaproduct},
                       Variant{Cell::deltaproduct, true}, Variant{Cell::deltaproduct, false, false, Head::tag},
                       Variant{Cell::deltaproduct, true, false, Head::next_set, 1},
-                      Variant{Cell::deltaproduct, false, false, Head::seq}),
+                      Variant{Cell::deltaproduct, false, false, Head::seq}, Variant{Cell::cdssm},
+                      Variant{Cell::cdssm, false, false, Head::tag}, Variant{Cell::cdssm, false, false, Head::next_set, 1},
+                      Variant{Cell::cdssm, false, false, Head::seq}),
     [](const auto& info) { return variant_name(info.param); });
 
 // One block on its own (LayerNorm, mixer, GELU, out_proj, residual), including dL/dx: L = sum(R ⊙
@@ -162,7 +164,8 @@ INSTANTIATE_TEST_SUITE_P(AllMixers, SsmBlockGradientCheck,
                                            Variant{Cell::mamba}, Variant{Cell::mamba, true}, Variant{Cell::ids4},
                                            Variant{Cell::deltanet}, Variant{Cell::deltanet, true},
                                            Variant{Cell::gated_deltanet}, Variant{Cell::gated_deltanet, true},
-                                           Variant{Cell::deltaproduct}, Variant{Cell::deltaproduct, true}),
+                                           Variant{Cell::deltaproduct}, Variant{Cell::deltaproduct, true},
+                                           Variant{Cell::cdssm}),
                          [](const auto& info) { return variant_name(info.param); });
 
 // The two computations of S4D share only the discretisation: forward outputs and every gradient
@@ -239,7 +242,7 @@ TEST(Ssm, NegativeEigenvaluesAreForS4dAndMambaOnly) {
 }
 
 TEST(Ssm, ReadsFieldSaysWhichArchitecturesReadAField) {
-  EXPECT_EQ(cells_reading("state_size"), (std::vector<Cell>{Cell::s4d, Cell::mamba, Cell::ids4}));
+  EXPECT_EQ(cells_reading("state_size"), (std::vector<Cell>{Cell::s4d, Cell::mamba, Cell::ids4, Cell::cdssm}));
   EXPECT_EQ(cells_reading("negative_eigenvalues"), (std::vector<Cell>{Cell::s4d, Cell::mamba, Cell::deltanet,
                                                                        Cell::gated_deltanet, Cell::deltaproduct}));
   EXPECT_EQ(cells_reading("num_heads"), (std::vector<Cell>{Cell::transformer, Cell::deltanet, Cell::mlstm, Cell::slstm,

@@ -193,12 +193,13 @@ TEST(TorchEquality, S4dByConvolutionAgrees) {
 }
 
 // gated-deltanet and deltaproduct (issue 15): fla's GatedDeltaNet and GatedDeltaProduct layers as naive
-// recurrences (tools/make_torch_fixtures.py, DeltaProductMixer).
+// recurrences (tools/make_torch_fixtures.py, DeltaProductMixer); cdssm: CdssmMixer's complex scan.
 INSTANTIATE_TEST_SUITE_P(DeltaRules, TorchEquality,
                          ::testing::Values("gated-deltanet_l2_recognize", "gated-deltanet_l2_tag",
                                            "gated-deltanet_negative_l2_next-set", "gated-deltanet_negative_l2_recognize",
                                            "deltaproduct_l2_recognize", "deltaproduct_l2_tag",
-                                           "deltaproduct_negative_l2_next-set", "deltaproduct_negative_l2_recognize"),
+                                           "deltaproduct_negative_l2_next-set", "deltaproduct_negative_l2_recognize",
+                                           "cdssm_l2_recognize", "cdssm_l2_tag", "cdssm_l2_next-set"),
                          [](const auto& info) {
                            std::string s = info.param;
                            for (char& ch : s)

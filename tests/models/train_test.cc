@@ -106,7 +106,8 @@ ModelParams<float> train_with_threads(Cell cell, int threads, int steps) {
 
 TEST(Train, SameSeedGivesBitIdenticalParametersWithOneOrTwoThreads) {
   for (Cell cell : {Cell::lstm, Cell::gru, Cell::rnn, Cell::transformer, Cell::s4d, Cell::mamba, Cell::ids4,
-                    Cell::deltanet, Cell::mlstm, Cell::slstm, Cell::gated_deltanet, Cell::deltaproduct}) {
+                    Cell::deltanet, Cell::mlstm, Cell::slstm, Cell::gated_deltanet, Cell::deltaproduct,
+                    Cell::cdssm}) {
     auto one = train_with_threads(cell, 1, 12);
     auto two = train_with_threads(cell, 2, 12);
     ModelConfig c;

@@ -1,0 +1,75 @@
+// The complex-diagonal selective SSM `cdssm`: Mamba's block (mamba.h) whose diagonal transition
+// is complex and input-dependent, the model class of Shakerinava, Khavari, Ravanbakhsh and Chandar
+// 2026 ("input-Dependent Complex-valued Diagonal" SSMs, ICLR 2026) and the data-dependent rotation
+// that Mamba-3 adds to Mamba-2.  The parameterisation is statelab's: Mamba's names and
+// initialisation, with a third group of N rows in x_proj giving the angles.  E = expand * H
+// channels, N states per channel, R = dt_rank = ceil(H / 16), W = conv width:
+//
+//   x, z   = split(in_proj u)                        in_proj (2E, H), no bias
+//   x      = SiLU(causal depthwise conv1d(x) + b)    conv1d weight (E, 1, W), bias (E)
+//   dt, Bt, Ct, th = split(x_proj x, [R, N, N, N])  x_proj (R+3N, E), no bias
+//   delta  = softplus(dt_proj dt)                    dt_proj (E, R) with bias (E)
+//   lambda_t[e, n] = exp(-delta_t[e] exp(A_log[e, n]) + i th_t[n])      A_log (E, N)
+//   h_0 = 0,  h_t = lambda_t ⊙ h_{t-1} + (delta_t ⊙ x_t) ⊗ Bt_t   (complex, (E, N)),
+//   y_t = Re(h_t) Ct_t + D ⊙ x_t                     D (E)
+//   out    = out_proj(y ⊙ SiLU(z))                   out_proj (H, E), no bias
+//
+// |lambda| = exp(-delta exp(A_log)) < 1 is Mamba's decay; th rotates every channel's state n by
+// the same input-dependent angle.  The scan runs per sequence as plain loops in a fixed order;
+// backward recomputes one sequence's states (O(T E N) workspace).  Time O(T B E (H + N + W)).
+#pragma once
+
+#include "base/random.h"
+#include "models/tensor.h"
+
+namespace statelab::models {
+
+template <typename T>
+struct CdssmParams {
+  Matrix<T> in_proj;      // (2E, H)   in_proj.weight
+  Matrix<T> conv_weight;  // (E, W)    conv1d.weight, torch (E, 1, W)
+  Vector<T> conv_bias;    // (E)       conv1d.bias
+  Matrix<T> x_proj;       // (R+3N, E) x_proj.weight
+  Matrix<T> dt_proj;      // (E, R)    dt_proj.weight
+  Vector<T> dt_bias;      // (E)       dt_proj.bias
+  Matrix<T> a_log;        // (E, N)    A_log
+  Vector<T> d;            // (E)       D
+  Matrix<T> out_proj;     // (H, E)    out_proj.weight
+};
+template <typename T>
+using CdssmGrads = CdssmParams<T>;
+
+struct CdssmOptions {
+  int state_size = 16;  // N
+  int expand = 2;       // E = expand * H
+  int conv_width = 4;   // W
+};
+
+template <typename T>
+struct CdssmCache {
+  Matrix<T> xz, x_pre, conv, xa, xdbl, dt_pre, delta, y, gated;  // as mamba.h's
+  Matrix<T> hr, hi;                                              // backward: one sequence's states (E*N, T)
+  Matrix<T> d_xz, d_xa, d_xdbl, d_delta, d_gated, d_y, d_conv, d_x_pre;  // backward workspace
+};
+
+/// Parameters of the right shapes, all zero (H = hidden).
+template <typename T>
+CdssmParams<T> zero_cdssm(const CdssmOptions& options, int hidden);
+
+/// Mamba's initialisation (ssm.h's init_ssm_block): in_proj U(±1/sqrt(H)), conv U(±1/sqrt(W)),
+/// x_proj U(±1/sqrt(E)), dt_proj U(±1/sqrt(R)), dt_proj.bias = softplus⁻¹(dt) with
+/// dt = exp(U(log 1e-3, log 1e-1)) >= 1e-4, A_log = log(1..N), D = 1, out_proj U(±1/sqrt(E)).
+void init_cdssm(const CdssmOptions& options, CdssmParams<float>& params, Random& random);
+
+/// out (H, T*B) (resized), zero in padding.  u: (H, T*B), zero in padding.
+template <typename T>
+void cdssm_forward(const CdssmOptions& options, const CdssmParams<T>& params, const SequenceBatch& batch,
+                   const Matrix<T>& u, CdssmCache<T>& cache, Matrix<T>& out);
+
+/// Accumulates dL/dparams into grads and writes d_u = dL/du (H, T*B).  d_out is zero in padding.
+template <typename T>
+void cdssm_backward(const CdssmOptions& options, const CdssmParams<T>& params, const SequenceBatch& batch,
+                    const Matrix<T>& u, CdssmCache<T>& cache, const Matrix<T>& d_out, CdssmGrads<T>& grads,
+                    Matrix<T>& d_u);
+
+}  // namespace statelab::models
