@@ -36,6 +36,7 @@
 #include "cli/eval.h"
 #include "cli/score.h"
 #include "cli/sweep.h"
+#include "cli/track.h"
 #include "cli/train.h"
 #include "cli/unknown.h"
 
@@ -80,6 +81,7 @@ int main(int argc, char** argv) {
   add_check_command(app, commands);
   add_extract_command(app, commands);
   add_probe_command(app, commands);
+  add_track_command(app, commands);
   add_plot_command(app, commands);
   add_report_command(app, commands);
   try {
