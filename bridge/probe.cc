@@ -458,6 +458,7 @@ ProbeResult probe(const models::ModelConfig& config, const models::ModelParams<f
 }
 
 ProbeResult probe(const LoadedModel& model, const languages::Language& language, const ProbeOptions& options) {
+  (void)probe_components(language, options.target);  // a language without that state: refused first
   const std::vector<models::Token> tokens = tokens_by_name(model, language.alphabet());
   return probe(model.config, model.params, tokens, language, options);
 }

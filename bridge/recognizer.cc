@@ -430,4 +430,59 @@ std::vector<Trajectory> ModelTagger::trajectories(std::span<const Word> words) c
   return model_trajectories(config_, params_, to_sequences(alphabet_, tokens_, words, "ModelTagger"));
 }
 
+SeqTagger::SeqTagger(models::ModelConfig config, models::ModelParams<float> params, std::vector<std::string> vocabulary,
+                     std::vector<models::Token> tokens, const languages::Task& task)
+    : config_(config), params_(std::move(params)), tokens_(std::move(tokens)), names_(task.target_alphabet().names()),
+      task_(task) {
+  if (config_.head != models::Head::seq) throw InvalidArgument("SeqTagger: the model's head must be seq");
+  check_tokens(config_, task_.input_alphabet().size(), tokens_, "SeqTagger");
+  const Alphabet& target = task_.target_alphabet();
+  for (const std::string& name : vocabulary) {
+    if (const auto id = target.find(name)) {
+      output_of_token_.push_back(*id);
+    } else {
+      output_of_token_.push_back(names_.size());
+      names_.push_back(name);
+    }
+  }
+}
+
+std::vector<std::vector<Output>> SeqTagger::tags(std::span<const Word> words) const {
+  check_symbols(alphabet(), words, "SeqTagger");
+  std::vector<std::vector<Output>> out(words.size());
+  std::vector<models::Sequence> prompts;
+  std::vector<int> steps;
+  std::vector<std::size_t> where, starts;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    out[i].assign(words[i].size(), kNoOutput);
+    Word targets;
+    try {
+      targets = task_.targets(words[i]);
+    } catch (const InvalidArgument&) {
+      continue;  // a layout the task refuses: nothing asked
+    }
+    std::size_t p = 0;
+    while (p < targets.size() && targets[p] == languages::kNoTarget) ++p;
+    if (p == targets.size()) continue;
+    models::Sequence prompt;
+    for (std::size_t j = 0; j <= p; ++j) prompt.push_back(tokens_[words[i][j]]);
+    prompts.push_back(std::move(prompt));
+    steps.push_back(static_cast<int>(words[i].size() - p));
+    where.push_back(i);
+    starts.push_back(p);
+  }
+  if (prompts.empty()) return out;
+  const auto decoded = models::greedy_decode(config_, params_, prompts, steps);
+  for (std::size_t k = 0; k < where.size(); ++k)
+    for (std::size_t j = 0; j < decoded[k].size(); ++j)
+      out[where[k]][starts[k] + j] = output_of_token_[static_cast<std::size_t>(decoded[k][j])];
+  return out;
+}
+
+std::unique_ptr<SeqTagger> model_seq_tagger(const LoadedModel& model, const languages::Task& task) {
+  require_head(model, {models::Head::seq}, "this command");
+  auto tokens = tokens_by_name(model, task.input_alphabet());
+  return std::make_unique<SeqTagger>(model.config, model.params, model.alphabet.names(), std::move(tokens), task);
+}
+
 }  // namespace statelab::bridge

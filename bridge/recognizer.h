@@ -255,6 +255,32 @@ class ModelTagger final : public Tagger {
   std::vector<std::string> outputs_;
 };
 
+/// A trained network with a seq head as a tagger over a sequence task's inputs: the output at the
+/// positions where the task asks something (from the first, p) is the network's greedy decoding
+/// from the prompt w[0..p] (models::greedy_decode), not teacher-forced, so a word agrees with the
+/// task's truth exactly when the decoded output is the right one.  Positions before p, and every
+/// position of an input the task refuses, say nothing (kNoOutput).  Outputs are numbered as the
+/// task's target alphabet (a decoded token outside it, such as a separator, gets a number after
+/// them, named as the token).
+/// Holds a reference to the task.  Symbol s of the task's input alphabet is token tokens[s].
+class SeqTagger final : public Tagger {
+ public:
+  SeqTagger(models::ModelConfig config, models::ModelParams<float> params, std::vector<std::string> vocabulary,
+            std::vector<models::Token> tokens, const languages::Task& task);
+  const Alphabet& alphabet() const override { return task_.input_alphabet(); }
+  models::Head head() const override { return models::Head::seq; }
+  const std::vector<std::string>& output_names() const override { return names_; }
+  std::vector<std::vector<Output>> tags(std::span<const Word> words) const override;
+
+ private:
+  models::ModelConfig config_;
+  models::ModelParams<float> params_;
+  std::vector<models::Token> tokens_;
+  std::vector<Output> output_of_token_;  // decoded token -> output number
+  std::vector<std::string> names_;
+  const languages::Task& task_;
+};
+
 /// A checkpoint loaded for the bridge: the model and the alphabet its metadata names.
 struct LoadedModel {
   models::ModelConfig config;
@@ -287,6 +313,10 @@ std::vector<models::Token> tokens_by_name(const LoadedModel& model, const Alphab
 /// another, the alphabets' symbols differ, or `outputs` is not one name per output of the head.
 std::unique_ptr<ModelTagger> model_tagger(const LoadedModel& model, const Alphabet* alphabet,
                                           std::vector<std::string> outputs);
+
+/// The model (seq head) as a SeqTagger over `task`'s inputs, symbols mapped to tokens by name.
+/// Throws InvalidArgument naming the file when the head is another or the alphabets differ.
+std::unique_ptr<SeqTagger> model_seq_tagger(const LoadedModel& model, const languages::Task& task);
 
 /// Throws InvalidArgument "FILE: the model has a HEAD head (...); WHAT needs HEADS" unless its head
 /// is one of `heads`: the one line a command prints for a checkpoint of the wrong head.

@@ -64,11 +64,15 @@ bridge::CheckOptions check_options(const CheckCommandOptions& o) {
   return options;
 }
 
-// A tag or next-set head: every position compared with the language's or task's truth.
+// A tag, next-set or seq head: every position compared with the language's or task's truth (seq:
+// the greedy-decoded output against the task's).
 int run_check_tags(const CheckCommandOptions& o, const bridge::LoadedModel& model) {
   const models::Head head = model.config.head;
   const bridge::Source source = bridge::load_source(o.lang, head, "check");
-  const auto tagger = bridge::model_tagger(model, &source.alphabet(), bridge::output_names(source, head));
+  const std::unique_ptr<bridge::Tagger> tagger =
+      head == models::Head::seq
+          ? std::unique_ptr<bridge::Tagger>(bridge::model_seq_tagger(model, *source.task))
+          : std::unique_ptr<bridge::Tagger>(bridge::model_tagger(model, &source.alphabet(), bridge::output_names(source, head)));
   const auto truth = source.task ? std::make_unique<bridge::TruthTagger>(*source.task)
                                  : std::make_unique<bridge::TruthTagger>(*source.language, head);
   const auto draw = source.task ? bridge::task_drawer(*source.task, o.max_length)
@@ -125,9 +129,7 @@ int run_check(const CheckCommandOptions& o) {
                           "or --exhaustive-up-to N");
   check_length(o.max_length, o.length_limit, "check: --max-length", "--length-limit");
   const auto model = bridge::load_model(o.ckpt);
-  if (model.config.head == models::Head::tag || model.config.head == models::Head::next_set)
-    return run_check_tags(o, model);
-  bridge::require_head(model, {models::Head::recognize, models::Head::tag, models::Head::next_set}, "check");
+  if (model.config.head != models::Head::recognize) return run_check_tags(o, model);
   const auto language = languages::make_language(o.lang);
   const auto recognizer = bridge::model_recognizer(model, language->alphabet());
   bridge::CheckOptions options = check_options(o);
@@ -169,7 +171,7 @@ int run_check(const CheckCommandOptions& o) {
 
 void add_check_command(CLI::App& parent, Commands& commands) {
   auto o = std::make_shared<CheckCommandOptions>();
-  CLI::App* c = parent.add_subcommand("check", "property-test a trained model against a language's or task's ground truth (recognize: every word; tag, next-set: every position)");
+  CLI::App* c = parent.add_subcommand("check", "property-test a trained model against a language's or task's ground truth (recognize: every word; tag, next-set: every position; seq: the greedy-decoded output)");
   c->add_option("--ckpt", o->ckpt, "the model checkpoint (safetensors with metadata \"alphabet\")")->required();
   c->add_option("--lang", o->lang, "the language or task (catalogue name, e.g. tomita:n=3, word-problem:group=S3)")->required();
   c->add_option("--max-length", o->max_length, "random words have lengths 0..N (long words beyond)")

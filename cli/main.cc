@@ -37,6 +37,7 @@
 #include "cli/score.h"
 #include "cli/sensitivity.h"
 #include "cli/sweep.h"
+#include "cli/track.h"
 #include "cli/train.h"
 #include "cli/unknown.h"
 
@@ -82,6 +83,7 @@ int main(int argc, char** argv) {
   add_extract_command(app, commands);
   add_probe_command(app, commands);
   add_sensitivity_command(app, commands);
+  add_track_command(app, commands);
   add_plot_command(app, commands);
   add_report_command(app, commands);
   // A named option that takes several values takes one per occurrence (--where a=1 --where b=2),

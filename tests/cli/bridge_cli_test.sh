@@ -102,8 +102,8 @@ expect "check: a next-set head, at every live position" 0 "^agree: no disagreeme
 expect "extract: a next-set head agrees with the truth wherever it asks" 0 "^equivalent to the truth's Moore machine \\(4 states\\) at every position it asks$" "^$" -- \
   "$sl" extract --ckpt ns.safetensors --lang dyck:k=1,depth=2 -o ns.json
 check "train: a seq model" "$sl" train --quiet --lang copy-task:k=2 --task seq --steps 2 -o seq.safetensors
-expect "check: a seq head is refused in one line" 2 "^$" "^statelab: seq.safetensors: the model has a seq head \(a sequence output\); check needs a recognize, tag or next-set head$" -- \
-  "$sl" check --ckpt seq.safetensors --lang copy-task:k=2
+expect "check: a seq head (2 steps) fails on its greedy-decoded output, shrunk to a short prompt" 1 "^  \"a#\" \(length 2\): first wrong at position 1 \(after \"a#\"\): model b, truth a$" "^$" -- \
+  "$sl" check --ckpt seq.safetensors --lang copy-task:k=2 --max-length 6 --tests 200
 expect "extract: a seq head is refused in one line" 2 "^$" "^statelab: seq.safetensors: the model has a seq head \(a sequence output\); extract needs a recognize, tag or next-set head$" -- \
   "$sl" extract --ckpt seq.safetensors -o x.json
 

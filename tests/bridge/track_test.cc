@@ -1,0 +1,89 @@
+// track: a network built to be the DFA tracks to the maximum length, with a probe at 100% and no
+// counterexample; an untrained one fails at once; the training lengths come from the checkpoint.
+#include "bridge/track.h"
+
+#include <gtest/gtest.h>
+
+#include "base/error.h"
+#include "bridge/checkpoint_meta.h"
+#include "bridge_test_util.h"
+#include "languages/registry.h"
+
+namespace statelab::bridge {
+namespace {
+
+LoadedModel loaded(const ModelRecognizer& net, const std::string& train_lengths) {
+  LoadedModel m{net.config(), net.params(), net.alphabet(), {}, "net.safetensors"};
+  if (!train_lengths.empty()) m.metadata[std::string(kTrainingKey)] = "{\"train-lengths\": \"" + train_lengths + "\"}";
+  return m;
+}
+
+TEST(Track, ANetworkThatIsTheDfaTracksToTheMaximumLength) {
+  const auto l = languages::make_language("modular-count:m=3");
+  const LoadedModel m = loaded(testing::saturated_rnn(*l->dfa()), "1..5");
+  TrackOptions o;
+  o.count = 16;
+  o.tests = 200;
+  const TrackResult r = track(m, "modular-count:m=3", o);
+  EXPECT_EQ(r.max_length, 40u);  // 8 x 5
+  EXPECT_TRUE(r.tracks);
+  EXPECT_FALSE(r.first_below.has_value());
+  ASSERT_EQ(r.by_length.size(), 40u);
+  ASSERT_TRUE(r.prediction.has_value());
+  EXPECT_EQ(r.prediction->answer, Answer::yes);  // rnn: every DFA
+  EXPECT_TRUE(r.checked);
+  EXPECT_TRUE(r.agree);
+  ASSERT_TRUE(r.probe.has_value());
+  EXPECT_FALSE(r.probe->layers[0].model.retention_end.has_value());
+  EXPECT_EQ(r.probe->layers[0].model.test_accuracy, 1.0);
+}
+
+TEST(Track, AnUntrainedNetworkFailsWithTheMinimalCounterexample) {
+  const LoadedModel m = loaded(testing::tiny_lstm(), "1..4");
+  TrackOptions o;
+  o.count = 16;
+  o.tests = 200;
+  const TrackResult r = track(m, "parity", o);
+  EXPECT_FALSE(r.tracks);
+  ASSERT_TRUE(r.first_below.has_value());
+  ASSERT_TRUE(r.counterexample.has_value());
+  // The shrinker ends at the shortest disagreeing word: every shorter word agrees.
+  const auto parity = languages::make_language("parity");
+  const auto net = testing::tiny_lstm();
+  EXPECT_NE(net.accepts(*r.counterexample), parity->contains(*r.counterexample));
+  for (std::size_t n = 0; n < r.counterexample->size(); ++n)
+    for (std::uint64_t bits = 0; bits < (std::uint64_t{1} << n); ++bits) {
+      Word w(n);
+      for (std::size_t i = 0; i < n; ++i) w[i] = static_cast<Symbol>((bits >> i) & 1);
+      EXPECT_EQ(net.accepts(w), parity->contains(w));
+    }
+}
+
+TEST(Track, TrainingLengthsAreReadFromTheCheckpointOrAskedFor) {
+  const LoadedModel m = loaded(testing::tiny_lstm(), "");
+  const std::string msg = testing::message_of([&] { (void)track(m, "parity"); });
+  EXPECT_NE(msg.find("records no training lengths"), std::string::npos) << msg;
+  TrackOptions o;
+  o.train_lengths = languages::LengthRange{1, 3};
+  o.max_length = 5000;
+  EXPECT_THROW((void)track(m, "parity", o), LimitExceeded);
+}
+
+TEST(Track, ALanguageWithoutStateOrRegularTruthLeavesThosePartsOutWithAReason) {
+  const LoadedModel m = loaded(testing::tiny_lstm(), "1..3");
+  const auto copy = languages::make_language("copy:k=2");
+  LoadedModel c = m;
+  c.alphabet = copy->alphabet();
+  TrackOptions o;
+  o.count = 8;
+  o.tests = 50;
+  o.max_length = 6;
+  const TrackResult r = track(c, "copy:k=2", o);
+  EXPECT_FALSE(r.probe.has_value());
+  EXPECT_NE(r.probe_note.find("no per-position state"), std::string::npos) << r.probe_note;
+  EXPECT_FALSE(r.prediction.has_value());
+  EXPECT_NE(r.prediction_note.find("not regular"), std::string::npos) << r.prediction_note;
+}
+
+}  // namespace
+}  // namespace statelab::bridge
