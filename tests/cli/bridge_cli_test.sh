@@ -85,8 +85,9 @@ check "extract: the SVG shows the outputs" grep -q "(1,3,2)" s3.svg
 # L#'s tree asks other words than L*'s table: on this network it finds words of length 7 such as
 # "(1,2,3) (1,3) e e e e e" where the network says e and the truth (1,2), and extracts those states too.
 expect "extract --method lsharp: a tag head" 0 \
-  "^extracted a Moore machine of [0-9]+ states \(tag head\) by lsharp \(abstraction\+random-words\) .*; complete$" "^$" -- \
+  "^extracted a Moore machine of [0-9]+ states \(tag head\) by lsharp \(abstraction\+random-words\) " "^$" -- \
   "$sl" extract --ckpt s3.safetensors --method lsharp -o s3l.json
+check "extract --method lsharp: complete (the summary wraps at 100 columns)" grep -Eq "equivalence queries; complete$" stdout
 expect "extract: AALpy's Moore dialect" 0 '^s0 \[label="s0\|e", shape=record, style=rounded\];$' "" -- \
   "$sl" extract --ckpt s3.safetensors -o - --output-format dot
 expect "extract: a Moore machine cannot be AT&T text" 2 "^$" "^statelab: a Moore machine \(an output per state\) cannot be written as att \(use \.json or \.dot\)$" -- \
