@@ -10,37 +10,12 @@ namespace statelab::automata {
 
 CounterMachine::CounterMachine(Alphabet alphabet, std::size_t num_counters, std::size_t num_states,
                                CounterAcceptance acceptance)
-    : alphabet_(std::move(alphabet)),
+    : MoveTable(num_states),
+      alphabet_(std::move(alphabet)),
       k_(num_counters),
-      acceptance_(acceptance),
-      accepting_(num_states, false),
-      out_(num_states) {}
-
-void CounterMachine::check_state(State q, const char* what) const {
-  if (q >= num_states())
-    throw InvalidArgument(std::string("CounterMachine::") + what + ": state " + std::to_string(q) +
-                          " out of range (the machine has " + std::to_string(num_states()) + " states)");
-}
-
-State CounterMachine::add_state(bool accepting) {
-  accepting_.push_back(accepting);
-  out_.emplace_back();
-  return static_cast<State>(accepting_.size() - 1);
-}
-
-void CounterMachine::set_initial(State q) {
-  check_state(q, "set_initial");
-  initial_ = q;
-}
-
-void CounterMachine::set_accepting(State q, bool accepting) {
-  check_state(q, "set_accepting");
-  accepting_[q] = accepting;
-}
+      acceptance_(acceptance) {}
 
 void CounterMachine::add_move(CounterMove move) {
-  check_state(move.from, "add_move");
-  check_state(move.to, "add_move");
   if (move.input != kEpsilon && move.input >= alphabet_.size())
     throw InvalidArgument("CounterMachine::add_move: symbol " + std::to_string(move.input) +
                           " out of range (the alphabet has " + std::to_string(alphabet_.size()) + " symbols)");
@@ -52,10 +27,7 @@ void CounterMachine::add_move(CounterMove move) {
     if (move.tests[i] == CounterTest::zero && move.ops[i] == CounterOp::decrement)
       throw InvalidArgument("CounterMachine::add_move: the move tests counter " + std::to_string(i) +
                             " for zero and decrements it, so it could never be taken");
-  for (std::size_t i : out_[move.from])
-    if (moves_[i] == move) return;
-  out_[move.from].push_back(moves_.size());
-  moves_.push_back(std::move(move));
+  insert_move(std::move(move));
 }
 
 bool is_enabled(const CounterMove& move, const Counters& counters) {

@@ -21,6 +21,7 @@
 
 #include "automata/alphabet.h"
 #include "automata/dfa.h"
+#include "automata/move_table.h"
 #include "automata/nfa.h"
 
 namespace statelab::automata {
@@ -49,8 +50,10 @@ struct CounterConfig {
   friend bool operator==(const CounterConfig&, const CounterConfig&) = default;
 };
 
-class CounterMachine {
+class CounterMachine : public MoveTable<CounterMove, CounterMachine> {
  public:
+  static constexpr const char* kMachineName = "CounterMachine";
+
   CounterMachine() = default;
   /// `num_states` states, none accepting, initial state 0.
   CounterMachine(Alphabet alphabet, std::size_t num_counters, std::size_t num_states = 0,
@@ -61,32 +64,17 @@ class CounterMachine {
   CounterAcceptance acceptance() const { return acceptance_; }
   void set_acceptance(CounterAcceptance acceptance) { acceptance_ = acceptance; }
 
-  std::size_t num_states() const { return accepting_.size(); }
-  State add_state(bool accepting = false);
-  State initial() const { return initial_; }
-  void set_initial(State q);
-  bool is_accepting(State q) const { return accepting_.at(q); }
-  void set_accepting(State q, bool accepting = true);
-
   /// Adds a move; an exact duplicate is ignored.  Throws InvalidArgument when a state or the
   /// symbol is out of range, when tests or ops do not have one entry per counter, or when the
   /// move tests a counter for zero and decrements it (it could never be taken).
   void add_move(CounterMove move);
-  const std::vector<CounterMove>& moves() const { return moves_; }
-  const std::vector<std::size_t>& moves_from(State q) const { return out_.at(q); }
 
   friend bool operator==(const CounterMachine&, const CounterMachine&) = default;
 
  private:
-  void check_state(State q, const char* what) const;
-
   Alphabet alphabet_;
   std::size_t k_ = 0;
   CounterAcceptance acceptance_ = CounterAcceptance::final_state;
-  std::vector<bool> accepting_;
-  State initial_ = 0;
-  std::vector<CounterMove> moves_;
-  std::vector<std::vector<std::size_t>> out_;
 };
 
 /// Whether `move` may be taken with these counter values.  Time O(k).

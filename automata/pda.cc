@@ -16,42 +16,17 @@ namespace statelab::automata {
 
 Pda::Pda(Alphabet input_alphabet, Alphabet stack_alphabet, Symbol bottom, std::size_t num_states,
          PdaAcceptance acceptance)
-    : input_(std::move(input_alphabet)),
+    : MoveTable(num_states),
+      input_(std::move(input_alphabet)),
       stack_(std::move(stack_alphabet)),
       bottom_(bottom),
-      acceptance_(acceptance),
-      accepting_(num_states, false),
-      out_(num_states) {
+      acceptance_(acceptance) {
   if (bottom_ >= stack_.size())
     throw InvalidArgument("Pda: bottom symbol " + std::to_string(bottom_) + " out of range (the stack alphabet has " +
                           std::to_string(stack_.size()) + " symbols)");
 }
 
-void Pda::check_state(State q, const char* what) const {
-  if (q >= num_states())
-    throw InvalidArgument(std::string("Pda::") + what + ": state " + std::to_string(q) + " out of range (the PDA has " +
-                          std::to_string(num_states()) + " states)");
-}
-
-State Pda::add_state(bool accepting) {
-  accepting_.push_back(accepting);
-  out_.emplace_back();
-  return static_cast<State>(accepting_.size() - 1);
-}
-
-void Pda::set_initial(State q) {
-  check_state(q, "set_initial");
-  initial_ = q;
-}
-
-void Pda::set_accepting(State q, bool accepting) {
-  check_state(q, "set_accepting");
-  accepting_[q] = accepting;
-}
-
 void Pda::add_move(PdaMove move) {
-  check_state(move.from, "add_move");
-  check_state(move.to, "add_move");
   auto symbol_error = [&](const char* role, Symbol s, const Alphabet& alphabet) {
     throw InvalidArgument(std::string("Pda::add_move: ") + role + " symbol " + std::to_string(s) +
                           " out of range (the alphabet has " + std::to_string(alphabet.size()) + " symbols)");
@@ -60,15 +35,12 @@ void Pda::add_move(PdaMove move) {
   if (move.pop != kEpsilon && move.pop >= stack_.size()) symbol_error("popped", move.pop, stack_);
   for (Symbol s : move.push)
     if (s >= stack_.size()) symbol_error("pushed", s, stack_);
-  for (std::size_t i : out_[move.from])
-    if (moves_[i] == move) return;
-  out_[move.from].push_back(moves_.size());
-  moves_.push_back(std::move(move));
+  insert_move(std::move(move));
 }
 
 std::size_t Pda::max_push() const {
   std::size_t longest = 0;
-  for (const PdaMove& m : moves_) longest = std::max(longest, m.push.size());
+  for (const PdaMove& m : moves()) longest = std::max(longest, m.push.size());
   return longest;
 }
 

@@ -23,6 +23,7 @@
 
 #include "automata/alphabet.h"
 #include "automata/dfa.h"
+#include "automata/move_table.h"
 #include "automata/nfa.h"
 
 namespace statelab::automata {
@@ -41,8 +42,10 @@ struct PdaMove {
   friend bool operator==(const PdaMove&, const PdaMove&) = default;
 };
 
-class Pda {
+class Pda : public MoveTable<PdaMove, Pda> {
  public:
+  static constexpr const char* kMachineName = "Pda";
+
   Pda() = default;
   /// `num_states` states, none accepting, initial state 0.  Throws InvalidArgument when
   /// `bottom` is not a symbol of `stack_alphabet`.
@@ -56,37 +59,20 @@ class Pda {
   PdaAcceptance acceptance() const { return acceptance_; }
   void set_acceptance(PdaAcceptance acceptance) { acceptance_ = acceptance; }
 
-  std::size_t num_states() const { return accepting_.size(); }
-  State add_state(bool accepting = false);
-  State initial() const { return initial_; }
-  /// Throws InvalidArgument when q is out of range.
-  void set_initial(State q);
-  bool is_accepting(State q) const { return accepting_.at(q); }
-  void set_accepting(State q, bool accepting = true);
-
   /// Adds a move; an exact duplicate of an existing move is ignored (it adds no behaviour).
   /// Throws InvalidArgument naming the move when a state or a symbol is out of range.
   /// Time O(moves leaving `move.from`).
   void add_move(PdaMove move);
-  const std::vector<PdaMove>& moves() const { return moves_; }
-  /// Indices into moves() of the moves leaving q, in the order they were added.
-  const std::vector<std::size_t>& moves_from(State q) const { return out_.at(q); }
   /// The longest push string of any move.
   std::size_t max_push() const;
 
   friend bool operator==(const Pda&, const Pda&) = default;
 
  private:
-  void check_state(State q, const char* what) const;
-
   Alphabet input_;
   Alphabet stack_;
   Symbol bottom_ = 0;
   PdaAcceptance acceptance_ = PdaAcceptance::final_state;
-  std::vector<bool> accepting_;
-  State initial_ = 0;
-  std::vector<PdaMove> moves_;
-  std::vector<std::vector<std::size_t>> out_;
 };
 
 /// A move written for messages: "q0 --a, Z / A Z--> q1" (eps for nothing).
