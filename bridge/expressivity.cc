@@ -280,10 +280,11 @@ std::vector<Rule> make_rules() {
                    "beta = 2 makes I - 2 k kT a reflection: one head per Z2 factor flips its sign on the letters that "
                    "flip that parity, one layer",
                    kGrazzi});
-  rules.push_back({"deltanet-negative", C::any_regular, A::open,
-                   "every group automaton (one layer) and every regular language (more layers) are proved for "
-                   "PRODUCTS of such reflections per token (DeltaProduct); with one per token, as DeltaNet, the limit "
-                   "is open (two layers do the dihedral groups)",
+  rules.push_back({"deltanet-negative", C::any_regular, A::yes,
+                   "with enough layers: generalised Householder transitions with eigenvalues in [-1, 1] recognise "
+                   "every regular language (Theorem 4), as for gated-deltanet-negative; one layer with one reflection "
+                   "per token cannot rotate, so a group letter that is not a reflection (a 3-cycle) needs a second "
+                   "layer that alternates reflections, and deltaproduct reaches more groups in one layer",
                    kDeltaProductSource});
   add_delta_rule_rules(rules);
   add_cdssm_rules(rules);

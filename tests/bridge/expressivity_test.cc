@@ -170,7 +170,7 @@ TEST(Predictions, XlstmAndDeltaNetColumnsDecideWhereTheirRulesDo) {
   EXPECT_EQ(mod3.at("slstm"), Answer::yes);
   EXPECT_EQ(mod3.at("mlstm"), Answer::no);
   EXPECT_EQ(mod3.at("deltanet"), Answer::open);           // Theorem 2 is for triangular transitions
-  EXPECT_EQ(mod3.at("deltanet-negative"), Answer::open);  // products of reflections: DeltaProduct
+  EXPECT_EQ(mod3.at("deltanet-negative"), Answer::yes);  // with enough layers (Theorem 4)
   const auto first = answers("first");  // star-free
   EXPECT_EQ(first.at("slstm"), Answer::yes);
   EXPECT_EQ(first.at("mlstm"), Answer::open);
@@ -178,7 +178,7 @@ TEST(Predictions, XlstmAndDeltaNetColumnsDecideWhereTheirRulesDo) {
   const auto s5 = answers("word-problem:group=S5");
   EXPECT_EQ(s5.at("slstm"), Answer::yes);
   EXPECT_EQ(s5.at("mlstm"), Answer::no);
-  EXPECT_EQ(s5.at("deltanet-negative"), Answer::open);
+  EXPECT_EQ(s5.at("deltanet-negative"), Answer::yes);  // as gated-deltanet-negative: Theorem 4
 }
 
 TEST(Predictions, EveryArchitectureHasARuleForEveryClassAndEveryRuleASource) {
@@ -200,7 +200,7 @@ TEST(Predictions, EveryArchitectureHasARuleForEveryClassAndEveryRuleASource) {
       const bool simulates_any_dfa = p.architecture == "rnn" || p.architecture == "lstm" ||
                                      p.architecture == "gru" || p.architecture == "ids4" || p.architecture == "slstm" ||
                                      p.architecture == "gated-deltanet-negative" ||
-                                     p.architecture == "deltaproduct-negative";
+                                     p.architecture == "deltaproduct-negative" || p.architecture == "deltanet-negative";
       // DeltaNet is not known to be in TC0 (its diagonal-plus-rank-one transitions): no TC0 argument.
       const bool deltanet = p.architecture.starts_with("deltanet");
       // [0, 1] delta rules: "no" only for a monoid that is a group (these facts say no group).
