@@ -1,9 +1,10 @@
-// The Gated DeltaNet and DeltaProduct mixers in one file pair: a delta rule with n_h Householder
-// steps per token (DeltaProduct, Siems et al. 2025) and, optionally, a per-head decay and an
-// output gate (Gated DeltaNet, Yang, Kautz and Hatamizadeh, ICLR 2025), named as
-// flash-linear-attention's `GatedDeltaNet` and `GatedDeltaProduct` layers and computed by their
-// naive recurrence over the time-major (H, T*B) layout of tensor.h.  h heads of width d = H / h,
-// W = conv width, n = n_h Householder steps per token (1 for gated-deltanet):
+// The delta-rule mixers in one file pair: DeltaNet (Schlag, Irie, Schmidhuber 2021; Yang et al.
+// 2024: one step, no gate, flash-linear-attention's `DeltaNet`), DeltaProduct (Siems et al. 2025:
+// n_h Householder steps per token) and Gated DeltaNet (Yang, Kautz and Hatamizadeh, ICLR 2025: a
+// per-head decay and an output gate), named as flash-linear-attention's `DeltaNet`,
+// `GatedDeltaNet` and `GatedDeltaProduct` layers and computed by their naive recurrence over the
+// time-major (H, T*B) layout of tensor.h.  h heads of width d = H / h,
+// W = conv width, n = n_h Householder steps per token (1 for deltanet and gated-deltanet):
 //
 //   q~ = q_proj u, k~ = k_proj u, v~ = v_proj u      q_proj (H, H); k_proj, v_proj (nH, H); no bias
 //   q, k, v = SiLU(causal depthwise conv1d(.))       q_conv1d (H, 1, W), k_conv1d, v_conv1d (nH, 1, W), no bias

@@ -193,39 +193,6 @@ struct Ids4Mixer {
   }
 };
 
-struct DeltaNetMixer {  // fla's DeltaNet layer's names
-  static constexpr bool kGeluOutProj = false;
-  static DeltaNetOptions options(const SsmOptions& o) { return {o.num_heads, o.negative_eigenvalues}; }
-  template <typename T>
-  static void zero(const SsmOptions& o, SsmBlockParams<T>& p) {
-    p.deltanet = zero_deltanet<T>(options(o), o.hidden_size, o.conv_width);
-  }
-  template <typename T>
-  static void tensors(const SsmOptions&, SsmBlockParams<T>& p, TensorList<T>& t) {
-    auto& m = p.deltanet;
-    t.weight("mixer.q_proj.weight", m.q_proj);
-    t.weight("mixer.k_proj.weight", m.k_proj);
-    t.weight("mixer.v_proj.weight", m.v_proj);
-    t.weight("mixer.b_proj.weight", m.b_proj);
-    t.conv("mixer.q_conv1d.weight", m.q_conv);
-    t.conv("mixer.k_conv1d.weight", m.k_conv);
-    t.conv("mixer.v_conv1d.weight", m.v_conv);
-    t.vector("mixer.o_norm.weight", m.o_norm);
-    t.weight("mixer.o_proj.weight", m.o_proj);
-  }
-  static void init(const SsmOptions&, SsmBlockParams<float>& p, Random& random) { init_deltanet(p.deltanet, random); }
-  template <typename T>
-  static void forward(const SsmOptions& o, const SsmBlockParams<T>& p, const SequenceBatch& batch, const Matrix<T>& u,
-                      SsmBlockCache<T>& c, Matrix<T>& out) {
-    deltanet_forward(options(o), p.deltanet, batch, u, c.deltanet, out);
-  }
-  template <typename T>
-  static void backward(const SsmOptions& o, const SsmBlockParams<T>& p, const SequenceBatch& batch, const Matrix<T>& u,
-                       SsmBlockCache<T>& c, const Matrix<T>& d_out, SsmBlockGrads<T>& g, Matrix<T>& d_u) {
-    deltanet_backward(options(o), p.deltanet, batch, u, c.deltanet, d_out, g.deltanet, d_u);
-  }
-};
-
 struct MlstmMixer {  // mlstm.h's names
   static constexpr bool kGeluOutProj = false;
   static MlstmOptions options(const SsmOptions& o) { return {o.num_heads}; }
@@ -290,12 +257,15 @@ struct SlstmMixer {  // slstm.h's names
   }
 };
 
-// gated-deltanet (fla's GatedDeltaNet) and deltaproduct (fla's GatedDeltaProduct without its gates).
-template <bool kGated>
+// The delta rules, one mixer (delta_product.h): deltanet (fla's DeltaNet: one Householder step,
+// no gate), gated-deltanet (fla's GatedDeltaNet: one step, the decay and the output gate) and
+// deltaproduct (fla's GatedDeltaProduct without its gates: --householder steps).
+template <Cell kCell>
 struct DeltaProductMixer {
   static constexpr bool kGeluOutProj = false;
+  static constexpr bool kGated = kCell == Cell::gated_deltanet;
   static DeltaProductOptions options(const SsmOptions& o) {
-    return {o.num_heads, kGated ? 1 : o.householder, kGated, o.negative_eigenvalues};
+    return {o.num_heads, kCell == Cell::deltaproduct ? o.householder : 1, kGated, o.negative_eigenvalues};
   }
   template <typename T>
   static void zero(const SsmOptions& o, SsmBlockParams<T>& p) {
@@ -377,11 +347,11 @@ void with_mixer(Cell cell, F&& f) {
     case Cell::s4d: return f(S4dMixer{});
     case Cell::mamba: return f(MambaMixer{});
     case Cell::ids4: return f(Ids4Mixer{});
-    case Cell::deltanet: return f(DeltaNetMixer{});
+    case Cell::deltanet: return f(DeltaProductMixer<Cell::deltanet>{});
     case Cell::mlstm: return f(MlstmMixer{});
     case Cell::slstm: return f(SlstmMixer{});
-    case Cell::gated_deltanet: return f(DeltaProductMixer<true>{});
-    case Cell::deltaproduct: return f(DeltaProductMixer<false>{});
+    case Cell::gated_deltanet: return f(DeltaProductMixer<Cell::gated_deltanet>{});
+    case Cell::deltaproduct: return f(DeltaProductMixer<Cell::deltaproduct>{});
     case Cell::cdssm: return f(CdssmMixer{});
     default: assert(false && "not a state-space cell");
   }

@@ -3,7 +3,7 @@
 //
 //   s4d, ids4   x <- x + out_proj(GELU(mixer(LayerNorm(x))))     out_proj: Linear(H, H) with bias
 //   mamba       x <- x + Mamba(LayerNorm(x))                     (the mixer ends in its own out_proj)
-//   deltanet    x <- x + DeltaNet(LayerNorm(x))                  (likewise, o_proj; deltanet.h)
+//   deltanet    x <- x + DeltaNet(LayerNorm(x))                  (likewise, o_proj; delta_product.h with one step, no gate)
 //   mlstm       x <- x + mLSTM(LayerNorm(x))                     (likewise, out_proj; mlstm.h)
 //   slstm       x <- x + sLSTM(LayerNorm(x))                     (likewise, out_proj; slstm.h)
 //   gated-deltanet, deltaproduct   x <- x + mixer(LayerNorm(x))  (likewise, o_proj; delta_product.h)
@@ -18,7 +18,6 @@
 #include "base/random.h"
 #include "models/cdssm.h"
 #include "models/delta_product.h"
-#include "models/deltanet.h"
 #include "models/ids4.h"
 #include "models/layer_norm.h"
 #include "models/linear.h"
@@ -56,10 +55,9 @@ struct SsmBlockParams {
   S4dParams<T> s4d;          // s4d only (empty otherwise)
   MambaParams<T> mamba;      // mamba only
   Ids4Params<T> ids4;        // ids4 only
-  DeltaNetParams<T> deltanet;  // deltanet only
   MlstmParams<T> mlstm;        // mlstm only
   SlstmParams<T> slstm;        // slstm only
-  DeltaProductParams<T> delta_product;  // gated-deltanet and deltaproduct only
+  DeltaProductParams<T> delta_product;  // deltanet, gated-deltanet and deltaproduct only
   CdssmParams<T> cdssm;                 // cdssm only
   LinearParams<T> out_proj;  // s4d and ids4: (H, H)
 };
@@ -76,7 +74,6 @@ struct SsmBlockCache {
   S4dCache<T> s4d;
   MambaCache<T> mamba;
   Ids4Cache<T> ids4;
-  DeltaNetCache<T> deltanet;
   MlstmCache<T> mlstm;
   SlstmCache<T> slstm;
   DeltaProductCache<T> delta_product;

@@ -1,4 +1,4 @@
-// DeltaNet (models/deltanet.h): the block against an independent naive recurrence written here
+// DeltaNet (models/delta_product.h with one step and no gate): the block against an independent naive recurrence written here
 // (the dense d x d state update, sharing no code with the library), training with every head,
 // hidden states, config JSON and checkpoints.  Its central-difference gradient checks (every
 // head, whole model and per block including dL/dx) are ssm_test.cc's, with the other mixers'.  Also: configs and

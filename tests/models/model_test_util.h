@@ -1,5 +1,5 @@
-// Helpers shared by the models tests: random examples for every head, parameter casts, and a
-// central-difference gradient check.
+// Helpers shared by the models tests: random examples for every head, parameter casts, and the
+// central-difference gradient checks (one tensor, the whole model, one state-space block).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -108,6 +108,59 @@ void expect_central_differences(std::vector<NamedTensor<double>>& values, const 
 template <typename M, typename A, typename Loss>
 void check_gradient(M& values, const A& analytic, Loss loss, const std::string& name) {
   expect_central_differences(values.data(), analytic.data(), values.size(), loss, name);
+}
+
+/// The whole model's gradient check in double: the loss of random_examples(c, 6, ...) (lengths 0..6
+/// for recognize, else 1..6, seed 11) against central differences for every parameter of `params`.
+inline void expect_model_gradients_match_central_differences(const ModelConfig& c, ModelParams<double>& params) {
+  const auto examples = random_examples(c, 6, c.head == Head::recognize ? 0 : 1, 6, 11);
+  const SequenceBatch batch = make_batch(c, std::span<const Example>(examples));
+  const double scale = 1.0 / static_cast<double>(loss_terms(c, batch));
+  ModelCache<double> cache;
+  auto loss_at = [&] {
+    model_forward(c, params, batch, cache);
+    return model_loss(c, batch, cache, scale);
+  };
+  auto grads = zero_params<double>(c);
+  loss_at();
+  model_backward(c, params, batch, cache, grads);
+  auto p_tensors = named_tensors(c, params);
+  expect_central_differences(p_tensors, named_tensors(c, grads), loss_at);
+}
+
+/// One state-space block on its own (LayerNorm, mixer, the GELU and out_proj where it has them,
+/// residual), the first of `params` (a one-layer config c), including dL/dx: L = sum(R ⊙ out) over
+/// a batch with lengths 6, 4, 4, 1, random inputs with zero padding; padding outputs stay zero.
+inline void expect_ssm_block_gradients_match_central_differences(const ModelConfig& c, ModelParams<double>& params) {
+  const SsmOptions o = ssm_options(c);
+  std::vector<Sequence> words = {Sequence(6, 0), Sequence(4, 0), Sequence(4, 0), Sequence(1, 0)};
+  const SequenceBatch batch = make_batch(c, std::span<const Sequence>(words));
+  SsmBlockParams<double>& p = params.ssm_blocks[0];
+  Random random(5);
+  Matrix<double> x(c.hidden_size, batch.columns()), r(c.hidden_size, batch.columns());
+  for (Eigen::Index k = 0; k < x.size(); ++k) x.data()[k] = 2 * random.uniform01() - 1, r.data()[k] = 2 * random.uniform01() - 1;
+  zero_padding(batch, x);
+  zero_padding(batch, r);  // padding outputs are not outputs
+  SsmBlockCache<double> cache;
+  Matrix<double> out, d_x;
+  auto loss = [&] {
+    ssm_block_forward(o, p, batch, x, cache, out);
+    return (r.array() * out.array()).sum();
+  };
+  loss();
+  for (int j = 0; j < batch.columns(); ++j) {
+    if (batch.tokens[j] < 0) {
+      EXPECT_EQ(out.col(j).cwiseAbs().sum(), 0.0) << "padding column " << j;
+    }
+  }
+  auto grads = zero_ssm_block<double>(o);
+  ssm_block_backward(o, p, batch, x, cache, r, grads, d_x);
+  std::vector<NamedTensor<double>> p_tensors, g_tensors;
+  append_ssm_block_tensors(o, "", p, p_tensors);
+  append_ssm_block_tensors(o, "", grads, g_tensors);
+  p_tensors.push_back({"x", {}, x.data(), x.size(), false});
+  g_tensors.push_back({"x", {}, d_x.data(), d_x.size(), false});
+  expect_central_differences(p_tensors, g_tensors, loss);
 }
 
 /// The model in float and in double (the same parameters, rounded to float) on the same batch:

@@ -51,19 +51,7 @@ class XlstmGradientCheck : public ::testing::TestWithParam<Case> {};
 TEST_P(XlstmGradientCheck, AnalyticGradientsMatchCentralDifferences) {
   const ModelConfig c = xlstm_config(GetParam().cell, GetParam().head);
   auto params = testing::perturbed_params(c, 7);
-  const auto examples = random_examples(c, 6, c.head == Head::recognize ? 0 : 1, 6, 11);
-  const SequenceBatch batch = make_batch(c, std::span<const Example>(examples));
-  const double scale = 1.0 / static_cast<double>(loss_terms(c, batch));
-  ModelCache<double> cache;
-  auto loss_at = [&] {
-    model_forward(c, params, batch, cache);
-    return model_loss(c, batch, cache, scale);
-  };
-  auto grads = zero_params<double>(c);
-  loss_at();
-  model_backward(c, params, batch, cache, grads);
-  auto p_tensors = named_tensors(c, params);
-  testing::expect_central_differences(p_tensors, named_tensors(c, grads), loss_at);
+  testing::expect_model_gradients_match_central_differences(c, params);
 }
 
 TEST_P(XlstmGradientCheck, FloatAgreesWithDouble) {
@@ -73,39 +61,13 @@ TEST_P(XlstmGradientCheck, FloatAgreesWithDouble) {
   testing::expect_float_agrees_with_double(c, params_f, random_examples(c, 5, 1, 7, 5), 1e-5);
 }
 
-// One block on its own (LayerNorm, mixer, residual), including dL/dx: L = sum(R ⊙ out) over a
-// batch with lengths 6, 4, 4, 1, random inputs with zero padding; padding outputs stay zero.
+// One block on its own (LayerNorm, mixer, residual), including dL/dx (model_test_util.h).
 TEST_P(XlstmGradientCheck, BlockInputAndParameterGradientsMatchCentralDifferences) {
   if (GetParam().head != Head::recognize) GTEST_SKIP() << "the block does not see the head";
   ModelConfig c = xlstm_config(GetParam().cell);
   c.num_layers = 1;
-  const SsmOptions o = ssm_options(c);
-  std::vector<Sequence> words = {Sequence(6, 0), Sequence(4, 0), Sequence(4, 0), Sequence(1, 0)};
-  const SequenceBatch batch = make_batch(c, std::span<const Sequence>(words));
   auto params = testing::perturbed_params(c, 21);
-  SsmBlockParams<double>& p = params.ssm_blocks[0];
-  Random random(5);
-  Matrix<double> x(c.hidden_size, batch.columns()), r(c.hidden_size, batch.columns());
-  for (Eigen::Index k = 0; k < x.size(); ++k) x.data()[k] = 2 * random.uniform01() - 1, r.data()[k] = 2 * random.uniform01() - 1;
-  zero_padding(batch, x);
-  zero_padding(batch, r);
-  SsmBlockCache<double> cache;
-  Matrix<double> out, d_x;
-  auto loss = [&] {
-    ssm_block_forward(o, p, batch, x, cache, out);
-    return (r.array() * out.array()).sum();
-  };
-  loss();
-  for (int j = 0; j < batch.columns(); ++j)
-    if (batch.tokens[j] < 0) EXPECT_EQ(out.col(j).cwiseAbs().sum(), 0.0) << "padding column " << j;
-  auto grads = zero_ssm_block<double>(o);
-  ssm_block_backward(o, p, batch, x, cache, r, grads, d_x);
-  std::vector<NamedTensor<double>> p_tensors, g_tensors;
-  append_ssm_block_tensors(o, "", p, p_tensors);
-  append_ssm_block_tensors(o, "", grads, g_tensors);
-  p_tensors.push_back({"x", {}, x.data(), x.size(), false});
-  g_tensors.push_back({"x", {}, d_x.data(), d_x.size(), false});
-  testing::expect_central_differences(p_tensors, g_tensors, loss);
+  testing::expect_ssm_block_gradients_match_central_differences(c, params);
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryHead, XlstmGradientCheck,
