@@ -4,6 +4,7 @@
 #include <cassert>
 #include <deque>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "automata/decide.h"
 #include "automata/minimize.h"
@@ -66,6 +67,12 @@ class Tree {
     return n;
   }
 
+  // The node of n's word . w, or kNone when the tree has none.
+  std::int32_t find(std::int32_t n, std::span<const Symbol> w) const {
+    for (auto it = w.begin(); it != w.end() && n != kNone; ++it) n = child(n, *it);
+    return n;
+  }
+
   // n's answer, asking the teacher when it is not known yet.
   Output answer(std::int32_t n) {
     Node& node = nodes_[n];
@@ -111,12 +118,12 @@ class Tree {
     return kNone;
   }
   bool apart(std::int32_t p, std::int32_t q) const {
-    if (signed_) {  // the nodes and their children, in one word each
-      const std::uint64_t a = signature_[static_cast<std::size_t>(p)], b = signature_[static_cast<std::size_t>(q)];
-      if (((a ^ b) >> 1) & a & b & kKnownBits) return true;
-    }
-    return conflict(p, q) != kNone;
+    return (signed_ && signatures_apart(signature(p), signature(q))) || conflict(p, q) != kNone;
   }
+  // The node's signature (below), 0 when symbols are too many for one.  Answers never change, so
+  // a signature read earlier shows a subset of today's: apart by it means apart.
+  std::uint64_t signature(std::int32_t n) const { return signed_ ? signature_[static_cast<std::size_t>(n)] : 0; }
+  static bool signatures_apart(std::uint64_t a, std::uint64_t b) { return ((a ^ b) >> 1) & a & b & kKnownBits; }
 
   std::size_t size() const { return nodes_.size(); }
   std::int32_t parent(std::int32_t n) const { return nodes_[n].parent; }
@@ -192,6 +199,7 @@ class LSharp {
       work_.pop_front();
       Frontier& fr = frontier_[f];
       if (fr.node == kNone) continue;  // promoted meanwhile
+      fr.signature = tree_.signature(fr.node);
       if (fr.candidates.empty()) {
         stopped_by = teacher_.budget().exhausted(basis_.size() + 1);
         if (!stopped_by.empty()) {
@@ -201,11 +209,18 @@ class LSharp {
         promote(f);
         continue;
       }
-      if (fr.candidates.size() == 1) continue;
+      if (fr.candidates.size() == 1) {
+        if (confirm(f)) work_.push_back(f);
+        continue;
+      }
       // Separation: ask the witness of two of its candidates, then drop those it is now apart from.
+      // Only the answer at fr.node . sigma is new, so only there can it become apart from one.
       const Word& sigma = witness(fr.candidates[0], fr.candidates[1]);
-      tree_.answer(tree_.walk(fr.node, sigma));
-      refilter(f);
+      const Output answer = tree_.answer(tree_.walk(fr.node, sigma));
+      std::erase_if(fr.candidates, [&](std::uint32_t b) {
+        const std::int32_t y = tree_.find(basis_[b], sigma);
+        return y != kNone && tree_.known(y) && tree_.known_answer(y) != answer;
+      });
       work_.push_back(f);
     }
     return true;
@@ -271,6 +286,12 @@ class LSharp {
       if (a != at_hi) lo = mid;
       else hi = mid, at_hi = a;
     }
+    // The suffix that told u_lo . w[lo] from u_hi joins confirm()'s, unless it is long: a network's
+    // counterexamples can be random words much longer than the machine's words, and asking every
+    // frontier node such words would meet the network's drift rather than its states.
+    if (Word suffix(w.begin() + static_cast<std::ptrdiff_t>(hi), w.end());
+        suffix.size() <= 2 * (deepest_ + 1) && known_suffixes_.insert(suffix).second)
+      suffixes_.push_back(std::move(suffix));
     for (std::size_t f : walked)
       if (refilter(f)) work_.push_back(f);
     for (std::size_t f : live_) {
@@ -292,7 +313,36 @@ class LSharp {
   struct Frontier {
     std::int32_t node;
     std::vector<std::uint32_t> candidates;  // basis indices it is not apart from
+    std::uint32_t confirmed = kUnconfirmed;  // the candidate confirm() last checked it against
+    std::uint64_t signature = 0;  // the node's, when last looked at (kept here to scan the frontier in order)
   };
+  static constexpr std::uint32_t kUnconfirmed = static_cast<std::uint32_t>(-1);
+  // Witnesses confirm() asks of a frontier node identified with one basis node.
+  static constexpr std::size_t kConfirmations = 4;
+
+  // Confirmation of frontier entry f, identified with its one candidate b: f is asked the
+  // witnesses separating b from kConfirmations other basis nodes (chosen by a hash of f's node, so
+  // the run is deterministic).  b's answers there are known, and a node of a state not yet in the
+  // basis differs from b on each such witness about half the time, so most new states are found
+  // apart from every basis node here rather than by an equivalence query each (see lsharp.h).
+  // True when f lost its candidate (to be promoted).
+  bool confirm(std::size_t f) {
+    Frontier& fr = frontier_[f];
+    const std::uint32_t b = fr.candidates[0];
+    const std::size_t n = basis_.size();
+    if (fr.confirmed == b || n < 2) return false;
+    fr.confirmed = b;
+    std::uint64_t h = static_cast<std::uint64_t>(fr.node) * 0x9E3779B97F4A7C15ULL;
+    for (std::size_t j = 0; j < kConfirmations && j < suffixes_.size(); ++j) {
+      h ^= h >> 29, h *= 0xBF58476D1CE4E5B9ULL, h ^= h >> 32;
+      const Word& e = suffixes_[h % suffixes_.size()];
+      if (tree_.answer(tree_.walk(fr.node, e)) != tree_.answer(tree_.walk(basis_[b], e))) {
+        fr.candidates.clear();
+        return true;
+      }
+    }
+    return false;
+  }
 
   static constexpr std::size_t kNoEntry = static_cast<std::size_t>(-1);
 
@@ -336,18 +386,23 @@ class LSharp {
   void promote_node(std::int32_t node) {
     const auto b = static_cast<std::uint32_t>(basis_.size());
     basis_.push_back(node);
+    deepest_ = std::max<std::size_t>(deepest_, tree_.depth(node));
     grow(basis_of_, node);
     basis_of_[node] = b;
+    const std::uint64_t signature = tree_.signature(node);
     for (std::size_t f : live_)
-      if (!tree_.apart(frontier_[f].node, node)) {
+      if (!Tree<Teacher>::signatures_apart(frontier_[f].signature, signature) && !tree_.apart(frontier_[f].node, node)) {
         frontier_[f].candidates.push_back(b);
         if (frontier_[f].candidates.size() == 2) work_.push_back(f);
+      } else if (b == 1) {
+        work_.push_back(f);  // confirm() needs two basis nodes: the ones identified with the root wait for this
       }
     for (Symbol a = 0; a < k_; ++a) {
       const std::int32_t c = tree_.make_child(node, a);
       tree_.answer(c);
       if (entry(basis_of_, c) != kNoEntry) continue;
       Frontier fr{c, {}};
+      fr.signature = tree_.signature(c);
       for (std::uint32_t i = 0; i < basis_.size(); ++i)
         if (!tree_.apart(c, basis_[i])) fr.candidates.push_back(i);
       grow(frontier_of_, c);
@@ -369,6 +424,9 @@ class LSharp {
   std::deque<std::size_t> work_;                       // frontier entries to look at
   std::unordered_map<std::uint64_t, Word> witnesses_;  // basis pair -> witness
   std::vector<State> state_of_;                        // tree_counterexample's workspace
+  std::vector<Word> suffixes_;                         // the counterexamples' distinguishing suffixes
+  std::size_t deepest_ = 0;                            // the depth of the deepest basis node
+  std::unordered_set<Word, WordHash> known_suffixes_;  // the same, to keep each once
 };
 
 // The loop of L#: stabilise, hypothesis, checked against the last counterexample and the tree
