@@ -19,27 +19,69 @@ namespace {
 
 constexpr std::int32_t kNone = -1;
 
-// What the tree asks: a DFA's membership (answers 0 / 1), or a tagger's output after a word
-// (kNoOutput for the empty word).  `target` is the recognizer's DFA state after the node's word
-// when the recognizer is a DFA, else Prefix::kNoState.
+// What the learner asks, and what it makes of the answers: a DFA recognizer's membership
+// (answers 0 / 1) with an EquivalenceOracle and an LStarResult, or a tagger's output after a word
+// (kNoOutput for the empty word) with a MooreEquivalenceOracle and a MooreLStarResult.  Each keeps
+// the run's budget.  `target` is the recognizer's DFA state after a node's word when the
+// recognizer is a DFA, else Prefix::kNoState.
 struct MembershipTeacher {
-  MembershipOracle& member;
+  static constexpr const char* kWhat = "extract --method lsharp";
+  static constexpr const char* kSubject = "recognizer";
+  MembershipTeacher(const Recognizer& r, EquivalenceOracle& o, const Limits& limits)
+      : recognizer(r), oracle(o), budget_(limits), member(r, budget_) {}
+  const Recognizer& recognizer;
+  EquivalenceOracle& oracle;
+  Budget budget_;
+  MembershipOracle member;
+
+  const Alphabet& alphabet() const { return recognizer.alphabet(); }
   State initial() const { return member.initial_state(); }
   State extend(State q, Symbol a) const { return member.extend(q, a); }
   template <typename WordOf>
   Output ask(State target, const WordOf& word) {
     return (member.exact_dfa() ? member.ask_state(target) : member.ask(word())) ? 1 : 0;
   }
-  Budget& budget() { return member.budget(); }
+  Budget& budget() { return budget_; }
+  static void set_acceptance(Dfa& dfa, const std::vector<Output>& outputs) {
+    for (State q = 0; q < dfa.num_states(); ++q) dfa.set_accepting(q, outputs[q] == 1);
+  }
+  std::optional<Word> counterexample(Dfa& dfa, const std::vector<Output>& outputs) {
+    set_acceptance(dfa, outputs);
+    return oracle.counterexample(dfa, member);
+  }
+  template <typename Learner>
+  LStarResult result(const Learner& learner, Dfa& dfa, const std::vector<Output>& outputs, bool complete,
+                     std::string stopped_by, std::size_t counterexamples) {
+    set_acceptance(dfa, outputs);
+    return learned(dfa, complete, std::move(stopped_by), budget_, counterexamples, learner.access_words());
+  }
 };
 
 struct OutputTeacher {
-  OutputOracle& out;
+  static constexpr const char* kWhat = "lsharp";
+  static constexpr const char* kSubject = "tagger";
+  OutputTeacher(const Tagger& t, MooreEquivalenceOracle& o, const Limits& limits)
+      : tagger(t), oracle(o), budget_(limits), out(t, budget_) {}
+  const Tagger& tagger;
+  MooreEquivalenceOracle& oracle;
+  Budget budget_;
+  OutputOracle out;
+
+  const Alphabet& alphabet() const { return tagger.alphabet(); }
   State initial() const { return Prefix::kNoState; }
   State extend(State, Symbol) const { return Prefix::kNoState; }
   template <typename WordOf>
   Output ask(State, const WordOf& word) { return out.ask(word()); }
-  Budget& budget() { return out.budget(); }
+  Budget& budget() { return budget_; }
+  std::optional<Word> counterexample(const Dfa& dfa, const std::vector<Output>& outputs) {
+    return oracle.counterexample(MooreHypothesis{dfa, outputs}, out);
+  }
+  template <typename Learner>
+  MooreLStarResult result(const Learner&, const Dfa& dfa, const std::vector<Output>& outputs, bool complete,
+                          std::string stopped_by, std::size_t counterexamples) {
+    return moore_learned(MooreHypothesis{dfa, outputs}, tagger, complete, std::move(stopped_by), budget_,
+                         counterexamples);
+  }
 };
 
 // The observation tree: node 0 is the empty word; a node is made after its parent, so node ids
@@ -430,18 +472,21 @@ class LSharp {
 };
 
 // The loop of L#: stabilise, hypothesis, checked against the last counterexample and the tree
-// (neither costs an equivalence query), then the oracle.  `Hypothesis` makes the oracle's view
-// and `Finish` the result.
-template <typename Teacher, typename Ask, typename Finish>
-auto run_lsharp(Teacher& teacher, const Alphabet& alphabet, const Limits& limits, const std::string& what,
-                const std::string& oracle_name, const std::string& subject, Ask&& ask_oracle, Finish&& finish) {
+// (neither costs an equivalence query), then the oracle.  The teacher (above) asks the oracle and
+// makes the result: lsharp and lsharp_moore differ only in it.
+template <typename Teacher, typename Subject, typename Oracle>
+auto run_lsharp(const Subject& subject, Oracle& oracle, const Limits& limits) {
+  Teacher teacher(subject, oracle, limits);
+  const Alphabet& alphabet = teacher.alphabet();
+  if (alphabet.empty())
+    throw InvalidArgument(std::string(Teacher::kWhat) + ": the " + Teacher::kSubject + "'s alphabet is empty");
   Budget& budget = teacher.budget();
   LSharp<Teacher> learner(teacher, alphabet.size());
   std::size_t counterexamples = 0;
   Dfa dfa;
   std::vector<Output> outputs;
   auto done = [&](bool complete, std::string stopped_by) {
-    return finish(learner, dfa, outputs, complete, std::move(stopped_by), counterexamples);
+    return teacher.result(learner, dfa, outputs, complete, std::move(stopped_by), counterexamples);
   };
   std::optional<Word> last;  // the last counterexample: often one for the next hypothesis too
   for (;;) {
@@ -459,7 +504,7 @@ auto run_lsharp(Teacher& teacher, const Alphabet& alphabet, const Limits& limits
     if (limits.max_equivalence_queries && budget.equivalence_queries >= limits.max_equivalence_queries)
       return done(false, "equivalence queries");
     ++budget.equivalence_queries;
-    const std::optional<Word> cex = ask_oracle(dfa, outputs);
+    const std::optional<Word> cex = teacher.counterexample(dfa, outputs);
     if (!cex) {
       stopped_by = budget.exhausted(learner.states());
       return done(stopped_by.empty(), stopped_by);
@@ -467,51 +512,20 @@ auto run_lsharp(Teacher& teacher, const Alphabet& alphabet, const Limits& limits
     ++counterexamples;
     last = cex;
     if (!learner.process(dfa, *cex))
-      throw InvalidArgument(what + ": the " + oracle_name + " oracle returned '" + alphabet.format_word(*cex) +
-                            "', on which the hypothesis and the " + subject + " agree");
+      throw InvalidArgument(std::string(Teacher::kWhat) + ": the " + oracle.name() + " oracle returned '" +
+                            alphabet.format_word(*cex) + "', on which the hypothesis and the " + Teacher::kSubject +
+                            " agree");
   }
 }
 
 }  // namespace
 
 LStarResult lsharp(const Recognizer& recognizer, EquivalenceOracle& oracle, const Limits& limits) {
-  const Alphabet& alphabet = recognizer.alphabet();
-  if (alphabet.empty()) throw InvalidArgument("extract --method lsharp: the recognizer's alphabet is empty");
-  Budget budget(limits);
-  MembershipOracle member(recognizer, budget);
-  MembershipTeacher teacher{member};
-  auto with_acceptance = [](Dfa& dfa, const std::vector<Output>& outputs) {
-    for (State q = 0; q < dfa.num_states(); ++q) dfa.set_accepting(q, outputs[q] == 1);
-  };
-  return run_lsharp(
-      teacher, alphabet, limits, "extract --method lsharp", oracle.name(), "recognizer",
-      [&](Dfa& dfa, const std::vector<Output>& outputs) {
-        with_acceptance(dfa, outputs);
-        return oracle.counterexample(dfa, member);
-      },
-      [&](const auto& learner, Dfa& dfa, const std::vector<Output>& outputs, bool complete, std::string stopped_by,
-          std::size_t counterexamples) {
-        with_acceptance(dfa, outputs);
-        return learned(dfa, complete, std::move(stopped_by), budget, counterexamples, learner.access_words());
-      });
+  return run_lsharp<MembershipTeacher>(recognizer, oracle, limits);
 }
 
 MooreLStarResult lsharp_moore(const Tagger& tagger, MooreEquivalenceOracle& oracle, const Limits& limits) {
-  const Alphabet& alphabet = tagger.alphabet();
-  if (alphabet.empty()) throw InvalidArgument("lsharp: the tagger's alphabet is empty");
-  Budget budget(limits);
-  OutputOracle out(tagger, budget);
-  OutputTeacher teacher{out};
-  return run_lsharp(
-      teacher, alphabet, limits, "lsharp", oracle.name(), "tagger",
-      [&](const Dfa& dfa, const std::vector<Output>& outputs) {
-        return oracle.counterexample(MooreHypothesis{dfa, outputs}, out);
-      },
-      [&](const auto&, const Dfa& dfa, const std::vector<Output>& outputs, bool complete, std::string stopped_by,
-          std::size_t counterexamples) {
-        return moore_learned(MooreHypothesis{dfa, outputs}, tagger, complete, std::move(stopped_by), budget,
-                             counterexamples);
-      });
+  return run_lsharp<OutputTeacher>(tagger, oracle, limits);
 }
 
 }  // namespace statelab::bridge
