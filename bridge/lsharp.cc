@@ -4,6 +4,7 @@
 #include <cassert>
 #include <deque>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "automata/decide.h"
 #include "automata/minimize.h"
@@ -18,27 +19,69 @@ namespace {
 
 constexpr std::int32_t kNone = -1;
 
-// What the tree asks: a DFA's membership (answers 0 / 1), or a tagger's output after a word
-// (kNoOutput for the empty word).  `target` is the recognizer's DFA state after the node's word
-// when the recognizer is a DFA, else Prefix::kNoState.
+// What the learner asks, and what it makes of the answers: a DFA recognizer's membership
+// (answers 0 / 1) with an EquivalenceOracle and an LStarResult, or a tagger's output after a word
+// (kNoOutput for the empty word) with a MooreEquivalenceOracle and a MooreLStarResult.  Each keeps
+// the run's budget.  `target` is the recognizer's DFA state after a node's word when the
+// recognizer is a DFA, else Prefix::kNoState.
 struct MembershipTeacher {
-  MembershipOracle& member;
+  static constexpr const char* kWhat = "extract --method lsharp";
+  static constexpr const char* kSubject = "recognizer";
+  MembershipTeacher(const Recognizer& r, EquivalenceOracle& o, const Limits& limits)
+      : recognizer(r), oracle(o), budget_(limits), member(r, budget_) {}
+  const Recognizer& recognizer;
+  EquivalenceOracle& oracle;
+  Budget budget_;
+  MembershipOracle member;
+
+  const Alphabet& alphabet() const { return recognizer.alphabet(); }
   State initial() const { return member.initial_state(); }
   State extend(State q, Symbol a) const { return member.extend(q, a); }
   template <typename WordOf>
   Output ask(State target, const WordOf& word) {
     return (member.exact_dfa() ? member.ask_state(target) : member.ask(word())) ? 1 : 0;
   }
-  Budget& budget() { return member.budget(); }
+  Budget& budget() { return budget_; }
+  static void set_acceptance(Dfa& dfa, const std::vector<Output>& outputs) {
+    for (State q = 0; q < dfa.num_states(); ++q) dfa.set_accepting(q, outputs[q] == 1);
+  }
+  std::optional<Word> counterexample(Dfa& dfa, const std::vector<Output>& outputs) {
+    set_acceptance(dfa, outputs);
+    return oracle.counterexample(dfa, member);
+  }
+  template <typename Learner>
+  LStarResult result(const Learner& learner, Dfa& dfa, const std::vector<Output>& outputs, bool complete,
+                     std::string stopped_by, std::size_t counterexamples) {
+    set_acceptance(dfa, outputs);
+    return learned(dfa, complete, std::move(stopped_by), budget_, counterexamples, learner.access_words());
+  }
 };
 
 struct OutputTeacher {
-  OutputOracle& out;
+  static constexpr const char* kWhat = "lsharp";
+  static constexpr const char* kSubject = "tagger";
+  OutputTeacher(const Tagger& t, MooreEquivalenceOracle& o, const Limits& limits)
+      : tagger(t), oracle(o), budget_(limits), out(t, budget_) {}
+  const Tagger& tagger;
+  MooreEquivalenceOracle& oracle;
+  Budget budget_;
+  OutputOracle out;
+
+  const Alphabet& alphabet() const { return tagger.alphabet(); }
   State initial() const { return Prefix::kNoState; }
   State extend(State, Symbol) const { return Prefix::kNoState; }
   template <typename WordOf>
   Output ask(State, const WordOf& word) { return out.ask(word()); }
-  Budget& budget() { return out.budget(); }
+  Budget& budget() { return budget_; }
+  std::optional<Word> counterexample(const Dfa& dfa, const std::vector<Output>& outputs) {
+    return oracle.counterexample(MooreHypothesis{dfa, outputs}, out);
+  }
+  template <typename Learner>
+  MooreLStarResult result(const Learner&, const Dfa& dfa, const std::vector<Output>& outputs, bool complete,
+                          std::string stopped_by, std::size_t counterexamples) {
+    return moore_learned(MooreHypothesis{dfa, outputs}, tagger, complete, std::move(stopped_by), budget_,
+                         counterexamples);
+  }
 };
 
 // The observation tree: node 0 is the empty word; a node is made after its parent, so node ids
@@ -63,6 +106,12 @@ class Tree {
   // The node of n's word . w, made as needed.
   std::int32_t walk(std::int32_t n, std::span<const Symbol> w) {
     for (Symbol a : w) n = make_child(n, a);
+    return n;
+  }
+
+  // The node of n's word . w, or kNone when the tree has none.
+  std::int32_t find(std::int32_t n, std::span<const Symbol> w) const {
+    for (auto it = w.begin(); it != w.end() && n != kNone; ++it) n = child(n, *it);
     return n;
   }
 
@@ -111,12 +160,12 @@ class Tree {
     return kNone;
   }
   bool apart(std::int32_t p, std::int32_t q) const {
-    if (signed_) {  // the nodes and their children, in one word each
-      const std::uint64_t a = signature_[static_cast<std::size_t>(p)], b = signature_[static_cast<std::size_t>(q)];
-      if (((a ^ b) >> 1) & a & b & kKnownBits) return true;
-    }
-    return conflict(p, q) != kNone;
+    return (signed_ && signatures_apart(signature(p), signature(q))) || conflict(p, q) != kNone;
   }
+  // The node's signature (below), 0 when symbols are too many for one.  Answers never change, so
+  // a signature read earlier shows a subset of today's: apart by it means apart.
+  std::uint64_t signature(std::int32_t n) const { return signed_ ? signature_[static_cast<std::size_t>(n)] : 0; }
+  static bool signatures_apart(std::uint64_t a, std::uint64_t b) { return ((a ^ b) >> 1) & a & b & kKnownBits; }
 
   std::size_t size() const { return nodes_.size(); }
   std::int32_t parent(std::int32_t n) const { return nodes_[n].parent; }
@@ -192,6 +241,7 @@ class LSharp {
       work_.pop_front();
       Frontier& fr = frontier_[f];
       if (fr.node == kNone) continue;  // promoted meanwhile
+      fr.signature = tree_.signature(fr.node);
       if (fr.candidates.empty()) {
         stopped_by = teacher_.budget().exhausted(basis_.size() + 1);
         if (!stopped_by.empty()) {
@@ -201,11 +251,18 @@ class LSharp {
         promote(f);
         continue;
       }
-      if (fr.candidates.size() == 1) continue;
+      if (fr.candidates.size() == 1) {
+        if (confirm(f)) work_.push_back(f);
+        continue;
+      }
       // Separation: ask the witness of two of its candidates, then drop those it is now apart from.
+      // Only the answer at fr.node . sigma is new, so only there can it become apart from one.
       const Word& sigma = witness(fr.candidates[0], fr.candidates[1]);
-      tree_.answer(tree_.walk(fr.node, sigma));
-      refilter(f);
+      const Output answer = tree_.answer(tree_.walk(fr.node, sigma));
+      std::erase_if(fr.candidates, [&](std::uint32_t b) {
+        const std::int32_t y = tree_.find(basis_[b], sigma);
+        return y != kNone && tree_.known(y) && tree_.known_answer(y) != answer;
+      });
       work_.push_back(f);
     }
     return true;
@@ -271,6 +328,12 @@ class LSharp {
       if (a != at_hi) lo = mid;
       else hi = mid, at_hi = a;
     }
+    // The suffix that told u_lo . w[lo] from u_hi joins confirm()'s, unless it is long: a network's
+    // counterexamples can be random words much longer than the machine's words, and asking every
+    // frontier node such words would meet the network's drift rather than its states.
+    if (Word suffix(w.begin() + static_cast<std::ptrdiff_t>(hi), w.end());
+        suffix.size() <= 2 * (deepest_ + 1) && known_suffixes_.insert(suffix).second)
+      suffixes_.push_back(std::move(suffix));
     for (std::size_t f : walked)
       if (refilter(f)) work_.push_back(f);
     for (std::size_t f : live_) {
@@ -292,7 +355,36 @@ class LSharp {
   struct Frontier {
     std::int32_t node;
     std::vector<std::uint32_t> candidates;  // basis indices it is not apart from
+    std::uint32_t confirmed = kUnconfirmed;  // the candidate confirm() last checked it against
+    std::uint64_t signature = 0;  // the node's, when last looked at (kept here to scan the frontier in order)
   };
+  static constexpr std::uint32_t kUnconfirmed = static_cast<std::uint32_t>(-1);
+  // Witnesses confirm() asks of a frontier node identified with one basis node.
+  static constexpr std::size_t kConfirmations = 4;
+
+  // Confirmation of frontier entry f, identified with its one candidate b: f is asked the
+  // witnesses separating b from kConfirmations other basis nodes (chosen by a hash of f's node, so
+  // the run is deterministic).  b's answers there are known, and a node of a state not yet in the
+  // basis differs from b on each such witness about half the time, so most new states are found
+  // apart from every basis node here rather than by an equivalence query each (see lsharp.h).
+  // True when f lost its candidate (to be promoted).
+  bool confirm(std::size_t f) {
+    Frontier& fr = frontier_[f];
+    const std::uint32_t b = fr.candidates[0];
+    const std::size_t n = basis_.size();
+    if (fr.confirmed == b || n < 2) return false;
+    fr.confirmed = b;
+    std::uint64_t h = static_cast<std::uint64_t>(fr.node) * 0x9E3779B97F4A7C15ULL;
+    for (std::size_t j = 0; j < kConfirmations && j < suffixes_.size(); ++j) {
+      h ^= h >> 29, h *= 0xBF58476D1CE4E5B9ULL, h ^= h >> 32;
+      const Word& e = suffixes_[h % suffixes_.size()];
+      if (tree_.answer(tree_.walk(fr.node, e)) != tree_.answer(tree_.walk(basis_[b], e))) {
+        fr.candidates.clear();
+        return true;
+      }
+    }
+    return false;
+  }
 
   static constexpr std::size_t kNoEntry = static_cast<std::size_t>(-1);
 
@@ -336,18 +428,23 @@ class LSharp {
   void promote_node(std::int32_t node) {
     const auto b = static_cast<std::uint32_t>(basis_.size());
     basis_.push_back(node);
+    deepest_ = std::max<std::size_t>(deepest_, tree_.depth(node));
     grow(basis_of_, node);
     basis_of_[node] = b;
+    const std::uint64_t signature = tree_.signature(node);
     for (std::size_t f : live_)
-      if (!tree_.apart(frontier_[f].node, node)) {
+      if (!Tree<Teacher>::signatures_apart(frontier_[f].signature, signature) && !tree_.apart(frontier_[f].node, node)) {
         frontier_[f].candidates.push_back(b);
         if (frontier_[f].candidates.size() == 2) work_.push_back(f);
+      } else if (b == 1) {
+        work_.push_back(f);  // confirm() needs two basis nodes: the ones identified with the root wait for this
       }
     for (Symbol a = 0; a < k_; ++a) {
       const std::int32_t c = tree_.make_child(node, a);
       tree_.answer(c);
       if (entry(basis_of_, c) != kNoEntry) continue;
       Frontier fr{c, {}};
+      fr.signature = tree_.signature(c);
       for (std::uint32_t i = 0; i < basis_.size(); ++i)
         if (!tree_.apart(c, basis_[i])) fr.candidates.push_back(i);
       grow(frontier_of_, c);
@@ -369,21 +466,27 @@ class LSharp {
   std::deque<std::size_t> work_;                       // frontier entries to look at
   std::unordered_map<std::uint64_t, Word> witnesses_;  // basis pair -> witness
   std::vector<State> state_of_;                        // tree_counterexample's workspace
+  std::vector<Word> suffixes_;                         // the counterexamples' distinguishing suffixes
+  std::size_t deepest_ = 0;                            // the depth of the deepest basis node
+  std::unordered_set<Word, WordHash> known_suffixes_;  // the same, to keep each once
 };
 
 // The loop of L#: stabilise, hypothesis, checked against the last counterexample and the tree
-// (neither costs an equivalence query), then the oracle.  `Hypothesis` makes the oracle's view
-// and `Finish` the result.
-template <typename Teacher, typename Ask, typename Finish>
-auto run_lsharp(Teacher& teacher, const Alphabet& alphabet, const Limits& limits, const std::string& what,
-                const std::string& oracle_name, const std::string& subject, Ask&& ask_oracle, Finish&& finish) {
+// (neither costs an equivalence query), then the oracle.  The teacher (above) asks the oracle and
+// makes the result: lsharp and lsharp_moore differ only in it.
+template <typename Teacher, typename Subject, typename Oracle>
+auto run_lsharp(const Subject& subject, Oracle& oracle, const Limits& limits) {
+  Teacher teacher(subject, oracle, limits);
+  const Alphabet& alphabet = teacher.alphabet();
+  if (alphabet.empty())
+    throw InvalidArgument(std::string(Teacher::kWhat) + ": the " + Teacher::kSubject + "'s alphabet is empty");
   Budget& budget = teacher.budget();
   LSharp<Teacher> learner(teacher, alphabet.size());
   std::size_t counterexamples = 0;
   Dfa dfa;
   std::vector<Output> outputs;
   auto done = [&](bool complete, std::string stopped_by) {
-    return finish(learner, dfa, outputs, complete, std::move(stopped_by), counterexamples);
+    return teacher.result(learner, dfa, outputs, complete, std::move(stopped_by), counterexamples);
   };
   std::optional<Word> last;  // the last counterexample: often one for the next hypothesis too
   for (;;) {
@@ -401,7 +504,7 @@ auto run_lsharp(Teacher& teacher, const Alphabet& alphabet, const Limits& limits
     if (limits.max_equivalence_queries && budget.equivalence_queries >= limits.max_equivalence_queries)
       return done(false, "equivalence queries");
     ++budget.equivalence_queries;
-    const std::optional<Word> cex = ask_oracle(dfa, outputs);
+    const std::optional<Word> cex = teacher.counterexample(dfa, outputs);
     if (!cex) {
       stopped_by = budget.exhausted(learner.states());
       return done(stopped_by.empty(), stopped_by);
@@ -409,51 +512,20 @@ auto run_lsharp(Teacher& teacher, const Alphabet& alphabet, const Limits& limits
     ++counterexamples;
     last = cex;
     if (!learner.process(dfa, *cex))
-      throw InvalidArgument(what + ": the " + oracle_name + " oracle returned '" + alphabet.format_word(*cex) +
-                            "', on which the hypothesis and the " + subject + " agree");
+      throw InvalidArgument(std::string(Teacher::kWhat) + ": the " + oracle.name() + " oracle returned '" +
+                            alphabet.format_word(*cex) + "', on which the hypothesis and the " + Teacher::kSubject +
+                            " agree");
   }
 }
 
 }  // namespace
 
 LStarResult lsharp(const Recognizer& recognizer, EquivalenceOracle& oracle, const Limits& limits) {
-  const Alphabet& alphabet = recognizer.alphabet();
-  if (alphabet.empty()) throw InvalidArgument("extract --method lsharp: the recognizer's alphabet is empty");
-  Budget budget(limits);
-  MembershipOracle member(recognizer, budget);
-  MembershipTeacher teacher{member};
-  auto with_acceptance = [](Dfa& dfa, const std::vector<Output>& outputs) {
-    for (State q = 0; q < dfa.num_states(); ++q) dfa.set_accepting(q, outputs[q] == 1);
-  };
-  return run_lsharp(
-      teacher, alphabet, limits, "extract --method lsharp", oracle.name(), "recognizer",
-      [&](Dfa& dfa, const std::vector<Output>& outputs) {
-        with_acceptance(dfa, outputs);
-        return oracle.counterexample(dfa, member);
-      },
-      [&](const auto& learner, Dfa& dfa, const std::vector<Output>& outputs, bool complete, std::string stopped_by,
-          std::size_t counterexamples) {
-        with_acceptance(dfa, outputs);
-        return learned(dfa, complete, std::move(stopped_by), budget, counterexamples, learner.access_words());
-      });
+  return run_lsharp<MembershipTeacher>(recognizer, oracle, limits);
 }
 
 MooreLStarResult lsharp_moore(const Tagger& tagger, MooreEquivalenceOracle& oracle, const Limits& limits) {
-  const Alphabet& alphabet = tagger.alphabet();
-  if (alphabet.empty()) throw InvalidArgument("lsharp: the tagger's alphabet is empty");
-  Budget budget(limits);
-  OutputOracle out(tagger, budget);
-  OutputTeacher teacher{out};
-  return run_lsharp(
-      teacher, alphabet, limits, "lsharp", oracle.name(), "tagger",
-      [&](const Dfa& dfa, const std::vector<Output>& outputs) {
-        return oracle.counterexample(MooreHypothesis{dfa, outputs}, out);
-      },
-      [&](const auto&, const Dfa& dfa, const std::vector<Output>& outputs, bool complete, std::string stopped_by,
-          std::size_t counterexamples) {
-        return moore_learned(MooreHypothesis{dfa, outputs}, tagger, complete, std::move(stopped_by), budget,
-                             counterexamples);
-      });
+  return run_lsharp<OutputTeacher>(tagger, oracle, limits);
 }
 
 }  // namespace statelab::bridge
