@@ -78,6 +78,7 @@ std::string checked(const std::string& name, const toml::node& node, const std::
     throw InvalidArgument(where(file, node.source()) + ": key '" + name +
                           "': not an option of `statelab train` (see statelab train --help)");
   std::string text = scalar_text(node, file, name);
+  if (text.empty()) return text;  // the option left unset (parse_sweep_config)
   try {
     RunSpec spec;
     set_option(spec, name, text);
@@ -212,7 +213,11 @@ SweepConfig parse_sweep_config(std::string_view text, const std::string& file) {
     std::string raw_key;
     for (const std::string& name : config.names) raw_key += (raw_key.empty() ? "" : " ") + name + "=" + options.at(name);
     try {
-      cell.spec = spec_from_options(options);
+      // An empty string leaves the option unset: in a [[zip]] with the model, an option that
+      // belongs to some architectures only (pos = ["", "none"] beside model = ["lstm", "transformer"]).
+      std::map<std::string, std::string> given = options;
+      std::erase_if(given, [](const auto& option) { return option.second.empty(); });
+      cell.spec = spec_from_options(given);
       validate(cell.spec);
     } catch (const InvalidArgument& e) {
       throw InvalidArgument(file + ": cell " + std::to_string(index) + " (" + raw_key + "): " + e.what());

@@ -6,6 +6,9 @@
 # copies of the experiments that way.  Environment: STATELAB (default build/cli/statelab), JOBS
 # (cells at a time, default 2), SWEEP_ARGS (more options of `statelab sweep`, e.g. --shard 0/10).
 # Resumable: run it again after an interruption and the finished cells are kept (statelab sweep).
+# NAME.post.sh beside the config, when there is one, runs last with OUT_DIR as its argument (and
+# STATELAB in its environment): the work of an experiment that is not a sweep of trainings, such as
+# extracting automata from the sweep's checkpoints (OUT_DIR/checkpoints).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -39,5 +42,7 @@ if [ -f "$plots" ]; then
 fi
 "$statelab" report "$results" -o "$out/report.md" >/dev/null
 echo "report: $out/report.md"
+post="${config%.toml}.post.sh"
+if [ -f "$post" ]; then STATELAB=$statelab bash "$post" "$out" || exit 2; fi
 echo "$name: $(( $(date +%s) - start )) s wall clock, $(grep -c '"status":"ok"' "$results") cells ok, $(grep -c '"status":"failed"' "$results" || true) failed"
 exit "$status"

@@ -65,6 +65,18 @@ TEST(SweepConfig, ZipListsVaryTogether) {
   EXPECT_EQ(c.cells[1].options.at("train-lengths"), "1..8");  // the zip comes after seed in the file
 }
 
+TEST(SweepConfig, AnEmptyStringLeavesAnOptionUnset) {
+  // --pos belongs to the transformer: the LSTM's cell must not be given it at all.
+  const SweepConfig c = parse_sweep_config(
+      "[fixed]\nlang = \"parity\"\n[[zip]]\nmodel = [\"lstm\", \"transformer\"]\npos = [\"\", \"none\"]\n", "z.toml");
+  ASSERT_EQ(c.cells.size(), 2u);
+  EXPECT_FALSE(c.cells[0].spec.pos.has_value());
+  ASSERT_TRUE(c.cells[1].spec.pos.has_value());
+  EXPECT_EQ(*c.cells[1].spec.pos, "none");
+  EXPECT_EQ(c.cells[0].key, "lang=parity model=lstm pos=");
+  EXPECT_EQ(c.cells[1].key, "lang=parity model=transformer pos=none");
+}
+
 TEST(SweepConfig, ValuesAreCanonical) {
   const SweepConfig c = parse_sweep_config("[grid]\nlr = [0.01, 3e-3]\n[fixed]\nlang = \"parity\"\n", "c.toml");
   EXPECT_EQ(c.cells[0].options.at("lr"), "0.01");

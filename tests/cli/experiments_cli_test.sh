@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The experiments of docs/results.md (examples/experiments/): every config is a valid sweep, and a
 # small copy of each (a few steps, few words, a tenth of its cells) runs end to end through run.sh:
-# sweep, figures, report.  The experiments themselves are run by hand (docs/results.md).
+# sweep, figures, report, and the experiment's NAME.post.sh when it has one.  The experiments
+# themselves are run by hand (docs/results.md).
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/expect.sh"
 experiments=$(readlink -f "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../../examples/experiments")
 setup_cli_test "$@"
@@ -13,7 +14,8 @@ for config in "$experiments"/*.toml; do
   sed -e 's/^steps = .*/steps = 2/' -e 's/^train-count = .*/train-count = 4/' -e "s/^test-count = .*/test-count = 2/" \
       -e 's/^validation-count = .*/validation-count = 2/' -e 's/^eval-every = .*/eval-every = 1/' "$config" >"small-$name.toml"
   [ -f "${config%.toml}.plot" ] && cp "${config%.toml}.plot" "small-$name.plot"
-  STATELAB=$sl JOBS=2 SWEEP_ARGS="--shard 0/10" expect "$name: runs small" 0 "small-$name: [0-9]+ s wall clock" "^$" -- \
+  [ -f "${config%.toml}.post.sh" ] && cp "${config%.toml}.post.sh" "small-$name.post.sh"
+  STATELAB=$sl JOBS=2 SWEEP_ARGS="--shard 0/10" INITS=5 expect "$name: runs small" 0 "small-$name: [0-9]+ s wall clock" "^$" -- \
       "$experiments/run.sh" "$work/small-$name.toml" "$work/out-$name"
   check "$name: report written" test -s "out-$name/report.md"
   if [ -f "small-$name.plot" ]; then check "$name: a figure" test -s "out-$name/figure-1.png"; fi
