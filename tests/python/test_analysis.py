@@ -9,31 +9,9 @@ import numpy as np
 import pytest
 
 import statelab
-from conftest import TOMITA1_LSTM
+from conftest import TOMITA1_LSTM, one_hot_dfa_states
 
 SMALL = dict(train_lengths=(1, 6), test_lengths="1..10", train_words=8, test_words=4)
-
-
-def one_hot_dfa_states(name):
-    """hidden_states of a network that is the language's DFA: the one-hot state after each prefix."""
-    dfa = statelab.Language(name).dfa
-    k = len(dfa.alphabet)
-    table = [[dfa.next(q, a) for a in range(k)] for q in range(dfa.num_states)]
-    calls = []
-
-    def hidden_states(batch):
-        calls.append(len(batch))
-        t = max(len(w) for w in batch)
-        h = np.zeros((len(batch), t + 1, dfa.num_states))
-        for i, w in enumerate(batch):
-            q = dfa.initial
-            h[i, 0, q] = 1
-            for j, a in enumerate(w):
-                q = table[q][a]
-                h[i, j + 1, q] = 1
-        return h
-
-    return hidden_states, calls
 
 
 @pytest.mark.parametrize("name", ["tomita:n=3", "modular-count:m=3", "parity"])
