@@ -7,6 +7,7 @@
 
 #include "base/error.h"
 #include "base/random.h"
+#include "base/splitmix.h"
 #include "languages/dataset.h"
 
 namespace statelab::bridge {
@@ -22,13 +23,6 @@ std::uint64_t saturating_mul(std::uint64_t a, std::uint64_t b) {
 std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) { return b > kSaturated - a ? kSaturated : a + b; }
 
 bool shortlex_less(const Word& a, const Word& b) { return a.size() != b.size() ? a.size() < b.size() : a < b; }
-
-std::uint64_t mix(std::uint64_t x) {  // splitmix64's finaliser
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
 
 }  // namespace
 
@@ -201,7 +195,7 @@ std::vector<Word> test_words(const CheckOptions& options, std::size_t k, std::ui
   std::vector<Word> words;
   words.reserve(all);
   for (std::size_t i = 0; i < options.tests; ++i) {
-    words.push_back(draw(i, mix(mix(options.seed) ^ i)));
+    words.push_back(draw(i, splitmix64(splitmix64(options.seed) ^ i)));
     report(options.progress, i + 1, 3 * all);
   }
   if (options.exhaustive_up_to)

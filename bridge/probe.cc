@@ -11,6 +11,7 @@
 #include "automata/text.h"
 #include "base/error.h"
 #include "base/random.h"
+#include "base/splitmix.h"
 #include "base/file.h"
 #include "bridge/check.h"
 #include "bridge/checkpoint_meta.h"
@@ -213,15 +214,8 @@ std::vector<std::size_t> probe_components(const languages::Language& language, P
 
 namespace {
 
-std::uint64_t mix(std::uint64_t x) {  // splitmix64's finaliser
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
 // Words of every length of the range, `count` per length, alternating uniform positives, uniform
-// words and near misses; word i of the set drawn from mix(seed + i) alone.
+// words and near misses; word i of the set drawn from splitmix64(seed + i) alone.
 std::vector<Word> probe_words(const languages::Language& language, languages::LengthRange lengths, std::size_t count,
                               std::uint64_t seed) {
   constexpr WordKind kKinds[] = {WordKind::positive, WordKind::uniform, WordKind::near_miss};
@@ -229,8 +223,8 @@ std::vector<Word> probe_words(const languages::Language& language, languages::Le
   for (std::size_t n = std::max<std::size_t>(lengths.min, 1); n <= lengths.max; ++n)
     for (std::size_t j = 0; j < count; ++j) {
       const std::size_t i = words.size();
-      Word w = draw_word(language, kKinds[i % 3], n, n, mix(seed + i));
-      if (w.empty()) w = draw_word(language, WordKind::uniform, n, n, mix(seed + i));
+      Word w = draw_word(language, kKinds[i % 3], n, n, splitmix64(seed + i));
+      if (w.empty()) w = draw_word(language, WordKind::uniform, n, n, splitmix64(seed + i));
       words.push_back(std::move(w));
     }
   return words;
@@ -238,7 +232,7 @@ std::vector<Word> probe_words(const languages::Language& language, languages::Le
 
 // The hidden states at every position of every word, side by side: (L*H, Σ|w|), word by word.
 Eigen::MatrixXf states_of(const models::ModelConfig& config, const models::ModelParams<float>& params,
-                          std::span<const models::Token> tokens, const std::vector<Word>& words, bool layer_norm) {
+                          std::span<const models::Token> tokens, const std::vector<Word>& words) {
   std::vector<Eigen::Index> offset(words.size() + 1, 0);
   for (std::size_t i = 0; i < words.size(); ++i) offset[i + 1] = offset[i] + static_cast<Eigen::Index>(words[i].size());
   Eigen::MatrixXf out(static_cast<Eigen::Index>(config.num_layers) * config.hidden_size, offset.back());
@@ -253,19 +247,20 @@ Eigen::MatrixXf states_of(const models::ModelConfig& config, const models::Model
       seqs.push_back(std::move(s));
     }
     auto h = models::hidden_states(config, params, seqs);
-    for (std::size_t i = b; i < e; ++i) {
-      if (layer_norm)
-        for (int l = 0; l < config.num_layers; ++l) {
-          auto block = h[i - b].middleRows(static_cast<Eigen::Index>(l) * config.hidden_size, config.hidden_size);
-          block.rowwise() -= block.colwise().mean();  // x := (x - mean) / sqrt(mean((x - mean)²) + 1e-5)
-          const Eigen::RowVectorXf rms =
-              ((block.array().square().colwise().sum() / static_cast<float>(config.hidden_size)) + 1e-5f).sqrt();
-          block.array().rowwise() /= rms.array();
-        }
-      out.middleCols(offset[i], h[i - b].cols()) = h[i - b];
-    }
+    for (std::size_t i = b; i < e; ++i) out.middleCols(offset[i], h[i - b].cols()) = h[i - b];
   });
   return out;
+}
+
+// Each position's state of each layer layer-normalised: x := (x - mean) / sqrt(mean((x - mean)²) + 1e-5).
+void layer_normalise(Eigen::MatrixXf& states, int layers, int width) {
+  for (int l = 0; l < layers; ++l) {
+    auto block = states.middleRows(static_cast<Eigen::Index>(l) * width, width);
+    block.rowwise() -= block.colwise().mean();
+    const Eigen::RowVectorXf rms =
+        ((block.array().square().colwise().sum() / static_cast<float>(width)) + 1e-5f).sqrt();
+    block.array().rowwise() /= rms.array();
+  }
 }
 
 // The selected state components at every position (after t + 1 symbols) of every word.
@@ -337,6 +332,53 @@ void check_range(languages::LengthRange r, const char* what) {
 ProbeResult probe(const models::ModelConfig& config, const models::ModelParams<float>& params,
                   std::span<const models::Token> tokens, const languages::Language& language,
                   const ProbeOptions& options) {
+  (void)probe_components(language, options.target);  // a language without that state: refused first
+  if (tokens.size() != language.alphabet().size())
+    throw InvalidArgument("probe: " + std::to_string(tokens.size()) + " tokens for the " +
+                          std::to_string(language.alphabet().size()) + " symbols of " + language.name());
+  ProbeStates states;
+  states.layers = config.num_layers;
+  states.width = config.hidden_size;
+  states.layer_norm = !models::is_recurrent(config.cell);
+  states.states = [&](const std::vector<Word>& words) { return states_of(config, params, tokens, words); };
+  // The control network: the same config, weights from the seed, built only when asked.
+  std::optional<models::ModelParams<float>> random_params;
+  states.random_init = [&](const std::vector<Word>& words) {
+    if (!random_params) random_params = models::init_params(config, options.seed);
+    return states_of(config, *random_params, tokens, words);
+  };
+  return probe(states, language, options);
+}
+
+ProbeStates trajectory_states(std::function<std::vector<Trajectory>(std::span<const Word>)> trajectories,
+                              std::size_t state_dim, std::size_t batch) {
+  ProbeStates out;
+  out.width = static_cast<int>(state_dim);
+  batch = std::max<std::size_t>(batch, 1);
+  out.states = [trajectories = std::move(trajectories), state_dim, batch](const std::vector<Word>& words) {
+    std::vector<Eigen::Index> offset(words.size() + 1, 0);
+    for (std::size_t i = 0; i < words.size(); ++i) offset[i + 1] = offset[i] + static_cast<Eigen::Index>(words[i].size());
+    Eigen::MatrixXf m(static_cast<Eigen::Index>(state_dim), offset.back());
+    const std::size_t chunks = (words.size() + batch - 1) / batch;
+    tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t c) {
+      const std::size_t b = c * batch, e = std::min(words.size(), b + batch);
+      const auto t = trajectories(std::span<const Word>(words).subspan(b, e - b));
+      for (std::size_t i = b; i < e; ++i) {
+        const Trajectory& x = t.at(i - b);
+        const auto n = static_cast<Eigen::Index>(words[i].size());
+        if (x.rows() != static_cast<Eigen::Index>(state_dim) || x.cols() != n + 1)
+          throw InvalidArgument("probe: the states of a word of " + std::to_string(n) + " symbols have shape (" +
+                                std::to_string(x.rows()) + ", " + std::to_string(x.cols()) + "), expected (" +
+                                std::to_string(state_dim) + ", " + std::to_string(n + 1) + ")");
+        m.middleCols(offset[i], n) = x.rightCols(n);
+      }
+    });
+    return m;
+  };
+  return out;
+}
+
+ProbeResult probe(const ProbeStates& states, const languages::Language& language, const ProbeOptions& options) {
   const std::vector<std::size_t> components = probe_components(language, options.target);
   check_range(options.train_lengths, "training lengths");
   check_range(options.test_lengths, "test lengths");
@@ -344,10 +386,9 @@ ProbeResult probe(const models::ModelConfig& config, const models::ModelParams<f
   check_length(options.train_lengths.max, options.length_limit, "probe: the longest training length", "--length-limit");
   if (options.train_words == 0 || options.test_words == 0)
     throw InvalidArgument("probe: words per length must be at least 1");
-  if (tokens.size() != language.alphabet().size())
-    throw InvalidArgument("probe: " + std::to_string(tokens.size()) + " tokens for the " +
-                          std::to_string(language.alphabet().size()) + " symbols of " + language.name());
-  const int layers = config.num_layers, hidden = config.hidden_size;
+  if (states.width < 1 || states.layers < 1 || !states.states)
+    throw InvalidArgument("probe: the network has no hidden state to probe");
+  const int layers = states.layers, hidden = states.width;
   if (options.layer && (*options.layer < 0 || *options.layer >= layers))
     throw InvalidArgument("--layer " + std::to_string(*options.layer) + ": the model has " + std::to_string(layers) +
                           " layer" + (layers == 1 ? "" : "s") + " (0.." + std::to_string(layers - 1) + ")");
@@ -366,7 +407,7 @@ ProbeResult probe(const models::ModelConfig& config, const models::ModelParams<f
 
   const std::vector<Word> train_words = probe_words(language, options.train_lengths, options.train_words, options.seed);
   const std::vector<Word> test_words =
-      probe_words(language, options.test_lengths, options.test_words, mix(options.seed ^ 0x7465737477ULL));
+      probe_words(language, options.test_lengths, options.test_words, splitmix64(options.seed ^ 0x7465737477ULL));
   const auto train_keys = states_at_positions(language, components, train_words);
   const auto test_keys = states_at_positions(language, components, test_words);
   std::map<std::vector<std::int64_t>, int> class_of;
@@ -403,13 +444,24 @@ ProbeResult probe(const models::ModelConfig& config, const models::ModelParams<f
   std::uint64_t done = 0;
   report(options.progress, done, steps);
   result.random_init_seed = options.seed;
-  const models::ModelParams<float> random_params = models::init_params(config, options.seed);
-  const bool norm = result.layer_norm = options.layer_norm.value_or(!models::is_recurrent(config.cell));
-  const Eigen::MatrixXf train_states = states_of(config, params, tokens, train_words, norm);
-  const Eigen::MatrixXf test_states = states_of(config, params, tokens, test_words, norm);
+  const bool norm = result.layer_norm = options.layer_norm.value_or(states.layer_norm);
+  auto states_for = [&](const auto& fn, const std::vector<Word>& words) {
+    Eigen::MatrixXf m = fn(words);
+    std::size_t positions = 0;
+    for (const Word& w : words) positions += w.size();
+    if (m.rows() != static_cast<Eigen::Index>(layers) * hidden || m.cols() != static_cast<Eigen::Index>(positions))
+      throw InvalidArgument("probe: the network gave states (" + std::to_string(m.rows()) + ", " +
+                            std::to_string(m.cols()) + ") for " + std::to_string(positions) + " positions, expected (" +
+                            std::to_string(layers * hidden) + ", " + std::to_string(positions) + ")");
+    if (norm) layer_normalise(m, layers, hidden);
+    return m;
+  };
+  const Eigen::MatrixXf train_states = states_for(states.states, train_words);
+  const Eigen::MatrixXf test_states = states_for(states.states, test_words);
   report(options.progress, ++done, steps);
-  const Eigen::MatrixXf random_train = states_of(config, random_params, tokens, train_words, norm);
-  const Eigen::MatrixXf random_test = states_of(config, random_params, tokens, test_words, norm);
+  const bool control = static_cast<bool>(states.random_init);
+  const Eigen::MatrixXf random_train = control ? states_for(states.random_init, train_words) : Eigen::MatrixXf();
+  const Eigen::MatrixXf random_test = control ? states_for(states.random_init, test_words) : Eigen::MatrixXf();
   report(options.progress, ++done, steps);
 
   const std::vector<std::size_t> test_positions = positions_of(test_words);
@@ -434,20 +486,22 @@ ProbeResult probe(const models::ModelConfig& config, const models::ModelParams<f
     for (std::size_t i = labels.size(); i > 1; --i) std::swap(labels[i - 1], labels[uniform_below(rng, i)]);
     return labels;
   };
-  const std::vector<int> shuffled = shuffle(train_labels, mix(options.seed ^ 0x73687566ULL));
-  const std::vector<int> shuffled_test = shuffle(test_labels, mix(options.seed ^ 0x74657374ULL));
+  const std::vector<int> shuffled = shuffle(train_labels, splitmix64(options.seed ^ 0x73687566ULL));
+  const std::vector<int> shuffled_test = shuffle(test_labels, splitmix64(options.seed ^ 0x74657374ULL));
   const int classes = static_cast<int>(result.classes);
   for (int l : chosen) {
     const Eigen::Index r0 = static_cast<Eigen::Index>(l) * hidden;
     const Split model{train_states.middleRows(r0, hidden), test_states.middleRows(r0, hidden)};
-    const Split random{random_train.middleRows(r0, hidden), random_test.middleRows(r0, hidden)};
     LayerProbe lp;
     lp.layer = l;
     lp.model = score(fit_logistic(model.train, train_labels, classes, options.optimiser), model, train_labels, test_labels,
                      test_positions, longest, options.threshold);
     report(options.progress, ++done, steps);
-    lp.random_init = score(fit_logistic(random.train, train_labels, classes, options.optimiser), random, train_labels,
-                           test_labels, test_positions, longest, options.threshold);
+    if (control) {
+      const Split random{random_train.middleRows(r0, hidden), random_test.middleRows(r0, hidden)};
+      lp.random_init = score(fit_logistic(random.train, train_labels, classes, options.optimiser), random,
+                             train_labels, test_labels, test_positions, longest, options.threshold);
+    }
     report(options.progress, ++done, steps);
     lp.shuffled = score(fit_logistic(model.train, shuffled, classes, options.optimiser), model, shuffled, shuffled_test,
                         test_positions, longest, options.threshold);
@@ -501,7 +555,7 @@ std::string to_json(const ProbeResult& r) {
   for (const auto& l : r.layers)
     layers.push_back({{"layer", l.layer},
                       {"model", curve_json(l.model)},
-                      {"random_init", curve_json(l.random_init)},
+                      {"random_init", l.random_init ? curve_json(*l.random_init) : nlohmann::ordered_json(nullptr)},
                       {"shuffled_labels", curve_json(l.shuffled)}});
   nlohmann::ordered_json j{{"language", r.language},
                            {"target", r.target},
@@ -538,11 +592,12 @@ std::string probe_plot_script(const ProbeResult& r, std::string_view format) {
          " classes), layer " + std::to_string(l.layer) + "\"\n";
     s += "set arrow from graph 0, first " + std::to_string(r.threshold) + " to graph 1, first " +
          std::to_string(r.threshold) + " nohead dt 3 lc rgb 'gray'\n";
-    s += "plot '-' with lines lw 2 lc rgb '#1f77b4' title 'trained network', "
-         "'-' with lines lw 2 lc rgb '#ff7f0e' title 'random-init network', "
+    s += std::string("plot '-' with lines lw 2 lc rgb '#1f77b4' title 'trained network', ") +
+         (l.random_init ? "'-' with lines lw 2 lc rgb '#ff7f0e' title 'random-init network', " : "") +
          "'-' with lines lw 2 lc rgb '#2ca02c' title 'shuffled labels', "
          "'-' with lines dt 2 lc rgb 'black' title 'majority state (chance)'\n";
-    s += series(l.model.accuracy, &l.model.tested) + series(l.random_init.accuracy, &l.random_init.tested) +
+    s += series(l.model.accuracy, &l.model.tested) +
+         (l.random_init ? series(l.random_init->accuracy, &l.random_init->tested) : std::string()) +
          series(l.shuffled.accuracy, &l.shuffled.tested) + series(r.majority, &l.model.tested);
     s += "unset arrow\n";
   }

@@ -18,6 +18,7 @@
 #include <Eigen/Core>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -116,7 +117,8 @@ struct ProbeCurve {
 
 struct LayerProbe {
   int layer = 0;
-  ProbeCurve model, random_init, shuffled;
+  ProbeCurve model, shuffled;
+  std::optional<ProbeCurve> random_init;  // nothing when the states have no random-init network
 };
 
 struct ProbeResult {
@@ -153,6 +155,28 @@ ProbeResult probe(const models::ModelConfig& config, const models::ModelParams<f
 
 /// The same for a checkpoint, its symbols mapped to the language's by name.
 ProbeResult probe(const LoadedModel& model, const languages::Language& language, const ProbeOptions& options = {});
+
+/// The hidden states a probe reads, from any network: for words, a matrix (layers x width,
+/// sum of |w|) holding, word after word, the state after t + 1 symbols of each position t (layer
+/// l in rows l*width .. (l+1)*width - 1).  random_init, when set, gives the states of the
+/// random-init control the same way.  layer_norm: ProbeOptions::layer_norm's default.
+struct ProbeStates {
+  int layers = 1;
+  int width = 0;
+  std::function<Eigen::MatrixXf(const std::vector<Word>&)> states, random_init;
+  bool layer_norm = false;
+};
+
+/// The states of a network given by its trajectories (Recognizer::trajectories: (state_dim,
+/// |w| + 1), column 0 the initial state), asked `batch` words at a time from TBB threads: one
+/// layer of width state_dim, no random-init control.  Keeps `trajectories`.
+ProbeStates trajectory_states(std::function<std::vector<Trajectory>(std::span<const Word>)> trajectories,
+                              std::size_t state_dim, std::size_t batch = 64);
+
+/// The probe on any network's states: as above (the same words, fits, controls and bounds),
+/// without the random-init control when `states` has none.  Throws InvalidArgument for states
+/// of width 0 and as above.
+ProbeResult probe(const ProbeStates& states, const languages::Language& language, const ProbeOptions& options = {});
 
 /// The training lengths recorded in a statelab checkpoint's metadata ("statelab.training"), or
 /// nothing (a PyTorch checkpoint, or one without them).  Throws InvalidArgument naming the file

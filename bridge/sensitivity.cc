@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 #include "base/error.h"
 #include "base/random.h"
@@ -233,6 +234,15 @@ SensitivityDistribution random_init_sensitivity(const RandomInitOptions& o) {
   out.q75 = quantile(sorted, 0.75);
   out.q90 = quantile(sorted, 0.90);
   return out;
+}
+
+std::string to_json(const Sensitivity& r, const std::string& source, const SensitivityOptions& options,
+                    std::size_t symbols) {
+  nlohmann::ordered_json j{{"source", source}, {"length", options.length}, {"symbols", symbols},
+                           {"exact", r.exact},  {"words", r.words},          {"mean", r.mean},
+                           {"low", r.low},      {"high", r.high},            {"sd", r.sd}};
+  if (!r.exact) j["seed"] = options.seed;
+  return j.dump();
 }
 
 }  // namespace statelab::bridge

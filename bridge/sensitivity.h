@@ -63,6 +63,11 @@ void validate_sensitivity(std::size_t symbols, const SensitivityOptions& options
 /// for a seed whatever the number of threads.  Throws as validate_sensitivity, and on an empty alphabet.
 Sensitivity average_sensitivity(const Recognizer& recognizer, const SensitivityOptions& options);
 
+/// The result as `statelab sensitivity --json` writes it: source (a language's name, a
+/// checkpoint's path), length, symbols, exact, words, mean, low, high, sd, and the seed when sampled.
+std::string to_json(const Sensitivity& result, const std::string& source, const SensitivityOptions& options,
+                    std::size_t symbols);
+
 /// A network of `config` (head recognize) with every parameter tensor -- embeddings, weights,
 /// biases, norms -- drawn uniformly from [-range, range] by Random(seed).
 models::ModelParams<float> uniform_params(const models::ModelConfig& config, double range, std::uint64_t seed);

@@ -106,9 +106,9 @@ int run_check_tags(const CheckCommandOptions& o, const bridge::LoadedModel& mode
   std::size_t disagree = 0;
   for (const auto& l : result.by_length) disagree += l.tested - l.agree;
   if (result.agree) {
-    std::cout << "agree: no disagreement with " << source.name() << " at any position of " << result.tested << " words\n";
+    std::cout << "agree: no disagreement with " << source.name() << " at any position of " << result.tested << " distinct words\n";
   } else {
-    std::cout << "disagree: " << disagree << " of " << result.tested << " words; minimal counterexample first\n";
+    std::cout << "disagree: " << disagree << " of " << result.tested << " distinct words; minimal counterexample first\n";
     for (const auto& d : result.counterexamples)
       std::cout << "  " << quoted(alphabet, d.word) << " (length " << d.word.size() << "): first wrong at position "
                 << d.position << " (after " << quoted(alphabet, bridge::Word(d.word.begin(), d.word.begin() + static_cast<std::ptrdiff_t>(d.position) + 1))
@@ -154,9 +154,9 @@ int run_check(const CheckCommandOptions& o) {
     std::size_t disagree = 0;
     for (const auto& l : result.by_length) disagree += l.tested - l.agree;
     if (result.agree) {
-      std::cout << "agree: no disagreement with " << language->name() << " on " << result.tested << " words\n";
+      std::cout << "agree: no disagreement with " << language->name() << " on " << result.tested << " distinct words\n";
     } else {
-      std::cout << "disagree: " << disagree << " of " << result.tested << " words; minimal counterexample first\n";
+      std::cout << "disagree: " << disagree << " of " << result.tested << " distinct words; minimal counterexample first\n";
       for (const auto& d : result.counterexamples)
         std::cout << "  " << quoted(alphabet, d.word) << " (length " << d.word.size() << "): model "
                   << (d.model_score > 0.5 ? "accepts" : "rejects") << " (score " << d.model_score << "), truth "
@@ -181,7 +181,7 @@ void add_check_command(CLI::App& parent, Commands& commands) {
       ->check(kNonNegative)
       ->capture_default_str();
   add_max_memory_option(c, o->max_memory);
-  c->add_option("--tests", o->tests, "random words to test")->check(kNonNegative)->capture_default_str();
+  c->add_option("--tests", o->tests, "random words to draw (one drawn twice is tested once: reports count distinct words)")->check(kNonNegative)->capture_default_str();
   c->add_option("--seed", o->seed, "seed of the random words")->check(kNonNegative)->capture_default_str();
   c->add_option("--exhaustive-up-to", o->exhaustive, "also test every word of length <= N")->check(kNonNegative);
   c->add_flag("--json", o->json, "machine-readable output");

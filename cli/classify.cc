@@ -5,16 +5,14 @@
 #include <iostream>
 #include <memory>
 #include <sstream>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "automata/automaton_io.h"
-#include "automata/minimize.h"
 #include "automata/monoid.h"
 #include "automata/nfa.h"
 #include "base/error.h"
-#include "bridge/expressivity.h"
+#include "bridge/classify.h"
 #include "cli/options.h"
 #include "cli/progress.h"
 #include "cli/text.h"
@@ -25,7 +23,6 @@ namespace statelab::cli {
 namespace {
 
 using automata::Dfa;
-using json = nlohmann::ordered_json;
 
 struct ClassifyOptions {
   std::string input;
@@ -37,7 +34,7 @@ struct ClassifyOptions {
 
 struct Input {
   std::string name;
-  Dfa minimal;
+  Dfa dfa;
 };
 
 bool names_a_file(const std::string& input) {
@@ -53,14 +50,13 @@ bool names_a_file(const std::string& input) {
 // A file's automaton, determinised and minimised; or a regular catalogue language's minimal DFA.
 Input load(const ClassifyOptions& o) {
   if (names_a_file(o.input))
-    return {o.input, automata::minimize(automata::determinize(automata::read_automaton(o.input),
-                                                              o.max_states))};
+    return {o.input, automata::determinize(automata::read_automaton(o.input), o.max_states)};
   const std::unique_ptr<languages::Language> l = languages::make_language(o.input);
   const Dfa* dfa = l->dfa();
   if (!dfa)
     throw InvalidArgument("classify: " + l->name() + " is " + std::string(languages::to_string(l->language_class())) +
                           ", not regular: it has no finite syntactic monoid (classify takes a regular language)");
-  return {l->name(), automata::minimize(*dfa)};
+  return {l->name(), *dfa};
 }
 
 std::string_view class_meaning(automata::MonoidClass c) {
@@ -81,62 +77,28 @@ std::string series(const std::vector<std::size_t>& orders) {
 
 void run(const ClassifyOptions& o) {
   const Input in = load(o);
-  const automata::Alphabet& alphabet = in.minimal.alphabet();
   const MemoryLimit memory = memory_limit(o.max_memory);
   TaskProgress closure("the monoid: elements expanded / found");
-  const automata::TransitionMonoid m = automata::transition_monoid(in.minimal, o.max_monoid, memory, closure.callback());
-  closure.finish();
   TaskProgress green("the monoid's Green relations");
-  const automata::MonoidAnalysis a = automata::analyze(m, memory, green.callback());
+  const bridge::Classification c =
+      bridge::classify(in.name, in.dfa, o.max_monoid, memory, closure.callback(), [&](std::uint64_t done, std::uint64_t total) {
+        closure.finish();  // the closure is over once Green's relations report
+        green.update(done, total);
+      });
+  closure.finish();
   green.finish();
-  const std::vector<bridge::Prediction> predictions = bridge::predict(bridge::algebraic_facts(a));
-  std::size_t regular = 0;
-  for (const automata::JClass& j : a.j_classes) regular += j.regular;
-  const std::vector<const automata::MaximalSubgroup*> groups = a.nontrivial_groups();
-
   if (o.json) {
-    json out;
-    out["language"] = in.name;
-    out["states"] = in.minimal.num_states();
-    json symbols = json::array();
-    for (automata::Symbol s = 0; s < alphabet.size(); ++s) symbols.push_back(alphabet.name(s));
-    out["symbols"] = symbols;
-    out["monoid_size"] = m.size();
-    out["idempotents"] = a.idempotents.size();
-    out["j_classes"] = a.j_classes.size();
-    out["regular_j_classes"] = regular;
-    out["r_classes"] = a.num_r_classes;
-    out["l_classes"] = a.num_l_classes;
-    out["aperiodic"] = a.aperiodic();
-    json gs = json::array();
-    for (const automata::MaximalSubgroup* g : groups) {
-      json j{{"order", g->order},
-             {"abelian", g->abelian},
-             {"solvable", g->solvable},
-             {"derived_series", g->derived_series},
-             {"j_class", g->j_class},
-             {"degree", g->points.size()}};
-      if (o.witness) {
-        j["idempotent"] = alphabet.format_word(m.word(g->idempotent));
-        json words = json::array();
-        for (automata::Element x : g->generators) words.push_back(alphabet.format_word(m.word(x)));
-        j["generators"] = words;
-      }
-      gs.push_back(std::move(j));
-    }
-    out["groups"] = gs;
-    out["class"] = automata::to_string(a.monoid_class);
-    json ps = json::object();
-    for (const bridge::Prediction& p : predictions) {
-      ps[p.architecture] = {{"answer", bridge::to_string(p.answer)}, {"reason", p.reason}, {"source", p.source}};
-      if (p.layers > 0) ps[p.architecture]["layers"] = p.layers;  // cdssm: the depth the group needs
-    }
-    out["predictions"] = ps;
-    std::cout << out.dump() << "\n";
+    std::cout << bridge::to_json(c, o.witness) << "\n";
     return;
   }
+  const automata::Alphabet& alphabet = c.minimal.alphabet();
+  const automata::TransitionMonoid& m = c.monoid;
+  const automata::MonoidAnalysis& a = c.analysis;
+  const std::size_t regular = c.regular_j_classes;
+  const std::vector<bridge::Prediction>& predictions = c.predictions;
+  const std::vector<const automata::MaximalSubgroup*> groups = a.nontrivial_groups();
 
-  print_wrapped("language: ", in.name + " (minimal DFA: " + counted(in.minimal.num_states(), "state") + ", " +
+  print_wrapped("language: ", in.name + " (minimal DFA: " + counted(c.minimal.num_states(), "state") + ", " +
                                  counted(alphabet.size(), "symbol") + ")");
   print_wrapped("monoid: ", counted(m.size(), "element") + ", " + counted(a.idempotents.size(), "idempotent") + ", " +
                                counted(a.j_classes.size(), "J-class") + " (" + std::to_string(regular) + " regular), " +

@@ -19,13 +19,12 @@ namespace statelab::cli {
 
 namespace {
 
-struct ProbeCommandOptions {
-  std::string ckpt, lang, layer = "all", target = "state", train_lengths, test_lengths, plot;
-  std::size_t train_words = 32, test_words = 16, length_limit = 1000, max_memory = kDefaultMemoryLimit;
-  std::uint64_t max_work = bridge::kDefaultProbeWork, seed = 0;
-  double threshold = 0.99, l2 = 1e-3, tolerance = 1e-5;
+struct ProbeCommandOptions : ProbeCommonOptions {
+  std::string layer = "all", target = "state", test_lengths, plot;
+  std::size_t train_words = 32, test_words = 16;
+  std::uint64_t max_work = bridge::kDefaultProbeWork;
+  double l2 = 1e-3, tolerance = 1e-5;
   std::optional<bool> layer_norm;
-  bool json = false;
 };
 
 std::string retention_text(const bridge::ProbeCurve& c) {
@@ -98,9 +97,10 @@ int run_probe(const ProbeCommandOptions& o) {
   std::printf("%-6s %-17s %-7s %-7s %-18s %s\n", "LAYER", "PROBE", "TRAIN", "TEST", "RETENTION", "CONVERGED");
   for (const auto& l : r.layers) {
     const std::pair<const char*, const bridge::ProbeCurve*> rows[] = {
-        {"trained network", &l.model}, {"random-init", &l.random_init}, {"shuffled labels", &l.shuffled}};
+        {"trained network", &l.model}, {"random-init", l.random_init ? &*l.random_init : nullptr},
+        {"shuffled labels", &l.shuffled}};
     for (const auto& [name, c] : rows)
-      std::printf("%-6d %-17s %-7.4f %-7.4f %-18s %s\n", l.layer, name, c->train_accuracy, c->test_accuracy,
+      if (c) std::printf("%-6d %-17s %-7.4f %-7.4f %-18s %s\n", l.layer, name, c->train_accuracy, c->test_accuracy,
                   retention_text(*c).c_str(), fit_text(*c).c_str());
   }
   // Accuracy by position: at most about 40 rows.
@@ -113,7 +113,8 @@ int run_probe(const ProbeCommandOptions& o) {
     if (r.layers.empty() || r.layers.front().model.tested[t] == 0) continue;
     std::printf("%-9zu %-6.3f", t, r.majority[t]);
     for (const auto& l : r.layers)
-      std::printf("  %-10.3f %-9.3f %-11.3f", l.model.accuracy[t], l.random_init.accuracy[t], l.shuffled.accuracy[t]);
+      std::printf("  %-10.3f %-9.3f %-11.3f", l.model.accuracy[t], l.random_init ? l.random_init->accuracy[t] : 0.0,
+                  l.shuffled.accuracy[t]);
     std::printf("\n");
   }
   if (!o.plot.empty()) std::printf("wrote %s\n", o.plot.c_str());
@@ -127,41 +128,45 @@ void add_probe_command(CLI::App& parent, Commands& commands) {
   CLI::App* c = parent.add_subcommand(
       "probe", "linear state probes: decode the truth's state (the minimal DFA's state, group element, stack depth, counters) from "
                "a checkpoint's hidden states, by position and layer, beside a random-init and a shuffled-label control");
-  c->add_option("--ckpt", o->ckpt, "the model checkpoint (safetensors with metadata \"alphabet\"; any head)")->required();
-  c->add_option("--lang", o->lang, "the language whose state is decoded (catalogue name, e.g. word-problem:group=S3)")
-      ->required();
+  add_probe_options(c, *o,
+                    {"the language whose state is decoded (catalogue name, e.g. word-problem:group=S3)",
+                     "the probe is fitted on positions of words of these lengths A..B (default: the checkpoint's training "
+                     "lengths, else 1..20)",
+                     "retention ends at the first position below this accuracy",
+                     "seed of the words, the random-init network and the shuffle", "refuse longer training or test lengths"});
   c->add_option("--layer", o->layer, "the layer probed (0-based), or all (each on its own)")->capture_default_str();
   c->add_option("--target", o->target, "state (the whole state of lang targets), stack-depth, counter")
       ->capture_default_str();
-  c->add_option("--train-lengths", o->train_lengths,
-                "the probe is fitted on positions of words of these lengths A..B (default: the checkpoint's training "
-                "lengths, else 1..20)");
   c->add_option("--test-lengths", o->test_lengths, "scored on positions of words of these lengths (default 1..2B)");
   c->add_option("--train-words", o->train_words, "words per training length")->check(kAtLeastOne)->capture_default_str();
   c->add_option("--test-words", o->test_words, "words per test length")->check(kAtLeastOne)->capture_default_str();
-  c->add_option("--threshold", o->threshold, "retention ends at the first position below this accuracy")
-      ->check(CLI::Range(0.0, 1.0))
-      ->capture_default_str();
   c->add_option("--l2", o->l2, "L2 penalty λ of the probe")->check(CLI::PositiveNumber)->capture_default_str();
   c->add_option("--tolerance", o->tolerance, "the optimiser stops when every gradient entry is at most this")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  c->add_option("--seed", o->seed, "seed of the words, the random-init network and the shuffle")
-      ->check(kNonNegative)
-      ->capture_default_str();
-  c->add_option("--length-limit", o->length_limit, "refuse longer training or test lengths")
-      ->check(kNonNegative)
-      ->capture_default_str();
   c->add_option("--max-work", o->max_work, "refuse a fit of more positions x hidden size x states")
       ->check(kAtLeastOne)
       ->capture_default_str();
-  add_max_memory_option(c, o->max_memory);
   c->add_option("--layer-norm", o->layer_norm,
                 "layer-normalise each position's state first (default: yes for transformers and state-space models, "
                 "whose head reads a LayerNorm of the residual stream; no for recurrent ones)");
   c->add_option("--plot", o->plot, "draw the retention curves (.png or .svg, gnuplot)");
-  c->add_flag("--json", o->json, "machine-readable output");
   commands.push_back({c, [o] { return run_probe(*o); }});
+}
+
+void add_probe_options(CLI::App* c, ProbeCommonOptions& o, const ProbeOptionsHelp& help) {
+  c->add_option("--ckpt", o.ckpt, "the model checkpoint (safetensors with metadata \"alphabet\"; any head)")->required();
+  c->add_option("--lang", o.lang, std::string(help.lang))->required();
+  c->add_option("--train-lengths", o.train_lengths, std::string(help.train_lengths));
+  c->add_option("--threshold", o.threshold, std::string(help.threshold))
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  c->add_option("--seed", o.seed, std::string(help.seed))->check(kNonNegative)->capture_default_str();
+  c->add_option("--length-limit", o.length_limit, std::string(help.length_limit))
+      ->check(kNonNegative)
+      ->capture_default_str();
+  add_max_memory_option(c, o.max_memory);
+  c->add_flag("--json", o.json, "machine-readable output");
 }
 
 }  // namespace statelab::cli

@@ -108,11 +108,7 @@ int run_sensitivity(const SensitivityCommandOptions& o) {
   }
   const bridge::Sensitivity r = bridge::average_sensitivity(*recognizer, s);
   if (o.json) {
-    json j{{"source", name},   {"length", o.length},       {"symbols", recognizer->alphabet().size()},
-           {"exact", r.exact}, {"words", r.words},         {"mean", r.mean},
-           {"low", r.low},     {"high", r.high},           {"sd", r.sd}};
-    if (!r.exact) j["seed"] = o.seed;
-    std::cout << j.dump() << "\n";
+    std::cout << bridge::to_json(r, name, s, recognizer->alphabet().size()) << "\n";
     return 0;
   }
   std::cout << name << " at length " << o.length << ": average sensitivity " << fixed(r.mean);

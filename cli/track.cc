@@ -8,19 +8,16 @@
 
 #include "bridge/track.h"
 #include "cli/options.h"
+#include "cli/probe.h"
 #include "cli/progress.h"
 
 namespace statelab::cli {
 
 namespace {
 
-struct TrackCommandOptions {
-  std::string ckpt, lang, train_lengths;
+struct TrackCommandOptions : ProbeCommonOptions {
   std::optional<std::size_t> max_length;
-  std::size_t count = 100, tests = 1000, length_limit = 1000, max_memory = kDefaultMemoryLimit;
-  std::uint64_t seed = 0;
-  double threshold = 0.99;
-  bool json = false;
+  std::size_t count = 100, tests = 1000;
 };
 
 int run_track(const TrackCommandOptions& o) {
@@ -79,9 +76,11 @@ int run_track(const TrackCommandOptions& o) {
                                      std::to_string(*c.retention_end)
                                : std::string("retained at every position to ") + std::to_string(r.max_length - 1);
       };
+      const bridge::ProbeCurve none;
+      const bridge::ProbeCurve& random = l.random_init ? *l.random_init : none;  // a checkpoint always has one
       std::printf("probe, layer %d (%zu states): trained %s (test %.3f); random-init %s (%.3f); shuffled labels %.3f\n",
-                  l.layer, r.probe->classes, end(l.model).c_str(), l.model.test_accuracy, end(l.random_init).c_str(),
-                  l.random_init.test_accuracy, l.shuffled.test_accuracy);
+                  l.layer, r.probe->classes, end(l.model).c_str(), l.model.test_accuracy, end(random).c_str(),
+                  random.test_accuracy, l.shuffled.test_accuracy);
     }
   }
   if (r.tracks)
@@ -98,24 +97,15 @@ void add_track_command(CLI::App& parent, Commands& commands) {
   CLI::App* c = parent.add_subcommand(
       "track", "does a trained model track a language's state, and where does it stop: classify's prediction, accuracy "
                "by length, the minimal counterexample, the probe's retention curve (exit 0 tracks, 1 fails)");
-  c->add_option("--ckpt", o->ckpt, "the model checkpoint (safetensors with metadata \"alphabet\")")->required();
-  c->add_option("--lang", o->lang, "the language or task it learned (catalogue name, e.g. word-problem:group=S3)")
-      ->required();
+  add_probe_options(c, *o,
+                    {"the language or task it learned (catalogue name, e.g. word-problem:group=S3)",
+                     "the training lengths A..B (default: those the checkpoint records)",
+                     "tracking fails at the first length below this accuracy", "seed of every random word",
+                     "refuse a longer --max-length"});
   c->add_option("--max-length", o->max_length, "the longest length tested (default 8x the longest training length)")
       ->check(kAtLeastOne);
-  c->add_option("--train-lengths", o->train_lengths,
-                "the training lengths A..B (default: those the checkpoint records)");
   c->add_option("--count", o->count, "examples per length")->check(kAtLeastOne)->capture_default_str();
-  c->add_option("--threshold", o->threshold, "tracking fails at the first length below this accuracy")
-      ->check(CLI::Range(0.0, 1.0))
-      ->capture_default_str();
   c->add_option("--tests", o->tests, "check's random words")->check(kAtLeastOne)->capture_default_str();
-  c->add_option("--seed", o->seed, "seed of every random word")->check(kNonNegative)->capture_default_str();
-  c->add_option("--length-limit", o->length_limit, "refuse a longer --max-length")
-      ->check(kNonNegative)
-      ->capture_default_str();
-  add_max_memory_option(c, o->max_memory);
-  c->add_flag("--json", o->json, "machine-readable output");
   commands.push_back({c, [o] { return run_track(*o); }});
 }
 

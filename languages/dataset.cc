@@ -7,17 +7,11 @@
 #include <string>
 
 #include "base/error.h"
+#include "base/splitmix.h"
 
 namespace statelab::languages {
 
 namespace {
-
-std::uint64_t splitmix64(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ull;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
 
 // How many draws one item may take before giving up: 64 times the expected number when the
 // remaining pool is known (the chance of failing is below e^-64), else a fixed budget.

@@ -1,6 +1,7 @@
 // statelab.Dfa and statelab.classify: the automata library from Python.
 #include <pybind11/operators.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <variant>
@@ -10,11 +11,10 @@
 #include "automata/dot_io.h"
 #include "automata/machine_io.h"
 #include "automata/minimize.h"
-#include "automata/monoid.h"
 #include "automata/nfa.h"
 #include "automata/regex.h"
 #include "base/error.h"
-#include "bridge/expressivity.h"
+#include "bridge/classify.h"
 #include "python/common.h"
 
 namespace statelab::python {
@@ -37,54 +37,11 @@ std::filesystem::path format_path(const std::string& format) {
   return std::filesystem::path("automaton" + ext);
 }
 
-py::dict classify_dfa(const Dfa& dfa, const std::string& name, std::size_t max_monoid, bool witness) {
-  const Dfa minimal = automata::minimize(dfa);
-  const Alphabet& alphabet = minimal.alphabet();
-  const automata::TransitionMonoid m = automata::transition_monoid(minimal, max_monoid);
-  const automata::MonoidAnalysis a = automata::analyze(m);
-  std::size_t regular = 0;
-  for (const automata::JClass& j : a.j_classes) regular += j.regular;
-  // The keys and order of `statelab classify --json`.
-  py::dict out;
-  out["language"] = name;
-  out["states"] = minimal.num_states();
-  out["symbols"] = alphabet.names();
-  out["monoid_size"] = m.size();
-  out["idempotents"] = a.idempotents.size();
-  out["j_classes"] = a.j_classes.size();
-  out["regular_j_classes"] = regular;
-  out["r_classes"] = a.num_r_classes;
-  out["l_classes"] = a.num_l_classes;
-  out["aperiodic"] = a.aperiodic();
-  py::list groups;
-  for (const automata::MaximalSubgroup* g : a.nontrivial_groups()) {
-    py::dict j;
-    j["order"] = g->order;
-    j["abelian"] = g->abelian;
-    j["solvable"] = g->solvable;
-    j["derived_series"] = g->derived_series;
-    j["j_class"] = g->j_class;
-    j["degree"] = g->points.size();
-    if (witness) {
-      j["idempotent"] = alphabet.format_word(m.word(g->idempotent));
-      py::list words;
-      for (automata::Element x : g->generators) words.append(alphabet.format_word(m.word(x)));
-      j["generators"] = words;
-    }
-    groups.append(j);
-  }
-  out["groups"] = groups;
-  out["class"] = std::string(automata::to_string(a.monoid_class));
-  py::dict predictions;
-  for (const bridge::Prediction& p : bridge::predict(bridge::algebraic_facts(a))) {
-    py::dict d;
-    d["answer"] = std::string(bridge::to_string(p.answer));
-    d["reason"] = p.reason;
-    d["source"] = p.source;
-    predictions[py::str(p.architecture)] = d;
-  }
-  out["predictions"] = predictions;
-  return out;
+// statelab.equivalent: None, or the shortest, shortlex-least word on which a and b differ.
+py::object counterexample(const Dfa& a, const Dfa& b) {
+  const auto w = automata::find_counterexample(a, b);
+  if (!w) return py::none();
+  return word_list(*w);
 }
 
 }  // namespace
@@ -153,8 +110,21 @@ void bind_automata(py::module_& m) {
       .def("is_empty", [](const Dfa& d) { return automata::is_empty(d); })
       .def("is_universal", [](const Dfa& d) { return automata::is_universal(d); })
       .def("is_finite", [](const Dfa& d) { return automata::is_finite(d); })
-      .def("__eq__", [](const Dfa& a, const Dfa& b) { return a == b; }, "The same table, not the same language: "
-                                                                          "use statelab.equivalent")
+      .def(
+          "__eq__",
+          [](const Dfa& a, const Dfa& b) {
+            // The same language: symbols matched by name (in any order); other symbols, other languages.
+            auto names = [](const Dfa& d) {
+              auto n = d.alphabet().names();
+              std::sort(n.begin(), n.end());
+              return n;
+            };
+            return names(a) == names(b) && automata::equivalent(a, b);
+          },
+          py::is_operator(),
+          "a == b: they accept the same words (Hopcroft-Karp; symbols matched by name), whatever their states; "
+          "statelab.equivalent(a, b) gives the shortest word where they differ")
+      .def("equivalent", &counterexample, py::arg("other"), "statelab.equivalent(self, other): None, or the shortest word where they differ")
       .def("__repr__", [](const Dfa& d) {
         return "<statelab.Dfa: " + std::to_string(d.num_states()) + " states over {" +
                [&] {
@@ -166,19 +136,18 @@ void bind_automata(py::module_& m) {
       });
 
   m.def(
-      "equivalent",
-      [](const Dfa& a, const Dfa& b) -> py::object {
-        const auto w = automata::find_counterexample(a, b);
-        if (!w) return py::none();
-        return word_list(*w);
-      },
-      py::arg("a"), py::arg("b"),
+      "equivalent", &counterexample, py::arg("a"), py::arg("b"),
       "None when a and b accept the same words, else the shortest, shortlex-least word on which they differ "
       "(a list of symbol ids; possibly empty: test `is None`)");
   m.def(
       "_classify_dfa",
       [](const Dfa& d, const std::string& name, std::size_t max_monoid, bool witness) {
-        return classify_dfa(d, name, max_monoid, witness);
+        std::string json;
+        {
+          py::gil_scoped_release release;
+          json = bridge::to_json(bridge::classify(name, d, max_monoid), witness);
+        }
+        return from_json(json);
       },
       py::arg("dfa"), py::arg("name"), py::arg("max_monoid") = automata::kDefaultMaxMonoid, py::arg("witness") = false);
 }

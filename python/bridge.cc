@@ -19,39 +19,11 @@
 #include "models/heads.h"
 #include "python/callable.h"
 #include "python/common.h"
+#include "python/model.h"
 
 namespace statelab::python {
 
 namespace {
-
-// A statelab model, loaded from a checkpoint or just trained.
-struct Model {
-  bridge::LoadedModel loaded;
-  std::shared_ptr<const bridge::Recognizer> recognizer;  // recognize head
-  std::shared_ptr<const bridge::Tagger> tagger;          // tag and next-set heads
-
-  explicit Model(bridge::LoadedModel m) : loaded(std::move(m)) {
-    const models::Head head = loaded.config.head;
-    if (head == models::Head::recognize) {
-      recognizer = bridge::model_recognizer(loaded);
-    } else if (head == models::Head::tag || head == models::Head::next_set) {
-      std::vector<std::string> outputs;
-      if (head == models::Head::next_set) {
-        outputs = loaded.alphabet.names();
-        outputs.emplace_back("<end>");
-      } else {
-        for (int i = 0; i < loaded.config.num_outputs; ++i) outputs.push_back(std::to_string(i));
-      }
-      tagger = bridge::model_tagger(loaded, nullptr, outputs);
-    }
-  }
-  const bridge::Recognizer& require_recognizer(const char* what) const {
-    if (!recognizer)
-      throw InvalidArgument(std::string(what) + ": the model has a " + models::head_name(loaded.config.head) +
-                            " head; scores need a recognize head (use tags)");
-    return *recognizer;
-  }
-};
 
 std::vector<py::array_t<float>> trajectories_arrays(const std::vector<bridge::Trajectory>& ts) {
   std::vector<py::array_t<float>> out;

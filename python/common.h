@@ -43,5 +43,6 @@ void bind_errors(py::module_& m);
 void bind_automata(py::module_& m);
 void bind_languages(py::module_& m);
 void bind_bridge(py::module_& m);
+void bind_analysis(py::module_& m);
 
 }  // namespace statelab::python

@@ -103,4 +103,5 @@ PYBIND11_MODULE(_core, m) {
   sp::bind_automata(m);
   sp::bind_languages(m);
   sp::bind_bridge(m);
+  sp::bind_analysis(m);
 }

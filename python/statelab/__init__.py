@@ -26,12 +26,12 @@ from ._core import (  # noqa: F401
     equivalent,
 )
 from ._data import Dataset, Split, dataset, iter_dataset  # noqa: F401
-from ._model import check, classify, extract, train  # noqa: F401
+from ._model import check, classify, extract, probe, sensitivity, track, train  # noqa: F401
 
 __all__ = [
     "CheckpointError", "DivergenceError", "Dfa", "Error", "InvalidArgument", "IoError", "Language",
     "LimitExceeded", "Model", "ModelError", "ParseError", "equivalent", "Dataset", "Split", "dataset",
-    "iter_dataset", "check", "classify", "extract", "train",
+    "iter_dataset", "check", "classify", "extract", "probe", "sensitivity", "track", "train",
 ]
 
 

@@ -135,7 +135,29 @@ TEST(Probe, ShuffledLabelsAndARandomNetworkFallToChanceWhereTheStateIsHidden) {
   for (double m : r.majority) chance = std::max(chance, m);
   EXPECT_LT(p.shuffled.test_accuracy, chance + 0.1);
   EXPECT_TRUE(p.shuffled.converged);
-  EXPECT_LT(p.random_init.test_accuracy, 0.9);
+  EXPECT_LT(p.random_init->test_accuracy, 0.9);
+}
+
+TEST(Probe, AnyNetworksTrajectoriesGiveTheSameFitsWithoutTheRandomInitControl) {
+  // One layer: the trajectories are the layer's states, so the model and shuffled fits agree with
+  // the checkpoint's probe bit for bit; the random-init control needs an architecture, so is absent.
+  const auto l = languages::make_language("tomita:n=4");
+  const auto net = testing::tiny_lstm(3);
+  const ProbeResult a = probe_of(net, *l, small_options());
+  const ProbeStates s =
+      trajectory_states([&](std::span<const Word> w) { return net.trajectories(w); }, net.state_dim(), 7);
+  const ProbeResult b = probe(s, *l, small_options());
+  ASSERT_EQ(b.layers.size(), 1u);
+  EXPECT_EQ(b.layers[0].model.accuracy, a.layers[0].model.accuracy);
+  EXPECT_EQ(b.layers[0].model.train_accuracy, a.layers[0].model.train_accuracy);
+  EXPECT_EQ(b.layers[0].shuffled.accuracy, a.layers[0].shuffled.accuracy);
+  EXPECT_TRUE(a.layers[0].random_init.has_value());
+  EXPECT_FALSE(b.layers[0].random_init.has_value());
+  EXPECT_NE(to_json(b).find("\"random_init\":null"), std::string::npos);
+  // States of the wrong shape are one clear line.
+  ProbeStates bad = s;
+  bad.width = 5;
+  EXPECT_NE(message_of([&] { (void)probe(bad, *l, small_options()); }).find("expected (5, "), std::string::npos);
 }
 
 TEST(Probe, ALanguageWithoutAPerPositionStateIsOneClearLine) {

@@ -9,7 +9,7 @@ source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/expect.sh"
 setup_cli_test "$@"
 
 # check
-expect "check: a perfect network agrees" 0 "^agree: no disagreement with tomita:n=1 on [0-9]+ words$" "^$" -- \
+expect "check: a perfect network agrees" 0 "^agree: no disagreement with tomita:n=1 on [0-9]+ distinct words$" "^$" -- \
   "$sl" check --ckpt "$net" --lang tomita:n=1 --tests 300 --exhaustive-up-to 8
 expect "check: another language disagrees, minimal counterexample first" 1 '^  "1" \(length 1\): model accepts \(score 0\.9[0-9]*\), truth rejects$' "^$" -- \
   "$sl" check --ckpt "$net" --lang tomita:n=2 --tests 200
@@ -67,7 +67,7 @@ expect "extract: --clusters 0 is refused naming the option" 2 "^$" "^statelab: -
 # testing nothing is not agreement
 expect "check: --tests 0 alone is refused" 2 "^$" "^statelab: --tests 0 tests no word.*--exhaustive-up-to" -- \
   "$sl" check --ckpt "$net" --lang tomita:n=1 --tests 0
-expect "check: --tests 0 with --exhaustive-up-to tests those words" 0 "^agree: no disagreement with tomita:n=1 on 15 words$" "^$" -- \
+expect "check: --tests 0 with --exhaustive-up-to tests those words" 0 "^agree: no disagreement with tomita:n=1 on 15 distinct words$" "^$" -- \
   "$sl" check --ckpt "$net" --lang tomita:n=1 --tests 0 --exhaustive-up-to 3
 
 # per-position heads: an LSTM tagging S3's word problem (the recipe of docs/bridge.md; ~1 s)
@@ -98,7 +98,7 @@ expect "check: a tag head against a language of another alphabet" 2 "^$" "^state
   "$sl" check --ckpt s3.safetensors --lang tomita:n=1
 
 check "train: a next-set model" "$sl" train --quiet --lang dyck:k=1,depth=2 --task next-set --steps 3000 -o ns.safetensors
-expect "check: a next-set head, at every live position" 0 "^agree: no disagreement with dyck:k=1,depth=2 at any position of [0-9]+ words$" "^$" -- \
+expect "check: a next-set head, at every live position" 0 "^agree: no disagreement with dyck:k=1,depth=2 at any position of [0-9]+ distinct words$" "^$" -- \
   "$sl" check --ckpt ns.safetensors --lang dyck:k=1,depth=2 --tests 300
 expect "extract: a next-set head agrees with the truth wherever it asks" 0 "^equivalent to the truth's Moore machine \\(4 states\\) at every position it asks$" "^$" -- \
   "$sl" extract --ckpt ns.safetensors --lang dyck:k=1,depth=2 -o ns.json

@@ -75,10 +75,14 @@ def test_reading_a_pda_is_refused(tmp_path):
         statelab.Dfa.read(str(path))
 
 
-def test_classify_is_the_clis(cli):
-    ours = statelab.classify("tomita:n=3")
-    theirs = json.loads(subprocess.run([cli, "classify", "tomita:n=3", "--json"], capture_output=True, text=True,
-                                       check=True).stdout)
+@pytest.mark.parametrize("name", ["tomita:n=3", "parity", "word-problem:group=S3"])
+@pytest.mark.parametrize("witness", [False, True])
+def test_classify_is_the_clis(cli, name, witness):
+    # One report (bridge::to_json of bridge::classify) for both: groups, witnesses, and the depth
+    # a group needs ("layers" of a prediction), which a copy of the CLI's JSON here once missed.
+    ours = statelab.classify(name, witness=witness)
+    theirs = json.loads(subprocess.run([cli, "classify", name, "--json"] + ["--witness"] * witness,
+                                       capture_output=True, text=True, check=True).stdout)
     assert ours == theirs
     assert statelab.classify("parity")["class"] == "solvable"
 
@@ -91,3 +95,16 @@ def test_classify_a_dfa():
 def test_classify_refuses_a_non_regular_language():
     with pytest.raises(statelab.InvalidArgument, match="not regular"):
         statelab.classify("dyck:k=1")
+
+
+def test_equality_is_language_equality():
+    a = statelab.Dfa.from_regex("(0*10*1)*0*", "01")
+    # another table, the same language: state 2 is a copy of state 0
+    same = statelab.Dfa.parse('{"format": "statelab-automaton", "version": 1, "kind": "dfa", "alphabet": ["0", "1"], '
+                              '"states": 3, "initial": [0], "accepting": [0, 2], "transitions": [[0, "0", 2], '
+                              '[0, "1", 1], [1, "0", 1], [1, "1", 2], [2, "0", 0], [2, "1", 1]]}')
+    assert same.num_states == 3 and a.minimize().num_states == 2
+    assert same == a and a == a.minimize() and not (a != same)
+    assert a != ~a and a.equivalent(~a) == [] and a.equivalent(same) is None
+    assert a != statelab.Dfa.from_regex("(a*ba*b)*a*", "ab")   # other symbols: another language
+    assert (a == "not a dfa") is False

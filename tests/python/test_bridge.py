@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import statelab
-from conftest import TOMITA1_LSTM
+from conftest import TOMITA1_LSTM, one_hot_dfa_states
 
 
 def truth_of(name):
@@ -122,19 +122,7 @@ def test_extract_a_callable_equals_the_catalogue():
 
 
 def test_extract_with_hidden_states():
-    dfa = statelab.Language("parity").dfa
-
-    def states(batch):
-        t = max(len(w) for w in batch)
-        out = np.zeros((len(batch), t + 1, dfa.num_states))
-        for i, w in enumerate(batch):
-            q = dfa.initial
-            out[i, 0, q] = 1
-            for p, a in enumerate(w):
-                q = dfa.next(q, a)
-                out[i, p + 1, q] = 1
-        return out
-
+    states, _ = one_hot_dfa_states("parity")
     r = statelab.extract(truth_of("parity"), "01", language="parity", hidden_states=states, time_limit=20)
     assert r["equivalent_to_truth"] and "abstraction" in r["oracle"]
 
