@@ -29,6 +29,7 @@
 
 #include "models/embedding.h"
 #include "models/heads.h"
+#include "models/kv_cache.h"
 #include "models/layer_norm.h"
 #include "models/linear.h"
 #include "models/recurrent.h"
@@ -195,10 +196,17 @@ std::int64_t loss_terms(const ModelConfig& config, const SequenceBatch& batch);
 std::size_t output_start(const Example& example);
 
 /// Embedding, layers and head: fills cache.outputs and cache.logits.  Time O(T B L G H (E + H))
-/// (recurrent), O(T B L D (4D + 2F) + L D Σ_b len_b^2) (transformer).
+/// (recurrent), O(T B L D (4D + 2F) + L D Σ_b len_b^2) (transformer).  With a KV bound (causal
+/// transformer only, see validate below), every block's attention is decoded token by token
+/// against its own cache (kv_cache.h): O(L D Σ_b len_b (K + 1)) for attention; such a cache
+/// cannot serve model_backward.
 template <typename T>
 void model_forward(const ModelConfig& config, const ModelParams<T>& params, const SequenceBatch& batch,
-                   ModelCache<T>& cache);
+                   ModelCache<T>& cache, const KvBound* kv = nullptr);
+
+/// Throws ModelError unless `bound` can bound the model: a causal transformer, and a well-formed
+/// bound (kv_cache.h).
+void validate(const ModelConfig& config, const KvBound& bound);
 
 /// The head's loss on cache.logits, times scale; writes cache.d_logits.  After model_forward.
 template <typename T>
@@ -211,26 +219,31 @@ void model_backward(const ModelConfig& config, const ModelParams<T>& params, con
 
 /// The head's logits for each sequence, in the given order: (1, 1) for recognize, (O, len)
 /// for tag and next_set.
+/// Every inference function below takes an optional KV bound (model_forward): then each position's
+/// output comes from the bounded cache.
 std::vector<Matrix<float>> model_logits(const ModelConfig& config, const ModelParams<float>& params,
-                                        std::span<const Sequence> sequences);
+                                        std::span<const Sequence> sequences, const KvBound* kv = nullptr);
 
 /// recognize only: the acceptance probability σ(logit) of each sequence.
 std::vector<float> accept_probability(const ModelConfig& config, const ModelParams<float>& params,
-                                      std::span<const Sequence> sequences);
+                                      std::span<const Sequence> sequences, const KvBound* kv = nullptr);
 
 /// seq only: steps[i] tokens generated greedily after prompts[i]: token j is the argmax of the
 /// logits at the last position of prompt + tokens 0..j-1.  One forward pass per generated
 /// position over the sequences still generating, so time O(S) forward passes of length up to
 /// prompt + S, S = max steps (a causal model gives position t the same logits whatever follows).
-/// Throws ModelError for another head, an empty prompt or a token outside the vocabulary.
+/// Throws ModelError for another head, an empty prompt or a token outside the vocabulary.  With a
+/// KV bound each pass decodes the whole prefix against fresh bounded caches, which gives exactly
+/// what one cache carried on from step to step would (the policies are deterministic and causal).
 std::vector<Sequence> greedy_decode(const ModelConfig& config, const ModelParams<float>& params,
-                                    std::span<const Sequence> prompts, std::span<const int> steps);
+                                    std::span<const Sequence> prompts, std::span<const int> steps,
+                                    const KvBound* kv = nullptr);
 
 /// The hidden state at every position, for probing and extraction: one matrix (L*H, len) per
 /// sequence, rows l*H .. l*H+H-1 holding h_t of layer l (the LSTM's cell state is not included;
 /// for the transformer and the state-space architectures, the residual stream after block l,
 /// before the final LayerNorm).
 std::vector<Matrix<float>> hidden_states(const ModelConfig& config, const ModelParams<float>& params,
-                                         std::span<const Sequence> sequences);
+                                         std::span<const Sequence> sequences, const KvBound* kv = nullptr);
 
 }  // namespace statelab::models

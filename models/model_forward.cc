@@ -17,7 +17,7 @@ const Matrix<T>& top_of(const ModelConfig& c, const ModelCache<T>& cache) {
 // Given cache.projected = input_proj(embedded), zero in padding: + positions -> blocks (cache.outputs).
 template <typename T>
 void transformer_forward(const ModelConfig& c, const ModelParams<T>& p, const SequenceBatch& batch,
-                         ModelCache<T>& cache) {
+                         ModelCache<T>& cache, const KvBound* kv) {
   const int L = c.num_layers, B = batch.batch_size, D = c.hidden_size;
   if (cache.spec.slopes.empty() || !(cache.spec_config == c)) {  // allocates only when the config changes
     cache.spec = attention_spec(c);
@@ -36,7 +36,7 @@ void transformer_forward(const ModelConfig& c, const ModelParams<T>& p, const Se
   for (int l = 0; l < L; ++l)
     transformer_block_forward(spec, c.ffn_activation, p.blocks[l], batch,
                               l == 0 ? cache.projected : cache.outputs[l - 1], cache.blocks[l],
-                              cache.outputs[l]);  // (D, T*B)
+                              cache.outputs[l], kv);  // (D, T*B)
 }
 
 // Given cache.d_top = dL/d outputs[L-1], accumulates the gradients of the blocks and positions and
@@ -84,7 +84,9 @@ void ssm_backward(const ModelConfig& c, const ModelParams<T>& p, const SequenceB
 }  // namespace
 
 template <typename T>
-void model_forward(const ModelConfig& c, const ModelParams<T>& p, const SequenceBatch& batch, ModelCache<T>& cache) {
+void model_forward(const ModelConfig& c, const ModelParams<T>& p, const SequenceBatch& batch, ModelCache<T>& cache,
+                   const KvBound* kv) {
+  if (kv) validate(c, *kv);
   const int L = c.num_layers;
   embedding_forward(p.embedding, batch, cache.embedded);  // (E, T*B)
   cache.outputs.resize(L);
@@ -97,7 +99,7 @@ void model_forward(const ModelConfig& c, const ModelParams<T>& p, const Sequence
   } else {
     linear_forward(p.input_proj, cache.embedded, cache.projected);  // (H, T*B)  W x + b
     zero_padding(batch, cache.projected);
-    if (c.cell == Cell::transformer) transformer_forward(c, p, batch, cache);
+    if (c.cell == Cell::transformer) transformer_forward(c, p, batch, cache, kv);
     else ssm_forward(c, p, batch, cache);
     layer_norm_forward(p.final_norm, cache.outputs.back(), cache.final_norm, cache.normed);  // (H, T*B)
     zero_padding(batch, cache.normed);
@@ -151,7 +153,8 @@ void model_backward(const ModelConfig& c, const ModelParams<T>& p, const Sequenc
   embedding_backward(batch, cache.d_embedded, grads.embedding);
 }
 #define STATELAB_INSTANTIATE(T) \
-  template void model_forward(const ModelConfig&, const ModelParams<T>&, const SequenceBatch&, ModelCache<T>&); \
+  template void model_forward(const ModelConfig&, const ModelParams<T>&, const SequenceBatch&, ModelCache<T>&, \
+                              const KvBound*);                                                               \
   template T model_loss(const ModelConfig&, const SequenceBatch&, ModelCache<T>&, T); \
   template void model_backward(const ModelConfig&, const ModelParams<T>&, const SequenceBatch&, ModelCache<T>&, ModelGrads<T>&);
 STATELAB_INSTANTIATE(float)

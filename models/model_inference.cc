@@ -9,10 +9,10 @@
 namespace statelab::models {
 
 std::vector<Matrix<float>> model_logits(const ModelConfig& c, const ModelParams<float>& p,
-                                        std::span<const Sequence> sequences) {
+                                        std::span<const Sequence> sequences, const KvBound* kv) {
   const SequenceBatch batch = make_batch(c, sequences);
   ModelCache<float> cache;
-  model_forward(c, p, batch, cache);
+  model_forward(c, p, batch, cache, kv);
   std::vector<Matrix<float>> out(sequences.size());
   const int B = batch.batch_size;
   for (int b = 0; b < B; ++b) {
@@ -28,18 +28,18 @@ std::vector<Matrix<float>> model_logits(const ModelConfig& c, const ModelParams<
 }
 
 std::vector<float> accept_probability(const ModelConfig& c, const ModelParams<float>& p,
-                                      std::span<const Sequence> sequences) {
+                                      std::span<const Sequence> sequences, const KvBound* kv) {
   if (c.head != Head::recognize)
     throw ModelError(std::string("accept_probability: the model's head is ") + head_name(c.head) +
                      ", expected recognize");
-  const auto logits = model_logits(c, p, sequences);
+  const auto logits = model_logits(c, p, sequences, kv);
   std::vector<float> out(logits.size());
   for (std::size_t i = 0; i < logits.size(); ++i) out[i] = 1.0f / (1.0f + std::exp(-logits[i](0, 0)));
   return out;
 }
 
 std::vector<Sequence> greedy_decode(const ModelConfig& c, const ModelParams<float>& p, std::span<const Sequence> prompts,
-                                    std::span<const int> steps) {
+                                    std::span<const int> steps, const KvBound* kv) {
   if (c.head != Head::seq)
     throw ModelError(std::string("decoding needs a sequence head, but the model's head is ") + head_name(c.head));
   if (prompts.size() != steps.size())
@@ -64,7 +64,7 @@ std::vector<Sequence> greedy_decode(const ModelConfig& c, const ModelParams<floa
         inputs.push_back(current[i]);
       }
     const SequenceBatch batch = make_batch(c, std::span<const Sequence>(inputs));
-    model_forward(c, p, batch, cache);  // logits (V, T*B)
+    model_forward(c, p, batch, cache, kv);  // logits (V, T*B)
     for (int b = 0; b < batch.batch_size; ++b) {
       Eigen::Index best;
       cache.logits.col((batch.lengths[b] - 1) * batch.batch_size + b).maxCoeff(&best);
@@ -77,10 +77,10 @@ std::vector<Sequence> greedy_decode(const ModelConfig& c, const ModelParams<floa
 }
 
 std::vector<Matrix<float>> hidden_states(const ModelConfig& c, const ModelParams<float>& p,
-                                         std::span<const Sequence> sequences) {
+                                         std::span<const Sequence> sequences, const KvBound* kv) {
   const SequenceBatch batch = make_batch(c, sequences);
   ModelCache<float> cache;
-  model_forward(c, p, batch, cache);
+  model_forward(c, p, batch, cache, kv);
   const int B = batch.batch_size, H = c.hidden_size;
   std::vector<Matrix<float>> out(sequences.size());
   for (int b = 0; b < B; ++b) {

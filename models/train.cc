@@ -157,7 +157,8 @@ bool predicted_right(const ModelConfig& c, const SequenceBatch& batch, const Mod
 }
 
 // seq: whether greedy decoding from each example's prompt reproduces its output exactly.
-void decode_right(const ModelConfig& c, const ModelParams<float>& params, std::span<const Example> data, char* right) {
+void decode_right(const ModelConfig& c, const ModelParams<float>& params, std::span<const Example> data, char* right,
+                  const KvBound* kv) {
   make_batch(c, data);  // checks every example's layout (a prompt, then a teacher-forced output)
   std::vector<Sequence> prompts;
   std::vector<int> steps;
@@ -166,7 +167,7 @@ void decode_right(const ModelConfig& c, const ModelParams<float>& params, std::s
     prompts.emplace_back(e.tokens.begin(), e.tokens.begin() + static_cast<std::ptrdiff_t>(p + 1));
     steps.push_back(static_cast<int>(e.tokens.size() - p));
   }
-  const auto outputs = greedy_decode(c, params, prompts, steps);
+  const auto outputs = greedy_decode(c, params, prompts, steps, kv);
   for (std::size_t i = 0; i < data.size(); ++i) {
     const std::size_t p = output_start(data[i]);
     bool ok = true;
@@ -177,7 +178,9 @@ void decode_right(const ModelConfig& c, const ModelParams<float>& params, std::s
 
 }  // namespace
 
-std::vector<char> predicted_right(const ModelConfig& c, const ModelParams<float>& params, std::span<const Example> data) {
+std::vector<char> predicted_right(const ModelConfig& c, const ModelParams<float>& params, std::span<const Example> data,
+                                  const KvBound* kv) {
+  if (kv) validate(c, *kv);  // once, before the parallel chunks
   constexpr std::size_t kChunk = 64;
   std::vector<char> right(data.size(), 0);
   const std::size_t n_chunks = (data.size() + kChunk - 1) / kChunk;
@@ -186,11 +189,11 @@ std::vector<char> predicted_right(const ModelConfig& c, const ModelParams<float>
     for (std::size_t k = r.begin(); k < r.end(); ++k) {
       const std::size_t begin = k * kChunk, size = std::min(kChunk, data.size() - begin);
       if (c.head == Head::seq) {
-        decode_right(c, params, data.subspan(begin, size), right.data() + begin);
+        decode_right(c, params, data.subspan(begin, size), right.data() + begin, kv);
         continue;
       }
       const SequenceBatch batch = make_batch(c, data.subspan(begin, size));
-      model_forward(c, params, batch, cache);
+      model_forward(c, params, batch, cache, kv);
       for (int b = 0; b < batch.batch_size; ++b) right[begin + batch.order[b]] = predicted_right(c, batch, cache, b);
     }
   });
@@ -214,11 +217,12 @@ double accuracy(const ModelConfig& c, const ModelParams<float>& params, std::spa
 }
 
 std::vector<LengthAccuracy> accuracy_by_length(const ModelConfig& c, const ModelParams<float>& params,
-                                               std::span<const Example> data, std::span<const int> lengths) {
+                                               std::span<const Example> data, std::span<const int> lengths,
+                                               const KvBound* kv) {
   if (!lengths.empty() && lengths.size() != data.size())
     throw ModelError("accuracy_by_length: " + std::to_string(lengths.size()) + " lengths for " +
                      std::to_string(data.size()) + " examples");
-  const auto right = predicted_right(c, params, data);
+  const auto right = predicted_right(c, params, data, kv);
   std::map<int, std::pair<std::int64_t, std::int64_t>> counts;  // length -> (examples, right)
   for (std::size_t i = 0; i < data.size(); ++i) {
     auto& [n, ok] = counts[lengths.empty() ? static_cast<int>(data[i].tokens.size()) : lengths[i]];

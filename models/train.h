@@ -114,9 +114,9 @@ TrainOutcome train_with_validation(TrainState& state, std::span<const Example> d
 /// argmax class at every position with a target; next_set: every bit (logit > 0) at every
 /// position; seq: the output greedy_decode generates from the prompt equals the target output
 /// (exact match).  Parallel over chunks of 64 examples.  Time O(forward), seq O(output length)
-/// forward passes.
+/// forward passes.  With a KV bound (model_forward), from the bounded caches.
 std::vector<char> predicted_right(const ModelConfig& config, const ModelParams<float>& params,
-                                  std::span<const Example> data);
+                                  std::span<const Example> data, const KvBound* kv = nullptr);
 
 /// The fraction of examples predicted_right.
 double accuracy(const ModelConfig& config, const ModelParams<float>& params, std::span<const Example> data);
@@ -130,6 +130,7 @@ struct LengthAccuracy {
   double accuracy = 0;
 };
 std::vector<LengthAccuracy> accuracy_by_length(const ModelConfig& config, const ModelParams<float>& params,
-                                               std::span<const Example> data, std::span<const int> lengths = {});
+                                               std::span<const Example> data, std::span<const int> lengths = {},
+                                               const KvBound* kv = nullptr);
 
 }  // namespace statelab::models

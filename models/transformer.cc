@@ -8,6 +8,7 @@
 #include <string>
 
 #include "models/error.h"
+#include "models/kv_cache.h"
 
 namespace statelab::models {
 
@@ -196,10 +197,11 @@ void attention_backward(const AttentionSpec& spec, const SequenceBatch& batch, c
 template <typename T>
 void transformer_block_forward(const AttentionSpec& spec, Activation activation, const TransformerBlockParams<T>& p,
                                const SequenceBatch& batch, const Matrix<T>& x, TransformerBlockCache<T>& cache,
-                               Matrix<T>& out) {
+                               Matrix<T>& out, const KvBound* kv) {
   layer_norm_forward(p.norm1, x, cache.norm1, cache.ln1);  // (D, N)
   linear_forward(p.in_proj, cache.ln1, cache.qkv);        // (3D, N)
-  attention_forward(spec, batch, cache.qkv, cache.attention, cache.context);
+  if (kv) kv_attention_forward(spec, *kv, batch, cache.qkv, cache.context);
+  else attention_forward(spec, batch, cache.qkv, cache.attention, cache.context);
   linear_forward(p.out_proj, cache.context, cache.mid);  // W_o O + b_o
   cache.mid += x;                                        // mid = x + attention
   zero_padding(batch, cache.mid);
@@ -257,7 +259,7 @@ void sinusoidal_positions(int d_model, int length, Matrix<T>& table) {
                                    const Matrix<T>&, Matrix<T>&);                                                   \
   template void transformer_block_forward(const AttentionSpec&, Activation, const TransformerBlockParams<T>&,       \
                                           const SequenceBatch&, const Matrix<T>&, TransformerBlockCache<T>&,        \
-                                          Matrix<T>&);                                                              \
+                                          Matrix<T>&, const KvBound*);                                                            \
   template void transformer_block_backward(const AttentionSpec&, Activation, const TransformerBlockParams<T>&,      \
                                            const SequenceBatch&, TransformerBlockCache<T>&, const Matrix<T>&,       \
                                            TransformerBlockGrads<T>&, Matrix<T>&);                                  \

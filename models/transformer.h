@@ -70,6 +70,8 @@ struct AttentionSpec {
 /// `window_heads` heads under hard_alibi, nothing otherwise.
 AttentionSpec attention_spec(int num_heads, bool causal, Positional positional, int window_heads, int window);
 
+struct KvBound;  // kv_cache.h
+
 template <typename T>
 struct TransformerBlockParams {
   LinearParams<T> in_proj;    // (3D, D), (3D)  self_attn.in_proj_weight / in_proj_bias (rows q, k, v)
@@ -116,11 +118,13 @@ template <typename T>
 void attention_backward(const AttentionSpec& spec, const SequenceBatch& batch, const Matrix<T>& qkv,
                         AttentionCache<T>& cache, const Matrix<T>& d_context, Matrix<T>& d_qkv);
 
-/// out (D, N) = the block applied to x (D, N, zero in padding); out is zero in padding.
+/// out (D, N) = the block applied to x (D, N, zero in padding); out is zero in padding.  With a
+/// KV bound (kv_cache.h), attention is decoded token by token against a bounded cache
+/// (kv_attention_forward) and the cache cannot serve backward.
 template <typename T>
 void transformer_block_forward(const AttentionSpec& spec, Activation activation,
                                const TransformerBlockParams<T>& params, const SequenceBatch& batch, const Matrix<T>& x,
-                               TransformerBlockCache<T>& cache, Matrix<T>& out);
+                               TransformerBlockCache<T>& cache, Matrix<T>& out, const KvBound* kv = nullptr);
 
 /// Accumulates dL/dparams into grads and writes d_x = dL/dx (D, N) (may not alias d_out).
 template <typename T>
