@@ -362,11 +362,12 @@ class LSharp {
   // Witnesses confirm() asks of a frontier node identified with one basis node.
   static constexpr std::size_t kConfirmations = 4;
 
-  // Confirmation of frontier entry f, identified with its one candidate b: f is asked the
-  // witnesses separating b from kConfirmations other basis nodes (chosen by a hash of f's node, so
-  // the run is deterministic).  b's answers there are known, and a node of a state not yet in the
-  // basis differs from b on each such witness about half the time, so most new states are found
-  // apart from every basis node here rather than by an equivalence query each (see lsharp.h).
+  // Confirmation of frontier entry f, identified with its one candidate b: f and b are asked up to
+  // kConfirmations of the counterexamples' suffixes (chosen by a hash of f's node, so the run is
+  // deterministic).  A node of a state not yet in the basis differs from b on each about half the
+  // time, so most new states are found apart from every basis node here rather than by an
+  // equivalence query each (see lsharp.h).  (The witnesses between b and other basis nodes do
+  // not serve: mostly the empty word or one letter, which separation has already asked.)
   // True when f lost its candidate (to be promoted).
   bool confirm(std::size_t f) {
     Frontier& fr = frontier_[f];
