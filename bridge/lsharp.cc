@@ -19,13 +19,12 @@ namespace {
 
 constexpr std::int32_t kNone = -1;
 
-// What the learner asks, and what it makes of the answers: a DFA recognizer's membership
-// (answers 0 / 1) with an EquivalenceOracle and an LStarResult, or a tagger's output after a word
-// (kNoOutput for the empty word) with a MooreEquivalenceOracle and a MooreLStarResult.  Each keeps
-// the run's budget.  `target` is the recognizer's DFA state after a node's word when the
-// recognizer is a DFA, else Prefix::kNoState.
-// The part both teachers share: the subject (a recognizer or a tagger), its equivalence oracle,
-// the run's budget and the query oracle that counts against it.
+// The teachers: what the learner asks, and what it makes of the answers -- a DFA recognizer's
+// membership (answers 0 / 1) with an EquivalenceOracle and an LStarResult (MembershipTeacher), or a
+// tagger's output after a word (kNoOutput for the empty word) with a MooreEquivalenceOracle and a
+// MooreLStarResult (OutputTeacher).  `target` is the recognizer's DFA state after a node's word
+// when the recognizer is a DFA, else Prefix::kNoState.  What both share: the subject (recognizer
+// or tagger), its equivalence oracle, the run's budget and the query oracle that counts against it.
 template <typename Subject, typename EqOracle, typename QueryOracle>
 struct TeacherBase {
   TeacherBase(const Subject& s, EqOracle& o, const Limits& limits)
