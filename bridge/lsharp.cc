@@ -19,35 +19,41 @@ namespace {
 
 constexpr std::int32_t kNone = -1;
 
-// What the learner asks, and what it makes of the answers: a DFA recognizer's membership
-// (answers 0 / 1) with an EquivalenceOracle and an LStarResult, or a tagger's output after a word
-// (kNoOutput for the empty word) with a MooreEquivalenceOracle and a MooreLStarResult.  Each keeps
-// the run's budget.  `target` is the recognizer's DFA state after a node's word when the
-// recognizer is a DFA, else Prefix::kNoState.
-struct MembershipTeacher {
+// The teachers: what the learner asks, and what it makes of the answers -- a DFA recognizer's
+// membership (answers 0 / 1) with an EquivalenceOracle and an LStarResult (MembershipTeacher), or a
+// tagger's output after a word (kNoOutput for the empty word) with a MooreEquivalenceOracle and a
+// MooreLStarResult (OutputTeacher).  `target` is the recognizer's DFA state after a node's word
+// when the recognizer is a DFA, else Prefix::kNoState.  What both share: the subject (recognizer
+// or tagger), its equivalence oracle, the run's budget and the query oracle that counts against it.
+template <typename Subject, typename EqOracle, typename QueryOracle>
+struct TeacherBase {
+  TeacherBase(const Subject& s, EqOracle& o, const Limits& limits)
+      : subject(s), oracle(o), budget_(limits), query(s, budget_) {}
+  const Subject& subject;
+  EqOracle& oracle;
+  Budget budget_;
+  QueryOracle query;
+  const Alphabet& alphabet() const { return subject.alphabet(); }
+  Budget& budget() { return budget_; }
+};
+
+struct MembershipTeacher : TeacherBase<Recognizer, EquivalenceOracle, MembershipOracle> {
   static constexpr const char* kWhat = "extract --method lsharp";
   static constexpr const char* kSubject = "recognizer";
-  MembershipTeacher(const Recognizer& r, EquivalenceOracle& o, const Limits& limits)
-      : recognizer(r), oracle(o), budget_(limits), member(r, budget_) {}
-  const Recognizer& recognizer;
-  EquivalenceOracle& oracle;
-  Budget budget_;
-  MembershipOracle member;
+  using TeacherBase::TeacherBase;
 
-  const Alphabet& alphabet() const { return recognizer.alphabet(); }
-  State initial() const { return member.initial_state(); }
-  State extend(State q, Symbol a) const { return member.extend(q, a); }
+  State initial() const { return query.initial_state(); }
+  State extend(State q, Symbol a) const { return query.extend(q, a); }
   template <typename WordOf>
   Output ask(State target, const WordOf& word) {
-    return (member.exact_dfa() ? member.ask_state(target) : member.ask(word())) ? 1 : 0;
+    return (query.exact_dfa() ? query.ask_state(target) : query.ask(word())) ? 1 : 0;
   }
-  Budget& budget() { return budget_; }
   static void set_acceptance(Dfa& dfa, const std::vector<Output>& outputs) {
     for (State q = 0; q < dfa.num_states(); ++q) dfa.set_accepting(q, outputs[q] == 1);
   }
   std::optional<Word> counterexample(Dfa& dfa, const std::vector<Output>& outputs) {
     set_acceptance(dfa, outputs);
-    return oracle.counterexample(dfa, member);
+    return oracle.counterexample(dfa, query);
   }
   template <typename Learner>
   LStarResult result(const Learner& learner, Dfa& dfa, const std::vector<Output>& outputs, bool complete,
@@ -57,29 +63,22 @@ struct MembershipTeacher {
   }
 };
 
-struct OutputTeacher {
+struct OutputTeacher : TeacherBase<Tagger, MooreEquivalenceOracle, OutputOracle> {
   static constexpr const char* kWhat = "lsharp";
   static constexpr const char* kSubject = "tagger";
-  OutputTeacher(const Tagger& t, MooreEquivalenceOracle& o, const Limits& limits)
-      : tagger(t), oracle(o), budget_(limits), out(t, budget_) {}
-  const Tagger& tagger;
-  MooreEquivalenceOracle& oracle;
-  Budget budget_;
-  OutputOracle out;
+  using TeacherBase::TeacherBase;
 
-  const Alphabet& alphabet() const { return tagger.alphabet(); }
   State initial() const { return Prefix::kNoState; }
   State extend(State, Symbol) const { return Prefix::kNoState; }
   template <typename WordOf>
-  Output ask(State, const WordOf& word) { return out.ask(word()); }
-  Budget& budget() { return budget_; }
+  Output ask(State, const WordOf& word) { return query.ask(word()); }
   std::optional<Word> counterexample(const Dfa& dfa, const std::vector<Output>& outputs) {
-    return oracle.counterexample(MooreHypothesis{dfa, outputs}, out);
+    return oracle.counterexample(MooreHypothesis{dfa, outputs}, query);
   }
   template <typename Learner>
   MooreLStarResult result(const Learner&, const Dfa& dfa, const std::vector<Output>& outputs, bool complete,
                           std::string stopped_by, std::size_t counterexamples) {
-    return moore_learned(MooreHypothesis{dfa, outputs}, tagger, complete, std::move(stopped_by), budget_,
+    return moore_learned(MooreHypothesis{dfa, outputs}, subject, complete, std::move(stopped_by), budget_,
                          counterexamples);
   }
 };
@@ -362,11 +361,12 @@ class LSharp {
   // Witnesses confirm() asks of a frontier node identified with one basis node.
   static constexpr std::size_t kConfirmations = 4;
 
-  // Confirmation of frontier entry f, identified with its one candidate b: f is asked the
-  // witnesses separating b from kConfirmations other basis nodes (chosen by a hash of f's node, so
-  // the run is deterministic).  b's answers there are known, and a node of a state not yet in the
-  // basis differs from b on each such witness about half the time, so most new states are found
-  // apart from every basis node here rather than by an equivalence query each (see lsharp.h).
+  // Confirmation of frontier entry f, identified with its one candidate b: f and b are asked up to
+  // kConfirmations of the counterexamples' suffixes (chosen by a hash of f's node, so the run is
+  // deterministic).  A node of a state not yet in the basis differs from b on each about half the
+  // time, so most new states are found apart from every basis node here rather than by an
+  // equivalence query each (see lsharp.h).  (The witnesses between b and other basis nodes do
+  // not serve: mostly the empty word or one letter, which separation has already asked.)
   // True when f lost its candidate (to be promoted).
   bool confirm(std::size_t f) {
     Frontier& fr = frontier_[f];
