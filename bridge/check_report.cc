@@ -8,8 +8,24 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-json opening(const std::string& language, const std::optional<std::string>& checkpoint) {
-  return json{{"language", language}, {"checkpoint", checkpoint ? json(*checkpoint) : json(nullptr)}};
+// The keys every report opens with (head only for a check at every position).
+template <class Result>
+json opening(const Result& r, const std::string& language, const std::optional<std::string>& checkpoint,
+             std::optional<std::string_view> head, std::uint64_t seed) {
+  json j{{"language", language}, {"checkpoint", checkpoint ? json(*checkpoint) : json(nullptr)}};
+  if (head) j["head"] = std::string(*head);
+  j["seed"] = seed;
+  j["agree"] = r.agree;
+  j["tested"] = r.tested;
+  j["counterexamples"] = json::array();
+  return j;
+}
+
+// A counterexample: its word and length, then what the model and the truth say.
+json counterexample(const Alphabet& alphabet, const Word& word, json says) {
+  json j{{"word", alphabet.format_word(word)}, {"length", word.size()}};
+  j.update(says);
+  return j;
 }
 
 template <class Row>
@@ -30,35 +46,20 @@ json by_length(const std::vector<LengthAgreement>& rows) {
 
 std::string to_json(const CheckResult& result, const Alphabet& alphabet, const std::string& language,
                     const std::optional<std::string>& checkpoint, std::uint64_t seed) {
-  json j = opening(language, checkpoint);
-  j["seed"] = seed;
-  j["agree"] = result.agree;
-  j["tested"] = result.tested;
-  j["counterexamples"] = json::array();
+  json j = opening(result, language, checkpoint, std::nullopt, seed);
   for (const auto& d : result.counterexamples)
-    j["counterexamples"].push_back({{"word", alphabet.format_word(d.word)},
-                                    {"length", d.word.size()},
-                                    {"model", d.model_score > 0.5},
-                                    {"model_score", d.model_score},
-                                    {"truth", d.truth}});
+    j["counterexamples"].push_back(counterexample(
+        alphabet, d.word, {{"model", d.model_score > 0.5}, {"model_score", d.model_score}, {"truth", d.truth}}));
   j["by_length"] = by_length(result.by_length);
   return j.dump();
 }
 
 std::string to_json(const TagCheckResult& result, const Alphabet& alphabet, const std::string& language,
                     const std::optional<std::string>& checkpoint, std::string_view head, std::uint64_t seed) {
-  json j = opening(language, checkpoint);
-  j["head"] = std::string(head);
-  j["seed"] = seed;
-  j["agree"] = result.agree;
-  j["tested"] = result.tested;
-  j["counterexamples"] = json::array();
+  json j = opening(result, language, checkpoint, head, seed);
   for (const auto& d : result.counterexamples)
-    j["counterexamples"].push_back({{"word", alphabet.format_word(d.word)},
-                                    {"length", d.word.size()},
-                                    {"position", d.position},
-                                    {"model", d.model},
-                                    {"truth", d.truth}});
+    j["counterexamples"].push_back(
+        counterexample(alphabet, d.word, {{"position", d.position}, {"model", d.model}, {"truth", d.truth}}));
   j["by_length"] = by_length(result.by_length);
   j["by_position"] = json::array();
   for (const auto& p : result.by_position) j["by_position"].push_back(agreement(p, "position", p.position));
