@@ -2,7 +2,6 @@
 
 #include <iostream>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -10,6 +9,7 @@
 #include "cli/options.h"
 #include "cli/progress.h"
 #include "bridge/check.h"
+#include "bridge/check_report.h"
 #include "bridge/recognizer.h"
 #include "bridge/run.h"
 #include "cli/text.h"
@@ -19,7 +19,6 @@ namespace statelab::cli {
 
 namespace {
 
-using json = nlohmann::ordered_json;
 
 struct CheckCommandOptions {
   std::string ckpt, lang;
@@ -29,16 +28,6 @@ struct CheckCommandOptions {
   std::optional<std::size_t> exhaustive;
   bool json = false;
 };
-
-json length_json(const std::vector<bridge::LengthAgreement>& by_length) {
-  json out = json::array();
-  for (const auto& l : by_length)
-    out.push_back({{"length", l.length},
-                   {"tested", l.tested},
-                   {"agree", l.agree},
-                   {"agreement", static_cast<double>(l.agree) / static_cast<double>(l.tested)}});
-  return out;
-}
 
 // "agreement by length: 7:98/100 ..." (only the lengths below 100%).
 void print_by_length(const std::vector<bridge::LengthAgreement>& by_length) {
@@ -84,23 +73,7 @@ int run_check_tags(const CheckCommandOptions& o, const bridge::LoadedModel& mode
   progress.finish();
   const auto& alphabet = source.alphabet();
   if (o.json) {
-    json j{{"language", source.name()}, {"checkpoint", o.ckpt}, {"head", models::head_name(head)}, {"seed", o.seed},
-           {"agree", result.agree}, {"tested", result.tested}};
-    j["counterexamples"] = json::array();
-    for (const auto& d : result.counterexamples)
-      j["counterexamples"].push_back({{"word", alphabet.format_word(d.word)},
-                                      {"length", d.word.size()},
-                                      {"position", d.position},
-                                      {"model", d.model},
-                                      {"truth", d.truth}});
-    j["by_length"] = length_json(result.by_length);
-    j["by_position"] = json::array();
-    for (const auto& p : result.by_position)
-      j["by_position"].push_back({{"position", p.position},
-                                  {"tested", p.tested},
-                                  {"agree", p.agree},
-                                  {"agreement", static_cast<double>(p.agree) / static_cast<double>(p.tested)}});
-    std::cout << j.dump() << "\n";
+    std::cout << bridge::to_json(result, alphabet, source.name(), o.ckpt, models::head_name(head), o.seed) << "\n";
     return result.agree ? 0 : 1;
   }
   std::size_t disagree = 0;
@@ -139,17 +112,7 @@ int run_check(const CheckCommandOptions& o) {
   progress.finish();
   const auto& alphabet = language->alphabet();
   if (o.json) {
-    json j{{"language", language->name()}, {"checkpoint", o.ckpt}, {"seed", o.seed}, {"agree", result.agree},
-           {"tested", result.tested}};
-    j["counterexamples"] = json::array();
-    for (const auto& d : result.counterexamples)
-      j["counterexamples"].push_back({{"word", alphabet.format_word(d.word)},
-                                      {"length", d.word.size()},
-                                      {"model", d.model_score > 0.5},
-                                      {"model_score", d.model_score},
-                                      {"truth", d.truth}});
-    j["by_length"] = length_json(result.by_length);
-    std::cout << j.dump() << "\n";
+    std::cout << bridge::to_json(result, alphabet, language->name(), o.ckpt, o.seed) << "\n";
   } else {
     std::size_t disagree = 0;
     for (const auto& l : result.by_length) disagree += l.tested - l.agree;

@@ -9,6 +9,7 @@
 
 #include "base/error.h"
 #include "bridge/check.h"
+#include "bridge/check_report.h"
 #include "automata/automaton_io.h"
 #include "automata/moore.h"
 #include "bridge/extract.h"
@@ -48,34 +49,6 @@ CallableOptions callable_options(py::object model, py::object hidden_states, con
   return {std::move(model), std::move(hidden_states), input, logits, pad, batch_size};
 }
 
-// by_length and by_position of `statelab check --json`: {KEY, tested, agree, agreement} each.
-template <class Agreement>
-py::list agreement_list(const std::vector<Agreement>& items, const char* key, std::size_t Agreement::*field) {
-  py::list out;
-  for (const auto& l : items) {
-    py::dict d;
-    d[key] = l.*field;
-    d["tested"] = l.tested;
-    d["agree"] = l.agree;
-    d["agreement"] = static_cast<double>(l.agree) / static_cast<double>(l.tested);
-    out.append(d);
-  }
-  return out;
-}
-
-// The fields every `statelab check --json` report opens with (a head only for tag and next-set).
-py::dict report_start(const std::string& language, py::object checkpoint, const char* head, std::uint64_t seed,
-                      bool agree, std::size_t tested) {
-  py::dict j;
-  j["language"] = language;
-  j["checkpoint"] = std::move(checkpoint);
-  if (head) j["head"] = head;
-  j["seed"] = seed;
-  j["agree"] = agree;
-  j["tested"] = tested;
-  return j;
-}
-
 // Everything a check or an extraction is given besides the model and the language.
 struct CallArgs {
   py::object hidden_states;
@@ -85,14 +58,14 @@ struct CallArgs {
   std::size_t batch_size = 256;
 };
 
-py::dict check_recognizer(py::object model, const LanguagePtr& language, const CallArgs& a,
-                          const bridge::CheckOptions& options) {
+py::object check_recognizer(py::object model, const LanguagePtr& language, const CallArgs& a,
+                            const bridge::CheckOptions& options) {
   std::shared_ptr<const bridge::Recognizer> recognizer;
-  py::object checkpoint = py::none();
+  std::optional<std::string> checkpoint;
   if (py::isinstance<Model>(model)) {
     const Model& m = model.cast<const Model&>();
     recognizer = bridge::model_recognizer(m.loaded, language->alphabet());
-    if (!m.loaded.path.empty()) checkpoint = py::str(m.loaded.path);
+    if (!m.loaded.path.empty()) checkpoint = m.loaded.path;
   } else {
     recognizer = std::make_shared<CallableRecognizer>(
         language->alphabet(), callable_options(model, a.hidden_states, a.input, a.logits, a.pad, a.batch_size));
@@ -102,25 +75,11 @@ py::dict check_recognizer(py::object model, const LanguagePtr& language, const C
     py::gil_scoped_release release;
     result = bridge::check(*recognizer, *language, options);
   }
-  const Alphabet& alphabet = language->alphabet();
-  py::dict j = report_start(language->name(), checkpoint, nullptr, options.seed, result.agree, result.tested);
-  py::list counterexamples;
-  for (const auto& d : result.counterexamples) {
-    py::dict c;
-    c["word"] = alphabet.format_word(d.word);
-    c["length"] = d.word.size();
-    c["model"] = d.model_score > 0.5;
-    c["model_score"] = d.model_score;
-    c["truth"] = d.truth;
-    counterexamples.append(c);
-  }
-  j["counterexamples"] = counterexamples;
-  j["by_length"] = agreement_list(result.by_length, "length", &bridge::LengthAgreement::length);
-  return j;
+  return from_json(bridge::to_json(result, language->alphabet(), language->name(), checkpoint, options.seed));
 }
 
-py::dict check_tagger(py::object model, py::handle language, models::Head head, const CallArgs& a,
-                      const bridge::CheckOptions& options) {
+py::object check_tagger(py::object model, py::handle language, models::Head head, const CallArgs& a,
+                        const bridge::CheckOptions& options) {
   // A name may be a task (word problems); a Language object is that language.
   bridge::Source source;
   LanguagePtr given;
@@ -137,14 +96,14 @@ py::dict check_tagger(py::object model, py::handle language, models::Head head, 
   const auto draw = source.task ? bridge::task_drawer(*source.task, options.max_length)
                                 : bridge::language_drawer(*lang, options.max_length);
   std::shared_ptr<const bridge::Tagger> tagger;
-  py::object checkpoint = py::none();
+  std::optional<std::string> checkpoint;
   if (py::isinstance<Model>(model)) {
     const Model& m = model.cast<const Model&>();
     if (m.loaded.config.head != head)
       throw InvalidArgument(std::string("the model has a ") + models::head_name(m.loaded.config.head) + " head, not " +
                             models::head_name(head));
     tagger = bridge::model_tagger(m.loaded, &alphabet, truth->output_names());
-    if (!m.loaded.path.empty()) checkpoint = py::str(m.loaded.path);
+    if (!m.loaded.path.empty()) checkpoint = m.loaded.path;
   } else {
     tagger = std::make_shared<CallableTagger>(alphabet, head, truth->output_names(),
                                               callable_options(model, a.hidden_states, a.input, a.logits, a.pad, a.batch_size));
@@ -154,21 +113,7 @@ py::dict check_tagger(py::object model, py::handle language, models::Head head, 
     py::gil_scoped_release release;
     result = bridge::check_tags(*tagger, *truth, draw, options);
   }
-  py::dict j = report_start(name, checkpoint, models::head_name(head), options.seed, result.agree, result.tested);
-  py::list counterexamples;
-  for (const auto& d : result.counterexamples) {
-    py::dict c;
-    c["word"] = alphabet.format_word(d.word);
-    c["length"] = d.word.size();
-    c["position"] = d.position;
-    c["model"] = d.model;
-    c["truth"] = d.truth;
-    counterexamples.append(c);
-  }
-  j["counterexamples"] = counterexamples;
-  j["by_length"] = agreement_list(result.by_length, "length", &bridge::LengthAgreement::length);
-  j["by_position"] = agreement_list(result.by_position, "position", &bridge::PositionAgreement::position);
-  return j;
+  return from_json(bridge::to_json(result, alphabet, name, checkpoint, models::head_name(head), options.seed));
 }
 
 // A tag or next-set head, extracted as a Moore machine (bridge::extract_moore); the outputs are

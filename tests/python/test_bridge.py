@@ -31,6 +31,19 @@ def test_check_a_checkpoint_is_the_clis(cli):
     assert ours == theirs
 
 
+@pytest.mark.parametrize("task", ["tag", "next-set"])
+def test_check_a_tag_checkpoint_is_the_clis(cli, tmp_path, task):
+    # One writer (bridge/check_report.h) for the CLI's --json and statelab.check, every position.
+    out = tmp_path / "t.safetensors"
+    statelab.train("dyck:k=1,depth=2", output=out, task=task, train_lengths="1..8", test_lengths="9..12", steps=60,
+                   hidden=8, seed=2)
+    ours = statelab.check(statelab.Model.load(str(out)), "dyck:k=1,depth=2", head=task, tests=150, seed=4)
+    theirs = json.loads(subprocess.run([cli, "check", "--ckpt", str(out), "--lang", "dyck:k=1,depth=2", "--tests",
+                                        "150", "--seed", "4", "--json"], capture_output=True, text=True).stdout)
+    assert ours == theirs
+    assert ours["head"] == task and ours["by_position"]
+
+
 def test_a_callable_that_is_the_truth_agrees():
     r = statelab.check(truth_of("tomita:n=3"), "tomita:n=3", tests=400, exhaustive_up_to=6)
     assert r["agree"] and r["counterexamples"] == []
