@@ -238,7 +238,8 @@ std::vector<Word> probe_words(const languages::Language& language, languages::Le
 
 // The hidden states at every position of every word, side by side: (L*H, Σ|w|), word by word.
 Eigen::MatrixXf states_of(const models::ModelConfig& config, const models::ModelParams<float>& params,
-                          std::span<const models::Token> tokens, const std::vector<Word>& words, bool layer_norm) {
+                          std::span<const models::Token> tokens, const std::vector<Word>& words, bool layer_norm,
+                          const models::KvBound* kv) {
   std::vector<Eigen::Index> offset(words.size() + 1, 0);
   for (std::size_t i = 0; i < words.size(); ++i) offset[i + 1] = offset[i] + static_cast<Eigen::Index>(words[i].size());
   Eigen::MatrixXf out(static_cast<Eigen::Index>(config.num_layers) * config.hidden_size, offset.back());
@@ -252,7 +253,7 @@ Eigen::MatrixXf states_of(const models::ModelConfig& config, const models::Model
       for (Symbol a : words[i]) s.push_back(tokens[a]);
       seqs.push_back(std::move(s));
     }
-    auto h = models::hidden_states(config, params, seqs);
+    auto h = models::hidden_states(config, params, seqs, kv);
     for (std::size_t i = b; i < e; ++i) {
       if (layer_norm)
         for (int l = 0; l < config.num_layers; ++l) {
@@ -404,12 +405,14 @@ ProbeResult probe(const models::ModelConfig& config, const models::ModelParams<f
   report(options.progress, done, steps);
   result.random_init_seed = options.seed;
   const models::ModelParams<float> random_params = models::init_params(config, options.seed);
+  const models::KvBound* kv = options.kv ? &*options.kv : nullptr;
+  if (kv) models::validate(config, *kv);
   const bool norm = result.layer_norm = options.layer_norm.value_or(!models::is_recurrent(config.cell));
-  const Eigen::MatrixXf train_states = states_of(config, params, tokens, train_words, norm);
-  const Eigen::MatrixXf test_states = states_of(config, params, tokens, test_words, norm);
+  const Eigen::MatrixXf train_states = states_of(config, params, tokens, train_words, norm, kv);
+  const Eigen::MatrixXf test_states = states_of(config, params, tokens, test_words, norm, kv);
   report(options.progress, ++done, steps);
-  const Eigen::MatrixXf random_train = states_of(config, random_params, tokens, train_words, norm);
-  const Eigen::MatrixXf random_test = states_of(config, random_params, tokens, test_words, norm);
+  const Eigen::MatrixXf random_train = states_of(config, random_params, tokens, train_words, norm, kv);
+  const Eigen::MatrixXf random_test = states_of(config, random_params, tokens, test_words, norm, kv);
   report(options.progress, ++done, steps);
 
   const std::vector<std::size_t> test_positions = positions_of(test_words);
@@ -460,6 +463,11 @@ ProbeResult probe(const models::ModelConfig& config, const models::ModelParams<f
 ProbeResult probe(const LoadedModel& model, const languages::Language& language, const ProbeOptions& options) {
   (void)probe_components(language, options.target);  // a language without that state: refused first
   const std::vector<models::Token> tokens = tokens_by_name(model, language.alphabet());
+  if (model.kv && !options.kv) {
+    ProbeOptions bounded = options;
+    bounded.kv = model.kv;
+    return probe(model.config, model.params, tokens, language, bounded);
+  }
   return probe(model.config, model.params, tokens, language, options);
 }
 
