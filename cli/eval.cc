@@ -62,16 +62,15 @@ int run_eval(const EvalOpts& o) {
   const auto by_length =
       models::accuracy_by_length(ckpt.config, ckpt.params, data.examples, data.lengths, kv ? &*kv : nullptr);
   if (o.json) {
-    std::cout << json{{"checkpoint", o.ckpt},
-                      {"language", source.name()},
-                      {"task", models::head_name(ckpt.config.head)},
-                      {"lengths", range_text(lengths)},
-                      {"examples", data.examples.size()},
-                      {"kv_cache", kv ? nlohmann::ordered_json(models::to_string(*kv)) : nlohmann::ordered_json(nullptr)},
-                      {"accuracy", bridge::overall_accuracy(by_length)},
-                      {"accuracy_by_length", bridge::accuracy_json(by_length)}}
-                     .dump()
-              << "\n";
+    json out{{"checkpoint", o.ckpt},
+             {"language", source.name()},
+             {"task", models::head_name(ckpt.config.head)},
+             {"lengths", range_text(lengths)},
+             {"examples", data.examples.size()},
+             {"accuracy", bridge::overall_accuracy(by_length)},
+             {"accuracy_by_length", bridge::accuracy_json(by_length)}};
+    if (kv) out["kv_cache"] = models::to_string(*kv);  // only when bounded: the unbounded output is unchanged
+    std::cout << out.dump() << "\n";
     return 0;
   }
   std::printf("%-8s %-9s %s\n", "LENGTH", "EXAMPLES", "ACCURACY");

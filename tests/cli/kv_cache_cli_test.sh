@@ -32,8 +32,9 @@ for ckpt in rec tag seq; do
 done
 expect "eval --json names the bound" 0 '"kv_cache":"sink K=3 s=1"' "^$" -- \
   "$sl" eval --ckpt rec.safetensors --lengths 5..6 --count 4 --kv-cache 3 --policy sink --sink 1 --json
-expect "eval --json: no bound is null" 0 '"kv_cache":null' "^$" -- \
+expect "eval --json: no bound, no kv_cache field" 0 '^\{"checkpoint":"rec\.safetensors".*"accuracy_by_length":\[[^]]*\]\}$' "^$" -- \
   "$sl" eval --ckpt rec.safetensors --lengths 5..6 --count 4 --json
+check "eval --json: no kv_cache field" sh -c '! grep -q kv_cache stdout'
 
 # score: probabilities and hidden states from the bounded cache.
 "$sl" score --ckpt rec.safetensors --hidden 0110 11 >full.txt
