@@ -232,7 +232,8 @@ std::vector<Word> probe_words(const languages::Language& language, languages::Le
 
 // The hidden states at every position of every word, side by side: (L*H, Σ|w|), word by word.
 Eigen::MatrixXf states_of(const models::ModelConfig& config, const models::ModelParams<float>& params,
-                          std::span<const models::Token> tokens, const std::vector<Word>& words) {
+                          std::span<const models::Token> tokens, const std::vector<Word>& words,
+                          const models::KvBound* kv) {
   std::vector<Eigen::Index> offset(words.size() + 1, 0);
   for (std::size_t i = 0; i < words.size(); ++i) offset[i + 1] = offset[i] + static_cast<Eigen::Index>(words[i].size());
   Eigen::MatrixXf out(static_cast<Eigen::Index>(config.num_layers) * config.hidden_size, offset.back());
@@ -246,7 +247,7 @@ Eigen::MatrixXf states_of(const models::ModelConfig& config, const models::Model
       for (Symbol a : words[i]) s.push_back(tokens[a]);
       seqs.push_back(std::move(s));
     }
-    auto h = models::hidden_states(config, params, seqs);
+    auto h = models::hidden_states(config, params, seqs, kv);
     for (std::size_t i = b; i < e; ++i) out.middleCols(offset[i], h[i - b].cols()) = h[i - b];
   });
   return out;
@@ -340,12 +341,14 @@ ProbeResult probe(const models::ModelConfig& config, const models::ModelParams<f
   states.layers = config.num_layers;
   states.width = config.hidden_size;
   states.layer_norm = !models::is_recurrent(config.cell);
-  states.states = [&](const std::vector<Word>& words) { return states_of(config, params, tokens, words); };
+  const models::KvBound* kv = options.kv ? &*options.kv : nullptr;
+  if (kv) models::validate(config, *kv);
+  states.states = [&](const std::vector<Word>& words) { return states_of(config, params, tokens, words, kv); };
   // The control network: the same config, weights from the seed, built only when asked.
   std::optional<models::ModelParams<float>> random_params;
   states.random_init = [&](const std::vector<Word>& words) {
     if (!random_params) random_params = models::init_params(config, options.seed);
-    return states_of(config, *random_params, tokens, words);
+    return states_of(config, *random_params, tokens, words, kv);
   };
   return probe(states, language, options);
 }
@@ -514,6 +517,11 @@ ProbeResult probe(const ProbeStates& states, const languages::Language& language
 ProbeResult probe(const LoadedModel& model, const languages::Language& language, const ProbeOptions& options) {
   (void)probe_components(language, options.target);  // a language without that state: refused first
   const std::vector<models::Token> tokens = tokens_by_name(model, language.alphabet());
+  if (model.kv && !options.kv) {
+    ProbeOptions bounded = options;
+    bounded.kv = model.kv;
+    return probe(model.config, model.params, tokens, language, bounded);
+  }
   return probe(model.config, model.params, tokens, language, options);
 }
 

@@ -99,6 +99,7 @@ struct ProbeOptions {
   std::uint64_t max_work = kDefaultProbeWork;
   std::string_view work_option = "the probe's work limit";  // named in LimitExceeded
   MemoryLimit memory;  // the hidden states kept (trained and random-init network)
+  std::optional<models::KvBound> kv;  // a bounded transformer KV cache for both networks (models/kv_cache.h)
   ProgressFn progress;  // (steps done, steps): the words run, then each fit
 };
 

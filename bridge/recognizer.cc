@@ -64,9 +64,10 @@ std::size_t stacked_dim(const models::ModelConfig& config) {
 
 // models::hidden_states with the zero initial state as column 0.
 std::vector<Trajectory> model_trajectories(const models::ModelConfig& config, const models::ModelParams<float>& params,
-                                           const std::vector<models::Sequence>& sequences) {
+                                           const std::vector<models::Sequence>& sequences,
+                                           const std::optional<models::KvBound>& kv) {
   if (sequences.empty()) return {};
-  const auto h = models::hidden_states(config, params, sequences);  // (L*H, len) each
+  const auto h = models::hidden_states(config, params, sequences, kv ? &*kv : nullptr);  // (L*H, len) each
   std::vector<Trajectory> out(sequences.size());
   const auto d = static_cast<Eigen::Index>(stacked_dim(config));
   for (std::size_t i = 0; i < sequences.size(); ++i) {
@@ -75,6 +76,12 @@ std::vector<Trajectory> model_trajectories(const models::ModelConfig& config, co
     out[i].rightCols(h[i].cols()) = h[i];
   }
   return out;
+}
+
+// A bound the model can serve, checked once (models::validate).
+std::optional<models::KvBound> checked(const models::ModelConfig& config, std::optional<models::KvBound> bound) {
+  if (bound) models::validate(config, *bound);
+  return bound;
 }
 
 // One-hot trajectories of a DFA's states.
@@ -192,15 +199,19 @@ std::vector<models::Sequence> ModelRecognizer::to_tokens(std::span<const Word> w
 
 std::vector<double> ModelRecognizer::scores(std::span<const Word> words) const {
   if (words.empty()) return {};
-  const auto p = models::accept_probability(config_, params_, to_tokens(words));
+  const auto p = models::accept_probability(config_, params_, to_tokens(words), kv_ ? &*kv_ : nullptr);
   return {p.begin(), p.end()};
 }
 
 std::size_t ModelRecognizer::state_dim() const { return stacked_dim(config_); }
 
 std::vector<Trajectory> ModelRecognizer::trajectories(std::span<const Word> words) const {
-  return model_trajectories(config_, params_, to_tokens(words));
+  return model_trajectories(config_, params_, to_tokens(words), kv_);
 }
+
+void ModelRecognizer::set_kv_bound(std::optional<models::KvBound> bound) { kv_ = checked(config_, bound); }
+void ModelTagger::set_kv_bound(std::optional<models::KvBound> bound) { kv_ = checked(config_, bound); }
+void SeqTagger::set_kv_bound(std::optional<models::KvBound> bound) { kv_ = checked(config_, bound); }
 
 std::optional<Readout> ModelRecognizer::readout() const {
   // Recurrent stacks: logit = head.weight (1, H) . h_top + head.bias, h_top the last layer's rows.
@@ -234,7 +245,9 @@ LoadedModel load_model(const std::filesystem::path& path) {
 
 std::unique_ptr<ModelRecognizer> model_recognizer(const LoadedModel& model) {
   require_head(model, {models::Head::recognize}, "this command");
-  return std::make_unique<ModelRecognizer>(model.config, model.params, model.alphabet);
+  auto r = std::make_unique<ModelRecognizer>(model.config, model.params, model.alphabet);
+  r->set_kv_bound(model.kv);
+  return r;
 }
 
 std::vector<models::Token> tokens_by_name(const LoadedModel& model, const Alphabet& alphabet) {
@@ -251,7 +264,9 @@ std::vector<models::Token> tokens_by_name(const LoadedModel& model, const Alphab
 
 std::unique_ptr<ModelRecognizer> model_recognizer(const LoadedModel& model, const Alphabet& alphabet) {
   require_head(model, {models::Head::recognize}, "this command");
-  return std::make_unique<ModelRecognizer>(model.config, model.params, alphabet, tokens_by_name(model, alphabet));
+  auto r = std::make_unique<ModelRecognizer>(model.config, model.params, alphabet, tokens_by_name(model, alphabet));
+  r->set_kv_bound(model.kv);
+  return r;
 }
 
 std::unique_ptr<ModelTagger> model_tagger(const LoadedModel& model, const Alphabet* alphabet,
@@ -263,7 +278,9 @@ std::unique_ptr<ModelTagger> model_tagger(const LoadedModel& model, const Alphab
     throw InvalidArgument(model.path + ": the model's " + models::head_name(model.config.head) + " head has " +
                           std::to_string(model.config.num_outputs) + " outputs, but " +
                           std::to_string(outputs.size()) + " are named (" + automata::join(outputs) + ")");
-  return std::make_unique<ModelTagger>(model.config, model.params, a, std::move(tokens), std::move(outputs));
+  auto t = std::make_unique<ModelTagger>(model.config, model.params, a, std::move(tokens), std::move(outputs));
+  t->set_kv_bound(model.kv);
+  return t;
 }
 
 void require_head(const LoadedModel& model, std::initializer_list<models::Head> heads, const std::string& what) {
@@ -401,7 +418,8 @@ std::vector<std::vector<Output>> ModelTagger::tags(std::span<const Word> words) 
       where.push_back(i);
     }
   if (nonempty.empty()) return out;
-  const auto logits = models::model_logits(config_, params_, to_sequences(alphabet_, tokens_, nonempty, "ModelTagger"));
+  const auto logits = models::model_logits(config_, params_, to_sequences(alphabet_, tokens_, nonempty, "ModelTagger"),
+                                           kv_ ? &*kv_ : nullptr);
   for (std::size_t j = 0; j < nonempty.size(); ++j) {
     const auto& z = logits[j];  // (O, len)
     auto& tags = out[where[j]];
@@ -427,7 +445,7 @@ std::vector<std::vector<Output>> ModelTagger::tags(std::span<const Word> words) 
 std::size_t ModelTagger::state_dim() const { return stacked_dim(config_); }
 
 std::vector<Trajectory> ModelTagger::trajectories(std::span<const Word> words) const {
-  return model_trajectories(config_, params_, to_sequences(alphabet_, tokens_, words, "ModelTagger"));
+  return model_trajectories(config_, params_, to_sequences(alphabet_, tokens_, words, "ModelTagger"), kv_);
 }
 
 SeqTagger::SeqTagger(models::ModelConfig config, models::ModelParams<float> params, std::vector<std::string> vocabulary,
@@ -472,7 +490,7 @@ std::vector<std::vector<Output>> SeqTagger::tags(std::span<const Word> words) co
     starts.push_back(p);
   }
   if (prompts.empty()) return out;
-  const auto decoded = models::greedy_decode(config_, params_, prompts, steps);
+  const auto decoded = models::greedy_decode(config_, params_, prompts, steps, kv_ ? &*kv_ : nullptr);
   for (std::size_t k = 0; k < where.size(); ++k)
     for (std::size_t j = 0; j < decoded[k].size(); ++j)
       out[where[k]][starts[k] + j] = output_of_token_[static_cast<std::size_t>(decoded[k][j])];
@@ -482,7 +500,9 @@ std::vector<std::vector<Output>> SeqTagger::tags(std::span<const Word> words) co
 std::unique_ptr<SeqTagger> model_seq_tagger(const LoadedModel& model, const languages::Task& task) {
   require_head(model, {models::Head::seq}, "this command");
   auto tokens = tokens_by_name(model, task.input_alphabet());
-  return std::make_unique<SeqTagger>(model.config, model.params, model.alphabet.names(), std::move(tokens), task);
+  auto t = std::make_unique<SeqTagger>(model.config, model.params, model.alphabet.names(), std::move(tokens), task);
+  t->set_kv_bound(model.kv);
+  return t;
 }
 
 }  // namespace statelab::bridge

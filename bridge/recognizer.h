@@ -137,6 +137,11 @@ class ModelRecognizer final : public Recognizer {
   std::vector<Trajectory> trajectories(std::span<const Word> words) const override;
   std::optional<Readout> readout() const override;
 
+  /// Decode with every layer's KV cache bounded (a causal transformer only, models/kv_cache.h);
+  /// nothing: the full forward.  Throws models::ModelError for a model the bound cannot serve.
+  void set_kv_bound(std::optional<models::KvBound> bound);
+  const std::optional<models::KvBound>& kv_bound() const { return kv_; }
+
   const models::ModelConfig& config() const { return config_; }
   const models::ModelParams<float>& params() const { return params_; }
   /// tokens()[s]: the token id of symbol s.
@@ -152,6 +157,7 @@ class ModelRecognizer final : public Recognizer {
   models::ModelParams<float> params_;
   Alphabet alphabet_;
   std::vector<models::Token> tokens_;
+  std::optional<models::KvBound> kv_;
 };
 
 // ---- per-position heads -------------------------------------------------------------------------
@@ -246,6 +252,8 @@ class ModelTagger final : public Tagger {
   std::vector<std::vector<Output>> tags(std::span<const Word> words) const override;
   std::size_t state_dim() const override;
   std::vector<Trajectory> trajectories(std::span<const Word> words) const override;
+  /// As ModelRecognizer's.
+  void set_kv_bound(std::optional<models::KvBound> bound);
 
  private:
   models::ModelConfig config_;
@@ -253,6 +261,7 @@ class ModelTagger final : public Tagger {
   Alphabet alphabet_;
   std::vector<models::Token> tokens_;
   std::vector<std::string> outputs_;
+  std::optional<models::KvBound> kv_;
 };
 
 /// A trained network with a seq head as a tagger over a sequence task's inputs: the output at the
@@ -271,11 +280,14 @@ class SeqTagger final : public Tagger {
   models::Head head() const override { return models::Head::seq; }
   const std::vector<std::string>& output_names() const override { return names_; }
   std::vector<std::vector<Output>> tags(std::span<const Word> words) const override;
+  /// As ModelRecognizer's: greedy decoding against bounded caches.
+  void set_kv_bound(std::optional<models::KvBound> bound);
 
  private:
   models::ModelConfig config_;
   models::ModelParams<float> params_;
   std::vector<models::Token> tokens_;
+  std::optional<models::KvBound> kv_;
   std::vector<Output> output_of_token_;  // decoded token -> output number
   std::vector<std::string> names_;
   const languages::Task& task_;
@@ -288,6 +300,8 @@ struct LoadedModel {
   Alphabet alphabet;                            // from metadata "alphabet": token id = index
   std::map<std::string, std::string> metadata;  // everything in __metadata__
   std::string path;                             // the file, for messages
+  // A bound on a transformer's KV cache: the recognizers and taggers below decode with it.
+  std::optional<models::KvBound> kv = std::nullopt;
 };
 
 /// Reads a safetensors checkpoint (any head) and its metadata "alphabet" (a JSON list of symbol

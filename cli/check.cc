@@ -27,6 +27,7 @@ struct CheckCommandOptions {
   std::uint64_t seed = 0;
   std::optional<std::size_t> exhaustive;
   bool json = false;
+  KvCacheOptions kv;
 };
 
 // "agreement by length: 7:98/100 ..." (only the lengths below 100%).
@@ -101,7 +102,8 @@ int run_check(const CheckCommandOptions& o) {
     throw InvalidArgument("--tests 0 tests no word, and agreeing on no word is no agreement: give --tests N (N >= 1) "
                           "or --exhaustive-up-to N");
   check_length(o.max_length, o.length_limit, "check: --max-length", "--length-limit");
-  const auto model = bridge::load_model(o.ckpt);
+  auto model = bridge::load_model(o.ckpt);
+  model.kv = kv_bound(o.kv, model.config, o.ckpt);
   if (model.config.head != models::Head::recognize) return run_check_tags(o, model);
   const auto language = languages::make_language(o.lang);
   const auto recognizer = bridge::model_recognizer(model, language->alphabet());
@@ -148,6 +150,7 @@ void add_check_command(CLI::App& parent, Commands& commands) {
   c->add_option("--seed", o->seed, "seed of the random words")->check(kNonNegative)->capture_default_str();
   c->add_option("--exhaustive-up-to", o->exhaustive, "also test every word of length <= N")->check(kNonNegative);
   c->add_flag("--json", o->json, "machine-readable output");
+  add_kv_cache_options(c, o->kv);
   commands.push_back({c, [o] { return run_check(*o); }});
 }
 

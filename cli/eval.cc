@@ -31,6 +31,7 @@ struct EvalOpts {
   std::uint64_t seed = 0;
   int threads = 0;
   bool json = false;
+  KvCacheOptions kv;
 };
 
 int run_eval(const EvalOpts& o) {
@@ -38,6 +39,7 @@ int run_eval(const EvalOpts& o) {
   if (o.threads > 0) threads.emplace(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(o.threads));
   const languages::LengthRange lengths = parse_lengths(o.lengths);
   const models::Checkpoint ckpt = models::load_checkpoint(std::filesystem::path(o.ckpt));
+  const std::optional<models::KvBound> kv = kv_bound(o.kv, ckpt.config, o.ckpt);
   const std::vector<std::string> alphabet = bridge::checkpoint_alphabet(ckpt, o.ckpt, o.alphabet);
   std::string name = o.lang;
   if (name.empty()) {
@@ -57,17 +59,18 @@ int run_eval(const EvalOpts& o) {
     throw InvalidArgument("eval: no example of " + source.name() + " at lengths " + range_text(lengths) +
                           (ckpt.config.head == Head::next_set ? " (next-set is evaluated on the words of the language)" : ""));
   bridge::check_sequence_task(ckpt.config, source, data);
-  const auto by_length = models::accuracy_by_length(ckpt.config, ckpt.params, data.examples, data.lengths);
+  const auto by_length =
+      models::accuracy_by_length(ckpt.config, ckpt.params, data.examples, data.lengths, kv ? &*kv : nullptr);
   if (o.json) {
-    std::cout << json{{"checkpoint", o.ckpt},
-                      {"language", source.name()},
-                      {"task", models::head_name(ckpt.config.head)},
-                      {"lengths", range_text(lengths)},
-                      {"examples", data.examples.size()},
-                      {"accuracy", bridge::overall_accuracy(by_length)},
-                      {"accuracy_by_length", bridge::accuracy_json(by_length)}}
-                     .dump()
-              << "\n";
+    json out{{"checkpoint", o.ckpt},
+             {"language", source.name()},
+             {"task", models::head_name(ckpt.config.head)},
+             {"lengths", range_text(lengths)},
+             {"examples", data.examples.size()},
+             {"accuracy", bridge::overall_accuracy(by_length)},
+             {"accuracy_by_length", bridge::accuracy_json(by_length)}};
+    if (kv) out["kv_cache"] = models::to_string(*kv);  // only when bounded: the unbounded output is unchanged
+    std::cout << out.dump() << "\n";
     return 0;
   }
   std::printf("%-8s %-9s %s\n", "LENGTH", "EXAMPLES", "ACCURACY");
@@ -91,6 +94,7 @@ void add_eval_command(CLI::App& parent, Commands& commands) {
   c->add_option("--alphabet", o->alphabet, "symbol names a,b,... (token id = position) when the checkpoint has none");
   c->add_option("--threads", o->threads, "threads (0: all cores)")->check(kNonNegative);
   c->add_flag("--json", o->json, "machine-readable output");
+  add_kv_cache_options(c, o->kv);
   commands.push_back({c, [o] { return run_eval(*o); }});
 }
 

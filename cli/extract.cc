@@ -37,6 +37,7 @@ struct ExtractCommandOptions {
               random_max_length = bridge::kDefaultConformanceLength;
   std::uint64_t seed = 0;
   bool json = false;
+  KvCacheOptions kv;
 };
 
 // The report's lines: how the machine was learned (clauses wrapped at "; "), then how it compares.
@@ -107,7 +108,8 @@ void run_extract(const ExtractCommandOptions& o) {
   options.cluster.clusters = o.clusters;
   options.cluster.seed = o.seed;
   options.seed = o.seed;
-  const auto model = bridge::load_model(o.ckpt);
+  auto model = bridge::load_model(o.ckpt);
+  model.kv = kv_bound(o.kv, model.config, o.ckpt);
   const bool moore = model.config.head == models::Head::tag || model.config.head == models::Head::next_set;
   // Refuse an unknown extension before working; "-" is JSON unless --output-format says otherwise.
   const std::string format = automata::output_format(o.output, o.output_format, {".json", ".dot", ".jff", ".att"});
@@ -173,6 +175,7 @@ void add_extract_command(CLI::App& parent, Commands& commands) {
                     std::to_string(kMaxMooreRenderStates) + " for a Moore machine: Graphviz is slower on its labels)")
       ->check(kNonNegative);
   c->add_flag("--json", o->json, "machine-readable report");
+  add_kv_cache_options(c, o->kv);
   commands.push_back({c, [o] {
     run_extract(*o);
     return 0;

@@ -9,6 +9,7 @@
 #include "base/file.h"
 #include "languages/registry.h"
 #include "languages/task.h"
+#include "models/error.h"
 
 namespace statelab::cli {
 
@@ -86,6 +87,63 @@ CLI::Option* add_max_memory_option(CLI::App* command, std::size_t& bytes) {
 }
 
 MemoryLimit memory_limit(std::size_t bytes) { return {bytes, "--max-memory"}; }
+
+void add_kv_cache_options(CLI::App* command, KvCacheOptions& o) {
+  o.capacity_option = command->add_option(
+      "--kv-cache", o.capacity,
+      "transformer: decode token by token with every layer's key-value cache bounded to K entries (docs/models.md)");
+  o.policy_option = command->add_option(
+      "--policy", o.policy, "with --kv-cache: the entry a full cache drops: window, sink, tova or h2o (default window)");
+  o.sink_option = command->add_option(
+      "--sink", o.sink, "with --policy sink: the first entries kept forever, 0..K-1 (default min(4, K - 1))");
+}
+
+namespace {
+// A whole number >= `least` written in `text`, or nothing.
+std::optional<int> whole_number(const std::string& text, int least) {
+  int v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v < least) return std::nullopt;
+  return v;
+}
+}  // namespace
+
+std::optional<models::KvBound> kv_bound(const KvCacheOptions& o, const models::ModelConfig& config,
+                                        const std::string& checkpoint) {
+  const bool given = o.capacity_option && o.capacity_option->count() > 0;
+  if (!given) {
+    if (o.policy_option && o.policy_option->count() > 0)
+      throw InvalidArgument("--policy: only with --kv-cache K (the number of entries the policy evicts down to)");
+    if (o.sink_option && o.sink_option->count() > 0)
+      throw InvalidArgument("--sink: only with --kv-cache K --policy sink");
+    return std::nullopt;
+  }
+  models::KvBound bound;
+  const std::optional<int> k = whole_number(o.capacity, 1);
+  if (!k) throw InvalidArgument("--kv-cache: expected a number of cache entries, a whole number of at least 1, got '" + o.capacity + "'");
+  bound.capacity = *k;
+  if (!o.policy.empty()) {
+    try {
+      bound.policy = models::parse_kv_policy(o.policy);
+    } catch (const models::ModelError& e) {
+      throw InvalidArgument(std::string("--policy: ") + e.what());
+    }
+  }
+  if (o.sink_option && o.sink_option->count() > 0) {
+    if (bound.policy != models::KvPolicy::sink) throw InvalidArgument("--sink: only with --policy sink");
+    const std::optional<int> s = whole_number(o.sink, 0);
+    if (!s || *s >= bound.capacity)
+      throw InvalidArgument("--sink: expected the first entries kept, a whole number 0.." + std::to_string(bound.capacity - 1) +
+                            " (fewer than --kv-cache " + std::to_string(bound.capacity) + "), got '" + o.sink + "'");
+    bound.sink = *s;
+  }
+  try {
+    models::validate(config, bound);
+  } catch (const models::ModelError& e) {
+    throw InvalidArgument("--kv-cache: " + checkpoint + ": " + e.what());
+  }
+  return bound;
+}
 
 std::ostream& summary_stream(const std::string& output) {
   return is_standard_output(output) ? std::cerr : std::cout;

@@ -14,6 +14,7 @@
 
 #include "automata/limits.h"
 #include "languages/dataset.h"
+#include "models/model.h"
 
 namespace statelab::cli {
 
@@ -41,6 +42,21 @@ extern const CLI::Validator kLength;
 /// command whose memory grows with its parameters; memory_limit() passes it to a library.
 CLI::Option* add_max_memory_option(CLI::App* command, std::size_t& bytes);
 MemoryLimit memory_limit(std::size_t bytes);
+
+/// `--kv-cache K --policy window|sink|tova|h2o --sink S`: a causal transformer decoded token by
+/// token with every layer's KV cache bounded to K entries (models/kv_cache.h); the one option
+/// block of every command that loads a checkpoint to run it (eval, score, check, extract, probe).
+struct KvCacheOptions {
+  std::string capacity, policy, sink;  // as typed; checked by kv_bound
+  CLI::Option *capacity_option = nullptr, *policy_option = nullptr, *sink_option = nullptr;
+};
+void add_kv_cache_options(CLI::App* command, KvCacheOptions& options);
+/// The bound the options ask for (nothing without --kv-cache), checked against the checkpoint's
+/// model: throws InvalidArgument naming the option for K not a whole number >= 1, --policy or
+/// --sink without --kv-cache, an unknown policy, --sink with another policy or >= K, and a model
+/// that is not a causal transformer.
+std::optional<models::KvBound> kv_bound(const KvCacheOptions& options, const models::ModelConfig& config,
+                                        const std::string& checkpoint);
 
 /// The words of the command line, each "-" replaced by the lines of stdin (a trailing '\r'
 /// dropped), in order.

@@ -25,6 +25,7 @@ struct ProbeCommandOptions : ProbeCommonOptions {
   std::uint64_t max_work = bridge::kDefaultProbeWork;
   double l2 = 1e-3, tolerance = 1e-5;
   std::optional<bool> layer_norm;
+  KvCacheOptions kv;
 };
 
 std::string retention_text(const bridge::ProbeCurve& c) {
@@ -70,7 +71,8 @@ bridge::ProbeOptions probe_options(const ProbeCommandOptions& o, const bridge::L
 
 int run_probe(const ProbeCommandOptions& o) {
   if (!o.plot.empty()) bridge::plot_format(o.plot);  // a bad extension refused before any work
-  const bridge::LoadedModel model = bridge::load_model(o.ckpt);
+  bridge::LoadedModel model = bridge::load_model(o.ckpt);
+  model.kv = kv_bound(o.kv, model.config, o.ckpt);
   const auto language = languages::make_language(o.lang);
   bridge::ProbeOptions options = probe_options(o, model);
   TaskProgress progress("probing: hidden states, then three fits per layer");
@@ -151,6 +153,7 @@ void add_probe_command(CLI::App& parent, Commands& commands) {
                 "layer-normalise each position's state first (default: yes for transformers and state-space models, "
                 "whose head reads a LayerNorm of the residual stream; no for recurrent ones)");
   c->add_option("--plot", o->plot, "draw the retention curves (.png or .svg, gnuplot)");
+  add_kv_cache_options(c, o->kv);
   commands.push_back({c, [o] { return run_probe(*o); }});
 }
 

@@ -46,6 +46,7 @@ struct ScoreOpts {
   std::string ckpt, alphabet;
   std::vector<std::string> words;
   bool hidden = false, json = false;
+  KvCacheOptions kv;
 };
 
 int run_score(const ScoreOpts& o) {
@@ -53,6 +54,8 @@ int run_score(const ScoreOpts& o) {
   if (ckpt.config.head != Head::recognize)
     throw InvalidArgument("score: " + o.ckpt + " has a " + models::head_name(ckpt.config.head) +
                           " head; score gives a recognizer's acceptance probability (use eval)");
+  const std::optional<models::KvBound> kv = kv_bound(o.kv, ckpt.config, o.ckpt);
+  const models::KvBound* bound = kv ? &*kv : nullptr;
   const automata::Alphabet alphabet(bridge::checkpoint_alphabet(ckpt, o.ckpt, o.alphabet));
   const std::vector<std::string> texts = words_with_stdin(o.words);
   // Every word is checked before anything is printed.
@@ -65,9 +68,9 @@ int run_score(const ScoreOpts& o) {
       throw InvalidArgument(std::string("score: ") + e.what());
     }
   }
-  const auto logits = models::model_logits(ckpt.config, ckpt.params, words);
+  const auto logits = models::model_logits(ckpt.config, ckpt.params, words, bound);
   std::vector<models::Matrix<float>> hidden;
-  if (o.hidden) hidden = models::hidden_states(ckpt.config, ckpt.params, words);
+  if (o.hidden) hidden = models::hidden_states(ckpt.config, ckpt.params, words, bound);
   nlohmann::ordered_json results = nlohmann::ordered_json::array();
   for (std::size_t i = 0; i < words.size(); ++i) {
     const double p = 1.0 / (1.0 + std::exp(-static_cast<double>(logits[i](0, 0))));
@@ -96,6 +99,7 @@ void add_score_command(CLI::App& parent, Commands& commands) {
   c->add_option("--alphabet", o->alphabet, "symbol names a,b,... (token id = position) when the checkpoint has none");
   c->add_flag("--hidden", o->hidden, "add the hidden state at every position (every layer) as a JSON list");
   c->add_flag("--json", o->json, "a JSON list of {word, probability[, hidden]} instead of lines");
+  add_kv_cache_options(c, o->kv);
   commands.push_back({c, [o] { return run_score(*o); }});
 }
 

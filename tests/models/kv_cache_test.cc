@@ -26,19 +26,10 @@ const Head kAllHeads[] = {Head::recognize, Head::tag, Head::next_set, Head::seq}
 const KvPolicy kAllPolicies[] = {KvPolicy::window, KvPolicy::sink, KvPolicy::tova, KvPolicy::h2o};
 
 ModelConfig transformer(Positional positional, Head head) {
-  ModelConfig c;
-  c.cell = Cell::transformer;
-  c.vocab_size = 3;
-  c.embedding_dim = 5;
-  c.hidden_size = 8;
-  c.num_layers = 2;
-  c.num_heads = 2;
-  c.ffn_size = 12;
+  ModelConfig c = testing::small_transformer(positional, true);
   c.max_length = 24;
-  c.positional = positional;
   c.head = head;
   c.num_outputs = head == Head::recognize ? 1 : head == Head::seq ? c.vocab_size : 3;
-  c.hard_alibi_window = 3;
   return c;
 }
 

@@ -53,6 +53,26 @@ inline std::vector<Example> random_examples(const ModelConfig& c, int n, int min
   return out;
 }
 
+/// A small transformer (V 3, E 5, D 8, two blocks of two heads, F 12, max_length 16, hard-ALiBi
+/// window 3) with a tag head of 3 classes.
+inline ModelConfig small_transformer(Positional positional, bool causal) {
+  ModelConfig c;
+  c.cell = Cell::transformer;
+  c.vocab_size = 3;
+  c.embedding_dim = 5;
+  c.hidden_size = 8;
+  c.num_layers = 2;
+  c.num_heads = 2;
+  c.ffn_size = 12;
+  c.max_length = 16;
+  c.positional = positional;
+  c.causal = causal;
+  c.head = Head::tag;
+  c.num_outputs = 3;
+  c.hard_alibi_window = 3;
+  return c;
+}
+
 /// The same parameters in another scalar type.
 template <typename To, typename From>
 ModelParams<To> cast_params(const ModelConfig& c, ModelParams<From>& from) {

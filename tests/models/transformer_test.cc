@@ -19,6 +19,7 @@ namespace statelab::models {
 namespace {
 
 using testing::check_gradient;
+using testing::small_transformer;
 
 // A batch of token-0 sequences of the given lengths (only its layout matters here).
 SequenceBatch layout(std::vector<int> lengths) {
@@ -159,23 +160,6 @@ TEST_P(BlockGradient, ParametersAndInputMatchCentralDifferences) {
 INSTANTIATE_TEST_SUITE_P(BothActivations, BlockGradient, ::testing::Values(Activation::gelu, Activation::relu),
                          [](const auto& info) { return std::string(activation_name(info.param)); });
 
-ModelConfig small_transformer(Positional positional, bool causal) {
-  ModelConfig c;
-  c.cell = Cell::transformer;
-  c.vocab_size = 3;
-  c.embedding_dim = 5;
-  c.hidden_size = 8;
-  c.num_layers = 2;
-  c.num_heads = 2;
-  c.ffn_size = 12;
-  c.max_length = 16;
-  c.positional = positional;
-  c.causal = causal;
-  c.head = Head::tag;
-  c.num_outputs = 3;
-  c.hard_alibi_window = 3;
-  return c;
-}
 
 const Positional kAllPositional[] = {Positional::none, Positional::learned, Positional::sinusoidal, Positional::alibi,
                                      Positional::hard_alibi};
