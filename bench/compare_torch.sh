@@ -6,7 +6,7 @@
 # steps, then `steps` timed steps; 2 threads each.
 #
 # usage: bench/compare_torch.sh [WORKDIR]      (default /tmp/statelab_vs_torch)
-# knobs: WORKLOADS [all eight]  STEPS [each workload's default]  THREADS [2]  CHUNK [32]
+# knobs: WORKLOADS [all eleven]  STEPS [each workload's default]  THREADS [2]  CHUNK [32]
 #        STATELAB [build/cli/statelab]  REFERENCE [bench/reference]
 #
 # For each workload, statelab's `train` runs first and torch_reference.py right after, each
@@ -24,7 +24,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-/tmp/statelab_vs_torch}
-WORKLOADS=${WORKLOADS:-lstm-h64-L64-b64,lstm-h256-L64-b64,gru-h64-L64-b64,tf-d64-l2-h4-L64-b64,s4d-d64-n16-L64-b64,mamba-d64-n16-L64-b64,mlstm-d64-h4-L64-b64,slstm-d64-h4-L64-b64}
+WORKLOADS=${WORKLOADS:-lstm-h64-L64-b64,lstm-h256-L64-b64,gru-h64-L64-b64,tf-d64-l2-h4-L64-b64,s4d-d64-n16-L64-b64,mamba-d64-n16-L64-b64,mlstm-d64-h4-L64-b64,slstm-d64-h4-L64-b64,gated-deltanet-d64-h4-L64-b64,deltaproduct-d64-h4-n2-neg-L64-b64,cdssm-d64-n16-L64-b64}
 STEPS=${STEPS:-}
 THREADS=${THREADS:-2}
 CHUNK=${CHUNK:-32}
@@ -57,12 +57,19 @@ workload_options() {
     mamba-d64-n16-L64-b64) echo "--model mamba --hidden 64 --layers 2 --state 16 60" ;;
     mlstm-d64-h4-L64-b64) echo "--model mlstm --hidden 64 --layers 2 --heads 4 40" ;;
     slstm-d64-h4-L64-b64) echo "--model slstm --hidden 64 --layers 2 --heads 4 40" ;;
+    gated-deltanet-d64-h4-L64-b64) echo "--model gated-deltanet --hidden 64 --layers 2 --heads 4 40" ;;
+    deltaproduct-d64-h4-n2-neg-L64-b64)
+      echo "--model deltaproduct --hidden 64 --layers 2 --heads 4 --householder 2 --negative-eigenvalues 20" ;;
+    cdssm-d64-n16-L64-b64) echo "--model cdssm --hidden 64 --layers 2 --state 16 30" ;;
     *) echo "compare_torch: unknown workload $1" >&2; exit 2 ;;
   esac
 }
 
-# rate FILE: the steps_per_s of a JSON object file, to 2 decimals.
-rate() { /usr/bin/python3 -c 'import json,sys; print("%.2f" % json.load(open(sys.argv[1]))["steps_per_s"])' "$1"; }
+# rate FILE: the steps/s of a JSON object file, to 2 decimals (4 below 0.1 steps/s, where the naive
+# PyTorch recurrences are; torch's JSON rounds steps_per_s to 3 decimals, so from steps / seconds).
+rate() {
+  /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=d["steps"]/d["seconds"] if "workload" in d else d["steps_per_s"]; print("%.2f" % r if r >= 0.1 else "%.4f" % r)' "$1"
+}
 # rss_mib FILE: the peak RSS /usr/bin/time -v wrote, in MiB.
 rss_mib() { awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$1"; }
 

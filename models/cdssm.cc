@@ -18,42 +18,6 @@ using scalar::softplus;
 }  // namespace
 
 template <typename T>
-CdssmParams<T> zero_cdssm(const CdssmOptions& o, int H) {
-  const int N = o.state_size, E = o.expand * H, R = (H + 15) / 16;  // mamba_dt_rank
-  CdssmParams<T> p;
-  p.in_proj.setZero(2 * E, H);
-  p.conv_weight.setZero(E, o.conv_width);
-  p.conv_bias.setZero(E);
-  p.x_proj.setZero(R + 3 * N, E);
-  p.dt_proj.setZero(E, R);
-  p.dt_bias.setZero(E);
-  p.a_log.setZero(E, N);
-  p.d.setZero(E);
-  p.out_proj.setZero(H, E);
-  return p;
-}
-
-void init_cdssm(const CdssmOptions& o, CdssmParams<float>& p, Random& random) {
-  auto uniform = [&](auto& m, double fan_in) {
-    const auto bound = static_cast<float>(1.0 / std::sqrt(fan_in));
-    for (Eigen::Index k = 0; k < m.size(); ++k) m.data()[k] = random.uniform(-bound, bound);
-  };
-  const double H = static_cast<double>(p.in_proj.cols()), E = static_cast<double>(p.x_proj.cols());
-  uniform(p.in_proj, H);
-  uniform(p.conv_weight, o.conv_width);
-  uniform(p.conv_bias, o.conv_width);
-  uniform(p.x_proj, E);
-  uniform(p.dt_proj, static_cast<double>(p.dt_proj.cols()));
-  for (Eigen::Index e = 0; e < p.dt_bias.size(); ++e) {
-    const float dt = std::max(std::exp(random.uniform(std::log(1e-3f), std::log(1e-1f))), 1e-4f);
-    p.dt_bias(e) = dt + std::log(-std::expm1(-dt));  // softplus⁻¹(dt)
-  }
-  for (int n = 0; n < o.state_size; ++n) p.a_log.col(n).setConstant(std::log(static_cast<float>(n + 1)));
-  p.d.setOnes();
-  uniform(p.out_proj, E);
-}
-
-template <typename T>
 void cdssm_forward(const CdssmOptions& o, const CdssmParams<T>& p, const SequenceBatch& batch, const Matrix<T>& u,
                    CdssmCache<T>& c, Matrix<T>& out) {
   const int E = static_cast<int>(p.d.size()), N = o.state_size, R = static_cast<int>(p.dt_proj.cols());
@@ -183,7 +147,6 @@ void cdssm_backward(const CdssmOptions& o, const CdssmParams<T>& p, const Sequen
 }
 
 #define STATELAB_INSTANTIATE(T)                                                                                    \
-  template CdssmParams<T> zero_cdssm(const CdssmOptions&, int);                                                    \
   template void cdssm_forward(const CdssmOptions&, const CdssmParams<T>&, const SequenceBatch&, const Matrix<T>&,  \
                               CdssmCache<T>&, Matrix<T>&);                                                         \
   template void cdssm_backward(const CdssmOptions&, const CdssmParams<T>&, const SequenceBatch&, const Matrix<T>&, \

@@ -2,7 +2,8 @@
 // is complex and input-dependent, the model class of Shakerinava, Khavari, Ravanbakhsh and Chandar
 // 2026 ("input-Dependent Complex-valued Diagonal" SSMs, ICLR 2026) and the data-dependent rotation
 // that Mamba-3 adds to Mamba-2.  The parameterisation is statelab's: Mamba's names and
-// initialisation, with a third group of N rows in x_proj giving the angles.  E = expand * H
+// initialisation, with a third group of N rows in x_proj giving the angles (its parameters are
+// MambaParams; zero and initialisation are mamba's, ssm.cc's SelectiveScanMixer).  E = expand * H
 // channels, N states per channel, R = dt_rank = ceil(H / 16), W = conv width:
 //
 //   x, z   = split(in_proj u)                        in_proj (2E, H), no bias
@@ -19,23 +20,14 @@
 // backward recomputes one sequence's states (O(T E N) workspace).  Time O(T B E (H + N + W)).
 #pragma once
 
-#include "base/random.h"
+#include "models/mamba.h"
 #include "models/tensor.h"
 
 namespace statelab::models {
 
+/// Mamba's parameters (mamba.h), names and shapes, but x_proj (R+3N, E): dt, B, C and the angles th.
 template <typename T>
-struct CdssmParams {
-  Matrix<T> in_proj;      // (2E, H)   in_proj.weight
-  Matrix<T> conv_weight;  // (E, W)    conv1d.weight, torch (E, 1, W)
-  Vector<T> conv_bias;    // (E)       conv1d.bias
-  Matrix<T> x_proj;       // (R+3N, E) x_proj.weight
-  Matrix<T> dt_proj;      // (E, R)    dt_proj.weight
-  Vector<T> dt_bias;      // (E)       dt_proj.bias
-  Matrix<T> a_log;        // (E, N)    A_log
-  Vector<T> d;            // (E)       D
-  Matrix<T> out_proj;     // (H, E)    out_proj.weight
-};
+using CdssmParams = MambaParams<T>;
 template <typename T>
 using CdssmGrads = CdssmParams<T>;
 
@@ -51,15 +43,6 @@ struct CdssmCache {
   Matrix<T> hr, hi;                                              // backward: one sequence's states (E*N, T)
   Matrix<T> d_xz, d_xa, d_xdbl, d_delta, d_gated, d_y, d_conv, d_x_pre;  // backward workspace
 };
-
-/// Parameters of the right shapes, all zero (H = hidden).
-template <typename T>
-CdssmParams<T> zero_cdssm(const CdssmOptions& options, int hidden);
-
-/// Mamba's initialisation (ssm.h's init_ssm_block): in_proj U(±1/sqrt(H)), conv U(±1/sqrt(W)),
-/// x_proj U(±1/sqrt(E)), dt_proj U(±1/sqrt(R)), dt_proj.bias = softplus⁻¹(dt) with
-/// dt = exp(U(log 1e-3, log 1e-1)) >= 1e-4, A_log = log(1..N), D = 1, out_proj U(±1/sqrt(E)).
-void init_cdssm(const CdssmOptions& options, CdssmParams<float>& params, Random& random);
 
 /// out (H, T*B) (resized), zero in padding.  u: (H, T*B), zero in padding.
 template <typename T>

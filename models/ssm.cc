@@ -97,57 +97,72 @@ struct S4dMixer {
   }
 };
 
-struct MambaMixer {
+// mamba (mamba.h) and cdssm (cdssm.h): one selective-scan block, its parameters, names, zero and
+// initialisation shared; the transition differs (real exp(delta A), or complex with the angles th
+// from a third group of N rows in x_proj).
+template <Cell kCell>
+struct SelectiveScanMixer {
   static constexpr bool kGeluOutProj = false;
+  static constexpr int kGroups = kCell == Cell::cdssm ? 3 : 2;  // x_proj: R rows, then B, C (, th) of N rows each
   template <typename T>
-  static void zero(const SsmOptions& o, SsmBlockParams<T>& p) {
+  static auto& params(SsmBlockParams<T>& p) { return kCell == Cell::cdssm ? p.cdssm : p.mamba; }
+  template <typename T>
+  static const auto& params(const SsmBlockParams<T>& p) { return kCell == Cell::cdssm ? p.cdssm : p.mamba; }
+  template <typename T>
+  static void zero(const SsmOptions& o, SsmBlockParams<T>& block) {
+    auto& p = params(block);
     const int H = o.hidden_size, N = o.state_size, E = o.expand * H, R = mamba_dt_rank(H);
-    p.mamba.in_proj.setZero(2 * E, H);
-    p.mamba.conv_weight.setZero(E, o.conv_width);
-    p.mamba.conv_bias.setZero(E);
-    p.mamba.x_proj.setZero(R + 2 * N, E);
-    p.mamba.dt_proj.setZero(E, R);
-    p.mamba.dt_bias.setZero(E);
-    p.mamba.a_log.setZero(E, N);
-    p.mamba.d.setZero(E);
-    p.mamba.out_proj.setZero(H, E);
+    p.in_proj.setZero(2 * E, H);
+    p.conv_weight.setZero(E, o.conv_width);
+    p.conv_bias.setZero(E);
+    p.x_proj.setZero(R + kGroups * N, E);
+    p.dt_proj.setZero(E, R);
+    p.dt_bias.setZero(E);
+    p.a_log.setZero(E, N);
+    p.d.setZero(E);
+    p.out_proj.setZero(H, E);
   }
   template <typename T>
-  static void tensors(const SsmOptions&, SsmBlockParams<T>& p, TensorList<T>& t) {
-    t.weight("mixer.in_proj.weight", p.mamba.in_proj);
-    t.conv("mixer.conv1d.weight", p.mamba.conv_weight);
-    t.vector("mixer.conv1d.bias", p.mamba.conv_bias);
-    t.weight("mixer.x_proj.weight", p.mamba.x_proj);
-    t.weight("mixer.dt_proj.weight", p.mamba.dt_proj);
-    t.vector("mixer.dt_proj.bias", p.mamba.dt_bias);
-    t.weight("mixer.A_log", p.mamba.a_log);
-    t.vector("mixer.D", p.mamba.d);
-    t.weight("mixer.out_proj.weight", p.mamba.out_proj);
+  static void tensors(const SsmOptions&, SsmBlockParams<T>& block, TensorList<T>& t) {
+    auto& p = params(block);
+    t.weight("mixer.in_proj.weight", p.in_proj);
+    t.conv("mixer.conv1d.weight", p.conv_weight);
+    t.vector("mixer.conv1d.bias", p.conv_bias);
+    t.weight("mixer.x_proj.weight", p.x_proj);
+    t.weight("mixer.dt_proj.weight", p.dt_proj);
+    t.vector("mixer.dt_proj.bias", p.dt_bias);
+    t.weight("mixer.A_log", p.a_log);
+    t.vector("mixer.D", p.d);
+    t.weight("mixer.out_proj.weight", p.out_proj);
   }
-  static void init(const SsmOptions& o, SsmBlockParams<float>& p, Random& random) {
+  static void init(const SsmOptions& o, SsmBlockParams<float>& block, Random& random) {
+    auto& p = params(block);
     const int H = o.hidden_size, N = o.state_size, E = o.expand * H, R = mamba_dt_rank(H);
-    uniform(p.mamba.in_proj, 1.0 / std::sqrt(H), random);
-    uniform(p.mamba.conv_weight, 1.0 / std::sqrt(o.conv_width), random);
-    uniform(p.mamba.conv_bias, 1.0 / std::sqrt(o.conv_width), random);
-    uniform(p.mamba.x_proj, 1.0 / std::sqrt(E), random);
-    uniform(p.mamba.dt_proj, 1.0 / std::sqrt(R), random);
+    uniform(p.in_proj, 1.0 / std::sqrt(H), random);
+    uniform(p.conv_weight, 1.0 / std::sqrt(o.conv_width), random);
+    uniform(p.conv_bias, 1.0 / std::sqrt(o.conv_width), random);
+    uniform(p.x_proj, 1.0 / std::sqrt(E), random);
+    uniform(p.dt_proj, 1.0 / std::sqrt(R), random);
     for (int e = 0; e < E; ++e) {
       const float dt = std::max(log_uniform_dt(random), 1e-4f);
-      p.mamba.dt_bias(e) = dt + std::log(-std::expm1(-dt));  // softplus⁻¹(dt)
+      p.dt_bias(e) = dt + std::log(-std::expm1(-dt));  // softplus⁻¹(dt)
     }
-    for (int n = 0; n < N; ++n) p.mamba.a_log.col(n).setConstant(std::log(static_cast<float>(n + 1)));
-    p.mamba.d.setOnes();
-    uniform(p.mamba.out_proj, 1.0 / std::sqrt(E), random);
+    for (int n = 0; n < N; ++n) p.a_log.col(n).setConstant(std::log(static_cast<float>(n + 1)));
+    p.d.setOnes();
+    uniform(p.out_proj, 1.0 / std::sqrt(E), random);
   }
   template <typename T>
   static void forward(const SsmOptions& o, const SsmBlockParams<T>& p, const SequenceBatch& batch, const Matrix<T>& u,
                       SsmBlockCache<T>& c, Matrix<T>& out) {
-    mamba_forward({o.negative_eigenvalues}, p.mamba, batch, u, c.mamba, out);
+    if constexpr (kCell == Cell::cdssm) cdssm_forward({o.state_size, o.expand, o.conv_width}, p.cdssm, batch, u, c.cdssm, out);
+    else mamba_forward({o.negative_eigenvalues}, p.mamba, batch, u, c.mamba, out);
   }
   template <typename T>
   static void backward(const SsmOptions& o, const SsmBlockParams<T>& p, const SequenceBatch& batch, const Matrix<T>& u,
                        SsmBlockCache<T>& c, const Matrix<T>& d_out, SsmBlockGrads<T>& g, Matrix<T>& d_u) {
-    mamba_backward({o.negative_eigenvalues}, p.mamba, batch, u, c.mamba, d_out, g.mamba, d_u);
+    if constexpr (kCell == Cell::cdssm)
+      cdssm_backward({o.state_size, o.expand, o.conv_width}, p.cdssm, batch, u, c.cdssm, d_out, g.cdssm, d_u);
+    else mamba_backward({o.negative_eigenvalues}, p.mamba, batch, u, c.mamba, d_out, g.mamba, d_u);
   }
 };
 
@@ -306,53 +321,19 @@ struct DeltaProductMixer {
   }
 };
 
-struct CdssmMixer {  // Mamba's names (cdssm.h)
-  static constexpr bool kGeluOutProj = false;
-  static CdssmOptions options(const SsmOptions& o) { return {o.state_size, o.expand, o.conv_width}; }
-  template <typename T>
-  static void zero(const SsmOptions& o, SsmBlockParams<T>& p) {
-    p.cdssm = zero_cdssm<T>(options(o), o.hidden_size);
-  }
-  template <typename T>
-  static void tensors(const SsmOptions&, SsmBlockParams<T>& p, TensorList<T>& t) {
-    t.weight("mixer.in_proj.weight", p.cdssm.in_proj);
-    t.conv("mixer.conv1d.weight", p.cdssm.conv_weight);
-    t.vector("mixer.conv1d.bias", p.cdssm.conv_bias);
-    t.weight("mixer.x_proj.weight", p.cdssm.x_proj);
-    t.weight("mixer.dt_proj.weight", p.cdssm.dt_proj);
-    t.vector("mixer.dt_proj.bias", p.cdssm.dt_bias);
-    t.weight("mixer.A_log", p.cdssm.a_log);
-    t.vector("mixer.D", p.cdssm.d);
-    t.weight("mixer.out_proj.weight", p.cdssm.out_proj);
-  }
-  static void init(const SsmOptions& o, SsmBlockParams<float>& p, Random& random) {
-    init_cdssm(options(o), p.cdssm, random);
-  }
-  template <typename T>
-  static void forward(const SsmOptions& o, const SsmBlockParams<T>& p, const SequenceBatch& batch, const Matrix<T>& u,
-                      SsmBlockCache<T>& c, Matrix<T>& out) {
-    cdssm_forward(options(o), p.cdssm, batch, u, c.cdssm, out);
-  }
-  template <typename T>
-  static void backward(const SsmOptions& o, const SsmBlockParams<T>& p, const SequenceBatch& batch, const Matrix<T>& u,
-                       SsmBlockCache<T>& c, const Matrix<T>& d_out, SsmBlockGrads<T>& g, Matrix<T>& d_u) {
-    cdssm_backward(options(o), p.cdssm, batch, u, c.cdssm, d_out, g.cdssm, d_u);
-  }
-};
-
 // Calls f with the mixer of `cell` (a value of one of the structs above): the one dispatch.
 template <typename F>
 void with_mixer(Cell cell, F&& f) {
   switch (cell) {
     case Cell::s4d: return f(S4dMixer{});
-    case Cell::mamba: return f(MambaMixer{});
+    case Cell::mamba: return f(SelectiveScanMixer<Cell::mamba>{});
     case Cell::ids4: return f(Ids4Mixer{});
     case Cell::deltanet: return f(DeltaProductMixer<Cell::deltanet>{});
     case Cell::mlstm: return f(MlstmMixer{});
     case Cell::slstm: return f(SlstmMixer{});
     case Cell::gated_deltanet: return f(DeltaProductMixer<Cell::gated_deltanet>{});
     case Cell::deltaproduct: return f(DeltaProductMixer<Cell::deltaproduct>{});
-    case Cell::cdssm: return f(CdssmMixer{});
+    case Cell::cdssm: return f(SelectiveScanMixer<Cell::cdssm>{});
     default: assert(false && "not a state-space cell");
   }
 }
