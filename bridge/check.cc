@@ -67,7 +67,13 @@ std::optional<Word> ShrinkCandidates::next() {
     if (!shortlex_less(cursor_, word_)) return std::nullopt;
     return cursor_;
   }
-  // Block deletions: sizes |w|/2, |w|/4, ..., 1; starts 0, size, 2 size, ...
+  // Block deletions: sizes |w|/2, |w|/4, ..., 1, then the sizes between from |w| - 1 down; starts
+  // 0, size, 2 size, ...
+  auto halving_size = [n = word_.size()](std::size_t s) {
+    for (std::size_t b = std::max<std::size_t>(n / 2, 1); b > 0; b /= 2)
+      if (b == s) return true;
+    return false;
+  };
   while (block_ > 0) {
     if (start_ < word_.size()) {
       Word w = word_;
@@ -76,8 +82,15 @@ std::optional<Word> ShrinkCandidates::next() {
       start_ += block_;
       return w;
     }
-    block_ /= 2;
     start_ = 0;
+    if (halving_) {
+      block_ /= 2;
+      if (block_ > 0) continue;
+      halving_ = false;
+      next_size_ = word_.empty() ? 0 : word_.size() - 1;
+    }
+    while (next_size_ > 1 && halving_size(next_size_)) --next_size_;
+    block_ = next_size_ > 1 ? next_size_-- : 0;
   }
   // Lowerings: position by position, smaller symbols in order.
   while (position_ < word_.size()) {

@@ -8,8 +8,11 @@
 // The shrink order.  The candidates offered for a word w are all shortlex-smaller than w:
 //   - when at most `exhaustive_budget` words are shortlex-smaller than w: every one of them, in
 //     shortlex order;
-//   - otherwise: w with a block deleted (blocks of |w|/2, |w|/4, ..., 1 symbols, left to right),
-//     then w with one symbol lowered (positions left to right, smaller symbols in order).
+//   - otherwise: w with a block deleted (blocks of |w|/2, |w|/4, ..., 1 symbols, left to right;
+//     then every other block size from |w| - 1 down to 2, so that a word whose failure depends on
+//     its length modulo some period still shrinks: by pumping, a word longer than a DFA pair's
+//     product always has a deletable block), then w with one symbol lowered (positions left to
+//     right, smaller symbols in order).
 // Shrinking (RapidCheck's, or shrink_counterexample below, which runs the same search) moves to the
 // first failing candidate and starts again from it.  Once a failing word has at most
 // `exhaustive_budget` smaller words, the first failing candidate is the least failing word of all,
@@ -51,8 +54,10 @@ class ShrinkCandidates {
   // exhaustive: the next word in shortlex order
   Word cursor_;
   bool started_ = false;
-  // reductions: block size and start, then lowering position and symbol
-  std::size_t block_ = 0, start_ = 0, position_ = 0;
+  // reductions: block size and start (halving sizes first, then the sizes between, from
+  // next_size_ down), then lowering position and symbol
+  std::size_t block_ = 0, start_ = 0, position_ = 0, next_size_ = 0;
+  bool halving_ = true;
   Symbol symbol_ = 0;
 };
 
