@@ -30,13 +30,19 @@ std::string_view to_string(Condition c) {
     case Condition::non_solvable: return "non-solvable (NC1-complete)";
     case Condition::nontrivial_group: return "the monoid is a non-trivial group";
     case Condition::solvable_group: return "the monoid is a non-trivial solvable group";
+    case Condition::r_trivial: return "R-trivial (a partially ordered DFA)";
+    case Condition::length_periodic: return "not star-free, every letter acts alike (a length modulo p)";
   }
   return "?";
 }
 
-AlgebraicFacts algebraic_facts(const automata::MonoidAnalysis& a) {
+AlgebraicFacts algebraic_facts(const automata::TransitionMonoid& monoid, const automata::MonoidAnalysis& a) {
   AlgebraicFacts f;
   f.monoid_class = a.monoid_class;
+  f.r_trivial = a.num_r_classes == monoid.size();
+  f.letters_act_alike = true;
+  for (automata::Symbol s = 1; s < monoid.num_symbols(); ++s)
+    f.letters_act_alike = f.letters_act_alike && monoid.right(0, s) == monoid.right(0, 0);
   // The J-class of the identity is the group of units; the monoid is a group when it is all of it.
   if (a.size > 1 && !a.groups.empty() && a.groups.front().j_class == 0 && a.groups.front().order == a.size) {
     const automata::MaximalSubgroup& g = a.groups.front();
@@ -67,6 +73,8 @@ bool holds(Condition c, const AlgebraicFacts& f) {
     case Condition::non_solvable: return f.monoid_class == MonoidClass::non_solvable;
     case Condition::nontrivial_group: return f.is_group;
     case Condition::solvable_group: return f.is_group && f.derived_length.has_value();
+    case Condition::r_trivial: return f.r_trivial;
+    case Condition::length_periodic: return f.letters_act_alike && !holds(Condition::star_free, f);
   }
   return false;
 }
@@ -121,6 +129,17 @@ constexpr std::string_view kShakerinava =
     "Shakerinava, Khavari, Ravanbakhsh and Chandar 2026, The Expressive Limits of Diagonal SSMs for State-Tracking "
     "(ICLR 2026, arXiv:2603.01959): k layers track a group iff it has a subnormal series of length k with abelian "
     "factors";
+constexpr std::string_view kLiCotterell =
+    "Li and Cotterell 2025, Characterizing the Expressivity of Fixed-Precision Transformer Language Models "
+    "(NeurIPS, arXiv:2505.23623): soft attention, strict future masking, no positions = LTL[P] = partially ordered "
+    "DFAs = R-trivial monoids";
+constexpr std::string_view kS4dContraction =
+    "Merrill, Petty and Sabharwal 2024 (ICML), the S4 argument; Sarrof, Veitsman and Hahn 2024 (NeurIPS); "
+    "Khavari et al. 2025 (parity is out for any stack of input-independent layers, and for input-independent "
+    "layers stacked with non-negative input-dependent ones)";
+constexpr std::string_view kAlsmann =
+    "Alsmann, Noori and Lange 2026 (time-invariant SSMs compute length-periodic languages such as (aa)*); "
+    "models/s4d.h (|Abar| = exp(-dt exp(log_a_real)))";
 constexpr std::string_view kConstant = "a constant answer (the empty language or every word)";
 constexpr std::string_view kDefinition = "the definition";
 constexpr std::string_view kNc1 = "unless TC0 = NC1: the language is NC1-complete and the architecture computes in TC0";
@@ -182,6 +201,36 @@ void add_cdssm_rules(std::vector<Rule>& rules) {
                    kShakerinava});
 }
 
+// s4d and s4d-negative: time-invariant diagonal transitions of modulus exp(-dt e^a) < 1, or
+// |2 exp(-dt e^a) - 1| < 1 with negative eigenvalues (models/s4d.h): contractions, in exact arithmetic.
+void add_s4d_rules(std::vector<Rule>& rules, std::string_view arch) {
+  using C = Condition;
+  using A = Answer;
+  rules.push_back({arch, C::trivial, A::yes, kConstant, kDefinition});
+  rules.push_back({arch, C::non_solvable, A::no, kNc1, kSsmTc0});
+  rules.push_back({arch, C::length_periodic, A::yes,
+                   "at fixed precision: where dt exp(log_a_real) < 2^-24 rounds |Abar| to 1 (and, with negative "
+                   "eigenvalues, where exp underflows to 0 and 2r - 1 = -1) the transition is a rotation, and a "
+                   "rotation by 2 pi / p counts the length modulo p, as time-invariant SSMs compute (aa)*; in exact "
+                   "arithmetic the contraction below excludes it",
+                   kAlsmann});
+  rules.push_back({arch, C::group_of_exponent_two, A::no,
+                   "parity is out for any stack of input-independent layers, whatever their eigenvalues: the "
+                   "transition is the same for every letter",
+                   kS4dContraction});
+  rules.push_back({arch, C::not_star_free, A::no,
+                   "|Abar| < 1 is a contraction: on x u^k y every layer's state converges as k grows, so the output "
+                   "is eventually constant in k, while a non-trivial group makes it cycle; this holds at fixed "
+                   "precision while no |Abar| rounds to 1; where one does, the layer is a rotation or a counter, the "
+                   "same for every letter: that it still cannot track a group beyond parity (the rule above) is our "
+                   "reading, not a theorem",
+                   kS4dContraction});
+  rules.push_back({arch, C::star_free, A::open,
+                   "the star-free constructions use input-dependent gates; for time-invariant transitions it is not "
+                   "settled",
+                   kSarrof});
+}
+
 std::vector<Rule> make_rules() {
   using C = Condition;
   using A = Answer;
@@ -203,6 +252,18 @@ std::vector<Rule> make_rules() {
                    "attention cannot do parity; fixed precision at every length is not settled",
                    kGroupTransformer});
 
+  rules.push_back({"transformer-nope", C::trivial, A::yes, kConstant, kDefinition});
+  rules.push_back({"transformer-nope", C::r_trivial, A::yes,
+                   "a partially ordered DFA is a formula of LTL[P] (\"sometime before\"), which soft attention "
+                   "without positions computes at fixed precision",
+                   kLiCotterell});
+  rules.push_back({"transformer-nope", C::any_regular, A::no,
+                   "fixed-precision soft attention with strict future masking and no positions computes exactly "
+                   "LTL[P], the R-trivial languages; the theorem's model decides at an end symbol and a position never "
+                   "attends to itself, while statelab's transformer attends to its own position and decides at the last "
+                   "symbol, so it can also read the last letter (.*a is not R-trivial, and easy for it)",
+                   kLiCotterell});
+
   rules.push_back({"mamba", C::star_free, A::yes,
                    "finite-precision SSMs with non-negative input-dependent gates recognise exactly the star-free "
                    "languages",
@@ -211,16 +272,7 @@ std::vector<Rule> make_rules() {
                    "with gates in [0, 1] the state cannot alternate: no language with a non-trivial group (parity first)",
                    kSarrof});
 
-  rules.push_back({"s4d", C::trivial, A::yes, kConstant, kDefinition});
-  rules.push_back({"s4d", C::not_star_free, A::no,
-                   "a fixed transition with eigenvalues in [0, 1] is a non-negative gate: no language with a non-trivial "
-                   "group (parity first)",
-                   kSarrof});
-  rules.push_back({"s4d", C::star_free, A::open,
-                   "the star-free constructions use input-dependent gates; for time-invariant S4D transitions it is "
-                   "not settled",
-                   kSarrof});
-
+  add_s4d_rules(rules, "s4d");
   rules.push_back({"mamba-negative", C::star_free, A::yes,
                    "non-negative input-dependent gates already suffice for every star-free language, and [0, 1] is "
                    "inside [-1, 1]",
@@ -239,16 +291,7 @@ std::vector<Rule> make_rules() {
                    "beside aperiodic parts) are not settled for diagonal [-1, 1] gates",
                    kGrazzi});
 
-  rules.push_back({"s4d-negative", C::trivial, A::yes, kConstant, kDefinition});
-  rules.push_back({"s4d-negative", C::non_solvable, A::no, kNc1, kSsmTc0});
-  rules.push_back({"s4d-negative", C::cyclic_group_not_power_of_two, A::no,
-                   "counting modulo m (m not a power of two, e.g. 3) needs non-triangular transition matrices; a fixed "
-                   "diagonal one is triangular",
-                   kGrazzi});
-  rules.push_back({"s4d-negative", C::any_regular, A::open,
-                   "the parity and star-free constructions flip or reset the state depending on the input; with a "
-                   "time-invariant transition it is not settled",
-                   kGrazzi});
+  add_s4d_rules(rules, "s4d-negative");
   // xLSTM (issue 15 §4).  sLSTM's recurrence is nonlinear; mLSTM's transition is its forget gate.
   rules.push_back({"slstm", C::any_regular, A::yes,
                    "a nonlinear RNN: with its forget gate closed, h_t = o_t tanh(W x_t + R h_{t-1} + b) per head, an "
@@ -300,7 +343,7 @@ const std::vector<Rule>& expressivity_rules() {
 
 const std::vector<std::string_view>& architectures() {
   static const std::vector<std::string_view> names = {"rnn",  "lstm",  "gru",          "ids4",
-                                                      "transformer", "s4d", "mamba", "s4d-negative",
+                                                      "transformer", "transformer-nope", "s4d", "mamba", "s4d-negative",
                                                       "mamba-negative",
                                                       "slstm", "mlstm", "deltanet", "deltanet-negative",
                                                       "gated-deltanet", "deltaproduct",

@@ -9,6 +9,7 @@
 //
 // Architecture names are those of models/ (`rnn`, `lstm`, `gru`, `transformer`, `s4d`, `mamba`,
 // `ids4`, `slstm`, `mlstm`, `deltanet`, `gated-deltanet`, `deltaproduct`, `cdssm`), plus
+// `transformer-nope` for a causal transformer without positional encoding (`--pos none`),
 // `s4d-negative`, `mamba-negative`, `deltanet-negative`, `gated-deltanet-negative` and
 // `deltaproduct-negative` for the models built with negative_eigenvalues = true (transitions with
 // eigenvalues in [-1, 1] instead of [0, 1]).
@@ -38,10 +39,16 @@ struct AlgebraicFacts {
   bool cyclic_group_not_power_of_two = false;
   /// ... solvable, of this derived length (automata::derived_length; absent when not a group or not solvable).
   std::optional<std::size_t> derived_length;
+  /// Every R-class is one element (x M = y M only for x = y): the languages of partially ordered
+  /// DFAs, whose states are never left once left (Brzozowski and Fich 1980).
+  bool r_trivial = false;
+  /// Every letter realises the same element: membership depends on the length only.
+  bool letters_act_alike = false;
 };
 
-/// The facts of `monoid`, given its analysis.  Time O(|gens| degree) of the group at the identity.
-AlgebraicFacts algebraic_facts(const automata::MonoidAnalysis& analysis);
+/// The facts of `monoid`, given its analysis.  Time O(|gens| degree) of the group at the identity,
+/// plus O(letters).
+AlgebraicFacts algebraic_facts(const automata::TransitionMonoid& monoid, const automata::MonoidAnalysis& analysis);
 
 /// When a rule applies.
 enum class Condition {
@@ -54,6 +61,8 @@ enum class Condition {
   non_solvable,                   // some subgroup is not solvable
   nontrivial_group,               // the monoid is a group with more than one element
   solvable_group,                 // the monoid is a non-trivial solvable group (AlgebraicFacts::derived_length)
+  r_trivial,                      // AlgebraicFacts::r_trivial
+  length_periodic,                // not star-free, and the letters act alike: (aa)*, length mod p
 };
 
 std::string_view to_string(Condition c);

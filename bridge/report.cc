@@ -29,8 +29,8 @@ Predicted predictions_of(const std::string& lang) {
     const std::unique_ptr<languages::Language> l = languages::make_language(lang);
     const automata::Dfa* dfa = l->dfa();
     if (!dfa) return {{}, "not regular (" + std::string(languages::to_string(l->language_class())) + "): classify takes a regular language"};
-    const automata::MonoidAnalysis a = automata::analyze(automata::transition_monoid(automata::minimize(*dfa)));
-    return {predict(algebraic_facts(a)), ""};
+    const automata::TransitionMonoid m = automata::transition_monoid(automata::minimize(*dfa));
+    return {predict(algebraic_facts(m, automata::analyze(m))), ""};
   } catch (const Error& e) {
     return {{}, e.what()};
   }

@@ -14,6 +14,8 @@ std::string expressivity_architecture(const models::ModelConfig& config) {
   std::string name = models::cell_name(config.cell);
   if (config.negative_eigenvalues && (config.cell == models::Cell::s4d || config.cell == models::Cell::mamba))
     name += "-negative";
+  if (config.cell == models::Cell::transformer && config.positional == models::Positional::none && config.causal)
+    name += "-nope";
   return name;
 }
 
@@ -39,7 +41,7 @@ void predict_for(TrackResult& r, const languages::Language* language, const Memo
     return;
   }
   const auto monoid = automata::transition_monoid(*dfa, automata::kDefaultMaxMonoid, memory);
-  const auto facts = algebraic_facts(automata::analyze(monoid, memory));
+  const auto facts = algebraic_facts(monoid, automata::analyze(monoid, memory));
   for (const Prediction& p : predict(facts))
     if (p.architecture == r.architecture) {
       r.prediction = p;

@@ -1,5 +1,6 @@
 #include "cli/classify.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
@@ -102,7 +103,8 @@ void run(const ClassifyOptions& o) {
                                  counted(alphabet.size(), "symbol") + ")");
   print_wrapped("monoid: ", counted(m.size(), "element") + ", " + counted(a.idempotents.size(), "idempotent") + ", " +
                                counted(a.j_classes.size(), "J-class") + " (" + std::to_string(regular) + " regular), " +
-                               counted(a.num_r_classes, "R-class") + ", " + counted(a.num_l_classes, "L-class"));
+                               counted(a.num_r_classes, "R-class") + (a.num_r_classes == m.size() ? " (R-trivial)" : "") + ", " +
+                               counted(a.num_l_classes, "L-class"));
   if (groups.empty()) std::cout << "groups: none beyond the trivial one\n";
   for (const automata::MaximalSubgroup* g : groups) {
     print_wrapped("group: ", "order " + std::to_string(g->order) + ", " + (g->abelian ? "abelian" : "non-abelian") + ", " +
@@ -117,9 +119,11 @@ void run(const ClassifyOptions& o) {
   print_wrapped("class: ", std::string(automata::to_string(a.monoid_class)) + " (" +
                                std::string(class_meaning(a.monoid_class)) + ")");
   std::cout << "predictions (exact at every length, finite precision):\n";
+  std::size_t width = 0;  // the longest name and a space, so the answers line up
+  for (const bridge::Prediction& p : predictions) width = std::max(width, p.architecture.size() + 1);
   for (const bridge::Prediction& p : predictions) {
     std::ostringstream head;
-    head << "  " << std::left << std::setw(15) << p.architecture << std::setw(5) << bridge::to_string(p.answer) << " ";
+    head << "  " << std::left << std::setw(static_cast<int>(width)) << p.architecture << std::setw(5) << bridge::to_string(p.answer) << " ";
     print_wrapped(head.str(), p.reason + " [" + p.source + "]", head.str().size());
   }
 }

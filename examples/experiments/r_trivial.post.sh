@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Experiment 4's second half (run.sh runs it after the sweep): for each language of the sweep,
-# classify's monoid counts and whether it is R-trivial (every R-class a single element), beside the
+# classify's monoid counts and whether it is R-trivial (classify's r_trivial: every R-class a single element), beside the
 # NoPE transformer's mean and best test accuracy over the seeds (OUT/r_trivial.md).
 # Usage: r_trivial.post.sh OUT   (STATELAB: the binary)
 set -euo pipefail
@@ -14,7 +14,7 @@ table="$out/r_trivial.md"
 jq -r 'select(.status == "ok") | .cell.lang' "$out/results.jsonl" | sort -u | while IFS= read -r lang; do
   "$statelab" classify "$lang" --json | jq -r --arg lang "$lang" --slurpfile cells <(jq -c --arg lang "$lang" \
       'select(.status == "ok" and .cell.lang == $lang) | .metrics.test_accuracy' "$out/results.jsonl") \
-    '"| \($lang) | \(.monoid_size) | \(.r_classes) | \(if .monoid_size == .r_classes then "yes" else "no" end) | \($cells | length) | \(($cells | add / length) * 10000 | round / 100)% | \(($cells | max) * 10000 | round / 100)% |"' \
+    '"| \($lang) | \(.monoid_size) | \(.r_classes) | \(if .r_trivial then "yes" else "no" end) | \($cells | length) | \(($cells | add / length) * 10000 | round / 100)% | \(($cells | max) * 10000 | round / 100)% |"' \
     >>"$table"
 done
 echo "r_trivial: $table"

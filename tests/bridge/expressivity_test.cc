@@ -114,7 +114,7 @@ TEST(KnownAnswers, WordProblemsAgreeWithTheCatalogueGroupLibrary) {
 std::map<std::string, Answer> answers(const std::string& name) {
   const Classified c = classify(name);
   std::map<std::string, Answer> out;
-  for (const Prediction& p : predict(algebraic_facts(c.analysis))) out[p.architecture] = p.answer;
+  for (const Prediction& p : predict(algebraic_facts(c.monoid, c.analysis))) out[p.architecture] = p.answer;
   return out;
 }
 
@@ -183,7 +183,7 @@ TEST(Predictions, XlstmAndDeltaNetColumnsDecideWhereTheirRulesDo) {
 
 TEST(Predictions, EveryArchitectureHasARuleForEveryClassAndEveryRuleASource) {
   const std::set<std::string_view> archs(architectures().begin(), architectures().end());
-  EXPECT_EQ(archs.size(), 18u);
+  EXPECT_EQ(archs.size(), 19u);
   for (const Rule& r : expressivity_rules()) {
     EXPECT_TRUE(archs.contains(r.architecture)) << r.architecture;
     EXPECT_FALSE(r.reason.empty()) << r.architecture;
@@ -215,7 +215,7 @@ TEST(Predictions, EveryArchitectureHasARuleForEveryClassAndEveryRuleASource) {
 std::map<std::string, Prediction> predictions(const std::string& name) {
   const Classified c = classify(name);
   std::map<std::string, Prediction> out;
-  for (const Prediction& p : predict(algebraic_facts(c.analysis))) out[p.architecture] = p;
+  for (const Prediction& p : predict(algebraic_facts(c.monoid, c.analysis))) out[p.architecture] = p;
   return out;
 }
 
@@ -261,6 +261,46 @@ TEST(Predictions, CdssmPredictsTheDepthFromTheDerivedSeries) {
   EXPECT_EQ(predictions("first").at("cdssm").layers, 0u);
   EXPECT_EQ(predictions("tomita:n=3").at("cdssm").answer, Answer::open);  // groups beside aperiodic parts
   EXPECT_EQ(predictions("parity").at("mamba").layers, 0u);  // only cdssm's rule speaks of depth
+}
+
+}  // namespace
+}  // namespace statelab::bridge
+
+namespace statelab::bridge {
+namespace {
+
+// Issue 15 §4: R-triviality (Li and Cotterell 2025) for the NoPE transformer, each side of it.
+TEST(Predictions, NopeTransformerRecognisesTheRTrivialLanguagesOnly) {
+  for (const char* name : {"first", "tomita:n=1", "regex:alphabet=ab:a(a|b)*b(a|b)*"}) {
+    const Classified c = classify(name);
+    EXPECT_EQ(c.analysis.num_r_classes, c.monoid.size()) << name;  // R-trivial
+    EXPECT_TRUE(algebraic_facts(c.monoid, c.analysis).r_trivial) << name;
+    EXPECT_EQ(answers(name).at("transformer-nope"), Answer::yes) << name;
+  }
+  // Tomita 2 = (10)* is star-free but not R-trivial; .*a (last letter) is L-trivial, not R-trivial.
+  for (const char* name : {"tomita:n=2", "regex:alphabet=ab:(a|b)*a", "parity", "word-problem:group=S3"}) {
+    const Classified c = classify(name);
+    EXPECT_LT(c.analysis.num_r_classes, c.monoid.size()) << name;
+    EXPECT_EQ(answers(name).at("transformer-nope"), Answer::no) << name;
+  }
+  EXPECT_EQ(answers("tomita:n=2").at("transformer"), Answer::open);  // positions change the answer
+}
+
+// The S4D rows restated (issue 15 §4): a contraction cannot cycle on u^k, but rounding |Abar| to 1
+// leaves a rotation that counts the length: (aa)* yes, parity (a letter-dependent flip) no.
+TEST(Predictions, S4dCountsTheLengthButNotALetter) {
+  for (const char* arch : {"s4d", "s4d-negative"}) {
+    EXPECT_EQ(answers("regex:(aa)*").at(arch), Answer::yes) << arch;
+    EXPECT_EQ(answers("regex:alphabet=ab:((a|b)(a|b))*").at(arch), Answer::yes) << arch;  // every letter alike
+    EXPECT_EQ(answers("parity").at(arch), Answer::no) << arch;
+    EXPECT_EQ(answers("modular-count:m=3").at(arch), Answer::no) << arch;
+    EXPECT_EQ(answers("first").at(arch), Answer::open) << arch;
+  }
+  const Classified even_length = classify("regex:alphabet=ab:((a|b)(a|b))*");
+  EXPECT_TRUE(algebraic_facts(even_length.monoid, even_length.analysis).letters_act_alike);
+  const Classified parity = classify("parity");
+  EXPECT_FALSE(algebraic_facts(parity.monoid, parity.analysis).letters_act_alike);
+  EXPECT_EQ(answers("regex:(aa)*").at("mamba"), Answer::no);  // input-dependent [0, 1] gates: no group at all
 }
 
 }  // namespace

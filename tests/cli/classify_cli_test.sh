@@ -52,7 +52,8 @@ for name in parity first word-problem:group=A5 word-problem:group=A4xZ5 tomita:n
   check "$name fits 100 columns" test "$("$sl" classify "$name" --witness | awk 'length > 100' | wc -l)" -eq 0
   check "$name --json parses" sh -c "'$sl' classify '$name' --json --witness | python3 -c 'import json,sys; json.load(sys.stdin)'"
 done
-check "predictions wrap under their column" sh -c "'$sl' classify parity | grep -Eq '^ {23}[^ ]'"
+# Continuation lines start under the reasons: 2 + the longest name (gated-deltanet-negative) + 1 + 5 + 1.
+check "predictions wrap under their column" sh -c "'$sl' classify parity | grep -Eq '^ {32}[^ ]'"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
