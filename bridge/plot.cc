@@ -61,19 +61,21 @@ std::string describe_where(const std::vector<Where>& where) {
 std::string reference_lines(const PlotOptions& o) {
   std::ostringstream s;
   int tag = 100;
+  bool vertical = true;
   const auto line = [&](const std::string& from, const std::string& to) {
     s << "set arrow " << tag << " from " << from << " to " << to << " nohead front dt 2 lw 1.5 lc rgb \"#333333\"\n";
   };
   const auto label = [&](const std::string& text, const std::string& at, const char* offset) {
     if (!text.empty())
-      s << "set label " << tag << " " << quote(text) << " at " << at << " left offset " << offset
-        << " front tc rgb \"#333333\"\n";
+      s << "set label " << tag << " " << quote(text) << " at " << at << (vertical ? " center rotate by 90" : " left")
+        << " offset " << offset << " front tc rgb \"#333333\"\n";
   };
   for (const ReferenceLine& v : o.vlines) {
     line(num(v.value) + ", graph 0", num(v.value) + ", graph 1");
-    label(v.label, "first " + num(v.value) + ", graph 0.95", "0.5,0");
+    label(v.label, "first " + num(v.value) + ", graph 0.5", "-1.3,0");  // along the line, on its left
     ++tag;
   }
+  vertical = false;
   for (const ReferenceLine& h : o.hlines) {
     line("graph 0, first " + num(h.value), "graph 1, first " + num(h.value));
     label(h.label, "graph 0.02, first " + num(h.value), "0,0.6");
@@ -247,9 +249,11 @@ void curve_by_length(Script& script, const std::vector<const ResultRow*>& rows, 
       hi = std::max(hi, train_hi);
     }
     if (lo > hi) lo = 0, hi = 1;  // no line in this panel
-    for (const ReferenceLine& v : o.vlines) {  // a bound beyond the data stays in view
-      lo = std::min(lo, static_cast<int>(std::floor(v.value)));
-      hi = std::max(hi, static_cast<int>(std::ceil(v.value)));
+    for (const ReferenceLine& v : o.vlines) {  // a bound beyond the data stays in view, off the border
+      const double x = std::clamp(v.value, -1e9, 1e9);  // lengths fit an int
+      const int margin = std::max(1, (hi - lo) / 30);
+      if (x < lo) lo = static_cast<int>(std::floor(x)) - margin;
+      if (x > hi) hi = static_cast<int>(std::ceil(x)) + margin;
     }
     s << reference_lines(o);
     s << "set title " << quote(panel.title) << "\nset xrange [" << lo - 0.5 << ":" << hi + 0.5 << "]\n"

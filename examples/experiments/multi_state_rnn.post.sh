@@ -19,11 +19,8 @@ evals="$out/kv_cache.jsonl" full="$out/kv_full.jsonl"  # bounded evaluations (th
 : >"$full"
 for ckpt in "$out"/checkpoints/*.safetensors; do
   [ -e "$ckpt" ] || continue
-  metrics=${ckpt%.safetensors}.metrics.json
-  lang=$(jq -r .language "$metrics")
-  task=$(jq -r .task "$metrics")
-  seed=$(jq -r .spec.seed "$metrics")
-  n=$(jq -r '.spec["test-lengths"]' "$metrics")
+  IFS=$'\t' read -r lang task seed n < <(jq -r '[.language, .task, .spec.seed, .spec["test-lengths"]] | @tsv' \
+    "${ckpt%.safetensors}.metrics.json")
   n=${n##*..}  # the experiment tests one size: its largest
   case "$lang:$task" in
     copy-task*:seq) tokens=$((2 * n)) ;;

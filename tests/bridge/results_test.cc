@@ -319,10 +319,13 @@ TEST(Plot, ReferenceLinesAreDrawnInEveryPanelAndKeptInView) {
   const std::size_t first = script.find(arrow);
   ASSERT_NE(first, std::string::npos) << script;
   EXPECT_NE(script.find(arrow, first + 1), std::string::npos);  // the second panel too
-  EXPECT_NE(script.find("set label 100 \"state bound\" at first 42, graph 0.95"), std::string::npos);
+  EXPECT_NE(script.find("set label 100 \"state bound\" at first 42, graph 0.5 center rotate by 90"), std::string::npos);
   EXPECT_NE(script.find("set arrow 101 from graph 0, first 0.5 to graph 1, first 0.5 nohead"), std::string::npos);
   EXPECT_EQ(script.find("set label 101"), std::string::npos);  // no label given
-  EXPECT_NE(script.find("set xrange [0.5:42.5]"), std::string::npos);  // lengths 10..13, training 1..5, the line
+  EXPECT_NE(script.find("set xrange [0.5:43.5]"), std::string::npos);  // lengths 10..13, training 1..5, the line and a margin
+  o.vlines.push_back(parse_reference_line("1e300", "--vline"));  // far out: clamped, not an overflow
+  EXPECT_NE(plot_script(report_fixture(), o, "png").find("set xrange [0.5:1e+09]"), std::string::npos);
+  o.vlines.pop_back();
   o.kind = PlotKind::hist;
   EXPECT_NE(plot_script(report_fixture(), o, "png").find(arrow), std::string::npos);
   o.kind = PlotKind::curve;
