@@ -55,6 +55,35 @@ std::string describe_where(const std::vector<Where>& where) {
   return out;
 }
 
+// The reference lines of --vline and --hline, dashed and dark, their labels beside them (arrows
+// and labels from tag 100 on, clear of the training-lengths label 1); repeated in every panel
+// because a curve's panels unset their labels.
+std::string reference_lines(const PlotOptions& o) {
+  std::ostringstream s;
+  int tag = 100;
+  bool vertical = true;
+  const auto line = [&](const std::string& from, const std::string& to) {
+    s << "set arrow " << tag << " from " << from << " to " << to << " nohead front dt 2 lw 1.5 lc rgb \"#333333\"\n";
+  };
+  const auto label = [&](const std::string& text, const std::string& at, const char* offset) {
+    if (!text.empty())
+      s << "set label " << tag << " " << quote(text) << " at " << at << (vertical ? " center rotate by 90" : " left")
+        << " offset " << offset << " front tc rgb \"#333333\"\n";
+  };
+  for (const ReferenceLine& v : o.vlines) {
+    line(num(v.value) + ", graph 0", num(v.value) + ", graph 1");
+    label(v.label, "first " + num(v.value) + ", graph 0.5", "-1.3,0");  // along the line, on its left
+    ++tag;
+  }
+  vertical = false;
+  for (const ReferenceLine& h : o.hlines) {
+    line("graph 0, first " + num(h.value), "graph 1, first " + num(h.value));
+    label(h.label, "graph 0.02, first " + num(h.value), "0,0.6");
+    ++tag;
+  }
+  return s.str();
+}
+
 struct Panel {
   std::string title;
   std::vector<const ResultRow*> rows;
@@ -81,14 +110,21 @@ std::string runs_note(std::size_t fewest, std::size_t most, const std::vector<st
   return note;
 }
 
+// How many runs the points summarise, and the options that vary among the runs of one point: what
+// a point's mean is really over (never a field that tells lines, panels or x values apart).
 struct Counts {
   std::size_t fewest = SIZE_MAX, most = 0;
+  std::set<std::string> mixed;
   void add(std::size_t n) {
     fewest = std::min(fewest, n);
     most = std::max(most, n);
   }
-  std::string note(const std::vector<std::string>& varying) const {
-    return most == 0 ? "no runs" : runs_note(fewest, most, varying);
+  // The runs of one point (or of points that share their runs, such as a line's lengths).
+  void mix(const std::vector<const ResultRow*>& runs) {
+    for (std::string& v : varying_options(runs)) mixed.insert(std::move(v));
+  }
+  std::string note() const {
+    return most == 0 ? "no runs" : runs_note(fewest, most, std::vector<std::string>(mixed.begin(), mixed.end()));
   }
 };
 
@@ -176,8 +212,10 @@ void curve_by_length(Script& script, const std::vector<const ResultRow*>& rows, 
     std::vector<std::string> parts;
     for (std::size_t i = 0; i < lines.size(); ++i) {
       std::map<int, std::vector<double>> at;
+      std::vector<const ResultRow*> mine;
       for (const ResultRow* r : panel.rows) {
         if (field_text(*r, by) != lines[i].first) continue;
+        mine.push_back(r);
         for (const LengthAccuracy& a : r->by_length) at[a.length].push_back(a.accuracy);
         if (const auto t = spec_range(*r, "train-lengths")) {
           train_lo = std::min(train_lo, t->first);
@@ -185,6 +223,7 @@ void curve_by_length(Script& script, const std::vector<const ResultRow*>& rows, 
         }
       }
       if (at.empty()) continue;
+      counts.mix(mine);
       std::vector<std::string> data;
       for (const auto& [length, values] : at) {
         const Summary s = summarize(values);
@@ -210,13 +249,20 @@ void curve_by_length(Script& script, const std::vector<const ResultRow*>& rows, 
       hi = std::max(hi, train_hi);
     }
     if (lo > hi) lo = 0, hi = 1;  // no line in this panel
+    for (const ReferenceLine& v : o.vlines) {  // a bound beyond the data stays in view, off the border
+      const double x = std::clamp(v.value, -1e9, 1e9);  // lengths fit an int
+      const int margin = std::max(1, (hi - lo) / 30);
+      if (x < lo) lo = static_cast<int>(std::floor(x)) - margin;
+      if (x > hi) hi = static_cast<int>(std::ceil(x)) + margin;
+    }
+    s << reference_lines(o);
     s << "set title " << quote(panel.title) << "\nset xrange [" << lo - 0.5 << ":" << hi + 0.5 << "]\n"
       << "set yrange [-0.03:1.03]\nset xlabel \"test length\"\nset ylabel \"accuracy\"\n"
       << "set key below horizontal title " << quote(by + ":") << "\n";
     plot_command(s, parts);
   }
   const std::string title = heading("accuracy by test length, one line per " + by,
-                                    "mean and min-max over " + counts.note(varying_options(with_lengths, {by, "lang"})), o);
+                                    "mean and min-max over " + counts.note(), o);
   start(script, title, layout(panels.size(), 2));
   script.body() << body.str();
 }
@@ -250,6 +296,7 @@ void curve_by_field(Script& script, const std::vector<const ResultRow*>& rows, c
         for (const ResultRow* r : members) ys.push_back(*field_number(*r, y));
         const Summary s = summarize(ys);
         counts.add(s.count);
+        counts.mix(members);
         data.push_back(num(*field_number(*members.front(), x)) + " " + num(s.mean) + " " + num(s.min) + " " + num(s.max));
       }
       const std::string d = script.data(data);
@@ -258,16 +305,21 @@ void curve_by_field(Script& script, const std::vector<const ResultRow*>& rows, c
       parts.push_back(d + " using 1:2 with linespoints pt 7 ps 0.8 lw 2 dt " + dash(i) +
                       " lc rgb " + c + " title " + quote(lines[i].first));
     }
-    body << "set title " << quote(panel.title) << "\n";
+    body << reference_lines(o) << "set title " << quote(panel.title) << "\n";
     plot_command(body, parts);
   }
+  const double data_lo = lo, data_hi = hi;
+  for (const ReferenceLine& v : o.vlines) lo = std::min(lo, v.value), hi = std::max(hi, v.value);
   const bool accuracy = y.find("accuracy") != std::string::npos;
   start(script, heading(y + " against " + x + ", one line per " + by,
-                        "mean and min-max over " + counts.note(varying_options(rows, {by, "lang", x})), o),
+                        "mean and min-max over " + counts.note(), o),
         layout(panels.size(), 2));
   std::ostringstream& s = script.body();
   if (lo > 0 && hi / lo >= 8) s << "set logscale x 2\n";
   if (lo == hi) s << "set xrange [" << lo - 1 << ":" << hi + 1 << "]\n";
+  else if (lo < data_lo || hi > data_hi)  // a reference line beyond the data: the range is given, 3% margins
+    s << "set xrange [" << num(lo > 0 && hi / lo >= 8 ? lo / std::pow(hi / lo, 0.03) : lo - 0.03 * (hi - lo)) << ":"
+      << num(lo > 0 && hi / lo >= 8 ? hi * std::pow(hi / lo, 0.03) : hi + 0.03 * (hi - lo)) << "]\n";
   else s << "set offsets graph 0.03, graph 0.03, 0, 0\n";
   if (accuracy) s << "set yrange [-0.03:1.03]\n";
   s << "set xlabel " << quote(x) << "\nset ylabel " << quote(y) << "\nset key below horizontal title " << quote(by + ":")
@@ -305,12 +357,17 @@ void heatmap(Script& script, const std::vector<const ResultRow*>& rows, const Pl
     for (std::size_t yi = 0; yi < ys.size(); ++yi)
       for (std::size_t bi = 0; bi < bins.size(); ++bi) {
         std::vector<double> values;
+        std::vector<const ResultRow*> mine;
         for (const ResultRow* r : panel.rows)
           if (field_text(*r, y) == ys[yi].first)
-            if (const auto a = accuracy_between(*r, bins[bi].first, bins[bi].second)) values.push_back(*a);
+            if (const auto a = accuracy_between(*r, bins[bi].first, bins[bi].second)) {
+              values.push_back(*a);
+              mine.push_back(r);
+            }
         if (values.empty()) continue;
         const Summary s = summarize(values);
         counts.add(s.count);
+        counts.mix(mine);
         char label[16];
         std::snprintf(label, sizeof label, "%.2f", s.mean);
         data.push_back(std::to_string(bi) + " " + std::to_string(yi) + " " + num(s.mean) + " " + label + " " +
@@ -326,7 +383,7 @@ void heatmap(Script& script, const std::vector<const ResultRow*>& rows, const Pl
          << d << " using 1:2:4:5 with labels tc rgb variable notitle\n";
   }
   start(script, heading("accuracy by test length and " + y + ", one panel per " + by,
-                        "mean over " + counts.note(varying_options(with_lengths, {by, "lang", y})), o),
+                        "mean over " + counts.note(), o),
         layout(panels.size(), per_row));
   std::ostringstream& s = script.body();
   s << "unset grid\nset cbrange [0:1]\nset cblabel \"accuracy\"\n"
@@ -386,7 +443,7 @@ void histogram(Script& script, const std::vector<const ResultRow*>& rows, const 
       parts.push_back(script.data(data) + " using 1:2 with boxes fc rgb " + quote(colour(i)) + " fs solid 0.8 border lc rgb \"#333333\"" +
                       " title " + quote(groups[i].first));
     }
-    body << "set title " << quote(panel.title) << "\n";
+    body << reference_lines(o) << "set title " << quote(panel.title) << "\n";
     plot_command(body, parts);
   }
   start(script, heading("histogram of " + x + ", by " + by, std::to_string(rows.size()) + " runs", o),
@@ -458,8 +515,23 @@ std::string plot_format(const std::filesystem::path& path) {
   throw InvalidArgument("plot: " + path.string() + ": unknown image extension '" + ext + "' (expected .png or .svg)");
 }
 
+ReferenceLine parse_reference_line(std::string_view text, std::string_view option) {
+  const std::size_t colon = text.find(':');
+  const std::string_view number = text.substr(0, colon);
+  ReferenceLine line;
+  const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), line.value);
+  if (number.empty() || ec != std::errc{} || end != number.data() + number.size() || !std::isfinite(line.value))
+    throw InvalidArgument(std::string(option) + " " + std::string(text) +
+                          ": expected a number and an optional label, X or X:LABEL (e.g. 42:state bound)");
+  if (colon != std::string_view::npos) line.label = std::string(text.substr(colon + 1));
+  return line;
+}
+
 std::string plot_script(const std::vector<ResultRow>& all, const PlotOptions& o, std::string_view format) {
   const std::string by = o.by.empty() ? "model" : o.by;
+  if (o.kind == PlotKind::heatmap && !(o.vlines.empty() && o.hlines.empty()))
+    throw InvalidArgument(std::string(o.vlines.empty() ? "--hline" : "--vline") +
+                          ": a heatmap's axes are length bins and options, not numbers (reference lines go on curves and histograms)");
   require_field(all, by, "--by");
   const bool by_length = o.x.empty() || o.x == "length";
   if (o.kind == PlotKind::heatmap && !by_length)

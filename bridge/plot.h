@@ -12,6 +12,9 @@
 //   2024 (Figure 2); one panel per --by value (default model) and language; colours fixed to [0, 1].
 // - hist: a histogram of the numeric field --x (default test_accuracy) per --by value; one panel
 //   per language when the selection holds several.
+// Curves and histograms may carry reference lines (--vline X[:LABEL], --hline Y[:LABEL]), drawn
+// dashed across every panel, such as a bound the results are compared with; the x axis of a curve
+// by length or of a histogram is widened to show a vertical line beyond the data.
 #pragma once
 
 #include <filesystem>
@@ -28,6 +31,16 @@ enum class PlotKind { curve, heatmap, hist };
 /// "curve", "heatmap", "hist" -> PlotKind.  Throws InvalidArgument naming --kind.
 PlotKind parse_plot_kind(std::string_view text);
 
+/// A reference line at x = value (vertical) or y = value (horizontal), with an optional label.
+struct ReferenceLine {
+  double value = 0;
+  std::string label;
+};
+
+/// "X" or "X:LABEL" -> ReferenceLine.  Throws InvalidArgument naming `option` (--vline, --hline)
+/// when X is not a finite number.
+ReferenceLine parse_reference_line(std::string_view text, std::string_view option);
+
 struct PlotOptions {
   PlotKind kind = PlotKind::curve;
   std::string x, y, by;      // empty: the kind's default (see the header's comment)
@@ -35,6 +48,7 @@ struct PlotOptions {
   int width = 0, height = 0; // pixels; 0: from the number of panels
   int bins = 0;              // length bins (heatmap, default 8) or histogram bins (default 10)
   std::string source;        // named in the title (the results file)
+  std::vector<ReferenceLine> vlines, hlines;  // curve and hist only (a heatmap's axes are bins)
 };
 
 /// The largest width or height, and the most panels, a figure may have.

@@ -15,7 +15,7 @@ namespace {
 
 struct PlotCommandOptions {
   std::string results, output, kind = "curve", size;
-  std::vector<std::string> where;
+  std::vector<std::string> where, vlines, hlines;
   bridge::PlotOptions plot;
 };
 
@@ -24,6 +24,8 @@ void run(PlotCommandOptions& o) {
   p.kind = bridge::parse_plot_kind(o.kind);
   if (!o.size.empty()) std::tie(p.width, p.height) = bridge::parse_plot_size(o.size);
   for (const std::string& w : o.where) p.where.push_back(bridge::parse_where(w));
+  for (const std::string& v : o.vlines) p.vlines.push_back(bridge::parse_reference_line(v, "--vline"));
+  for (const std::string& h : o.hlines) p.hlines.push_back(bridge::parse_reference_line(h, "--hline"));
   p.source = o.results;
   bridge::plot_format(o.output);  // a bad extension is refused before the results are read
   bridge::plot(bridge::read_result_rows(o.results), p, o.output);
@@ -49,6 +51,10 @@ void add_plot_command(CLI::App& parent, Commands& commands) {
       ->allow_extra_args(false);  // one value each time, so that --where k=v RESULTS reads RESULTS
   v->add_option("--bins", o->plot.bins, "heatmap: test-length bins (default 8); hist: bins (default 10)")
       ->check(CLI::Range(1, 1000));
+  v->add_option("--vline", o->vlines, "curve, hist: a dashed vertical line at X, labelled (X or X:LABEL; repeatable)")
+      ->allow_extra_args(false);
+  v->add_option("--hline", o->hlines, "curve, hist: a dashed horizontal line at Y, labelled (Y or Y:LABEL; repeatable)")
+      ->allow_extra_args(false);
   v->add_option("--size", o->size, "WIDTHxHEIGHT in pixels (default: from the number of panels)");
   commands.push_back({v, [o] {
     run(*o);

@@ -280,5 +280,69 @@ TEST(Plot, CurveShadesTheTrainingLengths) {
   EXPECT_NE(script.find("with filledcurves"), std::string::npos);
 }
 
+// The subtitle names what a point's mean mixes: the seeds, never an option that draws the lines
+// (the parts of --by a+b, or an option fixed per line such as a zip's pos) or the panels.
+TEST(Plot, SubtitleListsOnlyTheFieldsAveragedOver) {
+  std::vector<ResultRow> rows = report_fixture();
+  for (ResultRow& r : rows) {
+    r.cell["negative-eigenvalues"] = r.cell["model"] == "mamba" ? "true" : "false";
+    r.cell["pos"] = r.cell["model"] == "transformer" ? "learned" : "";  // fixed per line, like a zip
+  }
+  PlotOptions o;
+  o.by = "model+negative-eigenvalues";
+  std::string script = plot_script(rows, o, "png");
+  EXPECT_NE(script.find("mean and min-max over 1-2 runs per point (over seed)\""), std::string::npos) << script;
+  o.by = "model";
+  script = plot_script(rows, o, "png");
+  EXPECT_NE(script.find("(over seed)\""), std::string::npos) << script;
+  // A field that does vary inside a line is named.
+  rows[1].cell["hidden"] = "16";  // lstm seed 2
+  script = plot_script(rows, o, "png");
+  EXPECT_NE(script.find("(over hidden, seed)\""), std::string::npos) << script;
+  o.kind = PlotKind::heatmap;
+  o.y = "hidden";  // the heatmap's rows tell hidden apart: only one run per cell is left
+  script = plot_script(rows, o, "png");
+  EXPECT_NE(script.find("mean over 1 run per point\""), std::string::npos) << script;
+  o.kind = PlotKind::curve;
+  o.y = "test_accuracy";
+  o.x = "hidden";
+  script = plot_script(rows, o, "png");
+  EXPECT_NE(script.find("mean and min-max over 1 run per point\""), std::string::npos) << script;
+}
+
+TEST(Plot, ReferenceLinesAreDrawnInEveryPanelAndKeptInView) {
+  PlotOptions o;
+  o.vlines = {parse_reference_line("42:state bound", "--vline")};
+  o.hlines = {parse_reference_line("0.5", "--hline")};
+  const std::string script = plot_script(report_fixture(), o, "png");  // two panels: parity, anbn
+  const std::string arrow = "set arrow 100 from 42, graph 0 to 42, graph 1 nohead";
+  const std::size_t first = script.find(arrow);
+  ASSERT_NE(first, std::string::npos) << script;
+  EXPECT_NE(script.find(arrow, first + 1), std::string::npos);  // the second panel too
+  EXPECT_NE(script.find("set label 100 \"state bound\" at first 42, graph 0.5 center rotate by 90"), std::string::npos);
+  EXPECT_NE(script.find("set arrow 101 from graph 0, first 0.5 to graph 1, first 0.5 nohead"), std::string::npos);
+  EXPECT_EQ(script.find("set label 101"), std::string::npos);  // no label given
+  EXPECT_NE(script.find("set xrange [0.5:43.5]"), std::string::npos);  // lengths 10..13, training 1..5, the line and a margin
+  o.vlines.push_back(parse_reference_line("1e300", "--vline"));  // far out: clamped, not an overflow
+  EXPECT_NE(plot_script(report_fixture(), o, "png").find("set xrange [0.5:1e+09]"), std::string::npos);
+  o.vlines.pop_back();
+  o.kind = PlotKind::hist;
+  EXPECT_NE(plot_script(report_fixture(), o, "png").find(arrow), std::string::npos);
+  o.kind = PlotKind::curve;
+  o.x = "hidden";  // a line beyond the data: the range is given
+  EXPECT_NE(plot_script(report_fixture(), o, "png").find("set xrange ["), std::string::npos);
+  o.kind = PlotKind::heatmap;
+  o.x.clear();
+  EXPECT_NE(message_of([&] { plot_script(report_fixture(), o, "png"); }).find("--vline: a heatmap's axes are length bins"),
+            std::string::npos);
+  EXPECT_EQ(parse_reference_line("-1.5", "--hline").value, -1.5);
+  EXPECT_EQ(parse_reference_line("3:a:b", "--vline").label, "a:b");
+  EXPECT_NE(message_of([] { parse_reference_line("x:label", "--vline"); }).find("--vline x:label: expected a number"),
+            std::string::npos);
+  EXPECT_NE(message_of([] { parse_reference_line(":label", "--hline"); }).find("--hline :label: expected a number"),
+            std::string::npos);
+  EXPECT_NE(message_of([] { parse_reference_line("inf", "--vline"); }).find("expected a number"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace statelab::bridge

@@ -15,11 +15,18 @@ for config in "$experiments"/*.toml; do
       -e 's/^validation-count = .*/validation-count = 2/' -e 's/^eval-every = .*/eval-every = 1/' "$config" >"small-$name.toml"
   [ -f "${config%.toml}.plot" ] && cp "${config%.toml}.plot" "small-$name.plot"
   [ -f "${config%.toml}.post.sh" ] && cp "${config%.toml}.post.sh" "small-$name.post.sh"
-  STATELAB=$sl JOBS=2 SWEEP_ARGS="--shard 0/10" INITS=5 expect "$name: runs small" 0 "small-$name: [0-9]+ s wall clock" "^$" -- \
+  STATELAB=$sl JOBS=2 SWEEP_ARGS="--shard 0/10" INITS=5 COUNT=5 expect "$name: runs small" 0 "small-$name: [0-9]+ s wall clock" "^$" -- \
       "$experiments/run.sh" "$work/small-$name.toml" "$work/out-$name"
   check "$name: report written" test -s "out-$name/report.md"
   if [ -f "small-$name.plot" ]; then check "$name: a figure" test -s "out-$name/figure-1.png"; fi
 done
+# Experiment 8's hook: its shard (one copy-task cell) evaluated unbounded and under 4 policies x 5 sizes.
+check "multi_state_rnn: 20 bounded evaluations" test "$(wc -l <out-multi_state_rnn/kv_cache.jsonl)" -eq 20
+check "multi_state_rnn: K = 2..32 of T = 32" grep -qF '| | tova | | K=2: ' out-multi_state_rnn/multi_state_rnn.md
+check "multi_state_rnn: K = T is the unbounded cache" jq -e -s \
+  'map(select(.cell.cache_fraction == "1") | .metrics.accuracy) | length == 5 and (unique | length) == 1' \
+  out-multi_state_rnn/kv_full.jsonl out-multi_state_rnn/kv_cache.jsonl
+check "multi_state_rnn: its figure" test -s out-multi_state_rnn/multi-state-rnn.png
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

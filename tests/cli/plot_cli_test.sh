@@ -65,6 +65,9 @@ expect "no gnuplot on PATH" 2 "^$" "gnuplot is not installed or not on PATH" -- 
 expect "heatmap refuses --x" 2 "^$" "--x hidden: a heatmap's x axis is the test length" -- \
   "$sl" plot R.jsonl --kind heatmap --x hidden -o f.png
 expect "hist refuses --y" 2 "^$" "--y hidden: a histogram counts runs" -- "$sl" plot R.jsonl --kind hist --y hidden -o f.png
+expect "bad --vline" 2 "^$" "--vline x: expected a number and an optional label" -- "$sl" plot R.jsonl --vline x -o f.png
+expect "a heatmap refuses --hline" 2 "^$" "--hline: a heatmap's axes are length bins" -- \
+  "$sl" plot R.jsonl --kind heatmap --hline 0.5 -o f.png
 expect "a curve by length draws accuracy" 2 "^$" "--y seconds: a curve by test length draws the accuracy" -- \
   "$sl" plot R.jsonl --y seconds -o f.png
 
@@ -101,6 +104,8 @@ else
   done
   expect "defaults: curve by model" 0 "^wrote d.png" "^$" -- "$sl" plot R.jsonl -o d.png
   check "the default size is a PNG of 1100 by 500" png_ok d.png 1100x500
+  expect "reference lines" 0 "^wrote v.png" "^$" -- "$sl" plot R.jsonl --vline "30:a bound" --hline 0.5 -o v.png
+  check "reference lines: a PNG" test -s v.png
   expect "curve against a field" 0 "^wrote x.svg" "^$" -- "$sl" plot R.jsonl --x hidden --y test_accuracy --where lang=parity -o x.svg
   expect "--where takes one value, so the results may follow it" 0 "^wrote w.png" "^$" -- \
     "$sl" plot --where lang=parity --where hidden=4 R.jsonl -o w.png
