@@ -1,4 +1,4 @@
 # statelab plot arguments, one figure per line (run.sh adds RESULTS and -o)
---kind curve --by lang --where model=mamba
---kind curve --by lang --where model=lstm
---kind curve --by lang --where model=transformer
+# One panel per language, a line per model: one figure with all thirteen languages drawn as lines
+# of one panel was unreadable.
+--kind curve --by model
