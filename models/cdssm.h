@@ -3,7 +3,7 @@
 // 2026 ("input-Dependent Complex-valued Diagonal" SSMs, ICLR 2026) and the data-dependent rotation
 // that Mamba-3 adds to Mamba-2.  The parameterisation is statelab's: Mamba's names and
 // initialisation, with a third group of N rows in x_proj giving the angles (its parameters are
-// MambaParams; zero and initialisation are mamba's, ssm.cc's SelectiveScanMixer).  E = expand * H
+// MambaParams; zero and initialisation are mamba's, mamba.h's SelectiveScanMixer).  E = expand * H
 // channels, N states per channel, R = dt_rank = ceil(H / 16), W = conv width:
 //
 //   x, z   = split(in_proj u)                        in_proj (2E, H), no bias
@@ -21,6 +21,7 @@
 #pragma once
 
 #include "models/mamba.h"
+#include "models/mixer.h"
 #include "models/tensor.h"
 
 namespace statelab::models {
@@ -54,5 +55,23 @@ template <typename T>
 void cdssm_backward(const CdssmOptions& options, const CdssmParams<T>& params, const SequenceBatch& batch,
                     const Matrix<T>& u, CdssmCache<T>& cache, const Matrix<T>& d_out, CdssmGrads<T>& grads,
                     Matrix<T>& d_u);
+
+/// The block's mixer for cdssm (mixer.h): x + Cdssm(LayerNorm(x)); mamba's parameters with x_proj (R+3N, E).
+template <>
+struct MixerOf<Cell::cdssm> : SelectiveScanMixer<3> {
+  template <typename T>
+  using Cache = CdssmCache<T>;
+  static CdssmOptions options(const ModelConfig& o) { return {o.state_size, o.expand, o.conv_width}; }
+  template <typename T>
+  static void forward(const ModelConfig& o, const Params<T>& p, const SequenceBatch& batch, const Matrix<T>& u,
+                      Cache<T>& c, Matrix<T>& out) {
+    cdssm_forward(options(o), p, batch, u, c, out);
+  }
+  template <typename T>
+  static void backward(const ModelConfig& o, const Params<T>& p, const SequenceBatch& batch, const Matrix<T>& u,
+                       Cache<T>& c, const Matrix<T>& d_out, Params<T>& g, Matrix<T>& d_u) {
+    cdssm_backward(options(o), p, batch, u, c, d_out, g, d_u);
+  }
+};
 
 }  // namespace statelab::models

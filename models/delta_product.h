@@ -26,6 +26,7 @@
 #pragma once
 
 #include "base/random.h"
+#include "models/mixer.h"
 #include "models/tensor.h"
 
 namespace statelab::models {
@@ -84,5 +85,61 @@ template <typename T>
 void delta_product_backward(const DeltaProductOptions& options, const DeltaProductParams<T>& params,
                             const SequenceBatch& batch, const Matrix<T>& u, DeltaProductCache<T>& cache,
                             const Matrix<T>& d_out, DeltaProductGrads<T>& grads, Matrix<T>& d_u);
+
+/// The block's mixer for the delta rules (mixer.h), one struct for three Cells: deltanet (fla's
+/// DeltaNet: one Householder step, no gate), gated-deltanet (fla's GatedDeltaNet: one step, the
+/// decay and the output gate) and deltaproduct (fla's GatedDeltaProduct without its gates:
+/// --householder steps).  x + mixer(LayerNorm(x)).
+template <Cell kCell>
+struct DeltaProductMixer {
+  template <typename T>
+  using Params = DeltaProductParams<T>;
+  template <typename T>
+  using Cache = DeltaProductCache<T>;
+  static constexpr bool kGeluOutProj = false;
+  static constexpr bool kGated = kCell == Cell::gated_deltanet;
+  static DeltaProductOptions options(const ModelConfig& o) {
+    return {o.num_heads, kCell == Cell::deltaproduct ? o.householder : 1, kGated, o.negative_eigenvalues};
+  }
+  template <typename T>
+  static void zero(const ModelConfig& o, Params<T>& p) {
+    p = zero_delta_product<T>(options(o), o.hidden_size, o.conv_width);
+  }
+  template <typename T>
+  static void tensors(const ModelConfig&, Params<T>& m, MixerTensors<T>& t) {
+    t.weight("mixer.q_proj.weight", m.q_proj);
+    t.weight("mixer.k_proj.weight", m.k_proj);
+    t.weight("mixer.v_proj.weight", m.v_proj);
+    if (kGated) t.weight("mixer.a_proj.weight", m.a_proj);
+    t.weight("mixer.b_proj.weight", m.b_proj);
+    if (kGated) {
+      t.vector("mixer.A_log", m.a_log);
+      t.vector("mixer.dt_bias", m.dt_bias);
+    }
+    t.conv("mixer.q_conv1d.weight", m.q_conv);
+    t.conv("mixer.k_conv1d.weight", m.k_conv);
+    t.conv("mixer.v_conv1d.weight", m.v_conv);
+    if (kGated) t.weight("mixer.g_proj.weight", m.g_proj);
+    t.vector("mixer.o_norm.weight", m.o_norm);
+    t.weight("mixer.o_proj.weight", m.o_proj);
+  }
+  static void init(const ModelConfig& o, Params<float>& p, Random& random) { init_delta_product(options(o), p, random); }
+  template <typename T>
+  static void forward(const ModelConfig& o, const Params<T>& p, const SequenceBatch& batch, const Matrix<T>& u,
+                      Cache<T>& c, Matrix<T>& out) {
+    delta_product_forward(options(o), p, batch, u, c, out);
+  }
+  template <typename T>
+  static void backward(const ModelConfig& o, const Params<T>& p, const SequenceBatch& batch, const Matrix<T>& u,
+                       Cache<T>& c, const Matrix<T>& d_out, Params<T>& g, Matrix<T>& d_u) {
+    delta_product_backward(options(o), p, batch, u, c, d_out, g, d_u);
+  }
+};
+template <>
+struct MixerOf<Cell::deltanet> : DeltaProductMixer<Cell::deltanet> {};
+template <>
+struct MixerOf<Cell::gated_deltanet> : DeltaProductMixer<Cell::gated_deltanet> {};
+template <>
+struct MixerOf<Cell::deltaproduct> : DeltaProductMixer<Cell::deltaproduct> {};
 
 }  // namespace statelab::models

@@ -19,7 +19,10 @@
 // Time O(T B N² H) forward and backward (the projections are GEMMs; the scan O(T B N²)).
 #pragma once
 
+#include "models/mixer.h"
 #include "models/tensor.h"
+
+#include <cmath>
 
 namespace statelab::models {
 
@@ -54,5 +57,54 @@ void ids4_forward(const Ids4Params<T>& params, const SequenceBatch& batch, const
 template <typename T>
 void ids4_backward(const Ids4Params<T>& params, const SequenceBatch& batch, const Matrix<T>& x, Ids4Cache<T>& cache,
                    const Matrix<T>& d_y, Ids4Grads<T>& grads, Matrix<T>& d_x);
+
+/// The block's mixer for ids4 (mixer.h): x + out_proj(GELU(IDS4(LayerNorm(x)))).
+template <>
+struct MixerOf<Cell::ids4> {
+  template <typename T>
+  using Params = Ids4Params<T>;
+  template <typename T>
+  using Cache = Ids4Cache<T>;
+  static constexpr bool kGeluOutProj = true;
+  template <typename T>
+  static void zero(const ModelConfig& o, Params<T>& p) {
+    const int H = o.hidden_size, N = o.state_size;
+    p.a_proj.setZero(N * N, H);
+    p.a_bias.setZero(N * N);
+    p.b_proj.setZero(N, H);
+    p.b_bias.setZero(N);
+    p.c.setZero(H, N);
+    p.d.setZero(H);
+  }
+  template <typename T>
+  static void tensors(const ModelConfig&, Params<T>& p, MixerTensors<T>& t) {
+    t.weight("mixer.A_proj.weight", p.a_proj);
+    t.vector("mixer.A_proj.bias", p.a_bias);
+    t.weight("mixer.B_proj.weight", p.b_proj);
+    t.vector("mixer.B_proj.bias", p.b_bias);
+    t.weight("mixer.C", p.c);
+    t.vector("mixer.D", p.d);
+  }
+  /// A_proj.bias = the identity, A_proj.weight U(±0.1/sqrt(H)), B_proj U(±1/sqrt(H)), C U(±1/sqrt(N)), D = 1.
+  static void init(const ModelConfig& o, Params<float>& p, Random& random) {
+    const int H = o.hidden_size, N = o.state_size;
+    init_uniform(p.a_proj, 0.1 / std::sqrt(H), random);
+    for (int i = 0; i < N; ++i) p.a_bias(i * N + i) = 1.0f;
+    init_uniform(p.b_proj, 1.0 / std::sqrt(H), random);
+    init_uniform(p.b_bias, 1.0 / std::sqrt(H), random);
+    init_uniform(p.c, 1.0 / std::sqrt(N), random);
+    p.d.setOnes();
+  }
+  template <typename T>
+  static void forward(const ModelConfig&, const Params<T>& p, const SequenceBatch& batch, const Matrix<T>& u,
+                      Cache<T>& c, Matrix<T>& out) {
+    ids4_forward(p, batch, u, c, out);
+  }
+  template <typename T>
+  static void backward(const ModelConfig&, const Params<T>& p, const SequenceBatch& batch, const Matrix<T>& u,
+                       Cache<T>& c, const Matrix<T>& d_out, Params<T>& g, Matrix<T>& d_u) {
+    ids4_backward(p, batch, u, c, d_out, g, d_u);
+  }
+};
 
 }  // namespace statelab::models

@@ -19,7 +19,11 @@
 // Time O(T B E (D + N + W)) forward and backward.
 #pragma once
 
+#include "models/mixer.h"
 #include "models/tensor.h"
+
+#include <algorithm>
+#include <cmath>
 
 namespace statelab::models {
 
@@ -69,5 +73,77 @@ template <typename T>
 void mamba_backward(const MambaOptions& options, const MambaParams<T>& params, const SequenceBatch& batch,
                     const Matrix<T>& u, MambaCache<T>& cache, const Matrix<T>& d_out, MambaGrads<T>& grads,
                     Matrix<T>& d_u);
+
+/// mamba's dt_rank: ceil(H / 16), as mamba_ssm's "auto".
+constexpr int mamba_dt_rank(int hidden_size) { return (hidden_size + 15) / 16; }
+
+/// mamba and cdssm (cdssm.h) are one selective-scan block: parameters, names, zero and
+/// initialisation shared; the transition differs (real exp(delta A), or complex with the angles th
+/// from a third group of N rows in x_proj).  kGroups: x_proj has R rows, then B, C (, th) of N rows each.
+template <int kGroups>
+struct SelectiveScanMixer {
+  template <typename T>
+  using Params = MambaParams<T>;
+  static constexpr bool kGeluOutProj = false;
+  template <typename T>
+  static void zero(const ModelConfig& o, Params<T>& p) {
+    const int H = o.hidden_size, N = o.state_size, E = o.expand * H, R = mamba_dt_rank(H);
+    p.in_proj.setZero(2 * E, H);
+    p.conv_weight.setZero(E, o.conv_width);
+    p.conv_bias.setZero(E);
+    p.x_proj.setZero(R + kGroups * N, E);
+    p.dt_proj.setZero(E, R);
+    p.dt_bias.setZero(E);
+    p.a_log.setZero(E, N);
+    p.d.setZero(E);
+    p.out_proj.setZero(H, E);
+  }
+  template <typename T>
+  static void tensors(const ModelConfig&, Params<T>& p, MixerTensors<T>& t) {
+    t.weight("mixer.in_proj.weight", p.in_proj);
+    t.conv("mixer.conv1d.weight", p.conv_weight);
+    t.vector("mixer.conv1d.bias", p.conv_bias);
+    t.weight("mixer.x_proj.weight", p.x_proj);
+    t.weight("mixer.dt_proj.weight", p.dt_proj);
+    t.vector("mixer.dt_proj.bias", p.dt_bias);
+    t.weight("mixer.A_log", p.a_log);
+    t.vector("mixer.D", p.d);
+    t.weight("mixer.out_proj.weight", p.out_proj);
+  }
+  /// conv U(±1/sqrt(W)), dt_proj.weight U(±R^-1/2), dt_proj.bias = softplus⁻¹(dt) with
+  /// dt = exp(U(log 1e-3, log 1e-1)) >= 1e-4, A_log = log(1..N), D = 1, projections U(±1/sqrt(fan_in)).
+  static void init(const ModelConfig& o, Params<float>& p, Random& random) {
+    const int H = o.hidden_size, N = o.state_size, E = o.expand * H, R = mamba_dt_rank(H);
+    init_uniform(p.in_proj, 1.0 / std::sqrt(H), random);
+    init_uniform(p.conv_weight, 1.0 / std::sqrt(o.conv_width), random);
+    init_uniform(p.conv_bias, 1.0 / std::sqrt(o.conv_width), random);
+    init_uniform(p.x_proj, 1.0 / std::sqrt(E), random);
+    init_uniform(p.dt_proj, 1.0 / std::sqrt(R), random);
+    for (int e = 0; e < E; ++e) {
+      const float dt = std::max(init_log_uniform_dt(random), 1e-4f);
+      p.dt_bias(e) = dt + std::log(-std::expm1(-dt));  // softplus⁻¹(dt)
+    }
+    for (int n = 0; n < N; ++n) p.a_log.col(n).setConstant(std::log(static_cast<float>(n + 1)));
+    p.d.setOnes();
+    init_uniform(p.out_proj, 1.0 / std::sqrt(E), random);
+  }
+};
+
+/// The block's mixer for mamba (mixer.h): x + Mamba(LayerNorm(x)).
+template <>
+struct MixerOf<Cell::mamba> : SelectiveScanMixer<2> {
+  template <typename T>
+  using Cache = MambaCache<T>;
+  template <typename T>
+  static void forward(const ModelConfig& o, const Params<T>& p, const SequenceBatch& batch, const Matrix<T>& u,
+                      Cache<T>& c, Matrix<T>& out) {
+    mamba_forward({o.negative_eigenvalues}, p, batch, u, c, out);
+  }
+  template <typename T>
+  static void backward(const ModelConfig& o, const Params<T>& p, const SequenceBatch& batch, const Matrix<T>& u,
+                       Cache<T>& c, const Matrix<T>& d_out, Params<T>& g, Matrix<T>& d_u) {
+    mamba_backward({o.negative_eigenvalues}, p, batch, u, c, d_out, g, d_u);
+  }
+};
 
 }  // namespace statelab::models

@@ -24,6 +24,7 @@
 #pragma once
 
 #include "base/random.h"
+#include "models/mixer.h"
 #include "models/tensor.h"
 
 namespace statelab::models {
@@ -73,5 +74,44 @@ template <typename T>
 void mlstm_backward(const MlstmOptions& options, const MlstmParams<T>& params, const SequenceBatch& batch,
                     const Matrix<T>& u, MlstmCache<T>& cache, const Matrix<T>& d_out, MlstmGrads<T>& grads,
                     Matrix<T>& d_u);
+
+/// The block's mixer for mlstm (mixer.h): x + mLSTM(LayerNorm(x)).
+template <>
+struct MixerOf<Cell::mlstm> {
+  template <typename T>
+  using Params = MlstmParams<T>;
+  template <typename T>
+  using Cache = MlstmCache<T>;
+  static constexpr bool kGeluOutProj = false;
+  static MlstmOptions options(const ModelConfig& o) { return {o.num_heads}; }
+  template <typename T>
+  static void zero(const ModelConfig& o, Params<T>& p) {
+    p = zero_mlstm<T>(options(o), o.hidden_size);
+  }
+  template <typename T>
+  static void tensors(const ModelConfig&, Params<T>& m, MixerTensors<T>& t) {
+    t.weight("mixer.q_proj.weight", m.q_proj);
+    t.weight("mixer.k_proj.weight", m.k_proj);
+    t.weight("mixer.v_proj.weight", m.v_proj);
+    t.weight("mixer.igate.weight", m.i_weight);
+    t.vector("mixer.igate.bias", m.i_bias);
+    t.weight("mixer.fgate.weight", m.f_weight);
+    t.vector("mixer.fgate.bias", m.f_bias);
+    t.weight("mixer.ogate.weight", m.o_weight);
+    t.vector("mixer.ogate.bias", m.o_bias);
+    t.weight("mixer.out_proj.weight", m.out_proj);
+  }
+  static void init(const ModelConfig&, Params<float>& p, Random& random) { init_mlstm(p, random); }
+  template <typename T>
+  static void forward(const ModelConfig& o, const Params<T>& p, const SequenceBatch& batch, const Matrix<T>& u,
+                      Cache<T>& c, Matrix<T>& out) {
+    mlstm_forward(options(o), p, batch, u, c, out);
+  }
+  template <typename T>
+  static void backward(const ModelConfig& o, const Params<T>& p, const SequenceBatch& batch, const Matrix<T>& u,
+                       Cache<T>& c, const Matrix<T>& d_out, Params<T>& g, Matrix<T>& d_u) {
+    mlstm_backward(options(o), p, batch, u, c, d_out, g, d_u);
+  }
+};
 
 }  // namespace statelab::models

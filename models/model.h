@@ -32,42 +32,13 @@
 #include "models/kv_cache.h"
 #include "models/layer_norm.h"
 #include "models/linear.h"
+#include "models/model_config.h"
 #include "models/recurrent.h"
 #include "models/ssm.h"
 #include "models/tensor.h"
 #include "models/transformer.h"
 
 namespace statelab::models {
-
-struct ModelConfig {
-  Cell cell = Cell::lstm;
-  int vocab_size = 2;      // V: tokens are 0..V-1
-  int embedding_dim = 16;  // E
-  int hidden_size = 64;    // H (d_model D of the transformer)
-  int num_layers = 1;      // L
-  Head head = Head::recognize;
-  int num_outputs = 1;  // 1 (recognize), classes (tag), symbols + 1 (next_set), vocab_size (seq)
-  // Transformer only (the other architectures ignore them; optional in JSON):
-  int num_heads = 4;                            // A; hidden_size must be a multiple of A (also deltanet's, mlstm's, slstm's heads)
-  Positional positional = Positional::learned;  // see transformer.h
-  bool causal = true;                           // false: every position attends to the whole sequence
-  int ffn_size = 0;                             // F; 0 means 4 * hidden_size
-  Activation ffn_activation = Activation::gelu;
-  int max_length = 512;        // learned positions: the longest sequence the table covers
-  int hard_alibi_heads = 0;    // hard-alibi: heads 0..k-1 are windowed; 0 means half the heads, rounded up
-  int hard_alibi_window = 4;   // hard-alibi: a windowed head sees the last w positions (itself included)
-  // State-space architectures (s4d, mamba, ids4); hidden_size is d_model.  Optional in JSON.
-  int state_size = 16;                // N: states per channel (s4d, mamba), state dimension (ids4)
-  bool negative_eigenvalues = false;  // s4d, mamba, deltanet: transitions in (-1, 1) instead of (0, 1)
-  int expand = 2;                     // mamba: inner channels = expand * hidden_size
-  int conv_width = 4;                 // mamba, deltanet: causal depthwise convolution width
-  bool s4d_convolution = false;       // s4d: compute by the kernel instead of the recurrence
-  int householder = 2;                // deltaproduct: Householder steps per token, 1..kMaxHouseholder
-  friend bool operator==(const ModelConfig&, const ModelConfig&) = default;
-};
-
-/// The most Householder steps per token a deltaproduct may take (its cost grows with them).
-inline constexpr int kMaxHouseholder = 16;
 
 /// F: ffn_size, or 4 * hidden_size when it is 0.
 int effective_ffn_size(const ModelConfig& config);
@@ -94,9 +65,6 @@ std::vector<Cell> cells_reading(std::string_view field);
 /// state-space cells only, and all are optional when read (defaults above), so older files load.
 std::string to_json(const ModelConfig& config);
 ModelConfig model_config_from_json(std::string_view json);
-
-/// What the blocks of ssm.h need from a state-space config.
-SsmOptions ssm_options(const ModelConfig& config);
 
 /// One member per architecture family; the members of the other families stay empty.  The
 /// transformer and the state-space architectures share input_proj and final_norm.

@@ -1,11 +1,55 @@
-// ModelConfig: which architecture reads which field, validation, JSON, and what the layers need from it.
+// ModelConfig: which architecture reads which field, validation, JSON.
 #include "models/model.h"
 
 #include <nlohmann/json.hpp>
+#include <string_view>
+#include <variant>
 
 #include "models/error.h"
 
 namespace statelab::models {
+
+namespace {
+
+// The optional fields of the config JSON (the ones a row of kArchitectures may list), in the
+// order model_config_from_json reads them, each with its ModelConfig member: to_json writes the
+// ones the architecture's row lists, model_config_from_json reads every one present.  A new field
+// is its member (model_config.h), its row here and its check in validate.
+using FieldMember = std::variant<int ModelConfig::*, bool ModelConfig::*, Positional ModelConfig::*,
+                                 Activation ModelConfig::*>;
+struct OptionalField {
+  std::string_view name;
+  FieldMember member;
+};
+const OptionalField kOptionalFields[] = {
+    {"num_heads", &ModelConfig::num_heads},
+    {"ffn_size", &ModelConfig::ffn_size},
+    {"max_length", &ModelConfig::max_length},
+    {"hard_alibi_heads", &ModelConfig::hard_alibi_heads},
+    {"hard_alibi_window", &ModelConfig::hard_alibi_window},
+    {"causal", &ModelConfig::causal},
+    {"state_size", &ModelConfig::state_size},
+    {"negative_eigenvalues", &ModelConfig::negative_eigenvalues},
+    {"expand", &ModelConfig::expand},
+    {"conv_width", &ModelConfig::conv_width},
+    {"s4d_convolution", &ModelConfig::s4d_convolution},
+    {"householder", &ModelConfig::householder},
+    {"positional", &ModelConfig::positional},
+    {"ffn_activation", &ModelConfig::ffn_activation},
+};
+
+const OptionalField* optional_field(std::string_view name) {
+  for (const OptionalField& row : kOptionalFields)
+    if (row.name == name) return &row;
+  return nullptr;
+}
+
+template <typename... F>
+struct Overloaded : F... {
+  using F::operator()...;
+};
+
+}  // namespace
 
 std::vector<Cell> cells_reading(std::string_view field) {
   std::vector<Cell> out;
@@ -80,22 +124,13 @@ std::string to_json(const ModelConfig& c) {
                       {"num_layers", c.num_layers},        {"head", head_name(c.head)},
                       {"num_outputs", c.num_outputs}};
   auto write = [&](std::string_view field) {
+    const OptionalField* row = optional_field(field);
+    if (!row) throw ModelError("to_json: no writer for field '" + std::string(field) + "'");
     const std::string f(field);
-    if (f == "num_heads") j[f] = c.num_heads;
-    else if (f == "positional") j[f] = positional_name(c.positional);
-    else if (f == "causal") j[f] = c.causal;
-    else if (f == "ffn_size") j[f] = c.ffn_size;
-    else if (f == "ffn_activation") j[f] = activation_name(c.ffn_activation);
-    else if (f == "max_length") j[f] = c.max_length;
-    else if (f == "hard_alibi_heads") j[f] = c.hard_alibi_heads;
-    else if (f == "hard_alibi_window") j[f] = c.hard_alibi_window;
-    else if (f == "state_size") j[f] = c.state_size;
-    else if (f == "negative_eigenvalues") j[f] = c.negative_eigenvalues;
-    else if (f == "expand") j[f] = c.expand;
-    else if (f == "conv_width") j[f] = c.conv_width;
-    else if (f == "s4d_convolution") j[f] = c.s4d_convolution;
-    else if (f == "householder") j[f] = c.householder;
-    else throw ModelError("to_json: no writer for field '" + f + "'");
+    std::visit(Overloaded{[&](int ModelConfig::*m) { j[f] = c.*m; }, [&](bool ModelConfig::*m) { j[f] = c.*m; },
+                          [&](Positional ModelConfig::*m) { j[f] = positional_name(c.*m); },
+                          [&](Activation ModelConfig::*m) { j[f] = activation_name(c.*m); }},
+               row->member);
   };
   // The architecture's own fields (architecture.h), so that JSON carries what it reads.
   for (std::string_view f : architecture(c.cell).fields) write(f);
@@ -150,6 +185,14 @@ ModelConfig model_config_from_json(std::string_view text) {
   auto optional_integer = [&](const char* name, int& into) {
     if (j.contains(name)) into = integer(name);
   };
+  auto parse_named = [&](const char* name, auto parse) {  // an enum field by its name
+    const std::string text = text_field(name);
+    try {
+      return parse(text);
+    } catch (const ModelError& e) {
+      throw ModelError(std::string("model config: ") + e.what());
+    }
+  };
   auto optional_bool = [&](const char* name, bool& into) {
     if (!j.contains(name)) return;
     const auto& v = j.at(name);
@@ -157,30 +200,17 @@ ModelConfig model_config_from_json(std::string_view text) {
       throw ModelError(std::string("model config: '") + name + "' is " + v.dump() + ", expected true or false");
     into = v.get<bool>();
   };
-  optional_integer("num_heads", c.num_heads);
-  optional_integer("ffn_size", c.ffn_size);
-  optional_integer("max_length", c.max_length);
-  optional_integer("hard_alibi_heads", c.hard_alibi_heads);
-  optional_integer("hard_alibi_window", c.hard_alibi_window);
-  optional_bool("causal", c.causal);
-  optional_integer("state_size", c.state_size);
-  optional_bool("negative_eigenvalues", c.negative_eigenvalues);
-  optional_integer("expand", c.expand);
-  optional_integer("conv_width", c.conv_width);
-  optional_bool("s4d_convolution", c.s4d_convolution);
-  optional_integer("householder", c.householder);
-  try {
-    if (j.contains("positional")) c.positional = parse_positional(text_field("positional"));
-    if (j.contains("ffn_activation")) c.ffn_activation = parse_activation(text_field("ffn_activation"));
-  } catch (const ModelError& e) {
-    throw ModelError(std::string("model config: ") + e.what());
+  for (const OptionalField& row : kOptionalFields) {
+    const std::string f(row.name);
+    if (!j.contains(f)) continue;
+    std::visit(Overloaded{[&](int ModelConfig::*m) { optional_integer(f.c_str(), c.*m); },
+                          [&](bool ModelConfig::*m) { optional_bool(f.c_str(), c.*m); },
+                          [&](Positional ModelConfig::*m) { c.*m = parse_named(f.c_str(), parse_positional); },
+                          [&](Activation ModelConfig::*m) { c.*m = parse_named(f.c_str(), parse_activation); }},
+               row.member);
   }
   validate(c);
   return c;
 }
 
-SsmOptions ssm_options(const ModelConfig& c) {
-  return {c.cell, c.hidden_size, c.state_size, c.expand, c.conv_width, c.negative_eigenvalues, c.s4d_convolution, c.num_heads,
-          c.householder};
-}
 }  // namespace statelab::models

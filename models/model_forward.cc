@@ -60,10 +60,9 @@ void transformer_backward(const ModelConfig& c, const ModelParams<T>& p, const S
 template <typename T>
 void ssm_forward(const ModelConfig& c, const ModelParams<T>& p, const SequenceBatch& batch, ModelCache<T>& cache) {
   const int L = c.num_layers;
-  const SsmOptions options = ssm_options(c);
   cache.ssm_blocks.resize(L);
   for (int l = 0; l < L; ++l) {
-    ssm_block_forward(options, p.ssm_blocks[l], batch, l == 0 ? cache.projected : cache.outputs[l - 1],
+    ssm_block_forward(c, p.ssm_blocks[l], batch, l == 0 ? cache.projected : cache.outputs[l - 1],
                       cache.ssm_blocks[l], cache.outputs[l]);  // (H, T*B) the residual stream
   }
 }
@@ -73,9 +72,8 @@ void ssm_forward(const ModelConfig& c, const ModelParams<T>& p, const SequenceBa
 template <typename T>
 void ssm_backward(const ModelConfig& c, const ModelParams<T>& p, const SequenceBatch& batch, ModelCache<T>& cache,
                   ModelGrads<T>& grads) {
-  const SsmOptions options = ssm_options(c);
   for (int l = c.num_layers - 1; l >= 0; --l) {
-    ssm_block_backward(options, p.ssm_blocks[l], batch, l == 0 ? cache.projected : cache.outputs[l - 1],
+    ssm_block_backward(c, p.ssm_blocks[l], batch, l == 0 ? cache.projected : cache.outputs[l - 1],
                        cache.ssm_blocks[l], cache.d_top, grads.ssm_blocks[l], cache.d_in);
     std::swap(cache.d_top, cache.d_in);  // d_top = dL/d(input of block l)
   }

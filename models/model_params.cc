@@ -28,7 +28,7 @@ ModelParams<T> zero_params(const ModelConfig& c) {
     linear(p.input_proj, H, c.embedding_dim);
     norm(p.final_norm, H);
   }
-  if (is_state_space(c.cell)) p.ssm_blocks.assign(c.num_layers, zero_ssm_block<T>(ssm_options(c)));
+  if (is_state_space(c.cell)) p.ssm_blocks.assign(c.num_layers, zero_ssm_block<T>(c));
   if (c.cell == Cell::transformer) {
     const int D = c.hidden_size, F = effective_ffn_size(c);
     if (c.positional == Positional::learned) p.positions.weight.setZero(D, c.max_length);
@@ -79,11 +79,10 @@ void for_each_tensor(const ModelConfig& c, ModelParams<T>& p, const std::type_id
   matrix("embedding.weight", p.embedding.weight, false);  // ours (E, V) column-major = torch (V, E)
   if (!is_recurrent(c.cell)) linear("input_proj", p.input_proj);
   if (is_state_space(c.cell)) {
-    const SsmOptions options = ssm_options(c);
     std::vector<NamedTensor<T>> block;
     for (std::size_t l = 0; l < p.ssm_blocks.size(); ++l) {
       block.clear();
-      append_ssm_block_tensors(options, "layers." + std::to_string(l) + ".", p.ssm_blocks[l], block);
+      append_ssm_block_tensors(c, "layers." + std::to_string(l) + ".", p.ssm_blocks[l], block);
       for (const auto& t : block) f(t);
     }
     norm("final_norm", p.final_norm);
@@ -162,8 +161,7 @@ ModelParams<float> init_params(const ModelConfig& c, std::uint64_t seed) {
     const float e = 1.0f / std::sqrt(static_cast<float>(c.embedding_dim));
     uniform(p.input_proj.weight, e);
     uniform(p.input_proj.bias, e);
-    const SsmOptions options = ssm_options(c);
-    for (auto& block : p.ssm_blocks) init_ssm_block(options, block, random);
+    for (auto& block : p.ssm_blocks) init_ssm_block(c, block, random);
     p.final_norm.weight.setOnes();
     const float h = 1.0f / std::sqrt(static_cast<float>(c.hidden_size));
     uniform(p.head.weight, h);

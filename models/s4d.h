@@ -28,7 +28,12 @@
 // B (H, N, 2), C (H, N, 2), D (H).
 #pragma once
 
+#include "models/mixer.h"
 #include "models/tensor.h"
+
+#include <cmath>
+#include <cstdint>
+#include <numbers>
 
 namespace statelab::models {
 
@@ -72,5 +77,56 @@ void s4d_forward(const S4dOptions& options, const S4dParams<T>& params, const Se
 template <typename T>
 void s4d_backward(const S4dOptions& options, const S4dParams<T>& params, const SequenceBatch& batch, const Matrix<T>& x,
                   S4dCache<T>& cache, const Matrix<T>& d_y, S4dGrads<T>& grads, Matrix<T>& d_x);
+
+/// The block's mixer for s4d (mixer.h): x + out_proj(GELU(S4D(LayerNorm(x)))).
+template <>
+struct MixerOf<Cell::s4d> {
+  template <typename T>
+  using Params = S4dParams<T>;
+  template <typename T>
+  using Cache = S4dCache<T>;
+  static constexpr bool kGeluOutProj = true;
+  static S4dOptions options(const ModelConfig& o) { return {o.negative_eigenvalues, o.s4d_convolution}; }
+  template <typename T>
+  static void zero(const ModelConfig& o, Params<T>& p) {
+    const int H = o.hidden_size, N = o.state_size;
+    p.log_dt.setZero(H);
+    p.log_a_real.setZero(H, N);
+    p.a_imag.setZero(H, N);
+    p.b.setZero(2 * H * N);
+    p.c.setZero(2 * H * N);
+    p.d.setZero(H);
+  }
+  template <typename T>
+  static void tensors(const ModelConfig& o, Params<T>& p, MixerTensors<T>& t) {
+    const std::int64_t H = o.hidden_size, N = o.state_size;
+    t.vector("mixer.log_dt", p.log_dt);
+    t.weight("mixer.log_a_real", p.log_a_real);
+    t.weight("mixer.a_imag", p.a_imag);
+    t.flat("mixer.B", p.b, {H, N, 2});
+    t.flat("mixer.C", p.c, {H, N, 2});
+    t.vector("mixer.D", p.d);
+  }
+  /// log_dt U(log 1e-3, log 1e-1), log_a_real log 0.5, a_imag π n, B = 1, C ~ N(0, 1/2) per part, D = 1.
+  static void init(const ModelConfig& o, Params<float>& p, Random& random) {
+    const int H = o.hidden_size, N = o.state_size;
+    for (int h = 0; h < H; ++h) p.log_dt(h) = std::log(init_log_uniform_dt(random));
+    p.log_a_real.setConstant(std::log(0.5f));
+    for (int n = 0; n < N; ++n) p.a_imag.col(n).setConstant(static_cast<float>(std::numbers::pi * n));
+    for (Eigen::Index k = 0; k < p.b.size(); k += 2) p.b(k) = 1.0f;
+    for (Eigen::Index k = 0; k < p.c.size(); ++k) p.c(k) = random.normal() * std::sqrt(0.5f);
+    p.d.setOnes();
+  }
+  template <typename T>
+  static void forward(const ModelConfig& o, const Params<T>& p, const SequenceBatch& batch, const Matrix<T>& u,
+                      Cache<T>& c, Matrix<T>& out) {
+    s4d_forward(options(o), p, batch, u, c, out);
+  }
+  template <typename T>
+  static void backward(const ModelConfig& o, const Params<T>& p, const SequenceBatch& batch, const Matrix<T>& u,
+                       Cache<T>& c, const Matrix<T>& d_out, Params<T>& g, Matrix<T>& d_u) {
+    s4d_backward(options(o), p, batch, u, c, d_out, g, d_u);
+  }
+};
 
 }  // namespace statelab::models

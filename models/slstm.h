@@ -23,6 +23,7 @@
 #pragma once
 
 #include "base/random.h"
+#include "models/mixer.h"
 #include "models/tensor.h"
 
 namespace statelab::models {
@@ -68,5 +69,38 @@ template <typename T>
 void slstm_backward(const SlstmOptions& options, const SlstmParams<T>& params, const SequenceBatch& batch,
                     const Matrix<T>& u, SlstmCache<T>& cache, const Matrix<T>& d_out, SlstmGrads<T>& grads,
                     Matrix<T>& d_u);
+
+/// The block's mixer for slstm (mixer.h): x + sLSTM(LayerNorm(x)).
+template <>
+struct MixerOf<Cell::slstm> {
+  template <typename T>
+  using Params = SlstmParams<T>;
+  template <typename T>
+  using Cache = SlstmCache<T>;
+  static constexpr bool kGeluOutProj = false;
+  static SlstmOptions options(const ModelConfig& o) { return {o.num_heads}; }
+  template <typename T>
+  static void zero(const ModelConfig& o, Params<T>& p) {
+    p = zero_slstm<T>(options(o), o.hidden_size);
+  }
+  template <typename T>
+  static void tensors(const ModelConfig&, Params<T>& m, MixerTensors<T>& t) {
+    t.weight("mixer.in_proj.weight", m.in_weight);
+    t.vector("mixer.in_proj.bias", m.in_bias);
+    t.weight("mixer.recurrent_kernel", m.recurrent);
+    t.weight("mixer.out_proj.weight", m.out_proj);
+  }
+  static void init(const ModelConfig& o, Params<float>& p, Random& random) { init_slstm(p, o.num_heads, random); }
+  template <typename T>
+  static void forward(const ModelConfig& o, const Params<T>& p, const SequenceBatch& batch, const Matrix<T>& u,
+                      Cache<T>& c, Matrix<T>& out) {
+    slstm_forward(options(o), p, batch, u, c, out);
+  }
+  template <typename T>
+  static void backward(const ModelConfig& o, const Params<T>& p, const SequenceBatch& batch, const Matrix<T>& u,
+                       Cache<T>& c, const Matrix<T>& d_out, Params<T>& g, Matrix<T>& d_u) {
+    slstm_backward(options(o), p, batch, u, c, d_out, g, d_u);
+  }
+};
 
 }  // namespace statelab::models

@@ -152,7 +152,7 @@ inline void expect_model_gradients_match_central_differences(const ModelConfig& 
 /// residual), the first of `params` (a one-layer config c), including dL/dx: L = sum(R ⊙ out) over
 /// a batch with lengths 6, 4, 4, 1, random inputs with zero padding; padding outputs stay zero.
 inline void expect_ssm_block_gradients_match_central_differences(const ModelConfig& c, ModelParams<double>& params) {
-  const SsmOptions o = ssm_options(c);
+  const ModelConfig& o = c;
   std::vector<Sequence> words = {Sequence(6, 0), Sequence(4, 0), Sequence(4, 0), Sequence(1, 0)};
   const SequenceBatch batch = make_batch(c, std::span<const Sequence>(words));
   SsmBlockParams<double>& p = params.ssm_blocks[0];

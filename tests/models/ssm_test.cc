@@ -65,7 +65,7 @@ ModelConfig config_for(const Variant& v) {
 ModelParams<double> test_params(const ModelConfig& c, std::uint64_t seed) {
   auto p = testing::perturbed_params(c, seed);
   for (auto& block : p.ssm_blocks)
-    if (c.cell == Cell::s4d) block.s4d.log_dt.array() += 2.5;  // dt ~ 0.1 .. 1
+    if (c.cell == Cell::s4d) mixer_params<Cell::s4d>(block).log_dt.array() += 2.5;  // dt ~ 0.1 .. 1
   return p;
 }
 
@@ -211,6 +211,39 @@ TEST(Ssm, ReadsFieldSaysWhichArchitecturesReadAField) {
   EXPECT_TRUE(reads_field(Cell::mamba, "conv_width"));
   EXPECT_FALSE(reads_field(Cell::lstm, "max_length"));
   EXPECT_THROW(reads_field(Cell::lstm, "no_such_field"), ModelError);
+}
+
+// The block's slots come from the table: every state-space row has its own, in Cell order, and a
+// block of that cell holds its mixer there; every tensor of the block is the norm's, the mixer's
+// or out_proj's, and the config JSON carries every field the row lists.
+TEST(Ssm, EveryStateSpaceRowHasItsMixerSlot) {
+  std::vector<Cell> rows;
+  for (const Architecture& a : kArchitectures)
+    if (a.family == Family::state_space) rows.push_back(a.cell);
+  ASSERT_EQ(rows, std::vector<Cell>(kSsmCells.begin(), kSsmCells.end()));
+  EXPECT_EQ(mixer_slot(Cell::lstm), 0u);
+  EXPECT_EQ(mixer_slot(Cell::transformer), 0u);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    ModelConfig c = config_for(Variant{rows[i]});
+    c.hidden_size = 8;  // 2 heads of width 4 where the mixer has heads
+    c.num_heads = 2;
+    EXPECT_EQ(mixer_slot(rows[i]), i + 1);
+    auto block = zero_ssm_block<float>(c);
+    EXPECT_EQ(block.mixer.index(), i + 1) << cell_name(rows[i]);
+    std::vector<NamedTensor<float>> tensors;
+    append_ssm_block_tensors(c, "", block, tensors);
+    int mixer_tensors = 0;
+    for (const auto& t : tensors) {
+      EXPECT_TRUE(t.name.starts_with("norm.") || t.name.starts_with("mixer.") || t.name.starts_with("out_proj."))
+          << t.name;
+      mixer_tensors += t.name.starts_with("mixer.") ? 1 : 0;
+    }
+    EXPECT_GT(mixer_tensors, 0) << cell_name(rows[i]);
+    const std::string json = to_json(c);
+    for (std::string_view f : architecture(rows[i]).fields)
+      EXPECT_NE(json.find("\"" + std::string(f) + "\""), std::string::npos) << json;
+  }
+  EXPECT_EQ(mixer_params<Cell::s4d>(zero_ssm_block<float>(config_for(Variant{Cell::s4d}))).d.size(), 5);
 }
 
 TEST(Ssm, ConfigJsonRoundTripsAndOldFilesLoad) {

@@ -268,6 +268,14 @@ TEST(Transformer, ConfigRoundTripsThroughJsonAndOldConfigsStillLoad) {
   EXPECT_THROW(model_config_from_json(R"({"cell":"transformer","vocab_size":2,"embedding_dim":4,"hidden_size":8,)"
                                       R"("num_layers":1,"head":"recognize","num_outputs":1,"positional":"rope"})"),
                ModelError);
+  // An enum field that is not a string: one "model config: " prefix, naming the field (it was doubled).
+  try {
+    model_config_from_json(R"({"cell":"transformer","vocab_size":2,"embedding_dim":4,"hidden_size":8,)"
+                           R"("num_layers":1,"head":"recognize","num_outputs":1,"ffn_activation":3})");
+    ADD_FAILURE() << "no error";
+  } catch (const ModelError& e) {
+    EXPECT_EQ(std::string(e.what()), "model config: 'ffn_activation' is 3, expected a string");
+  }
 }
 
 TEST(Transformer, LearnedPositionsRefuseSequencesLongerThanTheTable) {

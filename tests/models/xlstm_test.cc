@@ -82,8 +82,8 @@ INSTANTIATE_TEST_SUITE_P(EveryHead, XlstmGradientCheck,
 // Adds `shift` to every input-gate pre-activation of every block.
 void shift_input_gates(const ModelConfig& c, ModelParams<float>& p, float shift) {
   for (auto& block : p.ssm_blocks) {
-    if (c.cell == Cell::slstm) block.slstm.in_bias.head(c.hidden_size).array() += shift;
-    else block.mlstm.i_bias.array() += shift;
+    if (c.cell == Cell::slstm) mixer_params<Cell::slstm>(block).in_bias.head(c.hidden_size).array() += shift;
+    else mixer_params<Cell::mlstm>(block).i_bias.array() += shift;
   }
 }
 
