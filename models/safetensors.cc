@@ -301,15 +301,20 @@ ModelConfig infer_config(const SafetensorsFile& file, const std::string& source)
   }
 
   int cells_found = 0;
-  for (Cell cell : {Cell::rnn, Cell::lstm, Cell::gru}) {
-    if (file.tensors.count(std::string(cell_name(cell)) + ".weight_ih_l0")) {
-      c.cell = cell;
+  std::string tensor_names, cell_names;  // of the table's recurrent rows, for the messages
+  for (const Architecture& a : kArchitectures) {
+    if (a.family != Family::recurrent) continue;
+    const std::string first = std::string(a.name) + ".weight_ih_l0";
+    tensor_names += (tensor_names.empty() ? "" : ", ") + first;
+    cell_names += (cell_names.empty() ? "" : ", ") + std::string(a.name);
+    if (file.tensors.count(first)) {
+      c.cell = a.cell;
       ++cells_found;
     }
   }
   if (cells_found != 1)
-    fail(source, cells_found == 0 ? "no recurrent module: expected one of rnn.weight_ih_l0, lstm.weight_ih_l0, gru.weight_ih_l0"
-                                  : "more than one recurrent module (rnn, lstm, gru): expected exactly one");
+    fail(source, cells_found == 0 ? "no recurrent module: expected one of " + tensor_names
+                                  : "more than one recurrent module (" + cell_names + "): expected exactly one");
   const std::string cell = cell_name(c.cell);
   const std::int64_t G = gate_count(c.cell);
   const auto& hh0 = shape_of(cell + ".weight_hh_l0");

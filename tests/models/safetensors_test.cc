@@ -156,7 +156,17 @@ TEST(Checkpoint, RefusesAMismatchedFileSayingWhatDoesNotMatch) {
 
   auto two_cells = good;
   two_cells.tensors["lstm.weight_ih_l0"] = make_tensor({1}, {0});
-  EXPECT_NE(error_of([&] { load_checkpoint(two_cells, "m"); }).find("more than one"), std::string::npos);
+  EXPECT_NE(error_of([&] { load_checkpoint(two_cells, "m"); }).find("more than one recurrent module (rnn, lstm, gru)"),
+            std::string::npos);
+
+  // The recurrent cells are kArchitectures' recurrent rows, named in the messages.
+  SafetensorsFile no_cell;
+  no_cell.tensors["embedding.weight"] = make_tensor({3, 4}, std::vector<float>(12));
+  no_cell.tensors["head.weight"] = make_tensor({1, 6}, std::vector<float>(6));
+  const std::string no_cell_msg = error_of([&] { load_checkpoint(no_cell, "m"); });
+  EXPECT_NE(no_cell_msg.find("no recurrent module: expected one of rnn.weight_ih_l0, lstm.weight_ih_l0, gru.weight_ih_l0"),
+            std::string::npos)
+      << no_cell_msg;
 }
 
 TEST(Checkpoint, RefusesAFileThatIsNotThere) {
