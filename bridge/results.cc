@@ -291,6 +291,9 @@ std::string architecture_of(const ResultRow& row) {
   const bool negative = field_text(row, "negative-eigenvalues").value_or("false") == "true";
   // Every architecture that reads the option (s4d, mamba, the delta-rule mixers) names its variant
   // so in bridge/expressivity.h; validate() refuses the option for the others.
+  if (model == "transformer" && field_text(row, "pos").value_or("") == "none" &&
+      field_text(row, "bidirectional").value_or("false") != "true")
+    return "transformer-nope";  // expressivity.h's column for a causal transformer without positions
   return negative ? model + "-negative" : model;
 }
 

@@ -12,8 +12,8 @@ namespace statelab::bridge {
 
 std::string expressivity_architecture(const models::ModelConfig& config) {
   std::string name = models::cell_name(config.cell);
-  if (config.negative_eigenvalues && (config.cell == models::Cell::s4d || config.cell == models::Cell::mamba))
-    name += "-negative";
+  // Every architecture that reads the option names its variant so in expressivity.h (s4d, mamba, the delta rules).
+  if (config.negative_eigenvalues && models::reads_field(config.cell, "negative_eigenvalues")) name += "-negative";
   if (config.cell == models::Cell::transformer && config.positional == models::Positional::none && config.causal)
     name += "-nope";
   return name;

@@ -93,6 +93,15 @@ TEST(Results, FieldsComeFromCellThenSpecThenMetrics) {
   negative.cell["model"] = "deltanet";
   negative.cell["negative-eigenvalues"] = "true";
   EXPECT_EQ(architecture_of(negative), "deltanet-negative");
+  ResultRow nope = row;  // a causal transformer without positions: classify's transformer-nope column
+  nope.cell["model"] = "transformer";
+  nope.cell["pos"] = "none";
+  EXPECT_EQ(architecture_of(nope), "transformer-nope");
+  nope.cell["bidirectional"] = "true";
+  EXPECT_EQ(architecture_of(nope), "transformer");
+  nope.cell["pos"] = "learned";
+  nope.cell.erase("bidirectional");
+  EXPECT_EQ(architecture_of(nope), "transformer");
 }
 
 TEST(Results, WhereComparesNumbersAsNumbersAndRefusesUnknownFields) {

@@ -4,8 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "base/error.h"
 #include "bridge/checkpoint_meta.h"
+#include "bridge/expressivity.h"
 #include "bridge_test_util.h"
 #include "languages/registry.h"
 
@@ -83,6 +86,36 @@ TEST(Track, ALanguageWithoutStateOrRegularTruthLeavesThosePartsOutWithAReason) {
   EXPECT_NE(r.probe_note.find("no per-position state"), std::string::npos) << r.probe_note;
   EXPECT_FALSE(r.prediction.has_value());
   EXPECT_NE(r.prediction_note.find("not regular"), std::string::npos) << r.prediction_note;
+}
+
+}  // namespace
+}  // namespace statelab::bridge
+
+namespace statelab::bridge {
+namespace {
+
+// The column of classify's table that speaks for a checkpoint (expressivity.h's names).
+TEST(Track, ExpressivityArchitectureNamesTheVariantOfTheTable) {
+  models::ModelConfig c;
+  c.cell = models::Cell::gated_deltanet;
+  c.negative_eigenvalues = true;
+  EXPECT_EQ(expressivity_architecture(c), "gated-deltanet-negative");
+  c.cell = models::Cell::deltanet;
+  EXPECT_EQ(expressivity_architecture(c), "deltanet-negative");
+  c.cell = models::Cell::mamba;
+  EXPECT_EQ(expressivity_architecture(c), "mamba-negative");
+  c.negative_eigenvalues = false;
+  EXPECT_EQ(expressivity_architecture(c), "mamba");
+  c.cell = models::Cell::transformer;
+  c.positional = models::Positional::none;
+  EXPECT_EQ(expressivity_architecture(c), "transformer-nope");
+  c.causal = false;
+  EXPECT_EQ(expressivity_architecture(c), "transformer");
+  c.causal = true;
+  c.positional = models::Positional::learned;
+  EXPECT_EQ(expressivity_architecture(c), "transformer");
+  for (std::string_view arch : {"transformer-nope", "gated-deltanet-negative", "deltanet-negative"})
+    EXPECT_NE(std::find(architectures().begin(), architectures().end(), arch), architectures().end()) << arch;
 }
 
 }  // namespace
