@@ -13,6 +13,9 @@
 #include <cmath>
 #include <cstdint>
 #include <random>
+#include <utility>
+
+#include "base/splitmix.h"
 
 namespace statelab {
 
@@ -40,13 +43,9 @@ class Random {
  public:
   explicit Random(std::uint64_t seed) : state_(seed) {}
 
-  /// The next 64 random bits (splitmix64).
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
+  /// The next 64 random bits: splitmix64 of the state, which then steps by the golden ratio
+  /// (splitmix64(x) mixes x + that step, so this is the stream Random(seed) always gave).
+  std::uint64_t next() { return splitmix64(std::exchange(state_, state_ + 0x9e3779b97f4a7c15ULL)); }
   /// Uniform in [0, 1) with 53 random bits.
   double uniform01() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
   /// Uniform in [a, b).
