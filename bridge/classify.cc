@@ -11,11 +11,12 @@ Classification classify(std::string language, const automata::Dfa& dfa, std::siz
   automata::Dfa minimal = automata::minimize(dfa);
   automata::TransitionMonoid monoid = automata::transition_monoid(minimal, max_monoid, memory, closure);
   automata::MonoidAnalysis analysis = automata::analyze(monoid, memory, green);
-  std::vector<Prediction> predictions = predict(algebraic_facts(monoid, analysis));
+  AlgebraicFacts facts = algebraic_facts(monoid, analysis);
+  std::vector<Prediction> predictions = predict(facts);
   std::size_t regular = 0;
   for (const automata::JClass& j : analysis.j_classes) regular += j.regular;
-  return Classification{std::move(language), std::move(minimal),     std::move(monoid),
-                        std::move(analysis), std::move(predictions), regular};
+  return Classification{std::move(language), std::move(minimal),     std::move(monoid), std::move(analysis),
+                        facts,               std::move(predictions), regular};
 }
 
 std::string to_json(const Classification& c, bool witness) {
@@ -32,7 +33,7 @@ std::string to_json(const Classification& c, bool witness) {
   out["regular_j_classes"] = c.regular_j_classes;
   out["r_classes"] = a.num_r_classes;
   out["l_classes"] = a.num_l_classes;
-  out["r_trivial"] = a.num_r_classes == c.monoid.size();  // transformer-nope's rule (expressivity.h)
+  out["r_trivial"] = c.facts.r_trivial;  // transformer-nope's rule (expressivity.h)
   out["aperiodic"] = a.aperiodic();
   json groups = json::array();
   for (const automata::MaximalSubgroup* g : a.nontrivial_groups()) {

@@ -20,6 +20,7 @@ struct Classification {
   automata::Dfa minimal;
   automata::TransitionMonoid monoid;
   automata::MonoidAnalysis analysis;
+  AlgebraicFacts facts;  // what the rules test (R-triviality among them), from monoid and analysis
   std::vector<Prediction> predictions;
   std::size_t regular_j_classes = 0;
 };

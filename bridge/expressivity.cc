@@ -5,6 +5,8 @@
 #include <span>
 
 #include "automata/perm_group.h"
+#include "models/architecture.h"
+#include "models/transformer.h"
 
 namespace statelab::bridge {
 
@@ -368,6 +370,14 @@ std::vector<Prediction> predict(const AlgebraicFacts& facts) {
     out.push_back(std::move(p));
   }
   return out;
+}
+
+std::string expressivity_architecture(const models::ModelConfig& config) {
+  std::string name = models::cell_name(config.cell);
+  if (config.negative_eigenvalues && models::reads_field(config.cell, "negative_eigenvalues")) name += "-negative";
+  if (config.cell == models::Cell::transformer && config.positional == models::Positional::none && config.causal)
+    name += "-nope";
+  return name;
 }
 
 }  // namespace statelab::bridge

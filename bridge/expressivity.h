@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "automata/monoid.h"
+#include "models/model_config.h"
 
 namespace statelab::bridge {
 
@@ -97,5 +98,11 @@ struct Prediction {
 
 /// One prediction per architecture: the first rule whose condition holds.  Time O(rules).
 std::vector<Prediction> predict(const AlgebraicFacts& facts);
+
+/// The column of the table that speaks for a model built with `config`: its cell_name, with
+/// "-negative" for every architecture that reads negative_eigenvalues and has it set, and
+/// "transformer-nope" for a causal transformer without positional encoding.  `track` names a
+/// checkpoint's column with it, `report` a sweep cell's (bridge/results.h's architecture_of).
+std::string expressivity_architecture(const models::ModelConfig& config);
 
 }  // namespace statelab::bridge

@@ -256,7 +256,7 @@ void curve_by_length(Script& script, const std::vector<const ResultRow*>& rows, 
       if (x > hi) hi = static_cast<int>(std::ceil(x)) + margin;
     }
     s << reference_lines(o);
-    s << "set title " << quote(panel.title) << "\nset xrange [" << lo - 0.5 << ":" << hi + 0.5 << "]\n"
+    s << "set title " << quote(panel.title) << "\nset xrange [" << num(lo - 0.5) << ":" << num(hi + 0.5) << "]\n"
       << "set yrange [-0.03:1.03]\nset xlabel \"test length\"\nset ylabel \"accuracy\"\n"
       << "set key below horizontal title " << quote(by + ":") << "\n";
     plot_command(s, parts);
@@ -316,7 +316,7 @@ void curve_by_field(Script& script, const std::vector<const ResultRow*>& rows, c
         layout(panels.size(), 2));
   std::ostringstream& s = script.body();
   if (lo > 0 && hi / lo >= 8) s << "set logscale x 2\n";
-  if (lo == hi) s << "set xrange [" << lo - 1 << ":" << hi + 1 << "]\n";
+  if (lo == hi) s << "set xrange [" << num(lo - 1) << ":" << num(hi + 1) << "]\n";
   else if (lo < data_lo || hi > data_hi)  // a reference line beyond the data: the range is given, 3% margins
     s << "set xrange [" << num(lo > 0 && hi / lo >= 8 ? lo / std::pow(hi / lo, 0.03) : lo - 0.03 * (hi - lo)) << ":"
       << num(lo > 0 && hi / lo >= 8 ? hi * std::pow(hi / lo, 0.03) : hi + 0.03 * (hi - lo)) << "]\n";

@@ -594,7 +594,9 @@ std::string probe_plot_script(const ProbeResult& r, std::string_view format) {
       if (!tested || (*tested)[t] > 0) d += std::to_string(t) + " " + std::to_string(y[t]) + "\n";
     return d + "e\n";
   };
-  s += "set xrange [0:" + std::to_string(std::max<std::size_t>(r.majority.size(), 2) - 1) + "]\n";
+  const std::size_t last = std::max<std::size_t>(r.majority.size(), 2) - 1;
+  s += "set xrange [0:" + std::to_string(last) + "]\n";
+  if (last <= 20) s += "set xtics 1\n";  // positions are whole: gnuplot would tick 0.5 steps on a short range
   for (const auto& l : r.layers) {
     s += "set title \"" + r.language + ": linear probe of the " + r.target + " (" + std::to_string(r.classes) +
          " classes), layer " + std::to_string(l.layer) + "\"\n";

@@ -62,14 +62,7 @@ std::vector<ReportRow> report_rows(const std::vector<ResultRow>& rows, const Rep
   for (const ResultRow& r : rows) all.push_back(&r);
   const std::vector<std::string> varied = varying_options(all, {"seed", "lang", "model", "negative-eigenvalues"});
   std::map<std::string, Predicted> predicted;
-  std::map<std::string, std::pair<int, int>> longest;  // per language
-  for (const auto& [lang, members] : group_by(all, "lang")) {
-    std::vector<const ResultRow*> ok;
-    std::copy_if(members.begin(), members.end(), std::back_inserter(ok), [](const ResultRow* r) { return r->ok(); });
-    const auto bins = length_bins(ok, o.bins);
-    if (!bins.empty()) longest[lang] = bins.back();
-    predicted[lang] = predictions_of(lang);
-  }
+  for (const auto& [lang, members] : group_by(all, "lang")) predicted[lang] = predictions_of(lang);
   std::vector<ReportRow> out;
   std::vector<std::vector<const ResultRow*>> members;
   for (const ResultRow* r : all) {
@@ -98,12 +91,15 @@ std::vector<ReportRow> report_rows(const std::vector<ResultRow>& rows, const Rep
         row.reason = q.reason + " [" + q.source + "]";
       }
     if (p.why_none.empty() && row.predicted == "n/a") row.reason = "no rule covers architecture " + row.architecture;
+    // The longest bin of this row's own test lengths: rows of one language tested at different
+    // lengths (fixed-length cells, k = 2 and k = 4) each get theirs, not one that misses them.
+    std::vector<const ResultRow*> ok;
+    std::copy_if(members[i].begin(), members[i].end(), std::back_inserter(ok), [](const ResultRow* r) { return r->ok(); });
     std::vector<double> values;
-    if (const auto bin = longest.find(row.lang); bin != longest.end()) {
-      row.lengths = bin->second;
-      for (const ResultRow* r : members[i])
-        if (r->ok())
-          if (const auto a = accuracy_between(*r, row.lengths.first, row.lengths.second)) values.push_back(*a);
+    if (const auto bins = length_bins(ok, o.bins); !bins.empty()) {
+      row.lengths = bins.back();
+      for (const ResultRow* r : ok)
+        if (const auto a = accuracy_between(*r, row.lengths.first, row.lengths.second)) values.push_back(*a);
     }
     for (const ResultRow* r : members[i]) row.failed += !r->ok();
     row.measured = summarize(values);
@@ -126,7 +122,7 @@ std::string report_markdown(const std::vector<ResultRow>& rows, const ReportOpti
     << "- **predicted**: what `statelab classify LANG` says of the architecture (can it represent the language "
        "exactly, at every length, with finite precision: yes, no or open; n/a for a language that is not regular).\n"
     << "- **measured**: the accuracy on the longest test lengths (the last of " << o.bins
-    << " equal bins of the language's test lengths, in the column *lengths*), mean and max over the seeds that ran.\n"
+    << " bins of the row's test lengths, in the column *lengths*), mean and max over the seeds that ran.\n"
     << "- **disagrees**: yes is predicted and no seed reaches " << o.learned
     << " there, or no is predicted and some seed does (a finite test can pass where exact representation "
        "at every length is impossible, and training can fail where it is possible: a disagreement is a "

@@ -8,7 +8,11 @@
 
 #include "base/error.h"
 #include "base/file.h"
+#include "bridge/expressivity.h"
 #include "bridge/run.h"
+#include "models/architecture.h"
+#include "models/error.h"
+#include "models/transformer.h"
 
 namespace statelab::bridge {
 
@@ -259,20 +263,18 @@ std::optional<double> accuracy_between(const ResultRow& row, int lo, int hi) {
 }
 
 std::vector<std::pair<int, int>> length_bins(const std::vector<const ResultRow*>& rows, int bins) {
-  bool any = false;
-  int lo = 0, hi = 0;
+  std::vector<int> lengths;  // the distinct lengths that have results, ascending
   for (const ResultRow* r : rows)
-    for (const LengthAccuracy& a : r->by_length) {
-      lo = any ? std::min(lo, a.length) : a.length;
-      hi = any ? std::max(hi, a.length) : a.length;
-      any = true;
-    }
+    for (const LengthAccuracy& a : r->by_length) lengths.push_back(a.length);
+  std::sort(lengths.begin(), lengths.end());
+  lengths.erase(std::unique(lengths.begin(), lengths.end()), lengths.end());
   std::vector<std::pair<int, int>> out;
-  if (!any || bins < 1) return out;
-  const long span = static_cast<long>(hi) - lo + 1;
-  const long n = std::min<long>(bins, span);
-  for (long i = 0; i < n; ++i)  // widths differ by at most one
-    out.push_back({static_cast<int>(lo + i * span / n), static_cast<int>(lo + (i + 1) * span / n - 1)});
+  if (lengths.empty() || bins < 1) return out;
+  // Bins group present lengths, so that a label never names a length without results (lengths
+  // 2 and 4 are two bins "2" and "4", not "2" and "3-4").
+  const std::size_t count = lengths.size(), n = std::min<std::size_t>(static_cast<std::size_t>(bins), count);
+  for (std::size_t i = 0; i < n; ++i)  // numbers of lengths differ by at most one
+    out.push_back({lengths[i * count / n], lengths[(i + 1) * count / n - 1]});
   return out;
 }
 
@@ -288,13 +290,16 @@ std::optional<std::pair<int, int>> spec_range(const ResultRow& row, std::string_
 
 std::string architecture_of(const ResultRow& row) {
   const std::string model = field_text(row, "model").value_or("?");
-  const bool negative = field_text(row, "negative-eigenvalues").value_or("false") == "true";
-  // Every architecture that reads the option (s4d, mamba, the delta-rule mixers) names its variant
-  // so in bridge/expressivity.h; validate() refuses the option for the others.
-  if (model == "transformer" && field_text(row, "pos").value_or("") == "none" &&
-      field_text(row, "bidirectional").value_or("false") != "true")
-    return "transformer-nope";  // expressivity.h's column for a causal transformer without positions
-  return negative ? model + "-negative" : model;
+  models::ModelConfig config;  // the fields expressivity_architecture reads, from the cell's options
+  try {
+    config.cell = models::parse_cell(model);
+    if (const auto pos = field_text(row, "pos")) config.positional = models::parse_positional(*pos);
+  } catch (const models::ModelError&) {
+    return model;  // a results file of another version: its own name
+  }
+  config.negative_eigenvalues = field_text(row, "negative-eigenvalues").value_or("false") == "true";
+  config.causal = field_text(row, "bidirectional").value_or("false") != "true";
+  return expressivity_architecture(config);
 }
 
 }  // namespace statelab::bridge

@@ -101,16 +101,18 @@ Summary summarize(const std::vector<double>& values);
 /// none there.
 std::optional<double> accuracy_between(const ResultRow& row, int lo, int hi);
 
-/// min(bins, lengths) contiguous ranges whose widths differ by at most one, covering the test
-/// lengths the rows have (from the shortest to the longest), ascending.  Empty when no row has any.
+/// The distinct test lengths the rows have, in min(bins, their number) ascending groups whose sizes
+/// differ by at most one, each as the range of its shortest and longest length (contiguous ranges
+/// of equal width when the lengths are).  Empty when no row has any.
 std::vector<std::pair<int, int>> length_bins(const std::vector<const ResultRow*>& rows, int bins);
 
 /// "a..b" of a row's spec option (train-lengths, test-lengths) as a range; nullopt when absent
 /// or not a range.
 std::optional<std::pair<int, int>> spec_range(const ResultRow& row, std::string_view option);
 
-/// The architecture name of bridge/expressivity.h for a row: its model, "-negative" appended when
-/// it ran with negative-eigenvalues (mamba-negative, deltanet-negative, ...).
+/// The architecture name of bridge/expressivity.h for a row (expressivity_architecture of the
+/// config its model, pos, negative-eigenvalues and bidirectional options give): mamba-negative,
+/// transformer-nope, ...; an unknown model keeps its own name.
 std::string architecture_of(const ResultRow& row);
 
 }  // namespace statelab::bridge

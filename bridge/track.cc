@@ -5,19 +5,11 @@
 #include "automata/monoid.h"
 #include "base/error.h"
 #include "bridge/check.h"
+#include "bridge/classify.h"
 #include "bridge/run.h"
 #include "languages/registry.h"
 
 namespace statelab::bridge {
-
-std::string expressivity_architecture(const models::ModelConfig& config) {
-  std::string name = models::cell_name(config.cell);
-  // Every architecture that reads the option names its variant so in expressivity.h (s4d, mamba, the delta rules).
-  if (config.negative_eigenvalues && models::reads_field(config.cell, "negative_eigenvalues")) name += "-negative";
-  if (config.cell == models::Cell::transformer && config.positional == models::Positional::none && config.causal)
-    name += "-nope";
-  return name;
-}
 
 namespace {
 
@@ -40,9 +32,9 @@ void predict_for(TrackResult& r, const languages::Language* language, const Memo
                         ", not regular: classify predicts for regular languages";
     return;
   }
-  const auto monoid = automata::transition_monoid(*dfa, automata::kDefaultMaxMonoid, memory);
-  const auto facts = algebraic_facts(monoid, automata::analyze(monoid, memory));
-  for (const Prediction& p : predict(facts))
+  // classify minimises first: the facts are those of the syntactic monoid, not of a bigger
+  // monoid of a redundant automaton (a file's DFA need not be minimal).
+  for (const Prediction& p : classify(r.language, *dfa, automata::kDefaultMaxMonoid, memory).predictions)
     if (p.architecture == r.architecture) {
       r.prediction = p;
       return;

@@ -67,10 +67,6 @@ struct TrackResult {
 /// without a per-position state only leaves the corresponding part out, with a note.
 TrackResult track(const LoadedModel& model, const std::string& lang, const TrackOptions& options = {});
 
-/// The architecture's name in classify's table: cell_name, with "-negative" for s4d and mamba
-/// built with negative eigenvalues.
-std::string expressivity_architecture(const models::ModelConfig& config);
-
 std::string to_json(const TrackResult& result);
 
 }  // namespace statelab::bridge

@@ -103,7 +103,7 @@ void run(const ClassifyOptions& o) {
                                  counted(alphabet.size(), "symbol") + ")");
   print_wrapped("monoid: ", counted(m.size(), "element") + ", " + counted(a.idempotents.size(), "idempotent") + ", " +
                                counted(a.j_classes.size(), "J-class") + " (" + std::to_string(regular) + " regular), " +
-                               counted(a.num_r_classes, "R-class") + (a.num_r_classes == m.size() ? " (R-trivial)" : "") + ", " +
+                               counted(a.num_r_classes, "R-class") + (c.facts.r_trivial ? " (R-trivial)" : "") + ", " +
                                counted(a.num_l_classes, "L-class"));
   if (groups.empty()) std::cout << "groups: none beyond the trivial one\n";
   for (const automata::MaximalSubgroup* g : groups) {

@@ -163,6 +163,17 @@ RC_GTEST_PROP(Results, LengthBinsCoverTheLengthsInNearlyEqualWidths, ()) {
   RC_ASSERT(widest - narrowest <= 1);
 }
 
+// Fixed-length cells (experiment 2: k = 2, 4, 8, 16) have lengths far apart: a bin names lengths
+// that have results, never a gap ("3-4" for k = 4).
+TEST(Results, LengthBinsNameOnlyLengthsThatHaveResults) {
+  std::vector<ResultRow> rows = parse_result_rows(ok_line("parity", "lstm", 8, 1, {1, 1, 1, 1}), "R");
+  const int ks[] = {2, 4, 8, 16};
+  for (std::size_t i = 0; i < 4; ++i) rows[0].by_length[i].length = ks[i];
+  using Bins = std::vector<std::pair<int, int>>;
+  EXPECT_EQ(length_bins({&rows[0]}, 8), (Bins{{2, 2}, {4, 4}, {8, 8}, {16, 16}}));
+  EXPECT_EQ(length_bins({&rows[0]}, 3), (Bins{{2, 2}, {4, 4}, {8, 16}}));
+}
+
 TEST(Results, AccuracyBetweenWeighsByExamples) {
   const ResultRow row = parse_result_rows(ok_line("parity", "lstm", 8, 1, {1, 0.5, 0}), "R").at(0);
   EXPECT_DOUBLE_EQ(*accuracy_between(row, 10, 11), 0.75);
@@ -209,6 +220,22 @@ TEST(Report, RowsMatchTheResults) {
   EXPECT_EQ(rows[4].lang, "anbn");
   EXPECT_EQ(rows[4].predicted, "n/a");
   EXPECT_FALSE(rows[4].disagrees);
+}
+
+// Fixed-length cells of one language (k = 2 at hidden 8, k = 4 at hidden 16): each row is
+// measured at its own longest lengths, not left empty by the other's.
+TEST(Report, RowsTestedAtDifferentLengthsAreEachMeasured) {
+  std::vector<ResultRow> rows =
+      parse_result_rows(ok_line("parity", "lstm", 8, 1, {0.75}) + ok_line("parity", "lstm", 16, 1, {0.5}), "R");
+  rows[0].by_length[0].length = 2;
+  rows[1].by_length[0].length = 4;
+  const std::vector<ReportRow> table = report_rows(rows, ReportOptions{});
+  ASSERT_EQ(table.size(), 2u);
+  EXPECT_EQ(table[0].lengths, (std::pair<int, int>{2, 2}));
+  EXPECT_EQ(table[0].measured.count, 1u);
+  EXPECT_DOUBLE_EQ(table[0].measured.mean, 0.75);
+  EXPECT_EQ(table[1].lengths, (std::pair<int, int>{4, 4}));
+  EXPECT_DOUBLE_EQ(table[1].measured.mean, 0.5);
 }
 
 TEST(Report, MarkdownHasOneTableRowPerReportRow) {
@@ -333,7 +360,7 @@ TEST(Plot, ReferenceLinesAreDrawnInEveryPanelAndKeptInView) {
   EXPECT_EQ(script.find("set label 101"), std::string::npos);  // no label given
   EXPECT_NE(script.find("set xrange [0.5:43.5]"), std::string::npos);  // lengths 10..13, training 1..5, the line and a margin
   o.vlines.push_back(parse_reference_line("1e300", "--vline"));  // far out: clamped, not an overflow
-  EXPECT_NE(plot_script(report_fixture(), o, "png").find("set xrange [0.5:1e+09]"), std::string::npos);
+  EXPECT_NE(plot_script(report_fixture(), o, "png").find("set xrange [0.5:1000000001.5]"), std::string::npos);
   o.vlines.pop_back();
   o.kind = PlotKind::hist;
   EXPECT_NE(plot_script(report_fixture(), o, "png").find(arrow), std::string::npos);

@@ -5,7 +5,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 
+#include <unistd.h>
+
+#include "automata/json_io.h"
+#include "automata/monoid.h"
+#include "automata/nfa.h"
 #include "base/error.h"
 #include "bridge/checkpoint_meta.h"
 #include "bridge/expressivity.h"
@@ -86,6 +93,36 @@ TEST(Track, ALanguageWithoutStateOrRegularTruthLeavesThosePartsOutWithAReason) {
   EXPECT_NE(r.probe_note.find("no per-position state"), std::string::npos) << r.probe_note;
   EXPECT_FALSE(r.prediction.has_value());
   EXPECT_NE(r.prediction_note.find("not regular"), std::string::npos) << r.prediction_note;
+}
+
+// The prediction is that of the language, not of an automaton that accepts it: a redundant DFA for
+// every word over {0, 1} (two accepting states that 1 swaps) has the transition monoid Z2, the
+// language's syntactic monoid is trivial.  Mamba [0, 1] cannot track Z2, so a prediction read off
+// the file's own monoid would be "no" where the language (one state) is "yes".
+TEST(Track, ThePredictionIsTheMinimalAutomatonsNotTheFilesOne) {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("statelab_track_test_" + std::to_string(::getpid()) + ".json");
+  std::ofstream(path) << R"({"format": "statelab-automaton", "version": 1, "kind": "dfa",
+    "alphabet": ["0", "1"], "states": 2, "initial": [0], "accepting": [0, 1],
+    "transitions": [[0, "0", 0], [0, "1", 1], [1, "0", 1], [1, "1", 0]]})";
+  const std::string lang = "file:" + path.string();
+  const auto redundant = automata::transition_monoid(automata::determinize(automata::read_json_file(path)));
+  ASSERT_EQ(redundant.size(), 2u);
+  for (const Prediction& p : predict(algebraic_facts(redundant, automata::analyze(redundant))))
+    if (p.architecture == "mamba") {
+      EXPECT_EQ(p.answer, Answer::no);  // what the file's monoid would say
+    }
+
+  const LoadedModel m = loaded(testing::tiny_lstm(7, models::Cell::mamba), "1..3");
+  TrackOptions o;
+  o.count = 8;
+  o.tests = 50;
+  o.max_length = 6;
+  const TrackResult r = track(m, lang, o);
+  std::filesystem::remove(path);
+  EXPECT_EQ(r.architecture, "mamba");
+  ASSERT_TRUE(r.prediction.has_value()) << r.prediction_note;
+  EXPECT_EQ(r.prediction->answer, Answer::yes) << r.prediction->reason;
 }
 
 }  // namespace
