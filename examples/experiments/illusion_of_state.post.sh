@@ -43,7 +43,7 @@ status=0
   ${SWEEP_ARGS:-} || status=$?
 [ "$status" -le 1 ] || exit "$status"
 for g in A5 Z60; do
-  if jq -e --arg g "$g" 'select(.status == "ok" and .cell.lang == "word-problem:group=" + $g)' "$out/lengths.jsonl" >/dev/null; then
+  if jq -s -e --arg g "$g" 'any(.[]; .status == "ok" and .cell.lang == "word-problem:group=" + $g)' "$out/lengths.jsonl" >/dev/null; then
     "$statelab" plot "$out/lengths.jsonl" --kind curve --by model --where "lang=word-problem:group=$g" \
       -o "$out/lengths-$g.png"
     echo "figure: $out/lengths-$g.png"
