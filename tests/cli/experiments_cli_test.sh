@@ -27,6 +27,10 @@ check "multi_state_rnn: K = T is the unbounded cache" jq -e -s \
   'map(select(.cell.cache_fraction == "1") | .metrics.accuracy) | length == 5 and (unique | length) == 1' \
   out-multi_state_rnn/kv_full.jsonl out-multi_state_rnn/kv_cache.jsonl
 check "multi_state_rnn: its figure" test -s out-multi_state_rnn/multi-state-rnn.png
+# Experiment 2's hook: protocol (b)'s sweep (its shard) from the config's own rows, and the tables.
+check "illusion_of_state: protocol (b) swept" grep -q '"train-lengths":"1..4"' out-illusion_of_state/lengths.jsonl
+check "illusion_of_state: its tables" grep -qF '## Protocol (b)' out-illusion_of_state/illusion_of_state.md
+check "illusion_of_state: classify beside" grep -qF '| A5 | non-solvable |' out-illusion_of_state/illusion_of_state.md
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
