@@ -5,10 +5,14 @@
 # table lands in OUT/extraction.md.  `check` reads 1000 words (near misses among them) and
 # "equivalent" compares the extracted automaton, not the network, with the language: a network can
 # err on words L*'s equivalence queries never drew (fidelity: agreement of automaton and network).
-# Usage: extraction.post.sh OUT   (STATELAB: the binary)
+# A5 (60 states) gets docs/bridge.md's limits: `check` up to the training length 16, L* up to 400
+# states and A5_SECONDS seconds (default 300; the test suite's copy, whose networks are untrained,
+# sets fewer).
+# Usage: extraction.post.sh OUT   (STATELAB: the binary; A5_SECONDS)
 set -euo pipefail
 out=$1
 statelab=${STATELAB:-statelab}
+a5_seconds=${A5_SECONDS:-300}
 table="$out/extraction.md"
 mkdir -p "$out/extracted"
 {
@@ -24,8 +28,12 @@ for ckpt in "$out"/checkpoints/*.safetensors; do
   name=$(basename "$ckpt" .safetensors)
   # check: exit 0 agrees, 1 disagrees (anything else is an error); a rerun keeps what is done
   if [ ! -s "$out/extracted/$name.extract.json" ]; then
-    "$statelab" check --ckpt "$ckpt" --lang "$lang" --tests 1000 >"$out/extracted/$name.check.txt" || [ $? -eq 1 ]
-    "$statelab" extract --ckpt "$ckpt" --lang "$lang" --time-limit 10 --max-states 200 \
+    check_args=() extract_args=(--time-limit 10 --max-states 200)
+    case $lang in *group=A5*)
+      check_args=(--max-length 16) extract_args=(--time-limit "$a5_seconds" --max-states 400) ;;
+    esac
+    "$statelab" check --ckpt "$ckpt" --lang "$lang" --tests 1000 "${check_args[@]}" >"$out/extracted/$name.check.txt" || [ $? -eq 1 ]
+    "$statelab" extract --ckpt "$ckpt" --lang "$lang" "${extract_args[@]}" \
       -o "$out/extracted/$name.json" --json >"$out/extracted/$name.extract.json"
   fi
   verdict=$(head -c 8 "$out/extracted/$name.check.txt" | cut -d: -f1)
