@@ -27,7 +27,9 @@
 #include <string_view>
 #include <vector>
 
+#include "base/random.h"
 #include "models/embedding.h"
+#include "models/family.h"
 #include "models/heads.h"
 #include "models/kv_cache.h"
 #include "models/layer_norm.h"
@@ -106,6 +108,11 @@ struct ModelCache {
 /// Parameters of the right shapes, all zero.  Throws ModelError for an invalid config.
 template <typename T>
 ModelParams<T> zero_params(const ModelConfig& config);
+
+/// Initialises every tensor of for_each_tensor as its declaration says (its TensorInit, drawn in
+/// torch's element order, in for_each_tensor's order) from `random`: what the recurrent and
+/// transformer families' FamilyOf::init do.
+void init_as_declared(const ModelConfig& config, ModelParams<float>& params, Random& random);
 
 /// PyTorch-like seeded initialisation: embedding N(0, 1); recurrent weights and biases
 /// U(-1/sqrt(H), 1/sqrt(H)); head weight and bias U(-1/sqrt(H), 1/sqrt(H)) (torch.nn.Linear's
