@@ -27,7 +27,9 @@
 #include <string_view>
 #include <vector>
 
+#include "base/random.h"
 #include "models/embedding.h"
+#include "models/family.h"
 #include "models/heads.h"
 #include "models/kv_cache.h"
 #include "models/layer_norm.h"
@@ -47,10 +49,11 @@ int effective_ffn_size(const ModelConfig& config);
 AttentionSpec attention_spec(const ModelConfig& config);
 
 /// Throws ModelError naming the first field out of range (sizes must be >= 1, recognize has
-/// exactly one output, tag at least two classes, seq one per token; transformer: hidden_size a
-/// multiple of num_heads, ffn_size >= 0, max_length >= 1, 0 <= hard_alibi_heads <= num_heads,
-/// window >= 1; state-space: state_size, expand, conv_width >= 1; negative_eigenvalues only for
-/// s4d and mamba, s4d_convolution only for s4d).
+/// exactly one output, tag at least two classes, seq one per token; each optional field the
+/// architecture reads within its range, kOptionalFields in model_config.cc: ffn_size >= 0,
+/// max_length, window, state_size, expand, conv_width >= 1, householder 1..kMaxHouseholder;
+/// hidden_size a multiple of num_heads, 0 <= hard_alibi_heads <= num_heads; negative_eigenvalues
+/// and s4d_convolution only for the architectures that read them).
 void validate(const ModelConfig& config);
 
 /// reads_field (architecture.h) says which architecture reads which field.
@@ -106,6 +109,11 @@ struct ModelCache {
 /// Parameters of the right shapes, all zero.  Throws ModelError for an invalid config.
 template <typename T>
 ModelParams<T> zero_params(const ModelConfig& config);
+
+/// Initialises every tensor of for_each_tensor as its declaration says (its TensorInit, drawn in
+/// torch's element order, in for_each_tensor's order) from `random`: what the recurrent and
+/// transformer families' FamilyOf::init do.
+void init_as_declared(const ModelConfig& config, ModelParams<float>& params, Random& random);
 
 /// PyTorch-like seeded initialisation: embedding N(0, 1); recurrent weights and biases
 /// U(-1/sqrt(H), 1/sqrt(H)); head weight and bias U(-1/sqrt(H), 1/sqrt(H)) (torch.nn.Linear's

@@ -104,12 +104,14 @@ SequenceBatch build_batch(const ModelConfig& c, std::size_t n, Get get) {
   for (int b = 0; b < B; ++b)
     for (int t = 0; t < batch.lengths[b]; ++t) ++batch.active[t];
   batch.tokens.assign(static_cast<std::size_t>(T) * B, -1);
+  const int longest = with_family(architecture(c.cell).family,
+                                  [&](auto family) { return FamilyOf<decltype(family)::value>::max_length(c); });
   for (int b = 0; b < B; ++b) {
     const auto& e = get(batch.order[b]);
-    if (c.cell == Cell::transformer && c.positional == Positional::learned && batch.lengths[b] > c.max_length)
+    if (longest > 0 && batch.lengths[b] > longest)  // the transformer's learned positions
       throw ModelError("sequence " + std::to_string(batch.order[b]) + " has length " +
-                       std::to_string(batch.lengths[b]) + ", but the transformer's learned positions cover " +
-                       std::to_string(c.max_length) + " (its max_length)");
+                       std::to_string(batch.lengths[b]) + ", but the " + cell_name(c.cell) +
+                       "'s learned positions cover " + std::to_string(longest) + " (its max_length)");
     for (int t = 0; t < batch.lengths[b]; ++t) {
       const Token token = e.tokens[t];
       if (token >= static_cast<Token>(c.vocab_size))

@@ -2,6 +2,7 @@
 #include "models/model.h"
 
 #include <nlohmann/json.hpp>
+#include <limits>
 #include <string_view>
 #include <variant>
 
@@ -12,28 +13,33 @@ namespace statelab::models {
 namespace {
 
 // The optional fields of the config JSON (the ones a row of kArchitectures may list), in the
-// order model_config_from_json reads them, each with its ModelConfig member: to_json writes the
-// ones the architecture's row lists, model_config_from_json reads every one present.  A new field
-// is its member (model_config.h), its row here and its check in validate.
+// order model_config_from_json reads and validate checks them, each with its ModelConfig member
+// and its range: to_json writes the ones the architecture's row lists, model_config_from_json
+// reads every one present, validate checks the ones the architecture reads.  A new field is its
+// member (model_config.h) and its row here; a check that relates two fields stays in validate.
 using FieldMember = std::variant<int ModelConfig::*, bool ModelConfig::*, Positional ModelConfig::*,
                                  Activation ModelConfig::*>;
+constexpr int kUnbounded = std::numeric_limits<int>::max();
 struct OptionalField {
   std::string_view name;
   FieldMember member;
+  int min = std::numeric_limits<int>::min(), max = kUnbounded;  // an int field's range (its cost bound)
+  std::string_view expected = {};  // the message's "expected ..." when not the range's
+  bool only_for_readers = false;   // a bool field: true is refused for an architecture that does not read it
 };
 const OptionalField kOptionalFields[] = {
-    {"num_heads", &ModelConfig::num_heads},
-    {"ffn_size", &ModelConfig::ffn_size},
-    {"max_length", &ModelConfig::max_length},
-    {"hard_alibi_heads", &ModelConfig::hard_alibi_heads},
-    {"hard_alibi_window", &ModelConfig::hard_alibi_window},
+    {"num_heads", &ModelConfig::num_heads, 1},
+    {"ffn_size", &ModelConfig::ffn_size, 0, kUnbounded, ">= 1 (or 0 for 4 * hidden_size)"},
+    {"max_length", &ModelConfig::max_length, 1},
+    {"hard_alibi_heads", &ModelConfig::hard_alibi_heads},  // 0..num_heads: in validate
+    {"hard_alibi_window", &ModelConfig::hard_alibi_window, 1},
     {"causal", &ModelConfig::causal},
-    {"state_size", &ModelConfig::state_size},
-    {"negative_eigenvalues", &ModelConfig::negative_eigenvalues},
-    {"expand", &ModelConfig::expand},
-    {"conv_width", &ModelConfig::conv_width},
-    {"s4d_convolution", &ModelConfig::s4d_convolution},
-    {"householder", &ModelConfig::householder},
+    {"state_size", &ModelConfig::state_size, 1},
+    {"negative_eigenvalues", &ModelConfig::negative_eigenvalues, 0, 0, {}, true},
+    {"expand", &ModelConfig::expand, 1},
+    {"conv_width", &ModelConfig::conv_width, 1},
+    {"s4d_convolution", &ModelConfig::s4d_convolution, 0, 0, {}, true},
+    {"householder", &ModelConfig::householder, 1, kMaxHouseholder},
     {"positional", &ModelConfig::positional},
     {"ffn_activation", &ModelConfig::ffn_activation},
 };
@@ -66,37 +72,34 @@ void validate(const ModelConfig& c) {
   require(c.embedding_dim >= 1, "embedding_dim is " + std::to_string(c.embedding_dim) + ", expected >= 1");
   require(c.hidden_size >= 1, "hidden_size is " + std::to_string(c.hidden_size) + ", expected >= 1");
   require(c.num_layers >= 1, "num_layers is " + std::to_string(c.num_layers) + ", expected >= 1");
-  if (reads_field(c.cell, "num_heads")) {
-    require(c.num_heads >= 1, "num_heads is " + std::to_string(c.num_heads) + ", expected >= 1");
+  auto only_for_readers = [&](bool set, std::string_view field) {
+    if (!set || reads_field(c.cell, field)) return;
+    std::string list;
+    const std::vector<Cell> readers = cells_reading(field);
+    for (Cell r : readers)
+      list += (list.empty() ? "" : r == readers.back() ? " and " : ", ") + std::string(cell_name(r));
+    require(false, std::string(field) + " applies to " + list + ", not to " + cell_name(c.cell));
+  };
+  for (const OptionalField& row : kOptionalFields) {
+    if (const auto* m = std::get_if<bool ModelConfig::*>(&row.member); m && row.only_for_readers)
+      only_for_readers(c.**m, row.name);
+    const auto* m = std::get_if<int ModelConfig::*>(&row.member);
+    if (!m || !reads_field(c.cell, row.name)) continue;
+    const int v = c.**m;
+    if (v >= row.min && v <= row.max) continue;
+    const std::string expected = !row.expected.empty() ? std::string(row.expected)
+                                 : row.max == kUnbounded ? ">= " + std::to_string(row.min)
+                                                         : std::to_string(row.min) + ".." + std::to_string(row.max);
+    require(false, std::string(row.name) + " is " + std::to_string(v) + ", expected " + expected);
+  }
+  // The checks that relate two fields.
+  if (reads_field(c.cell, "num_heads"))
     require(c.hidden_size % c.num_heads == 0, "hidden_size " + std::to_string(c.hidden_size) +
                                                   " is not a multiple of num_heads " + std::to_string(c.num_heads));
-  }
-  if (c.cell == Cell::transformer) {
-    require(c.ffn_size >= 0,
-            "ffn_size is " + std::to_string(c.ffn_size) + ", expected >= 1 (or 0 for 4 * hidden_size)");
-    require(c.max_length >= 1, "max_length is " + std::to_string(c.max_length) + ", expected >= 1");
+  if (reads_field(c.cell, "hard_alibi_heads"))
     require(c.hard_alibi_heads >= 0 && c.hard_alibi_heads <= c.num_heads,
             "hard_alibi_heads is " + std::to_string(c.hard_alibi_heads) + ", expected 0.." +
                 std::to_string(c.num_heads) + " (0 for half the heads)");
-    require(c.hard_alibi_window >= 1,
-            "hard_alibi_window is " + std::to_string(c.hard_alibi_window) + ", expected >= 1");
-  }
-  if (is_state_space(c.cell)) {
-    require(c.state_size >= 1, "state_size is " + std::to_string(c.state_size) + ", expected >= 1");
-    require(c.expand >= 1, "expand is " + std::to_string(c.expand) + ", expected >= 1");
-    require(c.conv_width >= 1, "conv_width is " + std::to_string(c.conv_width) + ", expected >= 1");
-  }
-  if (reads_field(c.cell, "householder"))
-    require(c.householder >= 1 && c.householder <= kMaxHouseholder,
-            "householder is " + std::to_string(c.householder) + ", expected 1.." + std::to_string(kMaxHouseholder));
-  auto only_for_readers = [&](bool set, const char* field) {
-    if (!set || reads_field(c.cell, field)) return;
-    std::string list;
-    for (Cell r : cells_reading(field)) list += (list.empty() ? "" : r == cells_reading(field).back() ? " and " : ", ") + std::string(cell_name(r));
-    require(false, std::string(field) + " applies to " + list + ", not to " + cell_name(c.cell));
-  };
-  only_for_readers(c.negative_eigenvalues, "negative_eigenvalues");
-  only_for_readers(c.s4d_convolution, "s4d_convolution");
   switch (c.head) {
     case Head::recognize:
       require(c.num_outputs == 1, "num_outputs is " + std::to_string(c.num_outputs) + ", recognize expects 1");
@@ -111,7 +114,7 @@ void validate(const ModelConfig& c) {
       require(c.num_outputs == c.vocab_size, "num_outputs is " + std::to_string(c.num_outputs) +
                                                  ", seq predicts the next token and expects vocab_size " +
                                                  std::to_string(c.vocab_size));
-      require(c.cell != Cell::transformer || c.causal,
+      require(!reads_field(c.cell, "causal") || c.causal,
               "causal is false, but seq predicts the next token and needs a causal model (a bidirectional one "
               "sees the token it is asked for)");
       break;

@@ -18,13 +18,16 @@
 #include <string>
 #include <string_view>
 
+#include "base/random.h"
 #include "models/architecture.h"
+#include "models/family.h"
 #include "models/tensor.h"
 
 namespace statelab::models {
 
-/// Gates per hidden unit: 1 (RNN), 4 (LSTM: i, f, g, o), 3 (GRU: r, z, n).
-constexpr int gate_count(Cell cell) { return cell == Cell::lstm ? 4 : cell == Cell::gru ? 3 : 1; }
+/// Gates per hidden unit: 1 (RNN), 4 (LSTM: i, f, g, o), 3 (GRU: r, z, n); each cell's
+/// RecurrentCellOf in recurrent.cc says it, with its step forward and backward.
+int gate_count(Cell cell);
 
 /// Parameters of one layer, named and laid out as torch's `weight_ih_l{k}`, ... (gate blocks
 /// stacked by rows in torch's order).
@@ -70,5 +73,30 @@ template <typename T>
 void recurrent_backward(Cell cell, const RecurrentParams<T>& params, const SequenceBatch& batch,
                         const Matrix<T>& x, const Matrix<T>& out, RecurrentCache<T>& cache,
                         const Matrix<T>& d_out, RecurrentGrads<T>& grads, Matrix<T>* d_x);
+
+/// The recurrent family (family.h): embedding -> L layers of the cell -> head; tensors
+/// `<cell>.weight_ih_l{l}`, `<cell>.weight_hh_l{l}`, `<cell>.bias_ih_l{l}`, `<cell>.bias_hh_l{l}`
+/// as torch's nn.RNN / nn.LSTM / nn.GRU, every one U(±1/sqrt(H)) as torch's; a checkpoint's config
+/// comes from its tensors (the cell from `<cell>.weight_ih_l0`, H and L from the shapes and
+/// names), the metadata statelab.model, when there, must agree with them.
+template <>
+struct FamilyOf<Family::recurrent> {
+  static constexpr bool kProjected = false;
+  static constexpr const char* kFinalNorm = nullptr;
+  template <typename T>
+  static void zero(const ModelConfig& config, ModelParams<T>& params);
+  template <typename T>
+  static void tensors(const ModelConfig& config, ModelParams<T>& params, const ModelTensors<T>& out);
+  static void init(const ModelConfig& config, ModelParams<float>& params, Random& random);
+  template <typename T>
+  static void forward(const ModelConfig& config, const ModelParams<T>& params, const SequenceBatch& batch,
+                      ModelCache<T>& cache, const KvBound* kv);
+  template <typename T>
+  static void backward(const ModelConfig& config, const ModelParams<T>& params, const SequenceBatch& batch,
+                       ModelCache<T>& cache, ModelParams<T>& grads);  // grads: ModelGrads
+  static int max_length(const ModelConfig&) { return 0; }
+  static bool in_file(const SafetensorsFile& file);
+  static ModelConfig config_from_file(const CheckpointToInfer& file, ModelConfig config);
+};
 
 }  // namespace statelab::models

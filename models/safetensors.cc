@@ -25,13 +25,13 @@ std::size_t dtype_size(DType d) { return d == DType::f32 || d == DType::i32 ? 4 
   throw CheckpointError(source + ": " + what);
 }
 
+}  // namespace
+
 std::string shape_string(const std::vector<std::int64_t>& shape) {
   std::string s = "(";
   for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
   return s + ")";
 }
-
-}  // namespace
 
 const char* dtype_name(DType d) {
   switch (d) {
@@ -229,12 +229,36 @@ void save_checkpoint(const std::filesystem::path& path, const ModelConfig& confi
   write_safetensors(path, checkpoint_tensors(config, params, metadata));
 }
 
+void CheckpointToInfer::fail(const std::string& what) const { models::fail(source, what); }
+
+const std::vector<std::int64_t>& CheckpointToInfer::shape(const std::string& name) const {
+  const auto it = file.tensors.find(name);
+  if (it == file.tensors.end()) fail("missing tensor '" + name + "'");
+  return it->second.shape;
+}
+
+bool CheckpointToInfer::has_stated() const { return file.metadata.count("statelab.model") != 0; }
+
+ModelConfig CheckpointToInfer::stated() const {
+  try {
+    return model_config_from_json(file.metadata.at("statelab.model"));
+  } catch (const ModelError& e) {
+    fail(std::string("metadata statelab.model: ") + e.what());
+  }
+}
+
+namespace {
+
+// The order in which the families are asked whether a checkpoint is theirs: the first that
+// claims it (FamilyOf::in_file) infers its config.  The transformer comes before the
+// state-space family, whose marker input_proj.weight it shares; the recurrent family claims
+// what neither does.
+constexpr Family kInferenceOrder[] = {Family::transformer, Family::state_space, Family::recurrent};
+
+}  // namespace
+
 ModelConfig infer_config(const SafetensorsFile& file, const std::string& source) {
-  auto shape_of = [&](const std::string& name) -> const std::vector<std::int64_t>& {
-    const auto it = file.tensors.find(name);
-    if (it == file.tensors.end()) fail(source, "missing tensor '" + name + "'");
-    return it->second.shape;
-  };
+  const CheckpointToInfer checkpoint{file, source};
   // Every tensor of the architecture must be there with its shape, and nothing else.
   auto check_tensors = [&](ModelConfig c) {
     try {
@@ -245,7 +269,7 @@ ModelConfig infer_config(const SafetensorsFile& file, const std::string& source)
     auto expected = zero_params<float>(c);
     const auto tensors = named_tensors(c, expected);
     for (const auto& tensor : tensors) {
-      const auto& shape = shape_of(tensor.name);
+      const auto& shape = checkpoint.shape(tensor.name);
       if (shape != tensor.shape)
         fail(source, "tensor '" + tensor.name + "' has shape " + shape_string(shape) + ", expected " +
                          shape_string(tensor.shape));
@@ -262,84 +286,20 @@ ModelConfig infer_config(const SafetensorsFile& file, const std::string& source)
     return c;
   };
   ModelConfig c;
-  const auto& embedding = shape_of("embedding.weight");
+  const auto& embedding = checkpoint.shape("embedding.weight");
   if (embedding.size() != 2) fail(source, "embedding.weight has shape " + shape_string(embedding) + ", expected (V, E)");
   c.vocab_size = static_cast<int>(embedding[0]);
   c.embedding_dim = static_cast<int>(embedding[1]);
-
-  const auto meta = file.metadata.find("statelab.model");
-  auto stated_config = [&] {
-    try {
-      return model_config_from_json(meta->second);
-    } catch (const ModelError& e) {
-      fail(source, std::string("metadata statelab.model: ") + e.what());
-    }
-  };
-  if (file.tensors.count("transformer.layers.0.self_attn.in_proj_weight")) {
-    // The heads, positional encoding, causality and activation are not in the tensors: the
-    // config must come with the file; the tensors are then checked against it.
-    if (meta == file.metadata.end())
-      fail(source, "a transformer checkpoint needs its config in metadata statelab.model (the number of heads, "
-                   "positional encoding, causality and activation are not in the tensors)");
-    c = stated_config();
-    if (c.cell != Cell::transformer)
-      fail(source, "metadata statelab.model says cell " + std::string(cell_name(c.cell)) +
-                       " but the tensors are a transformer's");
-    return check_tensors(c);
+  for (Family family : kInferenceOrder) {
+    const bool claimed = with_family(family, [&](auto f) {
+      using F = FamilyOf<decltype(f)::value>;
+      if (!F::in_file(file)) return false;
+      c = F::config_from_file(checkpoint, c);
+      return true;
+    });
+    if (claimed) return check_tensors(c);
   }
-  if (file.tensors.count("input_proj.weight")) {
-    // A state-space model (s4d, mamba, ids4): the state size, expansion and switches are not all
-    // in the tensors, so the config comes with the file and the tensors are checked against it.
-    if (meta == file.metadata.end())
-      fail(source, "a state-space checkpoint (it has input_proj.weight) needs its config in metadata "
-                   "statelab.model");
-    c = stated_config();
-    if (!is_state_space(c.cell))
-      fail(source, "metadata statelab.model says cell " + std::string(cell_name(c.cell)) +
-                       " but the file has the state-space tensor input_proj.weight");
-    return check_tensors(c);
-  }
-
-  int cells_found = 0;
-  std::string tensor_names, cell_names;  // of the table's recurrent rows, for the messages
-  for (const Architecture& a : kArchitectures) {
-    if (a.family != Family::recurrent) continue;
-    const std::string first = std::string(a.name) + ".weight_ih_l0";
-    tensor_names += (tensor_names.empty() ? "" : ", ") + first;
-    cell_names += (cell_names.empty() ? "" : ", ") + std::string(a.name);
-    if (file.tensors.count(first)) {
-      c.cell = a.cell;
-      ++cells_found;
-    }
-  }
-  if (cells_found != 1)
-    fail(source, cells_found == 0 ? "no recurrent module: expected one of " + tensor_names
-                                  : "more than one recurrent module (" + cell_names + "): expected exactly one");
-  const std::string cell = cell_name(c.cell);
-  const std::int64_t G = gate_count(c.cell);
-  const auto& hh0 = shape_of(cell + ".weight_hh_l0");
-  if (hh0.size() != 2 || hh0[0] != G * hh0[1])
-    fail(source, cell + ".weight_hh_l0 has shape " + shape_string(hh0) + ", expected (" + std::to_string(G) + "H, H)");
-  c.hidden_size = static_cast<int>(hh0[1]);
-  c.num_layers = 0;
-  while (file.tensors.count(cell + ".weight_ih_l" + std::to_string(c.num_layers))) ++c.num_layers;
-
-  const auto& head = shape_of("head.weight");
-  if (head.size() != 2 || head[1] != c.hidden_size)
-    fail(source, "head.weight has shape " + shape_string(head) + ", expected (O, " + std::to_string(c.hidden_size) + ")");
-  c.num_outputs = static_cast<int>(head[0]);
-  if (meta != file.metadata.end()) {
-    const ModelConfig stated = stated_config();
-    c.head = stated.head;
-    if (!(stated == c))
-      fail(source, "metadata statelab.model says " + to_json(stated) + " but the tensors give " + to_json(c));
-  } else if (c.num_outputs == 1) {
-    c.head = Head::recognize;
-  } else {
-    fail(source, "head.weight has " + std::to_string(c.num_outputs) +
-                     " outputs; without metadata statelab.model only a one-logit recognize head can be inferred");
-  }
-  return check_tensors(c);
+  fail(source, "no architecture claims the tensors");  // the recurrent family claims every file
 }
 
 Checkpoint load_checkpoint(const SafetensorsFile& file, const std::string& source) {

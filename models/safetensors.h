@@ -79,6 +79,25 @@ SafetensorsFile checkpoint_tensors(const ModelConfig& config, const ModelParams<
 void save_checkpoint(const std::filesystem::path& path, const ModelConfig& config, const ModelParams<float>& params,
                      const std::map<std::string, std::string>& metadata = {});
 
+/// A checkpoint whose config is being inferred, as infer_config hands it to the family that
+/// claims it (FamilyOf::config_from_file, family.h).
+struct CheckpointToInfer {
+  const SafetensorsFile& file;
+  const std::string& source;  // the file's name in messages
+  bool has(const std::string& name) const { return file.tensors.count(name) != 0; }
+  /// The shape of tensor `name`; fails naming it when it is missing.
+  const std::vector<std::int64_t>& shape(const std::string& name) const;
+  /// Whether the metadata holds statelab.model, and the config it states (fails naming the
+  /// metadata entry when it is not a valid config).
+  bool has_stated() const;
+  ModelConfig stated() const;
+  /// Throws CheckpointError "<source>: <what>".
+  [[noreturn]] void fail(const std::string& what) const;
+};
+
+/// (shape) as "(a, b)", for messages.
+std::string shape_string(const std::vector<std::int64_t>& shape);
+
 /// The architecture, inferred from the tensor names and shapes: the cell from the submodule
 /// name (rnn / lstm / gru; nn.RNN is taken as tanh), the layer count from `weight_ih_l{k}`, the
 /// sizes from the shapes; the head from metadata "statelab.model" when present (and then every

@@ -1,5 +1,8 @@
 #include "models/ssm.h"
 
+#include "models/model.h"
+#include "models/safetensors.h"
+
 #include <algorithm>
 #include <cassert>
 #include <cmath>
@@ -141,7 +144,84 @@ void ssm_block_backward(const ModelConfig& o, const SsmBlockParams<T>& p, const 
   d_x = d_out + c.d_x_norm;
 }
 
+template <typename T>
+void FamilyOf<Family::state_space>::zero(const ModelConfig& c, ModelParams<T>& p) {
+  p.ssm_blocks.assign(c.num_layers, zero_ssm_block<T>(c));
+}
+
+template <typename T>
+void FamilyOf<Family::state_space>::tensors(const ModelConfig& c, ModelParams<T>& p, const ModelTensors<T>& t) {
+  std::vector<NamedTensor<T>> block;
+  for (std::size_t l = 0; l < p.ssm_blocks.size(); ++l) {
+    block.clear();
+    append_ssm_block_tensors(c, "layers." + std::to_string(l) + ".", p.ssm_blocks[l], block);
+    for (const auto& tensor : block) t.f(tensor);
+  }
+}
+
+void FamilyOf<Family::state_space>::init(const ModelConfig& c, ModelParams<float>& p, Random& random) {
+  auto uniform = [&](auto& m, float bound) {  // in our storage order, as the reference's init_ssm_block
+    for (Eigen::Index k = 0; k < m.size(); ++k) m.data()[k] = random.uniform(-bound, bound);
+  };
+  for (Eigen::Index k = 0; k < p.embedding.weight.size(); ++k) p.embedding.weight.data()[k] = random.normal();
+  const float e = 1.0f / std::sqrt(static_cast<float>(c.embedding_dim));
+  uniform(p.input_proj.weight, e);
+  uniform(p.input_proj.bias, e);
+  for (auto& block : p.ssm_blocks) init_ssm_block(c, block, random);
+  p.final_norm.weight.setOnes();
+  const float h = 1.0f / std::sqrt(static_cast<float>(c.hidden_size));
+  uniform(p.head.weight, h);
+  uniform(p.head.bias, h);
+}
+
+// Given cache.projected = input_proj(embedded), zero in padding: the blocks (cache.outputs).
+template <typename T>
+void FamilyOf<Family::state_space>::forward(const ModelConfig& c, const ModelParams<T>& p, const SequenceBatch& batch,
+                                            ModelCache<T>& cache, const KvBound*) {
+  const int L = c.num_layers;
+  cache.ssm_blocks.resize(L);
+  for (int l = 0; l < L; ++l) {
+    ssm_block_forward(c, p.ssm_blocks[l], batch, l == 0 ? cache.projected : cache.outputs[l - 1],
+                      cache.ssm_blocks[l], cache.outputs[l]);  // (H, T*B) the residual stream
+  }
+}
+
+// Given cache.d_top = dL/d outputs[L-1], accumulates the blocks' gradients and leaves
+// cache.d_top = dL/d projected.
+template <typename T>
+void FamilyOf<Family::state_space>::backward(const ModelConfig& c, const ModelParams<T>& p, const SequenceBatch& batch,
+                                             ModelCache<T>& cache, ModelParams<T>& grads) {
+  for (int l = c.num_layers - 1; l >= 0; --l) {
+    ssm_block_backward(c, p.ssm_blocks[l], batch, l == 0 ? cache.projected : cache.outputs[l - 1],
+                       cache.ssm_blocks[l], cache.d_top, grads.ssm_blocks[l], cache.d_in);
+    std::swap(cache.d_top, cache.d_in);  // d_top = dL/d(input of block l)
+  }
+}
+
+bool FamilyOf<Family::state_space>::in_file(const SafetensorsFile& file) {
+  return file.tensors.count("input_proj.weight") != 0;
+}
+
+ModelConfig FamilyOf<Family::state_space>::config_from_file(const CheckpointToInfer& file, ModelConfig) {
+  // The state size, expansion and switches are not all in the tensors, so the config comes with
+  // the file and infer_config checks the tensors against it.
+  if (!file.has_stated())
+    file.fail("a state-space checkpoint (it has input_proj.weight) needs its config in metadata statelab.model");
+  const ModelConfig c = file.stated();
+  if (!is_state_space(c.cell))
+    file.fail("metadata statelab.model says cell " + std::string(cell_name(c.cell)) +
+              " but the file has the state-space tensor input_proj.weight");
+  return c;
+}
+
 #define STATELAB_INSTANTIATE(T)                                                                                     \
+  template void FamilyOf<Family::state_space>::zero(const ModelConfig&, ModelParams<T>&);                          \
+  template void FamilyOf<Family::state_space>::tensors(const ModelConfig&, ModelParams<T>&,                        \
+                                                       const ModelTensors<T>&);                                    \
+  template void FamilyOf<Family::state_space>::forward(const ModelConfig&, const ModelParams<T>&,                  \
+                                                       const SequenceBatch&, ModelCache<T>&, const KvBound*);      \
+  template void FamilyOf<Family::state_space>::backward(const ModelConfig&, const ModelParams<T>&,                 \
+                                                        const SequenceBatch&, ModelCache<T>&, ModelParams<T>&);    \
   template SsmBlockParams<T> zero_ssm_block(const ModelConfig&);                                                     \
   template void append_ssm_block_tensors(const ModelConfig&, const std::string&, SsmBlockParams<T>&,                 \
                                          std::vector<NamedTensor<T>>&);                                             \

@@ -14,6 +14,7 @@
 
 #include "base/random.h"
 #include "models/architecture.h"
+#include "models/family.h"
 #include "models/layer_norm.h"
 #include "models/linear.h"
 #include "models/mixer.h"
@@ -124,5 +125,31 @@ template <typename T>
 void ssm_block_backward(const ModelConfig& config, const SsmBlockParams<T>& params, const SequenceBatch& batch,
                         const Matrix<T>& x, SsmBlockCache<T>& cache, const Matrix<T>& d_out,
                         SsmBlockGrads<T>& grads, Matrix<T>& d_x);
+
+/// The state-space family (family.h): embedding -> input_proj -> L blocks -> final LayerNorm
+/// ("final_norm") -> head, tensors `layers.{l}.*` as above.  Initialised as the reference
+/// modules (torch_reference.py / mamba_ssm), each drawn in our storage order: embedding N(0, 1),
+/// input_proj U(±1/sqrt(E)), the blocks (init_ssm_block), final LayerNorm 1 / 0, head
+/// U(±1/sqrt(H)).  A checkpoint (recognised by `input_proj.weight`) needs its config in metadata
+/// statelab.model: the state size, expansion and switches are not all in the tensors.
+template <>
+struct FamilyOf<Family::state_space> {
+  static constexpr bool kProjected = true;
+  static constexpr const char* kFinalNorm = "final_norm";
+  template <typename T>
+  static void zero(const ModelConfig& config, ModelParams<T>& params);
+  template <typename T>
+  static void tensors(const ModelConfig& config, ModelParams<T>& params, const ModelTensors<T>& out);
+  static void init(const ModelConfig& config, ModelParams<float>& params, Random& random);
+  template <typename T>
+  static void forward(const ModelConfig& config, const ModelParams<T>& params, const SequenceBatch& batch,
+                      ModelCache<T>& cache, const KvBound* kv);
+  template <typename T>
+  static void backward(const ModelConfig& config, const ModelParams<T>& params, const SequenceBatch& batch,
+                       ModelCache<T>& cache, ModelParams<T>& grads);  // grads: ModelGrads
+  static int max_length(const ModelConfig&) { return 0; }
+  static bool in_file(const SafetensorsFile& file);
+  static ModelConfig config_from_file(const CheckpointToInfer& file, ModelConfig config);
+};
 
 }  // namespace statelab::models

@@ -45,6 +45,17 @@ struct SequenceBatch {
   int columns() const { return max_length * batch_size; }
 };
 
+/// How a tensor is initialised, said where the tensor is declared (FamilyOf::tensors, family.h):
+/// each element drawn in torch's element order from N(0, 1) or U(±value), or set to value.
+/// `none`: the family initialises it itself (the state-space blocks, MixerOf::init).
+struct TensorInit {
+  enum Kind { none, normal, uniform, constant } kind = none;
+  float value = 0;  // uniform: the bound; constant: the value
+  static TensorInit standard_normal() { return {normal, 0}; }
+  static TensorInit uniform_bound(float bound) { return {uniform, bound}; }
+  static TensorInit fill(float v) { return {constant, v}; }
+};
+
 /// One parameter tensor, named and shaped as PyTorch names and shapes it.
 template <typename T>
 struct NamedTensor {
@@ -54,6 +65,7 @@ struct NamedTensor {
   std::int64_t size = 0;            // number of elements
   bool column_major = false;  // our storage is torch's (rows, size / rows) in column-major order
                               // (a weight matrix); false when it is already torch's row-major order
+  TensorInit init = {};       // how init_params initialises it (see TensorInit)
 };
 
 /// Sets the padding columns of m (C, T*B) to zero: at time t, columns t*B + active[t] .. t*B + B - 1.

@@ -6,9 +6,12 @@
 #include <cassert>
 #include <cmath>
 #include <string>
+#include <utility>
 
 #include "models/error.h"
 #include "models/kv_cache.h"
+#include "models/model.h"
+#include "models/safetensors.h"
 
 namespace statelab::models {
 
@@ -252,7 +255,126 @@ void sinusoidal_positions(int d_model, int length, Matrix<T>& table) {
   }
 }
 
+template <typename T>
+void FamilyOf<Family::transformer>::zero(const ModelConfig& c, ModelParams<T>& p) {
+  const int D = c.hidden_size, F = effective_ffn_size(c);
+  auto linear = [](LinearParams<T>& l, int out, int in) {
+    l.weight.setZero(out, in);
+    l.bias.setZero(out);
+  };
+  auto norm = [](LayerNormParams<T>& n, int size) {
+    n.weight.setZero(size);
+    n.bias.setZero(size);
+  };
+  if (c.positional == Positional::learned) p.positions.weight.setZero(D, c.max_length);
+  p.blocks.resize(c.num_layers);
+  for (auto& block : p.blocks) {
+    linear(block.in_proj, 3 * D, D);
+    linear(block.out_proj, D, D);
+    linear(block.linear1, F, D);
+    linear(block.linear2, D, F);
+    norm(block.norm1, D);
+    norm(block.norm2, D);
+  }
+}
+
+template <typename T>
+void FamilyOf<Family::transformer>::tensors(const ModelConfig& c, ModelParams<T>& p, const ModelTensors<T>& t) {
+  if (c.positional == Positional::learned)  // torch (max_length, D), nn.Embedding's N(0, 1)
+    t.matrix("positions.weight", p.positions.weight, false, TensorInit::standard_normal());
+  const auto zero = TensorInit::fill(0.0f);
+  for (std::size_t l = 0; l < p.blocks.size(); ++l) {  // nn.TransformerEncoderLayer's state_dict order
+    const std::string k = "transformer.layers." + std::to_string(l) + ".";
+    auto& block = p.blocks[l];
+    // nn.MultiheadAttention: in_proj_weight (3D, D) Xavier-uniform, in_proj_bias and out_proj.bias 0
+    const auto& w = block.in_proj.weight;
+    const auto xavier = TensorInit::uniform_bound(std::sqrt(6.0f / static_cast<float>(w.rows() + w.cols())));
+    t.matrix(k + "self_attn.in_proj_weight", block.in_proj.weight, true, xavier);
+    t.vector(k + "self_attn.in_proj_bias", block.in_proj.bias, zero);
+    const auto out_bound = TensorInit::uniform_bound(1.0f / std::sqrt(static_cast<float>(block.out_proj.weight.cols())));
+    t.linear(k + "self_attn.out_proj", block.out_proj, out_bound, zero);
+    t.linear(k + "linear1", block.linear1);
+    t.linear(k + "linear2", block.linear2);
+    t.norm(k + "norm1", block.norm1);
+    t.norm(k + "norm2", block.norm2);
+  }
+}
+
+void FamilyOf<Family::transformer>::init(const ModelConfig& c, ModelParams<float>& p, Random& random) {
+  init_as_declared(c, p, random);
+}
+
+// Given cache.projected = input_proj(embedded), zero in padding: + positions -> blocks (cache.outputs).
+template <typename T>
+void FamilyOf<Family::transformer>::forward(const ModelConfig& c, const ModelParams<T>& p, const SequenceBatch& batch,
+                                            ModelCache<T>& cache, const KvBound* kv) {
+  const int L = c.num_layers, B = batch.batch_size, D = c.hidden_size;
+  if (cache.spec.slopes.empty() || !(cache.spec_config == c)) {  // allocates only when the config changes
+    cache.spec = attention_spec(c);
+    cache.spec_config = c;
+  }
+  const AttentionSpec& spec = cache.spec;
+  cache.blocks.resize(L);
+  if (c.positional == Positional::learned || c.positional == Positional::sinusoidal) {
+    if (c.positional == Positional::sinusoidal &&
+        (cache.sinusoid.rows() != D || cache.sinusoid.cols() < batch.max_length))
+      sinusoidal_positions(D, batch.max_length, cache.sinusoid);
+    const Matrix<T>& table = c.positional == Positional::learned ? p.positions.weight : cache.sinusoid;
+    for (int t = 0; t < batch.max_length; ++t)
+      cache.projected.middleCols(t * B, batch.active[t]).colwise() += table.col(t);  // + position t
+  }
+  for (int l = 0; l < L; ++l)
+    transformer_block_forward(spec, c.ffn_activation, p.blocks[l], batch,
+                              l == 0 ? cache.projected : cache.outputs[l - 1], cache.blocks[l],
+                              cache.outputs[l], kv);  // (D, T*B)
+}
+
+// Given cache.d_top = dL/d outputs[L-1], accumulates the gradients of the blocks and positions and
+// leaves cache.d_top = dL/d projected.
+template <typename T>
+void FamilyOf<Family::transformer>::backward(const ModelConfig& c, const ModelParams<T>& p, const SequenceBatch& batch,
+                                             ModelCache<T>& cache, ModelParams<T>& grads) {
+  const int B = batch.batch_size;
+  const AttentionSpec& spec = cache.spec;  // set by forward
+  for (int l = c.num_layers - 1; l >= 0; --l) {
+    transformer_block_backward(spec, c.ffn_activation, p.blocks[l], batch, cache.blocks[l], cache.d_top,
+                               grads.blocks[l], cache.d_in);
+    std::swap(cache.d_top, cache.d_in);  // d_top = dL/d(input of block l)
+  }
+  if (c.positional == Positional::learned)
+    for (int t = 0; t < batch.max_length; ++t)
+      grads.positions.weight.col(t) += cache.d_top.middleCols(t * B, batch.active[t]).rowwise().sum();
+}
+
+int FamilyOf<Family::transformer>::max_length(const ModelConfig& c) {
+  return c.positional == Positional::learned ? c.max_length : 0;
+}
+
+bool FamilyOf<Family::transformer>::in_file(const SafetensorsFile& file) {
+  return file.tensors.count("transformer.layers.0.self_attn.in_proj_weight") != 0;
+}
+
+ModelConfig FamilyOf<Family::transformer>::config_from_file(const CheckpointToInfer& file, ModelConfig) {
+  // The heads, positional encoding, causality and activation are not in the tensors: the config
+  // must come with the file; infer_config then checks the tensors against it.
+  if (!file.has_stated())
+    file.fail("a transformer checkpoint needs its config in metadata statelab.model (the number of heads, "
+              "positional encoding, causality and activation are not in the tensors)");
+  const ModelConfig c = file.stated();
+  if (c.cell != Cell::transformer)
+    file.fail("metadata statelab.model says cell " + std::string(cell_name(c.cell)) +
+              " but the tensors are a transformer's");
+  return c;
+}
+
 #define STATELAB_INSTANTIATE(T)                                                                                      \
+  template void FamilyOf<Family::transformer>::zero(const ModelConfig&, ModelParams<T>&);                           \
+  template void FamilyOf<Family::transformer>::tensors(const ModelConfig&, ModelParams<T>&,                         \
+                                                       const ModelTensors<T>&);                                     \
+  template void FamilyOf<Family::transformer>::forward(const ModelConfig&, const ModelParams<T>&,                   \
+                                                       const SequenceBatch&, ModelCache<T>&, const KvBound*);       \
+  template void FamilyOf<Family::transformer>::backward(const ModelConfig&, const ModelParams<T>&,                  \
+                                                        const SequenceBatch&, ModelCache<T>&, ModelParams<T>&);     \
   template void attention_forward(const AttentionSpec&, const SequenceBatch&, const Matrix<T>&, AttentionCache<T>&, \
                                   Matrix<T>&);                                                                      \
   template void attention_backward(const AttentionSpec&, const SequenceBatch&, const Matrix<T>&, AttentionCache<T>&, \

@@ -24,6 +24,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/random.h"
+#include "models/family.h"
 #include "models/layer_norm.h"
 #include "models/linear.h"
 #include "models/tensor.h"
@@ -136,5 +138,33 @@ void transformer_block_backward(const AttentionSpec& spec, Activation activation
 /// The sinusoidal table (D, length) of Vaswani et al.: column t is PE(t).  Computed in double.
 template <typename T>
 void sinusoidal_positions(int d_model, int length, Matrix<T>& table);
+
+/// The transformer family (family.h): embedding -> input_proj -> (+ positions) -> L blocks ->
+/// final LayerNorm ("transformer.norm") -> head, tensors as nn.TransformerEncoder names them
+/// (`positions.weight`, `transformer.layers.{l}.self_attn.in_proj_weight`, ...), initialised as
+/// torch's modules: Linear U(±1/sqrt(fan_in)), in_proj_weight Xavier-uniform U(±sqrt(6 / 4D)),
+/// in_proj_bias and out_proj.bias 0, LayerNorm 1 / 0, learned positions N(0, 1).  A checkpoint
+/// (recognised by `transformer.layers.0.self_attn.in_proj_weight`) needs its config in metadata
+/// statelab.model: the heads, positions, causality and activation are not in the tensors.
+template <>
+struct FamilyOf<Family::transformer> {
+  static constexpr bool kProjected = true;
+  static constexpr const char* kFinalNorm = "transformer.norm";
+  template <typename T>
+  static void zero(const ModelConfig& config, ModelParams<T>& params);
+  template <typename T>
+  static void tensors(const ModelConfig& config, ModelParams<T>& params, const ModelTensors<T>& out);
+  static void init(const ModelConfig& config, ModelParams<float>& params, Random& random);
+  template <typename T>
+  static void forward(const ModelConfig& config, const ModelParams<T>& params, const SequenceBatch& batch,
+                      ModelCache<T>& cache, const KvBound* kv);
+  template <typename T>
+  static void backward(const ModelConfig& config, const ModelParams<T>& params, const SequenceBatch& batch,
+                       ModelCache<T>& cache, ModelParams<T>& grads);  // grads: ModelGrads
+  /// Learned positions: max_length; otherwise 0 (any length).
+  static int max_length(const ModelConfig& config);
+  static bool in_file(const SafetensorsFile& file);
+  static ModelConfig config_from_file(const CheckpointToInfer& file, ModelConfig config);
+};
 
 }  // namespace statelab::models

@@ -278,6 +278,48 @@ TEST(Transformer, ConfigRoundTripsThroughJsonAndOldConfigsStillLoad) {
   }
 }
 
+TEST(Transformer, EveryTensorIsInitialisedAsTorchsModuleDeclaresIt) {
+  // Each tensor says its initialisation where the family declares it (FamilyOf::tensors); the
+  // values follow: LayerNorm 1 / 0, the attention's biases 0, in_proj_weight Xavier-uniform,
+  // every other Linear U(±1/sqrt(fan_in)), the embedding and learned positions N(0, 1).
+  ModelConfig c = small_transformer(Positional::learned, true);
+  c.ffn_size = 6;
+  auto params = init_params(c, 4);
+  const float D = static_cast<float>(c.hidden_size);
+  int normals = 0;
+  for (const auto& t : named_tensors(c, params)) {
+    const Eigen::Map<const Eigen::ArrayXf> v(t.data, t.size);
+    const auto ends_with = [&](const std::string& s) { return t.name.ends_with(s); };
+    if (t.name.find("norm") != std::string::npos) {
+      EXPECT_EQ(t.init.kind, TensorInit::constant) << t.name;
+      EXPECT_TRUE((v == (ends_with(".weight") ? 1.0f : 0.0f)).all()) << t.name;
+    } else if (ends_with("in_proj_bias") || ends_with("out_proj.bias")) {
+      EXPECT_TRUE((v == 0.0f).all()) << t.name;
+    } else if (t.name == "embedding.weight" || t.name == "positions.weight") {
+      EXPECT_EQ(t.init.kind, TensorInit::normal) << t.name;
+      ++normals;
+    } else {
+      const float fan_in = ends_with("in_proj_weight") ? 0.0f
+                           : t.name.starts_with("input_proj") ? static_cast<float>(c.embedding_dim)
+                           : t.name.find("linear2") != std::string::npos ? 6.0f
+                                                                          : D;
+      const float bound = fan_in == 0 ? std::sqrt(6.0f / (4 * D)) : 1.0f / std::sqrt(fan_in);
+      EXPECT_EQ(t.init.kind, TensorInit::uniform) << t.name;
+      EXPECT_FLOAT_EQ(t.init.value, bound) << t.name;
+      EXPECT_LE(v.abs().maxCoeff(), bound) << t.name;
+      if (t.size >= 16) EXPECT_GT(v.abs().maxCoeff(), 0.5f * bound) << t.name;  // drawn, not left at zero
+    }
+  }
+  EXPECT_EQ(normals, 2);
+  // The recurrent family declares every tensor too (torch's U(±1/sqrt(H)), the embedding N(0, 1)).
+  for (Cell cell : {Cell::rnn, Cell::lstm, Cell::gru}) {
+    ModelConfig r;
+    r.cell = cell;
+    auto p = zero_params<float>(r);
+    for (const auto& t : named_tensors(r, p)) EXPECT_NE(t.init.kind, TensorInit::none) << t.name;
+  }
+}
+
 TEST(Transformer, LearnedPositionsRefuseSequencesLongerThanTheTable) {
   ModelConfig c = small_transformer(Positional::learned, true);
   c.max_length = 4;
