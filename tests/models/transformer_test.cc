@@ -307,7 +307,9 @@ TEST(Transformer, EveryTensorIsInitialisedAsTorchsModuleDeclaresIt) {
       EXPECT_EQ(t.init.kind, TensorInit::uniform) << t.name;
       EXPECT_FLOAT_EQ(t.init.value, bound) << t.name;
       EXPECT_LE(v.abs().maxCoeff(), bound) << t.name;
-      if (t.size >= 16) EXPECT_GT(v.abs().maxCoeff(), 0.5f * bound) << t.name;  // drawn, not left at zero
+      if (t.size >= 16) {
+        EXPECT_GT(v.abs().maxCoeff(), 0.5f * bound) << t.name;  // drawn, not left at zero
+      }
     }
   }
   EXPECT_EQ(normals, 2);
