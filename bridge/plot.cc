@@ -13,6 +13,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <utility>
 
 #include "base/error.h"
 #include "base/file.h"
@@ -130,7 +131,7 @@ struct Counts {
 
 class Script {
  public:
-  Script(std::string_view format, int width, int height) {
+  Script(std::string_view format, int width, int height) : width_(width) {
     std::ostringstream head;
     if (format == "png") head << "set terminal pngcairo size " << width << "," << height << " font \"sans,11\" noenhanced\n";
     else head << "set terminal svg size " << width << "," << height << " font \"sans,11\" noenhanced background \"white\"\n";
@@ -146,10 +147,12 @@ class Script {
     return name;
   }
   std::ostringstream& body() { return body_; }
+  int width() const { return width_; }
   // The terminal, the data, then the drawing.
   std::string text() const { return head_ + data_.str() + body_.str() + "unset multiplot\n"; }
 
  private:
+  int width_;
   std::string head_;
   std::ostringstream data_, body_;
   int blocks_ = 0;
@@ -171,8 +174,32 @@ std::pair<int, int> layout(std::size_t panels, std::size_t columns) {
   return {static_cast<int>((panels + cols - 1) / cols), static_cast<int>(cols)};
 }
 
+// Each line of `text` broken at spaces into lines of at most `columns` characters (a word longer
+// than that keeps its own line): gnuplot clips a title wider than the canvas at both ends.
+std::string wrap(const std::string& text, std::size_t columns) {
+  std::vector<std::string> out;
+  std::string line, word;
+  std::istringstream lines(text);
+  while (std::getline(lines, line)) {
+    std::string current;
+    std::istringstream words(line);
+    while (words >> word) {
+      std::string next;
+      if (word == "-" && words >> next) word += " " + next;  // a dash stays with what it introduces
+      if (!current.empty() && current.size() + 1 + word.size() > columns) out.push_back(std::exchange(current, ""));
+      current += (current.empty() ? "" : " ") + word;
+    }
+    out.push_back(current);
+  }
+  std::string joined;
+  for (std::size_t i = 0; i < out.size(); ++i) joined += (i ? "\n" : "") + out[i];
+  return joined;
+}
+
 void start(Script& script, const std::string& title, std::pair<int, int> grid) {
-  script.body() << "set multiplot layout " << grid.first << "," << grid.second << " title " << quote(title)
+  // About 10 pixels per character of the 13-point title font.
+  const std::string lines = wrap(title, static_cast<std::size_t>(std::max(20, script.width() / 10)));
+  script.body() << "set multiplot layout " << grid.first << "," << grid.second << " title " << quote(lines)
                 << " font \",13\"\n"
                 << "set grid lc rgb \"#dddddd\"\n";
 }
@@ -242,9 +269,7 @@ void curve_by_length(Script& script, const std::vector<const ResultRow*>& rows, 
     s << "unset object\nunset label\n";
     if (train_lo <= train_hi) {
       s << "set object 1 rect from " << train_lo - 0.5 << ", graph 0 to " << train_hi + 0.5
-        << ", graph 1 behind fc rgb \"#e6e6e6\" fs solid 1.0 noborder\n"
-        << "set label 1 \"training lengths\" at " << (train_lo + train_hi) / 2.0
-        << ", graph 0.5 center rotate by 90 tc rgb \"#555555\" front\n";
+        << ", graph 1 behind fc rgb \"#e6e6e6\" fs solid 1.0 noborder\n";
       lo = std::min(lo, train_lo);
       hi = std::max(hi, train_hi);
     }
@@ -257,7 +282,10 @@ void curve_by_length(Script& script, const std::vector<const ResultRow*>& rows, 
     }
     s << reference_lines(o);
     s << "set title " << quote(panel.title) << "\nset xrange [" << num(lo - 0.5) << ":" << num(hi + 0.5) << "]\n"
-      << "set yrange [-0.03:1.03]\nset xlabel \"test length\"\nset ylabel \"accuracy\"\n"
+      << "set yrange [-0.03:1.03]\nset xlabel "
+      // Said in the axis label, where no curve can cover it.
+      << quote(train_lo <= train_hi ? "test length (shaded: the training lengths)" : "test length")
+      << "\nset ylabel \"accuracy\"\n"
       << "set key below horizontal title " << quote(by + ":") << "\n";
     plot_command(s, parts);
   }

@@ -314,6 +314,39 @@ TEST(Plot, CurveShadesTheTrainingLengths) {
   const std::string script = plot_script(report_fixture(), o, "png");
   EXPECT_NE(script.find("set object 1 rect from 0.5, graph 0 to 5.5, graph 1"), std::string::npos) << script;
   EXPECT_NE(script.find("with filledcurves"), std::string::npos);
+  // Named in the axis label, not in a label the curves could cover.
+  EXPECT_NE(script.find("set xlabel \"test length (shaded: the training lengths)\""), std::string::npos) << script;
+  EXPECT_EQ(script.find("\nset label"), std::string::npos) << script;
+}
+
+// gnuplot clips a title wider than the canvas at both ends: the figure's title is broken at
+// spaces into lines that fit, and loses no word.
+TEST(Plot, TitlesAreBrokenIntoLinesThatFitTheCanvas) {
+  PlotOptions o;
+  o.where = {{"lang", "parity"}};
+  o.source = "/some/folder/a-results-file-with-a-long-name.jsonl";
+  o.width = 400;
+  const std::string script = plot_script(report_fixture(), o, "png");
+  const std::string key = "set multiplot layout 1,1 title \"";
+  const std::size_t at = script.find(key);
+  ASSERT_NE(at, std::string::npos) << script;
+  const std::size_t from = at + key.size();
+  const std::string title = script.substr(from, script.find('"', from) - from);
+  std::vector<std::string> lines;
+  for (std::size_t start = 0;;) {
+    const std::size_t end = title.find("\\n", start);
+    lines.push_back(title.substr(start, end - start));
+    if (end == std::string::npos) break;
+    start = end + 2;
+  }
+  EXPECT_GE(lines.size(), 3u) << title;
+  std::string words;
+  for (const std::string& l : lines) {
+    EXPECT_LE(l.size(), 40u) << l;
+    words += (words.empty() ? "" : " ") + l;
+  }
+  EXPECT_EQ(words, "accuracy by test length, one line per model [lang=parity] - a-results-file-with-a-long-name.jsonl "
+                   "mean and min-max over 1-2 runs per point (over seed)");
 }
 
 // The subtitle names what a point's mean mixes: the seeds, never an option that draws the lines
