@@ -788,6 +788,7 @@ RunResult run(const RunSpec& o, const RunOptions& how) {
   if (head == Head::tag || head == Head::next_set) metrics["outputs"] = outputs;
   if (o.validation_count > 0) {
     metrics["validation_accuracy"] = outcome.best_accuracy;
+    metrics["validation_loss"] = outcome.best_loss;
     metrics["validation_examples"] = data.validation.examples.size();
     metrics["best_step"] = outcome.best_step;
     metrics["stopped_early"] = outcome.stopped_early;

@@ -178,26 +178,53 @@ void decode_right(const ModelConfig& c, const ModelParams<float>& params, std::s
 
 }  // namespace
 
-std::vector<char> predicted_right(const ModelConfig& c, const ModelParams<float>& params, std::span<const Example> data,
-                                  const KvBound* kv) {
+namespace {
+
+// predicted_right over data; with `losses`, also each chunk's summed loss and its loss terms.
+std::vector<char> right_and_losses(const ModelConfig& c, const ModelParams<float>& params, std::span<const Example> data,
+                                   const KvBound* kv, std::vector<std::pair<double, std::int64_t>>* losses) {
   if (kv) validate(c, *kv);  // once, before the parallel chunks
   constexpr std::size_t kChunk = 64;
   std::vector<char> right(data.size(), 0);
   const std::size_t n_chunks = (data.size() + kChunk - 1) / kChunk;
+  if (losses) losses->assign(n_chunks, {0.0, 0});
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n_chunks, 1), [&](const tbb::blocked_range<std::size_t>& r) {
     ModelCache<float> cache;
     for (std::size_t k = r.begin(); k < r.end(); ++k) {
       const std::size_t begin = k * kChunk, size = std::min(kChunk, data.size() - begin);
-      if (c.head == Head::seq) {
-        decode_right(c, params, data.subspan(begin, size), right.data() + begin, kv);
-        continue;
-      }
+      if (c.head == Head::seq) decode_right(c, params, data.subspan(begin, size), right.data() + begin, kv);
+      if (c.head == Head::seq && !losses) continue;
       const SequenceBatch batch = make_batch(c, data.subspan(begin, size));
       model_forward(c, params, batch, cache, kv);
-      for (int b = 0; b < batch.batch_size; ++b) right[begin + batch.order[b]] = predicted_right(c, batch, cache, b);
+      if (c.head != Head::seq)
+        for (int b = 0; b < batch.batch_size; ++b) right[begin + batch.order[b]] = predicted_right(c, batch, cache, b);
+      if (losses) (*losses)[k] = {static_cast<double>(model_loss(c, batch, cache, 1.0f)), loss_terms(c, batch)};
     }
   });
   return right;
+}
+
+}  // namespace
+
+std::vector<char> predicted_right(const ModelConfig& c, const ModelParams<float>& params, std::span<const Example> data,
+                                  const KvBound* kv) {
+  return right_and_losses(c, params, data, kv, nullptr);
+}
+
+Evaluation evaluate(const ModelConfig& c, const ModelParams<float>& params, std::span<const Example> data) {
+  Evaluation e;
+  if (data.empty()) return e;
+  std::vector<std::pair<double, std::int64_t>> losses;
+  const auto right = right_and_losses(c, params, data, nullptr, &losses);
+  e.accuracy = static_cast<double>(std::count(right.begin(), right.end(), 1)) / static_cast<double>(data.size());
+  double sum = 0;
+  std::int64_t terms = 0;
+  for (const auto& [loss, n] : losses) {  // chunk order: the same sum whatever the threads
+    sum += loss;
+    terms += n;
+  }
+  e.loss = terms > 0 ? sum / static_cast<double>(terms) : 0.0;
+  return e;
 }
 
 double batch_accuracy(const TrainState& s) {
@@ -242,12 +269,16 @@ TrainOutcome train_with_validation(TrainState& s, std::span<const Example> data,
   using Clock = std::chrono::steady_clock;
   auto validate_now = [&] {
     const auto start = Clock::now();
-    const double acc = accuracy(s.config, s.params, validation);
+    Evaluation e = evaluate(s.config, s.params, validation);
+    e.step = s.step;
     outcome.validation_seconds += std::chrono::duration<double>(Clock::now() - start).count();
-    return acc;
+    outcome.evaluations.push_back(e);
+    return e;
   };
+  const Evaluation first = validate_now();
   outcome.best_step = s.step;
-  outcome.best_accuracy = validate_now();
+  outcome.best_accuracy = first.accuracy;
+  outcome.best_loss = first.loss;
   ModelParams<float> best = s.params;
   int stale = 0;
   while (s.step < s.train.steps && outcome.best_accuracy < early.target) {
@@ -255,9 +286,12 @@ TrainOutcome train_with_validation(TrainState& s, std::span<const Example> data,
     outcome.last = train_step(s, batch);
     if (on_step) on_step(s.step, outcome.last);
     if (s.step % early.every != 0 && s.step != s.train.steps) continue;
-    const double acc = validate_now();
-    if (acc > outcome.best_accuracy) {
-      outcome.best_accuracy = acc;
+    const Evaluation e = validate_now();
+    // Accuracy first; on equal accuracy the lower loss, so that a run stuck at one accuracy
+    // (0 on a hard task) keeps its best-fitting parameters, not its initialisation.
+    if (e.accuracy > outcome.best_accuracy || (e.accuracy == outcome.best_accuracy && e.loss < outcome.best_loss)) {
+      outcome.best_accuracy = e.accuracy;
+      outcome.best_loss = e.loss;
       outcome.best_step = s.step;
       best = s.params;
       stale = 0;

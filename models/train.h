@@ -89,23 +89,36 @@ using StepCallback = std::function<void(std::int64_t step, const StepResult& res
 StepResult train(TrainState& state, std::span<const Example> data, const StepCallback& on_step = {});
 
 /// Early stopping on a validation set: evaluate every `every` steps; stop when the validation
-/// accuracy reaches `target`, or after `patience` evaluations without improvement.
+/// accuracy reaches `target`, or after `patience` evaluations without improvement (a change of
+/// the kept parameters, below, is an improvement).
 struct EarlyStopping {
   int every = 100;
   int patience = 10;
   double target = 1.0;
 };
 
+/// One evaluation on a validation set: the step it followed, accuracy() and the mean loss.
+struct Evaluation {
+  std::int64_t step = 0;
+  double accuracy = 0;
+  double loss = 0;
+};
+
 struct TrainOutcome {
   StepResult last;            // the last step taken
   std::int64_t best_step = 0;  // the step whose parameters are kept (0: the initial ones)
   double best_accuracy = 0;    // their validation accuracy
+  double best_loss = 0;        // their validation loss (mean, as the training loss)
   bool stopped_early = false;
   double validation_seconds = 0;  // wall-clock time spent evaluating on the validation set
+  std::vector<Evaluation> evaluations;  // every evaluation, in order (the first at the start)
 };
 
-/// train() with early stopping: at the end state.params are the best ones seen on `validation`
-/// (ties keep the earlier).  Throws DivergenceError as train_step does.
+/// train() with early stopping: at the end state.params are the best ones seen on `validation`:
+/// the highest accuracy, and among equal accuracies the lowest validation loss (a later
+/// evaluation replaces the kept one only when strictly better, so full ties keep the earlier).
+/// Without the loss, a run whose accuracy never leaves its first value (0 on a hard task) would
+/// return its initialisation.  Throws DivergenceError as train_step does.
 TrainOutcome train_with_validation(TrainState& state, std::span<const Example> data,
                                    std::span<const Example> validation, const EarlyStopping& early,
                                    const StepCallback& on_step = {});
@@ -120,6 +133,12 @@ std::vector<char> predicted_right(const ModelConfig& config, const ModelParams<f
 
 /// The fraction of examples predicted_right.
 double accuracy(const ModelConfig& config, const ModelParams<float>& params, std::span<const Example> data);
+
+/// accuracy() and the mean loss over all of data's loss terms (the loss training minimises; seq:
+/// teacher-forced), from the same forward pass per chunk of 64 (seq: a decoding and a forward).
+/// Parallel; the chunks' losses are added in chunk order, so the result does not depend on the
+/// thread count.  step is left 0.
+Evaluation evaluate(const ModelConfig& config, const ModelParams<float>& params, std::span<const Example> data);
 
 /// accuracy() per length: (length, examples, fraction right), by increasing length.  The length
 /// of example i is lengths[i] when given (e.g. a task's size rather than its token count),

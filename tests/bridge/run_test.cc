@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -146,6 +147,26 @@ TEST(Run, DefaultsLearnTomita1) {
   EXPECT_EQ(r.test_accuracy, 1.0);
   EXPECT_LT(r.steps, RunSpec{}.steps) << "stops early once validation is perfect";
   EXPECT_NE(r.summary.find("validation accuracy reached 1.0000; kept step"), std::string::npos) << r.summary;
+}
+
+// A run whose validation accuracy stays 0 (A5 at length 4 in 400 steps, evaluated only at the
+// start and the end) keeps the end's parameters, whose validation loss is lower, not step 0's.
+TEST(Run, EqualValidationAccuracyKeepsTheLowerLossNotTheInitialisation) {
+  RunSpec s;
+  s.lang = "word-problem:group=A5";
+  s.task = "tag";
+  s.hidden = 64;
+  s.embedding = 32;
+  s.train_lengths = "4..4";
+  s.test_lengths = "4..4";
+  s.steps = 400;
+  s.eval_every = 1000;
+  const RunResult r = run(s);
+  EXPECT_EQ(r.validation_accuracy, 0.0) << r.summary;
+  EXPECT_EQ(r.best_step, 400) << r.summary;
+  const auto metrics = nlohmann::json::parse(r.metrics);
+  ASSERT_TRUE(metrics.contains("validation_loss"));
+  EXPECT_LT(metrics["validation_loss"].get<double>(), std::log(60.0)) << "below the loss of a uniform guess";
 }
 
 TEST(Run, DefaultsLearnParityAtSmallLengths) {

@@ -166,6 +166,71 @@ TEST(Train, EarlyStoppingKeepsTheBestParametersAndStopsAtTheTarget) {
   EXPECT_EQ(by_length.front().length, 1);
 }
 
+// The noise task: random tags of 5 classes at each of 6 positions, which a network this small
+// almost never gets entirely right, so that many validation accuracies tie (at 0) and the loss
+// decides.
+ModelConfig noise_config() {
+  ModelConfig c;
+  c.head = Head::tag;
+  c.num_outputs = 5;
+  c.hidden_size = 4;
+  c.embedding_dim = 2;
+  return c;
+}
+
+// Trained on the noise task, evaluated every 5 steps with a long patience.
+TrainOutcome train_on_noise(int threads, ModelParams<float>* kept = nullptr) {
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+  const ModelConfig c = noise_config();
+  const auto data = random_examples(c, 200, 6, 6, 11);  // random tags
+  const std::vector<Example> validation(data.begin(), data.begin() + 48);
+  TrainConfig train;
+  train.steps = 300;
+  train.lr = 0.003f;
+  TrainState state = make_train_state(c, train, init_params(c, 2));
+  TrainOutcome outcome = train_with_validation(state, data, validation, EarlyStopping{5, 1000, 1.0});
+  const Evaluation again = evaluate(c, state.params, validation);
+  EXPECT_EQ(again.accuracy, outcome.best_accuracy);
+  EXPECT_EQ(again.loss, outcome.best_loss);
+  if (kept) *kept = state.params;
+  return outcome;
+}
+
+TEST(Train, KeptParametersHaveTheBestAccuracyThenTheLowestLossOfAllEvaluations) {
+  const TrainOutcome outcome = train_on_noise(2);
+  ASSERT_EQ(outcome.evaluations.size(), 61u);  // step 0 and every 5 steps
+  // The first evaluation of the maximum of (accuracy, -loss) is the one kept.
+  const Evaluation* best = &outcome.evaluations.front();
+  for (const Evaluation& e : outcome.evaluations) {
+    EXPECT_TRUE(e.accuracy < outcome.best_accuracy || (e.accuracy == outcome.best_accuracy && e.loss >= outcome.best_loss))
+        << "step " << e.step << " beats the kept step " << outcome.best_step;
+    if (e.accuracy > best->accuracy || (e.accuracy == best->accuracy && e.loss < best->loss)) best = &e;
+  }
+  EXPECT_EQ(best->step, outcome.best_step);
+  EXPECT_EQ(best->accuracy, outcome.best_accuracy);
+  EXPECT_EQ(best->loss, outcome.best_loss);
+  // The tie-break is exercised: an earlier evaluation had the kept accuracy with a higher loss.
+  int earlier_ties = 0;
+  for (const Evaluation& e : outcome.evaluations) earlier_ties += e.accuracy == outcome.best_accuracy && e.step < outcome.best_step;
+  EXPECT_GT(earlier_ties, 0);
+}
+
+TEST(Train, EarlyStoppingIsBitIdenticalWithOneOrTwoThreads) {
+  ModelParams<float> one, two;
+  const TrainOutcome a = train_on_noise(1, &one);
+  const TrainOutcome b = train_on_noise(2, &two);
+  EXPECT_EQ(a.best_step, b.best_step);
+  ASSERT_EQ(a.evaluations.size(), b.evaluations.size());
+  for (std::size_t i = 0; i < a.evaluations.size(); ++i) {
+    EXPECT_EQ(a.evaluations[i].accuracy, b.evaluations[i].accuracy);
+    EXPECT_EQ(0, std::memcmp(&a.evaluations[i].loss, &b.evaluations[i].loss, sizeof(double))) << i;
+  }
+  const ModelConfig c = noise_config();
+  auto x = named_tensors(c, one);
+  auto y = named_tensors(c, two);
+  for (std::size_t i = 0; i < x.size(); ++i) EXPECT_EQ(0, std::memcmp(x[i].data, y[i].data, sizeof(float) * x[i].size)) << x[i].name;
+}
+
 TEST(Train, NanLossStopsWithAClearErrorAndKeepsTheParameters) {
   ModelConfig c;
   c.hidden_size = 4;
