@@ -81,11 +81,11 @@ bool parse_flag(std::string_view name, const std::string& text) {
   bad(name, text, "must be true or false");
 }
 
-std::string check_member(std::string_view name, const std::string& text, std::initializer_list<const char*> choices) {
+std::string check_member(std::string_view name, const std::string& text, const std::vector<std::string>& choices) {
   std::string list;
-  for (const char* c : choices) {
+  for (const std::string& c : choices) {
     if (text == c) return text;
-    list += (list.empty() ? "" : ", ") + std::string(c);
+    list += (list.empty() ? "" : ", ") + c;
   }
   bad(name, text, "must be one of " + list);
 }
@@ -103,15 +103,6 @@ Field whole(const char* name, const char* help, T RunSpec::*member, T min = 0) {
             s.*member = parse_whole<T>(name, v, min, std::numeric_limits<T>::max());
           },
           [=](const RunSpec& s) { return std::optional<std::string>(std::to_string(s.*member)); }};
-}
-
-Field maybe_whole(const char* name, const char* help, std::optional<int> RunSpec::*member, int min) {
-  return {{name, help, false, "N"},
-          Kind::whole,
-          [=](RunSpec& s, const std::string& v) { s.*member = parse_whole<int>(name, v, min, std::numeric_limits<int>::max()); },
-          [=](const RunSpec& s) {
-            return s.*member ? std::optional<std::string>(std::to_string(*(s.*member))) : std::nullopt;
-          }};
 }
 
 Field real(const char* name, const char* help, double RunSpec::*member, Bound bound) {
@@ -144,6 +135,39 @@ Field flag(const char* name, const char* help, bool RunSpec::*member) {
           [=](const RunSpec& s) { return std::optional<std::string>(s.*member ? "true" : "false"); }};
 }
 
+// An option of the architecture's own fields (models::config_options), kept in
+// spec.architecture_options as its canonical text; a flag is there only when true, and reads
+// "false" otherwise, as the other flags do.
+Field architecture_option(const models::ConfigOption& c) {
+  using Value = models::ConfigOption::Value;
+  const std::string name(c.name);
+  auto set = [name](RunSpec& s, std::optional<std::string> v) {
+    if (v) s.architecture_options[name] = std::move(*v);
+    else s.architecture_options.erase(name);
+  };
+  auto get = [name](const RunSpec& s) {
+    const auto it = s.architecture_options.find(name);
+    return it == s.architecture_options.end() ? std::nullopt : std::optional<std::string>(it->second);
+  };
+  switch (c.value) {
+    case Value::whole:
+      return {{name, std::string(c.help), false, "N"}, Kind::whole,
+              [=, min = c.min](RunSpec& s, const std::string& v) {
+                set(s, std::to_string(parse_whole<int>(name, v, min, std::numeric_limits<int>::max())));
+              },
+              get};
+    case Value::name:
+      return {{name, std::string(c.help), false, "TEXT"}, Kind::text,
+              [=, names = c.names](RunSpec& s, const std::string& v) { set(s, check_member(name, v, names)); }, get};
+    case Value::flag: break;
+  }
+  return {{name, std::string(c.help), true, ""}, Kind::flag,
+          [=](RunSpec& s, const std::string& v) {
+            set(s, parse_flag(name, v) ? std::optional<std::string>("true") : std::nullopt);
+          },
+          [=](const RunSpec& s) { return std::optional<std::string>(get(s) ? "true" : "false"); }};
+}
+
 
 const std::vector<Field>& fields() {
   static const std::vector<Field> table = [] {
@@ -166,23 +190,7 @@ const std::vector<Field>& fields() {
     f.push_back(whole("layers", "layers L", &RunSpec::layers, 1));
     f.push_back(whole("hidden", "hidden size H (d_model)", &RunSpec::hidden, 1));
     f.push_back(whole("embedding", "token embedding width E", &RunSpec::embedding, 1));
-    f.push_back(maybe_whole("heads", "transformer: attention heads; deltanet, gated-deltanet, deltaproduct: heads of the delta rule (default 4)", &RunSpec::heads, 1));
-    f.push_back(maybe_text("pos", "transformer: positional encoding (none, learned, sinusoidal, alibi, hard-alibi)", &RunSpec::pos,
-                           [](std::string_view n, const std::string& v) {
-                             return check_member(n, v, {"none", "learned", "sinusoidal", "alibi", "hard-alibi"});
-                           }));
-    f.push_back(maybe_whole("state", "s4d, mamba, ids4, cdssm: state size N", &RunSpec::state, 1));
-    f.push_back(flag("bidirectional", "transformer: attention sees every position (default causal)", &RunSpec::bidirectional));
-    f.push_back(maybe_whole("ffn-size", "transformer: feed-forward width (default 4 H)", &RunSpec::ffn_size, 1));
-    f.push_back(maybe_text("ffn-activation", "transformer: gelu or relu", &RunSpec::ffn_activation,
-                           [](std::string_view n, const std::string& v) { return check_member(n, v, {"gelu", "relu"}); }));
-    f.push_back(maybe_whole("max-length",
-                            "transformer, learned positions: the longest sequence it can read (default: the longest in the data)",
-                            &RunSpec::max_length, 1));
-    f.push_back(maybe_whole("hard-alibi-heads", "transformer, hard-alibi: windowed heads (default half)", &RunSpec::hard_alibi_heads, 0));
-    f.push_back(maybe_whole("hard-alibi-window", "transformer, hard-alibi: the window w", &RunSpec::hard_alibi_window, 1));
-    f.push_back(maybe_whole("householder", "deltaproduct: Householder steps per token, 1..16 (default 2)", &RunSpec::householder, 1));
-    f.push_back(flag("negative-eigenvalues", "s4d, mamba, deltanet, gated-deltanet, deltaproduct: eigenvalues in [-1, 1] instead of [0, 1]", &RunSpec::negative_eigenvalues));
+    for (const models::ConfigOption& c : models::config_options()) f.push_back(architecture_option(c));
     f.push_back(text("train-lengths", "training word lengths (task sizes) A..B", &RunSpec::train_lengths, lengths_text));
     f.push_back(text("test-lengths", "test word lengths (task sizes) A..B", &RunSpec::test_lengths, lengths_text));
     f.push_back(maybe_text("validation-lengths", "early stopping: validation lengths A..B (default: the training lengths)",
@@ -286,46 +294,24 @@ Data task_examples(const languages::Task& task, Head head, const languages::Leng
   return out;
 }
 
-// The options of the architectures that are not recurrent cells belong to those architectures
-// only (refused with another --model), and set the config's fields of that architecture.
-// `longest`: the longest token sequence of the data, the default --max-length.
+// The options of the architectures' own fields belong to the architectures that read the field
+// (refused with another --model: models::reads_field says who reads what), and set it, in
+// canonical order.  `longest`: the longest token sequence of the data, the default --max-length.
 void apply_architecture_options(const RunSpec& o, std::size_t longest, models::ModelConfig& config) {
   const models::Cell cell = config.cell;
-  const std::string name = models::cell_name(cell);
-  // Which architecture reads which field is models::reads_field's to say.
-  auto only_for = [&](bool given, const char* option, std::string_view field) {
-    if (!given || models::reads_field(cell, field)) return;
-    std::string list;
-    for (models::Cell c : models::cells_reading(field)) list += (list.empty() ? "" : ", ") + std::string(models::cell_name(c));
-    throw InvalidArgument(std::string("train: ") + option + " applies to --model " + list + " only (not " + name + ")");
-  };
-  only_for(o.heads.has_value(), "--heads", "num_heads");
-  only_for(o.pos.has_value(), "--pos", "positional");
-  only_for(o.bidirectional, "--bidirectional", "causal");
-  only_for(o.ffn_size.has_value(), "--ffn-size", "ffn_size");
-  only_for(o.ffn_activation.has_value(), "--ffn-activation", "ffn_activation");
-  only_for(o.max_length.has_value(), "--max-length", "max_length");
-  only_for(o.hard_alibi_heads.has_value(), "--hard-alibi-heads", "hard_alibi_heads");
-  only_for(o.hard_alibi_window.has_value(), "--hard-alibi-window", "hard_alibi_window");
-  only_for(o.state.has_value(), "--state", "state_size");
-  only_for(o.negative_eigenvalues, "--negative-eigenvalues", "negative_eigenvalues");
-  only_for(o.householder.has_value(), "--householder", "householder");
-  if (cell == models::Cell::transformer) {
-    if (o.heads) config.num_heads = *o.heads;
-    if (o.pos) config.positional = models::parse_positional(*o.pos);
-    config.causal = !o.bidirectional;
-    if (o.ffn_size) config.ffn_size = *o.ffn_size;
-    if (o.ffn_activation) config.ffn_activation = models::parse_activation(*o.ffn_activation);
-    config.max_length = o.max_length ? *o.max_length : static_cast<int>(std::max<std::size_t>(longest, 1));
-    if (o.hard_alibi_heads) config.hard_alibi_heads = *o.hard_alibi_heads;
-    if (o.hard_alibi_window) config.hard_alibi_window = *o.hard_alibi_window;
+  for (const models::ConfigOption& option : models::config_options()) {
+    const auto given = o.architecture_options.find(std::string(option.name));
+    if (given == o.architecture_options.end()) continue;
+    if (!models::reads_field(cell, option.field)) {
+      std::string list;
+      for (models::Cell c : models::cells_reading(option.field)) list += (list.empty() ? "" : ", ") + std::string(models::cell_name(c));
+      throw InvalidArgument("train: --" + std::string(option.name) + " applies to --model " + list + " only (not " +
+                            models::cell_name(cell) + ")");
+    }
+    models::set_option_field(config, option, given->second);
   }
-  if (models::is_state_space(cell)) {
-    if (o.heads) config.num_heads = *o.heads;  // deltanet (only_for refused it for the others)
-    if (o.state) config.state_size = *o.state;
-    config.negative_eigenvalues = o.negative_eigenvalues;
-    if (o.householder) config.householder = *o.householder;  // deltaproduct
-  }
+  if (models::reads_field(cell, "max_length") && !o.architecture_options.contains("max-length"))
+    config.max_length = static_cast<int>(std::max<std::size_t>(longest, 1));
 }
 
 const models::Example* longest_example(const Data& d) {
@@ -615,6 +601,18 @@ void validate(const RunSpec& o) {
   RunSpec copy = o;  // the lengths parse (a spec built by hand may hold anything)
   for (const char* name : {"train-lengths", "test-lengths", "validation-lengths"})
     if (const auto v = field(name).get(o)) field(name).set(copy, *v);
+  for (const auto& [name, text] : o.architecture_options) {  // each an architecture's option, as set_option leaves it
+    const auto& options = models::config_options();
+    if (std::none_of(options.begin(), options.end(), [&](const models::ConfigOption& c) { return c.name == name; }))
+      throw InvalidArgument("train: '" + name + "' is not an option of an architecture (see statelab train --help)");
+    copy.architecture_options.clear();
+    field(name).set(copy, text);
+    if (const auto canonical = copy.architecture_options.find(name); canonical == copy.architecture_options.end())
+      throw InvalidArgument("train: the spec holds --" + name + " as '" + text + "': a false flag is left out");
+    else if (canonical->second != text)
+      throw InvalidArgument("train: the spec holds --" + name + " as '" + text + "', not as its canonical text '" +
+                            canonical->second + "'");
+  }
   models::parse_head(o.task);
   models::ModelConfig config;
   config.cell = models::parse_cell(o.model);
@@ -678,8 +676,8 @@ RunResult run(const RunSpec& o, const RunOptions& how) {
   apply_architecture_options(o, longest, config);
   models::validate(config);
   check_size(config);
-  if (o.max_length && static_cast<std::size_t>(*o.max_length) < longest)
-    throw InvalidArgument("train: --max-length " + std::to_string(*o.max_length) + " is shorter than the longest sequence of the data (" +
+  if (o.architecture_options.contains("max-length") && static_cast<std::size_t>(config.max_length) < longest)
+    throw InvalidArgument("train: --max-length " + std::to_string(config.max_length) + " is shorter than the longest sequence of the data (" +
                           std::to_string(longest) + " tokens)");
   check_sequence_task(config, source, data.train);
   for (const Data* d : {&data.train, &data.test, &data.validation})  // what a batch refuses, refused now

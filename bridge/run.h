@@ -41,13 +41,13 @@ struct RunSpec {
   // What is learned: a language or task of the catalogue, and the head.
   std::string lang;
   std::string task = "recognize";  // recognize, tag, next-set, seq
-  // The architecture.  The optional ones belong to some architectures only (refused with others).
+  // The architecture.  The options of the architectures' own fields (models::config_options:
+  // --heads, --pos, --state, ...) belong to the architectures that read their field (refused with
+  // others); they are held as set_option leaves them: option name -> canonical text, a flag only
+  // when true, an option not given absent (read them through set_option and spec_options).
   std::string model = "lstm";
   int layers = 1, hidden = 32, embedding = 8;
-  std::optional<int> heads, state, ffn_size, max_length, hard_alibi_heads, hard_alibi_window;
-  std::optional<std::string> pos, ffn_activation;
-  bool bidirectional = false, negative_eigenvalues = false;
-  std::optional<int> householder;  // deltaproduct: Householder steps per token
+  std::map<std::string, std::string> architecture_options;
   // The data: lengths A..B (task sizes for tasks) and words per length.
   std::string train_lengths = "1..20", test_lengths = "21..40";
   std::optional<std::string> validation_lengths;  // default: the training lengths

@@ -1,15 +1,21 @@
 // The architectures statelab trains, in one table: each one's name (the CLI's --model and the
 // config JSON's "cell"), its family (which stack of model.h it runs in) and the ModelConfig
 // fields it reads beyond the ones every architecture reads.  cell_name, parse_cell,
-// available_cells, reads_field, cells_reading, the JSON writer and the CLI's refusal of another
-// architecture's options all read this table; docs/hacking.md says what else an architecture
-// brings (its file pair and its place in the state-space block).
+// available_cells, reads_field, cells_reading, the JSON writer, the CLI's refusal of another
+// architecture's options and each family's dispatch over its cells (kCellsOf, with_cell_of) all
+// read this table; docs/hacking.md says what else an architecture brings (its file pair and its
+// place in the state-space block).
 #pragma once
 
+#include <array>
+#include <cassert>
+#include <cstddef>
 #include <iterator>
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 
 namespace statelab::models {
 
@@ -81,6 +87,33 @@ static_assert([] {
 
 /// The row of `cell`.
 constexpr const Architecture& architecture(Cell cell) { return kArchitectures[static_cast<int>(cell)]; }
+
+/// The cells of `kFamily`, in Cell order: the table's rows of that family.  A family's slots and
+/// its one dispatch over its cells (with_cell_of) come from them.
+template <Family kFamily>
+inline constexpr auto kCellsOf = [] {
+  constexpr std::size_t n = [] {
+    std::size_t count = 0;
+    for (const Architecture& a : kArchitectures) count += a.family == kFamily ? 1 : 0;
+    return count;
+  }();
+  std::array<Cell, n> out{};
+  std::size_t i = 0;
+  for (const Architecture& a : kArchitectures)
+    if (a.family == kFamily) out[i++] = a.cell;
+  return out;
+}();
+
+/// Calls f(std::integral_constant<Cell, cell>{}) for `cell`, a cell of `kFamily` (asserted): the
+/// family's one dispatch over its rows, so a row without the family's piece does not compile.
+template <Family kFamily, typename F>
+void with_cell_of(Cell cell, F&& f) {
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    [[maybe_unused]] const bool found =
+        ((cell == kCellsOf<kFamily>[I] ? (f(std::integral_constant<Cell, kCellsOf<kFamily>[I]>{}), true) : false) || ...);
+    assert(found && "not a cell of this family");
+  }(std::make_index_sequence<kCellsOf<kFamily>.size()>{});
+}
 
 /// Whether the model is a stack of recurrent layers (rnn, lstm, gru).
 constexpr bool is_recurrent(Cell cell) { return architecture(cell).family == Family::recurrent; }

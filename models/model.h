@@ -69,6 +69,28 @@ std::vector<Cell> cells_reading(std::string_view field);
 std::string to_json(const ModelConfig& config);
 ModelConfig model_config_from_json(std::string_view json);
 
+/// An option of `statelab train` that sets a ModelConfig field (bridge/run.h holds a run's
+/// options): the rows of kOptionalFields (model_config.cc) that name one, so that a new field users
+/// set is its member and its row.  reads_field(cell, field) says which architectures take it.
+struct ConfigOption {
+  enum class Value { whole, name, flag };  // an int field's number, a named enum's name, a bool field's flag
+  std::string_view name;   // --NAME without the dashes, the run spec's key
+  std::string_view help;   // --help's text
+  std::string_view field;  // the field it sets, by its JSON name
+  Value value = Value::whole;
+  int min = 0;                     // whole: the least number it takes
+  std::vector<std::string> names;  // name: the names it takes, in the enum's order
+  bool inverted = false;           // flag: given, it sets the field to false (--bidirectional: causal)
+};
+
+/// The options, in their canonical order (the run spec's, bridge/run.h).
+const std::vector<ConfigOption>& config_options();
+
+/// Sets the option's field from the option's canonical text: a whole number, one of `names`,
+/// "true" or "false" (bridge/run.cc has checked it against the option).  Throws ModelError for
+/// another text.
+void set_option_field(ModelConfig& config, const ConfigOption& option, std::string_view text);
+
 /// One member per architecture family; the members of the other families stay empty.  The
 /// transformer and the state-space architectures share input_proj and final_norm.
 template <typename T>

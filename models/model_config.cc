@@ -2,7 +2,11 @@
 #include "models/model.h"
 
 #include <nlohmann/json.hpp>
+#include <charconv>
 #include <limits>
+#include <string>
+#include <system_error>
+#include <vector>
 #include <string_view>
 #include <variant>
 
@@ -13,35 +17,81 @@ namespace statelab::models {
 namespace {
 
 // The optional fields of the config JSON (the ones a row of kArchitectures may list), in the
-// order model_config_from_json reads and validate checks them, each with its ModelConfig member
-// and its range: to_json writes the ones the architecture's row lists, model_config_from_json
-// reads every one present, validate checks the ones the architecture reads.  A new field is its
-// member (model_config.h) and its row here; a check that relates two fields stays in validate.
+// order model_config_from_json reads and validate checks them, each with its ModelConfig member,
+// its range and, for a field users set, its option of `statelab train`: to_json writes the ones
+// the architecture's row lists, model_config_from_json reads every one present, validate checks
+// the ones the architecture reads, config_options lists the options in this order (the run spec's
+// canonical order, bridge/run.h: keep it).  A new field is its member (model_config.h) and its row
+// here; a check that relates two fields stays in validate.
 using FieldMember = std::variant<int ModelConfig::*, bool ModelConfig::*, Positional ModelConfig::*,
                                  Activation ModelConfig::*>;
 constexpr int kUnbounded = std::numeric_limits<int>::max();
+struct Option {
+  std::string_view name, help;  // --NAME (empty: users do not set the field)
+  int min = 0;                  // an int field: the least value the option takes
+  bool inverted = false;        // a bool field: the flag sets it to false
+};
 struct OptionalField {
   std::string_view name;
   FieldMember member;
   int min = std::numeric_limits<int>::min(), max = kUnbounded;  // an int field's range (its cost bound)
   std::string_view expected = {};  // the message's "expected ..." when not the range's
   bool only_for_readers = false;   // a bool field: true is refused for an architecture that does not read it
+  Option option = {};
 };
 const OptionalField kOptionalFields[] = {
-    {"num_heads", &ModelConfig::num_heads, 1},
-    {"ffn_size", &ModelConfig::ffn_size, 0, kUnbounded, ">= 1 (or 0 for 4 * hidden_size)"},
-    {"max_length", &ModelConfig::max_length, 1},
-    {"hard_alibi_heads", &ModelConfig::hard_alibi_heads},  // 0..num_heads: in validate
-    {"hard_alibi_window", &ModelConfig::hard_alibi_window, 1},
-    {"causal", &ModelConfig::causal},
-    {"state_size", &ModelConfig::state_size, 1},
-    {"negative_eigenvalues", &ModelConfig::negative_eigenvalues, 0, 0, {}, true},
-    {"expand", &ModelConfig::expand, 1},
-    {"conv_width", &ModelConfig::conv_width, 1},
-    {"s4d_convolution", &ModelConfig::s4d_convolution, 0, 0, {}, true},
-    {"householder", &ModelConfig::householder, 1, kMaxHouseholder},
-    {"positional", &ModelConfig::positional},
-    {"ffn_activation", &ModelConfig::ffn_activation},
+    {.name = "num_heads",
+     .member = &ModelConfig::num_heads,
+     .min = 1,
+     .option = {"heads",
+                "transformer: attention heads; deltanet, gated-deltanet, deltaproduct: heads of the delta rule (default 4)",
+                1}},
+    {.name = "positional",
+     .member = &ModelConfig::positional,
+     .option = {"pos", "transformer: positional encoding (none, learned, sinusoidal, alibi, hard-alibi)"}},
+    {.name = "state_size",
+     .member = &ModelConfig::state_size,
+     .min = 1,
+     .option = {"state", "s4d, mamba, ids4, cdssm: state size N", 1}},
+    {.name = "causal",
+     .member = &ModelConfig::causal,
+     .option = {.name = "bidirectional",
+                .help = "transformer: attention sees every position (default causal)",
+                .inverted = true}},
+    {.name = "ffn_size",
+     .member = &ModelConfig::ffn_size,
+     .min = 0,
+     .expected = ">= 1 (or 0 for 4 * hidden_size)",
+     .option = {"ffn-size", "transformer: feed-forward width (default 4 H)", 1}},
+    {.name = "ffn_activation",
+     .member = &ModelConfig::ffn_activation,
+     .option = {"ffn-activation", "transformer: gelu or relu"}},
+    {.name = "max_length",
+     .member = &ModelConfig::max_length,
+     .min = 1,
+     // Its default is the data's longest sequence (bridge/run.cc), not ModelConfig's.
+     .option = {"max-length",
+                "transformer, learned positions: the longest sequence it can read (default: the longest in the data)", 1}},
+    {.name = "hard_alibi_heads",  // 0..num_heads: in validate
+     .member = &ModelConfig::hard_alibi_heads,
+     .option = {"hard-alibi-heads", "transformer, hard-alibi: windowed heads (default half)", 0}},
+    {.name = "hard_alibi_window",
+     .member = &ModelConfig::hard_alibi_window,
+     .min = 1,
+     .option = {"hard-alibi-window", "transformer, hard-alibi: the window w", 1}},
+    {.name = "householder",
+     .member = &ModelConfig::householder,
+     .min = 1,
+     .max = kMaxHouseholder,
+     .option = {"householder", "deltaproduct: Householder steps per token, 1..16 (default 2)", 1}},
+    {.name = "negative_eigenvalues",
+     .member = &ModelConfig::negative_eigenvalues,
+     .only_for_readers = true,
+     .option = {"negative-eigenvalues",
+                "s4d, mamba, deltanet, gated-deltanet, deltaproduct: eigenvalues in [-1, 1] instead of [0, 1]"}},
+    {.name = "expand", .member = &ModelConfig::expand, .min = 1},
+    {.name = "conv_width", .member = &ModelConfig::conv_width, .min = 1},
+    {.name = "s4d_convolution", .member = &ModelConfig::s4d_convolution, .only_for_readers = true},
 };
 
 const OptionalField* optional_field(std::string_view name) {
@@ -56,6 +106,57 @@ struct Overloaded : F... {
 };
 
 }  // namespace
+
+const std::vector<ConfigOption>& config_options() {
+  static const std::vector<ConfigOption> out = [] {
+    std::vector<ConfigOption> o;
+    for (const OptionalField& row : kOptionalFields) {
+      if (row.option.name.empty()) continue;
+      ConfigOption c;
+      c.name = row.option.name;
+      c.help = row.option.help;
+      c.field = row.name;
+      std::visit(Overloaded{[&](int ModelConfig::*) { c.min = row.option.min; },
+                            [&](bool ModelConfig::*) {
+                              c.value = ConfigOption::Value::flag;
+                              c.inverted = row.option.inverted;
+                            },
+                            [&](Positional ModelConfig::*) {
+                              c.value = ConfigOption::Value::name;
+                              for (Positional p : kPositionals) c.names.emplace_back(positional_name(p));
+                            },
+                            [&](Activation ModelConfig::*) {
+                              c.value = ConfigOption::Value::name;
+                              for (Activation a : kActivations) c.names.emplace_back(activation_name(a));
+                            }},
+                 row.member);
+      o.push_back(std::move(c));
+    }
+    return o;
+  }();
+  return out;
+}
+
+void set_option_field(ModelConfig& c, const ConfigOption& option, std::string_view text) {
+  const OptionalField* row = optional_field(option.field);
+  auto refuse = [&]() -> void {
+    throw ModelError("--" + std::string(option.name) + " '" + std::string(text) + "': not the option's canonical text");
+  };
+  if (!row) refuse();
+  std::visit(Overloaded{[&](int ModelConfig::*m) {
+                          int x = 0;
+                          const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), x);
+                          if (text.empty() || ec != std::errc() || end != text.data() + text.size()) refuse();
+                          c.*m = x;
+                        },
+                        [&](bool ModelConfig::*m) {
+                          if (text != "true" && text != "false") refuse();
+                          c.*m = (text == "true") != option.inverted;
+                        },
+                        [&](Positional ModelConfig::*m) { c.*m = parse_positional(text); },
+                        [&](Activation ModelConfig::*m) { c.*m = parse_activation(text); }},
+             row->member);
+}
 
 std::vector<Cell> cells_reading(std::string_view field) {
   std::vector<Cell> out;

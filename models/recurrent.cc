@@ -1,7 +1,6 @@
 #include "models/recurrent.h"
 
 #include <algorithm>
-#include <array>
 #include <cassert>
 #include <cmath>
 #include <utility>
@@ -149,40 +148,9 @@ struct RecurrentCellOf<Cell::gru> {  // gates r, z, n
   }
 };
 
-namespace {
-
-// The recurrent cells, in Cell order: the rows of kArchitectures whose family is recurrent.
-constexpr std::size_t kRecurrentCellCount = [] {
-  std::size_t n = 0;
-  for (const Architecture& a : kArchitectures) n += a.family == Family::recurrent ? 1 : 0;
-  return n;
-}();
-constexpr std::array<Cell, kRecurrentCellCount> kRecurrentCells = [] {
-  std::array<Cell, kRecurrentCellCount> out{};
-  std::size_t i = 0;
-  for (const Architecture& a : kArchitectures)
-    if (a.family == Family::recurrent) out[i++] = a.cell;
-  return out;
-}();
-
-// Calls f(std::integral_constant<Cell, cell>{}) for a recurrent cell: the one dispatch, generated
-// from the table's recurrent rows.
-template <typename F, std::size_t... I>
-void with_cell(Cell cell, F&& f, std::index_sequence<I...>) {
-  [[maybe_unused]] const bool found =
-      ((cell == kRecurrentCells[I] ? (f(std::integral_constant<Cell, kRecurrentCells[I]>{}), true) : false) || ...);
-  assert(found && "not a recurrent cell");
-}
-template <typename F>
-void with_cell(Cell cell, F&& f) {
-  with_cell(cell, std::forward<F>(f), std::make_index_sequence<kRecurrentCellCount>{});
-}
-
-}  // namespace
-
 int gate_count(Cell cell) {
   int gates = 0;
-  with_cell(cell, [&](auto c) { gates = RecurrentCellOf<decltype(c)::value>::kGates; });
+  with_cell_of<Family::recurrent>(cell, [&](auto c) { gates = RecurrentCellOf<decltype(c)::value>::kGates; });
   return gates;
 }
 
@@ -194,7 +162,7 @@ void recurrent_forward(Cell cell, const RecurrentParams<T>& p, const SequenceBat
   const int N = batch.columns();
   assert(is_recurrent(cell) && x.cols() == N && x.rows() == p.w_ih.cols() && p.w_ih.rows() == gate_count(cell) * H);
   out.setZero(H, N);  // (H, T*B), zero in padding
-  with_cell(cell, [&](auto c) {
+  with_cell_of<Family::recurrent>(cell, [&](auto c) {
     using C = RecurrentCellOf<decltype(c)::value>;
     // The input side for all time steps at once: one GEMM.
     cache.gates.noalias() = p.w_ih * x;  // (G*H, T*B)  W_ih x + b_ih (+ b_hh unless kHiddenGates)
@@ -226,7 +194,7 @@ void recurrent_backward(Cell cell, const RecurrentParams<T>& p, const SequenceBa
   const int N = batch.columns();
   assert(is_recurrent(cell) && d_out.rows() == H && d_out.cols() == N);
   bool hidden_gates = false;
-  with_cell(cell, [&](auto c) {
+  with_cell_of<Family::recurrent>(cell, [&](auto c) {
     using C = RecurrentCellOf<decltype(c)::value>;
     hidden_gates = C::kHiddenGates;
     cache.d_gates.setZero(p.w_ih.rows(), N);  // padding stays zero

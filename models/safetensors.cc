@@ -247,6 +247,14 @@ ModelConfig CheckpointToInfer::stated() const {
   }
 }
 
+ModelConfig CheckpointToInfer::stated_for(Family family, const std::string& missing, const std::string& other_family) const {
+  if (!has_stated()) fail(missing);
+  const ModelConfig c = stated();
+  if (architecture(c.cell).family != family)
+    fail("metadata statelab.model says cell " + std::string(cell_name(c.cell)) + other_family);
+  return c;
+}
+
 namespace {
 
 // The order in which the families are asked whether a checkpoint is theirs: the first that

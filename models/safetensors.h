@@ -91,6 +91,10 @@ struct CheckpointToInfer {
   /// metadata entry when it is not a valid config).
   bool has_stated() const;
   ModelConfig stated() const;
+  /// The config statelab.model states, for a family whose config is not all in its tensors: fails
+  /// with `missing` when the metadata has none, and with "metadata statelab.model says cell X"
+  /// followed by `other_family` when X is not of `family`.
+  ModelConfig stated_for(Family family, const std::string& missing, const std::string& other_family) const;
   /// Throws CheckpointError "<source>: <what>".
   [[noreturn]] void fail(const std::string& what) const;
 };

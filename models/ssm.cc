@@ -29,15 +29,10 @@ T gelu_grad(T x) {
 
 // Calls f(std::integral_constant<std::size_t, mixer_slot(cell)>{}): the one dispatch, generated
 // from kSsmCells (the state-space rows of kArchitectures).
-template <typename F, std::size_t... I>
-void with_mixer(Cell cell, F&& f, std::index_sequence<I...>) {
-  [[maybe_unused]] const bool found =
-      ((cell == kSsmCells[I] ? (f(std::integral_constant<std::size_t, I + 1>{}), true) : false) || ...);
-  assert(found && "not a state-space cell");
-}
 template <typename F>
 void with_mixer(Cell cell, F&& f) {
-  with_mixer(cell, std::forward<F>(f), std::make_index_sequence<kSsmCellCount>{});
+  with_cell_of<Family::state_space>(
+      cell, [&](auto c) { f(std::integral_constant<std::size_t, mixer_slot(decltype(c)::value)>{}); });
 }
 
 // The cache's slot for the mixer in slot S, made on first use (so a reused cache keeps its buffers).
@@ -205,13 +200,9 @@ bool FamilyOf<Family::state_space>::in_file(const SafetensorsFile& file) {
 ModelConfig FamilyOf<Family::state_space>::config_from_file(const CheckpointToInfer& file, ModelConfig) {
   // The state size, expansion and switches are not all in the tensors, so the config comes with
   // the file and infer_config checks the tensors against it.
-  if (!file.has_stated())
-    file.fail("a state-space checkpoint (it has input_proj.weight) needs its config in metadata statelab.model");
-  const ModelConfig c = file.stated();
-  if (!is_state_space(c.cell))
-    file.fail("metadata statelab.model says cell " + std::string(cell_name(c.cell)) +
-              " but the file has the state-space tensor input_proj.weight");
-  return c;
+  return file.stated_for(Family::state_space,
+                         "a state-space checkpoint (it has input_proj.weight) needs its config in metadata statelab.model",
+                         " but the file has the state-space tensor input_proj.weight");
 }
 
 #define STATELAB_INSTANTIATE(T)                                                                                     \

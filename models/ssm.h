@@ -31,18 +31,8 @@
 namespace statelab::models {
 
 /// The state-space cells, in Cell order: the rows of kArchitectures whose family is state_space.
-inline constexpr std::size_t kSsmCellCount = [] {
-  std::size_t n = 0;
-  for (const Architecture& a : kArchitectures) n += a.family == Family::state_space ? 1 : 0;
-  return n;
-}();
-inline constexpr std::array<Cell, kSsmCellCount> kSsmCells = [] {
-  std::array<Cell, kSsmCellCount> out{};
-  std::size_t i = 0;
-  for (const Architecture& a : kArchitectures)
-    if (a.family == Family::state_space) out[i++] = a.cell;
-  return out;
-}();
+inline constexpr const auto& kSsmCells = kCellsOf<Family::state_space>;
+inline constexpr std::size_t kSsmCellCount = kSsmCells.size();
 
 /// Where a block keeps the mixer of `cell`: 1 + its position in kSsmCells (0, the empty slot, for
 /// the cells of the other families).

@@ -35,15 +35,14 @@ const char* activation_name(Activation activation) {
 }
 
 Positional parse_positional(std::string_view name) {
-  for (Positional p : {Positional::none, Positional::learned, Positional::sinusoidal, Positional::alibi,
-                       Positional::hard_alibi})
+  for (Positional p : kPositionals)
     if (name == positional_name(p)) return p;
   throw ModelError("positional encoding '" + std::string(name) +
                    "' is unknown (expected none, learned, sinusoidal, alibi or hard-alibi)");
 }
 
 Activation parse_activation(std::string_view name) {
-  for (Activation a : {Activation::gelu, Activation::relu})
+  for (Activation a : kActivations)
     if (name == activation_name(a)) return a;
   throw ModelError("activation '" + std::string(name) + "' is unknown (expected gelu or relu)");
 }
@@ -357,14 +356,10 @@ bool FamilyOf<Family::transformer>::in_file(const SafetensorsFile& file) {
 ModelConfig FamilyOf<Family::transformer>::config_from_file(const CheckpointToInfer& file, ModelConfig) {
   // The heads, positional encoding, causality and activation are not in the tensors: the config
   // must come with the file; infer_config then checks the tensors against it.
-  if (!file.has_stated())
-    file.fail("a transformer checkpoint needs its config in metadata statelab.model (the number of heads, "
-              "positional encoding, causality and activation are not in the tensors)");
-  const ModelConfig c = file.stated();
-  if (c.cell != Cell::transformer)
-    file.fail("metadata statelab.model says cell " + std::string(cell_name(c.cell)) +
-              " but the tensors are a transformer's");
-  return c;
+  return file.stated_for(Family::transformer,
+                         "a transformer checkpoint needs its config in metadata statelab.model (the number of heads, "
+                         "positional encoding, causality and activation are not in the tensors)",
+                         " but the tensors are a transformer's");
 }
 
 #define STATELAB_INSTANTIATE(T)                                                                                      \

@@ -41,6 +41,9 @@ namespace statelab::models {
 ///   hard_alibi  Jelassi et al. 2024: the first k heads see only the last w keys (a hard window,
 ///               k = hard_alibi_heads, w = hard_alibi_window); the other heads are NoPE.
 enum class Positional { none, learned, sinusoidal, alibi, hard_alibi };
+/// Every encoding, in the order --pos lists them.
+inline constexpr Positional kPositionals[] = {Positional::none, Positional::learned, Positional::sinusoidal,
+                                              Positional::alibi, Positional::hard_alibi};
 
 /// "none", "learned", "sinusoidal", "alibi", "hard-alibi".
 const char* positional_name(Positional positional);
@@ -49,6 +52,8 @@ Positional parse_positional(std::string_view name);
 
 /// The feed-forward nonlinearity: exact GELU x Φ(x) (torch's "gelu") or ReLU.
 enum class Activation { gelu, relu };
+/// Every activation, in the order --ffn-activation lists them.
+inline constexpr Activation kActivations[] = {Activation::gelu, Activation::relu};
 
 /// "gelu", "relu".
 const char* activation_name(Activation activation);

@@ -36,8 +36,8 @@ RunSpec tiny(const std::string& lang) {
 TEST(RunSpec, JsonRoundTripIsExactAndCanonical) {
   RunSpec s = tiny("tomita:n=3");
   s.model = "transformer";
-  s.heads = 2;
-  s.pos = "alibi";
+  set_option(s, "heads", "2");
+  set_option(s, "pos", "alibi");
   s.lr = 3e-3;
   s.validation_lengths = "0..4";
   s.validation_independent = false;
@@ -50,13 +50,38 @@ TEST(RunSpec, JsonRoundTripIsExactAndCanonical) {
 
 TEST(RunSpec, OptionMapRoundTrip) {
   RunSpec s = tiny("parity");
-  s.state = 4;
+  set_option(s, "state", "4");
   s.model = "mamba";
-  s.negative_eigenvalues = true;
+  set_option(s, "negative-eigenvalues", "true");
   const auto options = spec_options(s);
   EXPECT_EQ(options.at("lr"), "0.01");
   EXPECT_EQ(options.at("negative-eigenvalues"), "true");
   EXPECT_EQ(spec_from_options(options), s);
+}
+
+// Metrics files hold the spec's JSON and experiments read its keys: specs that statelab wrote
+// before the architectures' options became rows of models' kOptionalFields (af5aa97, statelab train
+// --steps 5 with these options) read back to the same text, every option in its old place.
+TEST(RunSpec, SpecsOfOlderMetricsReadBackToTheSameJson) {
+  const std::string tail =
+      R"("train-lengths":"1..8","test-lengths":"9..10","train-count":100,"test-count":100,"validation-count":32,)"
+      R"("train-draws":8,"validation-independent":true,"steps":5,"batch":32,"lr":0.01,"schedule":"cosine","warmup":50,)"
+      R"("min-lr":0.0001,"weight-decay":0.01,"clip":1.0,"seed":1,"chunk-size":8,"eval-every":200,"patience":1000,)"
+      R"("target-accuracy":1.0})";
+  const std::string head = R"({"lang":"parity","task":"recognize",)";
+  for (const char* options :
+       {R"("model":"transformer","layers":1,"hidden":16,"embedding":8,"heads":4,"pos":"hard-alibi","bidirectional":false,)"
+        R"("ffn-size":12,"ffn-activation":"relu","max-length":30,"hard-alibi-heads":1,"hard-alibi-window":3,)"
+        R"("negative-eigenvalues":false,)",
+        R"("model":"deltaproduct","layers":1,"hidden":16,"embedding":8,"heads":2,"bidirectional":false,"householder":3,)"
+        R"("negative-eigenvalues":true,)",
+        R"("model":"mamba","layers":1,"hidden":16,"embedding":8,"state":4,"bidirectional":false,)"
+        R"("negative-eigenvalues":false,)"}) {
+    const std::string old = head + std::string(options) + tail;
+    const RunSpec spec = spec_from_json(old);
+    EXPECT_EQ(spec_to_json(spec), old);
+    validate(spec);
+  }
 }
 
 RC_GTEST_PROP(RunSpec, AnyCountsAndRatesRoundTrip, (unsigned hidden, unsigned steps, std::uint64_t seed)) {
@@ -87,6 +112,29 @@ TEST(RunSpec, EveryOptionNamesItselfWhenRefused) {
             "run spec: option \"lr\" is [1], expected a string, number or boolean");
 }
 
+// The architectures' options are held as set_option leaves them; a spec built by hand that holds
+// them otherwise is refused with one line, before anything runs.
+TEST(RunSpec, ArchitectureOptionsBuiltByHandAreChecked) {
+  RunSpec s = tiny("parity");
+  set_option(s, "bidirectional", "false");
+  EXPECT_EQ(s, tiny("parity")) << "a false flag is the default, held as nothing";
+  s.model = "transformer";
+  EXPECT_EQ(spec_options(s).at("bidirectional"), "false");
+  set_option(s, "heads", "02");
+  EXPECT_EQ(s.architecture_options.at("heads"), "2");
+  validate(s);
+  s.architecture_options = {{"heads", "02"}};
+  EXPECT_EQ(message_of([&] { validate(s); }), "train: the spec holds --heads as '02', not as its canonical text '2'");
+  s.architecture_options = {{"heads", "x"}};
+  EXPECT_EQ(message_of([&] { validate(s); }), "--heads x: must be a whole number of at least 1");
+  s.architecture_options = {{"bidirectional", "false"}};
+  EXPECT_EQ(message_of([&] { validate(s); }), "train: the spec holds --bidirectional as 'false': a false flag is left out");
+  s.architecture_options = {{"lr", "0.1"}};
+  EXPECT_EQ(message_of([&] { validate(s); }), "train: 'lr' is not an option of an architecture (see statelab train --help)");
+  s.architecture_options = {{"state", "4"}};
+  EXPECT_EQ(message_of([&] { validate(s); }), "train: --state applies to --model s4d, mamba, ids4, cdssm only (not transformer)");
+}
+
 TEST(Run, AnEmptyTestSetIsAnErrorNotAnAccuracy) {
   RunSpec s = tiny("parity");
   s.test_count = 1;  // balanced labels: one word per length rounds down to none
@@ -108,7 +156,7 @@ TEST(Run, NothingIsWrittenWhenAnOptionIsBad) {
   std::filesystem::create_directories(dir);
   RunSpec s = tiny("parity");
   s.model = "transformer";
-  s.max_length = 1;
+  set_option(s, "max-length", "1");
   RunOptions how;
   how.output = dir / "m.safetensors";
   how.checkpoint_every = 5;

@@ -213,6 +213,41 @@ TEST(Ssm, ReadsFieldSaysWhichArchitecturesReadAField) {
   EXPECT_THROW(reads_field(Cell::lstm, "no_such_field"), ModelError);
 }
 
+// The options users set (config_options, rows of kOptionalFields): each one's field is read by
+// some architecture, and its canonical text sets that field as the config JSON shows it.
+TEST(ModelConfig, EveryOptionSetsTheFieldItNames) {
+  ASSERT_FALSE(config_options().empty());
+  for (const ConfigOption& option : config_options()) {
+    const std::vector<Cell> readers = cells_reading(option.field);
+    ASSERT_FALSE(readers.empty()) << option.name;
+    ModelConfig c;
+    c.cell = readers.front();
+    const std::string key = "\"" + std::string(option.field) + "\":";
+    auto shows = [&](const std::string& value) { return to_json(c).find(key + value) != std::string::npos; };
+    switch (option.value) {
+      case ConfigOption::Value::whole:  // min + 7: no field's default
+        set_option_field(c, option, std::to_string(option.min + 7));
+        EXPECT_TRUE(shows(std::to_string(option.min + 7))) << option.name << ": " << to_json(c);
+        EXPECT_THROW(set_option_field(c, option, "3x"), ModelError) << option.name;
+        break;
+      case ConfigOption::Value::name:
+        ASSERT_GE(option.names.size(), 2u) << option.name;
+        for (const std::string& name : option.names) {
+          set_option_field(c, option, name);
+          EXPECT_TRUE(shows("\"" + name + "\"")) << option.name << ": " << to_json(c);
+        }
+        break;
+      case ConfigOption::Value::flag:
+        set_option_field(c, option, "true");
+        EXPECT_TRUE(shows(option.inverted ? "false" : "true")) << option.name << ": " << to_json(c);
+        set_option_field(c, option, "false");
+        EXPECT_TRUE(shows(option.inverted ? "true" : "false")) << option.name << ": " << to_json(c);
+        EXPECT_THROW(set_option_field(c, option, "1"), ModelError) << option.name;
+        break;
+    }
+  }
+}
+
 // The block's slots come from the table: every state-space row has its own, in Cell order, and a
 // block of that cell holds its mixer there; every tensor of the block is the norm's, the mixer's
 // or out_proj's, and the config JSON carries every field the row lists.
