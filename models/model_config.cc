@@ -77,8 +77,11 @@ const OptionalField kOptionalFields[] = {
      .option = {"hard-alibi-heads", "transformer, hard-alibi: windowed heads (default half)", 0}},
     {.name = "hard_alibi_window",
      .member = &ModelConfig::hard_alibi_window,
-     .min = 1,
-     .option = {"hard-alibi-window", "transformer, hard-alibi: the window w", 1}},
+     .min = 0,
+     .option = {"hard-alibi-window",
+                "transformer, hard-alibi: the window w of every windowed head; 0: head h sees the last h+1 "
+                "positions (Jelassi et al.'s windows 1, 2, ..., k)",
+                0}},
     {.name = "householder",
      .member = &ModelConfig::householder,
      .min = 1,

@@ -25,7 +25,8 @@ struct ModelConfig {
   Activation ffn_activation = Activation::gelu;
   int max_length = 512;        // learned positions: the longest sequence the table covers
   int hard_alibi_heads = 0;    // hard-alibi: heads 0..k-1 are windowed; 0 means half the heads, rounded up
-  int hard_alibi_window = 4;   // hard-alibi: a windowed head sees the last w positions (itself included)
+  int hard_alibi_window = 4;   // hard-alibi: a windowed head sees the last w positions (itself included);
+                               // 0: head h sees the last h + 1 (Jelassi et al.'s staggered windows)
   // State-space architectures (s4d, mamba, ids4); hidden_size is d_model.  Optional in JSON.
   int state_size = 16;                // N: states per channel (s4d, mamba), state dimension (ids4)
   bool negative_eigenvalues = false;  // s4d, mamba, deltanet: transitions in (-1, 1) instead of (0, 1)

@@ -72,7 +72,7 @@ AttentionSpec attention_spec(int num_heads, bool causal, Positional positional, 
   spec.windows.assign(num_heads, 0);
   if (positional == Positional::alibi) spec.slopes = alibi_slopes(num_heads);
   if (positional == Positional::hard_alibi)
-    for (int h = 0; h < std::min(window_heads, num_heads); ++h) spec.windows[h] = window;
+    for (int h = 0; h < std::min(window_heads, num_heads); ++h) spec.windows[h] = window > 0 ? window : h + 1;
   return spec;
 }
 

@@ -39,7 +39,8 @@ namespace statelab::models {
 ///               PE(t, 2i+1) = cos(t / 10000^(2i/D)), added to the input projection;
 ///   alibi       Press et al. 2022: head h adds -m_h |j - i| to its scores, m_h from alibi_slopes;
 ///   hard_alibi  Jelassi et al. 2024: the first k heads see only the last w keys (a hard window,
-///               k = hard_alibi_heads, w = hard_alibi_window); the other heads are NoPE.
+///               k = hard_alibi_heads, w = hard_alibi_window, or h + 1 for head h when w is 0,
+///               their staggered windows); the other heads are NoPE.
 enum class Positional { none, learned, sinusoidal, alibi, hard_alibi };
 /// Every encoding, in the order --pos lists them.
 inline constexpr Positional kPositionals[] = {Positional::none, Positional::learned, Positional::sinusoidal,
@@ -74,7 +75,8 @@ struct AttentionSpec {
 };
 
 /// The spec for a positional encoding: slopes for alibi, windows for the first
-/// `window_heads` heads under hard_alibi, nothing otherwise.
+/// `window_heads` heads under hard_alibi (`window` each, or h + 1 for head h when it is 0),
+/// nothing otherwise.
 AttentionSpec attention_spec(int num_heads, bool causal, Positional positional, int window_heads, int window);
 
 struct KvBound;  // kv_cache.h

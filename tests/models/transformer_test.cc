@@ -214,6 +214,26 @@ TEST(Transformer, AHardWindowHidesWhatLiesOutsideIt) {
   EXPECT_LE((ha.rightCols(4) - hb.rightCols(4)).cwiseAbs().maxCoeff(), 1e-6);
 }
 
+TEST(Transformer, StaggeredWindowsLetHeadHSeeTheLastHPlusOneTokens) {
+  // Window 0 is Jelassi et al.'s: windowed head h sees the last h + 1 tokens. One layer of 4 such
+  // heads (windows 1..4): token 0 reaches positions 0..3 (through head 3) and nothing after.
+  ModelConfig c = small_transformer(Positional::hard_alibi, true);
+  c.num_layers = 1;
+  c.num_heads = 4;
+  c.hard_alibi_heads = 4;
+  c.hard_alibi_window = 0;
+  EXPECT_EQ(attention_spec(c).windows, (std::vector<int>{1, 2, 3, 4}));
+  c.hard_alibi_heads = 0;  // half of them: the other two are NoPE
+  EXPECT_EQ(attention_spec(c).windows, (std::vector<int>{1, 2, 0, 0}));
+  c.hard_alibi_heads = 4;
+  const auto params = init_params(c, 8);
+  const Sequence a = {0, 1, 2, 1, 0, 1, 2, 0}, b = {2, 1, 2, 1, 0, 1, 2, 0};
+  const auto ha = hidden_states(c, params, std::span<const Sequence>(&a, 1))[0];
+  const auto hb = hidden_states(c, params, std::span<const Sequence>(&b, 1))[0];
+  for (int t = 0; t < 4; ++t) EXPECT_GT((ha.col(t) - hb.col(t)).cwiseAbs().maxCoeff(), 1e-4) << t;
+  EXPECT_LE((ha.rightCols(4) - hb.rightCols(4)).cwiseAbs().maxCoeff(), 1e-6);
+}
+
 TEST(Transformer, HiddenStatesAreTheResidualStreamAfterEachBlock) {
   const ModelConfig c = small_transformer(Positional::learned, true);
   const auto params = init_params(c, 2);
