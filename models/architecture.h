@@ -50,7 +50,8 @@ struct Architecture {
 
 namespace architecture_fields {
 inline constexpr std::string_view kTransformer[] = {"num_heads",      "positional", "causal",           "ffn_size",
-                                                    "ffn_activation", "max_length", "hard_alibi_heads", "hard_alibi_window"};
+                                                    "ffn_activation", "max_length", "hard_alibi_heads", "hard_alibi_window",
+                                                    "strict_mask"};
 inline constexpr std::string_view kS4d[] = {"state_size", "negative_eigenvalues", "s4d_convolution"};
 inline constexpr std::string_view kMamba[] = {"state_size", "negative_eigenvalues", "expand", "conv_width"};
 inline constexpr std::string_view kIds4[] = {"state_size"};

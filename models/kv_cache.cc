@@ -109,7 +109,7 @@ void kv_attention_forward(const AttentionSpec& spec, const KvBound& bound, const
         T top = -std::numeric_limits<T>::infinity();
         for (std::size_t i = 0; i < m; ++i) {
           const int p = held[i];
-          if (w > 0 && p <= t - w) {  // outside the hard window: probability exactly 0
+          if ((w > 0 && p <= t - w) || (spec.strict && p == t)) {  // masked: probability exactly 0
             s(static_cast<Eigen::Index>(i)) = -std::numeric_limits<T>::infinity();
             continue;
           }
@@ -119,10 +119,11 @@ void kv_attention_forward(const AttentionSpec& spec, const KvBound& bound, const
           s(static_cast<Eigen::Index>(i)) = v;
           top = std::max(top, v);
         }
-        s = (s.array() - top).exp().matrix();  // exp(-inf) = 0 for the masked entries
-        s /= s.sum();
         auto oh = o.segment(h * dh, dh);
         oh.setZero();
+        if (top == -std::numeric_limits<T>::infinity()) continue;  // no key (strict, t = 0): output 0
+        s = (s.array() - top).exp().matrix();  // exp(-inf) = 0 for the masked entries
+        s /= s.sum();
         for (std::size_t i = 0; i < m; ++i) {
           const T pi = s(static_cast<Eigen::Index>(i));
           if (pi == T(0)) continue;

@@ -37,6 +37,8 @@ struct OptionalField {
   int min = std::numeric_limits<int>::min(), max = kUnbounded;  // an int field's range (its cost bound)
   std::string_view expected = {};  // the message's "expected ..." when not the range's
   bool only_for_readers = false;   // a bool field: true is refused for an architecture that does not read it
+  bool written_when_set = false;   // a bool field: in JSON only when true, so configs written before it exist
+                                   // reserialise byte for byte
   Option option = {};
 };
 const OptionalField kOptionalFields[] = {
@@ -58,6 +60,13 @@ const OptionalField kOptionalFields[] = {
      .option = {.name = "bidirectional",
                 .help = "transformer: attention sees every position (default causal)",
                 .inverted = true}},
+    {.name = "strict_mask",
+     .member = &ModelConfig::strict_mask,
+     .only_for_readers = true,
+     .written_when_set = true,
+     .option = {"strict-mask",
+                "transformer, causal: a position attends to earlier positions only, not to itself (Li and "
+                "Cotterell's strict masking; position 0 attends to nothing)"}},
     {.name = "ffn_size",
      .member = &ModelConfig::ffn_size,
      .min = 0,
@@ -204,6 +213,8 @@ void validate(const ModelConfig& c) {
     require(c.hard_alibi_heads >= 0 && c.hard_alibi_heads <= c.num_heads,
             "hard_alibi_heads is " + std::to_string(c.hard_alibi_heads) + ", expected 0.." +
                 std::to_string(c.num_heads) + " (0 for half the heads)");
+  require(!c.strict_mask || c.causal,
+          "strict_mask is true, but the model is bidirectional (strict masking is a causal model's: drop one)");
   switch (c.head) {
     case Head::recognize:
       require(c.num_outputs == 1, "num_outputs is " + std::to_string(c.num_outputs) + ", recognize expects 1");
@@ -234,7 +245,9 @@ std::string to_json(const ModelConfig& c) {
     const OptionalField* row = optional_field(field);
     if (!row) throw ModelError("to_json: no writer for field '" + std::string(field) + "'");
     const std::string f(field);
-    std::visit(Overloaded{[&](int ModelConfig::*m) { j[f] = c.*m; }, [&](bool ModelConfig::*m) { j[f] = c.*m; },
+    std::visit(Overloaded{[&](int ModelConfig::*m) { j[f] = c.*m; }, [&](bool ModelConfig::*m) {
+                            if (c.*m || !row->written_when_set) j[f] = c.*m;
+                          },
                           [&](Positional ModelConfig::*m) { j[f] = positional_name(c.*m); },
                           [&](Activation ModelConfig::*m) { j[f] = activation_name(c.*m); }},
                row->member);
@@ -249,7 +262,9 @@ int effective_ffn_size(const ModelConfig& c) { return c.ffn_size > 0 ? c.ffn_siz
 
 AttentionSpec attention_spec(const ModelConfig& c) {
   const int window_heads = c.hard_alibi_heads > 0 ? c.hard_alibi_heads : (c.num_heads + 1) / 2;
-  return attention_spec(c.num_heads, c.causal, c.positional, window_heads, c.hard_alibi_window);
+  AttentionSpec spec = attention_spec(c.num_heads, c.causal, c.positional, window_heads, c.hard_alibi_window);
+  spec.strict = c.causal && c.strict_mask;
+  return spec;
 }
 
 ModelConfig model_config_from_json(std::string_view text) {

@@ -21,6 +21,8 @@ struct ModelConfig {
   int num_heads = 4;                            // A; hidden_size must be a multiple of A (also deltanet's, mlstm's, slstm's heads)
   Positional positional = Positional::learned;  // see transformer.h
   bool causal = true;                           // false: every position attends to the whole sequence
+  bool strict_mask = false;  // causal: a position attends to earlier positions only, not to itself (Li and
+                             // Cotterell's strict future masking); position 0 attends to nothing: output 0
   int ffn_size = 0;                             // F; 0 means 4 * hidden_size
   Activation ffn_activation = Activation::gelu;
   int max_length = 512;        // learned positions: the longest sequence the table covers

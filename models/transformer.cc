@@ -83,12 +83,13 @@ using Strided = Eigen::Map<Matrix<T>, 0, Eigen::OuterStride<>>;
 template <typename T>
 using ConstStrided = Eigen::Map<const Matrix<T>, 0, Eigen::OuterStride<>>;
 
-// The keys query j of a sequence of length n may read under head h: [lo, hi].
+// The keys query j of a sequence of length n may read under head h: [lo, hi] (empty when hi < lo:
+// query 0 under strict masking).
 struct KeyRange {
   int lo, hi;
 };
 KeyRange key_range(const AttentionSpec& spec, int h, int j, int n) {
-  KeyRange r{0, spec.causal ? j : n - 1};
+  KeyRange r{0, spec.causal ? (spec.strict ? j - 1 : j) : n - 1};
   const int w = spec.windows[h];
   if (w > 0) {
     r.lo = std::max(0, j - w + 1);
@@ -143,6 +144,10 @@ void attention_forward(const AttentionSpec& spec, const SequenceBatch& batch, co
       } else {
         for (int j = 0; j < n; ++j) {
           const KeyRange r = key_range(spec, h, j, n);
+          if (r.hi < r.lo) {  // no key: the head's output is 0 (and so are its gradients)
+            p.col(j).setZero();
+            continue;
+          }
           auto s = p.col(j).segment(r.lo, r.hi - r.lo + 1);
           if (slope != T(0)) s.array() -= slope * (cache.ramp.segment(r.lo, r.hi - r.lo + 1).array() - T(j)).abs();
           const T m = s.maxCoeff();

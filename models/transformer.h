@@ -72,6 +72,7 @@ struct AttentionSpec {
   bool causal = true;
   std::vector<double> slopes;  // (A) ALiBi slope of each head, 0 for none
   std::vector<int> windows;    // (A) hard window of each head (keys within the last w), 0 for none
+  bool strict = false;         // causal: a query attends to earlier keys only (query 0 to none: output 0)
 };
 
 /// The spec for a positional encoding: slopes for alibi, windows for the first

@@ -25,6 +25,7 @@ struct Case {
   Positional positional = Positional::learned;  // transformer only
   bool causal = true;                           // transformer only
   Activation activation = Activation::gelu;     // transformer only
+  bool strict = false;                          // transformer only: strict masking
 };
 
 std::string case_name(const ::testing::TestParamInfo<Case>& info) {
@@ -35,7 +36,8 @@ std::string case_name(const ::testing::TestParamInfo<Case>& info) {
   if (k.cell == Cell::transformer) {
     std::string pos = positional_name(k.positional);
     if (pos == "hard-alibi") pos = "hard_alibi";
-    name += "_" + pos + (k.causal ? "_causal" : "_bidirectional") + "_" + activation_name(k.activation);
+    name += "_" + pos + (k.causal ? (k.strict ? "_strict" : "_causal") : "_bidirectional") + "_" +
+            activation_name(k.activation);
   }
   return name;
 }
@@ -56,6 +58,7 @@ ModelConfig config_for(const Case& k) {
     c.max_length = 8;
     c.positional = k.positional;
     c.causal = k.causal;
+    c.strict_mask = k.strict;
     c.ffn_activation = k.activation;
     c.hard_alibi_heads = 1;
     c.hard_alibi_window = 2;
@@ -105,6 +108,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{Cell::transformer, Head::recognize, 1, Positional::learned, true},
                       Case{Cell::transformer, Head::recognize, 2, Positional::learned, false, Activation::relu},
                       Case{Cell::transformer, Head::recognize, 2, Positional::none, true},
+                      Case{Cell::transformer, Head::tag, 2, Positional::none, true, Activation::gelu, true},
+                      Case{Cell::transformer, Head::next_set, 2, Positional::hard_alibi, true, Activation::relu, true},
                       Case{Cell::transformer, Head::tag, 2, Positional::sinusoidal, true},
                       Case{Cell::transformer, Head::tag, 2, Positional::alibi, false},
                       Case{Cell::transformer, Head::next_set, 2, Positional::alibi, true},

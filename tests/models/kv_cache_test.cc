@@ -55,6 +55,25 @@ TEST(KvCache, UnboundedDecodingIsTheFullCausalForwardForEveryHeadAndPosition) {
     }
 }
 
+TEST(KvCache, UnboundedAndBoundedDecodingFollowStrictMasking) {
+  // Strict masking (position 0 attends to nothing): the cache's decoding is the full forward's, and
+  // a bound of at least the length changes nothing, under every policy.
+  for (Positional positional : kAllPositional) {
+    ModelConfig c = transformer(positional, Head::tag);
+    c.strict_mask = true;
+    const auto params = perturbed_params(c, 5);
+    const auto examples = random_examples(c, 6, 1, 12, 13);
+    const SequenceBatch batch = make_batch(c, examples);
+    ModelCache<double> full, step;
+    model_forward(c, params, batch, full);
+    for (KvPolicy policy : kAllPolicies) {
+      const KvBound bound{policy == KvPolicy::window ? 0 : 12, policy, -1};
+      model_forward(c, params, batch, step, &bound);
+      EXPECT_LE(max_difference(full, step), 1e-12) << positional_name(positional) << " " << kv_policy_name(policy);
+    }
+  }
+}
+
 // A bound of at least the length never evicts: every policy gives the full forward.
 RC_GTEST_PROP(KvCache, ABoundOfAtLeastTheLengthChangesNothing, ()) {
   const Positional positional = *rc::gen::elementOf(std::vector<Positional>(std::begin(kAllPositional), std::end(kAllPositional)));

@@ -214,6 +214,46 @@ TEST(Transformer, AHardWindowHidesWhatLiesOutsideIt) {
   EXPECT_LE((ha.rightCols(4) - hb.rightCols(4)).cwiseAbs().maxCoeff(), 1e-6);
 }
 
+TEST(Transformer, StrictMaskingHidesTheQueryItsOwnKeyAndGivesPositionZeroNothing) {
+  // Li and Cotterell's strict future masking: query j reads keys 0..j-1 only. So the context of
+  // query 0 is 0, and changing key and value j changes no context before j + 1; without strict
+  // masking it changes context j.
+  for (Positional positional : {Positional::none, Positional::alibi, Positional::hard_alibi}) {
+    AttentionSpec spec = attention_spec(2, true, positional, 1, 3);
+    spec.strict = true;
+    const int n = 5, D = 4;
+    const SequenceBatch batch = layout({n});
+    Matrix<double> qkv = Matrix<double>::Random(3 * D, n), changed = qkv;
+    changed.block(D, 2, 2 * D, 1).setRandom();  // key and value of position 2
+    AttentionCache<double> cache;
+    Matrix<double> a, b;
+    attention_forward(spec, batch, qkv, cache, a);
+    attention_forward(spec, batch, changed, cache, b);
+    EXPECT_EQ(a.col(0).cwiseAbs().maxCoeff(), 0.0) << positional_name(positional);
+    EXPECT_LE((a.leftCols(3) - b.leftCols(3)).cwiseAbs().maxCoeff(), 1e-15) << positional_name(positional);
+    EXPECT_GT((a.col(3) - b.col(3)).cwiseAbs().maxCoeff(), 1e-6) << positional_name(positional);
+    spec.strict = false;
+    attention_forward(spec, batch, qkv, cache, a);
+    attention_forward(spec, batch, changed, cache, b);
+    EXPECT_GT((a.col(2) - b.col(2)).cwiseAbs().maxCoeff(), 1e-6) << positional_name(positional);
+  }
+}
+
+TEST(Transformer, StrictMaskingIsACausalModelsAndOnlyWrittenWhenSet) {
+  ModelConfig c = small_transformer(Positional::none, true);
+  EXPECT_EQ(to_json(c).find("strict_mask"), std::string::npos);  // configs written before it: unchanged
+  c.strict_mask = true;
+  EXPECT_NE(to_json(c).find("\"strict_mask\":true"), std::string::npos);
+  EXPECT_EQ(model_config_from_json(to_json(c)), c);
+  EXPECT_TRUE(attention_spec(c).strict);
+  c.causal = false;
+  EXPECT_THROW(validate(c), ModelError);
+  ModelConfig lstm = c;
+  lstm.cell = Cell::lstm;
+  lstm.causal = true;
+  EXPECT_THROW(validate(lstm), ModelError);  // a field the LSTM does not read, set: refused
+}
+
 TEST(Transformer, StaggeredWindowsLetHeadHSeeTheLastHPlusOneTokens) {
   // Window 0 is Jelassi et al.'s: windowed head h sees the last h + 1 tokens. One layer of 4 such
   // heads (windows 1..4): token 0 reaches positions 0..3 (through head 3) and nothing after.
