@@ -137,7 +137,8 @@ Field flag(const char* name, const char* help, bool RunSpec::*member) {
 
 // An option of the architecture's own fields (models::config_options), kept in
 // spec.architecture_options as its canonical text; a flag is there only when true, and reads
-// "false" otherwise, as the other flags do.
+// "false" otherwise, as the other flags do (nothing, for a flag written only when set, so that
+// the specs written before it read back to the same JSON).
 Field architecture_option(const models::ConfigOption& c) {
   using Value = models::ConfigOption::Value;
   const std::string name(c.name);
@@ -165,7 +166,10 @@ Field architecture_option(const models::ConfigOption& c) {
           [=](RunSpec& s, const std::string& v) {
             set(s, parse_flag(name, v) ? std::optional<std::string>("true") : std::nullopt);
           },
-          [=](const RunSpec& s) { return std::optional<std::string>(get(s) ? "true" : "false"); }};
+          [=, when_set = c.written_when_set](const RunSpec& s) -> std::optional<std::string> {
+            if (get(s)) return "true";
+            return when_set ? std::nullopt : std::optional<std::string>("false");
+          }};
 }
 
 

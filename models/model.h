@@ -81,6 +81,7 @@ struct ConfigOption {
   int min = 0;                     // whole: the least number it takes
   std::vector<std::string> names;  // name: the names it takes, in the enum's order
   bool inverted = false;           // flag: given, it sets the field to false (--bidirectional: causal)
+  bool written_when_set = false;   // flag: in JSON (the config's and the run spec's) only when true
 };
 
 /// The options, in their canonical order (the run spec's, bridge/run.h).

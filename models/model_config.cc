@@ -132,6 +132,7 @@ const std::vector<ConfigOption>& config_options() {
                             [&](bool ModelConfig::*) {
                               c.value = ConfigOption::Value::flag;
                               c.inverted = row.option.inverted;
+                              c.written_when_set = row.written_when_set;
                             },
                             [&](Positional ModelConfig::*) {
                               c.value = ConfigOption::Value::name;
