@@ -261,9 +261,9 @@ std::vector<Rule> make_rules() {
                    kLiCotterell});
   rules.push_back({"transformer-nope", C::any_regular, A::no,
                    "fixed-precision soft attention with strict future masking and no positions computes exactly "
-                   "LTL[P], the R-trivial languages; the theorem's model decides at an end symbol and a position never "
-                   "attends to itself, while statelab's transformer attends to its own position and decides at the last "
-                   "symbol, so it can also read the last letter (.*a is not R-trivial, and easy for it)",
+                   "LTL[P], the R-trivial languages; the theorem's model is statelab's transformer with --pos none "
+                   "--strict-mask --end-marker (a position never attends to itself, and the decision is read at an end "
+                   "marker); without them it can read the last letter (.*a is not R-trivial, and easy for it)",
                    kLiCotterell});
 
   rules.push_back({"mamba", C::star_free, A::yes,
@@ -375,7 +375,9 @@ std::vector<Prediction> predict(const AlgebraicFacts& facts) {
 std::string expressivity_architecture(const models::ModelConfig& config) {
   std::string name = models::cell_name(config.cell);
   if (config.negative_eigenvalues && models::reads_field(config.cell, "negative_eigenvalues")) name += "-negative";
-  if (config.cell == models::Cell::transformer && config.positional == models::Positional::none && config.causal)
+  // Li and Cotterell's model: no positions, strict masking, the decision at an end marker.
+  if (config.cell == models::Cell::transformer && config.positional == models::Positional::none && config.causal &&
+      config.strict_mask && config.end_marker)
     name += "-nope";
   return name;
 }

@@ -9,7 +9,8 @@
 //
 // Architecture names are those of models/ (`rnn`, `lstm`, `gru`, `transformer`, `s4d`, `mamba`,
 // `ids4`, `slstm`, `mlstm`, `deltanet`, `gated-deltanet`, `deltaproduct`, `cdssm`), plus
-// `transformer-nope` for a causal transformer without positional encoding (`--pos none`),
+// `transformer-nope` for Li and Cotterell's transformer: without positional encoding, strict
+// masking and the decision at an end marker (`--pos none --strict-mask --end-marker`),
 // `s4d-negative`, `mamba-negative`, `deltanet-negative`, `gated-deltanet-negative` and
 // `deltaproduct-negative` for the models built with negative_eigenvalues = true (transitions with
 // eigenvalues in [-1, 1] instead of [0, 1]).
@@ -101,7 +102,8 @@ std::vector<Prediction> predict(const AlgebraicFacts& facts);
 
 /// The column of the table that speaks for a model built with `config`: its cell_name, with
 /// "-negative" for every architecture that reads negative_eigenvalues and has it set, and
-/// "transformer-nope" for a causal transformer without positional encoding.  `track` names a
+/// "transformer-nope" for a transformer without positional encoding, with strict masking and an
+/// end marker (Li and Cotterell's model; without them it is "transformer").  `track` names a
 /// checkpoint's column with it, `report` a sweep cell's (bridge/results.h's architecture_of).
 std::string expressivity_architecture(const models::ModelConfig& config);
 

@@ -299,6 +299,8 @@ std::string architecture_of(const ResultRow& row) {
   }
   config.negative_eigenvalues = field_text(row, "negative-eigenvalues").value_or("false") == "true";
   config.causal = field_text(row, "bidirectional").value_or("false") != "true";
+  config.strict_mask = field_text(row, "strict-mask").value_or("false") == "true";
+  config.end_marker = field_text(row, "end-marker").value_or("false") == "true";
   return expressivity_architecture(config);
 }
 

@@ -315,7 +315,7 @@ void apply_architecture_options(const RunSpec& o, std::size_t longest, models::M
     models::set_option_field(config, option, given->second);
   }
   if (models::reads_field(cell, "max_length") && !o.architecture_options.contains("max-length"))
-    config.max_length = static_cast<int>(std::max<std::size_t>(longest, 1));
+    config.max_length = static_cast<int>(std::max<std::size_t>(longest, 1)) + models::positions_after_word(config);
 }
 
 const models::Example* longest_example(const Data& d) {
@@ -680,9 +680,10 @@ RunResult run(const RunSpec& o, const RunOptions& how) {
   apply_architecture_options(o, longest, config);
   models::validate(config);
   check_size(config);
-  if (o.architecture_options.contains("max-length") && static_cast<std::size_t>(config.max_length) < longest)
+  const std::size_t longest_read = longest + models::positions_after_word(config);  // the end marker counts
+  if (o.architecture_options.contains("max-length") && static_cast<std::size_t>(config.max_length) < longest_read)
     throw InvalidArgument("train: --max-length " + std::to_string(config.max_length) + " is shorter than the longest sequence of the data (" +
-                          std::to_string(longest) + " tokens)");
+                          std::to_string(longest_read) + " tokens" + (config.end_marker ? ", the end marker included)" : ")"));
   check_sequence_task(config, source, data.train);
   for (const Data* d : {&data.train, &data.test, &data.validation})  // what a batch refuses, refused now
     if (const auto* e = longest_example(*d)) models::make_batch(config, std::span<const models::Example>(e, 1));

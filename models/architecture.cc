@@ -8,7 +8,7 @@ namespace {
 
 // The fields every architecture reads.
 constexpr std::string_view kEveryone[] = {"cell",       "vocab_size", "embedding_dim", "hidden_size",
-                                          "num_layers", "head",       "num_outputs"};
+                                          "num_layers", "head",       "num_outputs",   "end_marker"};
 
 bool contains(std::span<const std::string_view> fields, std::string_view field) {
   for (std::string_view f : fields)

@@ -45,6 +45,10 @@ namespace statelab::models {
 /// F: ffn_size, or 4 * hidden_size when it is 0.
 int effective_ffn_size(const ModelConfig& config);
 
+/// The positions the model reads after a word: 1 with an end marker (ModelConfig::end_marker),
+/// else 0.  A batch's sequences are the words followed by them.
+inline int positions_after_word(const ModelConfig& config) { return config.end_marker ? 1 : 0; }
+
 /// What the attention heads of the transformer see (positional encoding, causality, windows).
 AttentionSpec attention_spec(const ModelConfig& config);
 
@@ -176,7 +180,8 @@ std::int64_t parameter_count(const ModelConfig& config);
 
 /// Lays out examples as a batch (see tensor.h), sorted by length (longest first, ties in the
 /// given order), with the targets in the batch's order: recognize (B); tag and seq (T*B), -1 in
-/// padding; next_set (T*B*K), column-major (K, T*B).  Throws ModelError naming the example and
+/// padding; next_set (T*B*K), column-major (K, T*B).  With an end marker each sequence is the
+/// word followed by the marker token (vocab_size), and its length counts it.  Throws ModelError naming the example and
 /// position of a token >= vocab_size or of a target of the wrong size or value (for seq: an
 /// output that is not teacher-forced, see heads.h), and a sequence longer than max_length for a
 /// transformer with learned positions.
@@ -238,8 +243,8 @@ std::vector<Sequence> greedy_decode(const ModelConfig& config, const ModelParams
                                     std::span<const Sequence> prompts, std::span<const int> steps,
                                     const KvBound* kv = nullptr);
 
-/// The hidden state at every position, for probing and extraction: one matrix (L*H, len) per
-/// sequence, rows l*H .. l*H+H-1 holding h_t of layer l (the LSTM's cell state is not included;
+/// The hidden state at every position of the word, for probing and extraction (not at an end
+/// marker after it): one matrix (L*H, len) per sequence, rows l*H .. l*H+H-1 holding h_t of layer l (the LSTM's cell state is not included;
 /// for the transformer and the state-space architectures, the residual stream after block l,
 /// before the final LayerNorm).
 std::vector<Matrix<float>> hidden_states(const ModelConfig& config, const ModelParams<float>& params,

@@ -97,7 +97,8 @@ SequenceBatch build_batch(const ModelConfig& c, std::size_t n, Get get) {
   std::stable_sort(batch.order.begin(), batch.order.end(),
                    [&](int a, int b) { return get(a).tokens.size() > get(b).tokens.size(); });
   batch.lengths.resize(n);
-  for (int b = 0; b < B; ++b) batch.lengths[b] = static_cast<int>(get(batch.order[b]).tokens.size());
+  const int after = positions_after_word(c);
+  for (int b = 0; b < B; ++b) batch.lengths[b] = static_cast<int>(get(batch.order[b]).tokens.size()) + after;
   const int T = B == 0 ? 0 : batch.lengths[0];
   batch.max_length = T;
   batch.active.assign(T, 0);
@@ -112,7 +113,7 @@ SequenceBatch build_batch(const ModelConfig& c, std::size_t n, Get get) {
       throw ModelError("sequence " + std::to_string(batch.order[b]) + " has length " +
                        std::to_string(batch.lengths[b]) + ", but the " + cell_name(c.cell) +
                        "'s learned positions cover " + std::to_string(longest) + " (its max_length)");
-    for (int t = 0; t < batch.lengths[b]; ++t) {
+    for (int t = 0; t < batch.lengths[b] - after; ++t) {
       const Token token = e.tokens[t];
       if (token >= static_cast<Token>(c.vocab_size))
         throw ModelError("sequence " + std::to_string(batch.order[b]) + " position " + std::to_string(t) +
@@ -120,6 +121,7 @@ SequenceBatch build_batch(const ModelConfig& c, std::size_t n, Get get) {
                          std::to_string(c.vocab_size));
       batch.tokens[static_cast<std::size_t>(t) * B + b] = static_cast<std::int32_t>(token);
     }
+    if (after > 0) batch.tokens[static_cast<std::size_t>(batch.lengths[b] - 1) * B + b] = c.vocab_size;  // the end marker
   }
   if constexpr (with_targets) fill_targets(c, get, batch);
   return batch;

@@ -104,6 +104,12 @@ const OptionalField kOptionalFields[] = {
     {.name = "expand", .member = &ModelConfig::expand, .min = 1},
     {.name = "conv_width", .member = &ModelConfig::conv_width, .min = 1},
     {.name = "s4d_convolution", .member = &ModelConfig::s4d_convolution, .only_for_readers = true},
+    {.name = "end_marker",
+     .member = &ModelConfig::end_marker,
+     .written_when_set = true,
+     .option = {"end-marker",
+                "recognize: the model reads an end-of-word marker after the word and decides there, where the "
+                "word's last letter is not the deciding position's own token"}},
 };
 
 const OptionalField* optional_field(std::string_view name) {
@@ -214,6 +220,9 @@ void validate(const ModelConfig& c) {
     require(c.hard_alibi_heads >= 0 && c.hard_alibi_heads <= c.num_heads,
             "hard_alibi_heads is " + std::to_string(c.hard_alibi_heads) + ", expected 0.." +
                 std::to_string(c.num_heads) + " (0 for half the heads)");
+  require(!c.end_marker || c.head == Head::recognize,
+          std::string("end_marker is true, but the head is ") + head_name(c.head) +
+              " (the end marker is where a recognizer decides: drop it)");
   require(!c.strict_mask || c.causal,
           "strict_mask is true, but the model is bidirectional (strict masking is a causal model's: drop one)");
   switch (c.head) {
@@ -253,8 +262,10 @@ std::string to_json(const ModelConfig& c) {
                           [&](Activation ModelConfig::*m) { j[f] = activation_name(c.*m); }},
                row->member);
   };
-  // The architecture's own fields (architecture.h), so that JSON carries what it reads.
-  for (std::string_view f : architecture(c.cell).fields) write(f);
+  // The optional fields the architecture reads (its own, architecture.h, and everyone's), so that
+  // JSON carries what it reads.
+  for (const OptionalField& row : kOptionalFields)
+    if (reads_field(c.cell, row.name)) write(row.name);
   for (std::string_view f : architecture(c.cell).json_extra) write(f);
   return j.dump();
 }

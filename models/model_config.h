@@ -17,6 +17,8 @@ struct ModelConfig {
   int num_layers = 1;      // L
   Head head = Head::recognize;
   int num_outputs = 1;  // 1 (recognize), classes (tag), symbols + 1 (next_set), vocab_size (seq)
+  bool end_marker = false;  // recognize: the model reads one more token after the word, the end marker
+                            // (token vocab_size, its own embedding column), and decides there
   // Transformer only (the other architectures ignore them; optional in JSON):
   int num_heads = 4;                            // A; hidden_size must be a multiple of A (also deltanet's, mlstm's, slstm's heads)
   Positional positional = Positional::learned;  // see transformer.h

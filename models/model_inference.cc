@@ -85,9 +85,10 @@ std::vector<Matrix<float>> hidden_states(const ModelConfig& c, const ModelParams
   std::vector<Matrix<float>> out(sequences.size());
   for (int b = 0; b < B; ++b) {
     auto& m = out[batch.order[b]];
-    m.resize(static_cast<Eigen::Index>(c.num_layers) * H, batch.lengths[b]);
+    const int len = batch.lengths[b] - positions_after_word(c);  // the word's positions
+    m.resize(static_cast<Eigen::Index>(c.num_layers) * H, len);
     for (int l = 0; l < c.num_layers; ++l)
-      for (int t = 0; t < batch.lengths[b]; ++t) m.block(l * H, t, H, 1) = cache.outputs[l].col(t * B + b);
+      for (int t = 0; t < len; ++t) m.block(l * H, t, H, 1) = cache.outputs[l].col(t * B + b);
   }
   return out;
 }

@@ -15,7 +15,7 @@ ModelParams<T> zero_params(const ModelConfig& c) {
   validate(c);
   ModelParams<T> p;
   const int H = c.hidden_size;
-  p.embedding.weight.setZero(c.embedding_dim, c.vocab_size);
+  p.embedding.weight.setZero(c.embedding_dim, c.vocab_size + positions_after_word(c));
   with_family(architecture(c.cell).family, [&](auto family) {
     using F = FamilyOf<decltype(family)::value>;
     if constexpr (F::kProjected) {

@@ -305,6 +305,8 @@ ModelConfig FamilyOf<Family::recurrent>::config_from_file(const CheckpointToInfe
   if (file.has_stated()) {
     const ModelConfig stated = file.stated();
     c.head = stated.head;
+    c.end_marker = stated.end_marker;  // then the embedding's last column is the marker's, not a token's
+    c.vocab_size -= positions_after_word(stated);
     if (!(stated == c))
       file.fail("metadata statelab.model says " + to_json(stated) + " but the tensors give " + to_json(c));
   } else if (c.num_outputs == 1) {

@@ -93,9 +93,12 @@ TEST(Results, FieldsComeFromCellThenSpecThenMetrics) {
   negative.cell["model"] = "deltanet";
   negative.cell["negative-eigenvalues"] = "true";
   EXPECT_EQ(architecture_of(negative), "deltanet-negative");
-  ResultRow nope = row;  // a causal transformer without positions: classify's transformer-nope column
+  ResultRow nope = row;  // Li and Cotterell's transformer: classify's transformer-nope column
   nope.cell["model"] = "transformer";
   nope.cell["pos"] = "none";
+  EXPECT_EQ(architecture_of(nope), "transformer");
+  nope.cell["strict-mask"] = "true";
+  nope.cell["end-marker"] = "true";
   EXPECT_EQ(architecture_of(nope), "transformer-nope");
   nope.cell["bidirectional"] = "true";
   EXPECT_EQ(architecture_of(nope), "transformer");

@@ -147,8 +147,13 @@ TEST(Track, ExpressivityArchitectureNamesTheVariantOfTheTable) {
   EXPECT_EQ(expressivity_architecture(c), "mamba");
   c.cell = models::Cell::transformer;
   c.positional = models::Positional::none;
-  EXPECT_EQ(expressivity_architecture(c), "transformer-nope");
+  EXPECT_EQ(expressivity_architecture(c), "transformer");  // reads its own position and the last letter
+  c.strict_mask = true;
+  EXPECT_EQ(expressivity_architecture(c), "transformer");
+  c.end_marker = true;
+  EXPECT_EQ(expressivity_architecture(c), "transformer-nope");  // Li and Cotterell's model
   c.causal = false;
+  c.strict_mask = false;
   EXPECT_EQ(expressivity_architecture(c), "transformer");
   c.causal = true;
   c.positional = models::Positional::learned;

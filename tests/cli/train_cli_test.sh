@@ -149,6 +149,16 @@ done
 expect "train: s4d with negative eigenvalues, tagging" 0 "^s4d on parity: 3 steps" "$progress" -- \
   "$sl" train --lang parity --task tag --model s4d --negative-eigenvalues "${shown[@]}" --train-lengths 1..6 \
   --test-lengths 7 --steps 3 -o sn.safetensors
+# --end-marker: the recognizer reads one more token after the word and decides there
+expect "train: a strict NoPE transformer deciding at an end marker" 0 '"end_marker":true' "^$" -- \
+  "$sl" train --lang 'regex:alphabet=ab:.*a' --model transformer --pos none --strict-mask --end-marker "${tiny[@]}" \
+  --train-lengths 1..6 --test-lengths 7..8 --steps 3 -o em.safetensors --json
+check "--end-marker in the checkpoint" grep -aq 'end_marker\\":true' em.safetensors
+expect "eval: an end-marker checkpoint" 0 "^overall +8 " "^$" -- "$sl" eval --ckpt em.safetensors --lengths 9..10 --count 4
+expect "score: an end-marker checkpoint, the states of the word's two positions" 0 \
+  "^ab${tab}0\.[0-9]+${tab}\[\[[^]]*\],\[[^]]*\]\]$" "^$" -- "$sl" score --ckpt em.safetensors --hidden ab
+expect "train: --end-marker is a recognizer's" 2 "^$" "^statelab: .*end_marker is true, but the head is tag" -- \
+  "$sl" train --lang parity --task tag --model lstm --end-marker "${tiny[@]}" --steps 1 -o x.safetensors
 
 # eval
 expect "eval: a table by length" 0 "^12 +10 +[01]\.[0-9]{4}$" "^$" -- \

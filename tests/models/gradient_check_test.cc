@@ -26,6 +26,7 @@ struct Case {
   bool causal = true;                           // transformer only
   Activation activation = Activation::gelu;     // transformer only
   bool strict = false;                          // transformer only: strict masking
+  bool end_marker = false;                      // recognize only
 };
 
 std::string case_name(const ::testing::TestParamInfo<Case>& info) {
@@ -39,6 +40,7 @@ std::string case_name(const ::testing::TestParamInfo<Case>& info) {
     name += "_" + pos + (k.causal ? (k.strict ? "_strict" : "_causal") : "_bidirectional") + "_" +
             activation_name(k.activation);
   }
+  if (k.end_marker) name += "_end_marker";
   return name;
 }
 
@@ -51,6 +53,7 @@ ModelConfig config_for(const Case& k) {
   c.num_layers = k.layers;
   c.head = k.head;
   c.num_outputs = k.head == Head::recognize ? 1 : k.head == Head::tag || k.head == Head::seq ? 3 : 4;
+  c.end_marker = k.end_marker;
   if (k.cell == Cell::transformer) {  // D = 6, 2 heads of 3, F = 7, window 2 for head 0
     c.hidden_size = 6;
     c.num_heads = 2;
@@ -115,7 +118,9 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{Cell::transformer, Head::next_set, 2, Positional::alibi, true},
                       Case{Cell::transformer, Head::next_set, 2, Positional::hard_alibi, true, Activation::relu},
                       Case{Cell::transformer, Head::tag, 2, Positional::hard_alibi, false},
-                      Case{Cell::transformer, Head::seq, 2, Positional::learned, true}),
+                      Case{Cell::transformer, Head::seq, 2, Positional::learned, true},
+                      Case{.cell = Cell::lstm, .head = Head::recognize, .layers = 2, .end_marker = true},
+                      Case{Cell::transformer, Head::recognize, 2, Positional::none, true, Activation::gelu, true, true}),
     case_name);
 
 // Each recurrent layer on its own, including dL/dx: L = sum(R ⊙ out) for a fixed random R, over a
