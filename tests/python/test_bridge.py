@@ -161,6 +161,21 @@ def test_train_from_a_run_spec(tmp_path):
         statelab.train("parity", lr=0)
 
 
+def test_train_a_recognizer_that_decides_at_an_end_marker(tmp_path):
+    out = tmp_path / "m.safetensors"
+    model, metrics, _ = statelab.train("regex:alphabet=ab:.*a", output=out, model="transformer", pos="none",
+                                       strict_mask=True, end_marker=True, hidden=8, steps=3, train_lengths="1..6",
+                                       test_lengths="7..8", validation_count=0)
+    assert metrics["model"]["end_marker"] and metrics["spec"]["end-marker"]
+    loaded = statelab.Model.load(str(out))
+    assert loaded.config["end_marker"] and loaded.config["vocab_size"] == 2
+    assert np.allclose(loaded.scores(["ab", "ba", ""]), model.scores(["ab", "ba", ""]), atol=1e-6)
+    # the states of the word: the initial one and one per letter, not the marker's
+    assert [h.shape[0] for h in loaded.hidden_states(["ab", "babab"])] == [3, 6]
+    with pytest.raises(statelab.ModelError, match="end_marker is true, but the head is tag"):
+        statelab.train("parity", task="tag", end_marker=True, steps=1)
+
+
 def test_the_gil_is_released_while_cpp_works():
     import threading
     import time
