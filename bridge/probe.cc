@@ -340,7 +340,7 @@ ProbeResult probe(const models::ModelConfig& config, const models::ModelParams<f
   ProbeStates states;
   states.layers = config.num_layers;
   states.width = config.hidden_size;
-  states.layer_norm = !models::is_recurrent(config.cell);
+  states.layer_norm = models::has_final_norm(config.cell);
   const models::KvBound* kv = options.kv ? &*options.kv : nullptr;
   if (kv) models::validate(config, *kv);
   states.states = [&](const std::vector<Word>& words) { return states_of(config, params, tokens, words, kv); };

@@ -214,11 +214,10 @@ void ModelTagger::set_kv_bound(std::optional<models::KvBound> bound) { kv_ = che
 void SeqTagger::set_kv_bound(std::optional<models::KvBound> bound) { kv_ = checked(config_, bound); }
 
 std::optional<Readout> ModelRecognizer::readout() const {
-  // Recurrent stacks: logit = head.weight (1, H) . h_top + head.bias, h_top the last layer's rows.
-  // A transformer's or state-space stack's states are the residual stream before the final
-  // LayerNorm: not affine.
-  // With an end marker the logit is read one step after the word's last state.
-  if (!models::is_recurrent(config_.cell) || config_.end_marker) return std::nullopt;
+  // Without a final norm: logit = head.weight (1, H) . h_top + head.bias, h_top the last layer's
+  // rows. A transformer's or state-space stack's states are the residual stream before the final
+  // LayerNorm: not affine. With an end marker the logit is read one step after the word's last state.
+  if (models::has_final_norm(config_.cell) || config_.end_marker) return std::nullopt;
   const auto d = static_cast<Eigen::Index>(state_dim());
   const auto H = static_cast<Eigen::Index>(config_.hidden_size);
   Readout r;

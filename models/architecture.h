@@ -119,6 +119,10 @@ void with_cell_of(Cell cell, F&& f) {
 /// Whether the model is a stack of recurrent layers (rnn, lstm, gru).
 constexpr bool is_recurrent(Cell cell) { return architecture(cell).family == Family::recurrent; }
 
+/// Whether the head reads the top layer's states through a final LayerNorm (the transformer and
+/// state-space families; model.h): then the logit is not an affine function of the hidden states.
+constexpr bool has_final_norm(Cell cell) { return !is_recurrent(cell); }
+
 /// Whether the model is a stack of state-space blocks (ssm.h).
 constexpr bool is_state_space(Cell cell) { return architecture(cell).family == Family::state_space; }
 
