@@ -300,8 +300,9 @@ Data task_examples(const languages::Task& task, Head head, const languages::Leng
 
 // The options of the architectures' own fields belong to the architectures that read the field
 // (refused with another --model: models::reads_field says who reads what), and set it, in
-// canonical order.  `longest`: the longest token sequence of the data, the default --max-length.
-void apply_architecture_options(const RunSpec& o, std::size_t longest, models::ModelConfig& config) {
+// canonical order.  `longest`: the longest token sequence of the data.  Returns the most tokens the
+// model reads of one example (`longest` and the end marker, if any), the default --max-length.
+std::size_t apply_architecture_options(const RunSpec& o, std::size_t longest, models::ModelConfig& config) {
   const models::Cell cell = config.cell;
   for (const models::ConfigOption& option : models::config_options()) {
     const auto given = o.architecture_options.find(std::string(option.name));
@@ -314,8 +315,10 @@ void apply_architecture_options(const RunSpec& o, std::size_t longest, models::M
     }
     models::set_option_field(config, option, given->second);
   }
+  const std::size_t longest_read = std::max<std::size_t>(longest, 1) + models::positions_after_word(config);
   if (models::reads_field(cell, "max_length") && !o.architecture_options.contains("max-length"))
-    config.max_length = static_cast<int>(std::max<std::size_t>(longest, 1)) + models::positions_after_word(config);
+    config.max_length = static_cast<int>(longest_read);
+  return longest_read;
 }
 
 const models::Example* longest_example(const Data& d) {
@@ -677,10 +680,9 @@ RunResult run(const RunSpec& o, const RunOptions& how) {
   std::size_t longest = 0;
   for (const Data* d : {&data.train, &data.test, &data.validation})
     if (const auto* e = longest_example(*d)) longest = std::max(longest, e->tokens.size());
-  apply_architecture_options(o, longest, config);
+  const std::size_t longest_read = apply_architecture_options(o, longest, config);
   models::validate(config);
   check_size(config);
-  const std::size_t longest_read = longest + models::positions_after_word(config);  // the end marker counts
   if (o.architecture_options.contains("max-length") && static_cast<std::size_t>(config.max_length) < longest_read)
     throw InvalidArgument("train: --max-length " + std::to_string(config.max_length) + " is shorter than the longest sequence of the data (" +
                           std::to_string(longest_read) + " tokens" + (config.end_marker ? ", the end marker included)" : ")"));
