@@ -3,7 +3,7 @@
 # evaluated at its test size with each layer's KV cache bounded to K entries, for each policy
 # (window, sink, h2o, tova) and K = max(1, round(T / d)) for d = 16, 8, 4, 2, 1, where T is the
 # number of tokens a test example feeds the model (copy-task of size n: 2n, the word, # and the
-# copy but its last letter; index-lookup: n + 1; tagging: n); and once unbounded.  COUNT (default
+# copy but its last letter; index-lookup: n + 1; tagging and recognizing: n); and once unbounded.  COUNT (default
 # 100) examples, seed 7, the same for every evaluation.  Writes OUT/kv_cache.jsonl (one line per
 # bounded evaluation, in the results format `statelab plot` reads: cell {lang, policy,
 # cache_fraction, seed}, metrics {accuracy, kv_cache, tokens}; the unbounded ones in
@@ -25,7 +25,7 @@ for ckpt in "$out"/checkpoints/*.safetensors; do
   case "$lang:$task" in
     copy-task*:seq) tokens=$((2 * n)) ;;
     index-lookup*) tokens=$((n + 1)) ;;
-    *:tag) tokens=$n ;;
+    *:tag | *:recognize) tokens=$n ;;
     *) echo "multi_state_rnn.post.sh: no token count for $lang ($task)" >&2; exit 2 ;;
   esac
   evaluate() {  # evaluate POLICY FRACTION [eval options]: one line of kv_cache.jsonl
