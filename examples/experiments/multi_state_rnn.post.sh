@@ -2,14 +2,14 @@
 # Experiment 8's second half (run.sh runs it after the sweep): every checkpoint of the sweep is
 # evaluated at its test size with each layer's KV cache bounded to K entries, for each policy
 # (window, sink, h2o, tova) and K = max(1, round(T / d)) for d = 16, 8, 4, 2, 1, where T is the
-# number of tokens a test example feeds the model (copy-task of size n: 2n, the word, # and the
-# copy but its last letter; index-lookup: n + 1; tagging and recognizing: n); and once unbounded.  COUNT (default
-# 100) examples, seed 7, the same for every evaluation.  Writes OUT/kv_cache.jsonl (one line per
-# bounded evaluation, in the results format `statelab plot` reads: cell {lang, policy,
+# number of tokens a test example feeds the model (copy-task of size n: 2n, the word, # and the copy
+# but its last letter; index-lookup: n + 1; tagging and recognizing: n); and once unbounded.  COUNT
+# (default 100) examples, seed 7, the same for every evaluation.  Writes OUT/kv_cache.jsonl (one
+# line per bounded evaluation, in the results format `statelab plot` reads: cell {lang, policy,
 # cache_fraction, seed}, metrics {accuracy, kv_cache, tokens}; the unbounded ones in
-# OUT/kv_full.jsonl), OUT/multi_state_rnn.md (mean and range over the
-# seeds) and the figure OUT/multi-state-rnn.png (accuracy against K/T, one line per policy, a
-# panel per task).  Usage: multi_state_rnn.post.sh OUT   (STATELAB: the binary)
+# OUT/kv_full.jsonl), OUT/multi_state_rnn.md (mean and range over the seeds) and the figure
+# OUT/multi-state-rnn.png (accuracy against K/T, one line per policy, a panel per task).  Usage:
+# multi_state_rnn.post.sh OUT   (STATELAB: the binary)
 set -euo pipefail
 out=$1
 statelab=${STATELAB:-statelab}
