@@ -225,7 +225,7 @@ const std::vector<Field>& fields() {
     f.push_back(whole<std::uint64_t>("seed", "seed of the data, the initialisation and the batch order", &RunSpec::seed, 0));
     f.push_back(whole("chunk-size", "examples per parallel work item (part of what the result depends on)", &RunSpec::chunk_size, 1));
     f.push_back(whole("eval-every", "early stopping: evaluate on the validation set every N steps", &RunSpec::eval_every, 1));
-    f.push_back(whole("patience", "early stopping: stop after N evaluations without improvement", &RunSpec::patience, 1));
+    f.push_back(whole("patience", "early stopping: stop after N evaluations without improvement (0: never; only the target accuracy or the step budget end the run)", &RunSpec::patience, 0));
     f.push_back(real("target-accuracy", "early stopping: stop once validation accuracy reaches this", &RunSpec::target_accuracy,
                      Bound::unit));
     return f;

@@ -55,7 +55,7 @@ struct RunSpec {
   std::size_t train_draws = 8;          // languages: the training set is this many draws (repetition)
   bool validation_independent = true;   // languages: validation drawn like training, from its own seeds
   // Training: AdamW, warm-up then the schedule, early stopping on the validation set.
-  int steps = 5000, batch = 32, warmup = 50, chunk_size = 8, eval_every = 200, patience = 1000;
+  int steps = 5000, batch = 32, warmup = 50, chunk_size = 8, eval_every = 200, patience = 0;
   std::string schedule = "cosine";
   double lr = 1e-2, min_lr = 1e-4, weight_decay = 0.01, clip = 1.0, target_accuracy = 1.0;
   std::uint64_t seed = 1;

@@ -295,7 +295,7 @@ TrainOutcome train_with_validation(TrainState& s, std::span<const Example> data,
       outcome.best_step = s.step;
       best = s.params;
       stale = 0;
-    } else if (++stale >= early.patience) {
+    } else if (early.patience > 0 && ++stale >= early.patience) {
       break;
     }
   }

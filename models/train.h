@@ -90,10 +90,10 @@ StepResult train(TrainState& state, std::span<const Example> data, const StepCal
 
 /// Early stopping on a validation set: evaluate every `every` steps; stop when the validation
 /// accuracy reaches `target`, or after `patience` evaluations without improvement (a change of
-/// the kept parameters, below, is an improvement).
+/// the kept parameters, below, is an improvement; 0: never, the default, as `statelab train`'s).
 struct EarlyStopping {
   int every = 100;
-  int patience = 10;
+  int patience = 0;
   double target = 1.0;
 };
 

@@ -66,7 +66,7 @@ TEST(RunSpec, SpecsOfOlderMetricsReadBackToTheSameJson) {
   const std::string tail =
       R"("train-lengths":"1..8","test-lengths":"9..10","train-count":100,"test-count":100,"validation-count":32,)"
       R"("train-draws":8,"validation-independent":true,"steps":5,"batch":32,"lr":0.01,"schedule":"cosine","warmup":50,)"
-      R"("min-lr":0.0001,"weight-decay":0.01,"clip":1.0,"seed":1,"chunk-size":8,"eval-every":200,"patience":1000,)"
+      R"("min-lr":0.0001,"weight-decay":0.01,"clip":1.0,"seed":1,"chunk-size":8,"eval-every":200,"patience":0,)"
       R"("target-accuracy":1.0})";
   const std::string head = R"({"lang":"parity","task":"recognize",)";
   for (const char* options :

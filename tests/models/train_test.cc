@@ -178,8 +178,8 @@ ModelConfig noise_config() {
   return c;
 }
 
-// Trained on the noise task, evaluated every 5 steps with a long patience.
-TrainOutcome train_on_noise(int threads, ModelParams<float>* kept = nullptr) {
+// Trained on the noise task, evaluated every 5 steps (patience 0: no patience, the whole budget).
+TrainOutcome train_on_noise(int threads, ModelParams<float>* kept = nullptr, int patience = 0) {
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
   const ModelConfig c = noise_config();
   const auto data = random_examples(c, 200, 6, 6, 11);  // random tags
@@ -188,7 +188,7 @@ TrainOutcome train_on_noise(int threads, ModelParams<float>* kept = nullptr) {
   train.steps = 300;
   train.lr = 0.003f;
   TrainState state = make_train_state(c, train, init_params(c, 2));
-  TrainOutcome outcome = train_with_validation(state, data, validation, EarlyStopping{5, 1000, 1.0});
+  TrainOutcome outcome = train_with_validation(state, data, validation, EarlyStopping{5, patience, 1.0});
   const Evaluation again = evaluate(c, state.params, validation);
   EXPECT_EQ(again.accuracy, outcome.best_accuracy);
   EXPECT_EQ(again.loss, outcome.best_loss);
@@ -213,6 +213,20 @@ TEST(Train, KeptParametersHaveTheBestAccuracyThenTheLowestLossOfAllEvaluations) 
   int earlier_ties = 0;
   for (const Evaluation& e : outcome.evaluations) earlier_ties += e.accuracy == outcome.best_accuracy && e.step < outcome.best_step;
   EXPECT_GT(earlier_ties, 0);
+}
+
+TEST(Train, PatienceStopsThatManyEvaluationsAfterTheLastImprovementAndZeroNever) {
+  const TrainOutcome whole = train_on_noise(2);
+  EXPECT_FALSE(whole.stopped_early);
+  EXPECT_EQ(whole.evaluations.back().step, 300);
+  EXPECT_EQ(EarlyStopping{}.patience, 0);  // the library's default is the CLI's: no patience
+  for (const int patience : {1, 3}) {
+    const TrainOutcome o = train_on_noise(2, nullptr, patience);
+    ASSERT_TRUE(o.stopped_early) << patience;
+    EXPECT_EQ(o.evaluations.back().step - o.best_step, 5 * patience);
+    // Every evaluation up to the stop is the unstopped run's (same seed, same steps).
+    for (std::size_t i = 0; i < o.evaluations.size(); ++i) EXPECT_EQ(o.evaluations[i].loss, whole.evaluations[i].loss) << i;
+  }
 }
 
 TEST(Train, EarlyStoppingIsBitIdenticalWithOneOrTwoThreads) {
