@@ -430,6 +430,16 @@ void heatmap(Script& script, const std::vector<const ResultRow*>& rows, const Pl
 
 // ---- hist -----------------------------------------------------------------------------------
 
+// A tick step of 1, 2 or 5 times a power of ten giving at most about 8 ticks over `span`, so that
+// the labels are short numbers (bin edges such as 0.149609 ran into each other).
+double tick_step(double span) {
+  const double rough = span / 8;
+  const double power = std::pow(10.0, std::floor(std::log10(rough)));
+  for (const double m : {1.0, 2.0, 5.0})
+    if (m * power >= rough) return m * power;
+  return 10 * power;
+}
+
 void histogram(Script& script, const std::vector<const ResultRow*>& rows, const PlotOptions& o, const std::string& by,
                const std::string& x) {
   require_numbers(rows, x, "--x");
@@ -477,7 +487,7 @@ void histogram(Script& script, const std::vector<const ResultRow*>& rows, const 
   start(script, heading("histogram of " + x + ", by " + by, std::to_string(rows.size()) + " runs", o),
         layout(panels.size(), 2));
   script.body() << "set boxwidth " << num(box) << " absolute\nset xrange [" << num(lo) << ":" << num(hi) << "]\n"
-                << "set yrange [0:" << tallest + 1 + tallest / 10 << "]\n" << (tallest <= 10 ? "set ytics 1\n" : "") << "set xtics " << num(width * (nbins > 10 ? 2 : 1)) << "\nset xlabel " << quote(x)
+                << "set yrange [0:" << tallest + 1 + tallest / 10 << "]\n" << (tallest <= 10 ? "set ytics 1\n" : "") << "set xtics " << num(tick_step(hi - lo)) << "\nset format x \"%g\"\nset xlabel " << quote(x)
                 << "\nset ylabel \"runs\"\nset key below horizontal title " << quote(by + ":") << "\n"
                 << body.str();
 }

@@ -159,12 +159,25 @@ Sensitivity average_sensitivity(const Recognizer& recognizer, const SensitivityO
   return sample(recognizer, k, o.length, o.samples, o.seed);
 }
 
-models::ModelParams<float> uniform_params(const models::ModelConfig& config, double range, std::uint64_t seed) {
+InitDistribution parse_init_distribution(std::string_view name) {
+  if (name == "uniform") return InitDistribution::uniform;
+  if (name == "normal") return InitDistribution::normal;
+  throw InvalidArgument("sensitivity: unknown initialisation distribution '" + std::string(name) +
+                        "' (expected uniform or normal)");
+}
+
+const char* init_distribution_name(InitDistribution distribution) {
+  return distribution == InitDistribution::normal ? "normal" : "uniform";
+}
+
+models::ModelParams<float> random_params(const models::ModelConfig& config, InitDistribution distribution, double scale,
+                                         std::uint64_t seed) {
   auto params = models::zero_params<float>(config);
   Random random(seed);
-  const auto w = static_cast<float>(range);
+  const auto w = static_cast<float>(scale);
   models::for_each_tensor<float>(config, params, [&](const models::NamedTensor<float>& t) {
-    for (std::int64_t i = 0; i < t.size; ++i) t.data[i] = random.uniform(-w, w);
+    for (std::int64_t i = 0; i < t.size; ++i)
+      t.data[i] = distribution == InitDistribution::normal ? w * random.normal() : random.uniform(-w, w);
   });
   return params;
 }
@@ -213,8 +226,8 @@ SensitivityDistribution random_init_sensitivity(const RandomInitOptions& o) {
   const Alphabet alphabet(names);
   SensitivityDistribution out;
   for (std::size_t i = 0; i < o.inits; ++i) {
-    const ModelRecognizer network(o.config, uniform_params(o.config, o.weight_range, o.seed * 0x9E3779B97F4A7C15ULL + i),
-                                  alphabet);
+    const ModelRecognizer network(
+        o.config, random_params(o.config, o.distribution, o.weight_range, o.seed * 0x9E3779B97F4A7C15ULL + i), alphabet);
     SensitivityOptions s = o.sensitivity;
     s.seed = o.sensitivity.seed + i;
     const Sensitivity r = average_sensitivity(network, s);

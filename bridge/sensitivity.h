@@ -68,14 +68,22 @@ Sensitivity average_sensitivity(const Recognizer& recognizer, const SensitivityO
 std::string to_json(const Sensitivity& result, const std::string& source, const SensitivityOptions& options,
                     std::size_t symbols);
 
+/// How random_params draws each parameter, of scale w: uniform in [-w, w], or normal with mean 0
+/// and standard deviation w (Bhattamishra et al. 2023's Figure 1: sigma = 10).
+enum class InitDistribution { uniform, normal };
+InitDistribution parse_init_distribution(std::string_view name);  // "uniform", "normal"; else throws InvalidArgument
+const char* init_distribution_name(InitDistribution distribution);
+
 /// A network of `config` (head recognize) with every parameter tensor -- embeddings, weights,
-/// biases, norms -- drawn uniformly from [-range, range] by Random(seed).
-models::ModelParams<float> uniform_params(const models::ModelConfig& config, double range, std::uint64_t seed);
+/// biases, norms -- drawn from `distribution` of scale `scale` by Random(seed).
+models::ModelParams<float> random_params(const models::ModelConfig& config, InitDistribution distribution, double scale,
+                                         std::uint64_t seed);
 
 struct RandomInitOptions {
   models::ModelConfig config;  // head recognize, one output
   std::size_t inits = 100;
-  double weight_range = 10;    // w: parameters uniform in [-w, w]
+  InitDistribution distribution = InitDistribution::uniform;
+  double weight_range = 10;    // w: the distribution's scale (uniform in [-w, w], or normal of sd w)
   std::uint64_t seed = 0;      // initialisation i: Random(seed * 0x9E3779B97F4A7C15 + i); its words: seed + i
   SensitivityOptions sensitivity;
 };

@@ -22,7 +22,7 @@ namespace {
 using json = nlohmann::ordered_json;
 
 struct SensitivityCommandOptions {
-  std::string lang, ckpt, random_init, plot;
+  std::string lang, ckpt, random_init, plot, distribution = "uniform";
   std::size_t length = 0, samples = 0, inits = 100, symbols = 2;
   int hidden = 32, layers = 1, embedding = 8;
   double weight_range = 10;
@@ -46,6 +46,7 @@ int run_random_init(const SensitivityCommandOptions& o, const bridge::Sensitivit
   r.config.embedding_dim = o.embedding;
   r.config.max_length = static_cast<int>(std::max<std::size_t>(o.length, 1));  // learned positions cover the words
   r.inits = o.inits;
+  r.distribution = bridge::parse_init_distribution(o.distribution);
   r.weight_range = o.weight_range;
   r.seed = o.seed;
   r.sensitivity = s;
@@ -55,7 +56,8 @@ int run_random_init(const SensitivityCommandOptions& o, const bridge::Sensitivit
   if (o.json) {
     std::cout << json{{"model", o.random_init},         {"hidden", o.hidden},
                       {"layers", o.layers},              {"embedding", o.embedding},
-                      {"symbols", o.symbols},            {"weight_range", o.weight_range},
+                      {"symbols", o.symbols},            {"distribution", o.distribution},
+                      {"weight_range", o.weight_range},
                       {"length", o.length},              {"inits", o.inits},
                       {"exact", d.exact},                {"samples", o.samples},
                       {"seed", o.seed},                  {"mean", d.mean},
@@ -68,7 +70,11 @@ int run_random_init(const SensitivityCommandOptions& o, const bridge::Sensitivit
     return 0;
   }
   std::cout << o.random_init << " (hidden " << o.hidden << ", layers " << o.layers << ", " << o.symbols
-            << " symbols, every parameter uniform in [-" << o.weight_range << ", " << o.weight_range << "]), length "
+            << " symbols, every parameter "
+            << (r.distribution == bridge::InitDistribution::normal
+                    ? "normal with mean 0 and sd " + fixed(o.weight_range, 2)
+                    : "uniform in [-" + fixed(o.weight_range, 2) + ", " + fixed(o.weight_range, 2) + "]")
+            << "), length "
             << o.length << ", " << o.inits << " initialisations, each "
             << (d.exact ? "exact" : "sampled on " + std::to_string(o.samples) + " words") << ":\n"
             << "average sensitivity mean " << fixed(d.mean) << "; min " << fixed(d.min) << ", 10% " << fixed(d.q10)
@@ -131,7 +137,7 @@ void add_sensitivity_command(CLI::App& parent, Commands& commands) {
   c->add_option("--lang", o->lang, "a language of the catalogue (statelab lang list)");
   c->add_option("--ckpt", o->ckpt, "a trained recognizer (safetensors, head recognize)");
   c->add_option("--random-init", o->random_init, "an architecture (" + models::available_cells() +
-                                                     "): networks with every parameter uniform in [-W, W]");
+                                                     "): networks with every parameter drawn from --init (uniform in [-W, W] or normal of sd W)");
   c->add_option("--length", o->length, "the word length n")->required()->check(kLength);
   c->add_option("--samples", o->samples,
                 "estimate on N uniform words (with a 95% confidence interval) instead of enumerating all; needed "
@@ -139,7 +145,12 @@ void add_sensitivity_command(CLI::App& parent, Commands& commands) {
       ->check(kNonNegative);
   c->add_option("--seed", o->seed, "seed of the sampled words and the initialisations")->check(kNonNegative)->capture_default_str();
   o->init_options.push_back(c->add_option("--inits", o->inits, "--random-init: number of initialisations")->check(kAtLeastOne)->capture_default_str());
-  o->init_options.push_back(c->add_option("--weight-range", o->weight_range, "--random-init: W")->capture_default_str());
+  o->init_options.push_back(c->add_option("--weight-range", o->weight_range, "--random-init: W, the scale of --init")->capture_default_str());
+  o->init_options.push_back(c->add_option("--init", o->distribution,
+                                          "--random-init: uniform (every parameter in [-W, W]) or normal (mean 0, sd W: "
+                                          "Bhattamishra et al. 2023's Figure 1)")
+                                ->check(CLI::IsMember({"uniform", "normal"}))
+                                ->capture_default_str());
   for (auto [name, value, help] : {std::tuple{"--hidden", &o->hidden, "--random-init: hidden size"},
                                    std::tuple{"--layers", &o->layers, "--random-init: layers"},
                                    std::tuple{"--embedding", &o->embedding, "--random-init: embedding size"}})

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Experiment 7's second half (run.sh runs it after the sweep): the average sensitivity of randomly
 # initialised LSTMs and transformers (length 10, exact; every parameter uniform in [-10, 10], our
-# choice: docs/bridge.md, Sensitivity), drawn as histograms (OUT/random-lstm.png,
-# OUT/random-transformer.png), and the sensitivity of every trained network of the sweep beside
+# choice, and normal with sd 10, Bhattamishra et al.'s Figure 1: docs/bridge.md, Sensitivity), drawn
+# as one histogram of both architectures per distribution (OUT/random-uniform.png,
+# OUT/random-normal.png, from OUT/random.jsonl), and the sensitivity of every trained network of the sweep beside
 # that of its language (OUT/sensitivity.md).  Usage: sensitivity.post.sh OUT  (STATELAB: the binary;
 # INITS: initialisations per architecture, default 100)
 set -euo pipefail
@@ -10,14 +11,25 @@ out=$1
 statelab=${STATELAB:-statelab}
 inits=${INITS:-100}
 table="$out/sensitivity.md"
+rm -f "$out/random.jsonl.tmp"
 {
-  echo "Random initialisations (length 10, exact, $inits initialisations, W = 10):"
+  echo "Random initialisations (length 10, exact, $inits initialisations, W = 10: uniform in [-W, W], normal of sd W):"
   echo
-  for model in lstm transformer; do
-    "$statelab" sensitivity --random-init "$model" --length 10 --inits "$inits" --plot "$out/random-$model.png" \
-      --json >"$out/random-$model.json"
-    jq -r --arg m "$model" '"- \($m): mean \(.mean * 10000 | round / 10000), median \(.median * 10000 | round / 10000), max \(.max * 10000 | round / 10000)"' \
-      "$out/random-$model.json"
+  for init in uniform normal; do
+    for model in lstm transformer; do
+      name=random-$model-$init
+      "$statelab" sensitivity --random-init "$model" --init "$init" --length 10 --inits "$inits" \
+        --json >"$out/$name.json"
+      jq -c --arg m "$model" --arg i "$init" '.values[] | {status: "ok", cell: {model: $m, init: $i}, metrics: {sensitivity: .}}' \
+        "$out/$name.json" >>"$out/random.jsonl.tmp"
+      jq -r --arg m "$model" --arg i "$init" '"- \($m), \($i): mean \(.mean * 10000 | round / 10000), median \(.median * 10000 | round / 10000), max \(.max * 10000 | round / 10000), constant: \([.values[] | select(. == 0)] | length) of \(.values | length)"' \
+        "$out/$name.json"
+    done
+  done
+  mv "$out/random.jsonl.tmp" "$out/random.jsonl"
+  for init in uniform normal; do
+    "$statelab" plot "$out/random.jsonl" --kind hist --x sensitivity --by model --where "init=$init" --bins 20 \
+      -o "$out/random-$init.png" >/dev/null
   done
   echo
   echo "| language | model | seed | test accuracy | length | sensitivity of the network | of the language |"

@@ -153,9 +153,9 @@ TEST(Sensitivity, OfRandomInitialisations) {
   EXPECT_LE(d.q75, d.q90);
   EXPECT_LE(d.q90, d.max);
   EXPECT_EQ(random_init_sensitivity(o).values, d.values);
-  // Initialisation i is the network of uniform_params(seed * golden + i): its own sensitivity.
+  // Initialisation i is the network of random_params(seed * golden + i): its own sensitivity.
   const Alphabet binary({"0", "1"});
-  const ModelRecognizer third(o.config, uniform_params(o.config, 5, 4 * 0x9E3779B97F4A7C15ULL + 2), binary);
+  const ModelRecognizer third(o.config, random_params(o.config, InitDistribution::uniform, 5, 4 * 0x9E3779B97F4A7C15ULL + 2), binary);
   EXPECT_EQ(average_sensitivity(third, {7, 0, 0}).mean, d.values[2]);
   o.inits = 0;
   EXPECT_THROW(random_init_sensitivity(o), InvalidArgument);
@@ -168,7 +168,7 @@ TEST(Sensitivity, UniformParametersStayInTheirRange) {
   models::ModelConfig config;
   config.cell = models::Cell::gru;
   config.hidden_size = 5;
-  auto params = uniform_params(config, 0.25, 1);
+  auto params = random_params(config, InitDistribution::uniform, 0.25, 1);
   std::size_t count = 0;
   float largest = 0;
   models::for_each_tensor<float>(config, params, [&](const models::NamedTensor<float>& t) {
@@ -177,6 +177,28 @@ TEST(Sensitivity, UniformParametersStayInTheirRange) {
   EXPECT_EQ(static_cast<std::int64_t>(count), models::parameter_count(config));
   EXPECT_LE(largest, 0.25f);
   EXPECT_GT(largest, 0.2f);
+}
+
+TEST(Sensitivity, NormalParametersHaveMeanZeroAndTheScaleAsStandardDeviation) {
+  models::ModelConfig config;
+  config.cell = models::Cell::lstm;
+  config.hidden_size = 32;
+  auto params = random_params(config, InitDistribution::normal, 10, 3);
+  double sum = 0, squares = 0, beyond = 0, count = 0;
+  models::for_each_tensor<float>(config, params, [&](const models::NamedTensor<float>& t) {
+    for (std::int64_t i = 0; i < t.size; ++i) {
+      sum += t.data[i], squares += double(t.data[i]) * t.data[i], ++count;
+      beyond += std::abs(t.data[i]) > 10;  // about 32% of a normal lies beyond one sd
+    }
+  });
+  ASSERT_GT(count, 4000);
+  const double mean = sum / count, sd = std::sqrt(squares / count - mean * mean);
+  EXPECT_NEAR(mean, 0, 0.5);
+  EXPECT_NEAR(sd, 10, 0.5);
+  EXPECT_NEAR(beyond / count, 0.3173, 0.03);
+  EXPECT_EQ(parse_init_distribution("normal"), InitDistribution::normal);
+  EXPECT_STREQ(init_distribution_name(parse_init_distribution("uniform")), "uniform");
+  EXPECT_THROW(parse_init_distribution("gauss"), InvalidArgument);
 }
 
 TEST(Sensitivity, QuantilesInterpolate) {
