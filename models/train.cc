@@ -204,6 +204,12 @@ std::vector<char> right_and_losses(const ModelConfig& c, const ModelParams<float
   return right;
 }
 
+// The fraction of the examples predicted entirely right (0 for none).
+double fraction_right(const std::vector<char>& right) {
+  if (right.empty()) return 0.0;
+  return static_cast<double>(std::count(right.begin(), right.end(), 1)) / static_cast<double>(right.size());
+}
+
 }  // namespace
 
 std::vector<char> predicted_right(const ModelConfig& c, const ModelParams<float>& params, std::span<const Example> data,
@@ -216,7 +222,7 @@ Evaluation evaluate(const ModelConfig& c, const ModelParams<float>& params, std:
   if (data.empty()) return e;
   std::vector<std::pair<double, std::int64_t>> losses;
   const auto right = right_and_losses(c, params, data, nullptr, &losses);
-  e.accuracy = static_cast<double>(std::count(right.begin(), right.end(), 1)) / static_cast<double>(data.size());
+  e.accuracy = fraction_right(right);
   double sum = 0;
   std::int64_t terms = 0;
   for (const auto& [loss, n] : losses) {  // chunk order: the same sum whatever the threads
@@ -238,9 +244,7 @@ double batch_accuracy(const TrainState& s) {
 }
 
 double accuracy(const ModelConfig& c, const ModelParams<float>& params, std::span<const Example> data) {
-  if (data.empty()) return 0.0;
-  const auto right = predicted_right(c, params, data);
-  return static_cast<double>(std::count(right.begin(), right.end(), 1)) / static_cast<double>(data.size());
+  return data.empty() ? 0.0 : fraction_right(predicted_right(c, params, data));
 }
 
 std::vector<LengthAccuracy> accuracy_by_length(const ModelConfig& c, const ModelParams<float>& params,
