@@ -162,8 +162,7 @@ Sensitivity average_sensitivity(const Recognizer& recognizer, const SensitivityO
 InitDistribution parse_init_distribution(std::string_view name) {
   if (name == "uniform") return InitDistribution::uniform;
   if (name == "normal") return InitDistribution::normal;
-  throw InvalidArgument("sensitivity: unknown initialisation distribution '" + std::string(name) +
-                        "' (expected uniform or normal)");
+  throw InvalidArgument("sensitivity: --init " + std::string(name) + ": expected uniform or normal");
 }
 
 const char* init_distribution_name(InitDistribution distribution) {

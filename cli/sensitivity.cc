@@ -56,7 +56,7 @@ int run_random_init(const SensitivityCommandOptions& o, const bridge::Sensitivit
   if (o.json) {
     std::cout << json{{"model", o.random_init},         {"hidden", o.hidden},
                       {"layers", o.layers},              {"embedding", o.embedding},
-                      {"symbols", o.symbols},            {"distribution", o.distribution},
+                      {"symbols", o.symbols},            {"distribution", bridge::init_distribution_name(r.distribution)},
                       {"weight_range", o.weight_range},
                       {"length", o.length},              {"inits", o.inits},
                       {"exact", d.exact},                {"samples", o.samples},
@@ -149,7 +149,6 @@ void add_sensitivity_command(CLI::App& parent, Commands& commands) {
   o->init_options.push_back(c->add_option("--init", o->distribution,
                                           "--random-init: uniform (every parameter in [-W, W]) or normal (mean 0, sd W: "
                                           "Bhattamishra et al. 2023's Figure 1)")
-                                ->check(CLI::IsMember({"uniform", "normal"}))
                                 ->capture_default_str());
   for (auto [name, value, help] : {std::tuple{"--hidden", &o->hidden, "--random-init: hidden size"},
                                    std::tuple{"--layers", &o->layers, "--random-init: layers"},
