@@ -46,7 +46,8 @@ const OptionalField kOptionalFields[] = {
      .member = &ModelConfig::num_heads,
      .min = 1,
      .option = {"heads",
-                "transformer: attention heads; deltanet, gated-deltanet, deltaproduct: heads of the delta rule (default 4)",
+                "transformer: attention heads; deltanet, gated-deltanet, deltaproduct: heads of the delta rule; "
+                "mlstm, slstm: heads of the cell (default 4)",
                 1}},
     {.name = "positional",
      .member = &ModelConfig::positional,

@@ -4,6 +4,8 @@
 // with PyTorch is in torch_equality_test.cc.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <string>
@@ -248,6 +250,32 @@ TEST(ModelConfig, EveryOptionSetsTheFieldItNames) {
         EXPECT_THROW(set_option_field(c, option, "1"), ModelError) << option.name;
         break;
     }
+  }
+}
+
+// An option's help names the architectures it applies to by hand ("s4d, mamba: ..."): it names
+// exactly the ones that read its field, or none (a field every architecture reads, such as the end
+// marker's), so that the help cannot drift from the table.
+TEST(ModelConfig, EveryOptionsHelpNamesTheArchitecturesThatReadIt) {
+  for (const ConfigOption& option : config_options()) {
+    std::vector<Cell> named;
+    std::string word;
+    for (char ch : std::string(option.help) + " ") {
+      if (std::isalnum(static_cast<unsigned char>(ch)) || ch == '-') {
+        word += ch;
+        continue;
+      }
+      for (const Architecture& a : kArchitectures)
+        if (word == cell_name(a.cell) && std::find(named.begin(), named.end(), a.cell) == named.end())
+          named.push_back(a.cell);
+      word.clear();
+    }
+    std::sort(named.begin(), named.end());
+    const std::vector<Cell> readers = cells_reading(option.field);
+    if (named.empty())
+      EXPECT_EQ(readers.size(), std::size(kArchitectures)) << option.name << ": " << option.help;
+    else
+      EXPECT_EQ(named, readers) << option.name << ": " << option.help;
   }
 }
 
