@@ -354,6 +354,68 @@ void curve_by_field(Script& script, const std::vector<const ResultRow*>& rows, c
     << "\n" << body.str();
 }
 
+// ---- history --------------------------------------------------------------------------------
+
+// The learning curves: validation accuracy (or loss) against the training step, one line per --by
+// value, the mean and min-max over the runs evaluated at each step (a run that stopped early
+// leaves the later points: the note says how many runs a point has).
+void history_curve(Script& script, const std::vector<const ResultRow*>& rows, const PlotOptions& o,
+                   const std::string& by, const std::string& y) {
+  std::vector<const ResultRow*> with_history;
+  for (const ResultRow* r : rows)
+    if (!r->history.empty()) with_history.push_back(r);
+  if (with_history.empty())
+    throw InvalidArgument("plot --kind history: no selected result has a validation history (it is kept by runs "
+                          "with a validation set, validation-count > 0, from this version on)");
+  const bool loss = y == "loss";
+  const Groups lines = group_by(with_history, by);
+  const std::vector<Panel> panels = panels_by_language(with_history, by);
+  if (panels.size() > kMaxPanels)
+    throw InvalidArgument("plot: " + std::to_string(panels.size()) + " panels is more than " +
+                          std::to_string(kMaxPanels) + "; narrow the selection with --where");
+  std::int64_t last = 0;
+  Counts counts;
+  std::ostringstream body;
+  for (const Panel& panel : panels) {
+    std::vector<std::string> parts;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      std::map<std::int64_t, std::vector<double>> at;
+      std::vector<const ResultRow*> mine;
+      for (const ResultRow* r : panel.rows) {
+        if (field_text(*r, by) != lines[i].first) continue;
+        mine.push_back(r);
+        for (const Evaluation& e : r->history) {
+          const double v = loss ? e.loss : e.accuracy;
+          if (std::isfinite(v)) at[e.step].push_back(v);
+        }
+      }
+      if (at.empty()) continue;
+      counts.mix(mine);
+      std::vector<std::string> data;
+      for (const auto& [step, values] : at) {
+        const Summary s = summarize(values);
+        counts.add(s.count);
+        last = std::max(last, step);
+        data.push_back(std::to_string(step) + " " + num(s.mean) + " " + num(s.min) + " " + num(s.max));
+      }
+      const std::string d = script.data(data);
+      const std::string c = quote(colour(i));
+      parts.push_back(d + " using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb " + c + " notitle");
+      parts.push_back(d + " using 1:2 with " + (at.size() <= 40 ? "linespoints pt 7 ps 0.6" : "lines") + " lw 2 dt " +
+                      dash(i) + " lc rgb " + c + " title " + quote(lines[i].first));
+    }
+    body << reference_lines(o) << "set title " << quote(panel.title) << "\n";
+    plot_command(body, parts);
+  }
+  const std::string what = std::string("validation ") + (loss ? "loss" : "accuracy") + " during training, one line per " + by;
+  start(script, heading(what, "mean and min-max over " + counts.note(), o), layout(panels.size(), 2));
+  std::ostringstream& s = script.body();
+  s << "set xrange [0:" << std::max<std::int64_t>(last, 1) << "]\nset offsets graph 0.02, graph 0.02, 0, 0\n";
+  if (!loss) s << "set yrange [-0.03:1.03]\n";
+  s << "set xlabel \"training step\"\nset ylabel " << quote(std::string("validation ") + (loss ? "loss" : "accuracy"))
+    << "\nset key below horizontal title " << quote(by + ":") << "\n" << body.str();
+}
+
 // ---- heatmap --------------------------------------------------------------------------------
 
 // Panels a row: one language's panels in a row when there are several languages, else 3.
@@ -529,7 +591,8 @@ PlotKind parse_plot_kind(std::string_view text) {
   if (text == "curve") return PlotKind::curve;
   if (text == "heatmap") return PlotKind::heatmap;
   if (text == "hist") return PlotKind::hist;
-  throw InvalidArgument("--kind " + std::string(text) + ": unknown kind of plot (expected curve, heatmap or hist)");
+  if (text == "history") return PlotKind::history;
+  throw InvalidArgument("--kind " + std::string(text) + ": unknown kind of plot (expected curve, heatmap, hist or history)");
 }
 
 std::pair<int, int> parse_plot_size(std::string_view text) {
@@ -576,10 +639,16 @@ std::string plot_script(const std::vector<ResultRow>& all, const PlotOptions& o,
     throw InvalidArgument("--x " + o.x + ": a heatmap's x axis is the test length (choose its rows with --y)");
   if (o.kind == PlotKind::hist && !o.y.empty())
     throw InvalidArgument("--y " + o.y + ": a histogram counts runs (choose its field with --x)");
+  if (o.kind == PlotKind::history && !o.x.empty() && o.x != "step")
+    throw InvalidArgument("--x " + o.x + ": a history's x axis is the training step");
+  if (o.kind == PlotKind::history && !o.y.empty() && o.y != "accuracy" && o.y != "loss")
+    throw InvalidArgument("--y " + o.y + ": a history draws the validation accuracy or loss (expected accuracy or loss)");
   if (o.kind == PlotKind::curve && by_length && !o.y.empty() && o.y != "accuracy")
     throw InvalidArgument("--y " + o.y + ": a curve by test length draws the accuracy (give --x FIELD to draw --y against it)");
-  if (!o.x.empty() && (o.kind == PlotKind::hist || o.x != "length")) require_field(all, o.x, "--x");
-  if (!o.y.empty() && !(o.kind == PlotKind::curve && o.y == "accuracy")) require_field(all, o.y, "--y");
+  if (o.kind != PlotKind::history) {
+    if (!o.x.empty() && (o.kind == PlotKind::hist || o.x != "length")) require_field(all, o.x, "--x");
+    if (!o.y.empty() && !(o.kind == PlotKind::curve && o.y == "accuracy")) require_field(all, o.y, "--y");
+  }
   if (o.bins < 0 || o.bins > 1000) throw InvalidArgument("--bins " + std::to_string(o.bins) + ": expected 1..1000");
   const std::vector<ResultRow> chosen = select(all, o.where);
   const std::vector<ResultRow> ok = ok_rows(chosen);
@@ -619,6 +688,7 @@ std::string plot_script(const std::vector<ResultRow>& all, const PlotOptions& o,
       break;
     }
     case PlotKind::hist: histogram(script, rows, o, by, o.x.empty() ? "test_accuracy" : o.x); break;
+    case PlotKind::history: history_curve(script, rows, o, by, o.y.empty() ? "accuracy" : o.y); break;
   }
   return script.text();
 }

@@ -12,6 +12,9 @@
 //   2024 (Figure 2); one panel per --by value (default model) and language; colours fixed to [0, 1].
 // - hist: a histogram of the numeric field --x (default test_accuracy) per --by value; one panel
 //   per language when the selection holds several.
+// - history: the learning curves, validation accuracy (--y accuracy, the default) or loss (--y
+//   loss) against the training step, one line per --by value, the mean and min-max over the runs
+//   evaluated at each step; one panel per language.  From the metrics' validation_history.
 // Curves and histograms may carry reference lines (--vline X[:LABEL], --hline Y[:LABEL]), drawn
 // dashed across every panel, such as a bound the results are compared with; the x axis of a curve
 // by length or of a histogram is widened to show a vertical line beyond the data.
@@ -26,9 +29,9 @@
 
 namespace statelab::bridge {
 
-enum class PlotKind { curve, heatmap, hist };
+enum class PlotKind { curve, heatmap, hist, history };
 
-/// "curve", "heatmap", "hist" -> PlotKind.  Throws InvalidArgument naming --kind.
+/// "curve", "heatmap", "hist", "history" -> PlotKind.  Throws InvalidArgument naming --kind.
 PlotKind parse_plot_kind(std::string_view text);
 
 /// A reference line at x = value (vertical) or y = value (horizontal), with an optional label.
@@ -48,7 +51,7 @@ struct PlotOptions {
   int width = 0, height = 0; // pixels; 0: from the number of panels
   int bins = 0;              // length bins (heatmap, default 8) or histogram bins (default 10)
   std::string source;        // named in the title (the results file)
-  std::vector<ReferenceLine> vlines, hlines;  // curve and hist only (a heatmap's axes are bins)
+  std::vector<ReferenceLine> vlines, hlines;  // curve, hist and history (a heatmap's axes are bins)
 };
 
 /// The largest width or height, and the most panels, a figure may have.

@@ -85,6 +85,20 @@ ResultRow parse_row(const json& j, std::size_t line, const std::string& where) {
       std::sort(row.by_length.begin(), row.by_length.end(),
                 [](const LengthAccuracy& a, const LengthAccuracy& b) { return a.length < b.length; });
     }
+    if (m.contains("validation_history")) {
+      const json& h = m["validation_history"];
+      if (!h.is_array()) throw ParseError(where + ": \"validation_history\" is not an array");
+      for (const json& e : h) {
+        // A loss JSON could not hold (NaN, infinite) is written null: kept as NaN, not drawn.
+        if (!e.is_object() || !e.contains("step") || !e["step"].is_number_integer() || !e.contains("accuracy") ||
+            !e["accuracy"].is_number() || !e.contains("loss") || !(e["loss"].is_number() || e["loss"].is_null()))
+          throw ParseError(where + ": an entry of \"validation_history\" is not {step, accuracy, loss}");
+        row.history.push_back({e["step"].get<std::int64_t>(), e["accuracy"].get<double>(),
+                               e["loss"].is_null() ? std::nan("") : e["loss"].get<double>()});
+      }
+      std::stable_sort(row.history.begin(), row.history.end(),
+                       [](const Evaluation& a, const Evaluation& b) { return a.step < b.step; });
+    }
   } else if (row.ok()) {
     throw ParseError(where + ": a cell with status ok has no \"metrics\" object");
   }

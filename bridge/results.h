@@ -13,7 +13,8 @@
 // `statelab train` without dashes), then the options of the spec its metrics hold (so `model` is
 // known even when the sweep fixed it), then "status", then the numbers of its metrics
 // (test_accuracy, validation_accuracy, steps, best_step, final_loss, parameters, ...) and the
-// line's own "seconds".
+// line's own "seconds".  A run with a validation set also has its learning curve (the metrics'
+// validation_history: every evaluation's step, accuracy and loss).
 #pragma once
 
 #include <cstddef>
@@ -31,6 +32,8 @@ namespace statelab::bridge {
 
 /// The accuracy of one test length (task size) of a run, as models/ measures it.
 using models::LengthAccuracy;
+/// One evaluation on the validation set during training: step, accuracy, mean loss.
+using models::Evaluation;
 
 /// One cell of a sweep.
 struct ResultRow {
@@ -40,6 +43,7 @@ struct ResultRow {
   std::map<std::string, std::string> spec;    // the metrics' spec, option -> canonical text
   std::map<std::string, double> numbers;      // the metrics' numbers, and "seconds"
   std::vector<LengthAccuracy> by_length;      // ascending length
+  std::vector<Evaluation> history;            // the metrics' validation_history, ascending step
   bool ok() const { return status == "ok"; }
 };
 

@@ -798,6 +798,11 @@ RunResult run(const RunSpec& o, const RunOptions& how) {
     metrics["best_step"] = outcome.best_step;
     metrics["stopped_early"] = outcome.stopped_early;
     metrics["validation_seconds"] = outcome.validation_seconds;
+    // Every evaluation, the first at step 0: the learning curve (statelab plot --kind history).
+    json history = json::array();
+    for (const models::Evaluation& e : outcome.evaluations)
+      history.push_back({{"step", e.step}, {"accuracy", e.accuracy}, {"loss", e.loss}});
+    metrics["validation_history"] = std::move(history);
   }
   metrics["stopped"] = stopped;
   metrics["spec"] = spec_json;

@@ -41,19 +41,21 @@ void add_plot_command(CLI::App& parent, Commands& commands) {
   v->add_option("-o,--output", o->output, "the figure: .png or .svg")->required();
   v->add_option("--kind", o->kind,
                 "curve (accuracy by test length, one line per --by), heatmap (accuracy over length bins x --y, "
-                "one panel per --by) or hist (a histogram of --x per --by); default curve");
+                "one panel per --by), hist (a histogram of --x per --by) or history (validation accuracy or loss against the "
+                "training step, one line per --by: the learning curves); default curve");
   v->add_option("--x", o->plot.x,
                 "curve: a numeric field for the x axis instead of the test length; hist: the field (default "
-                "test_accuracy)");
-  v->add_option("--y", o->plot.y, "heatmap: the option of the rows (default hidden); curve with --x: the field (default test_accuracy)");
+                "test_accuracy); history: step");
+  v->add_option("--y", o->plot.y, "heatmap: the option of the rows (default hidden); curve with --x: the field (default test_accuracy); "
+                "history: accuracy (default) or loss");
   v->add_option("--by", o->plot.by, "the field that makes the lines, panels or bars (default model)");
   v->add_option("--where", o->where, "keep the cells whose field equals the value (key=value; repeatable)")
       ->allow_extra_args(false);  // one value each time, so that --where k=v RESULTS reads RESULTS
   v->add_option("--bins", o->plot.bins, "heatmap: test-length bins (default 8); hist: bins (default 10)")
       ->check(CLI::Range(1, 1000));
-  v->add_option("--vline", o->vlines, "curve, hist: a dashed vertical line at X, labelled (X or X:LABEL; repeatable)")
+  v->add_option("--vline", o->vlines, "curve, hist, history: a dashed vertical line at X, labelled (X or X:LABEL; repeatable)")
       ->allow_extra_args(false);
-  v->add_option("--hline", o->hlines, "curve, hist: a dashed horizontal line at Y, labelled (Y or Y:LABEL; repeatable)")
+  v->add_option("--hline", o->hlines, "curve, hist, history: a dashed horizontal line at Y, labelled (Y or Y:LABEL; repeatable)")
       ->allow_extra_args(false);
   v->add_option("--size", o->size, "WIDTHxHEIGHT in pixels (default: from the number of panels)");
   commands.push_back({v, [o] {

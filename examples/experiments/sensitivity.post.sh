@@ -3,8 +3,9 @@
 # initialised LSTMs and transformers (length 10, exact; every parameter uniform in [-10, 10], our
 # choice, and normal with sd 10, Bhattamishra et al.'s Figure 1: docs/bridge.md, Sensitivity), drawn
 # as one histogram of both architectures per distribution (OUT/random-uniform.png,
-# OUT/random-normal.png, from OUT/random.jsonl), and the sensitivity of every trained network of the sweep beside
-# that of its language (OUT/sensitivity.md).  Usage: sensitivity.post.sh OUT  (STATELAB: the binary;
+# OUT/random-normal.png, from OUT/random.jsonl), the sensitivity of every trained network of the sweep beside
+# that of its language (OUT/sensitivity.md), and the sparse-parity cells' validation accuracy over the
+# steps (OUT/sparse-parity-learning.png).  Usage: sensitivity.post.sh OUT  (STATELAB: the binary;
 # INITS: initialisations per architecture, default 100)
 set -euo pipefail
 out=$1
@@ -51,4 +52,12 @@ for ckpt in "$out"/checkpoints/*.safetensors; do
 done
 sort -t'|' -k2,2 -k3,3 -k4,4n "$rows" >>"$table"
 rm -f "$rows"
+# The sparse-parity cells (the only two-layer ones) learning over the steps, one line per run: the
+# transformer's onset after thousands of steps at chance (OUT/sparse-parity-learning.png).
+if jq -e -s 'any(.[]; .status == "ok" and .cell.layers == "2" and (.metrics.validation_history | length) > 1)' \
+  "$out/results.jsonl" >/dev/null; then
+  "$statelab" plot "$out/results.jsonl" --kind history --where layers=2 --by model+seed --hline 0.5:chance \
+    -o "$out/sparse-parity-learning.png" >/dev/null
+  echo "sparse parity's learning curves: $out/sparse-parity-learning.png"
+fi
 echo "sensitivity: $table"

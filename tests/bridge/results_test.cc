@@ -8,6 +8,7 @@
 #include <rapidcheck/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <string>
 #include <vector>
@@ -414,6 +415,58 @@ TEST(Plot, ReferenceLinesAreDrawnInEveryPanelAndKeptInView) {
   EXPECT_NE(message_of([] { parse_reference_line(":label", "--hline"); }).find("--hline :label: expected a number"),
             std::string::npos);
   EXPECT_NE(message_of([] { parse_reference_line("inf", "--vline"); }).find("expected a number"), std::string::npos);
+}
+
+// A finished cell whose metrics carry a learning curve: (step, accuracy, loss), in any order.
+std::string line_with_history(const std::string& model, int seed, const std::string& history) {
+  std::string line = ok_line("parity", model, 8, seed, {1, 1});
+  const std::string at = "\"metrics\":{";
+  line.insert(line.find(at) + at.size(), "\"validation_history\":[" + history + "],");
+  return line;
+}
+
+TEST(Results, ValidationHistoryIsReadInStepOrder) {
+  const auto rows = parse_result_rows(
+      line_with_history("lstm", 1, "{\"step\":100,\"accuracy\":0.75,\"loss\":0.5},{\"step\":0,\"accuracy\":0.5,\"loss\":null}"),
+      "R");
+  ASSERT_EQ(rows[0].history.size(), 2u);
+  EXPECT_EQ(rows[0].history[0].step, 0);
+  EXPECT_TRUE(std::isnan(rows[0].history[0].loss));  // a loss JSON cannot hold is written null
+  EXPECT_EQ(rows[0].history[1].step, 100);
+  EXPECT_EQ(rows[0].history[1].accuracy, 0.75);
+  EXPECT_TRUE(parse_result_rows(ok_line("parity", "lstm", 8, 1, {1}), "R")[0].history.empty());
+  EXPECT_EQ(message_of([] { parse_result_rows(line_with_history("lstm", 1, "{\"step\":0}") + "\n", "R"); }),
+            "R:1: an entry of \"validation_history\" is not {step, accuracy, loss}");
+}
+
+TEST(Plot, HistoryDrawsTheMeanOverTheRunsAtEachStep) {
+  const auto rows = parse_result_rows(
+      line_with_history("lstm", 1, "{\"step\":0,\"accuracy\":0.5,\"loss\":0.7},{\"step\":10,\"accuracy\":1,\"loss\":0.1}") +
+          line_with_history("lstm", 2, "{\"step\":0,\"accuracy\":0.5,\"loss\":0.7},{\"step\":10,\"accuracy\":0.5,\"loss\":0.6}") +
+          line_with_history("gru", 1, "{\"step\":0,\"accuracy\":0.25,\"loss\":0.9}") + ok_line("parity", "rnn", 8, 1, {1}),
+      "R");
+  PlotOptions o;
+  o.kind = PlotKind::history;
+  const std::string script = plot_script(rows, o, "png");
+  EXPECT_NE(script.find("0 0.5 0.5 0.5\n10 0.75 0.5 1\n"), std::string::npos) << script;  // lstm: mean, min, max
+  EXPECT_NE(script.find("0 0.25 0.25 0.25\n"), std::string::npos) << script;              // gru stopped at step 0
+  EXPECT_EQ(script.find("\"rnn\""), std::string::npos) << "a run without a curve draws no line";
+  EXPECT_NE(script.find("1-2 runs per point"), std::string::npos) << script;
+  EXPECT_NE(script.find("set xlabel \"training step\""), std::string::npos);
+  o.y = "loss";
+  EXPECT_NE(plot_script(rows, o, "png").find("10 0.35 0.1 0.6\n"), std::string::npos);
+  o.y = "test_accuracy";
+  EXPECT_NE(message_of([&] { plot_script(rows, o, "png"); }).find("--y test_accuracy: a history draws the validation"),
+            std::string::npos);
+  o.y.clear();
+  o.x = "hidden";
+  EXPECT_NE(message_of([&] { plot_script(rows, o, "png"); }).find("--x hidden: a history's x axis is the training step"),
+            std::string::npos);
+  o.x.clear();
+  o.where = {{"model", "rnn"}};
+  EXPECT_NE(message_of([&] { plot_script(rows, o, "png"); }).find("no selected result has a validation history"),
+            std::string::npos);
+  EXPECT_EQ(parse_plot_kind("history"), PlotKind::history);
 }
 
 }  // namespace

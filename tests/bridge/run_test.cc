@@ -217,6 +217,32 @@ TEST(Run, EqualValidationAccuracyKeepsTheLowerLossNotTheInitialisation) {
   EXPECT_LT(metrics["validation_loss"].get<double>(), std::log(60.0)) << "below the loss of a uniform guess";
 }
 
+// The learning curve holds every evaluation: step 0 first, every eval_every steps, the last step;
+// the kept step's entry is the validation accuracy and loss the metrics report.
+TEST(Run, ValidationHistoryHoldsEveryEvaluationAndTheKeptOne) {
+  RunSpec s = tiny("parity");
+  s.steps = 30;
+  s.eval_every = 10;
+  const auto metrics = nlohmann::json::parse(run(s).metrics);
+  ASSERT_TRUE(metrics.contains("validation_history")) << metrics.dump();
+  std::vector<std::int64_t> steps, expected;
+  for (const auto& e : metrics["validation_history"]) steps.push_back(e["step"].get<std::int64_t>());
+  const auto taken = metrics["steps"].get<std::int64_t>();  // fewer than 30 if validation reached 100%
+  for (std::int64_t k = 0; k < taken; k += 10) expected.push_back(k);
+  expected.push_back(taken);
+  EXPECT_EQ(steps, expected);
+  bool kept = false;
+  for (const auto& e : metrics["validation_history"])
+    if (e["step"] == metrics["best_step"]) {
+      kept = true;
+      EXPECT_EQ(e["accuracy"], metrics["validation_accuracy"]);
+      EXPECT_EQ(e["loss"], metrics["validation_loss"]);
+    }
+  EXPECT_TRUE(kept);
+  s.validation_count = 0;  // no validation set: no curve
+  EXPECT_FALSE(nlohmann::json::parse(run(s).metrics).contains("validation_history"));
+}
+
 TEST(Run, DefaultsLearnParityAtSmallLengths) {
   const RunResult r = with_defaults("parity", "1..10", "11..20");
   EXPECT_EQ(r.test_accuracy, 1.0) << r.summary;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end tests of `statelab plot` and `statelab report` over a small RESULTS.jsonl: images are
 # valid PNG (signature, IHDR width and height = --size) and SVG (width and height attributes) for
-# every kind, the report's rows match the results, bad input is one line and exit 2, and no
+# every kind (history: the cells' validation curves), the report's rows match the results, bad input is one line and exit 2, and no
 # temporary file is left.  The image tests are skipped (and say so) when gnuplot is not installed.
 # usage: plot_cli_test.sh STATELAB_BINARY
 set -u
@@ -45,7 +45,7 @@ expect "report of a sweep to stdout" 0 "^\| tomita:n=3 \| gru \| 8 \| yes \|" "^
 expect "the failed cell is listed" 0 "^- line 11 \(.*model=transformer.*\): train: diverged" "" -- "$sl" report R.jsonl -o -
 
 # Bad input: one line, exit 2 (whether or not gnuplot is installed).
-expect "unknown kind" 2 "^$" "--kind pie: unknown kind of plot \(expected curve, heatmap or hist\)" -- \
+expect "unknown kind" 2 "^$" "--kind pie: unknown kind of plot \(expected curve, heatmap, hist or history\)" -- \
   "$sl" plot R.jsonl --kind pie -o f.png
 expect "bad size" 2 "^$" "--size 800by600: expected WIDTHxHEIGHT" -- "$sl" plot R.jsonl --size 800by600 -o f.png
 expect "bad extension" 2 "^$" "f.jpg: unknown image extension '.jpg' \(expected .png or .svg\)" -- "$sl" plot R.jsonl -o f.jpg
@@ -68,6 +68,10 @@ expect "hist refuses --y" 2 "^$" "--y hidden: a histogram counts runs" -- "$sl" 
 expect "bad --vline" 2 "^$" "--vline x: expected a number and an optional label" -- "$sl" plot R.jsonl --vline x -o f.png
 expect "a heatmap refuses --hline" 2 "^$" "--hline: a heatmap's axes are length bins" -- \
   "$sl" plot R.jsonl --kind heatmap --hline 0.5 -o f.png
+expect "a history draws accuracy or loss" 2 "^$" "--y seconds: a history draws the validation accuracy or loss" -- \
+  "$sl" plot R.jsonl --kind history --y seconds -o f.png
+expect "a history needs a validation set" 2 "^$" "no selected result has a validation history" -- \
+  "$sl" plot known.jsonl --kind history -o f.png
 expect "a curve by length draws accuracy" 2 "^$" "--y seconds: a curve by test length draws the accuracy" -- \
   "$sl" plot R.jsonl --y seconds -o f.png
 
@@ -96,7 +100,7 @@ else
   png_size() { od -An -tu1 -j16 -N8 "$1" | awk '{print $1*16777216+$2*65536+$3*256+$4 "x" $5*16777216+$6*65536+$7*256+$8}'; }
   png_ok() { [ "$(od -An -tx1 -N8 "$1" | tr -d ' ')" = 89504e470d0a1a0a ] && [ "$(png_size "$1")" = "$2" ]; }
   svg_ok() { grep -q "<svg" "$1" && grep -q " width=\"${2%x*}\" height=\"${2#*x}\"" "$1" && grep -q "</svg>" "$1"; }
-  for kind in curve heatmap hist; do
+  for kind in curve heatmap hist history; do
     expect "$kind png" 0 "^wrote $kind.png" "^$" -- "$sl" plot R.jsonl --kind $kind --size 640x480 -o $kind.png
     check "$kind png is a 640x480 PNG" png_ok $kind.png 640x480
     expect "$kind svg" 0 "^wrote $kind.svg" "^$" -- "$sl" plot R.jsonl --kind $kind --size 500x300 -o $kind.svg
@@ -106,6 +110,8 @@ else
   check "the default size is a PNG of 1100 by 500" png_ok d.png 1100x500
   expect "reference lines" 0 "^wrote v.png" "^$" -- "$sl" plot R.jsonl --vline "30:a bound" --hline 0.5 -o v.png
   check "reference lines: a PNG" test -s v.png
+  expect "learning curves of the loss" 0 "^wrote h.png" "^$" -- "$sl" plot R.jsonl --kind history --y loss --by hidden -o h.png
+  check "learning curves: a PNG" test -s h.png
   expect "curve against a field" 0 "^wrote x.svg" "^$" -- "$sl" plot R.jsonl --x hidden --y test_accuracy --where lang=parity -o x.svg
   expect "--where takes one value, so the results may follow it" 0 "^wrote w.png" "^$" -- \
     "$sl" plot --where lang=parity --where hidden=4 R.jsonl -o w.png
