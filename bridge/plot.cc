@@ -221,6 +221,27 @@ std::string heading(const std::string& what, const std::string& how, const PlotO
 }
 
 // ---- curve ----------------------------------------------------------------------------------
+// A line's points, "x mean min max", each summarising the runs at x (counted in `counts`).
+template <class X>
+std::vector<std::string> summary_points(const std::map<X, std::vector<double>>& at, Counts& counts) {
+  std::vector<std::string> data;
+  for (const auto& [x, values] : at) {
+    const Summary s = summarize(values);
+    counts.add(s.count);
+    data.push_back(std::to_string(x) + " " + num(s.mean) + " " + num(s.min) + " " + num(s.max));
+  }
+  return data;
+}
+
+// The min-max band and the mean line of line i drawn from datablock d (points marked when few).
+void band_and_mean(std::vector<std::string>& parts, const std::string& d, std::size_t i, std::size_t points,
+                   const std::string& title) {
+  const std::string c = quote(colour(i));
+  parts.push_back(d + " using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb " + c + " notitle");
+  parts.push_back(d + " using 1:2 with " + (points <= 40 ? "linespoints pt 7 ps 0.6" : "lines") + " lw 2 dt " + dash(i) +
+                  " lc rgb " + c + " title " + quote(title));
+}
+
 
 void curve_by_length(Script& script, const std::vector<const ResultRow*>& rows, const PlotOptions& o, const std::string& by) {
   std::vector<const ResultRow*> with_lengths;
@@ -251,19 +272,9 @@ void curve_by_length(Script& script, const std::vector<const ResultRow*>& rows, 
       }
       if (at.empty()) continue;
       counts.mix(mine);
-      std::vector<std::string> data;
-      for (const auto& [length, values] : at) {
-        const Summary s = summarize(values);
-        counts.add(s.count);
-        lo = std::min(lo, length);
-        hi = std::max(hi, length);
-        data.push_back(std::to_string(length) + " " + num(s.mean) + " " + num(s.min) + " " + num(s.max));
-      }
-      const std::string d = script.data(data);
-      const std::string c = quote(colour(i));
-      parts.push_back(d + " using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb " + c + " notitle");
-      parts.push_back(d + " using 1:2 with " + (at.size() <= 40 ? "linespoints pt 7 ps 0.6" : "lines") +
-                      " lw 2 dt " + dash(i) + " lc rgb " + c + " title " + quote(lines[i].first));
+      lo = std::min(lo, at.begin()->first);
+      hi = std::max(hi, at.rbegin()->first);
+      band_and_mean(parts, script.data(summary_points(at, counts)), i, at.size(), lines[i].first);
     }
     std::ostringstream& s = body;
     s << "unset object\nunset label\n";
@@ -391,18 +402,8 @@ void history_curve(Script& script, const std::vector<const ResultRow*>& rows, co
       }
       if (at.empty()) continue;
       counts.mix(mine);
-      std::vector<std::string> data;
-      for (const auto& [step, values] : at) {
-        const Summary s = summarize(values);
-        counts.add(s.count);
-        last = std::max(last, step);
-        data.push_back(std::to_string(step) + " " + num(s.mean) + " " + num(s.min) + " " + num(s.max));
-      }
-      const std::string d = script.data(data);
-      const std::string c = quote(colour(i));
-      parts.push_back(d + " using 1:3:4 with filledcurves fs transparent solid 0.2 noborder lc rgb " + c + " notitle");
-      parts.push_back(d + " using 1:2 with " + (at.size() <= 40 ? "linespoints pt 7 ps 0.6" : "lines") + " lw 2 dt " +
-                      dash(i) + " lc rgb " + c + " title " + quote(lines[i].first));
+      last = std::max(last, at.rbegin()->first);
+      band_and_mean(parts, script.data(summary_points(at, counts)), i, at.size(), lines[i].first);
     }
     body << reference_lines(o) << "set title " << quote(panel.title) << "\n";
     plot_command(body, parts);

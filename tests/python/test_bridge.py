@@ -154,6 +154,9 @@ def test_train_from_a_run_spec(tmp_path):
     model, metrics, summary = statelab.train("parity", output=out, train_lengths="1..10", test_lengths="11..20",
                                              steps=200, hidden=8, seed=3)
     assert metrics["language"] == "parity" and metrics["spec"]["steps"] == 200
+    history = metrics["validation_history"]  # the learning curve, a plain list of dicts
+    assert history[0]["step"] == 0 and history[-1]["step"] == metrics["steps"]
+    assert any(e["step"] == metrics["best_step"] and e["accuracy"] == metrics["validation_accuracy"] for e in history)
     assert "parity" in summary
     loaded = statelab.Model.load(str(out))
     assert np.allclose(loaded.scores(["0110", "1"]), model.scores(["0110", "1"]), atol=1e-6)
