@@ -196,6 +196,20 @@ std::string wrap(const std::string& text, std::size_t columns) {
   return joined;
 }
 
+// A panel's title, quoted, shortened in the middle to what its share of the canvas shows (8.5 pixels a
+// character of the 11-point font, beside a margin): a long language name, such as a regular expression,
+// would be clipped at both ends.  Cuts fall between UTF-8 characters.
+std::string panel_title(const Script& script, const std::string& text, std::size_t panels, std::size_t per_row) {
+  const auto columns = static_cast<std::size_t>(layout(std::max<std::size_t>(panels, 1), per_row).second);
+  const std::size_t fits = std::max<std::size_t>(16, (static_cast<std::size_t>(script.width()) / columns - 20) * 2 / 17);
+  if (text.size() <= fits) return quote(text);
+  const auto continuation = [&](std::size_t i) { return (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80; };
+  std::size_t head = (fits - 3) * 2 / 3, tail = text.size() - (fits - 3 - head);
+  while (head > 0 && continuation(head)) --head;
+  while (tail < text.size() && continuation(tail)) ++tail;
+  return quote(text.substr(0, head) + "..." + text.substr(tail));
+}
+
 void start(Script& script, const std::string& title, std::pair<int, int> grid) {
   // About 10 pixels per character of the 13-point title font.
   const std::string lines = wrap(title, static_cast<std::size_t>(std::max(20, script.width() / 10)));
@@ -292,7 +306,7 @@ void curve_by_length(Script& script, const std::vector<const ResultRow*>& rows, 
       if (x > hi) hi = static_cast<int>(std::ceil(x)) + margin;
     }
     s << reference_lines(o);
-    s << "set title " << quote(panel.title) << "\nset xrange [" << num(lo - 0.5) << ":" << num(hi + 0.5) << "]\n"
+    s << "set title " << panel_title(script, panel.title, panels.size(), 2) << "\nset xrange [" << num(lo - 0.5) << ":" << num(hi + 0.5) << "]\n"
       << "set yrange [-0.03:1.03]\nset xlabel "
       // Said in the axis label, where no curve can cover it.
       << quote(train_lo <= train_hi ? "test length (shaded: the training lengths)" : "test length")
@@ -344,7 +358,7 @@ void curve_by_field(Script& script, const std::vector<const ResultRow*>& rows, c
       parts.push_back(d + " using 1:2 with linespoints pt 7 ps 0.8 lw 2 dt " + dash(i) +
                       " lc rgb " + c + " title " + quote(lines[i].first));
     }
-    body << reference_lines(o) << "set title " << quote(panel.title) << "\n";
+    body << reference_lines(o) << "set title " << panel_title(script, panel.title, panels.size(), 2) << "\n";
     plot_command(body, parts);
   }
   const double data_lo = lo, data_hi = hi;
@@ -405,7 +419,7 @@ void history_curve(Script& script, const std::vector<const ResultRow*>& rows, co
       last = std::max(last, at.rbegin()->first);
       band_and_mean(parts, script.data(summary_points(at, counts)), i, at.size(), lines[i].first);
     }
-    body << reference_lines(o) << "set title " << quote(panel.title) << "\n";
+    body << reference_lines(o) << "set title " << panel_title(script, panel.title, panels.size(), 2) << "\n";
     plot_command(body, parts);
   }
   const std::string what = std::string("validation ") + (loss ? "loss" : "accuracy") + " during training, one line per " + by;
@@ -464,7 +478,7 @@ void heatmap(Script& script, const std::vector<const ResultRow*>& rows, const Pl
         data.push_back(std::to_string(bi) + " " + std::to_string(yi) + " " + num(s.mean) + " " + label + " " +
                        (s.mean < 0.6 ? "16777215" : "0"));
       }
-    body << "set title " << quote(panel.title) << "\n";
+    body << "set title " << panel_title(script, panel.title, panels.size(), per_row) << "\n";
     if (data.empty()) {
       body << "plot 2 notitle\n";
       continue;
@@ -544,7 +558,7 @@ void histogram(Script& script, const std::vector<const ResultRow*>& rows, const 
       parts.push_back(script.data(data) + " using 1:2 with boxes fc rgb " + quote(colour(i)) + " fs solid 0.8 border lc rgb \"#333333\"" +
                       " title " + quote(groups[i].first));
     }
-    body << reference_lines(o) << "set title " << quote(panel.title) << "\n";
+    body << reference_lines(o) << "set title " << panel_title(script, panel.title, panels.size(), 2) << "\n";
     plot_command(body, parts);
   }
   start(script, heading("histogram of " + x + ", by " + by, std::to_string(rows.size()) + " runs", o),

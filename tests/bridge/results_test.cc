@@ -304,12 +304,14 @@ TEST(Plot, CellsWithoutTheByFieldAreLeftOut) {
 TEST(Plot, HeatmapColoursAreFixedToZeroOne) {
   PlotOptions o;
   o.kind = PlotKind::heatmap;
-  o.width = 640;
+  o.width = 1600;  // 4 panels a row, each wide enough for its title
   o.height = 480;
   const std::string script = plot_script(report_fixture(), o, "svg");
-  EXPECT_NE(script.find("set terminal svg size 640,480"), std::string::npos);
+  EXPECT_NE(script.find("set terminal svg size 1600,480"), std::string::npos);
   EXPECT_NE(script.find("set cbrange [0:1]"), std::string::npos);
   EXPECT_NE(script.find("title \"parity, model = lstm\""), std::string::npos);
+  o.width = 640;  // 160 pixels a panel: the title shortened, its ends kept
+  EXPECT_NE(plot_script(report_fixture(), o, "svg").find("title \"parity, ... lstm\""), std::string::npos);
 }
 
 TEST(Plot, CurveShadesTheTrainingLengths) {
@@ -437,6 +439,21 @@ TEST(Results, ValidationHistoryIsReadInStepOrder) {
   EXPECT_TRUE(parse_result_rows(ok_line("parity", "lstm", 8, 1, {1}), "R")[0].history.empty());
   EXPECT_EQ(message_of([] { parse_result_rows(line_with_history("lstm", 1, "{\"step\":0}") + "\n", "R"); }),
             "R:1: an entry of \"validation_history\" is not {step, accuracy, loss}");
+}
+
+// A panel's title too long for its share of the canvas (a regular expression as the language) is
+// shortened in the middle, its ends kept, not clipped by gnuplot at both ends.
+TEST(Plot, LongPanelTitlesAreShortenedInTheMiddle) {
+  const std::string lang = "regex:alphabet=01:" + std::string(200, '1') + "(0|1)end";
+  PlotOptions o;
+  o.width = 800;  // one panel: about 91 characters
+  const std::string script = plot_script(parse_result_rows(ok_line(lang, "lstm", 8, 1, {1, 1}), "R"), o, "png");
+  const std::size_t at = script.find("set title \"regex:alphabet=01:1111");
+  ASSERT_NE(at, std::string::npos) << script;
+  const std::string title = script.substr(at, script.find('\n', at) - at);
+  EXPECT_NE(title.find("..."), std::string::npos) << title;
+  EXPECT_TRUE(title.ends_with("1(0|1)end\"")) << title;
+  EXPECT_LE(title.size(), std::string("set title \"\"").size() + 91) << title;
 }
 
 TEST(Plot, HistoryDrawsTheMeanOverTheRunsAtEachStep) {
