@@ -235,6 +235,7 @@ std::string heading(const std::string& what, const std::string& how, const PlotO
 }
 
 // ---- curve ----------------------------------------------------------------------------------
+
 // A line's points, "x mean min max", each summarising the runs at x (counted in `counts`).
 template <class X>
 std::vector<std::string> summary_points(const std::map<X, std::vector<double>>& at, Counts& counts) {
@@ -255,7 +256,6 @@ void band_and_mean(std::vector<std::string>& parts, const std::string& d, std::s
   parts.push_back(d + " using 1:2 with " + (points <= 40 ? "linespoints pt 7 ps 0.6" : "lines") + " lw 2 dt " + dash(i) +
                   " lc rgb " + c + " title " + quote(title));
 }
-
 
 void curve_by_length(Script& script, const std::vector<const ResultRow*>& rows, const PlotOptions& o, const std::string& by) {
   std::vector<const ResultRow*> with_lengths;
@@ -390,8 +390,8 @@ void history_curve(Script& script, const std::vector<const ResultRow*>& rows, co
   for (const ResultRow* r : rows)
     if (!r->history.empty()) with_history.push_back(r);
   if (with_history.empty())
-    throw InvalidArgument("plot --kind history: no selected result has a validation history (it is kept by runs "
-                          "with a validation set, validation-count > 0, from this version on)");
+    throw InvalidArgument("plot --kind history: no selected result has a validation history (runs with a validation "
+                          "set, validation-count > 0, keep it; results written before statelab kept it have none)");
   const bool loss = y == "loss";
   const Groups lines = group_by(with_history, by);
   const std::vector<Panel> panels = panels_by_language(with_history, by);
