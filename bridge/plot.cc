@@ -90,10 +90,19 @@ struct Panel {
   std::vector<const ResultRow*> rows;
 };
 
-// One panel per language when the rows hold several and the lines are not the languages already.
+// Throws InvalidArgument when a figure would have more than kMaxPanels panels.
+void require_few_panels(std::size_t panels) {
+  if (panels > kMaxPanels)
+    throw InvalidArgument("plot: " + std::to_string(panels) + " panels is more than " + std::to_string(kMaxPanels) +
+                          "; narrow the selection with --where");
+}
+
+// One panel per language when the rows hold several and the lines are not the languages already
+// (at most kMaxPanels).
 std::vector<Panel> panels_by_language(const std::vector<const ResultRow*>& rows, const std::string& by) {
   const Groups langs = group_by(rows, "lang");
   if (by == "lang" || langs.size() <= 1) return {{langs.size() == 1 ? langs[0].first : "", rows}};
+  require_few_panels(langs.size());
   std::vector<Panel> out;
   for (const auto& [lang, members] : langs) out.push_back({lang, members});
   return out;
@@ -264,9 +273,6 @@ void curve_by_length(Script& script, const std::vector<const ResultRow*>& rows, 
   if (with_lengths.empty()) throw InvalidArgument("plot: no selected result has an accuracy by length");
   const Groups lines = group_by(with_lengths, by);
   const std::vector<Panel> panels = panels_by_language(with_lengths, by);
-  if (panels.size() > kMaxPanels)
-    throw InvalidArgument("plot: " + std::to_string(panels.size()) + " panels is more than " +
-                          std::to_string(kMaxPanels) + "; narrow the selection with --where");
   Counts counts;
   std::ostringstream body;
   for (const Panel& panel : panels) {
@@ -326,9 +332,6 @@ void curve_by_field(Script& script, const std::vector<const ResultRow*>& rows, c
   require_numbers(rows, y, "--y");
   const Groups lines = group_by(rows, by);
   const std::vector<Panel> panels = panels_by_language(rows, by);
-  if (panels.size() > kMaxPanels)
-    throw InvalidArgument("plot: " + std::to_string(panels.size()) + " panels is more than " +
-                          std::to_string(kMaxPanels) + "; narrow the selection with --where");
   double lo = INFINITY, hi = -INFINITY;
   for (const ResultRow* r : rows) {
     lo = std::min(lo, *field_number(*r, x));
@@ -395,9 +398,6 @@ void history_curve(Script& script, const std::vector<const ResultRow*>& rows, co
   const bool loss = y == "loss";
   const Groups lines = group_by(with_history, by);
   const std::vector<Panel> panels = panels_by_language(with_history, by);
-  if (panels.size() > kMaxPanels)
-    throw InvalidArgument("plot: " + std::to_string(panels.size()) + " panels is more than " +
-                          std::to_string(kMaxPanels) + "; narrow the selection with --where");
   std::int64_t last = 0;
   Counts counts;
   std::ostringstream body;
@@ -451,9 +451,7 @@ void heatmap(Script& script, const std::vector<const ResultRow*>& rows, const Pl
   for (const auto& [lang, in_lang] : langs)
     for (const auto& [value, members] : group_by(in_lang, by))
       panels.push_back({(langs.size() > 1 && by != "lang" ? lang + ", " : "") + by + " = " + value, members});
-  if (panels.size() > kMaxPanels)
-    throw InvalidArgument("plot: " + std::to_string(panels.size()) + " panels is more than " +
-                          std::to_string(kMaxPanels) + "; narrow the selection with --where");
+  require_few_panels(panels.size());
   const std::size_t per_row = heatmap_columns(with_lengths, by);
   Counts counts;
   std::ostringstream body;
@@ -532,9 +530,6 @@ void histogram(Script& script, const std::vector<const ResultRow*>& rows, const 
   const double width = (hi - lo) / nbins;
   const Groups groups = group_by(rows, by);
   const std::vector<Panel> panels = panels_by_language(rows, by);
-  if (panels.size() > kMaxPanels)
-    throw InvalidArgument("plot: " + std::to_string(panels.size()) + " panels is more than " +
-                          std::to_string(kMaxPanels) + "; narrow the selection with --where");
   const double box = width * 0.9 / static_cast<double>(std::max<std::size_t>(groups.size(), 1));
   std::size_t tallest = 0;
   std::ostringstream body;

@@ -441,6 +441,26 @@ TEST(Results, ValidationHistoryIsReadInStepOrder) {
             "R:1: an entry of \"validation_history\" is not {step, accuracy, loss}");
 }
 
+// One panel per language (curves, histograms, histories) or per language and --by value
+// (heatmaps): more than kMaxPanels is refused by every kind, not drawn unreadable.
+TEST(Plot, EveryKindRefusesMoreThanTheMostPanels) {
+  std::string text;
+  for (std::size_t i = 0; i <= kMaxPanels; ++i) text += ok_line("lang" + std::to_string(i), "lstm", 8, 1, {1, 1});
+  const auto rows = parse_result_rows(text, "R");
+  const std::string refused = "plot: " + std::to_string(kMaxPanels + 1) + " panels is more than " +
+                              std::to_string(kMaxPanels) + "; narrow the selection with --where";
+  for (const PlotKind kind : {PlotKind::curve, PlotKind::heatmap, PlotKind::hist}) {
+    PlotOptions o;
+    o.kind = kind;
+    EXPECT_EQ(message_of([&] { plot_script(rows, o, "png"); }), refused);
+  }
+  PlotOptions o;
+  o.x = "hidden";  // a curve against a field
+  EXPECT_EQ(message_of([&] { plot_script(rows, o, "png"); }), refused);
+  o.where = {{"lang", "lang0"}};
+  EXPECT_NO_THROW(plot_script(rows, o, "png"));
+}
+
 // A panel's title too long for its share of the canvas (a regular expression as the language) is
 // shortened in the middle, its ends kept, not clipped by gnuplot at both ends.
 TEST(Plot, LongPanelTitlesAreShortenedInTheMiddle) {
