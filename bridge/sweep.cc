@@ -100,60 +100,58 @@ const toml::array& list_of(const toml::node& node, const std::string& file, cons
   return *list;
 }
 
-}  // namespace
-
-SweepConfig parse_sweep_config(std::string_view text, const std::string& file) {
-  toml::table root;
-  try {
-    root = toml::parse(text, file);
-  } catch (const toml::parse_error& e) {
-    std::string message(e.description());
-    std::replace(message.begin(), message.end(), '\n', ' ');
-    throw ParseError(file + ":" + std::to_string(e.source().begin.line) + ": malformed TOML: " + message);
-  }
+// What one level of a config sets: the top level, or the top level with one [[part]] added.
+struct Level {
   std::vector<Dimension> dims;
   std::map<std::string, std::string> fixed;
   std::map<std::string, std::size_t> set_at;  // option -> line, to refuse an option set twice
+};
+
+// Reads the [grid], [fixed] and [[zip]] tables of `tables` into `level`; `prefix` is "" at the top
+// and "part." inside a [[part]], for messages.  [[part]] tables at the top are left to the caller.
+void read_level(const toml::table& tables, const std::string& file, const std::string& prefix, Level& level) {
   auto claim = [&](const std::string& name, const toml::node& node) {
     const std::size_t line = node.source().begin.line;
-    const auto [it, fresh] = set_at.emplace(name, line);
+    const auto [it, fresh] = level.set_at.emplace(name, line);
     if (!fresh)  // tables come sorted by name: name the later line
       throw InvalidArgument(file + ":" + std::to_string(std::max(line, it->second)) + ": key '" + name +
                             "': already set at line " + std::to_string(std::min(line, it->second)));
   };
-  for (const auto& [table_key, node] : root) {
+  const std::string grid_name = "[" + prefix + "grid]", fixed_name = "[" + prefix + "fixed]",
+                    zip_name = "[[" + prefix + "zip]]";
+  for (const auto& [table_key, node] : tables) {
     const std::string table(table_key.str());
     if (table == "grid") {
       const auto* grid = node.as_table();
-      if (!grid) throw InvalidArgument(where(file, node.source()) + ": 'grid' must be a table ([grid])");
+      if (!grid) throw InvalidArgument(where(file, node.source()) + ": '" + prefix + "grid' must be a table (" + grid_name + ")");
       for (const auto& [key, value] : *grid) {
         const std::string name(key.str());
         claim(name, value);
         Dimension d;
         d.names = {name};
-        for (const toml::node& v : list_of(value, file, name, "[grid]")) d.choices.push_back({checked(name, v, file)});
+        for (const toml::node& v : list_of(value, file, name, grid_name.c_str())) d.choices.push_back({checked(name, v, file)});
         d.line = value.source().begin.line;
         d.column = value.source().begin.column;
-        dims.push_back(std::move(d));
+        level.dims.push_back(std::move(d));
       }
     } else if (table == "fixed") {
       const auto* t = node.as_table();
-      if (!t) throw InvalidArgument(where(file, node.source()) + ": 'fixed' must be a table ([fixed])");
+      if (!t) throw InvalidArgument(where(file, node.source()) + ": '" + prefix + "fixed' must be a table (" + fixed_name + ")");
       for (const auto& [key, value] : *t) {
         const std::string name(key.str());
         claim(name, value);
         if (value.is_array() || value.is_table())
-          throw InvalidArgument(where(file, value.source()) + ": key '" + name +
-                                "' in [fixed]: expected one value (lists go in [grid] or [[zip]])");
-        fixed[name] = checked(name, value, file);
+          throw InvalidArgument(where(file, value.source()) + ": key '" + name + "' in " + fixed_name +
+                                ": expected one value (lists go in " + grid_name + " or " + zip_name + ")");
+        level.fixed[name] = checked(name, value, file);
       }
     } else if (table == "zip") {
       const auto* zips = node.as_array();
       if (!zips || !zips->is_array_of_tables())
-        throw InvalidArgument(where(file, node.source()) + ": 'zip' must be tables ([[zip]])");
+        throw InvalidArgument(where(file, node.source()) + ": '" + prefix + "zip' must be tables (" + zip_name + ")");
       for (const toml::node& z : *zips) {
         const toml::table& t = *z.as_table();
-        if (t.empty()) throw InvalidArgument(where(file, z.source()) + ": an empty [[zip]]");
+        if (t.empty()) throw InvalidArgument(where(file, z.source()) + ": an empty " + zip_name);
         Dimension d;
         d.line = z.source().begin.line;
         d.column = z.source().begin.column;
@@ -161,53 +159,59 @@ SweepConfig parse_sweep_config(std::string_view text, const std::string& file) {
         for (const auto& [key, value] : t) {
           const std::string name(key.str());
           claim(name, value);
-          const toml::array& list = list_of(value, file, name, "[[zip]]");
+          const toml::array& list = list_of(value, file, name, zip_name.c_str());
           if (d.names.empty()) {
             d.choices.resize(list.size());
             first = name;
           } else if (list.size() != d.choices.size()) {
-            throw InvalidArgument(where(file, value.source()) + ": key '" + name + "' in [[zip]]: " +
+            throw InvalidArgument(where(file, value.source()) + ": key '" + name + "' in " + zip_name + ": " +
                                   std::to_string(list.size()) + " values, but '" + first + "' has " +
                                   std::to_string(d.choices.size()) + " (the lists of a zip vary together)");
           }
           d.names.push_back(name);
           for (std::size_t i = 0; i < list.size(); ++i) d.choices[i].push_back(checked(name, list[i], file));
         }
-        dims.push_back(std::move(d));
+        level.dims.push_back(std::move(d));
       }
-    } else {
-      throw InvalidArgument(where(file, node.source()) + ": unknown table '" + table +
-                            "' (expected [grid], [fixed] or [[zip]])");
+    } else if (table != "part" || !prefix.empty()) {
+      throw InvalidArgument(where(file, node.source()) + ": unknown table '" + table + "'" +
+                            (prefix.empty() ? " (expected [grid], [fixed], [[zip]] or [[part]])"
+                                            : " in [[part]] (expected [part.grid], [part.fixed] or [[part.zip]])"));
     }
   }
-  if (dims.empty() && fixed.empty())
-    throw InvalidArgument(file + ": no option set: a sweep needs a [grid] (lists), a [fixed] table or [[zip]] groups");
   // The order the file lists them in (toml++'s tables are sorted by key).
-  std::stable_sort(dims.begin(), dims.end(),
-                   [](const Dimension& a, const Dimension& b) { return std::tie(a.line, a.column) < std::tie(b.line, b.column); });
+  std::stable_sort(level.dims.begin(), level.dims.end(), [](const Dimension& a, const Dimension& b) {
+    return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+  });
+}
 
+std::size_t cell_count(const Level& level, const std::string& file, std::size_t before) {
   std::size_t count = 1;
-  for (const Dimension& d : dims) {
+  for (const Dimension& d : level.dims) {
     if (count > kMaxCells / d.choices.size())
       throw InvalidArgument(file + ": the grid has more than " + std::to_string(kMaxCells) + " cells");
     count *= d.choices.size();
   }
+  if (count > kMaxCells - before)
+    throw InvalidArgument(file + ": the grid has more than " + std::to_string(kMaxCells) + " cells");
+  return count;
+}
 
-  SweepConfig config;
-  config.file = file;
-  for (const RunOption& o : run_options())
-    if (set_at.count(o.name)) config.names.push_back(o.name);
-  config.cells.reserve(count);
-  std::map<std::string, std::size_t> seen;
-  for (std::size_t index = 0; index < count; ++index) {
-    std::map<std::string, std::string> options = fixed;
-    std::size_t rest = index;
-    for (std::size_t k = dims.size(); k-- > 0;) {
-      const Dimension& d = dims[k];
+// Appends the `count` cells of `level` to `config`, refusing a cell that conflicts or repeats one
+// before it (`seen`: key -> index).  An option another part sets and this one does not is unset.
+void expand(const Level& level, std::size_t count, SweepConfig& config, std::map<std::string, std::size_t>& seen) {
+  const std::string& file = config.file;
+  for (std::size_t local = 0; local < count; ++local) {
+    const std::size_t index = config.cells.size();
+    std::map<std::string, std::string> options = level.fixed;
+    std::size_t rest = local;
+    for (std::size_t k = level.dims.size(); k-- > 0;) {
+      const Dimension& d = level.dims[k];
       const auto& choice = d.choices[rest % d.choices.size()];
       rest /= d.choices.size();
       for (std::size_t n = 0; n < d.names.size(); ++n) options[d.names[n]] = choice[n];
     }
+    for (const std::string& name : config.names) options.try_emplace(name, "");
     SweepCell cell;
     cell.index = index;
     std::string raw_key;
@@ -234,6 +238,52 @@ SweepConfig parse_sweep_config(std::string_view text, const std::string& file) {
                             " are the same run (" + cell.key + ")");
     config.cells.push_back(std::move(cell));
   }
+}
+
+}  // namespace
+
+SweepConfig parse_sweep_config(std::string_view text, const std::string& file) {
+  toml::table root;
+  try {
+    root = toml::parse(text, file);
+  } catch (const toml::parse_error& e) {
+    std::string message(e.description());
+    std::replace(message.begin(), message.end(), '\n', ' ');
+    throw ParseError(file + ":" + std::to_string(e.source().begin.line) + ": malformed TOML: " + message);
+  }
+  Level base;
+  read_level(root, file, "", base);
+  // Each [[part]] is the top level with its own tables added: the cells of the config are the
+  // parts' cells one after the other (or the top level's alone when there is no part).
+  std::vector<Level> levels;
+  if (const toml::node* parts = root.get("part")) {
+    if (!parts->is_array_of_tables())
+      throw InvalidArgument(where(file, parts->source()) + ": 'part' must be tables ([[part]])");
+    for (const toml::node& p : *parts->as_array()) {
+      const toml::table& t = *p.as_table();
+      if (t.empty()) throw InvalidArgument(where(file, p.source()) + ": an empty [[part]]");
+      Level level = base;
+      read_level(t, file, "part.", level);
+      levels.push_back(std::move(level));
+    }
+  } else {
+    if (base.dims.empty() && base.fixed.empty())
+      throw InvalidArgument(file + ": no option set: a sweep needs a [grid] (lists), a [fixed] table, [[zip]] groups or [[part]]s");
+    levels.push_back(std::move(base));
+  }
+
+  std::vector<std::size_t> counts;
+  std::size_t total = 0;
+  for (const Level& level : levels) total += counts.emplace_back(cell_count(level, file, total));
+
+  SweepConfig config;
+  config.file = file;
+  for (const RunOption& o : run_options())
+    if (std::any_of(levels.begin(), levels.end(), [&](const Level& l) { return l.set_at.count(o.name) > 0; }))
+      config.names.push_back(o.name);
+  config.cells.reserve(total);
+  std::map<std::string, std::size_t> seen;
+  for (std::size_t i = 0; i < levels.size(); ++i) expand(levels[i], counts[i], config, seen);
   config.hash = sweep_hash(config.cells);
   return config;
 }

@@ -7,6 +7,11 @@
 // i-th values form one choice).  Keys are the option names of `statelab train` without dashes
 // (run_options()).  Cells are numbered in a fixed order: the zips and the grid keys, in the order
 // the file lists them, as the digits of a mixed-radix number whose last key varies fastest.
+// [[part]] tables, each with its own [part.grid], [part.fixed] and [[part.zip]], make a config of
+// several such grids (languages that need other models or budgets): each part is the top level's
+// tables with its own added (an option set in both is refused), and the cells are the first
+// part's, then the second's, ...; an option that some parts set and others do not is unset
+// (an empty value in the key) in the others.
 //
 // A cell's seed is its own `seed` option: its result depends on nothing but its options, never on
 // the jobs, the shard or the machine count.  Shard I of N holds the cells whose index is I mod N,
@@ -63,8 +68,9 @@ inline constexpr std::size_t kMaxCells = 100'000;
 /// spec_from_options and checked with validate() before anything runs.  Throws ParseError for
 /// malformed TOML ("FILE:LINE: ..."), InvalidArgument naming the file, the line and the key for an
 /// unknown option, a bad value, a table or key of the wrong kind, lists of unequal length in a
-/// zip, an empty list, an option set twice, a grid of no cell or more than kMaxCells, two cells
-/// with equal options, or a cell whose options conflict (naming that cell's key).
+/// zip, an empty list or part, an option set twice (within a part or in a part and the top
+/// level), a grid of no cell or more than kMaxCells (the parts together), two cells with equal
+/// options (in one part or two), or a cell whose options conflict (naming that cell's key).
 /// Time O(cells x options).
 SweepConfig parse_sweep_config(std::string_view text, const std::string& file);
 /// The same, from the file at `path` (IoError when it cannot be read).

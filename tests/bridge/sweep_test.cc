@@ -104,6 +104,61 @@ TEST(SweepConfig, BadConfigsNameTheFileLineAndKey) {
                InvalidArgument);
 }
 
+// Parts: each is the top level with its own tables added; the cells are the parts' in order, and
+// an option one part sets and another does not is unset (empty) in the other's cells.
+TEST(SweepConfig, PartsAreGridsOfTheirOwnOneAfterTheOther) {
+  const SweepConfig c = parse_sweep_config(
+      "[grid]\nseed = [1, 2]\n[fixed]\nhidden = 16\n"
+      "[[part]]\n[part.fixed]\nlang = \"parity\"\n[part.grid]\nmodel = [\"lstm\", \"gru\"]\n"
+      "[[part]]\n[part.fixed]\nlang = \"tomita:n=3\"\nmodel = \"transformer\"\n"
+      "[[part.zip]]\nlayers = [1, 2]\npos = [\"none\", \"sinusoidal\"]\n",
+      "p.toml");
+  ASSERT_EQ(c.cells.size(), 8u);
+  // In each part the top level's seed (listed first) varies slowest.
+  EXPECT_EQ(c.cells[0].key, "lang=parity model=lstm layers=1 hidden=16 pos= seed=1");
+  EXPECT_EQ(c.cells[1].key, "lang=parity model=gru layers=1 hidden=16 pos= seed=1");
+  EXPECT_EQ(c.cells[2].key, "lang=parity model=lstm layers=1 hidden=16 pos= seed=2");
+  EXPECT_EQ(c.cells[4].key, "lang=tomita:n=3 model=transformer layers=1 hidden=16 pos=none seed=1");
+  EXPECT_EQ(c.cells[7].key, "lang=tomita:n=3 model=transformer layers=2 hidden=16 pos=sinusoidal seed=2");
+  for (std::size_t i = 0; i < c.cells.size(); ++i) EXPECT_EQ(c.cells[i].index, i);
+  EXPECT_EQ(c.cells[0].spec.layers, 1);  // unset: the default, which the key shows
+  EXPECT_FALSE(c.cells[0].spec.architecture_options.contains("pos"));
+  EXPECT_EQ(c.cells[7].spec.layers, 2);
+  EXPECT_EQ(c.cells[5].spec.seed, 1u);
+  EXPECT_EQ(c.cells[6].spec.seed, 2u);
+}
+
+TEST(SweepConfig, BadPartsNameTheFileLineAndKey) {
+  auto message = [](const std::string& text) {
+    try {
+      parse_sweep_config(text, "b.toml");
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  // An option of the top level set again in a part.
+  EXPECT_EQ(message("[fixed]\nlang = \"parity\"\n[[part]]\n[part.grid]\nlang = [\"dyck\"]\n"),
+            "b.toml:5: key 'lang': already set at line 2");
+  EXPECT_EQ(message("[fixed]\nlang = \"parity\"\n[[part]]\n").rfind("b.toml:3: an empty [[part]]", 0), 0u);
+  EXPECT_EQ(message("[fixed]\nlang = \"parity\"\n[[part]]\n[part.colours]\nred = 1\n")
+                .rfind("b.toml:4: unknown table 'colours' in [[part]]", 0),
+            0u);
+  EXPECT_EQ(message("part = 3\n[fixed]\nlang = \"parity\"\n").rfind("b.toml:1: 'part' must be tables", 0), 0u);
+  EXPECT_EQ(message("[fixed]\nlang = \"parity\"\n[[part]]\n[part.grid]\nseed = []\n")
+                .rfind("b.toml:5: key 'seed' in [part.grid]: an empty list", 0),
+            0u);
+  // Two parts that give the same run.
+  EXPECT_EQ(message("[fixed]\nlang = \"parity\"\n[[part]]\n[part.grid]\nseed = [1, 2]\n"
+                    "[[part]]\n[part.fixed]\nseed = 2\n"),
+            "b.toml: cells 1 and 2 are the same run (lang=parity seed=2)");
+  // The bound holds for the parts together.
+  const std::string list = numbers(300, 1);
+  std::string parts = "[fixed]\nlang = \"parity\"\n";
+  for (int p = 0; p < 2; ++p) parts += "[[part]]\n[part.grid]\nsteps = " + list + "\nbatch = " + numbers(200, 1 + 200 * p) + "\n";
+  EXPECT_EQ(message(parts).rfind("b.toml: the grid has more than 100000 cells", 0), 0u);
+}
+
 TEST(SweepConfig, AGridTooLargeIsRefusedBeforeExpansion) {
   const std::string list = numbers(1000, 1);
   EXPECT_THROW(parse_sweep_config("[grid]\nseed = " + list + "\nsteps = " + list + "\nbatch = " + list, "b.toml"),
