@@ -36,6 +36,16 @@ std::string numbers(int n, int first, int step = 1) {
   return out;
 }
 
+// The message parse_sweep_config throws for config `text` of file b.toml ("no error" if none).
+std::string message(const std::string& text) {
+  try {
+    parse_sweep_config(text, "b.toml");
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
 TEST(SweepConfig, CartesianProductInFileOrderLastKeyFastest) {
   const SweepConfig c = parse_sweep_config(
       "[grid]\nlang = [\"parity\", \"tomita:n=3\"]\nmodel = [\"lstm\", \"gru\"]\nseed = [1, 2, 3]\n"
@@ -84,14 +94,6 @@ TEST(SweepConfig, ValuesAreCanonical) {
 }
 
 TEST(SweepConfig, BadConfigsNameTheFileLineAndKey) {
-  auto message = [](const std::string& text) {
-    try {
-      parse_sweep_config(text, "b.toml");
-    } catch (const Error& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
   EXPECT_EQ(message("[grid]\nlang = [\"parity\"\nseed = [1]").rfind("b.toml:3: malformed TOML", 0), 0u);
   EXPECT_EQ(message("[grid]\ncolour = [1]").rfind("b.toml:2: key 'colour': not an option", 0), 0u);
   EXPECT_EQ(message("[grid]\nseed = []").rfind("b.toml:2: key 'seed' in [grid]: an empty list", 0), 0u);
@@ -129,14 +131,6 @@ TEST(SweepConfig, PartsAreGridsOfTheirOwnOneAfterTheOther) {
 }
 
 TEST(SweepConfig, BadPartsNameTheFileLineAndKey) {
-  auto message = [](const std::string& text) {
-    try {
-      parse_sweep_config(text, "b.toml");
-    } catch (const Error& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
   // An option of the top level set again in a part.
   EXPECT_EQ(message("[fixed]\nlang = \"parity\"\n[[part]]\n[part.grid]\nlang = [\"dyck\"]\n"),
             "b.toml:5: key 'lang': already set at line 2");
