@@ -21,6 +21,7 @@
 #include "languages/task.h"
 #include "models/error.h"
 #include "models/safetensors.h"
+#include "models/simd.h"
 
 namespace statelab::bridge {
 
@@ -805,6 +806,8 @@ RunResult run(const RunSpec& o, const RunOptions& how) {
     metrics["validation_history"] = std::move(history);
   }
   metrics["stopped"] = stopped;
+  // A seed's numbers are the same on machines that run the same instruction sets (models/simd.h).
+  metrics["machine"] = {{"cpu", models::cpu_name()}, {"simd", models::simd_in_use()}};
   metrics["spec"] = spec_json;
   save(state.step, state.params, metrics);
   if (!out.empty()) statelab::write_file(metrics_path(out), metrics.dump(2) + "\n");

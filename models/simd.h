@@ -1,14 +1,18 @@
 // Helpers for the few inner loops of models/ that are written as plain loops for the compiler to
 // vectorise (the scans of s4d.cc and mamba.cc): a vectorisable exp for float, and the attribute
 // that compiles a function for AVX-512, AVX2 and the baseline, chosen at load time by the CPU
-// (GCC/clang function multiversioning on x86-64; nothing elsewhere).  The project builds without
-// -march, so Eigen's own code is SSE2; these clones let the hot loops use the wide registers.
+// (GCC/clang function multiversioning on x86-64; nothing elsewhere).  Without STATELAB_NATIVE
+// (-march=native, on by default) Eigen's own code is SSE2; these clones let the hot loops use the
+// wide registers.  Both choices change how sums are rounded, so a seed's numbers are the same on
+// every machine that runs the same code paths, not on every machine: simd_in_use() and cpu_name()
+// say which, and the metrics of a run record them.
 #pragma once
 
 #include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <string>
 #include <type_traits>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(STATELAB_NO_SIMD_CLONES)
@@ -42,5 +46,12 @@ template <typename T>
     return p * std::bit_cast<float>((static_cast<std::int32_t>(k) + 127) << 23);  // p 2^k
   }
 }
+
+/// The instruction sets the numbers of this process come from: Eigen's (fixed when the library
+/// was compiled) and the clone of the STATELAB_SIMD_CLONES loops this CPU runs, e.g.
+/// "Eigen: AVX512, FMA, AVX2, ...; loops: avx512f".
+std::string simd_in_use();
+/// The CPU, as /proc/cpuinfo names it: "AMD EPYC (family 26, model 2)"; "unknown" where it cannot tell.
+std::string cpu_name();
 
 }  // namespace statelab::models

@@ -243,6 +243,19 @@ TEST(Run, ValidationHistoryHoldsEveryEvaluationAndTheKeptOne) {
   EXPECT_FALSE(nlohmann::json::parse(run(s).metrics).contains("validation_history"));
 }
 
+// A seed's numbers depend on the instruction sets the arithmetic runs with: the metrics name
+// them and the CPU, so that a number can be traced to the kind of machine that made it.
+TEST(Run, MetricsNameTheMachine) {
+  RunSpec s = tiny("parity");
+  s.steps = 2;
+  const auto metrics = nlohmann::json::parse(run(s).metrics);
+  ASSERT_TRUE(metrics.contains("machine")) << metrics.dump();
+  const std::string simd = metrics["machine"]["simd"].get<std::string>();
+  EXPECT_EQ(simd.rfind("Eigen: ", 0), 0u) << simd;
+  EXPECT_NE(simd.find("; loops: "), std::string::npos) << simd;
+  EXPECT_FALSE(metrics["machine"]["cpu"].get<std::string>().empty());
+}
+
 TEST(Run, DefaultsLearnParityAtSmallLengths) {
   const RunResult r = with_defaults("parity", "1..10", "11..20");
   EXPECT_EQ(r.test_accuracy, 1.0) << r.summary;
