@@ -99,9 +99,10 @@ void require_few_panels(std::size_t panels) {
 
 // One panel per language when the rows hold several and the lines are not the languages already
 // (at most kMaxPanels).
-std::vector<Panel> panels_by_language(const std::vector<const ResultRow*>& rows, const std::string& by) {
+std::vector<Panel> panels_by_language(const std::vector<const ResultRow*>& rows, const std::string& by,
+                                      const PlotOptions& o) {
   const Groups langs = group_by(rows, "lang");
-  if (by == "lang" || langs.size() <= 1) return {{langs.size() == 1 ? langs[0].first : "", rows}};
+  if (by == "lang" || langs.size() <= 1 || o.pool_languages) return {{langs.size() == 1 ? langs[0].first : "", rows}};
   require_few_panels(langs.size());
   std::vector<Panel> out;
   for (const auto& [lang, members] : langs) out.push_back({lang, members});
@@ -238,6 +239,7 @@ void require_numbers(const std::vector<const ResultRow*>& rows, const std::strin
 // were summarised on the second.
 std::string heading(const std::string& what, const std::string& how, const PlotOptions& o) {
   std::string t = what;
+  if (o.pool_languages) t += ", the languages together";
   if (!o.where.empty()) t += " [" + describe_where(o.where) + "]";
   if (!o.source.empty()) t += " - " + std::filesystem::path(o.source).filename().string();
   return t + "\n" + how;
@@ -272,7 +274,7 @@ void curve_by_length(Script& script, const std::vector<const ResultRow*>& rows, 
     if (!r->by_length.empty()) with_lengths.push_back(r);
   if (with_lengths.empty()) throw InvalidArgument("plot: no selected result has an accuracy by length");
   const Groups lines = group_by(with_lengths, by);
-  const std::vector<Panel> panels = panels_by_language(with_lengths, by);
+  const std::vector<Panel> panels = panels_by_language(with_lengths, by, o);
   Counts counts;
   std::ostringstream body;
   for (const Panel& panel : panels) {
@@ -331,7 +333,7 @@ void curve_by_field(Script& script, const std::vector<const ResultRow*>& rows, c
   require_numbers(rows, x, "--x");
   require_numbers(rows, y, "--y");
   const Groups lines = group_by(rows, by);
-  const std::vector<Panel> panels = panels_by_language(rows, by);
+  const std::vector<Panel> panels = panels_by_language(rows, by, o);
   double lo = INFINITY, hi = -INFINITY;
   for (const ResultRow* r : rows) {
     lo = std::min(lo, *field_number(*r, x));
@@ -397,7 +399,7 @@ void history_curve(Script& script, const std::vector<const ResultRow*>& rows, co
                           "set, validation-count > 0, keep it; results written before statelab kept it have none)");
   const bool loss = y == "loss";
   const Groups lines = group_by(with_history, by);
-  const std::vector<Panel> panels = panels_by_language(with_history, by);
+  const std::vector<Panel> panels = panels_by_language(with_history, by, o);
   std::int64_t last = 0;
   Counts counts;
   std::ostringstream body;
@@ -434,8 +436,8 @@ void history_curve(Script& script, const std::vector<const ResultRow*>& rows, co
 // ---- heatmap --------------------------------------------------------------------------------
 
 // Panels a row: one language's panels in a row when there are several languages, else 3.
-std::size_t heatmap_columns(const std::vector<const ResultRow*>& rows, const std::string& by) {
-  return by == "lang" || group_by(rows, "lang").size() <= 1 ? 3 : group_by(rows, by).size();
+std::size_t heatmap_columns(const std::vector<const ResultRow*>& rows, const std::string& by, const PlotOptions& o) {
+  return by == "lang" || o.pool_languages || group_by(rows, "lang").size() <= 1 ? 3 : group_by(rows, by).size();
 }
 
 void heatmap(Script& script, const std::vector<const ResultRow*>& rows, const PlotOptions& o, const std::string& by,
@@ -447,12 +449,12 @@ void heatmap(Script& script, const std::vector<const ResultRow*>& rows, const Pl
   const std::vector<std::pair<int, int>> bins = length_bins(with_lengths, o.bins > 0 ? o.bins : 8);
   const Groups ys = group_by(with_lengths, y);
   std::vector<Panel> panels;
-  const Groups langs = group_by(with_lengths, "lang");
+  const Groups langs = o.pool_languages ? Groups{{"", with_lengths}} : group_by(with_lengths, "lang");
   for (const auto& [lang, in_lang] : langs)
     for (const auto& [value, members] : group_by(in_lang, by))
       panels.push_back({(langs.size() > 1 && by != "lang" ? lang + ", " : "") + by + " = " + value, members});
   require_few_panels(panels.size());
-  const std::size_t per_row = heatmap_columns(with_lengths, by);
+  const std::size_t per_row = heatmap_columns(with_lengths, by, o);
   Counts counts;
   std::ostringstream body;
   for (const Panel& panel : panels) {
@@ -529,7 +531,7 @@ void histogram(Script& script, const std::vector<const ResultRow*>& rows, const 
   const int nbins = o.bins > 0 ? o.bins : 10;
   const double width = (hi - lo) / nbins;
   const Groups groups = group_by(rows, by);
-  const std::vector<Panel> panels = panels_by_language(rows, by);
+  const std::vector<Panel> panels = panels_by_language(rows, by, o);
   const double box = width * 0.9 / static_cast<double>(std::max<std::size_t>(groups.size(), 1));
   std::size_t tallest = 0;
   std::ostringstream body;
@@ -676,11 +678,12 @@ std::string plot_script(const std::vector<ResultRow>& all, const PlotOptions& o,
   std::size_t panels = 1;
   if (o.kind == PlotKind::heatmap) {
     panels = 0;
-    for (const auto& [lang, in_lang] : group_by(rows, "lang")) panels += group_by(in_lang, by).size();
+    for (const auto& [lang, in_lang] : o.pool_languages ? Groups{{"", rows}} : group_by(rows, "lang"))
+      panels += group_by(in_lang, by).size();
   } else {
-    panels = by == "lang" ? 1 : std::max<std::size_t>(group_by(rows, "lang").size(), 1);
+    panels = by == "lang" || o.pool_languages ? 1 : std::max<std::size_t>(group_by(rows, "lang").size(), 1);
   }
-  const std::size_t per_row = o.kind == PlotKind::heatmap ? heatmap_columns(rows, by) : 2;
+  const std::size_t per_row = o.kind == PlotKind::heatmap ? heatmap_columns(rows, by, o) : 2;
   const auto grid = layout(std::max<std::size_t>(panels, 1), per_row);
   const int width = o.width > 0 ? o.width : std::clamp(grid.second * 520 + 60, 800, kMaxPlotSide);
   const int height = o.height > 0 ? o.height : std::clamp(grid.first * 420 + 80, 500, kMaxPlotSide);

@@ -15,6 +15,9 @@
 // - history: the learning curves, validation accuracy (--y accuracy, the default) or loss (--y
 //   loss) against the training step, one line per --by value, the mean and min-max over the runs
 //   evaluated at each step; one panel per language.  From the metrics' validation_history.
+// With pool_languages (--pool-languages) no kind makes a panel per language: the runs of every
+// language are drawn together, for a family whose name carries its size (index-lookup:max=N
+// trained and tested at length N: the heatmap's length axis is then N, as in that figure).
 // Curves and histograms may carry reference lines (--vline X[:LABEL], --hline Y[:LABEL]), drawn
 // dashed across every panel, such as a bound the results are compared with; the x axis of a curve
 // by length or of a histogram is widened to show a vertical line beyond the data.
@@ -52,6 +55,8 @@ struct PlotOptions {
   int bins = 0;              // length bins (heatmap, default 8) or histogram bins (default 10)
   std::string source;        // named in the title (the results file)
   std::vector<ReferenceLine> vlines, hlines;  // curve, hist and history (a heatmap's axes are bins)
+  bool pool_languages = false;  // no panel per language: the languages' runs drawn together (for a
+                                // family whose name carries its size, as index-lookup:max=N)
 };
 
 /// The largest width or height, and the most panels, a figure may have.

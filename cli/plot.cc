@@ -57,6 +57,9 @@ void add_plot_command(CLI::App& parent, Commands& commands) {
       ->allow_extra_args(false);
   v->add_option("--hline", o->hlines, "curve, hist, history: a dashed horizontal line at Y, labelled (Y or Y:LABEL; repeatable)")
       ->allow_extra_args(false);
+  v->add_flag("--pool-languages", o->plot.pool_languages,
+              "no panel per language: the languages drawn together (a family whose name carries its size, "
+              "such as index-lookup:max=N, whose lengths then make the length axis)");
   v->add_option("--size", o->size, "WIDTHxHEIGHT in pixels (default: from the number of panels)");
   commands.push_back({v, [o] {
     run(*o);

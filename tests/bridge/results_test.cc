@@ -461,6 +461,32 @@ TEST(Plot, EveryKindRefusesMoreThanTheMostPanels) {
   EXPECT_NO_THROW(plot_script(rows, o, "png"));
 }
 
+// --pool-languages: no kind splits the languages into panels; a heatmap keeps a panel per --by
+// value, whose lengths then come from every language (index-lookup:max=N at length N).
+TEST(Plot, PooledLanguagesShareTheirPanels) {
+  const auto rows = report_fixture();  // parity and anbn
+  auto titles = [](const std::string& script) {
+    std::size_t n = 0;
+    for (std::size_t at = script.find("\nset title "); at != std::string::npos; at = script.find("\nset title ", at + 1)) ++n;
+    return n;
+  };
+  PlotOptions o;
+  o.kind = PlotKind::heatmap;
+  EXPECT_EQ(titles(plot_script(rows, o, "png")), 5u);  // parity: 4 models, anbn: the LSTM
+  o.pool_languages = true;
+  const std::string pooled = plot_script(rows, o, "png");
+  EXPECT_EQ(titles(pooled), 4u);
+  EXPECT_NE(pooled.find("set title \"model = lstm\""), std::string::npos) << pooled;
+  EXPECT_NE(pooled.find("the languages together"), std::string::npos);
+  for (const PlotKind kind : {PlotKind::curve, PlotKind::hist}) {
+    o.kind = kind;
+    o.pool_languages = false;
+    EXPECT_EQ(titles(plot_script(rows, o, "png")), 2u);
+    o.pool_languages = true;
+    EXPECT_EQ(titles(plot_script(rows, o, "png")), 1u);
+  }
+}
+
 // A panel's title too long for its share of the canvas (a regular expression as the language) is
 // shortened in the middle, its ends kept, not clipped by gnuplot at both ends.
 TEST(Plot, LongPanelTitlesAreShortenedInTheMiddle) {
