@@ -97,12 +97,19 @@ void require_few_panels(std::size_t panels) {
                           "; narrow the selection with --where");
 }
 
+// The rows of each language, or of several languages as one group ("") when they are pooled.
+Groups by_language(const std::vector<const ResultRow*>& rows, const PlotOptions& o) {
+  Groups langs = group_by(rows, "lang");
+  if (o.pool_languages && langs.size() > 1) return {{"", rows}};
+  return langs;
+}
+
 // One panel per language when the rows hold several and the lines are not the languages already
 // (at most kMaxPanels).
 std::vector<Panel> panels_by_language(const std::vector<const ResultRow*>& rows, const std::string& by,
                                       const PlotOptions& o) {
-  const Groups langs = group_by(rows, "lang");
-  if (by == "lang" || langs.size() <= 1 || o.pool_languages) return {{langs.size() == 1 ? langs[0].first : "", rows}};
+  const Groups langs = by_language(rows, o);
+  if (by == "lang" || langs.size() <= 1) return {{langs.size() == 1 ? langs[0].first : "", rows}};
   require_few_panels(langs.size());
   std::vector<Panel> out;
   for (const auto& [lang, members] : langs) out.push_back({lang, members});
@@ -437,7 +444,7 @@ void history_curve(Script& script, const std::vector<const ResultRow*>& rows, co
 
 // Panels a row: one language's panels in a row when there are several languages, else 3.
 std::size_t heatmap_columns(const std::vector<const ResultRow*>& rows, const std::string& by, const PlotOptions& o) {
-  return by == "lang" || o.pool_languages || group_by(rows, "lang").size() <= 1 ? 3 : group_by(rows, by).size();
+  return by == "lang" || by_language(rows, o).size() <= 1 ? 3 : group_by(rows, by).size();
 }
 
 void heatmap(Script& script, const std::vector<const ResultRow*>& rows, const PlotOptions& o, const std::string& by,
@@ -449,7 +456,7 @@ void heatmap(Script& script, const std::vector<const ResultRow*>& rows, const Pl
   const std::vector<std::pair<int, int>> bins = length_bins(with_lengths, o.bins > 0 ? o.bins : 8);
   const Groups ys = group_by(with_lengths, y);
   std::vector<Panel> panels;
-  const Groups langs = o.pool_languages ? Groups{{"", with_lengths}} : group_by(with_lengths, "lang");
+  const Groups langs = by_language(with_lengths, o);
   for (const auto& [lang, in_lang] : langs)
     for (const auto& [value, members] : group_by(in_lang, by))
       panels.push_back({(langs.size() > 1 && by != "lang" ? lang + ", " : "") + by + " = " + value, members});
@@ -678,10 +685,9 @@ std::string plot_script(const std::vector<ResultRow>& all, const PlotOptions& o,
   std::size_t panels = 1;
   if (o.kind == PlotKind::heatmap) {
     panels = 0;
-    for (const auto& [lang, in_lang] : o.pool_languages ? Groups{{"", rows}} : group_by(rows, "lang"))
-      panels += group_by(in_lang, by).size();
+    for (const auto& [lang, in_lang] : by_language(rows, o)) panels += group_by(in_lang, by).size();
   } else {
-    panels = by == "lang" || o.pool_languages ? 1 : std::max<std::size_t>(group_by(rows, "lang").size(), 1);
+    panels = by == "lang" ? 1 : std::max<std::size_t>(by_language(rows, o).size(), 1);
   }
   const std::size_t per_row = o.kind == PlotKind::heatmap ? heatmap_columns(rows, by, o) : 2;
   const auto grid = layout(std::max<std::size_t>(panels, 1), per_row);
