@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs one experiment of docs/results.md end to end: its sweep (NAME.toml beside this script), its
 # figure and its report, and says how long it took: wall clock, CPU time (user+sys of everything
-# it ran) and the load average at the start and the end (the machine may be shared).
+# it ran) and the load average at the start and the end (the machine may be shared), and on which CPU.
 #   examples/experiments/run.sh NAME [OUT_DIR]      (default OUT_DIR: build/experiments/NAME)
 # NAME may also be the path of a config (X.toml, with X.plot beside it): the test suite runs small
 # copies of the experiments that way.  Environment: STATELAB (default build/cli/statelab), JOBS
@@ -56,5 +56,8 @@ if [ -f "$post" ]; then STATELAB=$statelab SWEEP_ARGS=$sweep_args bash "$post" "
 # CPU: user and sys of this shell and of its finished children (the sweep, plots, the hook), what
 # bash's `times` prints, read from /proc since `times` in $(...) would report the subshell's.
 cpu=$(awk -v tick="$(getconf CLK_TCK)" '{ printf "%.0f", ($14 + $15 + $16 + $17) / tick }' /proc/$$/stat)
-echo "$name: $(( $(date +%s) - start )) s wall clock, $cpu s CPU (user+sys), load average $load_start at start, $(load) at end; $(grep -c '"status":"ok"' "$results") cells ok, $(grep -c '"status":"failed"' "$results" || true) failed"
+# The machine, since a seed's numbers and the times depend on it (docs/results.md, top).
+machine=$(awk -F': ' '/^model name/ { n = $2 } /^cpu family/ { f = $2 } /^model\t/ { m = $2 } /^$/ { exit }
+  END { print (n == "" ? "unknown CPU" : n (f == "" ? "" : " (family " f ", model " m ")")) }' /proc/cpuinfo 2>/dev/null || echo "unknown CPU")
+echo "$name: $(( $(date +%s) - start )) s wall clock, $cpu s CPU (user+sys), load average $load_start at start, $(load) at end; $(grep -c '"status":"ok"' "$results") cells ok, $(grep -c '"status":"failed"' "$results" || true) failed; on $machine"
 exit "$status"
