@@ -23,7 +23,7 @@ namespace {
 struct CheckCommandOptions {
   std::string ckpt, lang;
   std::size_t max_length = 20, tests = 1000, length_limit = bridge::kDefaultCheckLengthLimit,
-              max_memory = kDefaultMemoryLimit;
+              max_memory = kDefaultMemoryLimit, counterexamples = bridge::CheckOptions{}.max_counterexamples;
   std::uint64_t seed = 0;
   std::optional<std::size_t> exhaustive;
   bool json = false;
@@ -51,6 +51,7 @@ bridge::CheckOptions check_options(const CheckCommandOptions& o) {
   options.exhaustive_up_to = o.exhaustive;
   options.length_limit = o.length_limit;
   options.memory = memory_limit(o.max_memory);
+  options.max_counterexamples = o.counterexamples;
   return options;
 }
 
@@ -149,6 +150,10 @@ void add_check_command(CLI::App& parent, Commands& commands) {
   c->add_option("--tests", o->tests, "random words to draw (one drawn twice is tested once: reports count distinct words)")->check(kNonNegative)->capture_default_str();
   c->add_option("--seed", o->seed, "seed of the random words")->check(kNonNegative)->capture_default_str();
   c->add_option("--exhaustive-up-to", o->exhaustive, "also test every word of length <= N")->check(kNonNegative);
+  c->add_option("--counterexamples", o->counterexamples,
+                "words it disagrees on to report: the minimal one (shrunk), then the others as found, shortest first")
+      ->check(kAtLeastOne)
+      ->capture_default_str();
   c->add_flag("--json", o->json, "machine-readable output");
   add_kv_cache_options(c, o->kv);
   commands.push_back({c, [o] { return run_check(*o); }});

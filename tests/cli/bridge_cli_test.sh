@@ -15,6 +15,12 @@ expect "check: another language disagrees, minimal counterexample first" 1 '^  "
   "$sl" check --ckpt "$net" --lang tomita:n=2 --tests 200
 expect "check --json" 1 '^\{"language":"tomita:n=2",.*"agree":false,"tested":[0-9]+,"counterexamples":\[\{"word":"1","length":1,"model":true,"model_score":0\.9[0-9]*,"truth":false\}.*"by_length":\[\{"length":0,' "^$" -- \
   "$sl" check --ckpt "$net" --lang tomita:n=2 --tests 200 --json
+"$sl" check --ckpt "$net" --lang tomita:n=2 --tests 200 --counterexamples 40 --json >many.json
+check "check --counterexamples 40: every word it disagrees on (fewer than 40 here), the minimal first" jq -e \
+  '([.by_length[] | .tested - .agree] | add) as $n | $n > 5 and $n < 40 and (.counterexamples | length) == $n
+   and .counterexamples[0].word == "1" and (.counterexamples | map(.word) | unique | length) == $n' many.json
+expect "check --counterexamples 0 is refused" 2 "^$" "counterexamples" -- \
+  "$sl" check --ckpt "$net" --lang tomita:n=2 --counterexamples 0
 expect "check: alphabet mismatch" 2 "^$" "^statelab: the checkpoint's alphabet \[0, 1\] does not match the language's alphabet \[\(, \)\]$" -- \
   "$sl" check --ckpt "$net" --lang dyck:k=1
 expect "check: missing checkpoint" 2 "^$" "^statelab: .*nope.safetensors" -- "$sl" check --ckpt nope.safetensors --lang tomita:n=1
