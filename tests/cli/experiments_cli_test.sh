@@ -34,6 +34,9 @@ check "multi_state_rnn: K = T is the unbounded cache" jq -e -s \
    | all(length == 5 and (map(.metrics.accuracy) | unique | length) == 1)' \
   out-multi_state_rnn/kv_full.jsonl out-multi_state_rnn/kv_cache.jsonl
 check "multi_state_rnn: its figure" test -s out-multi_state_rnn/multi-state-rnn.png
+# Experiment 6's hook: the transformer of its shard checked, the u of its errors tabled.
+check "copying: the errors' table" grep -qF '## Where the transformer copies wrong' out-copying/copying.md
+check "copying: the random strings' table" grep -qF '| 100 | 0.090 | 0.99 |' out-copying/copying.md
 # Experiment 2's hook: protocol (b)'s sweep (its shard) from the config's own rows, and the tables.
 check "illusion_of_state: protocol (b) swept" grep -q '"train-lengths":"1..4"' out-illusion_of_state/lengths.jsonl
 check "illusion_of_state: its tables" grep -qF '## Protocol (b)' out-illusion_of_state/illusion_of_state.md
