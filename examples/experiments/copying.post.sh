@@ -6,8 +6,9 @@
 # every word it copies wrong (COUNT random words, default 600, of lengths up to 40 and longer
 # ones beyond), and for the first wrong letter of each (s[j], the string s) we count u: the fewest
 # letters before it, s[j-u..j-1], that occur only once in s.  OUT/copying.md compares the u of the
-# errors with the u of every position of the same words, and gives the share of random strings of
-# length n with a position that needs u >= 4 (the errors' own u).
+# errors with the u of every position of the same words but the copy's first (placed by the
+# separator alone: u = 1, where no error fell), and gives the share of random strings of length n
+# with a position that needs u >= 4 (the errors' own u).
 # Usage: copying.post.sh OUT   (STATELAB: the binary; COUNT)
 set -euo pipefail
 out=$1
