@@ -78,67 +78,74 @@ std::size_t victim(const KvBound& bound, const std::vector<double>& weight, cons
 }  // namespace
 
 template <typename T>
+int kv_attention_step(const AttentionSpec& spec, const KvBound& bound, const Matrix<T>& qkv, Eigen::Index stride,
+                      Eigen::Index offset, int t, KvState<T>& state, Eigen::Ref<Vector<T>> out) {
+  const int A = spec.num_heads, K = bound.capacity;
+  const Eigen::Index D = qkv.rows() / 3, dh = D / A;
+  const T scale = T(1) / std::sqrt(static_cast<T>(dh));
+  auto column = [&](int p) { return qkv.col(static_cast<Eigen::Index>(p) * stride + offset); };
+  state.held.push_back(t);
+  state.accumulated.push_back(0.0);
+  const std::size_t m = state.held.size();
+  state.weight.assign(m, 0.0);
+  const auto q = column(t);
+  Vector<T>& s = state.scores;
+  s.resize(static_cast<Eigen::Index>(m));
+  for (int h = 0; h < A; ++h) {
+    const T slope = static_cast<T>(spec.slopes[h]);
+    const int w = spec.windows[h];
+    T top = -std::numeric_limits<T>::infinity();
+    for (std::size_t i = 0; i < m; ++i) {
+      const int p = state.held[i];
+      if ((w > 0 && p <= t - w) || (spec.strict && p == t)) {  // masked: probability exactly 0
+        s(static_cast<Eigen::Index>(i)) = -std::numeric_limits<T>::infinity();
+        continue;
+      }
+      const auto k = column(p).segment(D + h * dh, dh);
+      T v = scale * k.dot(q.segment(h * dh, dh));
+      if (slope != T(0)) v -= slope * static_cast<T>(std::abs(p - t));
+      s(static_cast<Eigen::Index>(i)) = v;
+      top = std::max(top, v);
+    }
+    auto oh = out.segment(h * dh, dh);
+    oh.setZero();
+    if (top == -std::numeric_limits<T>::infinity()) continue;  // no key (strict, t = 0): output 0
+    s = (s.array() - top).exp().matrix();  // exp(-inf) = 0 for the masked entries
+    s /= s.sum();
+    for (std::size_t i = 0; i < m; ++i) {
+      const T pi = s(static_cast<Eigen::Index>(i));
+      if (pi == T(0)) continue;
+      oh += pi * column(state.held[i]).segment(2 * D + h * dh, dh);
+      state.weight[i] += static_cast<double>(pi) / A;
+    }
+  }
+  for (std::size_t i = 0; i < m; ++i) state.accumulated[i] += state.weight[i];
+  if (K == 0 || static_cast<int>(m) <= K) return -1;
+  const std::size_t v = victim(bound, state.weight, state.accumulated);
+  const int dropped = state.held[v];
+  state.held.erase(state.held.begin() + static_cast<std::ptrdiff_t>(v));
+  state.accumulated.erase(state.accumulated.begin() + static_cast<std::ptrdiff_t>(v));
+  return dropped;
+}
+
+template <typename T>
 void kv_attention_forward(const AttentionSpec& spec, const KvBound& bound, const SequenceBatch& batch,
                           const Matrix<T>& qkv, Matrix<T>& context, std::vector<std::vector<int>>* evicted) {
   validate(bound, spec);
-  const int A = spec.num_heads, B = batch.batch_size, K = bound.capacity;
+  const int A = spec.num_heads, B = batch.batch_size;
   const Eigen::Index D3 = qkv.rows(), D = D3 / 3, dh = D / A;
   assert(D3 == 3 * D && D == dh * A && qkv.cols() == batch.columns());
-  const T scale = T(1) / std::sqrt(static_cast<T>(dh));
+  (void)dh;
   context.resize(D, qkv.cols());
   zero_padding(batch, context);
   if (evicted) evicted->assign(B, {});
-  std::vector<int> held;                    // positions in the cache, oldest first
-  std::vector<double> weight, accumulated;  // per entry: this step's mean weight; h2o's sum
-  Vector<T> s;
+  KvState<T> state;
   for (int b = 0; b < B; ++b) {
-    const int n = batch.lengths[b];
-    held.clear();
-    accumulated.clear();
-    for (int t = 0; t < n; ++t) {
-      held.push_back(t);
-      accumulated.push_back(0.0);
-      const std::size_t m = held.size();
-      weight.assign(m, 0.0);
-      const auto q = qkv.col(static_cast<Eigen::Index>(t) * B + b);
-      auto o = context.col(static_cast<Eigen::Index>(t) * B + b);
-      s.resize(static_cast<Eigen::Index>(m));
-      for (int h = 0; h < A; ++h) {
-        const T slope = static_cast<T>(spec.slopes[h]);
-        const int w = spec.windows[h];
-        T top = -std::numeric_limits<T>::infinity();
-        for (std::size_t i = 0; i < m; ++i) {
-          const int p = held[i];
-          if ((w > 0 && p <= t - w) || (spec.strict && p == t)) {  // masked: probability exactly 0
-            s(static_cast<Eigen::Index>(i)) = -std::numeric_limits<T>::infinity();
-            continue;
-          }
-          const auto k = qkv.col(static_cast<Eigen::Index>(p) * B + b).segment(D + h * dh, dh);
-          T v = scale * k.dot(q.segment(h * dh, dh));
-          if (slope != T(0)) v -= slope * static_cast<T>(std::abs(p - t));
-          s(static_cast<Eigen::Index>(i)) = v;
-          top = std::max(top, v);
-        }
-        auto oh = o.segment(h * dh, dh);
-        oh.setZero();
-        if (top == -std::numeric_limits<T>::infinity()) continue;  // no key (strict, t = 0): output 0
-        s = (s.array() - top).exp().matrix();  // exp(-inf) = 0 for the masked entries
-        s /= s.sum();
-        for (std::size_t i = 0; i < m; ++i) {
-          const T pi = s(static_cast<Eigen::Index>(i));
-          if (pi == T(0)) continue;
-          oh += pi * qkv.col(static_cast<Eigen::Index>(held[i]) * B + b).segment(2 * D + h * dh, dh);
-          weight[i] += static_cast<double>(pi) / A;
-        }
-      }
-      for (std::size_t i = 0; i < m; ++i) accumulated[i] += weight[i];
-      int dropped = -1;
-      if (K > 0 && static_cast<int>(m) > K) {
-        const std::size_t v = victim(bound, weight, accumulated);
-        dropped = held[v];
-        held.erase(held.begin() + static_cast<std::ptrdiff_t>(v));
-        accumulated.erase(accumulated.begin() + static_cast<std::ptrdiff_t>(v));
-      }
+    state.held.clear();
+    state.accumulated.clear();
+    for (int t = 0; t < batch.lengths[b]; ++t) {
+      const int dropped = kv_attention_step<T>(spec, bound, qkv, B, b, t, state,
+                                            context.col(static_cast<Eigen::Index>(t) * B + b));
       if (evicted) (*evicted)[b].push_back(dropped);
     }
   }
@@ -146,7 +153,9 @@ void kv_attention_forward(const AttentionSpec& spec, const KvBound& bound, const
 
 #define STATELAB_INSTANTIATE(T)                                                                                  \
   template void kv_attention_forward(const AttentionSpec&, const KvBound&, const SequenceBatch&, const Matrix<T>&, \
-                                     Matrix<T>&, std::vector<std::vector<int>>*);
+                                     Matrix<T>&, std::vector<std::vector<int>>*);                                \
+  template int kv_attention_step(const AttentionSpec&, const KvBound&, const Matrix<T>&, Eigen::Index,             \
+                                 Eigen::Index, int, KvState<T>&, Eigen::Ref<Vector<T>>);
 STATELAB_INSTANTIATE(float)
 STATELAB_INSTANTIATE(double)
 #undef STATELAB_INSTANTIATE

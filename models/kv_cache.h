@@ -67,6 +67,24 @@ std::string to_string(const KvBound& bound);
 /// -1..K-1) or the attention it would bound is not causal.
 void validate(const KvBound& bound, const AttentionSpec& spec);
 
+/// One sequence's cache of one layer, carried from step to step.
+template <typename T>
+struct KvState {
+  std::vector<int> held;            // positions in the cache, oldest first
+  std::vector<double> accumulated;  // per entry: h2o's sum of weights
+  std::vector<double> weight;       // workspace: this step's mean weight per entry
+  Vector<T> scores;                 // workspace: one head's scores
+};
+
+/// Step t of one sequence (spec causal, bound validated): adds entry t to `state`, writes the
+/// attention output of query t against the entries held (every head, D numbers) to `out`, then
+/// lets the policy drop one when more than bound.capacity are held.  Position p's q, k, v are
+/// column p * stride + offset of qkv (3D, ...).  Returns the position dropped, -1 for none.
+/// Time O((K + 1) D), or O((t + 1) D) unbounded.
+template <typename T>
+int kv_attention_step(const AttentionSpec& spec, const KvBound& bound, const Matrix<T>& qkv, Eigen::Index stride,
+                      Eigen::Index offset, int t, KvState<T>& state, Eigen::Ref<Vector<T>> out);
+
 /// The same as attention_forward (causal spec only) but step by step against a cache of
 /// bound.capacity entries per sequence (0: unbounded): context (D, N) is the attention output of
 /// every head at every non-padding column, zero in padding.  When `evicted` is given, (*evicted)[b]

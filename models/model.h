@@ -233,12 +233,13 @@ std::vector<float> accept_probability(const ModelConfig& config, const ModelPara
                                       std::span<const Sequence> sequences, const KvBound* kv = nullptr);
 
 /// seq only: steps[i] tokens generated greedily after prompts[i]: token j is the argmax of the
-/// logits at the last position of prompt + tokens 0..j-1.  One forward pass per generated
-/// position over the sequences still generating, so time O(S) forward passes of length up to
-/// prompt + S, S = max steps (a causal model gives position t the same logits whatever follows).
-/// Throws ModelError for another head, an empty prompt or a token outside the vocabulary.  With a
-/// KV bound each pass decodes the whole prefix against fresh bounded caches, which gives exactly
-/// what one cache carried on from step to step would (the policies are deterministic and causal).
+/// logits at the last position of prompt + tokens 0..j-1.  A causal transformer decodes one token
+/// at a time, each layer keeping the q, k, v of the positions before (and under a KV bound its
+/// cache's entries, carried from step to step): O(L D (4D + 2F + len)) per token, O(L D (4D + 2F
+/// + K)) bounded.  Every other model runs one forward pass over the prefix per generated token,
+/// over the sequences still generating (a recurrent pass is linear in the prefix).  The two ways
+/// agree but for rounding in attention's sums.  Throws ModelError for another head, an empty prompt or a token outside the
+/// vocabulary.
 std::vector<Sequence> greedy_decode(const ModelConfig& config, const ModelParams<float>& params,
                                     std::span<const Sequence> prompts, std::span<const int> steps,
                                     const KvBound* kv = nullptr);

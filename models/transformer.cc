@@ -202,13 +202,14 @@ void attention_backward(const AttentionSpec& spec, const SequenceBatch& batch, c
 }
 
 template <typename T>
-void transformer_block_forward(const AttentionSpec& spec, Activation activation, const TransformerBlockParams<T>& p,
-                               const SequenceBatch& batch, const Matrix<T>& x, TransformerBlockCache<T>& cache,
-                               Matrix<T>& out, const KvBound* kv) {
+void transformer_block_qkv(const TransformerBlockParams<T>& p, const Matrix<T>& x, TransformerBlockCache<T>& cache) {
   layer_norm_forward(p.norm1, x, cache.norm1, cache.ln1);  // (D, N)
   linear_forward(p.in_proj, cache.ln1, cache.qkv);        // (3D, N)
-  if (kv) kv_attention_forward(spec, *kv, batch, cache.qkv, cache.context);
-  else attention_forward(spec, batch, cache.qkv, cache.attention, cache.context);
+}
+
+template <typename T>
+void transformer_block_finish(Activation activation, const TransformerBlockParams<T>& p, const SequenceBatch& batch,
+                              const Matrix<T>& x, TransformerBlockCache<T>& cache, Matrix<T>& out) {
   linear_forward(p.out_proj, cache.context, cache.mid);  // W_o O + b_o
   cache.mid += x;                                        // mid = x + attention
   zero_padding(batch, cache.mid);
@@ -223,6 +224,16 @@ void transformer_block_forward(const AttentionSpec& spec, Activation activation,
   linear_forward(p.linear2, cache.act, out);  // W_2 act + b_2
   out += cache.mid;
   zero_padding(batch, out);
+}
+
+template <typename T>
+void transformer_block_forward(const AttentionSpec& spec, Activation activation, const TransformerBlockParams<T>& p,
+                               const SequenceBatch& batch, const Matrix<T>& x, TransformerBlockCache<T>& cache,
+                               Matrix<T>& out, const KvBound* kv) {
+  transformer_block_qkv(p, x, cache);
+  if (kv) kv_attention_forward(spec, *kv, batch, cache.qkv, cache.context);
+  else attention_forward(spec, batch, cache.qkv, cache.attention, cache.context);
+  transformer_block_finish(activation, p, batch, x, cache, out);
 }
 
 template <typename T>
@@ -379,6 +390,9 @@ ModelConfig FamilyOf<Family::transformer>::config_from_file(const CheckpointToIn
                                   Matrix<T>&);                                                                      \
   template void attention_backward(const AttentionSpec&, const SequenceBatch&, const Matrix<T>&, AttentionCache<T>&, \
                                    const Matrix<T>&, Matrix<T>&);                                                   \
+  template void transformer_block_qkv(const TransformerBlockParams<T>&, const Matrix<T>&, TransformerBlockCache<T>&); \
+  template void transformer_block_finish(Activation, const TransformerBlockParams<T>&, const SequenceBatch&,         \
+                                         const Matrix<T>&, TransformerBlockCache<T>&, Matrix<T>&);                  \
   template void transformer_block_forward(const AttentionSpec&, Activation, const TransformerBlockParams<T>&,       \
                                           const SequenceBatch&, const Matrix<T>&, TransformerBlockCache<T>&,        \
                                           Matrix<T>&, const KvBound*);                                                            \

@@ -128,9 +128,21 @@ template <typename T>
 void attention_backward(const AttentionSpec& spec, const SequenceBatch& batch, const Matrix<T>& qkv,
                         AttentionCache<T>& cache, const Matrix<T>& d_context, Matrix<T>& d_qkv);
 
+/// The block's first half: cache.ln1 = LN1(x), cache.qkv = W_in cache.ln1 + b_in (3D, N).
+template <typename T>
+void transformer_block_qkv(const TransformerBlockParams<T>& params, const Matrix<T>& x, TransformerBlockCache<T>& cache);
+
+/// The block's second half, given cache.context (the attention output, zero in padding): out (D, N)
+/// = mid + W_2 act(W_1 LN2(mid) + b_1) + b_2, mid = x + W_o context + b_o; zero in padding.
+template <typename T>
+void transformer_block_finish(Activation activation, const TransformerBlockParams<T>& params,
+                              const SequenceBatch& batch, const Matrix<T>& x, TransformerBlockCache<T>& cache,
+                              Matrix<T>& out);
+
 /// out (D, N) = the block applied to x (D, N, zero in padding); out is zero in padding.  With a
 /// KV bound (kv_cache.h), attention is decoded token by token against a bounded cache
-/// (kv_attention_forward) and the cache cannot serve backward.
+/// (kv_attention_forward) and the cache cannot serve backward.  The two halves above around
+/// attention_forward or kv_attention_forward.
 template <typename T>
 void transformer_block_forward(const AttentionSpec& spec, Activation activation,
                                const TransformerBlockParams<T>& params, const SequenceBatch& batch, const Matrix<T>& x,

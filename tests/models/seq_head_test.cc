@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
 
 #include "base/random.h"
 #include "models/error.h"
+#include "models/kv_cache.h"
 #include "models/train.h"
 #include "tests/models/model_test_util.h"
 
@@ -59,6 +61,68 @@ TEST(GreedyDecode, AgreesWithAStepByStepLoopOverModelLogits) {
       EXPECT_EQ(decoded[i], expected) << cell_name(cell) << " prompt " << i;
     }
   }
+}
+
+// The reference decoding: one sequence at a time, a forward pass over the whole prefix per token
+// (model_logits, with the same KV bound), the argmax at the last position.  The decoded tokens
+// must equal it up to the first position where the reference's two best logits lie within 1e-4
+// (a causal transformer decodes incrementally, its attention summing in another order, so a
+// near-tie may go either way; after it the continuations differ).
+void expect_reference_decoding(const ModelConfig& c, const ModelParams<float>& params,
+                               const std::vector<Sequence>& prompts, const std::vector<int>& steps,
+                               const KvBound* kv, const std::string& what) {
+  const auto decoded = greedy_decode(c, params, prompts, steps, kv);
+  ASSERT_EQ(decoded.size(), prompts.size());
+  for (std::size_t i = 0; i < prompts.size(); ++i) {
+    ASSERT_EQ(decoded[i].size(), static_cast<std::size_t>(steps[i])) << what;
+    Sequence current = prompts[i];
+    for (int j = 0; j < steps[i]; ++j) {
+      const auto logits = model_logits(c, params, std::span<const Sequence>(&current, 1), kv);
+      const auto column = logits[0].col(static_cast<Eigen::Index>(current.size()) - 1);
+      const Token expected = argmax(logits[0], static_cast<int>(current.size()) - 1);
+      if (decoded[i][j] != expected) {
+        const float gap = column(expected) - column(decoded[i][j]);
+        EXPECT_LT(gap, 1e-4f) << what << " prompt " << i << " token " << j;
+        break;
+      }
+      current.push_back(expected);
+    }
+  }
+}
+
+TEST(GreedyDecode, TransformersAgreeWithAFullPassPerTokenUnderEveryPositionMaskAndBound) {
+  const auto prompts = random_prompts(12, 7, 21);
+  const std::vector<int> steps = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 3, 1};
+  int seed = 30;
+  for (Positional positional : kPositionals)
+    for (bool strict : {false, true}) {
+      ModelConfig c = testing::small_transformer(positional, true);
+      c.vocab_size = 4;
+      c.max_length = 24;
+      c.head = Head::seq;
+      c.num_outputs = 4;
+      c.strict_mask = strict;
+      const auto params = init_params(c, ++seed);
+      const std::string what = std::string(positional_name(positional)) + (strict ? " strict" : "");
+      expect_reference_decoding(c, params, prompts, steps, nullptr, what);
+      for (KvPolicy policy : {KvPolicy::window, KvPolicy::sink, KvPolicy::tova, KvPolicy::h2o}) {
+        const KvBound bound{3, policy, -1};
+        expect_reference_decoding(c, params, prompts, steps, &bound, what + " " + to_string(bound));
+      }
+    }
+}
+
+TEST(GreedyDecode, RefusesAPrefixBeyondTheLearnedPositions) {
+  ModelConfig c = testing::small_transformer(Positional::learned, true);
+  c.head = Head::seq;
+  c.num_outputs = c.vocab_size;
+  const auto params = init_params(c, 4);
+  const std::vector<Sequence> prompts = {{0, 1, 2}};
+  EXPECT_EQ(greedy_decode(c, params, prompts, std::vector<int>{c.max_length - 2}).front().size(),
+            static_cast<std::size_t>(c.max_length - 2));
+  EXPECT_THROW(greedy_decode(c, params, prompts, std::vector<int>{c.max_length - 1}), ModelError);
+  const std::vector<Sequence> unknown = {{0, 3}};
+  EXPECT_THROW(greedy_decode(c, params, unknown, std::vector<int>{1}), ModelError);
 }
 
 TEST(GreedyDecode, RefusesAnotherHeadAndAnEmptyPrompt) {
