@@ -11,11 +11,12 @@
 // The argument is the thread count (tbb::global_control); the batch is cut into chunks of 32
 // sequences, so 2 threads have 2 chunks to share whatever the thread count (results identical).
 // Compare with torch_reference.py run in the same session: only side-by-side ratios mean anything
-// on a shared machine.
+// on a shared machine.  At the end: greedy decoding, incremental against a pass per token.
 #include <benchmark/benchmark.h>
 #include <tbb/global_control.h>
 
 #include "base/random.h"
+#include "models/model.h"
 #include "models/train.h"
 
 namespace {
@@ -102,6 +103,69 @@ void s4d_d64(benchmark::State& s) { train_steps(s, state_space(Cell::s4d)); }
 void s4d_d64_convolution(benchmark::State& s) { train_steps(s, state_space(Cell::s4d, true)); }
 void mamba_d64(benchmark::State& s) { train_steps(s, state_space(Cell::mamba)); }
 
+// Greedy decoding of a copying transformer (experiment 6's shape: hidden 64, embedding 32, 2
+// layers, 8 heads, Hard-ALiBi windows 1..6 on 6 heads; random weights), 16 prompts of n letters
+// over 10 and the separator, n tokens decoded each: greedy_decode (one token at a time, each layer
+// keeping its q, k, v) against a forward pass over the 16 prefixes per token (model_forward, its
+// cache reused, the argmax of each last position: greedy_decode's way before it was incremental,
+// and the definition it is tested against).  The argument is n; one iteration decodes all 16.
+ModelConfig copying_transformer() {
+  ModelConfig c;
+  c.cell = Cell::transformer;
+  c.vocab_size = 11;
+  c.embedding_dim = 32;
+  c.hidden_size = 64;
+  c.num_layers = 2;
+  c.num_heads = 8;
+  c.positional = Positional::hard_alibi;
+  c.hard_alibi_heads = 6;
+  c.hard_alibi_window = 0;
+  c.head = Head::seq;
+  c.num_outputs = 11;
+  return c;
+}
+
+std::vector<Sequence> copy_prompts(int n) {
+  Random random(7);
+  std::vector<Sequence> out(16);
+  for (auto& s : out) {
+    for (int t = 0; t < n; ++t) s.push_back(static_cast<Token>(random.below(10)));
+    s.push_back(10);  // the separator
+  }
+  return out;
+}
+
+void decode_incrementally(benchmark::State& bench) {
+  const ModelConfig c = copying_transformer();
+  const auto params = init_params(c, 1);
+  const int n = static_cast<int>(bench.range(0));
+  const auto prompts = copy_prompts(n);
+  const std::vector<int> steps(prompts.size(), n);
+  for (auto _ : bench) benchmark::DoNotOptimize(greedy_decode(c, params, prompts, steps));
+  bench.SetItemsProcessed(static_cast<std::int64_t>(bench.iterations()) * 16 * n);  // items/s = tokens/s
+}
+
+void decode_by_a_pass_per_token(benchmark::State& bench) {
+  const ModelConfig c = copying_transformer();
+  const auto params = init_params(c, 1);
+  const int n = static_cast<int>(bench.range(0));
+  ModelCache<float> cache;  // reused from pass to pass, as greedy_decode did before it was incremental
+  for (auto _ : bench) {
+    auto current = copy_prompts(n);
+    for (int j = 0; j < n; ++j) {
+      const SequenceBatch batch = make_batch(c, std::span<const Sequence>(current));
+      model_forward(c, params, batch, cache);
+      for (int b = 0; b < batch.batch_size; ++b) {
+        Eigen::Index best;
+        cache.logits.col((batch.lengths[b] - 1) * batch.batch_size + b).maxCoeff(&best);
+        current[batch.order[b]].push_back(static_cast<Token>(best));
+      }
+    }
+    benchmark::DoNotOptimize(current);
+  }
+  bench.SetItemsProcessed(static_cast<std::int64_t>(bench.iterations()) * 16 * n);
+}
+
 BENCHMARK(lstm_h64)->Name("lstm-h64-L64-b64")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(gru_h64)->Name("gru-h64-L64-b64")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(s4d_d64)->Name("s4d-d64-n16-L64-b64")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
@@ -109,6 +173,8 @@ BENCHMARK(s4d_d64_convolution)->Name("s4d-d64-n16-L64-b64-convolution")->Arg(1)-
 BENCHMARK(mamba_d64)->Name("mamba-d64-n16-L64-b64")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(lstm_h256)->Name("lstm-h256-L64-b64")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(tf_d64)->Name("tf-d64-l2-h4-L64-b64")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(decode_incrementally)->Name("decode-copy-tf-d64-incremental")->Arg(25)->Arg(50)->Arg(100)->Arg(200)->Unit(benchmark::kMillisecond);
+BENCHMARK(decode_by_a_pass_per_token)->Name("decode-copy-tf-d64-pass-per-token")->Arg(25)->Arg(50)->Arg(100)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
