@@ -66,25 +66,31 @@ void Progress::finish() {
   drawn_ = false;
 }
 
-TaskProgress::TaskProgress(std::string label) : TaskProgress(std::cerr, std::move(label), isatty(STDERR_FILENO) == 1) {}
+TaskProgress::TaskProgress(std::string label)
+    : TaskProgress(std::cerr, std::move(label), isatty(STDERR_FILENO) == 1,
+                   isatty(STDERR_FILENO) == 1 ? kTerminalDelay : kLogInterval) {}
 
 TaskProgress::TaskProgress(std::ostream& out, std::string label, bool interactive, double delay)
-    : out_(out), label_(std::move(label)), interactive_(interactive), delay_(delay), start_(Clock::now()), last_draw_(start_) {}
+    : out_(out),
+      label_(std::move(label)),
+      interactive_(interactive),
+      delay_(delay),
+      interval_(interactive ? 0.1 : delay),
+      start_(Clock::now()),
+      last_draw_(start_) {}
 
 TaskProgress::~TaskProgress() { finish(); }
 
 ProgressFn TaskProgress::callback() {
-  if (!interactive_) return {};
   return [this](std::uint64_t done, std::uint64_t total) { update(done, total); };
 }
 
 void TaskProgress::update(std::uint64_t done, std::uint64_t total) {
-  if (!interactive_) return;
   const std::unique_lock lock(mutex_, std::try_to_lock);
   if (!lock.owns_lock()) return;
   const auto now = Clock::now();
   const double elapsed = std::chrono::duration<double>(now - start_).count();
-  if (elapsed < delay_ || (drawn_ && now - last_draw_ < std::chrono::milliseconds(100))) return;
+  if (elapsed < delay_ || (drawn_ && std::chrono::duration<double>(now - last_draw_).count() < interval_)) return;
   last_draw_ = now;
   char line[256];
   if (total > 0) {
@@ -99,13 +105,17 @@ void TaskProgress::update(std::uint64_t done, std::uint64_t total) {
     std::snprintf(line, sizeof line, "%s: %llu, %s", label_.c_str(), static_cast<unsigned long long>(done),
                   duration_text(elapsed).c_str());
   }
-  out_ << "\r\033[K" << line << std::flush;
+  if (interactive_) out_ << "\r\033[K" << line << std::flush;
+  else out_ << line << "\n" << std::flush;
   drawn_ = true;
 }
 
 void TaskProgress::finish() {
   const std::lock_guard lock(mutex_);
-  if (drawn_) out_ << "\r\033[K" << std::flush;
+  if (drawn_ && interactive_) out_ << "\r\033[K" << std::flush;
+  if (drawn_ && !interactive_)
+    out_ << label_ << ": done, " << duration_text(std::chrono::duration<double>(Clock::now() - start_).count())
+         << "\n" << std::flush;
   drawn_ = false;
 }
 

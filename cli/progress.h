@@ -1,7 +1,7 @@
 // Training progress on stderr: on a terminal one line redrawn in place (at most ten times a
 // second) with the step, loss, accuracy of the last batch, steps/s and the time left; otherwise
 // (a log file, a pipe) a plain line every `log_every` steps and at the last.  TaskProgress: the
-// progress of any other long computation, drawn only on a terminal.
+// progress of any other long computation, in place on a terminal, a line every 10 s elsewhere.
 #pragma once
 
 #include <chrono>
@@ -41,16 +41,22 @@ class Progress {
   Clock::time_point start_, last_draw_;
 };
 
-/// The progress of one long computation (a library's ProgressFn) on stderr, only when stderr is
-/// a terminal and only once the computation has run for a second: one line redrawn in place, at
-/// most ten times a second, "label: 42% (4200/10000), ETA 3s" (or "label: 4200, 5s" when the
-/// total is unknown), erased when it finishes.  Nothing at all is printed otherwise, so pipes and
-/// tests stay clean.  Safe to call from several threads (a call that finds another drawing skips).
+/// The progress of one long computation (a library's ProgressFn) on stderr.  On a terminal, once
+/// the computation has run for a second: one line redrawn in place, at most ten times a second,
+/// "label: 42% (4200/10000), 3s, ETA 4s" (or "label: 4200, 5s" when the total is unknown), erased
+/// when it finishes.  Elsewhere (a log file under nohup or a batch system), once it has run for
+/// kLogInterval seconds: the same line as a plain line every kLogInterval seconds, and "label:
+/// done, 1m05s" at the end; a computation shorter than that prints nothing, so pipes and tests stay
+/// clean.  Safe to call from several threads (a call that finds another drawing skips).
+inline constexpr double kTerminalDelay = 1.0;
+inline constexpr double kLogInterval = 10.0;
+
 class TaskProgress {
  public:
   explicit TaskProgress(std::string label);
-  /// For tests: draw on `out` when `interactive`, after `delay` seconds.
-  TaskProgress(std::ostream& out, std::string label, bool interactive, double delay = 1.0);
+  /// For tests: draw on `out`, in place when `interactive`, after `delay` seconds (and, not
+  /// interactive, every `delay` seconds after that).
+  TaskProgress(std::ostream& out, std::string label, bool interactive, double delay = kTerminalDelay);
   ~TaskProgress();
   TaskProgress(const TaskProgress&) = delete;
   TaskProgress& operator=(const TaskProgress&) = delete;
@@ -66,7 +72,7 @@ class TaskProgress {
   std::ostream& out_;
   std::string label_;
   bool interactive_, drawn_ = false;
-  double delay_;
+  double delay_, interval_;
   Clock::time_point start_, last_draw_;
   std::mutex mutex_;
 };
