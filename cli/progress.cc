@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <exception>
 #include <iostream>
 #include <ostream>
 #include <string>
@@ -79,7 +80,11 @@ TaskProgress::TaskProgress(std::ostream& out, std::string label, bool interactiv
       start_(Clock::now()),
       last_draw_(start_) {}
 
-TaskProgress::~TaskProgress() { finish(); }
+TaskProgress::~TaskProgress() {
+  // Unwinding from an error: erase the in-place line, but say nothing is done (the error's one line follows).
+  if (std::uncaught_exceptions() > 0 && !interactive_) drawn_ = false;
+  finish();
+}
 
 ProgressFn TaskProgress::callback() {
   return [this](std::uint64_t done, std::uint64_t total) { update(done, total); };

@@ -114,7 +114,7 @@ check "extract: a next-set head exits 0" test "$rc" -eq 0
 check "extract: a next-set head agrees with the truth wherever it asks" \
   grep -Eq "^equivalent to the truth's Moore machine \(4 states\) at every position it asks$" stdout
 check "extract: off a terminal, progress lines and no other output on stderr" \
-  bash -c '! grep -Ev "^extracting \(lstar\): (milliseconds of --time-limit: .*|done, .*)$" stderr'
+  bash -c '! grep -Ev -- "$1" stderr' _ "$progress_line"
 check "train: a seq model" "$sl" train --quiet --lang copy-task:k=2 --task seq --steps 2 -o seq.safetensors
 expect "check: a seq head (2 steps) fails on its greedy-decoded output, shrunk to a short prompt" 1 "^  \"a#\" \(length 2\): first wrong at position 1 \(after \"a#\"\): model b, truth a$" "^$" -- \
   "$sl" check --ckpt seq.safetensors --lang copy-task:k=2 --max-length 6 --tests 200

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <sstream>
+#include <stdexcept>
 #include <string>
 
 #include "cli/progress.h"
@@ -30,6 +31,18 @@ TEST(TaskProgress, OffATerminalWritesPlainLinesAndSaysWhenDone) {
   EXPECT_NE(text.find("checking: 25% (1/4)"), std::string::npos) << text;
   EXPECT_NE(text.find("checking: 50% (2/4)"), std::string::npos) << text;
   EXPECT_NE(text.find("checking: done, "), std::string::npos) << text;
+}
+
+TEST(TaskProgress, AComputationThatThrowsIsNotSaidToBeDone) {
+  std::ostringstream out;
+  try {
+    TaskProgress progress(out, "checking", false, 0.0);
+    progress.callback()(1, 4);
+    throw std::runtime_error("a corrupt checkpoint");
+  } catch (const std::runtime_error&) {
+  }
+  EXPECT_EQ(count_lines(out.str()), 1) << out.str();
+  EXPECT_EQ(out.str().find("done"), std::string::npos) << out.str();
 }
 
 TEST(TaskProgress, AShortComputationPrintsNothingOnATerminalOrOff) {
