@@ -190,6 +190,11 @@ SequenceBatch make_batch(const ModelConfig& config, std::span<const Example* con
 /// The same without targets, for inference.
 SequenceBatch make_batch(const ModelConfig& config, std::span<const Sequence> sequences);
 
+/// What make_batch checks of each sequence: throws ModelError when sequence `index` (the caller's
+/// numbering), of `length` positions, runs past a transformer's learned positions, or when one of
+/// its `tokens` is >= vocab_size.
+void check_sequence(const ModelConfig& config, std::size_t index, std::span<const Token> tokens, int length);
+
 /// Number of loss terms of the batch: sequences (recognize), positions with a target (tag, seq),
 /// positions * K (next_set).  The mean loss of a mini-batch is the sum over its chunks with
 /// scale 1 / terms.

@@ -86,6 +86,22 @@ void fill_targets(const ModelConfig& c, Get get, SequenceBatch& batch) {
   }
 }
 
+}  // namespace
+
+void check_sequence(const ModelConfig& c, std::size_t index, std::span<const Token> tokens, int length) {
+  const int longest = with_family(architecture(c.cell).family,
+                                  [&](auto family) { return FamilyOf<decltype(family)::value>::max_length(c); });
+  if (longest > 0 && length > longest)  // the transformer's learned positions
+    throw ModelError("sequence " + std::to_string(index) + " has length " + std::to_string(length) + ", but the " +
+                     cell_name(c.cell) + "'s learned positions cover " + std::to_string(longest) + " (its max_length)");
+  for (std::size_t t = 0; t < tokens.size(); ++t)
+    if (tokens[t] >= static_cast<Token>(c.vocab_size))
+      throw ModelError("sequence " + std::to_string(index) + " position " + std::to_string(t) + " has token " +
+                       std::to_string(tokens[t]) + ", expected < vocab_size " + std::to_string(c.vocab_size));
+}
+
+namespace {
+
 // The batch of sequences get(0..n-1), with targets when with_targets.
 template <bool with_targets, typename Get>
 SequenceBatch build_batch(const ModelConfig& c, std::size_t n, Get get) {
@@ -105,22 +121,11 @@ SequenceBatch build_batch(const ModelConfig& c, std::size_t n, Get get) {
   for (int b = 0; b < B; ++b)
     for (int t = 0; t < batch.lengths[b]; ++t) ++batch.active[t];
   batch.tokens.assign(static_cast<std::size_t>(T) * B, -1);
-  const int longest = with_family(architecture(c.cell).family,
-                                  [&](auto family) { return FamilyOf<decltype(family)::value>::max_length(c); });
   for (int b = 0; b < B; ++b) {
     const auto& e = get(batch.order[b]);
-    if (longest > 0 && batch.lengths[b] > longest)  // the transformer's learned positions
-      throw ModelError("sequence " + std::to_string(batch.order[b]) + " has length " +
-                       std::to_string(batch.lengths[b]) + ", but the " + cell_name(c.cell) +
-                       "'s learned positions cover " + std::to_string(longest) + " (its max_length)");
-    for (int t = 0; t < batch.lengths[b] - after; ++t) {
-      const Token token = e.tokens[t];
-      if (token >= static_cast<Token>(c.vocab_size))
-        throw ModelError("sequence " + std::to_string(batch.order[b]) + " position " + std::to_string(t) +
-                         " has token " + std::to_string(token) + ", expected < vocab_size " +
-                         std::to_string(c.vocab_size));
-      batch.tokens[static_cast<std::size_t>(t) * B + b] = static_cast<std::int32_t>(token);
-    }
+    check_sequence(c, static_cast<std::size_t>(batch.order[b]), e.tokens, batch.lengths[b]);
+    for (int t = 0; t < batch.lengths[b] - after; ++t)
+      batch.tokens[static_cast<std::size_t>(t) * B + b] = static_cast<std::int32_t>(e.tokens[t]);
     if (after > 0) batch.tokens[static_cast<std::size_t>(batch.lengths[b] - 1) * B + b] = c.vocab_size;  // the end marker
   }
   if constexpr (with_targets) fill_targets(c, get, batch);

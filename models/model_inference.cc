@@ -91,19 +91,11 @@ std::vector<Sequence> decode_transformer_incrementally(const ModelConfig& c, con
   // Sequence i feeds its prompt and every generated token but the last: fed[i] positions.
   std::vector<int> fed(n, 0);
   int rounds = 0;
-  const int longest = FamilyOf<Family::transformer>::max_length(c);
   for (std::size_t i = 0; i < n; ++i) {
     if (steps[i] == 0) continue;
     fed[i] = static_cast<int>(prompts[i].size()) + steps[i] - 1;
     rounds = std::max(rounds, fed[i]);
-    if (longest > 0 && fed[i] > longest)  // what make_batch says of the last prefix
-      throw ModelError("sequence " + std::to_string(i) + " has length " + std::to_string(fed[i]) + ", but the " +
-                       cell_name(c.cell) + "'s learned positions cover " + std::to_string(longest) +
-                       " (its max_length)");
-    for (std::size_t t = 0; t < prompts[i].size(); ++t)
-      if (prompts[i][t] >= static_cast<Token>(c.vocab_size))
-        throw ModelError("sequence " + std::to_string(i) + " position " + std::to_string(t) + " has token " +
-                         std::to_string(prompts[i][t]) + ", expected < vocab_size " + std::to_string(c.vocab_size));
+    check_sequence(c, i, prompts[i], fed[i]);  // what make_batch would say of the last prefix
   }
   Matrix<float> sinusoid;
   if (c.positional == Positional::sinusoidal) sinusoidal_positions(D, rounds, sinusoid);
