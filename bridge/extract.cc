@@ -147,9 +147,25 @@ std::string to_json(const ExtractionReport& r, const Alphabet& alphabet) {
   return j.dump();
 }
 
-MooreExtractionReport extract_moore(const Tagger& network, const ExtractOptions& options, const Tagger* truth,
+LiveNextSetTagger::LiveNextSetTagger(const Tagger& network) : network_(network) {
+  if (network.head() != models::Head::next_set)
+    throw InvalidArgument(std::string("LiveNextSetTagger: the tagger's head is ") + models::head_name(network.head()) +
+                          ", not next-set");
+}
+
+std::vector<std::vector<Output>> LiveNextSetTagger::tags(std::span<const Word> words) const {
+  auto out = network_.tags(words);
+  for (std::size_t i = 0; i < words.size(); ++i)
+    for (std::size_t t = 1; t < out[i].size(); ++t)
+      if (out[i][t - 1] == kNoOutput || !((out[i][t - 1] >> words[i][t]) & 1)) out[i][t] = kNoOutput;
+  return out;
+}
+
+MooreExtractionReport extract_moore(const Tagger& tagger, const ExtractOptions& options, const Tagger* truth,
                                     const automata::MooreMachine* truth_machine) {
   validate(options.limits);
+  std::optional<LiveNextSetTagger> live;
+  const Tagger& network = tagger.head() == models::Head::next_set ? live.emplace(tagger) : tagger;
   if (options.method == Method::cluster)
     throw InvalidArgument("extract: a tag or next-set head is extracted as a Moore machine by lstar or lsharp (cluster learns DFAs)");
   if (truth) automata::require_same_alphabet(network.alphabet(), truth->alphabet(), "the network and the truth");

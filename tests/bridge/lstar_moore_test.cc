@@ -139,5 +139,85 @@ TEST(TruthMooreMachine, SaysInOneLineWhyThereIsNone) {
   EXPECT_EQ(b.why_not.find('\n'), std::string::npos);
 }
 
+// A next-set network says something after every prefix, also after those it calls impossible,
+// where it was never trained.  This one is the truth wherever the truth asks something and noise
+// (a hash of the prefix) on dead prefixes: the noise has no finite machine.
+class NoisyOnDeadPrefixes final : public Tagger {
+ public:
+  explicit NoisyOnDeadPrefixes(const Tagger& truth) : truth_(truth) {}
+  const Alphabet& alphabet() const override { return truth_.alphabet(); }
+  models::Head head() const override { return models::Head::next_set; }
+  const std::vector<std::string>& output_names() const override { return truth_.output_names(); }
+  std::vector<std::vector<Output>> tags(std::span<const Word> words) const override {
+    auto out = truth_.tags(words);
+    const Output all = (Output{1} << (alphabet().size() + 1)) - 1;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      std::uint64_t hash = 1469598103934665603ULL;
+      for (std::size_t t = 0; t < out[i].size(); ++t) {
+        hash = (hash ^ (words[i][t] + 1)) * 1099511628211ULL;
+        if (out[i][t] == kNoOutput) out[i][t] = 1 + (hash >> 17) % all;
+      }
+    }
+    return out;
+  }
+
+ private:
+  const Tagger& truth_;
+};
+
+RC_GTEST_PROP(LiveNextSetTagger, LeavesANextSetTruthAsItIs, ()) {
+  // The truth excludes a symbol exactly when reading it kills the prefix.
+  const std::string name = *rc::gen::element<std::string>("tomita:n=3", "tomita:n=5", "dyck:k=1,depth=2",
+                                                          "dyck:k=2,depth=2", "regex:(aa)*", "regex:a.*b.*");
+  const Source source = load_source(name, models::Head::next_set, "test");
+  const TruthTagger truth(*source.language, models::Head::next_set);
+  const auto k = source.language->alphabet().size();
+  const auto words = *rc::gen::container<std::vector<Word>>(
+      rc::gen::resize(12, rc::gen::nonEmpty(rc::gen::container<Word>(rc::gen::inRange<Symbol>(0, static_cast<Symbol>(k))))));
+  RC_ASSERT(LiveNextSetTagger(truth).tags(words) == truth.tags(words));
+}
+
+TEST(LiveNextSetTagger, SaysNothingPastASymbolItExcluded) {
+  const Source source = load_source("dyck:k=1,depth=2", models::Head::next_set, "test");
+  const TruthTagger truth(*source.language, models::Head::next_set);
+  const NoisyOnDeadPrefixes network(truth);
+  const Word word = {0, 1, 1, 0, 0};  // "( ) ) ( (": dead from the second ")"
+  const auto said = network.tags(std::span<const Word>(&word, 1)).front();
+  const auto live = LiveNextSetTagger(network).tags(std::span<const Word>(&word, 1)).front();
+  EXPECT_NE(said[2], kNoOutput);
+  EXPECT_EQ(std::vector<Output>(live.begin(), live.begin() + 2), std::vector<Output>(said.begin(), said.begin() + 2));
+  EXPECT_EQ(std::vector<Output>(live.begin() + 2, live.end()), std::vector<Output>(3, kNoOutput));
+  EXPECT_THROW(LiveNextSetTagger{MooreTagger(automata::random_moore(statelab::testing::letters(2), 2, 2, 1))},
+               InvalidArgument);
+}
+
+TEST(ExtractMoore, ANextSetNetworkIsLearnedOnThePrefixesItCallsLive) {
+  // The noise on dead prefixes would keep L* adding states until its time limit; on the prefixes
+  // the network calls live it is the truth, so extraction ends with the truth's machine.
+  for (const std::string name : {"tomita:n=3", "tomita:n=4"}) {
+    const Source source = load_source(name, models::Head::next_set, "test");
+    const TruthTagger truth(*source.language, models::Head::next_set);
+    for (Symbol a = 0; a < 2; ++a) {  // no output precedes the first symbol: these never kill it
+      const Word first = {a};
+      ASSERT_NE(truth.tags(std::span<const Word>(&first, 1)).front().front(), kNoOutput) << name;
+    }
+    const TruthMachine machine = truth_moore_machine(source, truth);
+    ASSERT_TRUE(machine.machine) << name;
+    const NoisyOnDeadPrefixes network(truth);
+    ExtractOptions options;
+    options.abstraction_oracle = false;  // no hidden states
+    options.random_tests = 500;
+    options.random_max_length = 30;
+    options.limits.seconds = 20;
+    options.limits.max_states = 100;  // the noise would pass it at once
+    options.seed = 1;
+    const auto report = extract_moore(network, options, &truth, &*machine.machine);
+    EXPECT_TRUE(report.complete) << name << ": stopped by " << report.stopped_by;
+    EXPECT_TRUE(report.equivalent_to_truth.value_or(false)) << name;
+    EXPECT_LE(report.states, machine.machine->dfa.num_states() + 1) << name;
+    EXPECT_EQ(report.fidelity, 1.0) << name;
+  }
+}
+
 }  // namespace
 }  // namespace statelab::bridge
