@@ -142,7 +142,7 @@ struct MooreExtractionReport {
 /// calls live (LiveNextSetTagger): its outputs past a symbol it excluded are "-", as the truth's on
 /// dead prefixes.  Throws InvalidArgument for the cluster method, invalid limits, or alphabets
 /// that differ.
-MooreExtractionReport extract_moore(const Tagger& network, const ExtractOptions& options, const Tagger* truth = nullptr,
+MooreExtractionReport extract_moore(const Tagger& tagger, const ExtractOptions& options, const Tagger* truth = nullptr,
                                     const automata::MooreMachine* truth_machine = nullptr);
 
 /// The truth as a Moore machine over the states of `dfa` (a regular language's DFA whose state
