@@ -1,5 +1,6 @@
 #include "cli/check.h"
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -14,6 +15,7 @@
 #include "bridge/run.h"
 #include "cli/text.h"
 #include "languages/registry.h"
+#include "models/model.h"
 
 namespace statelab::cli {
 
@@ -55,11 +57,27 @@ bridge::CheckOptions check_options(const CheckCommandOptions& o) {
   return options;
 }
 
+// check's long words reach 4 --max-length symbols (and the end marker one more): a transformer
+// with learned positions refuses longer ones, so say up front which --max-length it can take.
+// (A task's sizes are not its sequence lengths: make_batch guards those.)
+void require_long_words_fit(const CheckCommandOptions& o, const models::ModelConfig& config) {
+  const int longest = models::longest_sequence(config);
+  if (longest <= 0) return;
+  const std::size_t marker = config.end_marker ? 1 : 0;
+  const std::size_t longest_word = 4 * std::max<std::size_t>(o.max_length, 1) + marker;
+  if (longest_word <= static_cast<std::size_t>(longest)) return;
+  const std::size_t fits = (static_cast<std::size_t>(longest) - marker) / 4;
+  throw InvalidArgument("check: --max-length " + std::to_string(o.max_length) + " draws long words of up to " +
+                        std::to_string(longest_word) + " symbols, but the model's learned positions cover " +
+                        std::to_string(longest) + ": give --max-length " + std::to_string(fits) + " or less");
+}
+
 // A tag, next-set or seq head: every position compared with the language's or task's truth (seq:
 // the greedy-decoded output against the task's).
 int run_check_tags(const CheckCommandOptions& o, const bridge::LoadedModel& model) {
   const models::Head head = model.config.head;
   const bridge::Source source = bridge::load_source(o.lang, head, "check");
+  if (!source.task) require_long_words_fit(o, model.config);
   const std::unique_ptr<bridge::Tagger> tagger =
       head == models::Head::seq
           ? std::unique_ptr<bridge::Tagger>(bridge::model_seq_tagger(model, *source.task))
@@ -106,6 +124,7 @@ int run_check(const CheckCommandOptions& o) {
   auto model = bridge::load_model(o.ckpt);
   model.kv = kv_bound(o.kv, model.config, o.ckpt);
   if (model.config.head != models::Head::recognize) return run_check_tags(o, model);
+  require_long_words_fit(o, model.config);
   const auto language = languages::make_language(o.lang);
   const auto recognizer = bridge::model_recognizer(model, language->alphabet());
   bridge::CheckOptions options = check_options(o);

@@ -190,6 +190,10 @@ SequenceBatch make_batch(const ModelConfig& config, std::span<const Example* con
 /// The same without targets, for inference.
 SequenceBatch make_batch(const ModelConfig& config, std::span<const Sequence> sequences);
 
+/// The longest sequence the model takes, end marker included (a transformer with learned
+/// positions: its max_length); 0 when any length goes.
+int longest_sequence(const ModelConfig& config);
+
 /// What make_batch checks of each sequence: throws ModelError when sequence `index` (the caller's
 /// numbering), of `length` positions, runs past a transformer's learned positions, or when one of
 /// its `tokens` is >= vocab_size.

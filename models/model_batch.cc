@@ -88,9 +88,13 @@ void fill_targets(const ModelConfig& c, Get get, SequenceBatch& batch) {
 
 }  // namespace
 
+int longest_sequence(const ModelConfig& c) {
+  return with_family(architecture(c.cell).family,
+                     [&](auto family) { return FamilyOf<decltype(family)::value>::max_length(c); });
+}
+
 void check_sequence(const ModelConfig& c, std::size_t index, std::span<const Token> tokens, int length) {
-  const int longest = with_family(architecture(c.cell).family,
-                                  [&](auto family) { return FamilyOf<decltype(family)::value>::max_length(c); });
+  const int longest = longest_sequence(c);
   if (longest > 0 && length > longest)  // the transformer's learned positions
     throw ModelError("sequence " + std::to_string(index) + " has length " + std::to_string(length) + ", but the " +
                      cell_name(c.cell) + "'s learned positions cover " + std::to_string(longest) + " (its max_length)");

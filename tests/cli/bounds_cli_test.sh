@@ -53,6 +53,14 @@ expect "check: too many words for --max-memory" 2 "^$" \
   timeout 20 "$sl" check --ckpt "$net" --lang tomita:n=1 --tests 100000000000
 expect "check: within the bounds it runs" 0 "^agree" "^$" -- \
   timeout 20 "$sl" check --ckpt "$net" --lang tomita:n=1 --tests 50 --max-length 30 --length-limit 30
+# A transformer with learned positions for 10 tokens: check's long words (4 --max-length) must fit.
+"$sl" train --lang tomita:n=1 --model transformer --hidden 8 --embedding 4 --train-lengths 1..8 \
+  --test-lengths 9..10 --train-count 16 --test-count 8 --batch 16 --steps 2 --seed 1 --quiet -o tf.safetensors
+expect "check: long words past a transformer's learned positions are refused at once" 2 "^$" \
+  "^statelab: check: --max-length 20 draws long words of up to 80 symbols, but the model's learned positions cover 10: give --max-length 2 or less$" -- \
+  timeout 20 "$sl" check --ckpt tf.safetensors --lang tomita:n=1
+expect "check: within the learned positions it runs (two steps of training: it disagrees)" 1 "^disagree" "^$" -- \
+  timeout 20 "$sl" check --ckpt tf.safetensors --lang tomita:n=1 --max-length 2 --tests 20
 # S8 on two generators: 40320 elements of 40320 states. It used 15.9 GB for 125 s; now the monoid
 # and its analysis stay within --max-memory. Under `ulimit -v` (address space: the cap plus the
 # program) a computation past its cap would die of bad_alloc instead of the clean refusal.
