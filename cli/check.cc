@@ -67,9 +67,11 @@ void require_long_words_fit(const CheckCommandOptions& o, const models::ModelCon
   const std::size_t longest_word = 4 * std::max<std::size_t>(o.max_length, 1) + marker;
   if (longest_word <= static_cast<std::size_t>(longest)) return;
   const std::size_t fits = (static_cast<std::size_t>(longest) - marker) / 4;
-  throw InvalidArgument("check: --max-length " + std::to_string(o.max_length) + " draws long words of up to " +
-                        std::to_string(longest_word) + " symbols, but the model's learned positions cover " +
-                        std::to_string(longest) + ": give --max-length " + std::to_string(fits) + " or less");
+  const std::string what = "check: --max-length " + std::to_string(o.max_length) + " draws long words of up to " +
+                           std::to_string(longest_word) + " symbols, but the model's learned positions cover " +
+                           std::to_string(longest);
+  if (fits == 0) throw InvalidArgument(what + ", fewer than check's shortest long words (4 symbols) need");
+  throw InvalidArgument(what + ": give --max-length " + std::to_string(fits) + " or less");
 }
 
 // A tag, next-set or seq head: every position compared with the language's or task's truth (seq:
