@@ -1,5 +1,7 @@
 #include "bridge/track.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "automata/monoid.h"
@@ -8,6 +10,7 @@
 #include "bridge/classify.h"
 #include "bridge/run.h"
 #include "languages/registry.h"
+#include "models/model.h"
 
 namespace statelab::bridge {
 
@@ -43,8 +46,12 @@ void predict_for(TrackResult& r, const languages::Language* language, const Memo
 }
 
 void check_for(TrackResult& r, const LoadedModel& model, const Source& source, const TrackOptions& options) {
+  if (r.check_max_length == 0) {
+    r.check_note = "the transformer's learned positions cover fewer symbols than check's shortest long words (4)";
+    return;
+  }
   CheckOptions co;
-  co.max_length = r.max_length;
+  co.max_length = r.check_max_length;
   co.length_limit = options.length_limit;
   co.tests = options.tests;
   co.seed = options.seed;
@@ -68,7 +75,8 @@ void check_for(TrackResult& r, const LoadedModel& model, const Source& source, c
     const auto tagger = model_tagger(model, &alphabet, output_names(source, head));
     const auto truth = source.task ? std::make_unique<TruthTagger>(*source.task)
                                    : std::make_unique<TruthTagger>(*source.language, head);
-    const auto draw = source.task ? task_drawer(*source.task, r.max_length) : language_drawer(*source.language, r.max_length);
+    const auto draw = source.task ? task_drawer(*source.task, r.check_max_length)
+                                  : language_drawer(*source.language, r.check_max_length);
     const TagCheckResult c = check_tags(*tagger, *truth, draw, co);
     r.checked = true;
     r.agree = c.agree;
@@ -101,10 +109,23 @@ TrackResult track(const LoadedModel& model, const std::string& lang, const Track
   r.train_lengths = *recorded;
   r.max_length = options.max_length.value_or(8 * std::max<std::size_t>(r.train_lengths.max, 1));
   check_length(r.max_length, options.length_limit, "track: a maximum length of", "--length-limit");
+  const Source source = load_source(lang, model.config.head, "track");
+  r.check_max_length = r.max_length;
+  // A transformer with learned positions reads at most `longest` tokens, the end marker one of
+  // them: words past that are refused, and check's long words (4x its lengths) must fit too.
+  // (A task's sizes are not its sequence lengths: make_batch guards those.)
+  if (const int longest = models::longest_sequence(model.config); longest > 0 && !source.task) {
+    const std::size_t fits = static_cast<std::size_t>(longest) - (model.config.end_marker ? 1 : 0);
+    if (options.max_length && *options.max_length > fits)
+      throw InvalidArgument("track: --max-length " + std::to_string(*options.max_length) +
+                            " is past the transformer's learned positions (" + std::to_string(fits) +
+                            " symbols): give --max-length " + std::to_string(fits) + " or less");
+    r.max_length = std::min(r.max_length, fits);
+    r.check_max_length = std::min(r.max_length, fits / 4);
+  }
   if (r.max_length < r.train_lengths.min)
     throw InvalidArgument("track: --max-length " + std::to_string(r.max_length) + " is below the training lengths " +
                           std::to_string(r.train_lengths.min) + ".." + std::to_string(r.train_lengths.max));
-  const Source source = load_source(lang, model.config.head, "track");
   r.language = source.name();
   const std::unique_ptr<languages::Language> language = language_named(lang);
   // Everything that can be refused is refused before the work: the checkpoint's fit, the probe.
@@ -173,7 +194,7 @@ std::string to_json(const TrackResult& r) {
   j["first_length_below"] = r.first_below ? json(*r.first_below) : json(nullptr);
   j["accuracy_by_length"] = accuracy_json(r.by_length);
   if (r.checked) {
-    json c{{"agree", r.agree}, {"tested", r.tested}};
+    json c{{"agree", r.agree}, {"tested", r.tested}, {"max_length", r.check_max_length}};
     if (r.counterexample) {
       c["counterexample"] = {{"word", r.counterexample_text}, {"length", r.counterexample->size()}};
       if (r.counterexample_position) c["counterexample"]["position"] = *r.counterexample_position;

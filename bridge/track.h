@@ -48,6 +48,9 @@ struct TrackResult {
   // check: the minimal counterexample (tag, next-set: at its first wrong position).
   bool checked = false;
   std::string check_note;  // why there was no check
+  /// check's random words reach this length (its long words 4x it): max_length, or less where a
+  /// transformer's learned positions could not take the long words.
+  std::size_t check_max_length = 0;
   bool agree = true;
   std::size_t tested = 0;
   std::optional<Word> counterexample;
@@ -61,7 +64,9 @@ struct TrackResult {
 
 /// The report on `model` for the language or task `lang` (bridge/run.h's load_source for its
 /// head).  Bounds checked up front: max_length <= length_limit (check's long words reach 4x it,
-/// and exact sampling is quadratic in the length), the probe's bounds.  Throws InvalidArgument
+/// and exact sampling is quadratic in the length), the probe's bounds; on a language, a
+/// transformer with learned positions caps the default max_length at what they cover, refuses a
+/// longer one, and its check draws words a quarter as long.  Throws InvalidArgument
 /// when the training lengths are neither given nor recorded, for a checkpoint that does not fit
 /// the language, and as the parts do; a language without a regular ground truth, a task, or one
 /// without a per-position state only leaves the corresponding part out, with a note.

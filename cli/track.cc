@@ -61,7 +61,7 @@ int run_track(const TrackCommandOptions& o) {
   if (!r.checked) {
     std::printf("check: none: %s\n", r.check_note.c_str());
   } else if (r.agree) {
-    std::printf("check: no disagreement on %zu words up to length %zu (longer words beyond)\n", r.tested, r.max_length);
+    std::printf("check: no disagreement on %zu words up to length %zu (longer words beyond)\n", r.tested, r.check_max_length);
   } else {
     std::printf("check: minimal counterexample \"%s\" (length %zu)", r.counterexample_text.c_str(), r.counterexample->size());
     if (r.counterexample_position) std::printf(", first wrong at position %zu", *r.counterexample_position);

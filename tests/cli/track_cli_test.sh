@@ -54,5 +54,15 @@ expect "probe: a predicate has no state" 2 "^$" "^statelab: probe: copy:k=2 has 
 expect "track: a predicate: the probe is left out with its reason" 1 "^probe: none: probe: copy:k=2 has no per-position state" "^$" -- \
   "$sl" track --ckpt copy.safetensors --lang copy --max-length 8 --tests 50
 
+# A transformer with learned positions for 10 tokens: track's lengths stay within them.
+check "train: a transformer with learned positions to 10 (2 steps)" "$sl" train --quiet --lang tomita:n=1 \
+  --model transformer --hidden 8 --embedding 4 --train-lengths 1..8 --test-lengths 9..10 --train-count 16 \
+  --test-count 8 --batch 16 --steps 2 --seed 1 -o tf10.safetensors
+expect "track: the default lengths fit the learned positions" 1 '"max_length":10,.*"check":\{"agree":false,"tested":[0-9]+,"max_length":2' "^$" -- \
+  "$sl" track --ckpt tf10.safetensors --lang tomita:n=1 --train-lengths 1..8 --json
+expect "track: a --max-length past the learned positions is refused" 2 "^$" \
+  "^statelab: track: --max-length 40 is past the transformer's learned positions \(10 symbols\): give --max-length 10 or less$" -- \
+  "$sl" track --ckpt tf10.safetensors --lang tomita:n=1 --train-lengths 1..8 --max-length 40
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
