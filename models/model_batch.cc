@@ -97,7 +97,9 @@ void check_sequence(const ModelConfig& c, std::size_t index, std::span<const Tok
   const int longest = longest_sequence(c);
   if (longest > 0 && length > longest)  // the transformer's learned positions
     throw ModelError("sequence " + std::to_string(index) + " has length " + std::to_string(length) + ", but the " +
-                     cell_name(c.cell) + "'s learned positions cover " + std::to_string(longest) + " (its max_length)");
+                     cell_name(c.cell) + "'s learned positions cover " + std::to_string(longest) +
+                     " (its max_length): ask for sequences of at most " + std::to_string(longest) +
+                     " tokens, or train with --max-length " + std::to_string(length) + " or more");
   for (std::size_t t = 0; t < tokens.size(); ++t)
     if (tokens[t] >= static_cast<Token>(c.vocab_size))
       throw ModelError("sequence " + std::to_string(index) + " position " + std::to_string(t) + " has token " +
