@@ -160,7 +160,7 @@ Word draw_word(const languages::Language& language, WordKind kind, std::size_t m
   if (kind == WordKind::long_word) {
     positive = seed % 2 == 0;
     min_length = max_length + 1;
-    max_length = 4 * std::max<std::size_t>(max_length, 1);
+    max_length = kLongWordFactor * std::max<std::size_t>(max_length, 1);
   }
   const std::size_t length = min_length + uniform_below(rng, max_length - min_length + 1);
   std::optional<Word> w;
@@ -192,7 +192,7 @@ std::uint64_t validate_check(const CheckOptions& options, std::size_t k, std::si
   }
   // Each word: its vector, up to 4 max_length symbols, a model score and a truth bit, and a copy
   // while they are sorted.
-  const std::size_t longest = 4 * std::max<std::size_t>(options.max_length, 1);
+  const std::size_t longest = kLongWordFactor * std::max<std::size_t>(options.max_length, 1);
   const std::size_t per_word = 2 * (sizeof(Word) + longest * symbol_bytes) + sizeof(double) + 1;
   const std::uint64_t all = options.tests + exhaustive;
   check_memory(options.memory, all > SIZE_MAX / per_word ? SIZE_MAX : all * per_word,

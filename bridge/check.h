@@ -90,6 +90,9 @@ enum class WordKind { positive, uniform, near_miss, long_word };
 Word draw_word(const languages::Language& language, WordKind kind, std::size_t min_length, std::size_t max_length,
                std::uint64_t seed);
 
+/// A long word has up to this many times max_length symbols (max_length 0 counting as 1).
+inline constexpr std::size_t kLongWordFactor = 4;
+
 /// The longest `max_length` check() takes unless CheckOptions::length_limit says otherwise.
 inline constexpr std::size_t kDefaultCheckLengthLimit = 1000;
 

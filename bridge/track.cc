@@ -47,7 +47,8 @@ void predict_for(TrackResult& r, const languages::Language* language, const Memo
 
 void check_for(TrackResult& r, const LoadedModel& model, const Source& source, const TrackOptions& options) {
   if (r.check_max_length == 0) {
-    r.check_note = "the transformer's learned positions cover fewer symbols than check's shortest long words (4)";
+    r.check_note = "the transformer's learned positions cover fewer symbols than check's shortest long words (" +
+                   std::to_string(kLongWordFactor) + ")";
     return;
   }
   CheckOptions co;
@@ -114,14 +115,13 @@ TrackResult track(const LoadedModel& model, const std::string& lang, const Track
   // A transformer with learned positions reads at most `longest` tokens, the end marker one of
   // them: words past that are refused, and check's long words (4x its lengths) must fit too.
   // (A task's sizes are not its sequence lengths: make_batch guards those.)
-  if (const int longest = models::longest_sequence(model.config); longest > 0 && !source.task) {
-    const std::size_t fits = static_cast<std::size_t>(longest) - (model.config.end_marker ? 1 : 0);
+  if (const std::size_t fits = models::longest_word(model.config); fits > 0 && !source.task) {
     if (options.max_length && *options.max_length > fits)
       throw InvalidArgument("track: --max-length " + std::to_string(*options.max_length) +
                             " is past the transformer's learned positions (" + std::to_string(fits) +
                             " symbols): give --max-length " + std::to_string(fits) + " or less");
     r.max_length = std::min(r.max_length, fits);
-    r.check_max_length = std::min(r.max_length, fits / 4);
+    r.check_max_length = std::min(r.max_length, fits / kLongWordFactor);
   }
   if (r.max_length < r.train_lengths.min)
     throw InvalidArgument("track: --max-length " + std::to_string(r.max_length) + " is below the training lengths " +

@@ -61,16 +61,16 @@ bridge::CheckOptions check_options(const CheckCommandOptions& o) {
 // with learned positions refuses longer ones, so say up front which --max-length it can take.
 // (A task's sizes are not its sequence lengths: make_batch guards those.)
 void require_long_words_fit(const CheckCommandOptions& o, const models::ModelConfig& config) {
-  const int longest = models::longest_sequence(config);
-  if (longest <= 0) return;
+  const std::size_t longest = models::longest_word(config);
+  const std::size_t fits = longest / bridge::kLongWordFactor;
+  if (longest == 0 || std::max<std::size_t>(o.max_length, 1) <= fits) return;
   const std::size_t marker = config.end_marker ? 1 : 0;
-  const std::size_t longest_word = 4 * std::max<std::size_t>(o.max_length, 1) + marker;
-  if (longest_word <= static_cast<std::size_t>(longest)) return;
-  const std::size_t fits = (static_cast<std::size_t>(longest) - marker) / 4;
   const std::string what = "check: --max-length " + std::to_string(o.max_length) + " draws long words of up to " +
-                           std::to_string(longest_word) + " symbols, but the model's learned positions cover " +
-                           std::to_string(longest);
-  if (fits == 0) throw InvalidArgument(what + ", fewer than check's shortest long words (4 symbols) need");
+                           std::to_string(bridge::kLongWordFactor * std::max<std::size_t>(o.max_length, 1) + marker) +
+                           " symbols, but the model's learned positions cover " + std::to_string(longest + marker);
+  if (fits == 0)
+    throw InvalidArgument(what + ", fewer than check's shortest long words (" + std::to_string(bridge::kLongWordFactor) +
+                          " symbols) need");
   throw InvalidArgument(what + ": give --max-length " + std::to_string(fits) + " or less");
 }
 

@@ -193,6 +193,8 @@ SequenceBatch make_batch(const ModelConfig& config, std::span<const Sequence> se
 /// The longest sequence the model takes, end marker included (a transformer with learned
 /// positions: its max_length); 0 when any length goes.
 int longest_sequence(const ModelConfig& config);
+/// The longest word it reads: longest_sequence less the end marker; 0 when any length goes.
+std::size_t longest_word(const ModelConfig& config);
 
 /// What make_batch checks of each sequence: throws ModelError when sequence `index` (the caller's
 /// numbering), of `length` positions, runs past a transformer's learned positions, or when one of

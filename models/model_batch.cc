@@ -93,6 +93,11 @@ int longest_sequence(const ModelConfig& c) {
                      [&](auto family) { return FamilyOf<decltype(family)::value>::max_length(c); });
 }
 
+std::size_t longest_word(const ModelConfig& c) {
+  const int longest = longest_sequence(c);
+  return longest > 0 ? static_cast<std::size_t>(longest) - (c.end_marker ? 1 : 0) : 0;
+}
+
 void check_sequence(const ModelConfig& c, std::size_t index, std::span<const Token> tokens, int length) {
   const int longest = longest_sequence(c);
   if (longest > 0 && length > longest)  // the transformer's learned positions
